@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+#
+# THE test command (README, and CI through .ci/run):
+#   bash infra/scripts/test.sh                          # whole workspace + cfn-lint
+#   bash infra/scripts/test.sh -p pirros-tests FILTER   # extra args go to `cargo test`
+#   bash infra/scripts/test.sh -- --nocapture           # args after -- go to the test binaries
+#
+# It installs and starts the local AWS emulators itself (CI starts from a clean clone),
+# stops them on any exit, runs the Rust tests against them, then lints template.yaml.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+
+# shellcheck source=infra/scripts/emulators.sh
+source infra/scripts/emulators.sh
+
+# Milliseconds since the epoch, from bash itself (no date/bc round trips); the locale may
+# use a comma as decimal separator.
+_now_ms() {
+	local t="${EPOCHREALTIME/[.,]/}"
+	echo "$((t / 1000))"
+}
+_took() { # _took PHASE START_MS RC
+	local ms=$(($(_now_ms) - $2))
+	printf '==> %-10s %4d.%01ds  (exit %s)\n' "$1" "$((ms / 1000))" "$((ms % 1000 / 100))" "$3" >&2
+}
+
+# Split our arguments at the first `--`: cargo's own options before it, the test
+# binaries' after it, so `-- --nocapture` still works together with our --test-threads.
+cargo_args=()
+harness_args=()
+seen_dashdash=0
+for arg in "$@"; do
+	if ((seen_dashdash)); then
+		harness_args+=("$arg")
+	elif [[ "$arg" == "--" ]]; then
+		seen_dashdash=1
+	else
+		cargo_args+=("$arg")
+	fi
+done
+
+# `--workspace` wins over `-p` in cargo (both given = all members), so an explicit
+# package selection must drop it or `-p pirros-tests` would still test everything; an
+# explicit --workspace/--all must too (given twice is an error). --exclude needs it.
+workspace=(--workspace)
+for arg in "${cargo_args[@]}"; do
+	case "$arg" in
+	-p* | --package | --package=* | --workspace | --all) workspace=() ;;
+	esac
+done
+
+# libtest rejects an option given twice, so only add ours if the caller did not set one.
+threads=(--test-threads=8)
+for arg in "${harness_args[@]}"; do
+	case "$arg" in
+	--test-threads | --test-threads=*) threads=() ;;
+	esac
+done
+
+# Ctrl-C or a CI timeout must also stop the emulators: turn INT/TERM into an exit with
+# the usual 128+signal status, which runs the EXIT trap (a bare INT trap would run
+# emulators_stop and then carry on with the next phase). Set before starting them, so a
+# half-finished start is cleaned up too.
+trap emulators_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+t=$(_now_ms)
+rc=0
+emulators_install || rc=$?
+_took install "$t" "$rc"
+((rc == 0)) || exit "$rc"
+
+t=$(_now_ms)
+emulators_start || rc=$?
+_took emulators "$t" "$rc"
+((rc == 0)) || exit "$rc"
+
+# Both checks run even if the first fails (one CI run reports both), but the script
+# exits with the first failure's code.
+t=$(_now_ms)
+cargo test "${workspace[@]}" --locked "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" || rc=$?
+_took "cargo test" "$t" "$rc"
+
+if [[ -f template.yaml ]]; then
+	t=$(_now_ms)
+	lint_rc=0
+	.cache/venv/bin/cfn-lint template.yaml || lint_rc=$?
+	_took cfn-lint "$t" "$lint_rc"
+	((rc != 0)) || rc=$lint_rc
+fi
+
+exit "$rc"

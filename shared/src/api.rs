@@ -1,0 +1,216 @@
+//! The life of a `/v1` request, shared by every function: route, kill switch, token,
+//! credential and rate limit, then the handler, then the envelope and headers.
+
+use crate::AppState;
+use crate::auth::token;
+use crate::error::{ApiError, ScopeDetails};
+use crate::grants::{self, Action, EntityType, Filter, Scope};
+use crate::ids::{ClientId, WorkspaceId};
+use crate::model::Credential;
+use crate::ratelimit::{Limiter, RateStatus};
+use crate::request;
+use crate::response::{self, Flavor, Reply};
+use crate::routes::{self, Route};
+use crate::store::StoreError;
+use lambda_http::{Body, Request, Response};
+use std::time::Instant;
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => {
+                tracing::error!(error = %m, "storage unavailable");
+                ApiError::ServiceUnavailable("A dependency is temporarily unavailable; retry later")
+            }
+            StoreError::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}
+
+/// An authenticated `/v1` request on its way through a handler.
+pub struct V1Call {
+    pub request_id: String,
+    pub route: Route,
+    pub request: Request,
+    pub credential: Credential,
+    rate: Option<RateStatus>,
+    started: Instant,
+}
+
+/// Answers an error before a call was established (no credential yet).
+pub fn early_failure(err: ApiError, request_id: &str, started: Instant, req: &Request) -> Response<Body> {
+    log_outcome(request_id, req, err.status().as_u16(), None, started, Some(&err));
+    response::failure(&err, Flavor::V1, request_id)
+}
+
+fn log_outcome(
+    request_id: &str,
+    req: &Request,
+    status: u16,
+    client: Option<&ClientId>,
+    started: Instant,
+    err: Option<&ApiError>,
+) {
+    let latency_us = started.elapsed().as_micros() as u64;
+    let client = client.map(|c| c.as_str()).unwrap_or("-");
+    match err {
+        Some(ApiError::Internal(cause)) => tracing::error!(
+            request_id, method = %req.method(), path = req.uri().path(), status, client, latency_us,
+            cause = cause.as_str(), "request failed"
+        ),
+        Some(e) => tracing::info!(
+            request_id, method = %req.method(), path = req.uri().path(), status, client, latency_us,
+            code = e.code(), reason = %e, "request refused"
+        ),
+        None => tracing::info!(
+            request_id, method = %req.method(), path = req.uri().path(), status, client, latency_us,
+            "request served"
+        ),
+    }
+}
+
+impl V1Call {
+    /// Everything before the handler. `Err` is the finished response.
+    pub async fn begin(state: &AppState, request: Request) -> Result<Self, Response<Body>> {
+        let started = Instant::now();
+        let request_id = request::new_request_id();
+        let fail = |e: ApiError, req: &Request| early_failure(e, &request_id, started, req);
+        let route = match routes::resolve(request.method(), request.uri().path()) {
+            Ok(r) => r,
+            Err(e) => return Err(fail(e, &request)),
+        };
+        if state.kill_switch.is_on(state.store.as_ref()).await {
+            return Err(fail(
+                ApiError::ServiceUnavailable("The API is temporarily disabled; retry later"),
+                &request,
+            ));
+        }
+        let claims = match request::bearer_token(&request)
+            .and_then(|t| {
+                token::verify(&state.keys, t).map_err(|r| {
+                    tracing::info!(request_id = %request_id, rejection = ?r, "bearer token refused");
+                    ApiError::InvalidToken("Invalid or expired access token")
+                })
+            }) {
+            Ok(c) => c,
+            Err(e) => return Err(fail(e, &request)),
+        };
+        let Some(client) = ClientId::parse(&claims.sub) else {
+            return Err(fail(ApiError::InvalidToken("Invalid access token"), &request));
+        };
+        // The credential check and the rate-limit update are independent: one round trip.
+        let limiter = Limiter { store: state.store.as_ref() };
+        let (cred, rate) = tokio::join!(
+            state.store.get_credential(&client),
+            limiter.api_hit(client.as_str(), state.config.api_rate_limit_per_hour)
+        );
+        let credential = match cred {
+            Ok(Some(c)) if c.is_active() && c.secret_version == claims.sv => c,
+            Ok(_) => {
+                return Err(fail(
+                    ApiError::InvalidToken("Access token was revoked"),
+                    &request,
+                ));
+            }
+            Err(e) => return Err(fail(e.into(), &request)),
+        };
+        let rate = match rate {
+            Ok(r) => r,
+            Err((e, status)) => {
+                let mut resp = fail(e, &request);
+                if let Some(s) = status {
+                    response::add_rate_headers(&mut resp, &s);
+                }
+                return Err(resp);
+            }
+        };
+        Ok(Self {
+            request_id,
+            route,
+            request,
+            credential,
+            rate: Some(rate),
+            started,
+        })
+    }
+
+    /// Wraps the handler's outcome in the envelope, with the request id and rate headers.
+    pub fn finish(self, outcome: Result<Reply, ApiError>) -> Response<Body> {
+        let (mut resp, err) = match outcome {
+            Ok(reply) => (response::success(reply, &self.request_id), None),
+            Err(e) => (response::failure(&e, Flavor::V1, &self.request_id), Some(e)),
+        };
+        if let Some(rate) = &self.rate {
+            response::add_rate_headers(&mut resp, rate);
+        }
+        log_outcome(
+            &self.request_id,
+            &self.request,
+            resp.status().as_u16(),
+            Some(&self.credential.client_id),
+            self.started,
+            err.as_ref(),
+        );
+        resp
+    }
+
+    /// The raw query string.
+    pub fn raw_query(&self) -> Option<&str> {
+        self.request.uri().query()
+    }
+
+    /// Custom filters the credential's grants name in `ws`.
+    pub async fn granted_filters(&self, state: &AppState, ws: WorkspaceId) -> Result<Vec<Filter>, ApiError> {
+        let ids = grants::custom_filter_ids(&self.credential, ws);
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(state.store.get_filters(ws, &ids).await?)
+    }
+
+    /// What the caller may see of `entity` in `ws` for `action` (possibly nothing).
+    pub async fn scope(
+        &self,
+        state: &AppState,
+        ws: WorkspaceId,
+        entity: EntityType,
+        action: Action,
+    ) -> Result<Scope, ApiError> {
+        // Fast path: a system filter needs no storage read.
+        let quick = Scope::resolve(&self.credential, ws, entity, action, &[]);
+        if !quick.is_none() {
+            return Ok(quick);
+        }
+        let filters = self.granted_filters(state, ws).await?;
+        Ok(Scope::resolve(&self.credential, ws, entity, action, &filters))
+    }
+
+    /// The scope for a list or write: 403 `insufficient_scope` when there is none.
+    pub async fn require_scope(
+        &self,
+        state: &AppState,
+        ws: WorkspaceId,
+        entity: EntityType,
+        action: Action,
+        entity_id: Option<&str>,
+    ) -> Result<Scope, ApiError> {
+        let quick = Scope::resolve(&self.credential, ws, entity, action, &[]);
+        if !quick.is_none() {
+            return Ok(quick);
+        }
+        let filters = self.granted_filters(state, ws).await?;
+        let scope = Scope::resolve(&self.credential, ws, entity, action, &filters);
+        if !scope.is_none() {
+            return Ok(scope);
+        }
+        let (granted_filter_ids, granted_filter_names) =
+            grants::granted_filters(&self.credential, ws, &filters);
+        Err(ApiError::InsufficientScope(Box::new(ScopeDetails {
+            required_action: action.as_str(),
+            entity_type: entity.as_str(),
+            entity_id: entity_id.map(str::to_owned),
+            granted_filter_ids,
+            granted_filter_names,
+        })))
+    }
+}

@@ -1,0 +1,140 @@
+//! Configuration from the environment, with the names Lambda sets (CONTRACT.md).
+
+use std::collections::HashMap;
+
+#[derive(Clone, Debug)]
+pub enum JwtKeySource {
+    /// Secrets Manager secret ARN (production).
+    SecretArn(String),
+    /// The key material itself (local runs and tests).
+    Inline(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub table_name: String,
+    pub files_bucket: Option<String>,
+    pub pdf_public_base_url: Option<String>,
+    pub jwt_key: JwtKeySource,
+    pub token_ttl_secs: u64,
+    pub api_rate_limit_per_hour: u64,
+    pub token_rate_limit_attempts: u64,
+    pub token_rate_limit_window_secs: u64,
+    pub download_url_ttl_secs: u64,
+    pub idempotency_ttl_secs: u64,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("configuration: {0} is not set")]
+    Missing(&'static str),
+    #[error("configuration: {name} is malformed: {why}")]
+    Malformed { name: &'static str, why: String },
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_map(&std::env::vars().collect())
+    }
+
+    /// Defaults for a local run: everything but the table and key has one.
+    pub fn from_map(env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| env.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let num = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => match v.parse::<u64>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(ConfigError::Malformed {
+                        name,
+                        why: format!("expected a positive whole number, got {v:?}"),
+                    }),
+                },
+            }
+        };
+        let table_name = get("TABLE_NAME")
+            .ok_or(ConfigError::Missing("TABLE_NAME"))?
+            .to_owned();
+        if table_name.len() < 3 {
+            return Err(ConfigError::Malformed {
+                name: "TABLE_NAME",
+                why: "a DynamoDB table name has at least 3 characters".into(),
+            });
+        }
+        let jwt_key = match (get("JWT_SECRET_ARN"), get("JWT_SECRET")) {
+            (Some(arn), _) => JwtKeySource::SecretArn(arn.to_owned()),
+            (None, Some(key)) => JwtKeySource::Inline(key.to_owned()),
+            (None, None) => return Err(ConfigError::Missing("JWT_SECRET_ARN (or JWT_SECRET)")),
+        };
+        let pdf_public_base_url = match get("PDF_PUBLIC_BASE_URL") {
+            None => None,
+            Some(u) => {
+                let parsed = url::Url::parse(u).map_err(|e| ConfigError::Malformed {
+                    name: "PDF_PUBLIC_BASE_URL",
+                    why: e.to_string(),
+                })?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(ConfigError::Malformed {
+                        name: "PDF_PUBLIC_BASE_URL",
+                        why: "expected an http(s) URL".into(),
+                    });
+                }
+                Some(u.to_owned())
+            }
+        };
+        Ok(Self {
+            table_name,
+            files_bucket: get("FILES_BUCKET").map(str::to_owned),
+            pdf_public_base_url,
+            jwt_key,
+            token_ttl_secs: num("TOKEN_TTL_SECS", 3600)?,
+            api_rate_limit_per_hour: num("API_RATE_LIMIT_PER_HOUR", 1000)?,
+            token_rate_limit_attempts: num("TOKEN_RATE_LIMIT_ATTEMPTS", 5)?,
+            token_rate_limit_window_secs: num("TOKEN_RATE_LIMIT_WINDOW_SECS", 900)?,
+            download_url_ttl_secs: num("DOWNLOAD_URL_TTL_SECS", 900)?,
+            idempotency_ttl_secs: num("IDEMPOTENCY_TTL_SECS", 86400)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn names_the_missing_variable() {
+        let e = Config::from_map(&env(&[("JWT_SECRET", "k")])).unwrap_err();
+        assert_eq!(e.to_string(), "configuration: TABLE_NAME is not set");
+        let e = Config::from_map(&env(&[("TABLE_NAME", "tbl")])).unwrap_err();
+        assert!(e.to_string().contains("JWT_SECRET_ARN"));
+    }
+
+    #[test]
+    fn names_the_malformed_variable() {
+        let e = Config::from_map(&env(&[
+            ("TABLE_NAME", "tbl"),
+            ("JWT_SECRET", "k"),
+            ("TOKEN_TTL_SECS", "soon"),
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("TOKEN_TTL_SECS"), "{e}");
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let c = Config::from_map(&env(&[("TABLE_NAME", "tbl"), ("JWT_SECRET", "k")])).unwrap();
+        assert_eq!(c.token_ttl_secs, 3600);
+        assert_eq!(c.api_rate_limit_per_hour, 1000);
+        assert_eq!(c.token_rate_limit_attempts, 5);
+        assert_eq!(c.token_rate_limit_window_secs, 900);
+        assert_eq!(c.download_url_ttl_secs, 900);
+        assert_eq!(c.idempotency_ttl_secs, 86400);
+    }
+}

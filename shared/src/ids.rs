@@ -1,0 +1,131 @@
+//! Identifier types. Parsing happens once at the edge; everything inside takes these types.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use uuid::Uuid;
+
+/// A workspace is addressed by UUID; anything else in the path is a malformed request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WorkspaceId(Uuid);
+
+impl WorkspaceId {
+    pub fn parse(s: &str) -> Option<Self> {
+        // Only the hyphenated form: the id is also a storage key, so one spelling per workspace.
+        if s.len() != 36 {
+            return None;
+        }
+        Uuid::parse_str(s).ok().map(|u| Self(u))
+    }
+}
+
+impl fmt::Display for WorkspaceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+impl Serialize for WorkspaceId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkspaceId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        WorkspaceId::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom("expected a hyphenated UUID"))
+    }
+}
+
+/// True for identifiers safe to use as a key component: 1..=128 characters of
+/// `[A-Za-z0-9._:-]`. Keeps `#` (our key separator) and control bytes out of storage keys.
+pub fn is_plain_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(s: &str) -> Option<Self> {
+                is_plain_id(s).then(|| Self(s.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| {
+                    serde::de::Error::custom(concat!(
+                        "expected an id of 1 to 128 characters from [A-Za-z0-9._:-] for ",
+                        stringify!($name)
+                    ))
+                })
+            }
+        }
+    };
+}
+
+string_id!(
+    /// Id of a tag, detail, family, stash, project, firm or filter.
+    ResourceId
+);
+string_id!(
+    /// The public half of an API credential.
+    ClientId
+);
+
+impl ResourceId {
+    pub fn new_uuid() -> Self {
+        Self(Uuid::new_v4().to_string())
+    }
+}
+
+impl ClientId {
+    pub fn generate() -> Self {
+        Self(Uuid::new_v4().simple().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_ids_are_hyphenated_uuids_only() {
+        assert!(WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").is_some());
+        assert!(WorkspaceId::parse("6a1f4c4e0b0e4f6c9a433f1c2b1d0e11").is_none());
+        assert!(WorkspaceId::parse("not-a-uuid").is_none());
+    }
+
+    #[test]
+    fn plain_ids_refuse_key_separators() {
+        assert!(ResourceId::parse("d-1").is_some());
+        assert!(ResourceId::parse("a#b").is_none());
+        assert!(ResourceId::parse("").is_none());
+        assert!(ResourceId::parse(&"x".repeat(129)).is_none());
+    }
+}

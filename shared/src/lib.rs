@@ -1,0 +1,26 @@
+//! Everything the Pirros Lambda functions share: configuration, authentication, grants,
+//! envelopes and errors, pagination, idempotency, rate limits and storage.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod files;
+pub mod fixture;
+pub mod grants;
+pub mod ids;
+pub mod killswitch;
+pub mod logging;
+pub mod model;
+pub mod pagination;
+pub mod query;
+pub mod ratelimit;
+pub mod request;
+pub mod response;
+pub mod routes;
+pub mod state;
+pub mod store;
+pub mod timestamp;
+
+pub use error::ApiError;
+pub use state::AppState;

@@ -1,0 +1,203 @@
+//! The resources of the API. Their serde form is exactly the JSON integrators see;
+//! what only storage needs (file keys, secret hashes) lives in the `*Record` types.
+
+use crate::grants::{Action, FilterId};
+use crate::ids::{ClientId, ResourceId, WorkspaceId};
+use crate::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Library {
+    Typical,
+    Project,
+}
+
+impl Library {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "typical" => Some(Self::Typical),
+            "project" => Some(Self::Project),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Firm {
+    pub id: ResourceId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    pub firm_id: ResourceId,
+    pub name: String,
+    #[serde(default = "yes")]
+    pub downloads_enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Project {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    #[schema(value_type = String, format = Uuid)]
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Tag {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    pub name: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub workspace_id: WorkspaceId,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub created_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Detail {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    #[schema(value_type = String, format = Uuid)]
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub description: String,
+    pub library: Library,
+    #[schema(value_type = Vec<String>)]
+    pub tag_ids: Vec<ResourceId>,
+    #[schema(value_type = Option<String>)]
+    pub project_id: Option<ResourceId>,
+    pub has_pdf: bool,
+    pub has_rvt: bool,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Family {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    #[schema(value_type = String, format = Uuid)]
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    #[schema(value_type = Vec<String>)]
+    pub tag_ids: Vec<ResourceId>,
+    #[schema(value_type = Option<String>)]
+    pub project_id: Option<ResourceId>,
+    pub has_rfa: bool,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemIds {
+    #[schema(value_type = Vec<String>)]
+    pub detail_ids: Vec<ResourceId>,
+    #[schema(value_type = Vec<String>)]
+    pub family_ids: Vec<ResourceId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Stash {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    #[schema(value_type = String, format = Uuid)]
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub description: Option<String>,
+    #[schema(value_type = String)]
+    pub project_id: ResourceId,
+    pub is_permanent: bool,
+    pub item_ids: ItemIds,
+    pub created_by: String,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub updated_at: Timestamp,
+}
+
+/// Keys of a resource's files in the files bucket.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileKeys {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rvt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rfa: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DetailRecord {
+    #[serde(flatten)]
+    pub detail: Detail,
+    #[serde(default)]
+    pub files: FileKeys,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FamilyRecord {
+    #[serde(flatten)]
+    pub family: Family,
+    #[serde(default)]
+    pub files: FileKeys,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StashRecord {
+    #[serde(flatten)]
+    pub stash: Stash,
+    /// Optimistic-concurrency version, exposed as the ETag.
+    pub version: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialStatus {
+    Active,
+    Revoked,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Grant {
+    pub workspace_id: WorkspaceId,
+    pub filter_id: FilterId,
+    pub action: Action,
+}
+
+/// A stored credential: never the plain secret, only its keyed hash.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Credential {
+    pub client_id: ClientId,
+    pub name: String,
+    pub firm_id: ResourceId,
+    pub status: CredentialStatus,
+    pub secret: crate::auth::secret::SecretHash,
+    /// Bumped when the secret is regenerated; tokens carry it, so old tokens die at once.
+    pub secret_version: u64,
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+    pub created_at: Timestamp,
+}
+
+impl Credential {
+    pub fn is_active(&self) -> bool {
+        self.status == CredentialStatus::Active
+    }
+}

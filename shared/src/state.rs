@@ -1,0 +1,94 @@
+//! What a container builds once and every request shares.
+
+use crate::auth::keys::{KeyError, KeySet};
+use crate::config::Config;
+use crate::files::FileSigner;
+use crate::killswitch::KillSwitch;
+use crate::pagination::Cursors;
+use crate::store::SharedStore;
+use crate::store::dynamo::DynamoStore;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct AppState {
+    pub config: Config,
+    pub store: SharedStore,
+    pub keys: KeySet,
+    pub cursors: Cursors,
+    pub files: FileSigner,
+    pub kill_switch: KillSwitch,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+impl AppState {
+    pub fn new(config: Config, store: SharedStore, keys: KeySet, files: FileSigner) -> Self {
+        Self {
+            cursors: Cursors::new(&keys),
+            config,
+            store,
+            keys,
+            files,
+            kill_switch: KillSwitch::default(),
+        }
+    }
+
+    /// Production wiring: SDK clients with bounded retries and timeouts, the signing key from
+    /// Secrets Manager, and a first call to DynamoDB so the connection is open before the
+    /// first request arrives.
+    pub async fn from_env() -> Result<Arc<Self>, InitError> {
+        let config = Config::from_env()?;
+        let sdk = sdk_config().await;
+        let keys = KeySet::load(&config.jwt_key, &sdk).await?;
+        let store: SharedStore = Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&sdk),
+            config.table_name.clone(),
+        ));
+        let files = match &config.files_bucket {
+            Some(bucket) => FileSigner::S3 {
+                client: s3_client(&sdk),
+                bucket: bucket.clone(),
+            },
+            None => FileSigner::None,
+        };
+        let state = Arc::new(Self::new(config, store, keys, files));
+        // Warms the connection pool and the kill-switch cache in one round trip.
+        state.kill_switch.is_on(state.store.as_ref()).await;
+        Ok(state)
+    }
+}
+
+/// The SDK configuration every client uses: the SDK's own environment variables (including
+/// `AWS_ENDPOINT_URL_*` for emulators), three attempts, and per-call timeouts so no request
+/// hangs on a slow dependency.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    use aws_config::retry::RetryConfig;
+    use aws_config::timeout::TimeoutConfig;
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .operation_attempt_timeout(Duration::from_secs(2))
+                .operation_timeout(Duration::from_secs(5))
+                .build(),
+        )
+        .load()
+        .await
+}
+
+/// S3 client; path-style addressing when an endpoint override points at an emulator.
+pub fn s3_client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    let path_style = std::env::var_os("AWS_ENDPOINT_URL_S3").is_some()
+        || std::env::var_os("AWS_ENDPOINT_URL").is_some();
+    let conf = aws_sdk_s3::config::Builder::from(sdk)
+        .force_path_style(path_style)
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
