@@ -611,3 +611,37 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         Err(p.0)
     }
 }
+
+/// Writes a validated fixture: files to the bucket first (so no resource ever points at a
+/// missing file), then the items.
+pub async fn write(
+    fixture: &Fixture,
+    store: &dyn Store,
+    bucket: Option<(&aws_sdk_s3::Client, &str)>,
+) -> Result<(), String> {
+    if let Some((s3, bucket)) = bucket {
+        for f in &fixture.files {
+            let body = aws_sdk_s3::primitives::ByteStream::from_path(&f.path)
+                .await
+                .map_err(|e| format!("files: reading {}: {e}", f.path.display()))?;
+            s3.put_object()
+                .bucket(bucket)
+                .key(&f.key)
+                .content_type(&f.content_type)
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| {
+                    format!(
+                        "files: uploading {}: {}",
+                        f.key,
+                        aws_sdk_s3::error::DisplayErrorContext(e)
+                    )
+                })?;
+        }
+    }
+    store
+        .put_items(&fixture.items)
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,1 +1,31 @@
+//! `GET /openapi.json` (the OpenAPI 3.1 document generated from the code) and `GET /docs`
+//! (Swagger UI with every asset inlined, so it works without internet).
 
+pub mod openapi;
+mod page;
+
+use lambda_http::{Body, Request, Response};
+use pirros_shared::api::early_failure;
+use pirros_shared::error::ApiError;
+use pirros_shared::request::new_request_id;
+use pirros_shared::response::json_response;
+use pirros_shared::routes::{self, Route};
+use std::time::Instant;
+
+pub async fn handle(req: Request) -> Response<Body> {
+    let started = Instant::now();
+    let request_id = new_request_id();
+    match routes::resolve(req.method(), req.uri().path()) {
+        Ok(Route::OpenApi) => {
+            let mut r = json_response(http::StatusCode::OK, openapi::json().to_owned(), &request_id);
+            r.headers_mut().insert(
+                http::header::CACHE_CONTROL,
+                http::HeaderValue::from_static("public, max-age=300"),
+            );
+            r
+        }
+        Ok(Route::Docs) => page::response(&request_id),
+        Ok(_) => early_failure(ApiError::NotFound, &request_id, started, &req),
+        Err(e) => early_failure(e, &request_id, started, &req),
+    }
+}

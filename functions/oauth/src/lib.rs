@@ -1,1 +1,217 @@
+//! `POST /oauth/token`: the OAuth 2.0 client-credentials exchange (RFC 6749 §4.4).
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use lambda_http::{Body, Request, Response};
+use pirros_shared::auth::token;
+use pirros_shared::error::ApiError;
+use pirros_shared::ids::ClientId;
+use pirros_shared::ratelimit::Limiter;
+use pirros_shared::request;
+use pirros_shared::response::{Flavor, failure, json_response};
+use pirros_shared::routes::{self, Route};
+use pirros_shared::AppState;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Instant;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the token expires (3600).
+    pub expires_in: u64,
+    pub request_id: String,
+}
+
+/// The token request, from a JSON or a form body (and HTTP Basic for the client pair).
+#[derive(Debug, Default)]
+struct TokenRequest {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
+    let bytes = request::body_bytes(req);
+    if bytes.len() > request::MAX_BODY_BYTES {
+        return Err(ApiError::OAuthInvalidRequest("Body is too large".into()));
+    }
+    let fields: HashMap<String, String> = match request::content_type(req).as_deref() {
+        Some("application/json") => {
+            let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+                ApiError::OAuthInvalidRequest(format!("Body is not valid JSON: {e}"))
+            })?;
+            let obj = v.as_object().ok_or_else(|| {
+                ApiError::OAuthInvalidRequest("Body must be a JSON object".into())
+            })?;
+            let mut out = HashMap::new();
+            for (k, v) in obj {
+                match v {
+                    serde_json::Value::String(s) => {
+                        out.insert(k.clone(), s.clone());
+                    }
+                    serde_json::Value::Null => {}
+                    _ => {
+                        return Err(ApiError::OAuthInvalidRequest(format!(
+                            "Field {k:?} must be a string"
+                        )));
+                    }
+                }
+            }
+            out
+        }
+        Some("application/x-www-form-urlencoded") => {
+            let mut out = HashMap::new();
+            for (k, v) in url::form_urlencoded::parse(bytes) {
+                // RFC 6749 §3.2: parameters must not be repeated.
+                if out.insert(k.to_string(), v.into_owned()).is_some() {
+                    return Err(ApiError::OAuthInvalidRequest(format!(
+                        "Parameter {k:?} is repeated"
+                    )));
+                }
+            }
+            out
+        }
+        _ => {
+            return Err(ApiError::OAuthInvalidRequest(
+                "Content-Type must be application/json or application/x-www-form-urlencoded"
+                    .into(),
+            ));
+        }
+    };
+    let get = |k: &str| fields.get(k).filter(|v| !v.is_empty()).cloned();
+    let mut tr = TokenRequest {
+        grant_type: get("grant_type"),
+        client_id: get("client_id"),
+        client_secret: get("client_secret"),
+    };
+    if let Some((id, secret)) = basic_auth(req)? {
+        if tr.client_id.is_some() || tr.client_secret.is_some() {
+            // RFC 6749 §2.3: one authentication method per request.
+            return Err(ApiError::OAuthInvalidRequest(
+                "Send client credentials in the body or in HTTP Basic, not both".into(),
+            ));
+        }
+        tr.client_id = Some(id);
+        tr.client_secret = Some(secret);
+    }
+    Ok(tr)
+}
+
+fn basic_auth(req: &Request) -> Result<Option<(String, String)>, ApiError> {
+    let Some(v) = request::header_str(req, http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let Some((scheme, rest)) = v.split_once(' ') else {
+        return Err(ApiError::OAuthInvalidRequest("Malformed Authorization header".into()));
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(ApiError::OAuthInvalidRequest(
+            "Only HTTP Basic client authentication is accepted in Authorization".into(),
+        ));
+    }
+    let decoded = STANDARD
+        .decode(rest.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| ApiError::OAuthInvalidRequest("Malformed Basic credentials".into()))?;
+    let (id, secret) = decoded
+        .split_once(':')
+        .ok_or_else(|| ApiError::OAuthInvalidRequest("Malformed Basic credentials".into()))?;
+    let unescape = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Ok(Some((unescape(id), unescape(secret))))
+}
+
+async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
+    let tr = parse_body(req)?;
+    match tr.grant_type.as_deref() {
+        None => {
+            return Err(ApiError::OAuthInvalidRequest(
+                "grant_type is required".into(),
+            ));
+        }
+        Some("client_credentials") => {}
+        Some(_) => return Err(ApiError::UnsupportedGrantType),
+    }
+    let (Some(client), Some(secret)) = (tr.client_id, tr.client_secret) else {
+        return Err(ApiError::OAuthInvalidRequest(
+            "client_id and client_secret are required".into(),
+        ));
+    };
+    let ip = request::source_ip(req);
+    let cfg = &state.config;
+    let limiter = Limiter {
+        store: state.store.as_ref(),
+    };
+    limiter
+        .token_attempt(
+            &client,
+            &ip,
+            cfg.token_rate_limit_attempts,
+            cfg.token_rate_limit_window_secs,
+        )
+        .await?;
+    // Unknown client, wrong secret and revoked credential get the same answer.
+    let Some(client_id) = ClientId::parse(&client) else {
+        return Err(ApiError::InvalidClient);
+    };
+    let credential = state.store.get_credential(&client_id).await?;
+    let credential = match credential {
+        Some(c) if c.secret.verify(&secret) && c.is_active() => c,
+        _ => return Err(ApiError::InvalidClient),
+    };
+    limiter
+        .token_success(&client, &ip, cfg.token_rate_limit_window_secs)
+        .await;
+    Ok(token::issue(
+        &state.keys,
+        &credential.client_id,
+        credential.secret_version,
+        cfg.token_ttl_secs,
+    ))
+}
+
+pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
+    let started = Instant::now();
+    let request_id = request::new_request_id();
+    let outcome = match routes::resolve(req.method(), req.uri().path()) {
+        Ok(Route::Token) => exchange(state, &req).await,
+        Ok(_) => Err(ApiError::NotFound),
+        Err(e) => Err(e),
+    };
+    let latency_us = started.elapsed().as_micros() as u64;
+    match outcome {
+        Ok(access_token) => {
+            tracing::info!(request_id, status = 200, latency_us, "token issued");
+            let body = TokenResponse {
+                access_token,
+                token_type: "Bearer",
+                expires_in: state.config.token_ttl_secs,
+                request_id: request_id.clone(),
+            };
+            let mut resp = json_response(
+                http::StatusCode::OK,
+                serde_json::to_string(&body).expect("plain struct"),
+                &request_id,
+            );
+            resp.headers_mut()
+                .insert(http::header::PRAGMA, http::HeaderValue::from_static("no-cache"));
+            resp
+        }
+        Err(e) => {
+            if let ApiError::Internal(cause) = &e {
+                tracing::error!(request_id, cause = cause.as_str(), latency_us, "token request failed");
+            } else {
+                tracing::info!(request_id, status = e.status().as_u16(), code = e.code(), latency_us, "token refused");
+            }
+            failure(&e, Flavor::OAuth, &request_id)
+        }
+    }
+}

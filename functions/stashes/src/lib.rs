@@ -1,1 +1,329 @@
+//! Stashes: get, create and update, with strict bodies, `Idempotency-Key` and `If-Match`.
 
+pub mod body;
+
+use body::{CreateStash, UpdateStash};
+use http::{HeaderValue, header};
+use lambda_http::{Body, Request, Response};
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::grants::{Action, EntityType, Scope};
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::idempotency;
+use pirros_shared::model::{ItemIds, Stash, StashRecord};
+use pirros_shared::query::Query;
+use pirros_shared::request::{header_str, json_body};
+use pirros_shared::response::{Reply, envelope, resource_payload};
+use pirros_shared::routes::Route;
+use pirros_shared::store::{IdemRecord, SaveOutcome, StashWrite};
+use pirros_shared::timestamp::Timestamp;
+use serde_json::json;
+
+pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
+    let call = match V1Call::begin(state, req).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let outcome = match call.route.clone() {
+        Route::GetStash(ws, id) => get(state, &call, ws, &id).await,
+        Route::CreateStash(ws) => create(state, &call, ws).await,
+        Route::UpdateStash(ws, id) => update(state, &call, ws, &id).await,
+        _ => Err(ApiError::NotFound),
+    };
+    call.finish(outcome)
+}
+
+fn etag(version: u64) -> String {
+    format!("\"v{version}\"")
+}
+
+fn stash_reply(rec: &StashRecord) -> Reply {
+    let tag = HeaderValue::from_str(&etag(rec.version)).expect("ASCII");
+    Reply::ok(resource_payload(&rec.stash, json!({}))).with_header(header::ETAG, tag)
+}
+
+async fn get(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceId) -> Result<Reply, ApiError> {
+    Query::parse(call.raw_query(), &[])?;
+    let (scope, rec) = tokio::try_join!(
+        call.scope(state, ws, EntityType::Stash, Action::Read),
+        async { Ok(state.store.get_stash(ws, id).await?) },
+    )?;
+    match rec {
+        Some(r) if scope.allows(&r.stash) => Ok(stash_reply(&r)),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// Every referenced detail and family must exist in the workspace and be readable.
+async fn check_items(state: &AppState, call: &V1Call, ws: WorkspaceId, items: &ItemIds) -> Result<(), ApiError> {
+    let (detail_scope, family_scope) = tokio::try_join!(
+        async {
+            if items.detail_ids.is_empty() {
+                Ok(Scope::None)
+            } else {
+                call.scope(state, ws, EntityType::Detail, Action::Read).await
+            }
+        },
+        async {
+            if items.family_ids.is_empty() {
+                Ok(Scope::None)
+            } else {
+                call.scope(state, ws, EntityType::Family, Action::Read).await
+            }
+        },
+    )?;
+    let (details, families) = tokio::try_join!(
+        async { Ok::<_, ApiError>(state.store.get_details(ws, &items.detail_ids).await?) },
+        async { Ok::<_, ApiError>(state.store.get_families(ws, &items.family_ids).await?) },
+    )?;
+    let bad_details: Vec<String> = items
+        .detail_ids
+        .iter()
+        .filter(|id| !details.iter().any(|d| &d.id == *id && detail_scope.allows(d)))
+        .map(|id| id.to_string())
+        .collect();
+    let bad_families: Vec<String> = items
+        .family_ids
+        .iter()
+        .filter(|id| !families.iter().any(|f| &f.id == *id && family_scope.allows(f)))
+        .map(|id| id.to_string())
+        .collect();
+    if bad_details.is_empty() && bad_families.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidItemReference {
+            detail_ids: bad_details,
+            family_ids: bad_families,
+        })
+    }
+}
+
+async fn check_project(state: &AppState, ws: WorkspaceId, project: &ResourceId) -> Result<(), ApiError> {
+    if state.store.get_projects(ws, std::slice::from_ref(project)).await?.is_empty() {
+        return Err(ApiError::invalid_field(
+            "project_id",
+            format!("project_id {:?} is not a project in this workspace", project.as_str()),
+        ));
+    }
+    Ok(())
+}
+
+fn scope_error(call: &V1Call, ws: WorkspaceId, entity_id: Option<&str>) -> ApiError {
+    let (ids, names) = pirros_shared::grants::granted_filters(&call.credential, ws, &[]);
+    ApiError::InsufficientScope(Box::new(pirros_shared::error::ScopeDetails {
+        required_action: "write",
+        entity_type: "stash",
+        entity_id: entity_id.map(str::to_owned),
+        granted_filter_ids: ids,
+        granted_filter_names: names,
+    }))
+}
+
+/// The write scope, and a 403 naming the stash when it doesn't cover `stash`.
+async fn write_scope(state: &AppState, call: &V1Call, ws: WorkspaceId, stash: Option<&Stash>) -> Result<Scope, ApiError> {
+    let scope = call
+        .require_scope(state, ws, EntityType::Stash, Action::Write, stash.map(|s| s.id.as_str()))
+        .await?;
+    if let Some(s) = stash
+        && !scope.allows(s)
+    {
+        let filters = call.granted_filters(state, ws).await?;
+        let (ids, names) = pirros_shared::grants::granted_filters(&call.credential, ws, &filters);
+        let mut e = scope_error(call, ws, Some(s.id.as_str()));
+        if let ApiError::InsufficientScope(d) = &mut e {
+            d.granted_filter_ids = ids;
+            d.granted_filter_names = names;
+        }
+        return Err(e);
+    }
+    Ok(scope)
+}
+
+/// Runs a write under an optional idempotency key: replays a remembered answer, or commits
+/// the write together with its record.
+async fn idempotent<F, Fut>(state: &AppState, call: &V1Call, write: F) -> Result<Reply, ApiError>
+where
+    F: FnOnce(Option<IdemRecordDraft>) -> Fut,
+    Fut: std::future::Future<Output = Result<Reply, ApiError>>,
+{
+    let Some(key) = idempotency::key(&call.request, &call.credential.client_id)? else {
+        return write(None).await;
+    };
+    let fp = idempotency::fingerprint(&call.request);
+    if let Some(rec) = state.store.get_idempotency(&key).await?
+        && rec.is_live(Timestamp::now())
+    {
+        return idempotency::replay(&rec, &fp);
+    }
+    write(Some(IdemRecordDraft {
+        key,
+        fingerprint: fp,
+        request_id: call.request_id.clone(),
+        ttl_secs: state.config.idempotency_ttl_secs,
+    }))
+    .await
+}
+
+/// What an idempotency record will hold, once the response is known.
+pub struct IdemRecordDraft {
+    key: pirros_shared::store::IdemKey,
+    fingerprint: String,
+    request_id: String,
+    ttl_secs: u64,
+}
+
+impl IdemRecordDraft {
+    fn complete(&self, status: u16, payload: &serde_json::Value, version: u64) -> IdemRecord {
+        IdemRecord {
+            key: self.key.clone(),
+            fingerprint: self.fingerprint.clone(),
+            status,
+            body: envelope(payload, &self.request_id),
+            etag: Some(etag(version)),
+            expires_at: Timestamp::now().plus_secs(self.ttl_secs),
+        }
+    }
+}
+
+async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
+    Query::parse(call.raw_query(), &[])?;
+    let body: CreateStash = json_body(&call.request)?;
+    let input = body.validate()?;
+    idempotent(state, call, |draft| async move {
+        let now = Timestamp::now();
+        let stash = Stash {
+            id: ResourceId::new_uuid(),
+            workspace_id: ws,
+            name: input.name,
+            description: input.description,
+            project_id: input.project_id,
+            is_permanent: input.is_permanent,
+            item_ids: input.item_ids,
+            created_by: call.credential.client_id.to_string(),
+            created_at: now,
+            updated_at: now,
+        };
+        write_scope(state, call, ws, Some(&stash)).await?;
+        tokio::try_join!(
+            check_project(state, ws, &stash.project_id),
+            check_items(state, call, ws, &stash.item_ids),
+        )?;
+        let record = StashRecord { stash, version: 1 };
+        let payload = resource_payload(&record.stash, json!({}));
+        let idem = draft.as_ref().map(|d| d.complete(201, &payload, 1));
+        let outcome = state
+            .store
+            .save_stash(&StashWrite {
+                record: record.clone(),
+                expected_version: None,
+                idempotency: idem,
+            })
+            .await?;
+        match outcome {
+            SaveOutcome::Saved => {
+                let mut reply = stash_reply(&record);
+                reply.status = http::StatusCode::CREATED;
+                if let Some(d) = &draft {
+                    // The body exactly as remembered, so a replay is byte-identical.
+                    reply.raw_body = Some(envelope(&payload, &d.request_id));
+                }
+                Ok(reply)
+            }
+            SaveOutcome::IdempotencyTaken(rec) => {
+                idempotency::replay(&rec, &draft.expect("taken implies a key").fingerprint)
+            }
+            SaveOutcome::VersionMismatch => Err(ApiError::internal("fresh stash id collided")),
+        }
+    })
+    .await
+}
+
+/// `If-Match`: `*`, or one of our ETags (weak or strong).
+fn if_match(call: &V1Call) -> Result<Option<Vec<u64>>, ApiError> {
+    let Some(v) = header_str(&call.request, header::IF_MATCH) else {
+        return Ok(None);
+    };
+    if v.trim() == "*" {
+        return Ok(None);
+    }
+    let mut versions = Vec::new();
+    for tag in v.split(',') {
+        let t = tag.trim().trim_start_matches("W/");
+        let n = t
+            .strip_prefix("\"v")
+            .and_then(|r| r.strip_suffix('"'))
+            .and_then(|n| n.parse::<u64>().ok());
+        match n {
+            Some(n) => versions.push(n),
+            None => {
+                return Err(ApiError::invalid_field(
+                    "If-Match",
+                    "If-Match must be an ETag returned by this API, like \"v3\"",
+                ));
+            }
+        }
+    }
+    Ok(Some(versions))
+}
+
+async fn update(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceId) -> Result<Reply, ApiError> {
+    Query::parse(call.raw_query(), &[])?;
+    let body: UpdateStash = json_body(&call.request)?;
+    let patch = body.validate()?;
+    let expected = if_match(call)?;
+    idempotent(state, call, |draft| async move {
+        call.require_scope(state, ws, EntityType::Stash, Action::Write, Some(id.as_str()))
+            .await?;
+        let read_scope = call.scope(state, ws, EntityType::Stash, Action::Read).await?;
+        if let Some(items) = &patch.item_ids {
+            check_items(state, call, ws, items).await?;
+        }
+        // Without If-Match the last write wins; a concurrent writer only makes us re-read.
+        for _ in 0..5 {
+            let current = match state.store.get_stash(ws, id).await? {
+                Some(r) if read_scope.allows(&r.stash) => r,
+                _ => return Err(ApiError::NotFound),
+            };
+            if let Some(vs) = &expected
+                && !vs.contains(&current.version)
+            {
+                return Err(ApiError::StalePrecondition);
+            }
+            write_scope(state, call, ws, Some(&current.stash)).await?;
+            let mut next = current.clone();
+            patch.apply(&mut next.stash);
+            next.stash.updated_at = Timestamp::now().max(current.stash.updated_at);
+            next.version = current.version + 1;
+            write_scope(state, call, ws, Some(&next.stash)).await?;
+            let payload = resource_payload(&next.stash, json!({}));
+            let idem = draft.as_ref().map(|d| d.complete(200, &payload, next.version));
+            match state
+                .store
+                .save_stash(&StashWrite {
+                    record: next.clone(),
+                    expected_version: Some(current.version),
+                    idempotency: idem,
+                })
+                .await?
+            {
+                SaveOutcome::Saved => {
+                    let mut reply = stash_reply(&next);
+                    if let Some(d) = &draft {
+                        reply.raw_body = Some(envelope(&payload, &d.request_id));
+                    }
+                    return Ok(reply);
+                }
+                SaveOutcome::IdempotencyTaken(rec) => {
+                    return idempotency::replay(&rec, &draft.expect("taken implies a key").fingerprint);
+                }
+                SaveOutcome::VersionMismatch if expected.is_some() => {
+                    return Err(ApiError::StalePrecondition);
+                }
+                SaveOutcome::VersionMismatch => continue,
+            }
+        }
+        Err(ApiError::ServiceUnavailable("The stash is being updated concurrently; retry"))
+    })
+    .await
+}

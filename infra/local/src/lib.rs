@@ -1,1 +1,118 @@
+//! `pirros-local`: every route of every function in one process, through the very handlers
+//! the Lambda binaries run, plus the local file server for the embedded store.
 
+pub mod files;
+pub mod start;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use pirros_shared::AppState;
+use pirros_shared::api::early_failure;
+use pirros_shared::error::ApiError;
+use pirros_shared::request::{MAX_BODY_BYTES, new_request_id};
+use pirros_shared::routes::{self, Function};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::net::TcpListener;
+
+pub struct App {
+    pub state: Arc<AppState>,
+    pub files: files::LocalFiles,
+}
+
+/// Routes a request to the function that serves it, as API Gateway would.
+pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
+    let path = req.uri().path();
+    if path.starts_with("/oauth/") || path == "/oauth" {
+        return pirros_oauth::handle(&app.state, req).await;
+    }
+    if let Some(resp) = app.files.serve(&req).await {
+        return resp;
+    }
+    let function = match routes::resolve(req.method(), path) {
+        Ok(route) => route.function(),
+        Err(e) => return early_failure(e, &new_request_id(), Instant::now(), &req),
+    };
+    let state = &app.state;
+    match function {
+        Function::OAuth => pirros_oauth::handle(state, req).await,
+        Function::Tags => pirros_tags::handle(state, req).await,
+        Function::Details => pirros_details::handle(state, req).await,
+        Function::Families => pirros_families::handle(state, req).await,
+        Function::Stashes => pirros_stashes::handle(state, req).await,
+        Function::Downloads => pirros_downloads::handle(state, req).await,
+        Function::Docs => pirros_docs::handle(req).await,
+    }
+}
+
+/// Turns a hyper request into the `lambda_http` request API Gateway would deliver.
+async fn to_lambda(req: hyper::Request<Incoming>, peer: SocketAddr) -> Result<Request, Response<Body>> {
+    let (parts, body) = req.into_parts();
+    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => {
+            let fake = http::Request::from_parts(parts, Body::Empty);
+            return Err(early_failure(
+                ApiError::invalid(format!("Body is larger than {MAX_BODY_BYTES} bytes")),
+                &new_request_id(),
+                Instant::now(),
+                &fake,
+            ));
+        }
+    };
+    let body = if bytes.is_empty() {
+        Body::Empty
+    } else {
+        match String::from_utf8(bytes.to_vec()) {
+            Ok(s) => Body::Text(s),
+            Err(e) => Body::Binary(e.into_bytes()),
+        }
+    };
+    let mut ctx = lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext::default();
+    ctx.http.source_ip = Some(peer.ip().to_string());
+    ctx.http.method = parts.method.clone();
+    ctx.http.path = Some(parts.uri.path().to_owned());
+    Ok(http::Request::from_parts(parts, body).with_request_context(RequestContext::ApiGatewayV2(ctx)))
+}
+
+fn to_hyper(resp: Response<Body>) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = resp.into_parts();
+    let bytes = match body {
+        Body::Empty => Bytes::new(),
+        Body::Text(t) => Bytes::from(t),
+        Body::Binary(b) => Bytes::from(b),
+        _ => Bytes::new(),
+    };
+    hyper::Response::from_parts(parts, Full::new(bytes))
+}
+
+/// Serves until the listener fails. Each connection gets its own task.
+pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> {
+    loop {
+        let (stream, peer) = listener.accept().await?;
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                let app = app.clone();
+                async move {
+                    let resp = match to_lambda(req, peer).await {
+                        Ok(req) => dispatch(&app, req).await,
+                        Err(resp) => resp,
+                    };
+                    Ok::<_, Infallible>(to_hyper(resp))
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}

@@ -1,0 +1,182 @@
+//! The strict request bodies of stash writes (the guide: unknown fields are a 400).
+
+use pirros_shared::error::ApiError;
+use pirros_shared::ids::ResourceId;
+use pirros_shared::model::{ItemIds, Stash};
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_DESCRIPTION: usize = 2000;
+pub const MAX_ITEMS: usize = 1000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemIdsIn {
+    pub detail_ids: Vec<String>,
+    pub family_ids: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStash {
+    /// 1 to 200 characters.
+    pub name: String,
+    pub description: Option<String>,
+    /// A project of this workspace.
+    pub project_id: String,
+    pub is_permanent: Option<bool>,
+    pub item_ids: ItemIdsIn,
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStash {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>)]
+    pub is_permanent: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<ItemIdsIn>)]
+    pub item_ids: Option<Option<ItemIdsIn>>,
+}
+
+pub struct ValidCreate {
+    pub name: String,
+    pub description: Option<String>,
+    pub project_id: ResourceId,
+    pub is_permanent: bool,
+    pub item_ids: ItemIds,
+}
+
+pub struct ValidPatch {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub is_permanent: Option<bool>,
+    pub item_ids: Option<ItemIds>,
+}
+
+fn name(v: &str) -> Result<String, ApiError> {
+    let n = v.chars().count();
+    if v.trim().is_empty() || n > MAX_NAME {
+        return Err(ApiError::invalid_field(
+            "name",
+            format!("name must be 1 to {MAX_NAME} characters and not blank"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn description(v: Option<String>) -> Result<Option<String>, ApiError> {
+    if let Some(d) = &v
+        && d.chars().count() > MAX_DESCRIPTION
+    {
+        return Err(ApiError::invalid_field(
+            "description",
+            format!("description must be at most {MAX_DESCRIPTION} characters"),
+        ));
+    }
+    Ok(v)
+}
+
+/// Well-formed ids are looked up; malformed ones can't exist, so they are reported as
+/// invalid references like missing ones.
+fn item_ids(v: ItemIdsIn) -> Result<ItemIds, ApiError> {
+    if v.detail_ids.len() + v.family_ids.len() > MAX_ITEMS {
+        return Err(ApiError::invalid_field(
+            "item_ids",
+            format!("a stash holds at most {MAX_ITEMS} items"),
+        ));
+    }
+    let bad_d: Vec<String> = v.detail_ids.iter().filter(|i| ResourceId::parse(i).is_none()).cloned().collect();
+    let bad_f: Vec<String> = v.family_ids.iter().filter(|i| ResourceId::parse(i).is_none()).cloned().collect();
+    if !bad_d.is_empty() || !bad_f.is_empty() {
+        return Err(ApiError::InvalidItemReference {
+            detail_ids: bad_d,
+            family_ids: bad_f,
+        });
+    }
+    let dedup = |ids: Vec<String>| {
+        let mut out: Vec<ResourceId> = Vec::with_capacity(ids.len());
+        for i in ids {
+            let id = ResourceId::parse(&i).expect("checked above");
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    };
+    Ok(ItemIds {
+        detail_ids: dedup(v.detail_ids),
+        family_ids: dedup(v.family_ids),
+    })
+}
+
+impl CreateStash {
+    pub fn validate(self) -> Result<ValidCreate, ApiError> {
+        let project_id = ResourceId::parse(&self.project_id).ok_or_else(|| {
+            ApiError::invalid_field("project_id", "project_id is not a valid project id")
+        })?;
+        Ok(ValidCreate {
+            name: name(&self.name)?,
+            description: description(self.description)?,
+            project_id,
+            is_permanent: self.is_permanent.unwrap_or(false),
+            item_ids: item_ids(self.item_ids)?,
+        })
+    }
+}
+
+impl UpdateStash {
+    pub fn validate(self) -> Result<ValidPatch, ApiError> {
+        let null = |f: &str| ApiError::invalid_field(f, format!("{f} cannot be null"));
+        Ok(ValidPatch {
+            name: match self.name {
+                None => None,
+                Some(None) => return Err(null("name")),
+                Some(Some(n)) => Some(name(&n)?),
+            },
+            description: match self.description {
+                None => None,
+                Some(d) => Some(description(d)?),
+            },
+            is_permanent: match self.is_permanent {
+                None => None,
+                Some(None) => return Err(null("is_permanent")),
+                Some(Some(b)) => Some(b),
+            },
+            item_ids: match self.item_ids {
+                None => None,
+                Some(None) => return Err(null("item_ids")),
+                Some(Some(i)) => Some(item_ids(i)?),
+            },
+        })
+    }
+}
+
+impl ValidPatch {
+    pub fn apply(&self, s: &mut Stash) {
+        if let Some(n) = &self.name {
+            s.name = n.clone();
+        }
+        if let Some(d) = &self.description {
+            s.description = d.clone();
+        }
+        if let Some(p) = self.is_permanent {
+            s.is_permanent = p;
+        }
+        if let Some(i) = &self.item_ids {
+            s.item_ids = i.clone();
+        }
+    }
+}

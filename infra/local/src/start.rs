@@ -1,0 +1,164 @@
+//! Building and starting a local server: configuration, store, keys, fixture, listener.
+
+use crate::files::LocalFiles;
+use crate::{App, serve};
+use anyhow::{Context, bail};
+use pirros_shared::AppState;
+use pirros_shared::auth::keys::KeySet;
+use pirros_shared::config::{Config, JwtKeySource};
+use pirros_shared::files::FileSigner;
+use pirros_shared::fixture;
+use pirros_shared::state::{s3_client, sdk_config};
+use pirros_shared::store::SharedStore;
+use pirros_shared::store::dynamo::DynamoStore;
+use pirros_shared::store::memory::MemoryStore;
+use rand::RngCore;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The demo fixture, compiled in so `pirros-local` needs no arguments.
+pub const DEMO_FIXTURE: &str = include_str!("../../fixtures/demo.json");
+
+pub fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreKind {
+    Memory,
+    Dynamodb,
+}
+
+pub struct Options {
+    pub store: StoreKind,
+    /// `None`: the demo fixture with the embedded store, nothing with DynamoDB.
+    pub fixture: Option<PathBuf>,
+    pub addr: SocketAddr,
+    /// The environment (configuration names of CONTRACT.md).
+    pub env: HashMap<String, String>,
+}
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Whether the demo fixture was loaded.
+    pub demo: bool,
+}
+
+fn random_key() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub async fn start(opts: Options) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(opts.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", opts.addr))?;
+    let addr = listener.local_addr()?;
+    let base = format!("http://{addr}");
+    let mut env = opts.env;
+    let set_default = |env: &mut HashMap<String, String>, k: &str, v: String| {
+        if env.get(k).is_none_or(|x| x.trim().is_empty()) {
+            env.insert(k.to_owned(), v);
+        }
+    };
+    if opts.store == StoreKind::Memory {
+        set_default(&mut env, "TABLE_NAME", "pirros-local".into());
+    }
+    if !env.contains_key("JWT_SECRET_ARN") {
+        // A fresh key per process: local tokens die with the process, like a rotation.
+        set_default(&mut env, "JWT_SECRET", random_key());
+    }
+    set_default(&mut env, "PDF_PUBLIC_BASE_URL", format!("{base}/public/"));
+    let config = Config::from_map(&env)?;
+
+    let need_sdk = opts.store == StoreKind::Dynamodb
+        || matches!(config.jwt_key, JwtKeySource::SecretArn(_));
+    let sdk = if need_sdk { Some(sdk_config().await) } else { None };
+    let keys = match (&config.jwt_key, &sdk) {
+        (JwtKeySource::Inline(v), _) => KeySet::parse(v)?,
+        (src, Some(sdk)) => KeySet::load(src, sdk).await?,
+        (_, None) => bail!("no SDK configuration for the JWT secret"),
+    };
+    let local_file_key = random_key().into_bytes();
+    let (store, files, s3): (SharedStore, FileSigner, Option<(aws_sdk_s3::Client, String)>) =
+        match opts.store {
+            StoreKind::Memory => (
+                Arc::new(MemoryStore::new()),
+                FileSigner::Local {
+                    base_url: base.clone(),
+                    key: local_file_key.clone(),
+                },
+                None,
+            ),
+            StoreKind::Dynamodb => {
+                let sdk = sdk.as_ref().expect("built above");
+                let store = DynamoStore::new(
+                    aws_sdk_dynamodb::Client::new(sdk),
+                    config.table_name.clone(),
+                );
+                store.create_table().await.context("creating the table")?;
+                match &config.files_bucket {
+                    Some(bucket) => {
+                        let client = s3_client(sdk);
+                        (
+                            Arc::new(store),
+                            FileSigner::S3 {
+                                client: client.clone(),
+                                bucket: bucket.clone(),
+                            },
+                            Some((client, bucket.clone())),
+                        )
+                    }
+                    None => (
+                        Arc::new(store),
+                        FileSigner::Local {
+                            base_url: base.clone(),
+                            key: local_file_key.clone(),
+                        },
+                        None,
+                    ),
+                }
+            }
+        };
+
+    let (text, dir, demo) = match (&opts.fixture, opts.store) {
+        (Some(path), _) => (
+            Some(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read fixture {}", path.display()))?,
+            ),
+            path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            false,
+        ),
+        (None, StoreKind::Memory) => (Some(DEMO_FIXTURE.to_owned()), demo_dir(), true),
+        (None, StoreKind::Dynamodb) => (None, PathBuf::new(), false),
+    };
+    let mut file_entries = Vec::new();
+    if let Some(text) = text {
+        let fx = fixture::load(&text, &dir, store.as_ref())
+            .await
+            .map_err(|problems| anyhow::anyhow!("fixture refused:\n  {}", problems.join("\n  ")))?;
+        fixture::write(&fx, store.as_ref(), s3.as_ref().map(|(c, b)| (c, b.as_str())))
+            .await
+            .map_err(|e| anyhow::anyhow!("fixture not written: {e}"))?;
+        file_entries = fx.files;
+    }
+    let state = Arc::new(AppState::new(config, store, keys, files));
+    let app = Arc::new(App {
+        state,
+        files: LocalFiles::new(local_file_key, &file_entries),
+    });
+    let task = tokio::spawn(serve(listener, app.clone()));
+    Ok(Running {
+        addr,
+        app,
+        task,
+        demo,
+    })
+}

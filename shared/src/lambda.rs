@@ -1,0 +1,27 @@
+//! The Lambda entry point every function's `main.rs` calls: state once per container,
+//! then the handler for every event.
+
+use crate::AppState;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+
+pub async fn run<F, Fut>(handler: F) -> Result<(), Error>
+where
+    F: Fn(Arc<AppState>, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    crate::logging::init();
+    let state = AppState::from_env().await.map_err(|e| {
+        tracing::error!(error = %e, "cannot start");
+        e
+    })?;
+    let handler = Arc::new(handler);
+    lambda_http::run(service_fn(move |req: Request| {
+        let state = state.clone();
+        let handler = handler.clone();
+        async move { Ok::<_, Infallible>(handler(state, req).await) }
+    }))
+    .await
+}
