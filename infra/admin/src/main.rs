@@ -1,1 +1,336 @@
-fn main() {}
+//! `pirros-admin`: operate the DynamoDB table named by `TABLE_NAME`.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use pirros_shared::auth::secret::{self, SecretHash};
+use pirros_shared::fixture;
+use pirros_shared::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
+use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
+use pirros_shared::model::{Credential, CredentialStatus, Grant};
+use pirros_shared::state::{s3_client, sdk_config};
+use pirros_shared::store::dynamo::DynamoStore;
+use pirros_shared::store::{Item, Store};
+use pirros_shared::timestamp::Timestamp;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "pirros-admin", about = "Administer the Pirros table named by TABLE_NAME")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The table itself.
+    Table {
+        #[command(subcommand)]
+        command: TableCommand,
+    },
+    /// Import a fixture file (validated whole; nothing is written if any entry is wrong).
+    Import { file: PathBuf },
+    /// API credentials.
+    Credentials {
+        #[command(subcommand)]
+        command: CredentialsCommand,
+    },
+    /// Scope grants of a credential.
+    Grants {
+        #[command(subcommand)]
+        command: GrantsCommand,
+    },
+    /// Custom resource filters.
+    Filters {
+        #[command(subcommand)]
+        command: FiltersCommand,
+    },
+    /// Turn every /v1 route off (503) or back on, within 10 seconds.
+    Killswitch { state: OnOff },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Subcommand)]
+enum TableCommand {
+    /// Create the table (pk/sk, on demand, TTL on `ttl`); a no-op when it exists.
+    Create,
+}
+
+#[derive(Subcommand)]
+enum CredentialsCommand {
+    /// Create a credential; prints {client_id, client_secret} (the secret is shown once).
+    Create {
+        #[arg(long)]
+        firm: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a credential: every token it holds fails on the next call.
+    Revoke { id: String },
+    /// Issue a new secret; prints {client_id, client_secret}. Old tokens fail at once.
+    Regenerate { id: String },
+}
+
+#[derive(clap::Args)]
+struct GrantArgs {
+    /// Client id of the credential.
+    id: String,
+    #[arg(long)]
+    workspace: String,
+    /// `default:details|families|stashes|tags` or a custom filter id.
+    #[arg(long)]
+    filter: String,
+    /// read, write or download.
+    #[arg(long)]
+    action: String,
+}
+
+#[derive(Subcommand)]
+enum GrantsCommand {
+    Add(GrantArgs),
+    Remove(GrantArgs),
+}
+
+#[derive(Subcommand)]
+enum FiltersCommand {
+    /// Create (or replace) a custom filter; prints it as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        /// detail, family, stash or tag.
+        #[arg(long = "entity-type")]
+        entity_type: String,
+        /// The match object, e.g. '{"tag_ids_any":["t1"],"library":"typical"}'.
+        #[arg(long = "match")]
+        rule: String,
+        /// Id of the filter; a new UUID when absent.
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// List a workspace's custom filters as JSON.
+    List {
+        #[arg(long)]
+        workspace: String,
+    },
+    /// Delete a custom filter.
+    Delete {
+        id: String,
+        #[arg(long)]
+        workspace: String,
+    },
+}
+
+fn print(v: serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+}
+
+fn workspace(s: &str) -> anyhow::Result<WorkspaceId> {
+    WorkspaceId::parse(s).with_context(|| format!("--workspace {s:?} is not a workspace UUID"))
+}
+
+fn client(s: &str) -> anyhow::Result<ClientId> {
+    ClientId::parse(s).with_context(|| format!("{s:?} is not a valid client id"))
+}
+
+async fn credential(store: &DynamoStore, id: &str) -> anyhow::Result<Credential> {
+    store
+        .get_credential(&client(id)?)
+        .await?
+        .with_context(|| format!("no credential {id:?}"))
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("pirros-admin: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let table = std::env::var("TABLE_NAME")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .context("TABLE_NAME is not set")?;
+    let sdk = sdk_config().await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table.clone());
+    match cli.command {
+        Command::Table {
+            command: TableCommand::Create,
+        } => {
+            let created = store.create_table().await?;
+            print(json!({ "table": table, "created": created }));
+        }
+        Command::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            let fx = match fixture::load(&text, &dir, &store).await {
+                Ok(fx) => fx,
+                Err(problems) => {
+                    bail!(
+                        "fixture refused, nothing written:\n  {}",
+                        problems.join("\n  ")
+                    )
+                }
+            };
+            let bucket = std::env::var("FILES_BUCKET").ok().filter(|b| !b.is_empty());
+            if !fx.files.is_empty() && bucket.is_none() {
+                bail!("the fixture has files: set FILES_BUCKET to the bucket to upload them to");
+            }
+            let s3 = s3_client(&sdk);
+            fixture::write(&fx, &store, bucket.as_deref().map(|b| (&s3, b)))
+                .await
+                .map_err(anyhow::Error::msg)?;
+            print(json!({ "imported_items": fx.items.len(), "uploaded_files": fx.files.len() }));
+        }
+        Command::Credentials { command } => match command {
+            CredentialsCommand::Create { firm, name } => {
+                let firm_id = ResourceId::parse(&firm).context("--firm is not a valid id")?;
+                if store.get_firm(&firm_id).await?.is_none() {
+                    bail!("no firm {firm:?}");
+                }
+                if name.trim().is_empty() || name.chars().count() > 200 {
+                    bail!("--name must be 1 to 200 characters");
+                }
+                let client_id = ClientId::generate();
+                let plain = secret::generate();
+                store
+                    .put_credential(&Credential {
+                        client_id: client_id.clone(),
+                        name,
+                        firm_id,
+                        status: CredentialStatus::Active,
+                        secret: SecretHash::of(&plain),
+                        secret_version: 1,
+                        grants: Vec::new(),
+                        created_at: Timestamp::now(),
+                    })
+                    .await?;
+                print(json!({ "client_id": client_id, "client_secret": plain }));
+            }
+            CredentialsCommand::Revoke { id } => {
+                let mut c = credential(&store, &id).await?;
+                c.status = CredentialStatus::Revoked;
+                store.put_credential(&c).await?;
+                print(json!({ "client_id": c.client_id, "status": "revoked" }));
+            }
+            CredentialsCommand::Regenerate { id } => {
+                let mut c = credential(&store, &id).await?;
+                let plain = secret::generate();
+                c.secret = SecretHash::of(&plain);
+                c.secret_version += 1;
+                store.put_credential(&c).await?;
+                print(json!({ "client_id": c.client_id, "client_secret": plain }));
+            }
+        },
+        Command::Grants { command } => {
+            let (args, add) = match command {
+                GrantsCommand::Add(a) => (a, true),
+                GrantsCommand::Remove(a) => (a, false),
+            };
+            let mut c = credential(&store, &args.id).await?;
+            let ws = workspace(&args.workspace)?;
+            let filter_id = FilterId::parse(&args.filter)
+                .with_context(|| format!("--filter {:?} is not a filter id", args.filter))?;
+            let action = Action::parse(&args.action)
+                .with_context(|| format!("--action {:?}: expected read, write or download", args.action))?;
+            let grant = Grant {
+                workspace_id: ws,
+                filter_id: filter_id.clone(),
+                action,
+            };
+            if add {
+                let w = store
+                    .get_workspace(ws)
+                    .await?
+                    .with_context(|| format!("no workspace {ws}"))?;
+                if w.firm_id != c.firm_id {
+                    bail!("workspace {ws} belongs to another firm than the credential");
+                }
+                if let FilterId::Custom(fid) = &filter_id
+                    && store.get_filters(ws, std::slice::from_ref(fid)).await?.is_empty()
+                {
+                    bail!("no filter {:?} in workspace {ws}", fid.as_str());
+                }
+                if !c.grants.contains(&grant) {
+                    c.grants.push(grant);
+                }
+            } else {
+                let before = c.grants.len();
+                c.grants.retain(|g| g != &grant);
+                if c.grants.len() == before {
+                    bail!("the credential holds no such grant");
+                }
+            }
+            store.put_credential(&c).await?;
+            print(json!({ "client_id": c.client_id, "grants": c.grants }));
+        }
+        Command::Filters { command } => match command {
+            FiltersCommand::Create {
+                workspace: w,
+                name,
+                entity_type,
+                rule,
+                id,
+            } => {
+                let ws = workspace(&w)?;
+                if store.get_workspace(ws).await?.is_none() {
+                    bail!("no workspace {ws}");
+                }
+                let entity = EntityType::parse(&entity_type).with_context(|| {
+                    format!("--entity-type {entity_type:?}: expected detail, family, stash or tag")
+                })?;
+                let rule: FilterMatch =
+                    serde_json::from_str(&rule).context("--match is not a valid match object")?;
+                let foreign = rule.foreign_keys(entity);
+                if !foreign.is_empty() {
+                    bail!("--match keys {foreign:?} do not apply to {entity_type}");
+                }
+                if name.trim().is_empty() {
+                    bail!("--name must not be empty");
+                }
+                let id = match id {
+                    Some(i) => ResourceId::parse(&i).context("--id is not a valid id")?,
+                    None => ResourceId::new_uuid(),
+                };
+                if id.as_str().starts_with("default:") {
+                    bail!("default:* ids are reserved for system filters");
+                }
+                let f = Filter {
+                    id,
+                    workspace_id: ws,
+                    name,
+                    entity_type: entity,
+                    rule,
+                };
+                store.put_items(&[Item::Filter(f.clone())]).await?;
+                print(serde_json::to_value(&f)?);
+            }
+            FiltersCommand::List { workspace: w } => {
+                let filters = store.list_filters(workspace(&w)?).await?;
+                print(serde_json::to_value(&filters)?);
+            }
+            FiltersCommand::Delete { id, workspace: w } => {
+                let fid = ResourceId::parse(&id).context("not a filter id")?;
+                if !store.delete_filter(workspace(&w)?, &fid).await? {
+                    bail!("no filter {id:?} in workspace {w}");
+                }
+                print(json!({ "deleted": id }));
+            }
+        },
+        Command::Killswitch { state } => {
+            let on = matches!(state, OnOff::On);
+            store.set_kill_switch(on).await?;
+            print(json!({ "killswitch": if on { "on" } else { "off" } }));
+        }
+    }
+    Ok(())
+}
