@@ -38,8 +38,20 @@ pub struct V1Call {
 }
 
 /// Answers an error before a call was established (no credential yet).
-pub fn early_failure(err: ApiError, request_id: &str, started: Instant, req: &Request) -> Response<Body> {
-    log_outcome(request_id, req, err.status().as_u16(), None, started, Some(&err));
+pub fn early_failure(
+    err: ApiError,
+    request_id: &str,
+    started: Instant,
+    req: &Request,
+) -> Response<Body> {
+    log_outcome(
+        request_id,
+        req,
+        err.status().as_u16(),
+        None,
+        started,
+        Some(&err),
+    );
     response::failure(&err, Flavor::V1, request_id)
 }
 
@@ -85,21 +97,25 @@ impl V1Call {
                 &request,
             ));
         }
-        let claims = match request::bearer_token(&request)
-            .and_then(|t| {
-                token::verify(&state.keys, t).map_err(|r| {
-                    tracing::info!(request_id = %request_id, rejection = ?r, "bearer token refused");
-                    ApiError::InvalidToken("Invalid or expired access token")
-                })
-            }) {
+        let claims = match request::bearer_token(&request).and_then(|t| {
+            token::verify(&state.keys, t).map_err(|r| {
+                tracing::info!(request_id = %request_id, rejection = ?r, "bearer token refused");
+                ApiError::InvalidToken("Invalid or expired access token")
+            })
+        }) {
             Ok(c) => c,
             Err(e) => return Err(fail(e, &request)),
         };
         let Some(client) = ClientId::parse(&claims.sub) else {
-            return Err(fail(ApiError::InvalidToken("Invalid access token"), &request));
+            return Err(fail(
+                ApiError::InvalidToken("Invalid access token"),
+                &request,
+            ));
         };
         // The credential check and the rate-limit update are independent: one round trip.
-        let limiter = Limiter { store: state.store.as_ref() };
+        let limiter = Limiter {
+            store: state.store.as_ref(),
+        };
         let (cred, rate) = tokio::join!(
             state.store.get_credential(&client),
             limiter.api_hit(client.as_str(), state.config.api_rate_limit_per_hour)
@@ -160,7 +176,11 @@ impl V1Call {
     }
 
     /// Custom filters the credential's grants name in `ws`.
-    pub async fn granted_filters(&self, state: &AppState, ws: WorkspaceId) -> Result<Vec<Filter>, ApiError> {
+    pub async fn granted_filters(
+        &self,
+        state: &AppState,
+        ws: WorkspaceId,
+    ) -> Result<Vec<Filter>, ApiError> {
         let ids = grants::custom_filter_ids(&self.credential, ws);
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -182,7 +202,13 @@ impl V1Call {
             return Ok(quick);
         }
         let filters = self.granted_filters(state, ws).await?;
-        Ok(Scope::resolve(&self.credential, ws, entity, action, &filters))
+        Ok(Scope::resolve(
+            &self.credential,
+            ws,
+            entity,
+            action,
+            &filters,
+        ))
     }
 
     /// The scope for a list or write: 403 `insufficient_scope` when there is none.

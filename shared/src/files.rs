@@ -118,7 +118,10 @@ impl FileSigner {
 
 /// The non-expiring public URL of a PDF.
 pub fn public_url(base: &str, file_key: &str) -> String {
-    let path: Vec<String> = file_key.split('/').map(|seg| enc(seg).replace('+', "%20")).collect();
+    let path: Vec<String> = file_key
+        .split('/')
+        .map(|seg| enc(seg).replace('+', "%20"))
+        .collect();
     format!("{}/{}", base.trim_end_matches('/'), path.join("/"))
 }
 

@@ -150,8 +150,16 @@ pub struct Fixture {
 }
 
 const ARRAYS: &[&str] = &[
-    "firms", "workspaces", "projects", "tags", "details", "families", "stashes", "files",
-    "filters", "credentials",
+    "firms",
+    "workspaces",
+    "projects",
+    "tags",
+    "details",
+    "families",
+    "stashes",
+    "files",
+    "filters",
+    "credentials",
 ];
 
 /// Collects every problem, each naming its entry and field.
@@ -164,7 +172,11 @@ impl Problems {
     }
 }
 
-fn entries<T: DeserializeOwned>(doc: &serde_json::Map<String, Value>, name: &str, p: &mut Problems) -> Vec<(String, T)> {
+fn entries<T: DeserializeOwned>(
+    doc: &serde_json::Map<String, Value>,
+    name: &str,
+    p: &mut Problems,
+) -> Vec<(String, T)> {
     let Some(v) = doc.get(name) else {
         return Vec::new();
     };
@@ -187,7 +199,10 @@ fn non_empty(p: &mut Problems, at: &str, field: &str, v: &str, max: usize) {
     if v.trim().is_empty() {
         p.add(format!("{at}.{field}"), "must not be empty");
     } else if v.chars().count() > max {
-        p.add(format!("{at}.{field}"), format!("is longer than {max} characters"));
+        p.add(
+            format!("{at}.{field}"),
+            format!("is longer than {max} characters"),
+        );
     }
 }
 
@@ -203,7 +218,11 @@ impl Known<'_> {
         if let Some(w) = self.workspaces.get(&ws) {
             return Ok(w.clone());
         }
-        let w = self.store.get_workspace(ws).await.map_err(|e| e.to_string())?;
+        let w = self
+            .store
+            .get_workspace(ws)
+            .await
+            .map_err(|e| e.to_string())?;
         self.workspaces.insert(ws, w.clone());
         Ok(w)
     }
@@ -212,7 +231,12 @@ impl Known<'_> {
         if let Some(f) = self.firms.get(id) {
             return Ok(*f);
         }
-        let f = self.store.get_firm(id).await.map_err(|e| e.to_string())?.is_some();
+        let f = self
+            .store
+            .get_firm(id)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some();
         self.firms.insert(id.clone(), f);
         Ok(f)
     }
@@ -229,7 +253,10 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
     };
     for k in doc.keys() {
         if !ARRAYS.contains(&k.as_str()) {
-            p.add(k, format!("unknown key; expected one of {}", ARRAYS.join(", ")));
+            p.add(
+                k,
+                format!("unknown key; expected one of {}", ARRAYS.join(", ")),
+            );
         }
     }
     let now = Timestamp::now();
@@ -255,7 +282,10 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
     for (at, f) in &firms {
         non_empty(&mut p, at, "name", &f.name, 200);
         if !firm_ids.insert(f.id.clone()) {
-            p.add(format!("{at}.id"), format!("duplicate firm id {:?}", f.id.as_str()));
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate firm id {:?}", f.id.as_str()),
+            );
         }
         items.push(Item::Firm(f.clone()));
     }
@@ -268,22 +298,34 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
     for (at, w) in &workspaces {
         non_empty(&mut p, at, "name", &w.name, 200);
         if !firm_exists!(&w.firm_id) {
-            p.add(format!("{at}.firm_id"), format!("firm {:?} does not exist", w.firm_id.as_str()));
+            p.add(
+                format!("{at}.firm_id"),
+                format!("firm {:?} does not exist", w.firm_id.as_str()),
+            );
         }
         if ws_firm.insert(w.id, w.firm_id.clone()).is_some() {
-            p.add(format!("{at}.id"), format!("duplicate workspace id {}", w.id));
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate workspace id {}", w.id),
+            );
         }
         items.push(Item::Workspace(w.clone()));
     }
     // The firm of a workspace named anywhere in the fixture, from the fixture or the store.
     let mut ws_of = HashMap::new();
-    let mut all_ws: Vec<WorkspaceId> = projects.iter().map(|(_, x)| x.workspace_id)
+    let mut all_ws: Vec<WorkspaceId> = projects
+        .iter()
+        .map(|(_, x)| x.workspace_id)
         .chain(tags.iter().map(|(_, x)| x.workspace_id))
         .chain(details.iter().map(|(_, x)| x.workspace_id))
         .chain(families.iter().map(|(_, x)| x.workspace_id))
         .chain(stashes.iter().map(|(_, x)| x.workspace_id))
         .chain(filters.iter().map(|(_, x)| x.workspace_id))
-        .chain(credentials.iter().flat_map(|(_, c)| c.grants.iter().map(|g| g.workspace_id)))
+        .chain(
+            credentials
+                .iter()
+                .flat_map(|(_, c)| c.grants.iter().map(|g| g.workspace_id)),
+        )
         .collect();
     all_ws.sort();
     all_ws.dedup();
@@ -301,7 +343,10 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
     }
     let ws_ok = |p: &mut Problems, at: &str, ws: WorkspaceId| {
         if !ws_of.contains_key(&ws) {
-            p.add(format!("{at}.workspace_id"), format!("workspace {ws} does not exist"));
+            p.add(
+                format!("{at}.workspace_id"),
+                format!("workspace {ws} does not exist"),
+            );
         }
     };
 
@@ -310,7 +355,10 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         ws_ok(&mut p, at, pr.workspace_id);
         non_empty(&mut p, at, "name", &pr.name, 200);
         if !project_ids.insert((pr.workspace_id, pr.id.clone())) {
-            p.add(format!("{at}.id"), format!("duplicate project id {:?}", pr.id.as_str()));
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate project id {:?}", pr.id.as_str()),
+            );
         }
         items.push(Item::Project(pr.clone()));
     }
@@ -319,7 +367,10 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         ws_ok(&mut p, at, t.workspace_id);
         non_empty(&mut p, at, "name", &t.name, 200);
         if !tag_ids.insert((t.workspace_id, t.id.clone())) {
-            p.add(format!("{at}.id"), format!("duplicate tag id {:?}", t.id.as_str()));
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate tag id {:?}", t.id.as_str()),
+            );
         }
         items.push(Item::Tag(Tag {
             id: t.id.clone(),
@@ -342,7 +393,10 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
                 }
             }
             if let Some(pr) = &d.project_id {
-                want_projects.entry(d.workspace_id).or_default().push(pr.clone());
+                want_projects
+                    .entry(d.workspace_id)
+                    .or_default()
+                    .push(pr.clone());
             }
         }
         for (_, f) in &families {
@@ -352,11 +406,17 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
                 }
             }
             if let Some(pr) = &f.project_id {
-                want_projects.entry(f.workspace_id).or_default().push(pr.clone());
+                want_projects
+                    .entry(f.workspace_id)
+                    .or_default()
+                    .push(pr.clone());
             }
         }
         for (_, s) in &stashes {
-            want_projects.entry(s.workspace_id).or_default().push(s.project_id.clone());
+            want_projects
+                .entry(s.workspace_id)
+                .or_default()
+                .push(s.project_id.clone());
         }
         for (ws, ids) in want_tags {
             if ws_firm.contains_key(&ws) || !ws_of.contains_key(&ws) {
@@ -389,17 +449,29 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
     let mut file_entries = Vec::new();
     for (at, f) in &files {
         if f.key.is_empty() || f.key.len() > 1024 || f.key.starts_with('/') {
-            p.add(format!("{at}.key"), "must be 1 to 1024 characters and not start with /");
+            p.add(
+                format!("{at}.key"),
+                "must be 1 to 1024 characters and not start with /",
+            );
         }
         if f.content_type.parse::<http::HeaderValue>().is_err() || f.content_type.is_empty() {
             p.add(format!("{at}.content_type"), "must be a media type");
         }
         let path = base_dir.join(&f.path);
         if !path.is_file() {
-            p.add(format!("{at}.path"), format!("no file at {}", path.display()));
+            p.add(
+                format!("{at}.path"),
+                format!("no file at {}", path.display()),
+            );
         }
-        if file_keys.insert(f.key.clone(), f.content_type.clone()).is_some() {
-            p.add(format!("{at}.key"), format!("duplicate file key {:?}", f.key));
+        if file_keys
+            .insert(f.key.clone(), f.content_type.clone())
+            .is_some()
+        {
+            p.add(
+                format!("{at}.key"),
+                format!("duplicate file key {:?}", f.key),
+            );
         }
         file_entries.push(FileEntry {
             key: f.key.clone(),
@@ -411,7 +483,10 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         if let Some(k) = key
             && !file_keys.contains_key(k)
         {
-            p.add(format!("{at}.files.{field}"), format!("file {k:?} is not in files"));
+            p.add(
+                format!("{at}.files.{field}"),
+                format!("file {k:?} is not in files"),
+            );
         }
     };
 
@@ -421,21 +496,41 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         non_empty(&mut p, at, "name", &d.name, 500);
         for (i, t) in d.tag_ids.iter().enumerate() {
             if !has_tag(d.workspace_id, t) {
-                p.add(format!("{at}.tag_ids[{i}]"), format!("tag {:?} does not exist in workspace {}", t.as_str(), d.workspace_id));
+                p.add(
+                    format!("{at}.tag_ids[{i}]"),
+                    format!(
+                        "tag {:?} does not exist in workspace {}",
+                        t.as_str(),
+                        d.workspace_id
+                    ),
+                );
             }
         }
         if let Some(pr) = &d.project_id
             && !has_project(d.workspace_id, pr)
         {
-            p.add(format!("{at}.project_id"), format!("project {:?} does not exist in workspace {}", pr.as_str(), d.workspace_id));
+            p.add(
+                format!("{at}.project_id"),
+                format!(
+                    "project {:?} does not exist in workspace {}",
+                    pr.as_str(),
+                    d.workspace_id
+                ),
+            );
         }
         if d.files.rfa.is_some() {
-            p.add(format!("{at}.files.rfa"), "details carry pdf and rvt files only");
+            p.add(
+                format!("{at}.files.rfa"),
+                "details carry pdf and rvt files only",
+            );
         }
         file_ok(&mut p, at, "pdf", &d.files.pdf);
         file_ok(&mut p, at, "rvt", &d.files.rvt);
         if !detail_ids.insert((d.workspace_id, d.id.clone())) {
-            p.add(format!("{at}.id"), format!("duplicate detail id {:?}", d.id.as_str()));
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate detail id {:?}", d.id.as_str()),
+            );
         }
         let created = d.created_at.unwrap_or(now);
         items.push(Item::Detail(DetailRecord {
@@ -466,20 +561,37 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         non_empty(&mut p, at, "category", &f.category, 200);
         for (i, t) in f.tag_ids.iter().enumerate() {
             if !has_tag(f.workspace_id, t) {
-                p.add(format!("{at}.tag_ids[{i}]"), format!("tag {:?} does not exist in workspace {}", t.as_str(), f.workspace_id));
+                p.add(
+                    format!("{at}.tag_ids[{i}]"),
+                    format!(
+                        "tag {:?} does not exist in workspace {}",
+                        t.as_str(),
+                        f.workspace_id
+                    ),
+                );
             }
         }
         if let Some(pr) = &f.project_id
             && !has_project(f.workspace_id, pr)
         {
-            p.add(format!("{at}.project_id"), format!("project {:?} does not exist in workspace {}", pr.as_str(), f.workspace_id));
+            p.add(
+                format!("{at}.project_id"),
+                format!(
+                    "project {:?} does not exist in workspace {}",
+                    pr.as_str(),
+                    f.workspace_id
+                ),
+            );
         }
         if f.files.pdf.is_some() || f.files.rvt.is_some() {
             p.add(format!("{at}.files"), "families carry an rfa file only");
         }
         file_ok(&mut p, at, "rfa", &f.files.rfa);
         if !family_ids.insert((f.workspace_id, f.id.clone())) {
-            p.add(format!("{at}.id"), format!("duplicate family id {:?}", f.id.as_str()));
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate family id {:?}", f.id.as_str()),
+            );
         }
         let created = f.created_at.unwrap_or(now);
         items.push(Item::Family(FamilyRecord {
@@ -506,20 +618,36 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         ws_ok(&mut p, at, s.workspace_id);
         non_empty(&mut p, at, "name", &s.name, 200);
         if !has_project(s.workspace_id, &s.project_id) {
-            p.add(format!("{at}.project_id"), format!("project {:?} does not exist in workspace {}", s.project_id.as_str(), s.workspace_id));
+            p.add(
+                format!("{at}.project_id"),
+                format!(
+                    "project {:?} does not exist in workspace {}",
+                    s.project_id.as_str(),
+                    s.workspace_id
+                ),
+            );
         }
         for (i, d) in s.item_ids.detail_ids.iter().enumerate() {
             if !detail_ids.contains(&(s.workspace_id, d.clone())) {
-                p.add(format!("{at}.item_ids.detail_ids[{i}]"), format!("detail {:?} is not in this fixture's workspace", d.as_str()));
+                p.add(
+                    format!("{at}.item_ids.detail_ids[{i}]"),
+                    format!("detail {:?} is not in this fixture's workspace", d.as_str()),
+                );
             }
         }
         for (i, f) in s.item_ids.family_ids.iter().enumerate() {
             if !family_ids.contains(&(s.workspace_id, f.clone())) {
-                p.add(format!("{at}.item_ids.family_ids[{i}]"), format!("family {:?} is not in this fixture's workspace", f.as_str()));
+                p.add(
+                    format!("{at}.item_ids.family_ids[{i}]"),
+                    format!("family {:?} is not in this fixture's workspace", f.as_str()),
+                );
             }
         }
         if !stash_ids.insert((s.workspace_id, s.id.clone())) {
-            p.add(format!("{at}.id"), format!("duplicate stash id {:?}", s.id.as_str()));
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate stash id {:?}", s.id.as_str()),
+            );
         }
         let created = s.created_at.unwrap_or(now);
         items.push(Item::Stash(StashRecord {
@@ -543,10 +671,19 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         ws_ok(&mut p, at, f.workspace_id);
         non_empty(&mut p, at, "name", &f.name, 200);
         for k in f.rule.foreign_keys(f.entity_type) {
-            p.add(format!("{at}.match.{k}"), format!("does not apply to entity_type {}", f.entity_type.as_str()));
+            p.add(
+                format!("{at}.match.{k}"),
+                format!("does not apply to entity_type {}", f.entity_type.as_str()),
+            );
         }
-        if fixture_filters.insert((f.workspace_id, f.id.clone()), f.entity_type).is_some() {
-            p.add(format!("{at}.id"), format!("duplicate filter id {:?}", f.id.as_str()));
+        if fixture_filters
+            .insert((f.workspace_id, f.id.clone()), f.entity_type)
+            .is_some()
+        {
+            p.add(
+                format!("{at}.id"),
+                format!("duplicate filter id {:?}", f.id.as_str()),
+            );
         }
         items.push(Item::Filter(Filter {
             id: f.id.clone(),
@@ -560,28 +697,53 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
     for (at, c) in &credentials {
         non_empty(&mut p, at, "name", &c.name, 200);
         if c.client_secret.len() < 16 || c.client_secret.len() > 256 {
-            p.add(format!("{at}.client_secret"), "must be 16 to 256 characters");
+            p.add(
+                format!("{at}.client_secret"),
+                "must be 16 to 256 characters",
+            );
         }
         if !firm_exists!(&c.firm_id) {
-            p.add(format!("{at}.firm_id"), format!("firm {:?} does not exist", c.firm_id.as_str()));
+            p.add(
+                format!("{at}.firm_id"),
+                format!("firm {:?} does not exist", c.firm_id.as_str()),
+            );
         }
         if !client_ids.insert(c.client_id.clone()) {
-            p.add(format!("{at}.client_id"), format!("duplicate client id {:?}", c.client_id.as_str()));
+            p.add(
+                format!("{at}.client_id"),
+                format!("duplicate client id {:?}", c.client_id.as_str()),
+            );
         }
         let mut grants = Vec::new();
         for (i, g) in c.grants.iter().enumerate() {
             let gat = format!("{at}.grants[{i}]");
             match ws_of.get(&g.workspace_id) {
-                None => p.add(format!("{gat}.workspace_id"), format!("workspace {} does not exist", g.workspace_id)),
-                Some(f) if *f != c.firm_id => p.add(format!("{gat}.workspace_id"), format!("workspace {} belongs to another firm", g.workspace_id)),
+                None => p.add(
+                    format!("{gat}.workspace_id"),
+                    format!("workspace {} does not exist", g.workspace_id),
+                ),
+                Some(f) if *f != c.firm_id => p.add(
+                    format!("{gat}.workspace_id"),
+                    format!("workspace {} belongs to another firm", g.workspace_id),
+                ),
                 Some(_) => {}
             }
             if let FilterId::Custom(fid) = &g.filter_id
                 && !fixture_filters.contains_key(&(g.workspace_id, fid.clone()))
             {
-                match store.get_filters(g.workspace_id, std::slice::from_ref(fid)).await {
+                match store
+                    .get_filters(g.workspace_id, std::slice::from_ref(fid))
+                    .await
+                {
                     Ok(found) if !found.is_empty() => {}
-                    Ok(_) => p.add(format!("{gat}.filter_id"), format!("filter {:?} does not exist in workspace {}", fid.as_str(), g.workspace_id)),
+                    Ok(_) => p.add(
+                        format!("{gat}.filter_id"),
+                        format!(
+                            "filter {:?} does not exist in workspace {}",
+                            fid.as_str(),
+                            g.workspace_id
+                        ),
+                    ),
                     Err(e) => return Err(vec![format!("store: {e}")]),
                 }
             }
@@ -628,6 +790,9 @@ pub async fn write(
                 .bucket(bucket)
                 .key(&f.key)
                 .content_type(&f.content_type)
+                .content_disposition(crate::files::content_disposition(
+                    f.key.rsplit('/').next().unwrap_or(&f.key),
+                ))
                 .body(body)
                 .send()
                 .await

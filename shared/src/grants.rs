@@ -320,7 +320,10 @@ pub fn granted_filters(
     for id in ids {
         let name = match &id {
             FilterId::System(e) => Some(FilterId::system_name(*e)),
-            FilterId::Custom(cid) => filters.iter().find(|f| &f.id == cid).map(|f| f.name.clone()),
+            FilterId::Custom(cid) => filters
+                .iter()
+                .find(|f| &f.id == cid)
+                .map(|f| f.name.clone()),
         };
         // A grant naming a deleted filter grants nothing and is not worth showing.
         if let Some(name) = name {

@@ -63,7 +63,11 @@ pub fn replay(record: &IdemRecord, fingerprint: &str) -> Result<Reply, ApiError>
         )],
         raw_body: Some(record.body.clone()),
     };
-    if let Some(etag) = record.etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
+    if let Some(etag) = record
+        .etag
+        .as_deref()
+        .and_then(|e| HeaderValue::from_str(e).ok())
+    {
         reply.headers.push((http::header::ETAG, etag));
     }
     Ok(reply)

@@ -14,7 +14,7 @@ impl WorkspaceId {
         if s.len() != 36 {
             return None;
         }
-        Uuid::parse_str(s).ok().map(|u| Self(u))
+        Uuid::parse_str(s).ok().map(Self)
     }
 }
 
@@ -33,8 +33,7 @@ impl Serialize for WorkspaceId {
 impl<'de> Deserialize<'de> for WorkspaceId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        WorkspaceId::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom("expected a hyphenated UUID"))
+        WorkspaceId::parse(&s).ok_or_else(|| serde::de::Error::custom("expected a hyphenated UUID"))
     }
 }
 

@@ -71,7 +71,8 @@ impl Cursors {
 
     /// The sort key a cursor points after, if it is genuine and bound to `binding`.
     pub fn decode(&self, cursor: &str, binding: &str) -> Result<String, ApiError> {
-        let bad = || ApiError::invalid_field("cursor", "cursor is invalid or belongs to another query");
+        let bad =
+            || ApiError::invalid_field("cursor", "cursor is invalid or belongs to another query");
         if cursor.len() > 2048 {
             return Err(bad());
         }

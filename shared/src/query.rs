@@ -10,13 +10,17 @@ pub struct Query {
 impl Query {
     /// Parses the raw query and refuses any parameter not in `allowed`.
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Self, ApiError> {
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+        let pairs: Vec<(String, String)> =
+            url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
         if let Some((k, _)) = pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
             return Err(ApiError::invalid_field(
                 k,
-                format!("Unknown query parameter {k:?}; this endpoint accepts: {}", allowed.join(", ")),
+                format!(
+                    "Unknown query parameter {k:?}; this endpoint accepts: {}",
+                    allowed.join(", ")
+                ),
             ));
         }
         Ok(Self { pairs })
@@ -92,7 +96,15 @@ mod tests {
         assert_eq!(q("").unwrap(), 25);
         assert_eq!(q("limit=1").unwrap(), 1);
         assert_eq!(q("limit=100").unwrap(), 100);
-        for bad in ["limit=0", "limit=101", "limit=-1", "limit=abc", "limit=", "limit=1.5", "limit=%2B5"] {
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "limit=-1",
+            "limit=abc",
+            "limit=",
+            "limit=1.5",
+            "limit=%2B5",
+        ] {
             assert_eq!(q(bad).unwrap_err().code(), "invalid_request", "{bad}");
         }
     }
@@ -103,6 +115,12 @@ mod tests {
         let q = Query::parse(Some("include=tags,bogus"), &["include"]).unwrap();
         assert_eq!(q.include().unwrap_err().code(), "invalid_include_param");
         let q = Query::parse(Some("include=tags,project"), &["include"]).unwrap();
-        assert_eq!(q.include().unwrap(), Include { tags: true, projects: true });
+        assert_eq!(
+            q.include().unwrap(),
+            Include {
+                tags: true,
+                projects: true
+            }
+        );
     }
 }

@@ -38,7 +38,11 @@ pub struct Limiter<'a> {
 
 impl Limiter<'_> {
     /// One `/v1` request of a credential. `Ok(Err(..))` is the 429 with its status.
-    pub async fn api_hit(&self, client: &str, limit: u64) -> Result<RateStatus, (ApiError, Option<RateStatus>)> {
+    pub async fn api_hit(
+        &self,
+        client: &str,
+        limit: u64,
+    ) -> Result<RateStatus, (ApiError, Option<RateStatus>)> {
         let now = Timestamp::now().secs();
         let (start, end) = window(now, 3600);
         let key = format!("API#{}#{start}", key_part(client));

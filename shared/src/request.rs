@@ -23,7 +23,7 @@ pub fn source_ip(req: &Request) -> String {
     .unwrap_or_else(|| "unknown".to_owned())
 }
 
-pub fn header_str<'a>(req: &'a Request, name: impl header::AsHeaderName) -> Option<&'a str> {
+pub fn header_str(req: &Request, name: impl header::AsHeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -80,7 +80,9 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
         )));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid("Body is empty; a JSON object is required"));
+        return Err(ApiError::invalid(
+            "Body is empty; a JSON object is required",
+        ));
     }
     serde_json::from_slice(bytes).map_err(|e| body_error(&e))
 }
@@ -93,11 +95,7 @@ fn body_error(e: &serde_json::Error) -> ApiError {
             ApiError::invalid(format!("Body is not valid JSON: {msg}"))
         }
         Category::Data => {
-            let field = msg
-                .split('`')
-                .nth(1)
-                .map(str::to_owned)
-                .unwrap_or_default();
+            let field = msg.split('`').nth(1).map(str::to_owned).unwrap_or_default();
             if field.is_empty() {
                 ApiError::invalid(format!("Body does not match the schema: {msg}"))
             } else {

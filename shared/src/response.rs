@@ -130,5 +130,8 @@ pub fn add_rate_headers(resp: &mut Response<Body>, rate: &RateStatus) {
     let h = resp.headers_mut();
     h.insert("x-ratelimit-limit", HeaderValue::from(rate.limit));
     h.insert("x-ratelimit-remaining", HeaderValue::from(rate.remaining));
-    h.insert("x-ratelimit-reset", HeaderValue::from(rate.reset_epoch_secs));
+    h.insert(
+        "x-ratelimit-reset",
+        HeaderValue::from(rate.reset_epoch_secs),
+    );
 }

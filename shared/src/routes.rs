@@ -37,14 +37,38 @@ pub const ROUTES: &[(&str, &str, Function)] = &[
     ("GET", "/v1/workspaces/{ws}/tags", Function::Tags),
     ("GET", "/v1/workspaces/{ws}/details", Function::Details),
     ("GET", "/v1/workspaces/{ws}/details/{id}", Function::Details),
-    ("GET", "/v1/workspaces/{ws}/families/{id}", Function::Families),
-    ("GET", "/v1/workspaces/{ws}/families/{id}/similar", Function::Families),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/families/{id}",
+        Function::Families,
+    ),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/families/{id}/similar",
+        Function::Families,
+    ),
     ("GET", "/v1/workspaces/{ws}/stashes/{id}", Function::Stashes),
     ("POST", "/v1/workspaces/{ws}/stashes", Function::Stashes),
-    ("PATCH", "/v1/workspaces/{ws}/stashes/{id}", Function::Stashes),
-    ("GET", "/v1/workspaces/{ws}/downloads/pdf/{detailId}", Function::Downloads),
-    ("GET", "/v1/workspaces/{ws}/downloads/rvt/{detailId}", Function::Downloads),
-    ("GET", "/v1/workspaces/{ws}/families/{id}/rfa", Function::Downloads),
+    (
+        "PATCH",
+        "/v1/workspaces/{ws}/stashes/{id}",
+        Function::Stashes,
+    ),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/downloads/pdf/{detailId}",
+        Function::Downloads,
+    ),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/downloads/rvt/{detailId}",
+        Function::Downloads,
+    ),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/families/{id}/rfa",
+        Function::Downloads,
+    ),
     ("GET", "/openapi.json", Function::Docs),
     ("GET", "/docs", Function::Docs),
 ];
@@ -188,7 +212,12 @@ mod tests {
     #[test]
     fn wrong_method_is_405_and_unknown_is_404() {
         let e = resolve(&Method::DELETE, &format!("/v1/workspaces/{WS}/stashes/s1")).unwrap_err();
-        assert!(matches!(e, ApiError::MethodNotAllowed { allow: "GET, PATCH" }));
+        assert!(matches!(
+            e,
+            ApiError::MethodNotAllowed {
+                allow: "GET, PATCH"
+            }
+        ));
         let e = resolve(&Method::GET, "/v1/nothing").unwrap_err();
         assert!(matches!(e, ApiError::NotFound));
         let e = resolve(&Method::GET, "/v1/workspaces/nope/tags").unwrap_err();

@@ -45,7 +45,9 @@ macro_rules! on_both_stores {
 }
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// The environment a DynamoDB-backed server gets: the emulator's endpoint from
@@ -86,14 +88,20 @@ impl Reply {
 
     /// The request id must be the same in the header and the body.
     pub fn request_id(&self) -> String {
-        let header = self.header("x-request-id").expect("X-Request-Id").to_owned();
+        let header = self
+            .header("x-request-id")
+            .expect("X-Request-Id")
+            .to_owned();
         let body = self
             .body
             .pointer("/meta/request_id")
             .or_else(|| self.body.get("request_id"))
             .and_then(Value::as_str)
             .unwrap_or_else(|| panic!("no request id in body: {}", self.text));
-        assert_eq!(header, body, "X-Request-Id differs from the body's request id");
+        assert_eq!(
+            header, body,
+            "X-Request-Id differs from the body's request id"
+        );
         header
     }
 
@@ -261,4 +269,33 @@ pub fn ids(r: &Reply) -> Vec<String> {
         .iter()
         .map(|d| d["id"].as_str().expect("id").to_owned())
         .collect()
+}
+
+/// A binary of the workspace, built by the same `cargo test` run.
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built; run the workspace's tests",
+        path.display()
+    );
+    path
+}
+
+/// Runs `pirros-admin` against `table`; returns (exit ok, stdout JSON or Null, stderr).
+pub fn admin(table: &str, args: &[&str], extra_env: &[(&str, &str)]) -> (bool, Value, String) {
+    let mut cmd = std::process::Command::new(bin("pirros-admin"));
+    cmd.args(args).env("TABLE_NAME", table);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("pirros-admin runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    (
+        out.status.success(),
+        serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

@@ -35,7 +35,10 @@ async fn quickstart_token_then_tags(b: Backend) {
     assert_eq!(r.header("cache-control"), Some("no-store"));
     r.request_id();
     let keys: Vec<&String> = r.body.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["access_token", "token_type", "expires_in", "request_id"]);
+    assert_eq!(
+        keys,
+        ["access_token", "token_type", "expires_in", "request_id"]
+    );
     let token = r.body["access_token"].as_str().unwrap();
 
     let r = api.get(&format!("/v1/workspaces/{A1}/tags"), token).await;
@@ -54,7 +57,10 @@ async fn quickstart_token_then_tags(b: Backend) {
     let tag = &resp["data"][0];
     assert_eq!(tag["workspace_id"], A1);
     let created = tag["created_at"].as_str().unwrap();
-    assert!(created.ends_with(".000Z") || created.len() == 24, "{created}");
+    assert!(
+        created.ends_with(".000Z") || created.len() == 24,
+        "{created}"
+    );
     assert_eq!(r.header("x-ratelimit-limit"), Some("1000"));
 }
 
@@ -89,15 +95,51 @@ async fn token_accepts_form_bodies_and_basic_auth(b: Backend) {
 async fn token_errors_follow_rfc_6749(b: Backend) {
     let api = api(b).await;
     let cases = [
-        (json!({"client_id": "full-a", "client_secret": "x"}), 400, "invalid_request"),
-        (json!({"grant_type": "password", "client_id": "full-a", "client_secret": "x"}), 400, "unsupported_grant_type"),
-        (json!({"grant_type": "client_credentials", "client_id": "full-a"}), 400, "invalid_request"),
-        (json!({"grant_type": "client_credentials", "client_secret": "x"}), 400, "invalid_request"),
-        (json!({"grant_type": "client_credentials", "client_id": 5, "client_secret": "x"}), 400, "invalid_request"),
-        (json!({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}), 401, "invalid_client"),
-        (json!({"grant_type": "client_credentials", "client_id": "full-b", "client_secret": "wrong"}), 401, "invalid_client"),
-        (json!({"grant_type": "client_credentials", "client_id": "revoked-a", "client_secret": secret_of("revoked-a")}), 401, "invalid_client"),
-        (json!({"grant_type": "client_credentials", "client_id": "bad#id", "client_secret": "x"}), 401, "invalid_client"),
+        (
+            json!({"client_id": "full-a", "client_secret": "x"}),
+            400,
+            "invalid_request",
+        ),
+        (
+            json!({"grant_type": "password", "client_id": "full-a", "client_secret": "x"}),
+            400,
+            "unsupported_grant_type",
+        ),
+        (
+            json!({"grant_type": "client_credentials", "client_id": "full-a"}),
+            400,
+            "invalid_request",
+        ),
+        (
+            json!({"grant_type": "client_credentials", "client_secret": "x"}),
+            400,
+            "invalid_request",
+        ),
+        (
+            json!({"grant_type": "client_credentials", "client_id": 5, "client_secret": "x"}),
+            400,
+            "invalid_request",
+        ),
+        (
+            json!({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}),
+            401,
+            "invalid_client",
+        ),
+        (
+            json!({"grant_type": "client_credentials", "client_id": "full-b", "client_secret": "wrong"}),
+            401,
+            "invalid_client",
+        ),
+        (
+            json!({"grant_type": "client_credentials", "client_id": "revoked-a", "client_secret": secret_of("revoked-a")}),
+            401,
+            "invalid_client",
+        ),
+        (
+            json!({"grant_type": "client_credentials", "client_id": "bad#id", "client_secret": "x"}),
+            401,
+            "invalid_client",
+        ),
     ];
     for (body, status, code) in cases {
         let r = api.token_request(body.clone()).await;
@@ -112,11 +154,21 @@ async fn token_errors_follow_rfc_6749(b: Backend) {
     let r = api.send(api.http.get(api.url("/oauth/token"))).await;
     r.assert_oauth_error(405, "method_not_allowed");
     let r = api
-        .send(api.http.post(api.url("/oauth/token")).header("content-type", "text/plain").body("hi"))
+        .send(
+            api.http
+                .post(api.url("/oauth/token"))
+                .header("content-type", "text/plain")
+                .body("hi"),
+        )
         .await;
     r.assert_oauth_error(400, "invalid_request");
     let r = api
-        .send(api.http.post(api.url("/oauth/token")).header("content-type", "application/json").body("{not json"))
+        .send(
+            api.http
+                .post(api.url("/oauth/token"))
+                .header("content-type", "application/json")
+                .body("{not json"),
+        )
         .await;
     r.assert_oauth_error(400, "invalid_request");
 }
@@ -144,7 +196,8 @@ async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
     let kid = keys.current.kid.clone();
     let good = api.token("full-a").await;
     let parts: Vec<&str> = good.split('.').collect();
-    let none_header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"none","typ":"JWT","kid":"{kid}"}}"#));
+    let none_header =
+        URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"none","typ":"JWT","kid":"{kid}"}}"#));
     let mut wrong_iss = claims("full-a", 600, 0);
     wrong_iss["iss"] = json!("https://evil.example");
     let mut wrong_aud = claims("full-a", 600, 0);
@@ -153,15 +206,103 @@ async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
         ("missing", None),
         ("not a jwt", Some("Bearer abc".into())),
         ("wrong scheme", Some(format!("Token {good}"))),
-        ("alg none", Some(format!("Bearer {none_header}.{}.", parts[1]))),
-        ("bad signature", Some(format!("Bearer {}.{}.{}", parts[0], parts[1], URL_SAFE_NO_PAD.encode([7u8; 32])))),
-        ("expired", Some(format!("Bearer {}", forge(Some(&kid), JWT_SECRET.as_bytes(), claims("full-a", -3600, -7200), Algorithm::HS256)))),
-        ("not yet valid", Some(format!("Bearer {}", forge(Some(&kid), JWT_SECRET.as_bytes(), claims("full-a", 7200, 3600), Algorithm::HS256)))),
-        ("unknown kid", Some(format!("Bearer {}", forge(Some("nope"), JWT_SECRET.as_bytes(), claims("full-a", 600, 0), Algorithm::HS256)))),
-        ("other algorithm", Some(format!("Bearer {}", forge(Some(&kid), JWT_SECRET.as_bytes(), claims("full-a", 600, 0), Algorithm::HS512)))),
-        ("wrong issuer", Some(format!("Bearer {}", forge(Some(&kid), JWT_SECRET.as_bytes(), wrong_iss, Algorithm::HS256)))),
-        ("wrong audience", Some(format!("Bearer {}", forge(Some(&kid), JWT_SECRET.as_bytes(), wrong_aud, Algorithm::HS256)))),
-        ("unknown subject", Some(format!("Bearer {}", forge(Some(&kid), JWT_SECRET.as_bytes(), claims("ghost", 600, 0), Algorithm::HS256)))),
+        (
+            "alg none",
+            Some(format!("Bearer {none_header}.{}.", parts[1])),
+        ),
+        (
+            "bad signature",
+            Some(format!(
+                "Bearer {}.{}.{}",
+                parts[0],
+                parts[1],
+                URL_SAFE_NO_PAD.encode([7u8; 32])
+            )),
+        ),
+        (
+            "expired",
+            Some(format!(
+                "Bearer {}",
+                forge(
+                    Some(&kid),
+                    JWT_SECRET.as_bytes(),
+                    claims("full-a", -3600, -7200),
+                    Algorithm::HS256
+                )
+            )),
+        ),
+        (
+            "not yet valid",
+            Some(format!(
+                "Bearer {}",
+                forge(
+                    Some(&kid),
+                    JWT_SECRET.as_bytes(),
+                    claims("full-a", 7200, 3600),
+                    Algorithm::HS256
+                )
+            )),
+        ),
+        (
+            "unknown kid",
+            Some(format!(
+                "Bearer {}",
+                forge(
+                    Some("nope"),
+                    JWT_SECRET.as_bytes(),
+                    claims("full-a", 600, 0),
+                    Algorithm::HS256
+                )
+            )),
+        ),
+        (
+            "other algorithm",
+            Some(format!(
+                "Bearer {}",
+                forge(
+                    Some(&kid),
+                    JWT_SECRET.as_bytes(),
+                    claims("full-a", 600, 0),
+                    Algorithm::HS512
+                )
+            )),
+        ),
+        (
+            "wrong issuer",
+            Some(format!(
+                "Bearer {}",
+                forge(
+                    Some(&kid),
+                    JWT_SECRET.as_bytes(),
+                    wrong_iss,
+                    Algorithm::HS256
+                )
+            )),
+        ),
+        (
+            "wrong audience",
+            Some(format!(
+                "Bearer {}",
+                forge(
+                    Some(&kid),
+                    JWT_SECRET.as_bytes(),
+                    wrong_aud,
+                    Algorithm::HS256
+                )
+            )),
+        ),
+        (
+            "unknown subject",
+            Some(format!(
+                "Bearer {}",
+                forge(
+                    Some(&kid),
+                    JWT_SECRET.as_bytes(),
+                    claims("ghost", 600, 0),
+                    Algorithm::HS256
+                )
+            )),
+        ),
     ];
     for (what, auth) in cases {
         let mut req = api.http.get(api.url(&path));
@@ -171,10 +312,20 @@ async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
         let r = api.send(req).await;
         assert_eq!(r.status, 401, "{what}: {}", r.text);
         r.assert_error(401, "invalid_token");
-        assert!(r.header("www-authenticate").unwrap_or("").starts_with("Bearer"), "{what}");
+        assert!(
+            r.header("www-authenticate")
+                .unwrap_or("")
+                .starts_with("Bearer"),
+            "{what}"
+        );
     }
     // A well-formed token we signed ourselves with the right key is accepted.
-    let ok = forge(Some(&kid), JWT_SECRET.as_bytes(), claims("full-a", 600, 0), Algorithm::HS256);
+    let ok = forge(
+        Some(&kid),
+        JWT_SECRET.as_bytes(),
+        claims("full-a", 600, 0),
+        Algorithm::HS256,
+    );
     assert_eq!(api.get(&path, &ok).await.status, 200);
 }
 
@@ -187,7 +338,9 @@ async fn revocation_fails_the_very_next_call(b: Backend) {
     let mut c = api.store().get_credential(&client).await.unwrap().unwrap();
     c.status = CredentialStatus::Revoked;
     api.store().put_credential(&c).await.unwrap();
-    api.get(&path, &token).await.assert_error(401, "invalid_token");
+    api.get(&path, &token)
+        .await
+        .assert_error(401, "invalid_token");
     api.token_request(json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": secret_of("full-a")}))
         .await
         .assert_oauth_error(401, "invalid_client");
@@ -203,7 +356,9 @@ async fn regenerated_secret_kills_old_tokens_at_once(b: Backend) {
     c.secret = pirros_shared::auth::secret::SecretHash::of(&fresh);
     c.secret_version += 1;
     api.store().put_credential(&c).await.unwrap();
-    api.get(&path, &token).await.assert_error(401, "invalid_token");
+    api.get(&path, &token)
+        .await
+        .assert_error(401, "invalid_token");
     api.token_request(json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": secret_of("full-a")}))
         .await
         .assert_oauth_error(401, "invalid_client");
@@ -217,10 +372,18 @@ async fn request_id_header_matches_body_everywhere(b: Backend) {
     let mut seen = std::collections::HashSet::new();
     let checks = [
         (Method::GET, format!("/v1/workspaces/{A1}/tags"), 200),
-        (Method::GET, format!("/v1/workspaces/{A1}/details/nope"), 404),
+        (
+            Method::GET,
+            format!("/v1/workspaces/{A1}/details/nope"),
+            404,
+        ),
         (Method::GET, "/v1/unknown/route".to_owned(), 404),
         (Method::DELETE, format!("/v1/workspaces/{A1}/tags"), 405),
-        (Method::GET, format!("/v1/workspaces/{A1}/tags?bogus=1"), 400),
+        (
+            Method::GET,
+            format!("/v1/workspaces/{A1}/tags?bogus=1"),
+            400,
+        ),
     ];
     for (m, path, status) in checks {
         let r = api.call(m.clone(), &path, &token).await;
@@ -229,7 +392,9 @@ async fn request_id_header_matches_body_everywhere(b: Backend) {
         assert!(uuid::Uuid::parse_str(&id).is_ok(), "request ids are UUIDs");
         assert!(seen.insert(id), "a fresh id per request");
     }
-    let r = api.call(Method::DELETE, &format!("/v1/workspaces/{A1}/tags"), &token).await;
+    let r = api
+        .call(Method::DELETE, &format!("/v1/workspaces/{A1}/tags"), &token)
+        .await;
     assert_eq!(r.header("allow"), Some("GET"));
 }
 
@@ -258,7 +423,12 @@ async fn malformed_bodies_are_400_never_500(b: Backend) {
         r.assert_error(400, "invalid_request");
     }
     let r = api
-        .send(api.http.post(api.url(&path)).bearer_auth(&token).body(vec![0xff, 0xfe, 0x00]))
+        .send(
+            api.http
+                .post(api.url(&path))
+                .bearer_auth(&token)
+                .body(vec![0xff, 0xfe, 0x00]),
+        )
         .await;
     r.assert_error(400, "invalid_request");
 }
@@ -273,9 +443,14 @@ async fn tags_need_a_tags_grant_and_a_valid_workspace(b: Backend) {
     assert_eq!(d["entity_type"], "tag");
     assert_eq!(d["granted_filter_ids"], json!(["flt-typical"]));
     assert_eq!(d["granted_filter_names"], json!(["Typical details"]));
-    assert_eq!(r.body["error"]["message"], "Token has no eligible filter for this resource");
+    assert_eq!(
+        r.body["error"]["message"],
+        "Token has no eligible filter for this resource"
+    );
     let full = api.token("full-a").await;
-    api.get("/v1/workspaces/not-a-uuid/tags", &full).await.assert_error(400, "invalid_request");
+    api.get("/v1/workspaces/not-a-uuid/tags", &full)
+        .await
+        .assert_error(400, "invalid_request");
     // Another firm's workspace: no grant there, so 403 with no filters.
     let r = api.get(&format!("/v1/workspaces/{B1}/tags"), &full).await;
     r.assert_error(403, "insufficient_scope");

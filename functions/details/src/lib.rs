@@ -28,7 +28,12 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     call.finish(outcome)
 }
 
-async fn get(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceId) -> Result<Reply, ApiError> {
+async fn get(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
     let q = Query::parse(call.raw_query(), &["include"])?;
     let include = q.include()?;
     let (scope, record) = tokio::try_join!(
@@ -64,7 +69,10 @@ impl Search {
     fn parse(q: &Query) -> Result<Self, ApiError> {
         let text = q.one("q")?.map(str::trim).filter(|s| !s.is_empty());
         if text.is_some_and(|t| t.chars().count() > 200) {
-            return Err(ApiError::invalid_field("q", "q is longer than 200 characters"));
+            return Err(ApiError::invalid_field(
+                "q",
+                "q is longer than 200 characters",
+            ));
         }
         let mut tag_ids = Vec::new();
         for t in q.all("tag_id") {
@@ -151,7 +159,15 @@ impl Search {
 async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
     let q = Query::parse(
         call.raw_query(),
-        &["q", "tag_id", "project_id", "library", "include", "limit", "cursor"],
+        &[
+            "q",
+            "tag_id",
+            "project_id",
+            "library",
+            "include",
+            "limit",
+            "cursor",
+        ],
     )?;
     let limit = q.limit(25, 100)?;
     let include = q.include()?;

@@ -17,7 +17,11 @@ pub async fn handle(req: Request) -> Response<Body> {
     let request_id = new_request_id();
     match routes::resolve(req.method(), req.uri().path()) {
         Ok(Route::OpenApi) => {
-            let mut r = json_response(http::StatusCode::OK, openapi::json().to_owned(), &request_id);
+            let mut r = json_response(
+                http::StatusCode::OK,
+                openapi::json().to_owned(),
+                &request_id,
+            );
             r.headers_mut().insert(
                 http::header::CACHE_CONTROL,
                 http::HeaderValue::from_static("public, max-age=300"),

@@ -10,5 +10,9 @@ pub struct ApiDoc;
 /// The document as JSON, rendered once per container.
 pub fn json() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| ApiDoc::openapi().to_json().expect("the document serialises"))
+    DOC.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .expect("the document serialises")
+    })
 }

@@ -12,7 +12,8 @@ fn asset(name: &str) -> String {
         .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
         .unwrap_or_default();
     // Inlined into <script>/<style>: a literal closing tag inside would end the element.
-    file.replace("</script", "<\\/script").replace("</style", "<\\/style")
+    file.replace("</script", "<\\/script")
+        .replace("</style", "<\\/style")
 }
 
 fn html() -> &'static str {
@@ -55,8 +56,14 @@ pub fn response(request_id: &str) -> Response<Body> {
     let mut r = Response::new(Body::Text(html().to_owned()));
     *r.status_mut() = StatusCode::OK;
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-request-id", v);
     }

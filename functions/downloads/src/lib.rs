@@ -38,7 +38,13 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
 fn file_name(name: &str, ext: &str) -> String {
     let base: String = name
         .chars()
-        .map(|c| if c.is_control() || "/\\".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(150)
         .collect();
     format!("{}.{ext}", base.trim())
@@ -61,18 +67,40 @@ async fn download(
     // The resource read runs beside the scope and workspace reads: one round trip.
     let (file_key, name, visible, workspace) = match kind {
         Kind::Pdf | Kind::Rvt => {
-            let (scope, rec, workspace) = tokio::try_join!(scope, async { Ok(state.store.get_detail(ws, id).await?) }, workspace)?;
-            let Some(rec) = rec else { return Err(ApiError::NotFound) };
+            let (scope, rec, workspace) = tokio::try_join!(
+                scope,
+                async { Ok(state.store.get_detail(ws, id).await?) },
+                workspace
+            )?;
+            let Some(rec) = rec else {
+                return Err(ApiError::NotFound);
+            };
             let key = match kind {
                 Kind::Pdf => rec.files.pdf.clone(),
                 _ => rec.files.rvt.clone(),
             };
-            (key, rec.detail.name.clone(), scope.allows(&rec.detail), workspace)
+            (
+                key,
+                rec.detail.name.clone(),
+                scope.allows(&rec.detail),
+                workspace,
+            )
         }
         Kind::Rfa => {
-            let (scope, rec, workspace) = tokio::try_join!(scope, async { Ok(state.store.get_family(ws, id).await?) }, workspace)?;
-            let Some(rec) = rec else { return Err(ApiError::NotFound) };
-            (rec.files.rfa.clone(), rec.family.name.clone(), scope.allows(&rec.family), workspace)
+            let (scope, rec, workspace) = tokio::try_join!(
+                scope,
+                async { Ok(state.store.get_family(ws, id).await?) },
+                workspace
+            )?;
+            let Some(rec) = rec else {
+                return Err(ApiError::NotFound);
+            };
+            (
+                rec.files.rfa.clone(),
+                rec.family.name.clone(),
+                scope.allows(&rec.family),
+                workspace,
+            )
         }
     };
     if !visible {
@@ -88,31 +116,38 @@ async fn download(
     let Some(file_key) = file_key else {
         return Err(ApiError::NotFound);
     };
-    let payload = match kind {
-        Kind::Pdf => {
-            let base = state
-                .config
-                .pdf_public_base_url
-                .as_deref()
-                .ok_or(ApiError::ServiceUnavailable("PDF downloads are not configured"))?;
-            json!({
-                "download_url": public_url(base, &file_key),
-                "expires_at": null,
-                "expanded": {},
-            })
-        }
-        Kind::Rvt | Kind::Rfa => {
-            let ext = if matches!(kind, Kind::Rvt) { "rvt" } else { "rfa" };
-            let (url, expires) = state
-                .files
-                .presign(&file_key, &file_name(&name, ext), state.config.download_url_ttl_secs)
-                .await?;
-            json!({
-                "download_url": url,
-                "expires_at": expires,
-                "expanded": {},
-            })
-        }
-    };
+    let payload =
+        match kind {
+            Kind::Pdf => {
+                let base = state.config.pdf_public_base_url.as_deref().ok_or(
+                    ApiError::ServiceUnavailable("PDF downloads are not configured"),
+                )?;
+                json!({
+                    "download_url": public_url(base, &file_key),
+                    "expires_at": null,
+                    "expanded": {},
+                })
+            }
+            Kind::Rvt | Kind::Rfa => {
+                let ext = if matches!(kind, Kind::Rvt) {
+                    "rvt"
+                } else {
+                    "rfa"
+                };
+                let (url, expires) = state
+                    .files
+                    .presign(
+                        &file_key,
+                        &file_name(&name, ext),
+                        state.config.download_url_ttl_secs,
+                    )
+                    .await?;
+                json!({
+                    "download_url": url,
+                    "expires_at": expires,
+                    "expanded": {},
+                })
+            }
+        };
     Ok(Reply::ok(payload))
 }

@@ -46,7 +46,12 @@ async fn readable(
     }
 }
 
-async fn get(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceId) -> Result<Reply, ApiError> {
+async fn get(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
     let q = Query::parse(call.raw_query(), &["include"])?;
     let include = q.include()?;
     let (family, _) = readable(state, call, ws, id).await?;
@@ -84,8 +89,10 @@ async fn similar(
         .iter()
         .flat_map(|(f, _)| f.tag_ids.iter().cloned())
         .collect();
-    let project_ids: HashSet<ResourceId> =
-        ranked.iter().filter_map(|(f, _)| f.project_id.clone()).collect();
+    let project_ids: HashSet<ResourceId> = ranked
+        .iter()
+        .filter_map(|(f, _)| f.project_id.clone())
+        .collect();
     let exp = expanded(state, call, ws, include, tag_ids, project_ids).await?;
     let data: Vec<serde_json::Value> = ranked
         .into_iter()

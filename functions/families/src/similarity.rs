@@ -28,7 +28,9 @@ pub fn score(a: &Family, b: &Family) -> f64 {
     } else {
         0.0
     };
-    let s = 0.5 * jaccard(&tags_a, &tags_b) + 0.3 * category + 0.2 * jaccard(&words(&a.name), &words(&b.name));
+    let s = 0.5 * jaccard(&tags_a, &tags_b)
+        + 0.3 * category
+        + 0.2 * jaccard(&words(&a.name), &words(&b.name));
     // Four decimals: stable JSON, and ties compare equal.
     (s * 10_000.0).round() / 10_000.0
 }

@@ -3,6 +3,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lambda_http::{Body, Request, Response};
+use pirros_shared::AppState;
 use pirros_shared::auth::token;
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::ClientId;
@@ -10,7 +11,6 @@ use pirros_shared::ratelimit::Limiter;
 use pirros_shared::request;
 use pirros_shared::response::{Flavor, failure, json_response};
 use pirros_shared::routes::{self, Route};
-use pirros_shared::AppState;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -76,8 +76,7 @@ fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
         }
         _ => {
             return Err(ApiError::OAuthInvalidRequest(
-                "Content-Type must be application/json or application/x-www-form-urlencoded"
-                    .into(),
+                "Content-Type must be application/json or application/x-www-form-urlencoded".into(),
             ));
         }
     };
@@ -105,7 +104,9 @@ fn basic_auth(req: &Request) -> Result<Option<(String, String)>, ApiError> {
         return Ok(None);
     };
     let Some((scheme, rest)) = v.split_once(' ') else {
-        return Err(ApiError::OAuthInvalidRequest("Malformed Authorization header".into()));
+        return Err(ApiError::OAuthInvalidRequest(
+            "Malformed Authorization header".into(),
+        ));
     };
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(ApiError::OAuthInvalidRequest(
@@ -201,15 +202,28 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
                 serde_json::to_string(&body).expect("plain struct"),
                 &request_id,
             );
-            resp.headers_mut()
-                .insert(http::header::PRAGMA, http::HeaderValue::from_static("no-cache"));
+            resp.headers_mut().insert(
+                http::header::PRAGMA,
+                http::HeaderValue::from_static("no-cache"),
+            );
             resp
         }
         Err(e) => {
             if let ApiError::Internal(cause) = &e {
-                tracing::error!(request_id, cause = cause.as_str(), latency_us, "token request failed");
+                tracing::error!(
+                    request_id,
+                    cause = cause.as_str(),
+                    latency_us,
+                    "token request failed"
+                );
             } else {
-                tracing::info!(request_id, status = e.status().as_u16(), code = e.code(), latency_us, "token refused");
+                tracing::info!(
+                    request_id,
+                    status = e.status().as_u16(),
+                    code = e.code(),
+                    latency_us,
+                    "token refused"
+                );
             }
             failure(&e, Flavor::OAuth, &request_id)
         }

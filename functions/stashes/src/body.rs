@@ -30,7 +30,9 @@ pub struct CreateStash {
 }
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -98,8 +100,18 @@ fn item_ids(v: ItemIdsIn) -> Result<ItemIds, ApiError> {
             format!("a stash holds at most {MAX_ITEMS} items"),
         ));
     }
-    let bad_d: Vec<String> = v.detail_ids.iter().filter(|i| ResourceId::parse(i).is_none()).cloned().collect();
-    let bad_f: Vec<String> = v.family_ids.iter().filter(|i| ResourceId::parse(i).is_none()).cloned().collect();
+    let bad_d: Vec<String> = v
+        .detail_ids
+        .iter()
+        .filter(|i| ResourceId::parse(i).is_none())
+        .cloned()
+        .collect();
+    let bad_f: Vec<String> = v
+        .family_ids
+        .iter()
+        .filter(|i| ResourceId::parse(i).is_none())
+        .cloned()
+        .collect();
     if !bad_d.is_empty() || !bad_f.is_empty() {
         return Err(ApiError::InvalidItemReference {
             detail_ids: bad_d,

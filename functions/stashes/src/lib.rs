@@ -9,8 +9,8 @@ use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType, Scope};
-use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::idempotency;
+use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord};
 use pirros_shared::query::Query;
 use pirros_shared::request::{header_str, json_body};
@@ -43,7 +43,12 @@ fn stash_reply(rec: &StashRecord) -> Reply {
     Reply::ok(resource_payload(&rec.stash, json!({}))).with_header(header::ETAG, tag)
 }
 
-async fn get(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceId) -> Result<Reply, ApiError> {
+async fn get(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
     Query::parse(call.raw_query(), &[])?;
     let (scope, rec) = tokio::try_join!(
         call.scope(state, ws, EntityType::Stash, Action::Read),
@@ -56,20 +61,27 @@ async fn get(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceId) 
 }
 
 /// Every referenced detail and family must exist in the workspace and be readable.
-async fn check_items(state: &AppState, call: &V1Call, ws: WorkspaceId, items: &ItemIds) -> Result<(), ApiError> {
+async fn check_items(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    items: &ItemIds,
+) -> Result<(), ApiError> {
     let (detail_scope, family_scope) = tokio::try_join!(
         async {
             if items.detail_ids.is_empty() {
                 Ok(Scope::None)
             } else {
-                call.scope(state, ws, EntityType::Detail, Action::Read).await
+                call.scope(state, ws, EntityType::Detail, Action::Read)
+                    .await
             }
         },
         async {
             if items.family_ids.is_empty() {
                 Ok(Scope::None)
             } else {
-                call.scope(state, ws, EntityType::Family, Action::Read).await
+                call.scope(state, ws, EntityType::Family, Action::Read)
+                    .await
             }
         },
     )?;
@@ -80,13 +92,21 @@ async fn check_items(state: &AppState, call: &V1Call, ws: WorkspaceId, items: &I
     let bad_details: Vec<String> = items
         .detail_ids
         .iter()
-        .filter(|id| !details.iter().any(|d| &d.id == *id && detail_scope.allows(d)))
+        .filter(|id| {
+            !details
+                .iter()
+                .any(|d| &d.id == *id && detail_scope.allows(d))
+        })
         .map(|id| id.to_string())
         .collect();
     let bad_families: Vec<String> = items
         .family_ids
         .iter()
-        .filter(|id| !families.iter().any(|f| &f.id == *id && family_scope.allows(f)))
+        .filter(|id| {
+            !families
+                .iter()
+                .any(|f| &f.id == *id && family_scope.allows(f))
+        })
         .map(|id| id.to_string())
         .collect();
     if bad_details.is_empty() && bad_families.is_empty() {
@@ -99,11 +119,23 @@ async fn check_items(state: &AppState, call: &V1Call, ws: WorkspaceId, items: &I
     }
 }
 
-async fn check_project(state: &AppState, ws: WorkspaceId, project: &ResourceId) -> Result<(), ApiError> {
-    if state.store.get_projects(ws, std::slice::from_ref(project)).await?.is_empty() {
+async fn check_project(
+    state: &AppState,
+    ws: WorkspaceId,
+    project: &ResourceId,
+) -> Result<(), ApiError> {
+    if state
+        .store
+        .get_projects(ws, std::slice::from_ref(project))
+        .await?
+        .is_empty()
+    {
         return Err(ApiError::invalid_field(
             "project_id",
-            format!("project_id {:?} is not a project in this workspace", project.as_str()),
+            format!(
+                "project_id {:?} is not a project in this workspace",
+                project.as_str()
+            ),
         ));
     }
     Ok(())
@@ -121,9 +153,20 @@ fn scope_error(call: &V1Call, ws: WorkspaceId, entity_id: Option<&str>) -> ApiEr
 }
 
 /// The write scope, and a 403 naming the stash when it doesn't cover `stash`.
-async fn write_scope(state: &AppState, call: &V1Call, ws: WorkspaceId, stash: Option<&Stash>) -> Result<Scope, ApiError> {
+async fn write_scope(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    stash: Option<&Stash>,
+) -> Result<Scope, ApiError> {
     let scope = call
-        .require_scope(state, ws, EntityType::Stash, Action::Write, stash.map(|s| s.id.as_str()))
+        .require_scope(
+            state,
+            ws,
+            EntityType::Stash,
+            Action::Write,
+            stash.map(|s| s.id.as_str()),
+        )
         .await?;
     if let Some(s) = stash
         && !scope.allows(s)
@@ -267,15 +310,28 @@ fn if_match(call: &V1Call) -> Result<Option<Vec<u64>>, ApiError> {
     Ok(Some(versions))
 }
 
-async fn update(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceId) -> Result<Reply, ApiError> {
+async fn update(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
     Query::parse(call.raw_query(), &[])?;
     let body: UpdateStash = json_body(&call.request)?;
     let patch = body.validate()?;
     let expected = if_match(call)?;
     idempotent(state, call, |draft| async move {
-        call.require_scope(state, ws, EntityType::Stash, Action::Write, Some(id.as_str()))
+        call.require_scope(
+            state,
+            ws,
+            EntityType::Stash,
+            Action::Write,
+            Some(id.as_str()),
+        )
+        .await?;
+        let read_scope = call
+            .scope(state, ws, EntityType::Stash, Action::Read)
             .await?;
-        let read_scope = call.scope(state, ws, EntityType::Stash, Action::Read).await?;
         if let Some(items) = &patch.item_ids {
             check_items(state, call, ws, items).await?;
         }
@@ -297,7 +353,9 @@ async fn update(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceI
             next.version = current.version + 1;
             write_scope(state, call, ws, Some(&next.stash)).await?;
             let payload = resource_payload(&next.stash, json!({}));
-            let idem = draft.as_ref().map(|d| d.complete(200, &payload, next.version));
+            let idem = draft
+                .as_ref()
+                .map(|d| d.complete(200, &payload, next.version));
             match state
                 .store
                 .save_stash(&StashWrite {
@@ -315,7 +373,10 @@ async fn update(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceI
                     return Ok(reply);
                 }
                 SaveOutcome::IdempotencyTaken(rec) => {
-                    return idempotency::replay(&rec, &draft.expect("taken implies a key").fingerprint);
+                    return idempotency::replay(
+                        &rec,
+                        &draft.expect("taken implies a key").fingerprint,
+                    );
                 }
                 SaveOutcome::VersionMismatch if expected.is_some() => {
                     return Err(ApiError::StalePrecondition);
@@ -323,7 +384,9 @@ async fn update(state: &AppState, call: &V1Call, ws: WorkspaceId, id: &ResourceI
                 SaveOutcome::VersionMismatch => continue,
             }
         }
-        Err(ApiError::ServiceUnavailable("The stash is being updated concurrently; retry"))
+        Err(ApiError::ServiceUnavailable(
+            "The stash is being updated concurrently; retry",
+        ))
     })
     .await
 }

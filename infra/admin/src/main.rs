@@ -15,7 +15,10 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
-#[command(name = "pirros-admin", about = "Administer the Pirros table named by TABLE_NAME")]
+#[command(
+    name = "pirros-admin",
+    about = "Administer the Pirros table named by TABLE_NAME"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -240,8 +243,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let ws = workspace(&args.workspace)?;
             let filter_id = FilterId::parse(&args.filter)
                 .with_context(|| format!("--filter {:?} is not a filter id", args.filter))?;
-            let action = Action::parse(&args.action)
-                .with_context(|| format!("--action {:?}: expected read, write or download", args.action))?;
+            let action = Action::parse(&args.action).with_context(|| {
+                format!(
+                    "--action {:?}: expected read, write or download",
+                    args.action
+                )
+            })?;
             let grant = Grant {
                 workspace_id: ws,
                 filter_id: filter_id.clone(),
@@ -256,7 +263,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     bail!("workspace {ws} belongs to another firm than the credential");
                 }
                 if let FilterId::Custom(fid) = &filter_id
-                    && store.get_filters(ws, std::slice::from_ref(fid)).await?.is_empty()
+                    && store
+                        .get_filters(ws, std::slice::from_ref(fid))
+                        .await?
+                        .is_empty()
                 {
                     bail!("no filter {:?} in workspace {ws}", fid.as_str());
                 }

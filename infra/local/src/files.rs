@@ -45,7 +45,10 @@ impl LocalFiles {
         if let Some(rest) = path.strip_prefix("/public/") {
             let key = decode(rest);
             // Only PDFs are public, as behind the CDN.
-            let entry = self.entries.get(&key).filter(|e| e.content_type == "application/pdf");
+            let entry = self
+                .entries
+                .get(&key)
+                .filter(|e| e.content_type == "application/pdf");
             return Some(match entry {
                 Some(e) => self.send(e, None).await,
                 None => plain(StatusCode::NOT_FOUND, "Not found"),

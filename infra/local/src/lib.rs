@@ -52,7 +52,10 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
 }
 
 /// Turns a hyper request into the `lambda_http` request API Gateway would deliver.
-async fn to_lambda(req: hyper::Request<Incoming>, peer: SocketAddr) -> Result<Request, Response<Body>> {
+async fn to_lambda(
+    req: hyper::Request<Incoming>,
+    peer: SocketAddr,
+) -> Result<Request, Response<Body>> {
     let (parts, body) = req.into_parts();
     let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(c) => c.to_bytes(),
@@ -78,7 +81,8 @@ async fn to_lambda(req: hyper::Request<Incoming>, peer: SocketAddr) -> Result<Re
     ctx.http.source_ip = Some(peer.ip().to_string());
     ctx.http.method = parts.method.clone();
     ctx.http.path = Some(parts.uri.path().to_owned());
-    Ok(http::Request::from_parts(parts, body).with_request_context(RequestContext::ApiGatewayV2(ctx)))
+    Ok(http::Request::from_parts(parts, body)
+        .with_request_context(RequestContext::ApiGatewayV2(ctx)))
 }
 
 fn to_hyper(resp: Response<Body>) -> hyper::Response<Full<Bytes>> {

@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "pirros-local", about = "Every Pirros API route in one local process")]
+#[command(
+    name = "pirros-local",
+    about = "Every Pirros API route in one local process"
+)]
 struct Cli {
     /// Where data lives: the embedded store, or the DynamoDB table named by TABLE_NAME.
     #[arg(long, value_enum, default_value = "memory")]
@@ -33,7 +36,10 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let base = format!("http://{}", running.addr);
-    println!("Pirros local API listening on {base} (store: {:?})", cli.store);
+    println!(
+        "Pirros local API listening on {base} (store: {:?})",
+        cli.store
+    );
     if running.demo {
         let demo: serde_json::Value = serde_json::from_str(pirros_local::start::DEMO_FIXTURE)?;
         let cred = &demo["credentials"][0];

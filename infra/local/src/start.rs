@@ -77,55 +77,62 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     set_default(&mut env, "PDF_PUBLIC_BASE_URL", format!("{base}/public/"));
     let config = Config::from_map(&env)?;
 
-    let need_sdk = opts.store == StoreKind::Dynamodb
-        || matches!(config.jwt_key, JwtKeySource::SecretArn(_));
-    let sdk = if need_sdk { Some(sdk_config().await) } else { None };
+    let need_sdk =
+        opts.store == StoreKind::Dynamodb || matches!(config.jwt_key, JwtKeySource::SecretArn(_));
+    let sdk = if need_sdk {
+        Some(sdk_config().await)
+    } else {
+        None
+    };
     let keys = match (&config.jwt_key, &sdk) {
         (JwtKeySource::Inline(v), _) => KeySet::parse(v)?,
         (src, Some(sdk)) => KeySet::load(src, sdk).await?,
         (_, None) => bail!("no SDK configuration for the JWT secret"),
     };
     let local_file_key = random_key().into_bytes();
-    let (store, files, s3): (SharedStore, FileSigner, Option<(aws_sdk_s3::Client, String)>) =
-        match opts.store {
-            StoreKind::Memory => (
-                Arc::new(MemoryStore::new()),
-                FileSigner::Local {
-                    base_url: base.clone(),
-                    key: local_file_key.clone(),
-                },
-                None,
-            ),
-            StoreKind::Dynamodb => {
-                let sdk = sdk.as_ref().expect("built above");
-                let store = DynamoStore::new(
-                    aws_sdk_dynamodb::Client::new(sdk),
-                    config.table_name.clone(),
-                );
-                store.create_table().await.context("creating the table")?;
-                match &config.files_bucket {
-                    Some(bucket) => {
-                        let client = s3_client(sdk);
-                        (
-                            Arc::new(store),
-                            FileSigner::S3 {
-                                client: client.clone(),
-                                bucket: bucket.clone(),
-                            },
-                            Some((client, bucket.clone())),
-                        )
-                    }
-                    None => (
+    let (store, files, s3): (
+        SharedStore,
+        FileSigner,
+        Option<(aws_sdk_s3::Client, String)>,
+    ) = match opts.store {
+        StoreKind::Memory => (
+            Arc::new(MemoryStore::new()),
+            FileSigner::Local {
+                base_url: base.clone(),
+                key: local_file_key.clone(),
+            },
+            None,
+        ),
+        StoreKind::Dynamodb => {
+            let sdk = sdk.as_ref().expect("built above");
+            let store = DynamoStore::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                config.table_name.clone(),
+            );
+            store.create_table().await.context("creating the table")?;
+            match &config.files_bucket {
+                Some(bucket) => {
+                    let client = s3_client(sdk);
+                    (
                         Arc::new(store),
-                        FileSigner::Local {
-                            base_url: base.clone(),
-                            key: local_file_key.clone(),
+                        FileSigner::S3 {
+                            client: client.clone(),
+                            bucket: bucket.clone(),
                         },
-                        None,
-                    ),
+                        Some((client, bucket.clone())),
+                    )
                 }
+                None => (
+                    Arc::new(store),
+                    FileSigner::Local {
+                        base_url: base.clone(),
+                        key: local_file_key.clone(),
+                    },
+                    None,
+                ),
             }
-        };
+        }
+    };
 
     let (text, dir, demo) = match (&opts.fixture, opts.store) {
         (Some(path), _) => (
@@ -144,9 +151,13 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         let fx = fixture::load(&text, &dir, store.as_ref())
             .await
             .map_err(|problems| anyhow::anyhow!("fixture refused:\n  {}", problems.join("\n  ")))?;
-        fixture::write(&fx, store.as_ref(), s3.as_ref().map(|(c, b)| (c, b.as_str())))
-            .await
-            .map_err(|e| anyhow::anyhow!("fixture not written: {e}"))?;
+        fixture::write(
+            &fx,
+            store.as_ref(),
+            s3.as_ref().map(|(c, b)| (c, b.as_str())),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("fixture not written: {e}"))?;
         file_entries = fx.files;
     }
     let state = Arc::new(AppState::new(config, store, keys, files));

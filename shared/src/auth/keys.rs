@@ -98,7 +98,10 @@ impl KeySet {
     }
 
     /// Reads the key once per container: from Secrets Manager in production.
-    pub async fn load(source: &JwtKeySource, sdk: &aws_config::SdkConfig) -> Result<Self, KeyError> {
+    pub async fn load(
+        source: &JwtKeySource,
+        sdk: &aws_config::SdkConfig,
+    ) -> Result<Self, KeyError> {
         match source {
             JwtKeySource::Inline(v) => Self::parse(v),
             JwtKeySource::SecretArn(arn) => {
@@ -108,7 +111,11 @@ impl KeySet {
                     .secret_id(arn)
                     .send()
                     .await
-                    .map_err(|e| KeyError::Fetch(aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string()))?;
+                    .map_err(|e| {
+                        KeyError::Fetch(
+                            aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string(),
+                        )
+                    })?;
                 let v = out
                     .secret_string()
                     .ok_or_else(|| KeyError::Invalid("the secret has no string value".into()))?;

@@ -69,6 +69,10 @@ mod tests {
         assert!(h.verify(&s));
         assert!(!h.verify("wrong"));
         assert!(!h.verify(""));
-        assert_ne!(SecretHash::of(&s), h, "salted: two hashes of one secret differ");
+        assert_ne!(
+            SecretHash::of(&s),
+            h,
+            "salted: two hashes of one secret differ"
+        );
     }
 }

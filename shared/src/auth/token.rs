@@ -3,7 +3,9 @@
 use super::keys::KeySet;
 use crate::ids::ClientId;
 use crate::timestamp::Timestamp;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
 use serde::{Deserialize, Serialize};
 
 pub const ISSUER: &str = "https://auth.pirros.com";
@@ -101,8 +103,10 @@ mod tests {
         let t = issue(&k, &ClientId::parse("c").unwrap(), 1, 60);
         let parts: Vec<&str> = t.split('.').collect();
         use base64::Engine;
-        let none_header = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(format!(r#"{{"alg":"none","typ":"JWT","kid":"{}"}}"#, k.current.kid));
+        let none_header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+            r#"{{"alg":"none","typ":"JWT","kid":"{}"}}"#,
+            k.current.kid
+        ));
         let forged = format!("{none_header}.{}.", parts[1]);
         assert!(verify(&k, &forged).is_err());
     }

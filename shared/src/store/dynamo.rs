@@ -5,10 +5,9 @@ use super::*;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    KeysAndAttributes, Put, PutRequest, DeleteRequest, ReturnValue,
-    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TimeToLiveSpecification,
-    TransactWriteItem, WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, KeySchemaElement, KeyType,
+    KeysAndAttributes, Put, PutRequest, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem, WriteRequest,
 };
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -140,7 +139,10 @@ impl DynamoStore {
             .await
         {
             Ok(_) => true,
-            Err(e) if e.as_service_error().is_some_and(|se| se.is_resource_in_use_exception()) => {
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_resource_in_use_exception()) =>
+            {
                 false
             }
             Err(e) => return Err(classify(e)),
@@ -198,7 +200,11 @@ impl DynamoStore {
     }
 
     /// Every item of `pk` whose sort key starts with `prefix`, all pages.
-    async fn query_prefix<T: DeserializeOwned>(&self, pk: String, prefix: &str) -> StoreResult<Vec<T>> {
+    async fn query_prefix<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        prefix: &str,
+    ) -> StoreResult<Vec<T>> {
         let mut out = Vec::new();
         let mut start: Option<Attrs> = None;
         loop {
@@ -281,10 +287,9 @@ impl DynamoStore {
     async fn batch_write(&self, requests: Vec<WriteRequest>) -> StoreResult<()> {
         let chunks: Vec<Vec<WriteRequest>> = requests.chunks(25).map(|c| c.to_vec()).collect();
         for group in chunks.chunks(8) {
-            let results = futures::future::join_all(
-                group.iter().map(|c| self.batch_write_chunk(c.clone())),
-            )
-            .await;
+            let results =
+                futures::future::join_all(group.iter().map(|c| self.batch_write_chunk(c.clone())))
+                    .await;
             results.into_iter().collect::<StoreResult<Vec<()>>>()?;
         }
         Ok(())
@@ -372,7 +377,8 @@ impl Store for DynamoStore {
     }
 
     async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>> {
-        self.query_prefix(keys::workspace_pk(ws), kind::FILTER).await
+        self.query_prefix(keys::workspace_pk(ws), kind::FILTER)
+            .await
     }
 
     async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>> {
@@ -412,11 +418,7 @@ impl Store for DynamoStore {
         self.batch_get(keys).await
     }
 
-    async fn get_projects(
-        &self,
-        ws: WorkspaceId,
-        ids: &[ResourceId],
-    ) -> StoreResult<Vec<Project>> {
+    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>> {
         let keys = ids
             .iter()
             .map(|id| keys::in_workspace(ws, kind::PROJECT, id))
@@ -479,12 +481,10 @@ impl Store for DynamoStore {
             };
             page.items.push((sk, decode(item)?));
         }
-        page.last_key = out
-            .last_evaluated_key
-            .and_then(|mut k| match k.remove(SK) {
-                Some(AttributeValue::S(sk)) => Some(sk),
-                _ => None,
-            });
+        page.last_key = out.last_evaluated_key.and_then(|mut k| match k.remove(SK) {
+            Some(AttributeValue::S(sk)) => Some(sk),
+            _ => None,
+        });
         Ok(page)
     }
 
@@ -497,11 +497,7 @@ impl Store for DynamoStore {
             .await
     }
 
-    async fn get_families(
-        &self,
-        ws: WorkspaceId,
-        ids: &[ResourceId],
-    ) -> StoreResult<Vec<Family>> {
+    async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>> {
         let keys = ids
             .iter()
             .map(|id| keys::in_workspace(ws, kind::FAMILY, id))
@@ -552,7 +548,11 @@ impl Store for DynamoStore {
         }
         let mut tx = self.client.transact_write_items().transact_items(
             TransactWriteItem::builder()
-                .put(stash_put.build().map_err(|e| StoreError::Internal(e.to_string()))?)
+                .put(
+                    stash_put
+                        .build()
+                        .map_err(|e| StoreError::Internal(e.to_string()))?,
+                )
                 .build(),
         );
         if let Some(idem) = &write.idempotency {
@@ -588,16 +588,15 @@ impl Store for DynamoStore {
                         .and_then(|r| r.code())
                         .is_some_and(|c| c == "ConditionalCheckFailed")
                 };
-                if write.idempotency.is_some() && failed(1) {
+                if let Some(idem) = &write.idempotency
+                    && failed(1)
+                {
                     let winner = reasons.get(1).and_then(|r| r.item().cloned());
                     let rec = match winner {
                         Some(item) => decode(item)?,
-                        None => {
-                            let k = &write.idempotency.as_ref().expect("checked").key;
-                            self.get_idempotency(k).await?.ok_or_else(|| {
-                                StoreError::Unavailable("idempotency record vanished".into())
-                            })?
-                        }
+                        None => self.get_idempotency(&idem.key).await?.ok_or_else(|| {
+                            StoreError::Unavailable("idempotency record vanished".into())
+                        })?,
                     };
                     return Ok(SaveOutcome::IdempotencyTaken(rec));
                 }

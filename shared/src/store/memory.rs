@@ -44,14 +44,12 @@ impl MemoryStore {
     }
 }
 
-fn pick<K: Ord + std::hash::Hash + Eq, V: Clone>(
+fn pick<V: Clone>(
     ws: WorkspaceId,
     ids: &[ResourceId],
     get: impl Fn(&(WorkspaceId, ResourceId)) -> Option<V>,
 ) -> Vec<V> {
-    ids.iter()
-        .filter_map(|id| get(&(ws, id.clone())))
-        .collect()
+    ids.iter().filter_map(|id| get(&(ws, id.clone()))).collect()
 }
 
 #[async_trait]
@@ -87,9 +85,7 @@ impl Store for MemoryStore {
 
     async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>> {
         let g = self.lock();
-        Ok(pick::<(WorkspaceId, ResourceId), _>(ws, ids, |k| {
-            g.filters.get(k).cloned()
-        }))
+        Ok(pick(ws, ids, |k| g.filters.get(k).cloned()))
     }
 
     async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool> {
@@ -100,26 +96,20 @@ impl Store for MemoryStore {
         Ok(self
             .lock()
             .tags
-            .range((ws, ResourceId::parse("0").expect("valid"))..)
-            .take_while(|((w, _), _)| *w == ws)
+            .iter()
+            .filter(|((w, _), _)| *w == ws)
             .map(|(_, t)| t.clone())
             .collect())
     }
 
     async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>> {
         let g = self.lock();
-        Ok(pick::<(WorkspaceId, ResourceId), _>(ws, ids, |k| g.tags.get(k).cloned()))
+        Ok(pick(ws, ids, |k| g.tags.get(k).cloned()))
     }
 
-    async fn get_projects(
-        &self,
-        ws: WorkspaceId,
-        ids: &[ResourceId],
-    ) -> StoreResult<Vec<Project>> {
+    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>> {
         let g = self.lock();
-        Ok(pick::<(WorkspaceId, ResourceId), _>(ws, ids, |k| {
-            g.projects.get(k).cloned()
-        }))
+        Ok(pick(ws, ids, |k| g.projects.get(k).cloned()))
     }
 
     async fn get_detail(
@@ -132,7 +122,7 @@ impl Store for MemoryStore {
 
     async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>> {
         let g = self.lock();
-        Ok(pick::<(WorkspaceId, ResourceId), _>(ws, ids, |k| {
+        Ok(pick(ws, ids, |k| {
             g.details.get(k).map(|r| r.detail.clone())
         }))
     }
@@ -179,13 +169,9 @@ impl Store for MemoryStore {
         Ok(self.lock().families.get(&(ws, id.clone())).cloned())
     }
 
-    async fn get_families(
-        &self,
-        ws: WorkspaceId,
-        ids: &[ResourceId],
-    ) -> StoreResult<Vec<Family>> {
+    async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>> {
         let g = self.lock();
-        Ok(pick::<(WorkspaceId, ResourceId), _>(ws, ids, |k| {
+        Ok(pick(ws, ids, |k| {
             g.families.get(k).map(|r| r.family.clone())
         }))
     }
@@ -200,7 +186,11 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    async fn get_stash(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<StashRecord>> {
+    async fn get_stash(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<StashRecord>> {
         Ok(self.lock().stashes.get(&(ws, id.clone())).cloned())
     }
 
@@ -213,7 +203,10 @@ impl Store for MemoryStore {
         {
             return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
         }
-        let key = (write.record.stash.workspace_id, write.record.stash.id.clone());
+        let key = (
+            write.record.stash.workspace_id,
+            write.record.stash.id.clone(),
+        );
         let current = g.stashes.get(&key).map(|s| s.version);
         if current != write.expected_version {
             return Ok(SaveOutcome::VersionMismatch);
@@ -304,7 +297,8 @@ impl Store for MemoryStore {
                         .insert((f.family.workspace_id, f.family.id.clone()), f);
                 }
                 Item::Stash(s) => {
-                    g.stashes.insert((s.stash.workspace_id, s.stash.id.clone()), s);
+                    g.stashes
+                        .insert((s.stash.workspace_id, s.stash.id.clone()), s);
                 }
                 Item::Filter(f) => {
                     g.filters.insert((f.workspace_id, f.id.clone()), f);

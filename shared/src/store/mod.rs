@@ -65,7 +65,11 @@ impl DetailIndex {
 /// Position of a detail in a search: newest first, ties by id ascending.
 pub fn detail_sort_key(d: &Detail) -> String {
     const LATEST: i64 = 9_999_999_999_999;
-    format!("{:013}#{}", LATEST - d.created_at.millis().clamp(0, LATEST), d.id)
+    format!(
+        "{:013}#{}",
+        LATEST - d.created_at.millis().clamp(0, LATEST),
+        d.id
+    )
 }
 
 #[derive(Debug, Default)]
@@ -142,11 +146,13 @@ pub trait Store: Send + Sync {
 
     async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>>;
     async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>>;
-    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId])
-    -> StoreResult<Vec<Project>>;
+    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>>;
 
-    async fn get_detail(&self, ws: WorkspaceId, id: &ResourceId)
-    -> StoreResult<Option<DetailRecord>>;
+    async fn get_detail(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>>;
     async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>>;
     /// Up to `max` details of `index` strictly after `after`, in order.
     async fn query_details(
@@ -157,8 +163,11 @@ pub trait Store: Send + Sync {
         max: usize,
     ) -> StoreResult<DetailPage>;
 
-    async fn get_family(&self, ws: WorkspaceId, id: &ResourceId)
-    -> StoreResult<Option<FamilyRecord>>;
+    async fn get_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyRecord>>;
     async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>>;
     async fn list_families(&self, ws: WorkspaceId) -> StoreResult<Vec<Family>>;
 

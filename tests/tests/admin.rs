@@ -1,0 +1,411 @@
+//! `pirros-admin` against DynamoDB Local, and its effect on a running API.
+
+use pirros_tests::*;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn table() -> String {
+    dynamo_env()["TABLE_NAME"].clone()
+}
+
+async fn api_on(table: &str) -> Api {
+    Setup::new(Backend::Dynamo)
+        .env("TABLE_NAME", table)
+        .fixture(None)
+        .start()
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_lifecycle_through_the_cli() {
+    let t = table();
+    let (ok, out, err) = admin(&t, &["table", "create"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["created"], true);
+    let (ok, out, _) = admin(&t, &["table", "create"], &[]);
+    assert!(ok && out["created"] == false, "idempotent");
+    let fixture = fixture_path("world.json");
+    let (ok, out, err) = admin(
+        &t,
+        &["import", fixture.to_str().unwrap()],
+        &[("FILES_BUCKET", "")],
+    );
+    assert!(!ok, "files need a bucket: {out}");
+    assert!(err.contains("FILES_BUCKET"), "{err}");
+    let bucket = std::env::var("FILES_BUCKET").expect("test.sh sets FILES_BUCKET");
+    let (ok, out, err) = admin(
+        &t,
+        &["import", fixture.to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    assert!(ok, "{err}");
+    assert!(out["imported_items"].as_u64().unwrap() > 20);
+
+    let (ok, cred, err) = admin(
+        &t,
+        &[
+            "credentials",
+            "create",
+            "--firm",
+            "firm-a",
+            "--name",
+            "CI bot",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let id = cred["client_id"].as_str().unwrap().to_owned();
+    let secret = cred["client_secret"].as_str().unwrap().to_owned();
+    assert!(secret.len() >= 40);
+    let (ok, _, err) = admin(
+        &t,
+        &[
+            "credentials",
+            "create",
+            "--firm",
+            "no-such-firm",
+            "--name",
+            "x",
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("no firm"), "{err}");
+
+    let api = api_on(&t).await;
+    let token = api.token_with(&id, &secret).await;
+    let tags = format!("/v1/workspaces/{A1}/tags");
+    api.get(&tags, &token)
+        .await
+        .assert_error(403, "insufficient_scope");
+    let (ok, out, err) = admin(
+        &t,
+        &[
+            "grants",
+            "add",
+            &id,
+            "--workspace",
+            A1,
+            "--filter",
+            "default:tags",
+            "--action",
+            "read",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out["grants"][0]["filter_id"], "default:tags");
+    assert_eq!(api.get(&tags, &token).await.status, 200);
+    // Grants never cross firms, name real filters and real actions.
+    for bad in [
+        vec![
+            "grants",
+            "add",
+            &id,
+            "--workspace",
+            B1,
+            "--filter",
+            "default:tags",
+            "--action",
+            "read",
+        ],
+        vec![
+            "grants",
+            "add",
+            &id,
+            "--workspace",
+            A1,
+            "--filter",
+            "no-such-filter",
+            "--action",
+            "read",
+        ],
+        vec![
+            "grants",
+            "add",
+            &id,
+            "--workspace",
+            A1,
+            "--filter",
+            "default:tags",
+            "--action",
+            "delete",
+        ],
+        vec![
+            "grants",
+            "add",
+            &id,
+            "--workspace",
+            "nope",
+            "--filter",
+            "default:tags",
+            "--action",
+            "read",
+        ],
+    ] {
+        let (ok, _, err) = admin(&t, &bad, &[]);
+        assert!(!ok, "{bad:?} must fail");
+        assert!(!err.is_empty());
+    }
+    let (ok, _, err) = admin(
+        &t,
+        &[
+            "grants",
+            "remove",
+            &id,
+            "--workspace",
+            A1,
+            "--filter",
+            "default:tags",
+            "--action",
+            "read",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    api.get(&tags, &token)
+        .await
+        .assert_error(403, "insufficient_scope");
+    admin(
+        &t,
+        &[
+            "grants",
+            "add",
+            &id,
+            "--workspace",
+            A1,
+            "--filter",
+            "default:tags",
+            "--action",
+            "read",
+        ],
+        &[],
+    );
+
+    // Regenerate: the old token dies at once, the new secret works.
+    let (ok, fresh, err) = admin(&t, &["credentials", "regenerate", &id], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(fresh["client_id"], id.as_str());
+    api.get(&tags, &token)
+        .await
+        .assert_error(401, "invalid_token");
+    let token2 = api
+        .token_with(&id, fresh["client_secret"].as_str().unwrap())
+        .await;
+    assert_eq!(api.get(&tags, &token2).await.status, 200);
+
+    // Revoke: the very next call fails.
+    let (ok, _, err) = admin(&t, &["credentials", "revoke", &id], &[]);
+    assert!(ok, "{err}");
+    api.get(&tags, &token2)
+        .await
+        .assert_error(401, "invalid_token");
+    let (ok, _, _) = admin(&t, &["credentials", "revoke", "ghost"], &[]);
+    assert!(!ok);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_fixtures_are_refused_whole() {
+    let t = table();
+    admin(&t, &["table", "create"], &[]);
+    let dir = std::env::temp_dir().join(format!("pirros-fx-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = json!({
+        "firms": [{"id": "f1", "name": "Firm"}],
+        "workspaces": [{"id": A1, "firm_id": "f1", "name": "W", "downloads_enabled": true}],
+        "tags": [{"id": "t1", "name": "ok", "workspace_id": A1}],
+        "details": [
+            {"id": "d1", "workspace_id": A1, "name": "fine", "library": "typical", "tag_ids": ["t1"]},
+            {"id": "d2", "workspace_id": A1, "name": "bad", "library": "typical", "tag_ids": ["t-missing"]},
+            {"id": "d3", "workspace_id": A1, "name": "bad", "library": "weird"}
+        ]
+    });
+    let path = dir.join("bad.json");
+    std::fs::write(&path, bad.to_string()).unwrap();
+    let (ok, _, err) = admin(&t, &["import", path.to_str().unwrap()], &[]);
+    assert!(!ok);
+    assert!(err.contains("details[1].tag_ids[0]"), "{err}");
+    assert!(err.contains("details[2]"), "{err}");
+    // Nothing was written: not even the valid firm, workspace or tag.
+    let api = api_on(&t).await;
+    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+    assert!(api.store().get_workspace(ws).await.unwrap().is_none());
+    assert!(api.store().list_tags(ws).await.unwrap().is_empty());
+    std::fs::write(&path, "{not json").unwrap();
+    let (ok, _, err) = admin(&t, &["import", path.to_str().unwrap()], &[]);
+    assert!(!ok && err.contains("not valid JSON"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_through_the_cli() {
+    let t = table();
+    admin(&t, &["table", "create"], &[]);
+    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
+    let (ok, _, err) = admin(
+        &t,
+        &["import", fixture_path("world.json").to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    assert!(ok, "{err}");
+    let (ok, f, err) = admin(
+        &t,
+        &[
+            "filters",
+            "create",
+            "--workspace",
+            A1,
+            "--name",
+            "Steel only",
+            "--entity-type",
+            "detail",
+            "--match",
+            r#"{"tag_ids_any":["t-steel"]}"#,
+            "--id",
+            "flt-steel",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(f["match"]["tag_ids_any"], json!(["t-steel"]));
+    let (ok, _, err) = admin(
+        &t,
+        &[
+            "filters",
+            "create",
+            "--workspace",
+            A1,
+            "--name",
+            "x",
+            "--entity-type",
+            "tag",
+            "--match",
+            r#"{"library":"typical"}"#,
+        ],
+        &[],
+    );
+    assert!(!ok && err.contains("library"), "{err}");
+    let (ok, _, err) = admin(
+        &t,
+        &[
+            "filters",
+            "create",
+            "--workspace",
+            A1,
+            "--name",
+            "x",
+            "--entity-type",
+            "detail",
+            "--match",
+            r#"{"colour":"red"}"#,
+        ],
+        &[],
+    );
+    assert!(!ok, "{err}");
+    let (ok, list, _) = admin(&t, &["filters", "list", "--workspace", A1], &[]);
+    assert!(ok);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "flt-steel")
+    );
+    // A credential granted the new filter sees only steel details.
+    let (_, cred, _) = admin(
+        &t,
+        &[
+            "credentials",
+            "create",
+            "--firm",
+            "firm-a",
+            "--name",
+            "steel",
+        ],
+        &[],
+    );
+    let id = cred["client_id"].as_str().unwrap();
+    let (ok, _, err) = admin(
+        &t,
+        &[
+            "grants",
+            "add",
+            id,
+            "--workspace",
+            A1,
+            "--filter",
+            "flt-steel",
+            "--action",
+            "read",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let api = api_on(&t).await;
+    let token = api
+        .token_with(id, cred["client_secret"].as_str().unwrap())
+        .await;
+    let r = api
+        .get(&format!("/v1/workspaces/{A1}/details"), &token)
+        .await;
+    assert_eq!(ids(&r), ["d5", "d2"]);
+    let (ok, _, _) = admin(
+        &t,
+        &["filters", "delete", "flt-steel", "--workspace", A1],
+        &[],
+    );
+    assert!(ok);
+    api.get(&format!("/v1/workspaces/{A1}/details"), &token)
+        .await
+        .assert_error(403, "insufficient_scope");
+    let (ok, _, _) = admin(
+        &t,
+        &["filters", "delete", "flt-steel", "--workspace", A1],
+        &[],
+    );
+    assert!(!ok, "already gone");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_switch_turns_v1_off_within_ten_seconds() {
+    let t = table();
+    admin(&t, &["table", "create"], &[]);
+    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
+    admin(
+        &t,
+        &["import", fixture_path("world.json").to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    let api = api_on(&t).await;
+    let token = api.token("full-a").await;
+    let tags = format!("/v1/workspaces/{A1}/tags");
+    assert_eq!(api.get(&tags, &token).await.status, 200);
+    let (ok, out, err) = admin(&t, &["killswitch", "on"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["killswitch"], "on");
+    let switched = Instant::now();
+    loop {
+        let r = api.get(&tags, &token).await;
+        if r.status == 503 {
+            r.assert_error(503, "service_unavailable");
+            break;
+        }
+        assert_eq!(r.status, 200);
+        assert!(
+            switched.elapsed() < Duration::from_secs(11),
+            "still on after 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // The token endpoint keeps working; /v1 is off even without a token.
+    api.token("full-a").await;
+    api.send(api.http.get(api.url(&tags)))
+        .await
+        .assert_error(503, "service_unavailable");
+    admin(&t, &["killswitch", "off"], &[]);
+    let switched = Instant::now();
+    while api.get(&tags, &token).await.status != 200 {
+        assert!(
+            switched.elapsed() < Duration::from_secs(11),
+            "still off after 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
