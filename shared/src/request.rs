@@ -61,8 +61,8 @@ pub fn content_type(req: &Request) -> Option<String> {
     })
 }
 
-/// A strict JSON body: `application/json`, within size, matching `T` (which should deny
-/// unknown fields). Serde's message names the offending field.
+/// A strict JSON object body: `application/json`, within size, matching `T` (which should
+/// deny unknown fields). Errors name the offending field by its path.
 pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     match content_type(req).as_deref() {
         Some("application/json") => {}
@@ -79,28 +79,43 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
             "Body is larger than {MAX_BODY_BYTES} bytes"
         )));
     }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid(
-            "Body is empty; a JSON object is required",
-        ));
+    // Serde would also accept a JSON array for a struct; the API takes objects only.
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => {
+            return Err(ApiError::invalid(
+                "Body is empty; a JSON object is required",
+            ));
+        }
+        Some(b'{') => {}
+        Some(_) => return Err(ApiError::invalid("Body must be a JSON object")),
     }
-    serde_json::from_slice(bytes).map_err(|e| body_error(&e))
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| body_error(&e))?;
+    de.end()
+        .map_err(|e| ApiError::invalid(format!("Body is not valid JSON: {e}")))?;
+    Ok(value)
 }
 
-fn body_error(e: &serde_json::Error) -> ApiError {
+fn body_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     use serde_json::error::Category;
-    let msg = e.to_string();
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            ApiError::invalid(format!("Body is not valid JSON: {msg}"))
-        }
-        Category::Data => {
-            let field = msg.split('`').nth(1).map(str::to_owned).unwrap_or_default();
-            if field.is_empty() {
-                ApiError::invalid(format!("Body does not match the schema: {msg}"))
-            } else {
-                ApiError::invalid_field(&field, format!("Body does not match the schema: {msg}"))
-            }
-        }
+    let inner = e.inner();
+    let msg = inner.to_string();
+    if matches!(
+        inner.classify(),
+        Category::Syntax | Category::Eof | Category::Io
+    ) {
+        return ApiError::invalid(format!("Body is not valid JSON: {msg}"));
     }
+    // Unknown and missing fields are named in the message; the path is their parent.
+    let named = ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|p| msg.split(p).nth(1))
+        .and_then(|rest| rest.split('`').next());
+    let parent = e.path().to_string();
+    let field = match (named, parent.as_str()) {
+        (Some(f), ".") => f.to_owned(),
+        (Some(f), p) => format!("{p}.{f}"),
+        (None, p) => p.to_owned(),
+    };
+    ApiError::invalid_field(&field, format!("Invalid field {field}: {msg}"))
 }

@@ -1,0 +1,523 @@
+//! Issue 4: stash writes: strict bodies, grants, If-Match, Idempotency-Key, exactly once.
+
+use pirros_tests::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+pirros_tests::on_both_stores!(
+    create_then_get,
+    create_bodies_are_strict,
+    item_references_must_exist_and_be_readable,
+    writes_need_a_write_grant,
+    patch_updates_with_etags_and_if_match,
+    patch_bodies_are_strict_and_scoped,
+    idempotent_replay_and_conflict,
+    idempotency_keys_are_validated,
+    idempotency_expires_after_its_ttl,
+    twenty_concurrent_retries_create_exactly_one_stash,
+    concurrent_retries_with_one_different_body,
+);
+
+fn stashes() -> String {
+    format!("/v1/workspaces/{A1}/stashes")
+}
+
+fn body() -> Value {
+    json!({
+        "name": "Facade study",
+        "description": "optional",
+        "project_id": PA,
+        "is_permanent": false,
+        "item_ids": {"detail_ids": ["d1", "d3"], "family_ids": ["f1"]},
+    })
+}
+
+async fn create_then_get(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let r = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.request_id();
+    assert_eq!(r.header("etag"), Some("\"v1\""));
+    let s = &r.body["response"];
+    assert_eq!(s["name"], "Facade study");
+    assert_eq!(s["created_by"], "full-a");
+    assert_eq!(s["workspace_id"], A1);
+    assert_eq!(
+        s["item_ids"],
+        json!({"detail_ids": ["d1", "d3"], "family_ids": ["f1"]})
+    );
+    assert_eq!(s["expanded"], json!({}));
+    let id = s["id"].as_str().unwrap();
+    let g = api.get(&format!("{}/{id}", stashes()), &t).await;
+    assert_eq!(g.status, 200);
+    assert_eq!(g.header("etag"), Some("\"v1\""));
+    assert_eq!(g.body["response"], r.body["response"]);
+    // Optional fields default.
+    let minimal =
+        json!({"name": "m", "project_id": PA, "item_ids": {"detail_ids": [], "family_ids": []}});
+    let r = api
+        .write(Method::POST, &stashes(), &t, &minimal, None)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["response"]["description"], Value::Null);
+    assert_eq!(r.body["response"]["is_permanent"], false);
+}
+
+async fn create_bodies_are_strict(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let mut cases: Vec<(Value, &str)> = Vec::new();
+    let with = |k: &str, v: Value| {
+        let mut x = body();
+        x[k] = v;
+        x
+    };
+    let without = |k: &str| {
+        let mut x = body();
+        x.as_object_mut().unwrap().remove(k);
+        x
+    };
+    cases.push((with("colour", json!("red")), "colour"));
+    cases.push((without("name"), "name"));
+    cases.push((without("project_id"), "project_id"));
+    cases.push((without("item_ids"), "item_ids"));
+    cases.push((with("name", json!("")), "name"));
+    cases.push((with("name", json!("   ")), "name"));
+    cases.push((with("name", json!("x".repeat(201))), "name"));
+    cases.push((with("name", json!(5)), "name"));
+    cases.push((with("is_permanent", json!("yes")), "is_permanent"));
+    cases.push((with("item_ids", json!({"detail_ids": []})), "family_ids"));
+    cases.push((
+        with(
+            "item_ids",
+            json!({"detail_ids": [], "family_ids": [], "x": []}),
+        ),
+        "x",
+    ));
+    cases.push((with("project_id", json!("no-such-project")), "project_id"));
+    cases.push((
+        with("project_id", json!("11111111-0000-4000-8000-0000000000b1")),
+        "project_id",
+    ));
+    cases.push((with("description", json!("d".repeat(2001))), "description"));
+    for (b, field) in cases {
+        let r = api.write(Method::POST, &stashes(), &t, &b, None).await;
+        r.assert_error(400, "invalid_request");
+        assert!(
+            r.body["error"]["message"].as_str().unwrap().contains(field)
+                || r.body["error"]["details"]["field"] == field,
+            "{field}: {}",
+            r.text
+        );
+    }
+    let r = api
+        .write(
+            Method::POST,
+            &stashes(),
+            &t,
+            &with("name", json!("x".repeat(200))),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 201, "200 characters is allowed");
+}
+
+async fn item_references_must_exist_and_be_readable(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let mut x = body();
+    x["item_ids"] =
+        json!({"detail_ids": ["d1", "db1", "nope", "bad#id"], "family_ids": ["f1", "fb1"]});
+    let r = api.write(Method::POST, &stashes(), &t, &x, None).await;
+    r.assert_error(400, "INVALID_ITEM_REFERENCE");
+    let d = &r.body["error"]["details"];
+    assert_eq!(
+        d["detail_ids"],
+        json!(["bad#id"]),
+        "malformed ids are reported first: {}",
+        r.text
+    );
+    x["item_ids"] =
+        json!({"detail_ids": ["d1", "db1", "nope", "da2"], "family_ids": ["f1", "fb1"]});
+    let r = api.write(Method::POST, &stashes(), &t, &x, None).await;
+    r.assert_error(400, "INVALID_ITEM_REFERENCE");
+    let d = &r.body["error"]["details"];
+    assert_eq!(d["detail_ids"], json!(["db1", "nope", "da2"]));
+    assert_eq!(d["family_ids"], json!(["fb1"]));
+    // Existing but not readable by this caller (reads only concrete details and project A families).
+    let w = api.token("writer-concrete-a").await;
+    x["item_ids"] = json!({"detail_ids": ["d1", "d2"], "family_ids": ["f1", "f2"]});
+    let r = api.write(Method::POST, &stashes(), &w, &x, None).await;
+    r.assert_error(400, "INVALID_ITEM_REFERENCE");
+    assert_eq!(r.body["error"]["details"]["detail_ids"], json!(["d2"]));
+    assert_eq!(r.body["error"]["details"]["family_ids"], json!(["f2"]));
+    x["item_ids"] = json!({"detail_ids": ["d1"], "family_ids": ["f1"]});
+    assert_eq!(
+        api.write(Method::POST, &stashes(), &w, &x, None)
+            .await
+            .status,
+        201
+    );
+}
+
+async fn writes_need_a_write_grant(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("readonly-a").await;
+    let r = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    r.assert_error(403, "insufficient_scope");
+    let d = &r.body["error"]["details"];
+    assert_eq!(d["required_action"], "write");
+    assert_eq!(d["entity_type"], "stash");
+    let ids = d["granted_filter_ids"].as_array().unwrap();
+    assert!(ids.contains(&json!("default:stashes")), "{d}");
+    let r = api
+        .write(
+            Method::PATCH,
+            &format!("{}/s1", stashes()),
+            &t,
+            &json!({"name": "x"}),
+            None,
+        )
+        .await;
+    r.assert_error(403, "insufficient_scope");
+    assert_eq!(r.body["error"]["details"]["entity_id"], "s1");
+    let full_b = api.token("full-b").await;
+    api.write(Method::POST, &stashes(), &full_b, &body(), None)
+        .await
+        .assert_error(403, "insufficient_scope");
+}
+
+async fn patch_updates_with_etags_and_if_match(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let created = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    let path = format!("{}/{id}", stashes());
+    let r = api
+        .write(
+            Method::PATCH,
+            &path,
+            &t,
+            &json!({"name": "Renamed", "description": null}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.header("etag"), Some("\"v2\""));
+    assert_eq!(r.body["response"]["name"], "Renamed");
+    assert_eq!(r.body["response"]["description"], Value::Null);
+    assert_eq!(
+        r.body["response"]["item_ids"], created.body["response"]["item_ids"],
+        "untouched"
+    );
+    assert_eq!(
+        r.body["response"]["created_at"],
+        created.body["response"]["created_at"]
+    );
+    // item_ids replaces.
+    let r = api
+        .write(
+            Method::PATCH,
+            &path,
+            &t,
+            &json!({"item_ids": {"detail_ids": ["d2"], "family_ids": []}, "is_permanent": true}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.body["response"]["item_ids"],
+        json!({"detail_ids": ["d2"], "family_ids": []})
+    );
+    assert_eq!(r.body["response"]["is_permanent"], true);
+    // A stale If-Match is refused; the current one and * pass.
+    let stale = api
+        .send(
+            api.http
+                .patch(api.url(&path))
+                .bearer_auth(&t)
+                .header("content-type", "application/json")
+                .header("if-match", "\"v1\"")
+                .body(r#"{"name":"lost update"}"#),
+        )
+        .await;
+    stale.assert_error(409, "stale_precondition");
+    let ok = api
+        .send(
+            api.http
+                .patch(api.url(&path))
+                .bearer_auth(&t)
+                .header("content-type", "application/json")
+                .header("if-match", "\"v3\"")
+                .body(r#"{"name":"v4"}"#),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.header("etag"), Some("\"v4\""));
+    let g = api.get(&path, &t).await;
+    assert_eq!(g.body["response"]["name"], "v4");
+    let bad = api
+        .send(
+            api.http
+                .patch(api.url(&path))
+                .bearer_auth(&t)
+                .header("content-type", "application/json")
+                .header("if-match", "v4")
+                .body(r#"{"name":"x"}"#),
+        )
+        .await;
+    bad.assert_error(400, "invalid_request");
+}
+
+async fn patch_bodies_are_strict_and_scoped(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let path = format!("{}/s2", stashes());
+    for bad in [
+        json!({"name": null}),
+        json!({"name": ""}),
+        json!({"colour": 1}),
+        json!({"is_permanent": null}),
+        json!({"item_ids": null}),
+        json!([]),
+    ] {
+        api.write(Method::PATCH, &path, &t, &bad, None)
+            .await
+            .assert_error(400, "invalid_request");
+    }
+    let mut refs = json!({"item_ids": {"detail_ids": ["db1"], "family_ids": []}});
+    api.write(Method::PATCH, &path, &t, &refs, None)
+        .await
+        .assert_error(400, "INVALID_ITEM_REFERENCE");
+    refs["item_ids"]["detail_ids"] = json!([]);
+    assert_eq!(
+        api.write(Method::PATCH, &path, &t, &refs, None)
+            .await
+            .status,
+        200
+    );
+    // stash-mine-a may write stashes but only read its own: s2 is invisible.
+    let mine = api.token("stash-mine-a").await;
+    api.write(Method::PATCH, &path, &mine, &json!({"name": "x"}), None)
+        .await
+        .assert_error(404, "not_found");
+    assert_eq!(
+        api.write(
+            Method::PATCH,
+            &format!("{}/s1", stashes()),
+            &mine,
+            &json!({"name": "ok"}),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    api.write(
+        Method::PATCH,
+        &format!("{}/missing", stashes()),
+        &t,
+        &json!({"name": "x"}),
+        None,
+    )
+    .await
+    .assert_error(404, "not_found");
+    let full_b = api.token("full-b").await;
+    api.write(
+        Method::PATCH,
+        &format!("/v1/workspaces/{B1}/stashes/s1"),
+        &full_b,
+        &json!({"name": "x"}),
+        None,
+    )
+    .await
+    .assert_error(404, "not_found");
+}
+
+async fn idempotent_replay_and_conflict(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let first = api
+        .write(Method::POST, &stashes(), &t, &body(), Some("key-1"))
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert!(first.header("idempotent-replayed").is_none());
+    let again = api
+        .write(Method::POST, &stashes(), &t, &body(), Some("key-1"))
+        .await;
+    assert_eq!(again.status, 201);
+    assert_eq!(
+        again.text, first.text,
+        "the original response, byte for byte"
+    );
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.header("etag"), Some("\"v1\""));
+    let mut other = body();
+    other["name"] = json!("Different");
+    let r = api
+        .write(Method::POST, &stashes(), &t, &other, Some("key-1"))
+        .await;
+    r.assert_error(409, "IDEMPOTENCY_CONFLICT");
+    // Same key on another route is another request.
+    let id = first.body["response"]["id"].as_str().unwrap();
+    api.write(
+        Method::PATCH,
+        &format!("{}/{id}", stashes()),
+        &t,
+        &json!({"name": "x"}),
+        Some("key-1"),
+    )
+    .await
+    .assert_error(409, "IDEMPOTENCY_CONFLICT");
+    // Keys belong to one credential: another one's same key is a new write.
+    let w = api.token("stash-mine-a").await;
+    let mine = api
+        .write(Method::POST, &stashes(), &w, &body(), Some("key-1"))
+        .await;
+    assert_eq!(mine.status, 201);
+    assert_ne!(mine.body["response"]["id"], first.body["response"]["id"]);
+    // Without a key every write is new.
+    let a = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    let c = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    assert_ne!(a.body["response"]["id"], c.body["response"]["id"]);
+    // PATCH replays too.
+    let p1 = api
+        .write(
+            Method::PATCH,
+            &format!("{}/{id}", stashes()),
+            &t,
+            &json!({"name": "p"}),
+            Some("patch-1"),
+        )
+        .await;
+    let p2 = api
+        .write(
+            Method::PATCH,
+            &format!("{}/{id}", stashes()),
+            &t,
+            &json!({"name": "p"}),
+            Some("patch-1"),
+        )
+        .await;
+    assert_eq!(p1.status, 200);
+    assert_eq!(p2.text, p1.text);
+    assert_eq!(p2.header("etag"), Some("\"v2\""), "not applied twice");
+    // A failed write is not remembered: fixing the body under the same key works.
+    let mut broken = body();
+    broken["colour"] = json!(1);
+    api.write(Method::POST, &stashes(), &t, &broken, Some("key-2"))
+        .await
+        .assert_error(400, "invalid_request");
+    assert_eq!(
+        api.write(Method::POST, &stashes(), &t, &body(), Some("key-2"))
+            .await
+            .status,
+        201
+    );
+}
+
+async fn idempotency_keys_are_validated(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let long = "k".repeat(256);
+    for key in ["", long.as_str(), "with space", "tab\tkey"] {
+        let r = api
+            .send(
+                api.http
+                    .post(api.url(&stashes()))
+                    .bearer_auth(&t)
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", key)
+                    .body(body().to_string()),
+            )
+            .await;
+        r.assert_error(400, "invalid_request");
+    }
+    let max = "k".repeat(255);
+    assert_eq!(
+        api.write(Method::POST, &stashes(), &t, &body(), Some(&max))
+            .await
+            .status,
+        201
+    );
+}
+
+async fn idempotency_expires_after_its_ttl(b: Backend) {
+    let api = Setup::new(b).env("IDEMPOTENCY_TTL_SECS", "1").start().await;
+    let t = api.token("full-a").await;
+    let first = api
+        .write(Method::POST, &stashes(), &t, &body(), Some("short"))
+        .await;
+    assert_eq!(first.status, 201);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let later = api
+        .write(Method::POST, &stashes(), &t, &body(), Some("short"))
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    assert!(later.header("idempotent-replayed").is_none());
+    assert_ne!(
+        later.body["response"]["id"], first.body["response"]["id"],
+        "a new stash"
+    );
+}
+
+async fn fire(api: Arc<Api>, token: String, bodies: Vec<Value>) -> Vec<Reply> {
+    let barrier = Arc::new(tokio::sync::Barrier::new(bodies.len()));
+    let mut tasks = Vec::new();
+    for b in bodies {
+        let (api, token, barrier) = (api.clone(), token.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            api.write(Method::POST, &stashes(), &token, &b, Some("race-key"))
+                .await
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+async fn twenty_concurrent_retries_create_exactly_one_stash(b: Backend) {
+    let api = Arc::new(api(b).await);
+    let t = api.token("full-a").await;
+    let replies = fire(api.clone(), t, vec![body(); 20]).await;
+    for r in &replies {
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let first = &replies[0].text;
+    assert!(
+        replies.iter().all(|r| &r.text == first),
+        "every body identical"
+    );
+    let replayed = replies
+        .iter()
+        .filter(|r| r.header("idempotent-replayed").is_some())
+        .count();
+    assert_eq!(replayed, 19, "one write, nineteen replays");
+}
+
+async fn concurrent_retries_with_one_different_body(b: Backend) {
+    let api = Arc::new(api(b).await);
+    let t = api.token("full-a").await;
+    let mut odd = body();
+    odd["name"] = json!("The odd one");
+    let mut bodies = vec![body(); 19];
+    bodies.insert(7, odd.clone());
+    let replies = fire(api.clone(), t, bodies.clone()).await;
+    let winners: Vec<&Reply> = replies.iter().filter(|r| r.status == 201).collect();
+    let ids: std::collections::HashSet<&Value> =
+        winners.iter().map(|r| &r.body["response"]["id"]).collect();
+    assert_eq!(ids.len(), 1, "exactly one stash");
+    let won_name = winners[0].body["response"]["name"].clone();
+    for (r, b) in replies.iter().zip(&bodies) {
+        if b["name"] == won_name {
+            assert_eq!(r.status, 201, "{}", r.text);
+        } else {
+            r.assert_error(409, "IDEMPOTENCY_CONFLICT");
+        }
+    }
+}

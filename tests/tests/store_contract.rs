@@ -1,0 +1,226 @@
+//! The storage contract, run against both implementations: what the handlers rely on.
+
+use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
+use pirros_shared::model::{ItemIds, Stash, StashRecord};
+use pirros_shared::store::{DetailIndex, IdemKey, IdemRecord, SaveOutcome, StashWrite};
+use pirros_shared::timestamp::Timestamp;
+use pirros_tests::*;
+use std::sync::Arc;
+
+pirros_tests::on_both_stores!(
+    failed_transaction_writes_neither_stash_nor_record,
+    lost_idempotency_race_returns_the_winner,
+    expired_idempotency_records_are_replaced,
+    rate_limit_admits_exactly_the_limit_under_concurrency,
+    detail_lists_page_in_order,
+    kill_switch_and_filters_round_trip,
+);
+
+fn ws() -> WorkspaceId {
+    WorkspaceId::parse(A1).unwrap()
+}
+
+fn stash(id: &str, version: u64, name: &str) -> StashRecord {
+    let now = Timestamp::now();
+    StashRecord {
+        stash: Stash {
+            id: ResourceId::parse(id).unwrap(),
+            workspace_id: ws(),
+            name: name.into(),
+            description: None,
+            project_id: ResourceId::parse(PA).unwrap(),
+            is_permanent: false,
+            item_ids: ItemIds::default(),
+            created_by: "full-a".into(),
+            created_at: now,
+            updated_at: now,
+        },
+        version,
+    }
+}
+
+fn record(key: &str, body: &str, ttl_secs: i64) -> IdemRecord {
+    IdemRecord {
+        key: IdemKey {
+            client_id: ClientId::parse("full-a").unwrap(),
+            key: key.into(),
+        },
+        fingerprint: format!("fp-{body}"),
+        status: 201,
+        body: body.into(),
+        etag: Some("\"v1\"".into()),
+        expires_at: Timestamp::from_millis(Timestamp::now().millis() + ttl_secs * 1000),
+    }
+}
+
+async fn failed_transaction_writes_neither_stash_nor_record(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    // Update with a stale expected version: the transaction is cancelled as a whole.
+    let write = StashWrite {
+        record: stash("s1", 99, "should not land"),
+        expected_version: Some(41),
+        idempotency: Some(record("k-fail", "body", 60)),
+    };
+    assert_eq!(
+        store.save_stash(&write).await.unwrap(),
+        SaveOutcome::VersionMismatch
+    );
+    assert!(
+        store
+            .get_idempotency(&write.idempotency.unwrap().key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let s1 = store
+        .get_stash(ws(), &ResourceId::parse("s1").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s1.stash.name, "Mine");
+    assert_eq!(s1.version, 1);
+    // Create of an id that exists fails the same way.
+    let dup = StashWrite {
+        record: stash("s1", 1, "dup"),
+        expected_version: None,
+        idempotency: Some(record("k-dup", "body", 60)),
+    };
+    assert_eq!(
+        store.save_stash(&dup).await.unwrap(),
+        SaveOutcome::VersionMismatch
+    );
+    assert!(
+        store
+            .get_idempotency(&dup.idempotency.unwrap().key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn lost_idempotency_race_returns_the_winner(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let first = StashWrite {
+        record: stash("race-1", 1, "first"),
+        expected_version: None,
+        idempotency: Some(record("k-race", "first-body", 60)),
+    };
+    assert_eq!(store.save_stash(&first).await.unwrap(), SaveOutcome::Saved);
+    let second = StashWrite {
+        record: stash("race-2", 1, "second"),
+        expected_version: None,
+        idempotency: Some(record("k-race", "second-body", 60)),
+    };
+    match store.save_stash(&second).await.unwrap() {
+        SaveOutcome::IdempotencyTaken(rec) => assert_eq!(rec.body, "first-body"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        store
+            .get_stash(ws(), &ResourceId::parse("race-2").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn expired_idempotency_records_are_replaced(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let old = StashWrite {
+        record: stash("exp-1", 1, "old"),
+        expected_version: None,
+        idempotency: Some(record("k-exp", "old-body", -10)),
+    };
+    assert_eq!(store.save_stash(&old).await.unwrap(), SaveOutcome::Saved);
+    let new = StashWrite {
+        record: stash("exp-2", 1, "new"),
+        expected_version: None,
+        idempotency: Some(record("k-exp", "new-body", 60)),
+    };
+    assert_eq!(store.save_stash(&new).await.unwrap(), SaveOutcome::Saved);
+    let rec = store
+        .get_idempotency(&new.idempotency.unwrap().key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rec.body, "new-body");
+}
+
+async fn rate_limit_admits_exactly_the_limit_under_concurrency(b: Backend) {
+    let api = Arc::new(api(b).await);
+    let expires = Timestamp::now().plus_secs(60);
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            api.store()
+                .hit_rate_limit("contract", 10, expires)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut allowed = 0;
+    let mut counts = Vec::new();
+    for t in tasks {
+        let hit = t.await.unwrap();
+        if hit.allowed {
+            allowed += 1;
+            counts.push(hit.count);
+        }
+    }
+    assert_eq!(allowed, 10);
+    counts.sort();
+    assert_eq!(counts, (1..=10).collect::<Vec<u64>>());
+    api.store().reset_rate_limit("contract").await.unwrap();
+    assert!(
+        api.store()
+            .hit_rate_limit("contract", 10, expires)
+            .await
+            .unwrap()
+            .allowed
+    );
+}
+
+async fn detail_lists_page_in_order(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let p1 = store
+        .query_details(ws(), &DetailIndex::All, None, 2)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = p1.items.iter().map(|(_, d)| d.id.as_str()).collect();
+    assert_eq!(ids, ["d4", "d5"]);
+    let after = p1.last_key.expect("more to come");
+    let p2 = store
+        .query_details(ws(), &DetailIndex::All, Some(&after), 10)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = p2.items.iter().map(|(_, d)| d.id.as_str()).collect();
+    assert_eq!(ids, ["d3", "d2", "d1"]);
+    let tag = DetailIndex::Tag(ResourceId::parse("t-steel").unwrap());
+    let p = store.query_details(ws(), &tag, None, 10).await.unwrap();
+    let ids: Vec<&str> = p.items.iter().map(|(_, d)| d.id.as_str()).collect();
+    assert_eq!(ids, ["d5", "d2"]);
+    let proj = DetailIndex::Project(ResourceId::parse(PA).unwrap());
+    let p = store.query_details(ws(), &proj, None, 10).await.unwrap();
+    assert_eq!(p.items.len(), 2);
+}
+
+async fn kill_switch_and_filters_round_trip(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    assert!(!store.kill_switch().await.unwrap());
+    store.set_kill_switch(true).await.unwrap();
+    assert!(store.kill_switch().await.unwrap());
+    store.set_kill_switch(false).await.unwrap();
+    assert!(!store.kill_switch().await.unwrap());
+    let filters = store.list_filters(ws()).await.unwrap();
+    assert_eq!(filters.len(), 6);
+    let id = ResourceId::parse("flt-typical").unwrap();
+    assert!(store.delete_filter(ws(), &id).await.unwrap());
+    assert!(!store.delete_filter(ws(), &id).await.unwrap());
+    assert!(store.get_filters(ws(), &[id]).await.unwrap().is_empty());
+}
