@@ -87,8 +87,11 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 pub fn s3_client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     let path_style = std::env::var_os("AWS_ENDPOINT_URL_S3").is_some()
         || std::env::var_os("AWS_ENDPOINT_URL").is_some();
+    // Checksums only where S3 requires them: streaming (aws-chunked) uploads with trailing
+    // checksums are not understood by every S3-compatible store, and ours are tiny.
     let conf = aws_sdk_s3::config::Builder::from(sdk)
         .force_path_style(path_style)
+        .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired)
         .build();
     aws_sdk_s3::Client::from_conf(conf)
 }
