@@ -105,8 +105,14 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         ),
         StoreKind::Dynamodb => {
             let sdk = sdk.as_ref().expect("built above");
+            // The SDK reads endpoints from the process environment; a caller-supplied
+            // environment (tests running several servers) may point elsewhere.
+            let mut ddb = aws_sdk_dynamodb::config::Builder::from(sdk);
+            if let Some(url) = env.get("AWS_ENDPOINT_URL_DYNAMODB") {
+                ddb = ddb.endpoint_url(url);
+            }
             let store = DynamoStore::new(
-                aws_sdk_dynamodb::Client::new(sdk),
+                aws_sdk_dynamodb::Client::from_conf(ddb.build()),
                 config.table_name.clone(),
             );
             store.create_table().await.context("creating the table")?;
