@@ -32,15 +32,29 @@ fn template_routes_equal_the_code_routes() {
     let template = template_routes();
     let missing: Vec<_> = code.difference(&template).collect();
     let extra: Vec<_> = template.difference(&code).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing from template: {missing:?}\nnot in code: {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing from template: {missing:?}\nnot in code: {extra:?}"
+    );
 }
 
 #[test]
 fn every_template_function_is_a_workspace_binary() {
-    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml")).unwrap();
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml")).unwrap();
     for (_, _, f) in template_routes() {
-        assert!(manifest.contains(&format!("\"functions/{f}\"")), "functions/{f} is not a workspace member");
-        let crate_manifest = std::fs::read_to_string(format!("{}/../functions/{f}/Cargo.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        assert!(crate_manifest.contains(&format!("name = \"pirros-{f}\"")), "binary pirros-{f}");
+        assert!(
+            manifest.contains(&format!("\"functions/{f}\"")),
+            "functions/{f} is not a workspace member"
+        );
+        let crate_manifest = std::fs::read_to_string(format!(
+            "{}/../functions/{f}/Cargo.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        assert!(
+            crate_manifest.contains(&format!("name = \"pirros-{f}\"")),
+            "binary pirros-{f}"
+        );
     }
 }

@@ -19,6 +19,7 @@ pub struct DynamoStore {
     client: Client,
     table: String,
     calls: AtomicU64,
+    items_read: AtomicU64,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -99,6 +100,7 @@ impl DynamoStore {
             client,
             table: table.into(),
             calls: AtomicU64::new(0),
+            items_read: AtomicU64::new(0),
         }
     }
 
@@ -108,6 +110,10 @@ impl DynamoStore {
 
     fn count(&self) {
         self.calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn read(&self, items: usize) {
+        self.items_read.fetch_add(items as u64, Ordering::Relaxed);
     }
 
     /// Creates the table (pk/sk, on demand) and turns on TTL. Idempotent.
@@ -176,6 +182,7 @@ impl DynamoStore {
             .send()
             .await
             .map_err(classify)?;
+        self.read(usize::from(out.item.is_some()));
         Ok(out.item)
     }
 
@@ -222,6 +229,7 @@ impl DynamoStore {
                 .send()
                 .await
                 .map_err(classify)?;
+            self.read(page.scanned_count as usize);
             for item in page.items.unwrap_or_default() {
                 out.push(decode(item)?);
             }
@@ -267,6 +275,7 @@ impl DynamoStore {
                 if let Some(mut r) = resp.responses
                     && let Some(items) = r.remove(&self.table)
                 {
+                    self.read(items.len());
                     for item in items {
                         out.push(decode(item)?);
                     }
@@ -470,6 +479,7 @@ impl Store for DynamoStore {
             .send()
             .await
             .map_err(classify)?;
+        self.read(out.scanned_count as usize);
         let mut page = DetailPage {
             scanned: out.scanned_count as usize,
             ..Default::default()
@@ -774,5 +784,9 @@ impl Store for DynamoStore {
 
     fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
+    }
+
+    fn items_read(&self) -> u64 {
+        self.items_read.load(Ordering::Relaxed)
     }
 }

@@ -198,6 +198,12 @@ pub trait Store: Send + Sync {
     fn calls(&self) -> u64 {
         0
     }
+
+    /// How many stored items its reads have examined (DynamoDB's ScannedCount, plus items
+    /// fetched by key): what a read costs, for the scale benchmark.
+    fn items_read(&self) -> u64 {
+        0
+    }
 }
 
 pub type SharedStore = Arc<dyn Store>;

@@ -1,0 +1,39 @@
+//! `pirros-bench`: figures anyone can re-run (see docs/performance.md). Needs the emulators
+//! that `infra/scripts/bench.sh` starts.
+
+mod scale;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "pirros-bench")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load N details into DynamoDB Local and measure search pages: items read, latency.
+    SearchScale {
+        #[arg(long, default_value_t = 100_000)]
+        details: usize,
+        /// Requests per scenario.
+        #[arg(long, default_value_t = 25)]
+        samples: usize,
+        /// Write the figures as JSON here.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::SearchScale {
+            details,
+            samples,
+            json,
+        } => scale::run(details, samples, json).await,
+    }
+}
