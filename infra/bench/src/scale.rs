@@ -94,7 +94,7 @@ fn seed_items(n: usize) -> Vec<Item> {
                 workspace_id: ws,
                 name: format!("Detail {i}"),
                 description,
-                library: if r % 2 == 0 {
+                library: if r.is_multiple_of(2) {
                     Library::Typical
                 } else {
                     Library::Project
