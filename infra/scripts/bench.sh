@@ -22,3 +22,6 @@ bin="target/$profile/pirros-bench"
 if [[ "$what" == all || "$what" == search-scale ]]; then
 	"$bin" search-scale --details "${BENCH_DETAILS:-100000}" --json docs/bench/search_scale.json
 fi
+if [[ "$what" == all || "$what" == routes ]]; then
+	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json
+fi

@@ -1,6 +1,7 @@
 //! `pirros-bench`: figures anyone can re-run (see docs/performance.md). Needs the emulators
 //! that `infra/scripts/bench.sh` starts.
 
+mod routes;
 mod scale;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,13 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// p50/p99 per route over HTTP against DynamoDB Local, beside the raw DynamoDB floor.
+    Routes {
+        #[arg(long, default_value_t = 300)]
+        samples: usize,
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -35,5 +43,6 @@ async fn main() -> anyhow::Result<()> {
             samples,
             json,
         } => scale::run(details, samples, json).await,
+        Command::Routes { samples, json } => routes::run(samples, json).await,
     }
 }

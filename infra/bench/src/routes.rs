@@ -1,0 +1,416 @@
+//! Latency per route against DynamoDB Local, next to the floor: the raw DynamoDB round trips
+//! that route needs, made with the same SDK in the same run.
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, KeysAndAttributes, Put, ReturnValue, TransactWriteItem,
+};
+use pirros_local::start::{Options, StoreKind, start};
+use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
+use pirros_shared::store::keys::{self, kind};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Instant;
+
+pub const WS: &str = "3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40";
+pub const CLIENT: &str = "pirros-demo-client";
+pub const SECRET: &str = "demo-secret-0123456789abcdef";
+
+fn key((pk, sk): (String, String)) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        ("pk".into(), AttributeValue::S(pk)),
+        ("sk".into(), AttributeValue::S(sk)),
+    ])
+}
+
+pub fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+async fn time_n<F, Fut>(n: usize, mut f: F) -> Vec<f64>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        f(i).await;
+        out.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    out
+}
+
+/// The raw calls behind authentication: credential read beside the rate-limit update.
+async fn auth_floor(c: &Client, table: &str) {
+    let cred = c
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key(keys::credential(
+            &ClientId::parse(CLIENT).unwrap(),
+        ))))
+        .consistent_read(true)
+        .send();
+    let rate = c
+        .update_item()
+        .table_name(table)
+        .set_key(Some(key(keys::rate("floor"))))
+        .update_expression("ADD #c :one")
+        .expression_attribute_names("#c", "count")
+        .expression_attribute_values(":one", AttributeValue::N("1".into()))
+        .return_values(ReturnValue::UpdatedNew)
+        .send();
+    let (a, b) = tokio::join!(cred, rate);
+    a.expect("get");
+    b.expect("update");
+}
+
+pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let mut env: HashMap<String, String> = std::env::vars().collect();
+    anyhow::ensure!(
+        env.contains_key("AWS_ENDPOINT_URL_DYNAMODB"),
+        "run through infra/scripts/bench.sh"
+    );
+    let table = format!("bench-{}", uuid::Uuid::new_v4().simple());
+    env.insert("TABLE_NAME".into(), table.clone());
+    env.insert(
+        "JWT_SECRET".into(),
+        "bench-signing-key-0123456789abcdef0123456789".into(),
+    );
+    env.insert("API_RATE_LIMIT_PER_HOUR".into(), "100000000".into());
+    env.insert("TOKEN_RATE_LIMIT_ATTEMPTS".into(), "100000000".into());
+    env.remove("FILES_BUCKET");
+    let fixture = pirros_local::start::demo_dir().join("demo.json");
+    let running = start(Options {
+        store: StoreKind::Dynamodb,
+        fixture: Some(fixture),
+        addr: "127.0.0.1:0".parse()?,
+        env,
+    })
+    .await?;
+    let store = running.app.state.store.clone();
+    let sdk = pirros_shared::state::sdk_config().await;
+    let c = Client::new(&sdk);
+    let base = format!("http://{}", running.addr);
+    let http = reqwest::Client::new();
+    let token_body =
+        json!({"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET});
+    let tok: Value = http
+        .post(format!("{base}/oauth/token"))
+        .json(&token_body)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = tok["access_token"].as_str().unwrap_or_default().to_owned();
+    let ws = WorkspaceId::parse(WS).unwrap();
+    let t = table.as_str();
+    let stash_body = json!({"name": "bench", "project_id": "8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51", "item_ids": {"detail_ids": ["det-slab-edge"], "family_ids": ["fam-door-single"]}});
+
+    type Req = Box<dyn Fn(usize) -> reqwest::RequestBuilder>;
+    let get = |path: String| -> Req {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        Box::new(move |_| http.get(format!("{base}{path}")).bearer_auth(&token))
+    };
+    let routes: Vec<(&str, Req)> = vec![
+        ("token", {
+            let (http, base, body) = (http.clone(), base.clone(), token_body.clone());
+            Box::new(move |_| http.post(format!("{base}/oauth/token")).json(&body))
+        }),
+        ("tags", get(format!("/v1/workspaces/{WS}/tags"))),
+        (
+            "details get",
+            get(format!("/v1/workspaces/{WS}/details/det-slab-edge")),
+        ),
+        (
+            "details search",
+            get(format!("/v1/workspaces/{WS}/details?limit=25")),
+        ),
+        (
+            "families similar",
+            get(format!(
+                "/v1/workspaces/{WS}/families/fam-door-single/similar"
+            )),
+        ),
+        ("stash create", {
+            let (http, base, token, body) = (
+                http.clone(),
+                base.clone(),
+                token.clone(),
+                stash_body.clone(),
+            );
+            Box::new(move |i| {
+                http.post(format!("{base}/v1/workspaces/{WS}/stashes"))
+                    .bearer_auth(&token)
+                    .header(
+                        "idempotency-key",
+                        format!("bench-{i}-{}", uuid::Uuid::new_v4()),
+                    )
+                    .json(&body)
+            })
+        }),
+        (
+            "download rvt",
+            get(format!("/v1/workspaces/{WS}/downloads/rvt/det-slab-edge")),
+        ),
+    ];
+
+    println!(
+        "{:<18} {:>8} {:>8} {:>10} {:>7} {:>6} {:>10}",
+        "route", "p50 ms", "p99 ms", "floor p50", "ratio", "calls", "items read"
+    );
+    let mut rows = Vec::new();
+    for (name, req) in routes {
+        for i in 0..20 {
+            req(i).send().await?.bytes().await?;
+        }
+        let (c0, r0) = (store.calls(), store.items_read());
+        let mut lat = Vec::with_capacity(samples);
+        for i in 0..samples {
+            let t0 = Instant::now();
+            let resp = req(i).send().await?;
+            let status = resp.status();
+            resp.bytes().await?;
+            lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+            anyhow::ensure!(status.is_success(), "{name}: {status}");
+        }
+        let calls = (store.calls() - c0) as f64 / samples as f64;
+        let read = (store.items_read() - r0) as f64 / samples as f64;
+        let mut floor = match name {
+            "token" => {
+                time_n(samples, |_| async {
+                    let k = keys::rate("floor-token");
+                    c.update_item()
+                        .table_name(t)
+                        .set_key(Some(key(k.clone())))
+                        .update_expression("ADD #c :one")
+                        .expression_attribute_names("#c", "count")
+                        .expression_attribute_values(":one", AttributeValue::N("1".into()))
+                        .send()
+                        .await
+                        .expect("update");
+                    c.get_item()
+                        .table_name(t)
+                        .set_key(Some(key(keys::credential(
+                            &ClientId::parse(CLIENT).unwrap(),
+                        ))))
+                        .consistent_read(true)
+                        .send()
+                        .await
+                        .expect("get");
+                    c.delete_item()
+                        .table_name(t)
+                        .set_key(Some(key(k)))
+                        .send()
+                        .await
+                        .expect("delete");
+                })
+                .await
+            }
+            "tags" => {
+                time_n(samples, |_| async {
+                    auth_floor(&c, t).await;
+                    c.query()
+                        .table_name(t)
+                        .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                        .expression_attribute_values(
+                            ":pk",
+                            AttributeValue::S(keys::workspace_pk(ws)),
+                        )
+                        .expression_attribute_values(":p", AttributeValue::S(kind::TAG.into()))
+                        .send()
+                        .await
+                        .expect("query");
+                })
+                .await
+            }
+            "details get" => {
+                time_n(samples, |_| async {
+                    auth_floor(&c, t).await;
+                    c.get_item()
+                        .table_name(t)
+                        .set_key(Some(key(keys::in_workspace(
+                            ws,
+                            kind::DETAIL,
+                            &ResourceId::parse("det-slab-edge").unwrap(),
+                        ))))
+                        .send()
+                        .await
+                        .expect("get");
+                })
+                .await
+            }
+            "details search" => {
+                time_n(samples, |_| async {
+                    auth_floor(&c, t).await;
+                    c.query()
+                        .table_name(t)
+                        .key_condition_expression("pk = :pk")
+                        .expression_attribute_values(
+                            ":pk",
+                            AttributeValue::S(keys::detail_list_all(ws)),
+                        )
+                        .limit(26)
+                        .send()
+                        .await
+                        .expect("query");
+                })
+                .await
+            }
+            "families similar" => {
+                time_n(samples, |_| async {
+                    auth_floor(&c, t).await;
+                    c.get_item()
+                        .table_name(t)
+                        .set_key(Some(key(keys::in_workspace(
+                            ws,
+                            kind::FAMILY,
+                            &ResourceId::parse("fam-door-single").unwrap(),
+                        ))))
+                        .send()
+                        .await
+                        .expect("get");
+                    c.query()
+                        .table_name(t)
+                        .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                        .expression_attribute_values(
+                            ":pk",
+                            AttributeValue::S(keys::workspace_pk(ws)),
+                        )
+                        .expression_attribute_values(":p", AttributeValue::S(kind::FAMILY.into()))
+                        .send()
+                        .await
+                        .expect("query");
+                })
+                .await
+            }
+            "stash create" => {
+                time_n(samples, |i| {
+                    let c = c.clone();
+                    async move {
+                        auth_floor(&c, t).await;
+                        c.get_item()
+                            .table_name(t)
+                            .set_key(Some(key(keys::idempotency(
+                                &ClientId::parse(CLIENT).unwrap(),
+                                &format!("floor-{i}"),
+                            ))))
+                            .consistent_read(true)
+                            .send()
+                            .await
+                            .expect("get");
+                        let batch = |k: (String, String)| {
+                            c.batch_get_item()
+                                .request_items(
+                                    t,
+                                    KeysAndAttributes::builder()
+                                        .keys(key(k))
+                                        .build()
+                                        .expect("keys"),
+                                )
+                                .send()
+                        };
+                        let (a, b, d) = tokio::join!(
+                            batch(keys::in_workspace(
+                                ws,
+                                kind::PROJECT,
+                                &ResourceId::parse("8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51").unwrap()
+                            )),
+                            batch(keys::in_workspace(
+                                ws,
+                                kind::DETAIL,
+                                &ResourceId::parse("det-slab-edge").unwrap()
+                            )),
+                            batch(keys::in_workspace(
+                                ws,
+                                kind::FAMILY,
+                                &ResourceId::parse("fam-door-single").unwrap()
+                            )),
+                        );
+                        a.expect("a");
+                        b.expect("b");
+                        d.expect("d");
+                        let mut item =
+                            key(keys::in_workspace(ws, kind::STASH, &ResourceId::new_uuid()));
+                        item.insert("name".into(), AttributeValue::S("floor".into()));
+                        let mut idem = key(keys::idempotency(
+                            &ClientId::parse(CLIENT).unwrap(),
+                            &format!("floor-{i}-{}", uuid::Uuid::new_v4()),
+                        ));
+                        idem.insert("body".into(), AttributeValue::S("x".repeat(600)));
+                        c.transact_write_items()
+                            .transact_items(
+                                TransactWriteItem::builder()
+                                    .put(
+                                        Put::builder()
+                                            .table_name(t)
+                                            .set_item(Some(item))
+                                            .condition_expression("attribute_not_exists(pk)")
+                                            .build()
+                                            .expect("put"),
+                                    )
+                                    .build(),
+                            )
+                            .transact_items(
+                                TransactWriteItem::builder()
+                                    .put(
+                                        Put::builder()
+                                            .table_name(t)
+                                            .set_item(Some(idem))
+                                            .condition_expression("attribute_not_exists(pk)")
+                                            .build()
+                                            .expect("put"),
+                                    )
+                                    .build(),
+                            )
+                            .send()
+                            .await
+                            .expect("transact");
+                    }
+                })
+                .await
+            }
+            "download rvt" => {
+                time_n(samples, |_| async {
+                    auth_floor(&c, t).await;
+                    let d = c
+                        .get_item()
+                        .table_name(t)
+                        .set_key(Some(key(keys::in_workspace(
+                            ws,
+                            kind::DETAIL,
+                            &ResourceId::parse("det-slab-edge").unwrap(),
+                        ))))
+                        .send();
+                    let w = c
+                        .get_item()
+                        .table_name(t)
+                        .set_key(Some(key(keys::workspace(ws))))
+                        .send();
+                    let (a, b) = tokio::join!(d, w);
+                    a.expect("detail");
+                    b.expect("workspace");
+                })
+                .await
+            }
+            _ => unreachable!(),
+        };
+        let (p50, p99) = (percentile(&mut lat, 0.5), percentile(&mut lat, 0.99));
+        let f50 = percentile(&mut floor, 0.5);
+        println!(
+            "{name:<18} {p50:>8.2} {p99:>8.2} {f50:>10.2} {:>7.2} {calls:>6.1} {read:>10.1}",
+            p50 / f50
+        );
+        rows.push(json!({"route": name, "p50_ms": p50, "p99_ms": p99, "floor_p50_ms": f50, "ratio": p50 / f50, "calls": calls, "items_read": read}));
+    }
+    if let Some(path) = json_out {
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&json!({"samples": samples, "rows": rows}))?,
+        )?;
+    }
+    running.task.abort();
+    Ok(())
+}

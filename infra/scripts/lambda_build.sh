@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+#
+# Builds every function as Lambda deploys it (release, arm64, zipped) with cargo-lambda and
+# zig from PyPI, and prints each zip's size. Part of the test command; also what `sam build`
+# runs per function.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+venv=.cache/venv
+[[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
+if ! "$venv/bin/cargo-lambda" lambda --version >/dev/null 2>&1; then
+	"$venv/bin/pip" install -q cargo-lambda ziglang
+fi
+rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu$' ||
+	rustup target add aarch64-unknown-linux-gnu
+export PATH="$PWD/$venv/bin:$PATH"
+# Its own target dir: the release cross build must not hold the debug build's lock.
+export CARGO_TARGET_DIR="$PWD/target/lambda-build"
+functions=(oauth tags details families stashes downloads docs)
+args=()
+for f in "${functions[@]}"; do args+=(--bin "pirros-$f"); done
+nice cargo lambda build --release --arm64 --output-format zip "${args[@]}"
+limit=$((4 * 1024 * 1024))
+status=0
+printf '%-18s %10s\n' function "zip bytes"
+for f in "${functions[@]}"; do
+	zip="$CARGO_TARGET_DIR/lambda/pirros-$f/bootstrap.zip"
+	size=$(stat -c %s "$zip")
+	printf '%-18s %10d  (%.2f MiB)\n' "pirros-$f" "$size" "$(echo "$size / 1048576" | bc -l)"
+	if ((size > limit)); then
+		echo "  over the 4 MiB goal" >&2
+		status=1
+	fi
+done
+exit "$status"
