@@ -25,3 +25,47 @@ fi
 if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json
 fi
+if [[ "$what" == all || "$what" == init ]]; then
+	cargo build --profile "$profile" -p pirros-oauth -p pirros-tags -p pirros-details -p pirros-families \
+		-p pirros-stashes -p pirros-downloads -p pirros-docs
+	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-10}" --json docs/bench/init.json
+fi
+if [[ "$what" == all || "$what" == throughput ]]; then
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	cargo build --profile "$profile" -p pirros-local
+	local_bin="$(dirname "$bin")/pirros-local"
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	# The per-credential API limit would stop a load test after 1,000 requests.
+	API_RATE_LIMIT_PER_HOUR=1000000000 RUST_LOG=warn "$local_bin" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+	local_pid=$!
+	trap 'kill $local_pid 2>/dev/null || true; emulators_stop' EXIT
+	for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/openapi.json" >/dev/null && break; sleep 0.1; done
+	token=$(curl -fs -X POST "http://127.0.0.1:$port/oauth/token" -H 'Content-Type: application/json' \
+		-d '{"grant_type":"client_credentials","client_id":"pirros-demo-client","client_secret":"demo-secret-0123456789abcdef"}' |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+	ws=3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40
+	{
+		echo '{'
+		first=1
+		for case in "tags|/v1/workspaces/$ws/tags" "search|/v1/workspaces/$ws/details?limit=25&include=tags"; do
+			name=${case%%|*}
+			path=${case#*|}
+			out=$(wrk -t2 -c64 -d"${BENCH_WRK_SECS:-10}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path")
+			echo "== wrk $name" >&2
+			echo "$out" >&2
+			rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+			p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+			p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+			((first)) || echo ','
+			first=0
+			printf '"%s": {"rps": %s, "p50": "%s", "p99": "%s"}' "$name" "$rps" "$p50" "$p99"
+		done
+		echo '}'
+	} >docs/bench/throughput.json
+	kill "$local_pid" 2>/dev/null || true
+	cat docs/bench/throughput.json
+fi
+if [[ "$what" == all || "$what" == plots ]]; then
+	.cache/venv/bin/python -c 'import matplotlib' 2>/dev/null || .cache/venv/bin/pip install -q matplotlib
+	.cache/venv/bin/python infra/scripts/plot_bench.py docs/bench
+fi

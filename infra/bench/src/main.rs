@@ -1,6 +1,7 @@
 //! `pirros-bench`: figures anyone can re-run (see docs/performance.md). Needs the emulators
 //! that `infra/scripts/bench.sh` starts.
 
+mod init;
 mod routes;
 mod scale;
 
@@ -26,6 +27,16 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// Cold start of each function binary through a local Lambda Runtime API.
+    Init {
+        /// Where the function binaries are (target/release).
+        #[arg(long, default_value = "target/release")]
+        bin_dir: std::path::PathBuf,
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
     /// p50/p99 per route over HTTP against DynamoDB Local, beside the raw DynamoDB floor.
     Routes {
         #[arg(long, default_value_t = 300)]
@@ -44,5 +55,10 @@ async fn main() -> anyhow::Result<()> {
             json,
         } => scale::run(details, samples, json).await,
         Command::Routes { samples, json } => routes::run(samples, json).await,
+        Command::Init {
+            bin_dir,
+            runs,
+            json,
+        } => init::run(bin_dir, runs, json).await,
     }
 }
