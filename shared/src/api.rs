@@ -87,10 +87,11 @@ impl V1Call {
         let started = Instant::now();
         let request_id = request::new_request_id();
         let fail = |e: ApiError, req: &Request| early_failure(e, &request_id, started, req);
-        let route = match routes::resolve(request.method(), request.uri().path()) {
-            Ok(r) => r,
-            Err(e) => return Err(fail(e, &request)),
-        };
+        // Unknown routes answer at once; malformed parameters only after authentication,
+        // so an anonymous caller learns nothing but 401.
+        if let Err(e) = routes::function_for(request.method(), request.uri().path()) {
+            return Err(fail(e, &request));
+        }
         if state.kill_switch.is_on(state.store.as_ref()).await {
             return Err(fail(
                 ApiError::ServiceUnavailable("The API is temporarily disabled; retry later"),
@@ -137,6 +138,14 @@ impl V1Call {
                 if let Some(s) = status {
                     response::add_rate_headers(&mut resp, &s);
                 }
+                return Err(resp);
+            }
+        };
+        let route = match routes::resolve(request.method(), request.uri().path()) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut resp = fail(e, &request);
+                response::add_rate_headers(&mut resp, &rate);
                 return Err(resp);
             }
         };

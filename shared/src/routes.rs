@@ -137,12 +137,25 @@ fn match_template<'a>(template: &str, path: &[&'a str]) -> Option<Vec<&'a str>> 
     Some(params)
 }
 
-/// Routes `method path`. Unknown paths are 404, known paths with another method 405,
-/// a malformed workspace id 400, and a malformed resource id 404 (it can't exist).
+/// The function serving `method path`, without looking at the parameters' values:
+/// unknown paths are 404, known paths with another method 405.
+pub fn function_for(method: &Method, path: &str) -> Result<Function, ApiError> {
+    matched(method, path).map(|(_, _, f, _)| f)
+}
+
+/// Routes `method path`: as `function_for`, and then a malformed workspace id is 400 and a
+/// malformed resource id 404 (it can't exist).
 pub fn resolve(method: &Method, path: &str) -> Result<Route, ApiError> {
+    let (m, template, _, params) = matched(method, path)?;
+    build(m, template, &params)
+}
+
+type Matched<'a> = (&'static str, &'static str, Function, Vec<&'a str>);
+
+fn matched<'a>(method: &Method, path: &'a str) -> Result<Matched<'a>, ApiError> {
     let segs = segments(path);
     let mut allowed: Vec<&'static str> = Vec::new();
-    for (m, template, _) in ROUTES {
+    for (m, template, f) in ROUTES {
         let Some(params) = match_template(template, &segs) else {
             continue;
         };
@@ -150,7 +163,7 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, ApiError> {
             allowed.push(m);
             continue;
         }
-        return build(m, template, &params);
+        return Ok((m, template, *f, params));
     }
     if allowed.is_empty() {
         Err(ApiError::NotFound)

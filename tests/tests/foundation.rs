@@ -460,3 +460,21 @@ async fn tags_need_a_tags_grant_and_a_valid_workspace(b: Backend) {
     let r = api.get(&format!("/v1/workspaces/{A1}/tags"), &steel).await;
     assert_eq!(ids(&r), ["t-steel"]);
 }
+
+#[tokio::test]
+async fn anonymous_callers_learn_nothing_but_401() {
+    let api = api(Backend::Memory).await;
+    for path in [
+        "/v1/workspaces/not-a-uuid/tags".to_owned(),
+        format!("/v1/workspaces/{A1}/details/a%23b"),
+        format!("/v1/workspaces/{A1}/details?limit=0"),
+    ] {
+        api.send(api.http.get(api.url(&path)))
+            .await
+            .assert_error(401, "invalid_token");
+    }
+    // Unknown routes are 404 for everyone, as API Gateway answers them.
+    api.send(api.http.get(api.url("/v1/nothing")))
+        .await
+        .assert_error(404, "not_found");
+}

@@ -20,7 +20,10 @@ struct Runtime {
     done: mpsc::Sender<Instant>,
 }
 
-async fn handle(rt: Arc<Runtime>, req: hyper::Request<Incoming>) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    rt: Arc<Runtime>,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     let path = req.uri().path().to_owned();
     if path.ends_with("/invocation/next") {
         let mut served = rt.served.lock().await;
@@ -38,18 +41,35 @@ async fn handle(rt: Arc<Runtime>, req: hyper::Request<Incoming>) -> Result<hyper
         return Ok(hyper::Response::builder()
             .header("lambda-runtime-aws-request-id", "bench-request")
             .header("lambda-runtime-deadline-ms", deadline.to_string())
-            .header("lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:000000000000:function:bench")
-            .header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000")
+            .header(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:us-east-1:000000000000:function:bench",
+            )
+            .header(
+                "lambda-runtime-trace-id",
+                "Root=1-00000000-000000000000000000000000",
+            )
             .body(Full::new(Bytes::from(rt.event.to_string())))
             .unwrap());
     }
-    let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     if path.ends_with("/response") {
         let _ = rt.done.send(Instant::now()).await;
     } else if path.contains("/error") {
-        eprintln!("function reported an error: {}", String::from_utf8_lossy(&body));
+        eprintln!(
+            "function reported an error: {}",
+            String::from_utf8_lossy(&body)
+        );
     }
-    Ok(hyper::Response::builder().status(202).body(Full::new(Bytes::new())).unwrap())
+    Ok(hyper::Response::builder()
+        .status(202)
+        .body(Full::new(Bytes::new()))
+        .unwrap())
 }
 
 fn event(method: &str, path: &str, token: &str, body: Option<&str>) -> Value {
@@ -70,18 +90,30 @@ fn event(method: &str, path: &str, token: &str, body: Option<&str>) -> Value {
 }
 
 /// Starts `bin` against a fresh runtime emulator and returns the time to its first response.
-async fn once(bin: &std::path::Path, env: &HashMap<String, String>, ev: Value) -> anyhow::Result<Duration> {
+async fn once(
+    bin: &std::path::Path,
+    env: &HashMap<String, String>,
+    ev: Value,
+) -> anyhow::Result<Duration> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (tx, mut rx) = mpsc::channel(1);
-    let rt = Arc::new(Runtime { event: ev, served: Mutex::new(false), done: tx });
+    let rt = Arc::new(Runtime {
+        event: ev,
+        served: Mutex::new(false),
+        done: tx,
+    });
     let server = tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { break };
+            let Ok((stream, _)) = listener.accept().await else {
+                break;
+            };
             let rt = rt.clone();
             tokio::spawn(async move {
                 let svc = hyper::service::service_fn(move |req| handle(rt.clone(), req));
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
             });
         }
     });
@@ -107,26 +139,91 @@ async fn once(bin: &std::path::Path, env: &HashMap<String, String>, ev: Value) -
     }
 }
 
-pub async fn run(bin_dir: std::path::PathBuf, runs: usize, json_out: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+pub async fn run(
+    bin_dir: std::path::PathBuf,
+    runs: usize,
+    json_out: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     use pirros_local::start::{Options, StoreKind, start};
     let mut env: HashMap<String, String> = std::env::vars().collect();
-    anyhow::ensure!(env.contains_key("AWS_ENDPOINT_URL_DYNAMODB"), "run through infra/scripts/bench.sh");
-    env.insert("TABLE_NAME".into(), format!("bench-{}", uuid::Uuid::new_v4().simple()));
-    env.insert("JWT_SECRET".into(), "bench-signing-key-0123456789abcdef0123456789".into());
-    env.insert("PDF_PUBLIC_BASE_URL".into(), "https://cdn.example.com/".into());
+    anyhow::ensure!(
+        env.contains_key("AWS_ENDPOINT_URL_DYNAMODB"),
+        "run through infra/scripts/bench.sh"
+    );
+    env.insert(
+        "TABLE_NAME".into(),
+        format!("bench-{}", uuid::Uuid::new_v4().simple()),
+    );
+    env.insert(
+        "JWT_SECRET".into(),
+        "bench-signing-key-0123456789abcdef0123456789".into(),
+    );
+    env.insert(
+        "PDF_PUBLIC_BASE_URL".into(),
+        "https://cdn.example.com/".into(),
+    );
     let fixture = pirros_local::start::demo_dir().join("demo.json");
-    let seeded = start(Options { store: StoreKind::Dynamodb, fixture: Some(fixture), addr: "127.0.0.1:0".parse()?, env: env.clone() }).await?;
+    let seeded = start(Options {
+        store: StoreKind::Dynamodb,
+        fixture: Some(fixture),
+        addr: "127.0.0.1:0".parse()?,
+        env: env.clone(),
+    })
+    .await?;
     let state = &seeded.app.state;
-    let token = pirros_shared::auth::token::issue(&state.keys, &pirros_shared::ids::ClientId::parse(crate::routes::CLIENT).unwrap(), 1, 3600);
+    let token = pirros_shared::auth::token::issue(
+        &state.keys,
+        &pirros_shared::ids::ClientId::parse(crate::routes::CLIENT).unwrap(),
+        1,
+        3600,
+    );
     let ws = crate::routes::WS;
     let token_body = json!({"grant_type": "client_credentials", "client_id": crate::routes::CLIENT, "client_secret": crate::routes::SECRET}).to_string();
     let cases = [
-        ("oauth", event("POST", "/oauth/token", "", Some(&token_body))),
-        ("tags", event("GET", &format!("/v1/workspaces/{ws}/tags"), &token, None)),
-        ("details", event("GET", &format!("/v1/workspaces/{ws}/details/det-slab-edge"), &token, None)),
-        ("families", event("GET", &format!("/v1/workspaces/{ws}/families/fam-door-single"), &token, None)),
-        ("stashes", event("GET", &format!("/v1/workspaces/{ws}/stashes/stash-library-doors"), &token, None)),
-        ("downloads", event("GET", &format!("/v1/workspaces/{ws}/downloads/pdf/det-slab-edge"), &token, None)),
+        (
+            "oauth",
+            event("POST", "/oauth/token", "", Some(&token_body)),
+        ),
+        (
+            "tags",
+            event("GET", &format!("/v1/workspaces/{ws}/tags"), &token, None),
+        ),
+        (
+            "details",
+            event(
+                "GET",
+                &format!("/v1/workspaces/{ws}/details/det-slab-edge"),
+                &token,
+                None,
+            ),
+        ),
+        (
+            "families",
+            event(
+                "GET",
+                &format!("/v1/workspaces/{ws}/families/fam-door-single"),
+                &token,
+                None,
+            ),
+        ),
+        (
+            "stashes",
+            event(
+                "GET",
+                &format!("/v1/workspaces/{ws}/stashes/stash-library-doors"),
+                &token,
+                None,
+            ),
+        ),
+        (
+            "downloads",
+            event(
+                "GET",
+                &format!("/v1/workspaces/{ws}/downloads/pdf/det-slab-edge"),
+                &token,
+                None,
+            ),
+        ),
         ("docs", event("GET", "/openapi.json", "", None)),
     ];
     let mut env = env;
@@ -140,8 +237,14 @@ pub async fn run(bin_dir: std::path::PathBuf, runs: usize, json_out: Option<std:
         .send()
         .await?;
     env.remove("JWT_SECRET");
-    env.insert("JWT_SECRET_ARN".into(), secret.arn().unwrap_or_default().to_owned());
-    println!("{:<12} {:>10} {:>10}   (process start → first response, {runs} runs)", "function", "p50 ms", "max ms");
+    env.insert(
+        "JWT_SECRET_ARN".into(),
+        secret.arn().unwrap_or_default().to_owned(),
+    );
+    println!(
+        "{:<12} {:>10} {:>10}   (process start → first response, {runs} runs)",
+        "function", "p50 ms", "max ms"
+    );
     let mut rows = Vec::new();
     for (f, ev) in cases {
         let bin = bin_dir.join(format!("pirros-{f}"));
@@ -155,7 +258,10 @@ pub async fn run(bin_dir: std::path::PathBuf, runs: usize, json_out: Option<std:
         rows.push(json!({"function": f, "p50_ms": p50, "max_ms": max}));
     }
     if let Some(p) = json_out {
-        std::fs::write(p, serde_json::to_string_pretty(&json!({"runs": runs, "rows": rows}))?)?;
+        std::fs::write(
+            p,
+            serde_json::to_string_pretty(&json!({"runs": runs, "rows": rows}))?,
+        )?;
     }
     seeded.task.abort();
     Ok(())

@@ -38,6 +38,14 @@ impl LocalFiles {
 
     /// `Some` when the request is for a local file URL.
     pub async fn serve(&self, req: &Request) -> Option<Response<Body>> {
+        let mut resp = self.serve_file(req).await?;
+        if let Ok(v) = HeaderValue::from_str(&pirros_shared::request::new_request_id()) {
+            resp.headers_mut().insert("x-request-id", v);
+        }
+        Some(resp)
+    }
+
+    async fn serve_file(&self, req: &Request) -> Option<Response<Body>> {
         let path = req.uri().path();
         if req.method() != http::Method::GET {
             return None;

@@ -35,8 +35,8 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
     if let Some(resp) = app.files.serve(&req).await {
         return resp;
     }
-    let function = match routes::resolve(req.method(), path) {
-        Ok(route) => route.function(),
+    let function = match routes::function_for(req.method(), path) {
+        Ok(f) => f,
         Err(e) => return early_failure(e, &new_request_id(), Instant::now(), &req),
     };
     let state = &app.state;
