@@ -226,7 +226,6 @@ pub async fn run(
         ),
         ("docs", event("GET", "/openapi.json", "", None)),
     ];
-    let mut env = env;
     env.insert("TOKEN_RATE_LIMIT_ATTEMPTS".into(), "1000000".into());
     // As on Lambda, the functions read the signing key from Secrets Manager (moto) at init.
     let sdk = pirros_shared::state::sdk_config().await;
