@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::ratelimit::RateStatus;
 use http::{HeaderName, HeaderValue, StatusCode, header};
 use lambda_http::{Body, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub const X_REQUEST_ID: &str = "x-request-id";
 
@@ -49,8 +49,24 @@ impl Reply {
     }
 }
 
+#[derive(serde::Serialize)]
+struct Meta<'a> {
+    request_id: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Envelope<'a> {
+    response: &'a Value,
+    meta: Meta<'a>,
+}
+
+/// Serialises straight from the payload: no copy of it into a wrapping `Value`.
 pub fn envelope(payload: &Value, request_id: &str) -> String {
-    json!({ "response": payload, "meta": { "request_id": request_id } }).to_string()
+    serde_json::to_string(&Envelope {
+        response: payload,
+        meta: Meta { request_id },
+    })
+    .expect("a Value always serialises")
 }
 
 /// A single resource: its fields plus `expanded`.
