@@ -40,14 +40,22 @@ pub fn content_disposition(filename: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-fn local_sig(key: &[u8], file_key: &str, expires: i64, name: &str) -> String {
+fn local_mac(key: &[u8], file_key: &str, expires: i64, name: &str) -> HmacSha256 {
     let mut m = HmacSha256::new_from_slice(key).expect("any key length");
     m.update(file_key.as_bytes());
     m.update(b"\n");
     m.update(expires.to_string().as_bytes());
     m.update(b"\n");
     m.update(name.as_bytes());
-    URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+    m
+}
+
+fn local_sig(key: &[u8], file_key: &str, expires: i64, name: &str) -> String {
+    URL_SAFE_NO_PAD.encode(
+        local_mac(key, file_key, expires, name)
+            .finalize()
+            .into_bytes(),
+    )
 }
 
 /// Checks a local signed URL's parameters; true when genuine and not expired.
@@ -55,13 +63,10 @@ pub fn verify_local(key: &[u8], file_key: &str, expires: i64, name: &str, sig: &
     let Ok(sig) = URL_SAFE_NO_PAD.decode(sig) else {
         return false;
     };
-    let mut m = HmacSha256::new_from_slice(key).expect("any key length");
-    m.update(file_key.as_bytes());
-    m.update(b"\n");
-    m.update(expires.to_string().as_bytes());
-    m.update(b"\n");
-    m.update(name.as_bytes());
-    m.verify_slice(&sig).is_ok() && Timestamp::now().secs() < expires
+    local_mac(key, file_key, expires, name)
+        .verify_slice(&sig)
+        .is_ok()
+        && Timestamp::now().secs() < expires
 }
 
 fn enc(s: &str) -> String {

@@ -445,6 +445,30 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         project_ids.contains(&(ws, x.clone())) || ext_projects.contains(&(ws, x.clone()))
     };
 
+    // Tags and project a detail or family references must live in its workspace.
+    let refs_ok = |p: &mut Problems,
+                   at: &str,
+                   ws: WorkspaceId,
+                   tags: &[ResourceId],
+                   project: Option<&ResourceId>| {
+        for (i, t) in tags.iter().enumerate() {
+            if !has_tag(ws, t) {
+                p.add(
+                    format!("{at}.tag_ids[{i}]"),
+                    format!("tag {:?} does not exist in workspace {ws}", t.as_str()),
+                );
+            }
+        }
+        if let Some(pr) = project
+            && !has_project(ws, pr)
+        {
+            p.add(
+                format!("{at}.project_id"),
+                format!("project {:?} does not exist in workspace {ws}", pr.as_str()),
+            );
+        }
+    };
+
     let mut file_keys: HashMap<String, String> = HashMap::new();
     let mut file_entries = Vec::new();
     for (at, f) in &files {
@@ -494,30 +518,13 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
     for (at, d) in &details {
         ws_ok(&mut p, at, d.workspace_id);
         non_empty(&mut p, at, "name", &d.name, 500);
-        for (i, t) in d.tag_ids.iter().enumerate() {
-            if !has_tag(d.workspace_id, t) {
-                p.add(
-                    format!("{at}.tag_ids[{i}]"),
-                    format!(
-                        "tag {:?} does not exist in workspace {}",
-                        t.as_str(),
-                        d.workspace_id
-                    ),
-                );
-            }
-        }
-        if let Some(pr) = &d.project_id
-            && !has_project(d.workspace_id, pr)
-        {
-            p.add(
-                format!("{at}.project_id"),
-                format!(
-                    "project {:?} does not exist in workspace {}",
-                    pr.as_str(),
-                    d.workspace_id
-                ),
-            );
-        }
+        refs_ok(
+            &mut p,
+            at,
+            d.workspace_id,
+            &d.tag_ids,
+            d.project_id.as_ref(),
+        );
         if d.files.rfa.is_some() {
             p.add(
                 format!("{at}.files.rfa"),
@@ -559,30 +566,13 @@ pub async fn load(text: &str, base_dir: &Path, store: &dyn Store) -> Result<Fixt
         ws_ok(&mut p, at, f.workspace_id);
         non_empty(&mut p, at, "name", &f.name, 500);
         non_empty(&mut p, at, "category", &f.category, 200);
-        for (i, t) in f.tag_ids.iter().enumerate() {
-            if !has_tag(f.workspace_id, t) {
-                p.add(
-                    format!("{at}.tag_ids[{i}]"),
-                    format!(
-                        "tag {:?} does not exist in workspace {}",
-                        t.as_str(),
-                        f.workspace_id
-                    ),
-                );
-            }
-        }
-        if let Some(pr) = &f.project_id
-            && !has_project(f.workspace_id, pr)
-        {
-            p.add(
-                format!("{at}.project_id"),
-                format!(
-                    "project {:?} does not exist in workspace {}",
-                    pr.as_str(),
-                    f.workspace_id
-                ),
-            );
-        }
+        refs_ok(
+            &mut p,
+            at,
+            f.workspace_id,
+            &f.tag_ids,
+            f.project_id.as_ref(),
+        );
         if f.files.pdf.is_some() || f.files.rvt.is_some() {
             p.add(format!("{at}.files"), "families carry an rfa file only");
         }

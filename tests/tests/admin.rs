@@ -8,6 +8,21 @@ fn table() -> String {
     dynamo_env()["TABLE_NAME"].clone()
 }
 
+/// A fresh table holding the test world (files uploaded to the emulator's bucket).
+fn world_table() -> String {
+    let t = table();
+    let (ok, _, err) = admin(&t, &["table", "create"], &[]);
+    assert!(ok, "{err}");
+    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
+    let (ok, _, err) = admin(
+        &t,
+        &["import", fixture_path("world.json").to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    assert!(ok, "{err}");
+    t
+}
+
 async fn api_on(table: &str) -> Api {
     Setup::new(Backend::Dynamo)
         .env("TABLE_NAME", table)
@@ -237,15 +252,7 @@ async fn bad_fixtures_are_refused_whole() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_through_the_cli() {
-    let t = table();
-    admin(&t, &["table", "create"], &[]);
-    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
-    let (ok, _, err) = admin(
-        &t,
-        &["import", fixture_path("world.json").to_str().unwrap()],
-        &[("FILES_BUCKET", &bucket)],
-    );
-    assert!(ok, "{err}");
+    let t = world_table();
     let (ok, f, err) = admin(
         &t,
         &[
@@ -365,14 +372,7 @@ async fn filters_through_the_cli() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_switch_turns_v1_off_within_ten_seconds() {
-    let t = table();
-    admin(&t, &["table", "create"], &[]);
-    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
-    admin(
-        &t,
-        &["import", fixture_path("world.json").to_str().unwrap()],
-        &[("FILES_BUCKET", &bucket)],
-    );
+    let t = world_table();
     let api = api_on(&t).await;
     let token = api.token("full-a").await;
     let tags = format!("/v1/workspaces/{A1}/tags");
