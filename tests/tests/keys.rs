@@ -56,7 +56,8 @@ async fn signing_key_is_read_from_secrets_manager() {
         "run with infra/scripts/test.sh (Secrets Manager emulator)"
     );
     let sdk = pirros_shared::state::sdk_config().await;
-    let keys = json!({"current": {"kid": "sm-2", "key": K2}, "previous": {"kid": "sm-1", "key": K1}});
+    let keys =
+        json!({"current": {"kid": "sm-2", "key": K2}, "previous": {"kid": "sm-1", "key": K1}});
     let secret = aws_sdk_secretsmanager::Client::new(&sdk)
         .create_secret()
         .name(format!("pirros-test-{}", uuid::Uuid::new_v4()))
@@ -69,7 +70,10 @@ async fn signing_key_is_read_from_secrets_manager() {
         .start()
         .await;
     let t = api.token("full-a").await;
-    assert_eq!(jsonwebtoken::decode_header(&t).unwrap().kid.as_deref(), Some("sm-2"));
+    assert_eq!(
+        jsonwebtoken::decode_header(&t).unwrap().kid.as_deref(),
+        Some("sm-2")
+    );
     let path = format!("/v1/workspaces/{A1}/tags");
     assert_eq!(api.get(&path, &t).await.status, 200);
     assert_eq!(api.get(&path, &forge("sm-1", K1)).await.status, 200);
@@ -78,7 +82,11 @@ async fn signing_key_is_read_from_secrets_manager() {
         store: pirros_local::start::StoreKind::Memory,
         fixture: None,
         addr: "127.0.0.1:0".parse().unwrap(),
-        env: [("JWT_SECRET_ARN".to_owned(), "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope".to_owned())].into(),
+        env: [(
+            "JWT_SECRET_ARN".to_owned(),
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope".to_owned(),
+        )]
+        .into(),
     })
     .await;
     let err = missing.err().expect("start fails").to_string();
