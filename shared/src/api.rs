@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::token;
 use crate::error::{ApiError, ScopeDetails};
-use crate::grants::{self, Action, EntityType, Filter, Scope};
+use crate::grants::{self, Action, EntityType, Filter, Filterable, HasId, Scope};
 use crate::ids::{ClientId, WorkspaceId};
 use crate::model::Credential;
 use crate::ratelimit::{Limiter, RateStatus};
@@ -220,6 +220,44 @@ impl V1Call {
         ))
     }
 
+    /// The scope for writing `item`: 403 `insufficient_scope` naming it unless a grant for
+    /// `action` covers it.
+    pub async fn require_scope_over<T: Filterable + HasId>(
+        &self,
+        state: &AppState,
+        ws: WorkspaceId,
+        action: Action,
+        item: &T,
+    ) -> Result<Scope, ApiError> {
+        let scope = self
+            .require_scope(state, ws, T::ENTITY, action, Some(item.id_str()))
+            .await?;
+        if scope.allows(item) {
+            return Ok(scope);
+        }
+        let filters = self.granted_filters(state, ws).await?;
+        Err(self.scope_error(ws, T::ENTITY, action, Some(item.id_str()), &filters))
+    }
+
+    fn scope_error(
+        &self,
+        ws: WorkspaceId,
+        entity: EntityType,
+        action: Action,
+        entity_id: Option<&str>,
+        filters: &[Filter],
+    ) -> ApiError {
+        let (granted_filter_ids, granted_filter_names) =
+            grants::granted_filters(&self.credential, ws, filters);
+        ApiError::InsufficientScope(Box::new(ScopeDetails {
+            required_action: action.as_str(),
+            entity_type: entity.as_str(),
+            entity_id: entity_id.map(str::to_owned),
+            granted_filter_ids,
+            granted_filter_names,
+        }))
+    }
+
     /// The scope for a list or write: 403 `insufficient_scope` when there is none.
     pub async fn require_scope(
         &self,
@@ -238,14 +276,6 @@ impl V1Call {
         if !scope.is_none() {
             return Ok(scope);
         }
-        let (granted_filter_ids, granted_filter_names) =
-            grants::granted_filters(&self.credential, ws, &filters);
-        Err(ApiError::InsufficientScope(Box::new(ScopeDetails {
-            required_action: action.as_str(),
-            entity_type: entity.as_str(),
-            entity_id: entity_id.map(str::to_owned),
-            granted_filter_ids,
-            granted_filter_names,
-        })))
+        Err(self.scope_error(ws, entity, action, entity_id, &filters))
     }
 }

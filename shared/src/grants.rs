@@ -225,6 +225,17 @@ impl Filterable for Tag {
     }
 }
 
+/// A resource with an id, for error details that name it.
+pub trait HasId {
+    fn id_str(&self) -> &str;
+}
+
+impl HasId for Stash {
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
 /// What one credential may see of one entity type in one workspace for one action.
 #[derive(Clone, Debug)]
 pub enum Scope {

@@ -11,6 +11,7 @@ pirros_tests::on_both_stores!(
     create_bodies_are_strict,
     item_references_must_exist_and_be_readable,
     writes_need_a_write_grant,
+    filtered_write_grants_cover_only_their_stashes,
     patch_updates_with_etags_and_if_match,
     patch_bodies_are_strict_and_scoped,
     idempotent_replay_and_conflict,
@@ -520,4 +521,47 @@ async fn concurrent_retries_with_one_different_body(b: Backend) {
             r.assert_error(409, "IDEMPOTENCY_CONFLICT");
         }
     }
+}
+
+async fn filtered_write_grants_cover_only_their_stashes(b: Backend) {
+    let api = api(b).await;
+    // delegate-a may write only stashes created by stash-mine-a (s1), and read all.
+    let t = api.token("delegate-a").await;
+    let r = api
+        .write(
+            Method::PATCH,
+            &format!("{}/s1", stashes()),
+            &t,
+            &json!({"name": "edited"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = api
+        .write(
+            Method::PATCH,
+            &format!("{}/s2", stashes()),
+            &t,
+            &json!({"name": "no"}),
+            None,
+        )
+        .await;
+    r.assert_error(403, "insufficient_scope");
+    let d = &r.body["error"]["details"];
+    assert_eq!(d["entity_id"], "s2");
+    assert_eq!(d["required_action"], "write");
+    assert!(
+        d["granted_filter_names"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("My stashes")),
+        "{d}"
+    );
+    // A stash it would create is its own, which its filter does not cover.
+    api.write(Method::POST, &stashes(), &t, &body(), None)
+        .await
+        .assert_error(403, "insufficient_scope");
+    // Unchanged: the refused write left s2 alone.
+    let g = api.get(&format!("{}/s2", stashes()), &t).await;
+    assert_eq!(g.body["response"]["name"], "Someone else's");
 }

@@ -141,46 +141,15 @@ async fn check_project(
     Ok(())
 }
 
-fn scope_error(call: &V1Call, ws: WorkspaceId, entity_id: Option<&str>) -> ApiError {
-    let (ids, names) = pirros_shared::grants::granted_filters(&call.credential, ws, &[]);
-    ApiError::InsufficientScope(Box::new(pirros_shared::error::ScopeDetails {
-        required_action: "write",
-        entity_type: "stash",
-        entity_id: entity_id.map(str::to_owned),
-        granted_filter_ids: ids,
-        granted_filter_names: names,
-    }))
-}
-
-/// The write scope, and a 403 naming the stash when it doesn't cover `stash`.
+/// The write scope, which must also cover `stash` as it is and as it will be.
 async fn write_scope(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    stash: Option<&Stash>,
+    stash: &Stash,
 ) -> Result<Scope, ApiError> {
-    let scope = call
-        .require_scope(
-            state,
-            ws,
-            EntityType::Stash,
-            Action::Write,
-            stash.map(|s| s.id.as_str()),
-        )
-        .await?;
-    if let Some(s) = stash
-        && !scope.allows(s)
-    {
-        let filters = call.granted_filters(state, ws).await?;
-        let (ids, names) = pirros_shared::grants::granted_filters(&call.credential, ws, &filters);
-        let mut e = scope_error(call, ws, Some(s.id.as_str()));
-        if let ApiError::InsufficientScope(d) = &mut e {
-            d.granted_filter_ids = ids;
-            d.granted_filter_names = names;
-        }
-        return Err(e);
-    }
-    Ok(scope)
+    call.require_scope_over(state, ws, Action::Write, stash)
+        .await
 }
 
 /// Runs a write under an optional idempotency key: replays a remembered answer, or commits
@@ -247,7 +216,7 @@ async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Repl
             created_at: now,
             updated_at: now,
         };
-        write_scope(state, call, ws, Some(&stash)).await?;
+        write_scope(state, call, ws, &stash).await?;
         tokio::try_join!(
             check_project(state, ws, &stash.project_id),
             check_items(state, call, ws, &stash.item_ids),
@@ -346,12 +315,12 @@ async fn update(
             {
                 return Err(ApiError::StalePrecondition);
             }
-            write_scope(state, call, ws, Some(&current.stash)).await?;
+            write_scope(state, call, ws, &current.stash).await?;
             let mut next = current.clone();
             patch.apply(&mut next.stash);
             next.stash.updated_at = Timestamp::now().max(current.stash.updated_at);
             next.version = current.version + 1;
-            write_scope(state, call, ws, Some(&next.stash)).await?;
+            write_scope(state, call, ws, &next.stash).await?;
             let payload = resource_payload(&next.stash, json!({}));
             let idem = draft
                 .as_ref()
