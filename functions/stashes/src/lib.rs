@@ -68,7 +68,7 @@ pub struct IfMatchHeader {
     #[param(
         rename = "If-Match",
         required = false,
-        pattern = r#"^(\*|(W/)?"v[0-9]{1,18}"( *, *(W/)?"v[0-9]{1,18}")*)$"#
+        pattern = r#"^(\*|(W/)?"v[0-9]{1,20}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,20}")*)$"#
     )]
     pub if_match: String,
 }
@@ -383,10 +383,13 @@ fn if_match(call: &V1Call) -> Result<Option<Vec<u64>>, ApiError> {
     }
     let mut versions = Vec::new();
     for tag in v.split(',') {
-        let t = tag.trim().trim_start_matches("W/");
+        let t = tag.trim();
+        // At most one weak marker, and digits only (`u64::from_str` would take a sign).
+        let t = t.strip_prefix("W/").unwrap_or(t);
         let n = t
             .strip_prefix("\"v")
             .and_then(|r| r.strip_suffix('"'))
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|n| n.parse::<u64>().ok());
         match n {
             Some(n) => versions.push(n),
