@@ -105,7 +105,7 @@ test('the console authorizes with client credentials and lists tags', async () =
   const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
   const tokenCalls = [];
   page.on('response', (r) => {
-    if (new URL(r.url()).pathname === '/oauth/token') tokenCalls.push(r.status());
+    if (new URL(r.url()).pathname === '/oauth/token') tokenCalls.push(r);
   });
   try {
     await page.goto(`${base}/docs`);
@@ -121,7 +121,15 @@ test('the console authorizes with client credentials and lists tags', async () =
     await oauth.locator('input[id^="client_secret_"]').fill(DEMO.secret);
     await oauth.locator('button.authorize').click();
     await oauth.locator('button', { hasText: 'Logout' }).waitFor({ timeout: 15_000 });
-    assert.deepEqual(tokenCalls, [200], 'one token request, answered 200');
+    assert.equal(tokenCalls.length, 1, 'one token request');
+    assert.equal(tokenCalls[0].status(), 200);
+    // Swagger UI's clientCredentials flow: a form body, the client pair in HTTP Basic.
+    const tokenRequest = tokenCalls[0].request();
+    const headers = await tokenRequest.allHeaders();
+    assert.match(headers['content-type'], /^application\/x-www-form-urlencoded/);
+    assert.match(tokenRequest.postData() ?? '', /grant_type=client_credentials/);
+    const basic = Buffer.from(`${DEMO.client}:${DEMO.secret}`).toString('base64');
+    assert.equal(headers.authorization, `Basic ${basic}`);
     await page.locator('.dialog-ux .close-modal').first().click();
 
     // The tags operation: Try it out, the demo workspace, Execute.
