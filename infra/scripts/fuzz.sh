@@ -4,6 +4,7 @@
 #   bash infra/scripts/fuzz.sh                 # after a debug build (cargo test builds it)
 #   FUZZ_EXAMPLES=300 bash infra/scripts/fuzz.sh   # more cases per operation
 #   FUZZ_SEED=random bash infra/scripts/fuzz.sh    # another seed than the fixed one
+#   FUZZ_CHECKS=all bash infra/scripts/fuzz.sh     # schemathesis' other checks too
 #
 # It installs schemathesis and openapi-spec-validator into .cache/venv (idempotently),
 # starts target/debug/pirros-local on a free port (the demo fixture; on DynamoDB when
@@ -23,8 +24,8 @@ MIN_REQUESTS="${FUZZ_MIN_REQUESTS:-1000}"
 SEED="${FUZZ_SEED:-20261125}"
 DEMO_CLIENT=pirros-demo-client
 DEMO_SECRET=demo-secret-0123456789abcdef
-# What must hold for every generated request.
-CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection,unsupported_method,allow_header_conformance,ignored_auth,missing_required_header
+# What must hold for every generated request (FUZZ_CHECKS=... to choose others).
+CHECKS="${FUZZ_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection,unsupported_method,allow_header_conformance,ignored_auth,missing_required_header,use_after_free,ensure_resource_availability}"
 
 log() { printf 'fuzz: %s\n' "$*" >&2; }
 
