@@ -433,8 +433,8 @@ response_component!(
         schema: v1_error_schema(&["invalid_request"], Some(field_details())),
         example: v1_example(
             "invalid_request",
-            "Unknown query parameter \"limt\"; this endpoint accepts: ",
-            Some(serde_json::json!({ "field": "limt" })),
+            "workspaceId must be a workspace UUID",
+            Some(serde_json::json!({ "field": "workspaceId" })),
         ),
         v1: true,
         extra_headers: vec![],
