@@ -7,6 +7,10 @@
 #
 # It installs and starts the local AWS emulators itself (CI starts from a clean clone),
 # stops them on any exit, runs the Rust tests against them, then lints template.yaml.
+# A whole run (no cargo arguments) then checks the API against its OpenAPI document on the
+# debug build that `cargo test` made: schemathesis (infra/scripts/fuzz.sh), the /docs
+# console in Chromium (infra/scripts/browser_test.sh) and a generated client
+# (infra/scripts/client_check.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -89,6 +93,23 @@ if [[ -f template.yaml ]]; then
 	.cache/venv/bin/cfn-lint template.yaml || lint_rc=$?
 	_took cfn-lint "$t" "$lint_rc"
 	((rc != 0)) || rc=$lint_rc
+fi
+
+# The OpenAPI checks need the whole debug build, so only a whole run does them. Each runs
+# even if an earlier phase failed; the first failure's code is the exit code.
+if ((${#cargo_args[@]} == 0)); then
+	for phase in fuzz browser client; do
+		case "$phase" in
+		fuzz) script=infra/scripts/fuzz.sh ;;
+		browser) script=infra/scripts/browser_test.sh ;;
+		client) script=infra/scripts/client_check.sh ;;
+		esac
+		t=$(_now_ms)
+		phase_rc=0
+		bash "$script" || phase_rc=$?
+		_took "$phase" "$t" "$phase_rc"
+		((rc != 0)) || rc=$phase_rc
+	done
 fi
 
 exit "$rc"

@@ -5,12 +5,20 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The `error.details` of a 403 `insufficient_scope` (the guide's shape).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ScopeDetails {
+    /// `read`, `write` or `download`.
+    #[schema(value_type = String, example = "read")]
     pub required_action: &'static str,
+    /// `detail`, `family`, `stash` or `tag`.
+    #[schema(value_type = String, example = "detail")]
     pub entity_type: &'static str,
+    /// The resource asked about, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub entity_id: Option<String>,
+    /// The filters your credential holds for this workspace (any action).
     pub granted_filter_ids: Vec<String>,
     pub granted_filter_names: Vec<String>,
 }

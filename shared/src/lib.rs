@@ -15,6 +15,7 @@ pub mod killswitch;
 pub mod lambda;
 pub mod logging;
 pub mod model;
+pub mod openapi;
 pub mod pagination;
 pub mod query;
 pub mod ratelimit;

@@ -74,7 +74,8 @@ pub struct Detail {
     pub library: Library,
     #[schema(value_type = Vec<String>)]
     pub tag_ids: Vec<ResourceId>,
-    #[schema(value_type = Option<String>)]
+    /// `null` when the resource belongs to no project.
+    #[schema(required, value_type = Option<String>)]
     pub project_id: Option<ResourceId>,
     pub has_pdf: bool,
     pub has_rvt: bool,
@@ -95,7 +96,8 @@ pub struct Family {
     pub description: String,
     #[schema(value_type = Vec<String>)]
     pub tag_ids: Vec<ResourceId>,
-    #[schema(value_type = Option<String>)]
+    /// `null` when the resource belongs to no project.
+    #[schema(required, value_type = Option<String>)]
     pub project_id: Option<ResourceId>,
     pub has_rfa: bool,
     #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
@@ -120,11 +122,13 @@ pub struct Stash {
     #[schema(value_type = String, format = Uuid)]
     pub workspace_id: WorkspaceId,
     pub name: String,
+    #[schema(required)]
     pub description: Option<String>,
     #[schema(value_type = String)]
     pub project_id: ResourceId,
     pub is_permanent: bool,
     pub item_ids: ItemIds,
+    /// The client id (API) or user id (web app) that created it.
     pub created_by: String,
     #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
     pub created_at: Timestamp,

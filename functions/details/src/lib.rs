@@ -8,6 +8,7 @@ use pirros_shared::expand::expanded;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{Detail, Library};
+use pirros_shared::openapi::*;
 use pirros_shared::pagination::binding;
 use pirros_shared::query::Query;
 use pirros_shared::response::{Reply, resource_payload};
@@ -28,13 +29,47 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     call.finish(outcome)
 }
 
-async fn get(
+/// The query parameters `get` accepts.
+pub const GET_QUERY: &[&str] = &["include"];
+
+/// The query of `get`, as documented.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GetQuery {
+    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
+    #[param(style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Vec<IncludeValue>,
+}
+
+/// Get a detail
+///
+/// One detail. A detail that doesn't exist, is in another workspace or firm, or that your
+/// grants don't cover is 404 `not_found` alike.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/details/{id}",
+    operation_id = "getDetail",
+    tag = "details",
+    params(ResourcePath, GetQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "The detail.", body = DetailEnvelope),
+        (status = 400, response = BadRequestInclude),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn get(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let q = Query::parse(call.raw_query(), &["include"])?;
+    let q = Query::parse(call.raw_query(), GET_QUERY)?;
     let include = q.include()?;
     let (scope, record) = tokio::try_join!(
         call.scope(state, ws, EntityType::Detail, Action::Read),
@@ -156,19 +191,78 @@ impl Search {
     }
 }
 
-async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let q = Query::parse(
-        call.raw_query(),
-        &[
-            "q",
-            "tag_id",
-            "project_id",
-            "library",
-            "include",
-            "limit",
-            "cursor",
-        ],
-    )?;
+/// The query parameters `search` accepts.
+pub const SEARCH_QUERY: &[&str] = &[
+    "q",
+    "tag_id",
+    "project_id",
+    "library",
+    "include",
+    "limit",
+    "cursor",
+];
+
+/// The query of `search`, as documented.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Case-insensitive text to find in the name or the description (at most 200
+    /// characters; surrounding blanks are ignored).
+    #[param(max_length = 200, required = false)]
+    pub q: String,
+    /// Only details carrying this tag. Repeat it (`tag_id=a&tag_id=b`) to require several:
+    /// a detail must carry every one.
+    #[param(style = Form, explode, required = false)]
+    pub tag_id: Vec<String>,
+    /// Only details of this project.
+    #[param(pattern = "^[A-Za-z0-9._:-]{1,128}$", required = false)]
+    pub project_id: String,
+    /// Only details of this library.
+    #[param(inline, required = false)]
+    pub library: Library,
+    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
+    #[param(style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Vec<IncludeValue>,
+    /// Page size, 1 to 100 (default 25). Out of range is 400, never clamped.
+    #[param(minimum = 1, maximum = 100, default = 25, required = false)]
+    pub limit: u32,
+    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
+    /// query it came from: with other filters or another workspace it is 400.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: String,
+}
+
+/// Search details
+///
+/// Details of the workspace that you may read and that match every filter given, newest
+/// `created_at` first (ties by id), paged with `limit` and `cursor`. Without a read grant on
+/// details in this workspace the answer is 403 `insufficient_scope`; a workspace with
+/// nothing you may see answers an empty `data`.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/details",
+    operation_id = "searchDetails",
+    tag = "details",
+    params(WorkspacePath, SearchQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "One page of details.", body = DetailListEnvelope),
+        (status = 400, response = BadRequestInclude),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
+    let q = Query::parse(call.raw_query(), SEARCH_QUERY)?;
     let limit = q.limit(25, 100)?;
     let include = q.include()?;
     let search = Search::parse(&q)?;

@@ -16,20 +16,43 @@ pub async fn handle(req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = new_request_id();
     match routes::resolve(req.method(), req.uri().path()) {
-        Ok(Route::OpenApi) => {
-            let mut r = json_response(
-                http::StatusCode::OK,
-                openapi::json().to_owned(),
-                &request_id,
-            );
-            r.headers_mut().insert(
-                http::header::CACHE_CONTROL,
-                http::HeaderValue::from_static("public, max-age=300"),
-            );
-            r
-        }
-        Ok(Route::Docs) => page::response(&request_id),
+        Ok(Route::OpenApi) => openapi_json(&request_id),
+        Ok(Route::Docs) => docs_page(&request_id),
         Ok(_) => early_failure(ApiError::NotFound, &request_id, started, &req),
         Err(e) => early_failure(e, &request_id, started, &req),
     }
+}
+
+/// The OpenAPI document
+///
+/// This document: OpenAPI 3.1, generated from the code.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    operation_id = "getOpenApi",
+    tag = "docs",
+    responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object)),
+)]
+pub fn openapi_json(request_id: &str) -> Response<Body> {
+    let mut r = json_response(http::StatusCode::OK, openapi::json().to_owned(), request_id);
+    r.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("public, max-age=300"),
+    );
+    r
+}
+
+/// The API console
+///
+/// Swagger UI for this document, with every asset inlined: authorize with a client id and
+/// secret, then try the endpoints.
+#[utoipa::path(
+    get,
+    path = "/docs",
+    operation_id = "getDocs",
+    tag = "docs",
+    responses((status = 200, description = "An HTML page.", body = String, content_type = "text/html")),
+)]
+pub fn docs_page(request_id: &str) -> Response<Body> {
+    page::response(request_id)
 }

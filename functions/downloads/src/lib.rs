@@ -8,6 +8,7 @@ use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::openapi::*;
 use pirros_shared::query::Query;
 use pirros_shared::response::Reply;
 use pirros_shared::routes::Route;
@@ -26,9 +27,9 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
         Err(resp) => return resp,
     };
     let outcome = match call.route.clone() {
-        Route::DownloadPdf(ws, id) => download(state, &call, ws, &id, Kind::Pdf).await,
-        Route::DownloadRvt(ws, id) => download(state, &call, ws, &id, Kind::Rvt).await,
-        Route::DownloadRfa(ws, id) => download(state, &call, ws, &id, Kind::Rfa).await,
+        Route::DownloadPdf(ws, id) => download_pdf(state, &call, ws, &id).await,
+        Route::DownloadRvt(ws, id) => download_rvt(state, &call, ws, &id).await,
+        Route::DownloadRfa(ws, id) => download_rfa(state, &call, ws, &id).await,
         _ => Err(ApiError::NotFound),
     };
     call.finish(outcome)
@@ -50,6 +51,108 @@ fn file_name(name: &str, ext: &str) -> String {
     format!("{}.{ext}", base.trim())
 }
 
+/// The query parameters the downloads accept: none.
+pub const DOWNLOAD_QUERY: &[&str] = &[];
+
+/// Download a detail's PDF
+///
+/// A public URL of the detail's PDF, with a download disposition. It does not expire:
+/// `expires_at` is `null`. Needs a download grant on details; a detail you may not
+/// download, or without a PDF, is 404.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/downloads/pdf/{detailId}",
+    operation_id = "downloadDetailPdf",
+    tag = "downloads",
+    params(DetailPath),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "Where to fetch the file.", body = DownloadEnvelope),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = DownloadDisabled),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn download_pdf(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    download(state, call, ws, id, Kind::Pdf).await
+}
+
+/// Download a detail's RVT
+///
+/// A signed URL of the detail's Revit source that expires at `expires_at` (about 15 minutes
+/// out): fetch it promptly. Needs a download grant on details; a detail you may not
+/// download, or without an RVT, is 404.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/downloads/rvt/{detailId}",
+    operation_id = "downloadDetailRvt",
+    tag = "downloads",
+    params(DetailPath),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "Where to fetch the file.", body = DownloadEnvelope),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = DownloadDisabled),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn download_rvt(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    download(state, call, ws, id, Kind::Rvt).await
+}
+
+/// Download a family's RFA
+///
+/// A signed URL of the family's RFA file that expires at `expires_at` (about 15 minutes
+/// out): fetch it promptly. Needs a download grant on families; a family you may not
+/// download, or without an RFA, is 404.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/families/{id}/rfa",
+    operation_id = "downloadFamilyRfa",
+    tag = "downloads",
+    params(ResourcePath),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "Where to fetch the file.", body = DownloadEnvelope),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = DownloadDisabled),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn download_rfa(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    download(state, call, ws, id, Kind::Rfa).await
+}
+
 async fn download(
     state: &AppState,
     call: &V1Call,
@@ -57,7 +160,7 @@ async fn download(
     id: &ResourceId,
     kind: Kind,
 ) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), &[])?;
+    Query::parse(call.raw_query(), DOWNLOAD_QUERY)?;
     let entity = match kind {
         Kind::Pdf | Kind::Rvt => EntityType::Detail,
         Kind::Rfa => EntityType::Family,

@@ -8,6 +8,7 @@ use pirros_shared::expand::expanded;
 use pirros_shared::grants::{Action, EntityType, Scope};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Family;
+use pirros_shared::openapi::*;
 use pirros_shared::query::Query;
 use pirros_shared::response::{Reply, resource_payload};
 use pirros_shared::routes::Route;
@@ -46,13 +47,47 @@ async fn readable(
     }
 }
 
-async fn get(
+/// The query parameters `get` accepts.
+pub const GET_QUERY: &[&str] = &["include"];
+
+/// The query of `get`, as documented.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GetQuery {
+    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
+    #[param(style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Vec<IncludeValue>,
+}
+
+/// Get a family
+///
+/// One family. A family that doesn't exist, is in another workspace or firm, or that your
+/// grants don't cover is 404 `not_found` alike.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/families/{id}",
+    operation_id = "getFamily",
+    tag = "families",
+    params(ResourcePath, GetQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "The family.", body = FamilyEnvelope),
+        (status = 400, response = BadRequestInclude),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn get(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let q = Query::parse(call.raw_query(), &["include"])?;
+    let q = Query::parse(call.raw_query(), GET_QUERY)?;
     let include = q.include()?;
     let (family, _) = readable(state, call, ws, id).await?;
     let exp = expanded(
@@ -67,13 +102,51 @@ async fn get(
     Ok(Reply::ok(resource_payload(&family, exp)))
 }
 
-async fn similar(
+/// The query parameters `similar` accepts.
+pub const SIMILAR_QUERY: &[&str] = &["limit", "include"];
+
+/// The query of `similar`, as documented.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SimilarQuery {
+    /// How many families, 1 to 50 (default 10). Out of range is 400, never clamped.
+    #[param(minimum = 1, maximum = 50, default = 10, required = false)]
+    pub limit: u32,
+    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
+    #[param(style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Vec<IncludeValue>,
+}
+
+/// Similar families
+///
+/// The families of the workspace you may read that are most like this one, by descending
+/// `score` (0 to 1: shared tags, same category, shared name words). One page:
+/// `next_cursor` is always `null`.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/families/{id}/similar",
+    operation_id = "similarFamilies",
+    tag = "families",
+    params(ResourcePath, SimilarQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "The most similar families.", body = SimilarFamilyListEnvelope),
+        (status = 400, response = BadRequestInclude),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn similar(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let q = Query::parse(call.raw_query(), &["limit", "include"])?;
+    let q = Query::parse(call.raw_query(), SIMILAR_QUERY)?;
     let limit = q.limit(10, 50)?;
     let include = q.include()?;
     let (family, scope) = readable(state, call, ws, id).await?;

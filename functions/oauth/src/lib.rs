@@ -15,21 +15,46 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
 
+/// A successful token response (RFC 6749 §5.1, plus the request id).
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer <access_token>`.
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(value_type = TokenType)]
     pub token_type: &'static str,
     /// Seconds until the token expires (3600).
     pub expires_in: u64,
     pub request_id: String,
 }
 
-/// The token request, from a JSON or a form body (and HTTP Basic for the client pair).
-#[derive(Debug, Default)]
-struct TokenRequest {
+/// `token_type`, as documented.
+#[derive(utoipa::ToSchema)]
+pub enum TokenType {
+    Bearer,
+}
+
+/// `grant_type`, as documented.
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    ClientCredentials,
+}
+
+/// The token request, from a JSON or a form body. The client id and secret go either here
+/// or in HTTP Basic (`Authorization: Basic base64(client_id:client_secret)`), not both.
+/// Other parameters are ignored (in JSON they must still be strings).
+#[derive(Debug, Default, utoipa::ToSchema)]
+pub struct TokenRequest {
+    /// Only `client_credentials`.
+    #[schema(value_type = GrantType, required)]
     grant_type: Option<String>,
+    /// Your client id (unless sent in HTTP Basic).
+    #[schema(nullable = false, example = "pirros-demo-client")]
     client_id: Option<String>,
+    /// Your client secret (unless sent in HTTP Basic).
+    #[schema(nullable = false, example = "demo-secret-0123456789abcdef")]
     client_secret: Option<String>,
 }
 
@@ -179,6 +204,35 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
     ))
 }
 
+/// Get an access token
+///
+/// The OAuth 2.0 client-credentials exchange (RFC 6749 §4.4): your client id and secret for
+/// a JWT that lasts an hour. No refresh tokens: ask again when it expires. At most 5 failed
+/// attempts per 15 minutes per client id and source IP; a success resets the count. Errors
+/// use RFC 6749's flat shape, not the `/v1` envelope.
+#[utoipa::path(
+    post,
+    path = "/oauth/token",
+    operation_id = "getToken",
+    tag = "oauth",
+    request_body(
+        description = "JSON or form-encoded; the client pair may go in HTTP Basic instead.",
+        content(
+            (TokenRequest = "application/json"),
+            (TokenRequest = "application/x-www-form-urlencoded"),
+        )
+    ),
+    security((), ("clientBasic" = [])),
+    responses(
+        (status = 200, description = "A token.", body = TokenResponse),
+        (status = 400, response = pirros_shared::openapi::TokenBadRequest),
+        (status = 401, response = pirros_shared::openapi::TokenUnauthorized),
+        (status = 405, response = pirros_shared::openapi::TokenMethodNotAllowed),
+        (status = 429, response = pirros_shared::openapi::TokenTooManyRequests),
+        (status = 500, response = pirros_shared::openapi::TokenInternalError),
+        (status = 503, response = pirros_shared::openapi::TokenServiceUnavailable),
+    )
+)]
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = request::new_request_id();

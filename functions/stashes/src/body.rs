@@ -10,21 +10,41 @@ pub const MAX_NAME: usize = 200;
 pub const MAX_DESCRIPTION: usize = 2000;
 pub const MAX_ITEMS: usize = 1000;
 
+/// The id of a detail or family (`ids::is_plain_id`).
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+pub struct ItemId(pub String);
+
+/// The details and families a stash holds: at most 1,000 ids in all, each readable by you
+/// in this workspace (else 400 `INVALID_ITEM_REFERENCE`). Duplicates are dropped.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemIdsIn {
+    #[schema(max_items = 1000, example = json!(["det-slab-edge"]))]
+    #[schema(value_type = Vec<ItemId>)]
     pub detail_ids: Vec<String>,
+    #[schema(max_items = 1000, example = json!(["fam-door-single"]))]
+    #[schema(value_type = Vec<ItemId>)]
     pub family_ids: Vec<String>,
 }
 
+/// The body of a stash create. Unknown fields are a 400.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateStash {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, not blank.
+    #[schema(min_length = 1, max_length = 200, example = "Library doors")]
     pub name: String,
+    /// At most 2,000 characters.
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// A project of this workspace.
+    #[schema(
+        pattern = "^[A-Za-z0-9._:-]{1,128}$",
+        example = "8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51"
+    )]
     pub project_id: String,
+    /// Default `false`.
     pub is_permanent: Option<bool>,
     pub item_ids: ItemIdsIn,
 }
@@ -36,20 +56,25 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// The body of a stash update: the fields to change, each optional. Unknown fields are a
+/// 400; so is `null` for any field but `description`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStash {
+    /// 1 to 200 characters, not blank.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
     pub name: Option<Option<String>>,
+    /// At most 2,000 characters; `null` clears it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, required = false, max_length = 2000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<bool>)]
+    #[schema(value_type = bool, required = false)]
     pub is_permanent: Option<Option<bool>>,
+    /// Replaces the stash's items.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<ItemIdsIn>)]
+    #[schema(value_type = ItemIdsIn, required = false)]
     pub item_ids: Option<Option<ItemIdsIn>>,
 }
 

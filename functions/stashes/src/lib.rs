@@ -12,6 +12,7 @@ use pirros_shared::grants::{Action, EntityType, Scope};
 use pirros_shared::idempotency;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord};
+use pirros_shared::openapi::*;
 use pirros_shared::query::Query;
 use pirros_shared::request::{header_str, json_body};
 use pirros_shared::response::{Reply, envelope, resource_payload};
@@ -43,13 +44,69 @@ fn stash_reply(rec: &StashRecord) -> Reply {
     Reply::ok(resource_payload(&rec.stash, json!({}))).with_header(header::ETAG, tag)
 }
 
-async fn get(
+/// `Idempotency-Key`, as documented (`idempotency::key` reads it).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyHeader {
+    /// 1 to 255 visible ASCII characters, unique per write (a UUID is fine); remembered for
+    /// 24 hours. A retry with the same key and body gets the original answer; the same key
+    /// with another body is 409 `IDEMPOTENCY_CONFLICT`.
+    #[param(
+        rename = "Idempotency-Key",
+        required = false,
+        pattern = "^[!-~]{1,255}$"
+    )]
+    pub idempotency_key: String,
+}
+
+/// `If-Match`, as documented (`if_match` reads it).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatchHeader {
+    /// `*`, or one or more `ETag`s of this stash (`"v3"`, weak or strong, comma-separated):
+    /// update only if the stash is still at one of them, else 409 `stale_precondition`.
+    #[param(
+        rename = "If-Match",
+        required = false,
+        pattern = r#"^(\*|(W/)?"v[0-9]{1,20}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,20}")*)$"#
+    )]
+    pub if_match: String,
+}
+
+/// The query parameters the stash routes accept: none.
+pub const STASH_QUERY: &[&str] = &[];
+
+/// Get a stash
+///
+/// One stash, with its version in `ETag` (send it back in `If-Match` when updating). A stash
+/// that doesn't exist, is in another workspace or firm, or that your grants don't cover is
+/// 404 `not_found` alike.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/stashes/{id}",
+    operation_id = "getStash",
+    tag = "stashes",
+    params(ResourcePath),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "The stash.", body = StashEnvelope,
+            headers(("ETag" = String, description = "The stash's version, like `\"v3\"`."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn get(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), &[])?;
+    Query::parse(call.raw_query(), STASH_QUERY)?;
     let (scope, rec) = tokio::try_join!(
         call.scope(state, ws, EntityType::Stash, Action::Read),
         async { Ok(state.store.get_stash(ws, id).await?) },
@@ -198,8 +255,42 @@ impl IdemRecordDraft {
     }
 }
 
-async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), &[])?;
+/// Create a stash
+///
+/// A new stash of details and families in a project of the workspace, created by your
+/// client. Needs a write grant on stashes. Send an `Idempotency-Key`: a retry with the same
+/// key and body answers the original response (with `Idempotent-Replayed: true`) instead of
+/// creating a duplicate.
+#[utoipa::path(
+    post,
+    path = "/v1/workspaces/{ws}/stashes",
+    operation_id = "createStash",
+    tag = "stashes",
+    params(WorkspacePath, IdempotencyHeader),
+    request_body(content = CreateStash, content_type = "application/json"),
+    security(("oauth2" = [])),
+    responses(
+        (status = 201, description = "The new stash (or, replayed, the original answer).",
+            body = StashEnvelope,
+            headers(
+                ("ETag" = String, description = "The stash's version, like `\"v1\"`."),
+                ("Idempotent-Replayed" = String,
+                    description = "`true` when this is the remembered answer to an earlier \
+                    request with the same `Idempotency-Key`."),
+            )),
+        (status = 400, response = BadRequestWrite),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 409, response = CreateConflict),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
+    Query::parse(call.raw_query(), STASH_QUERY)?;
     let body: CreateStash = json_body(&call.request)?;
     let input = body.validate()?;
     idempotent(state, call, |draft| async move {
@@ -261,10 +352,13 @@ fn if_match(call: &V1Call) -> Result<Option<Vec<u64>>, ApiError> {
     }
     let mut versions = Vec::new();
     for tag in v.split(',') {
-        let t = tag.trim().trim_start_matches("W/");
+        let t = tag.trim();
+        // At most one weak marker, and digits only (`u64::from_str` would take a sign).
+        let t = t.strip_prefix("W/").unwrap_or(t);
         let n = t
             .strip_prefix("\"v")
             .and_then(|r| r.strip_suffix('"'))
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|n| n.parse::<u64>().ok());
         match n {
             Some(n) => versions.push(n),
@@ -279,13 +373,47 @@ fn if_match(call: &V1Call) -> Result<Option<Vec<u64>>, ApiError> {
     Ok(Some(versions))
 }
 
-async fn update(
+/// Update a stash
+///
+/// Changes the fields sent, leaving the others. Needs a write grant on stashes covering the
+/// stash before and after the change. With `If-Match` the update applies only if the stash
+/// is still at that version (else 409 `stale_precondition`); without it the last write wins.
+/// `Idempotency-Key` works as on create.
+#[utoipa::path(
+    patch,
+    path = "/v1/workspaces/{ws}/stashes/{id}",
+    operation_id = "updateStash",
+    tag = "stashes",
+    params(ResourcePath, IdempotencyHeader, IfMatchHeader),
+    request_body(content = UpdateStash, content_type = "application/json"),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "The updated stash (or, replayed, the original answer).",
+            body = StashEnvelope,
+            headers(
+                ("ETag" = String, description = "The stash's new version."),
+                ("Idempotent-Replayed" = String,
+                    description = "`true` when this is the remembered answer to an earlier \
+                    request with the same `Idempotency-Key`."),
+            )),
+        (status = 400, response = BadRequestWrite),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 405, response = MethodNotAllowed),
+        (status = 409, response = UpdateConflict),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn update(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), &[])?;
+    Query::parse(call.raw_query(), STASH_QUERY)?;
     let body: UpdateStash = json_body(&call.request)?;
     let patch = body.validate()?;
     let expected = if_match(call)?;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+#
+# The browser test of the /docs console (tests/browser/*.test.mjs), with Node's test runner:
+#   bash infra/scripts/browser_test.sh      # after a debug build (cargo test builds it)
+#
+# Installs what it needs, idempotently: Debian's Chromium (never a browser download) and
+# playwright-core into .cache/node. The screenshot lands in tests/artifacts/docs.png.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+
+log() { printf 'browser: %s\n' "$*" >&2; }
+
+[[ -x target/debug/pirros-local ]] || {
+	log "target/debug/pirros-local is missing: build it first (cargo build -p pirros-local, or cargo test)"
+	exit 1
+}
+
+if [[ ! -x /usr/bin/chromium ]]; then
+	log "installing Debian's chromium"
+	sudo=()
+	[[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+	"${sudo[@]}" apt-get update -qq
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if [[ ! -f .cache/node/node_modules/playwright-core/package.json ]]; then
+	log "installing playwright-core into .cache/node"
+	# PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: the core package downloads nothing, but be sure.
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix .cache/node \
+		--no-audit --no-fund --loglevel=error playwright-core@1
+fi
+
+exec node --test tests/browser/

@@ -1,0 +1,159 @@
+// The /docs console in a real browser: authorize with the demo client credentials (the
+// oauth2 clientCredentials flow posts to /oauth/token), then "try it out" on the tags
+// route and see a 200. Run with `node --test tests/browser/` after a debug build; it needs
+// playwright-core in .cache/node and Debian's Chromium (infra/scripts/browser_test.sh
+// installs both).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(root, '.cache/node/package.json'));
+const { chromium } = require('playwright-core');
+
+const BIN = path.join(root, 'target/debug/pirros-local');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SCREENSHOT = path.join(root, 'tests/artifacts/docs.png');
+const DEMO = {
+  client: 'pirros-demo-client',
+  secret: 'demo-secret-0123456789abcdef',
+  workspace: '3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40',
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts pirros-local and resolves once it prints that it listens (and the demo id). */
+function startServer(port) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, ['--addr', `127.0.0.1:${port}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pirros-local did not start in 30 s:\n${out}\n${err}`));
+    }, 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Demo workspace id:')) {
+        clearTimeout(timer);
+        resolve({ child, stdout: () => out });
+      }
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`pirros-local exited (${code}):\n${out}\n${err}`));
+    });
+  });
+}
+
+let server;
+let browser;
+let base;
+
+before(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = await startServer(port);
+  // What the binary prints is what the test types in.
+  const printed = server.stdout();
+  assert.match(printed, new RegExp(`Demo client id:\\s+${DEMO.client}`));
+  assert.match(printed, new RegExp(`Demo client secret:\\s+${DEMO.secret}`));
+  assert.match(printed, new RegExp(`Demo workspace id:\\s+${DEMO.workspace}`));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    server.child.removeAllListeners('exit');
+    server.child.kill('SIGTERM');
+  }
+});
+
+test('the console authorizes with client credentials and lists tags', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+  const tokenCalls = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname === '/oauth/token') tokenCalls.push(r);
+  });
+  try {
+    await page.goto(`${base}/docs`);
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('.swagger-ui .info .title').innerText(), /Pirros External API/);
+
+    // Authorize: the oauth2 (clientCredentials) section of the dialog.
+    await page.locator('.auth-wrapper button.authorize').click();
+    const oauth = page
+      .locator('.dialog-ux .auth-container')
+      .filter({ hasText: 'clientCredentials' });
+    await oauth.locator('input[id^="client_id_"]').fill(DEMO.client);
+    await oauth.locator('input[id^="client_secret_"]').fill(DEMO.secret);
+    await oauth.locator('button.authorize').click();
+    await oauth.locator('button', { hasText: 'Logout' }).waitFor({ timeout: 15_000 });
+    assert.equal(tokenCalls.length, 1, 'one token request');
+    assert.equal(tokenCalls[0].status(), 200);
+    // Swagger UI's clientCredentials flow: a form body, the client pair in HTTP Basic.
+    const tokenRequest = tokenCalls[0].request();
+    const headers = await tokenRequest.allHeaders();
+    assert.match(headers['content-type'], /^application\/x-www-form-urlencoded/);
+    assert.match(tokenRequest.postData() ?? '', /grant_type=client_credentials/);
+    const basic = Buffer.from(`${DEMO.client}:${DEMO.secret}`).toString('base64');
+    assert.equal(headers.authorization, `Basic ${basic}`);
+    await page.locator('.dialog-ux .close-modal').first().click();
+
+    // The tags operation: Try it out, the demo workspace, Execute.
+    const op = page.locator('#operations-tags-listTags');
+    await op.locator('.opblock-summary').click();
+    const tryOut = op.locator('button.try-out__btn');
+    if ((await tryOut.innerText()).trim() === 'Try it out') await tryOut.click();
+    const ws = op.locator('tr[data-param-name="ws"] input');
+    await ws.fill(DEMO.workspace);
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/tags'));
+    await op.locator('button.execute').click();
+    const resp = await answer;
+    assert.equal(resp.status(), 200);
+    assert.match(resp.request().headers()['authorization'] ?? '', /^Bearer ey/);
+
+    const status = op.locator('.live-responses-table .response .response-col_status').first();
+    await status.waitFor({ timeout: 15_000 });
+    assert.equal((await status.innerText()).trim(), '200');
+    const body = await op.locator('.live-responses-table .response-col_description pre').first().innerText();
+    assert.match(body, /"name": "concrete"/);
+    await status.scrollIntoViewIfNeeded();
+  } finally {
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    await page.close();
+  }
+});
