@@ -7,13 +7,16 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 
-pub async fn run<F, Fut>(handler: F) -> Result<(), Error>
+pub async fn run<F, Fut>(
+    files: fn(&aws_config::SdkConfig, &crate::config::Config) -> crate::files::FileSigner,
+    handler: F,
+) -> Result<(), Error>
 where
     F: Fn(Arc<AppState>, Request) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Response<Body>> + Send + 'static,
 {
     crate::logging::init();
-    let state = AppState::from_env().await.map_err(|e| {
+    let state = AppState::from_env(files).await.map_err(|e| {
         tracing::error!(error = %e, "cannot start");
         e
     })?;

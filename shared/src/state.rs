@@ -41,8 +41,11 @@ impl AppState {
 
     /// Production wiring: SDK clients with bounded retries and timeouts, the signing key from
     /// Secrets Manager, and a first call to DynamoDB so the connection is open before the
-    /// first request arrives.
-    pub async fn from_env() -> Result<Arc<Self>, InitError> {
+    /// first request arrives. `files` builds the download signer: only the downloads
+    /// function passes `s3_signer`, so the others never link the S3 client.
+    pub async fn from_env(
+        files: fn(&aws_config::SdkConfig, &Config) -> FileSigner,
+    ) -> Result<Arc<Self>, InitError> {
         let config = Config::from_env()?;
         let sdk = sdk_config().await;
         let keys = KeySet::load(&config.jwt_key, &sdk).await?;
@@ -50,17 +53,27 @@ impl AppState {
             aws_sdk_dynamodb::Client::new(&sdk),
             config.table_name.clone(),
         ));
-        let files = match &config.files_bucket {
-            Some(bucket) => FileSigner::S3 {
-                client: s3_client(&sdk),
-                bucket: bucket.clone(),
-            },
-            None => FileSigner::None,
-        };
+        let files = files(&sdk, &config);
         let state = Arc::new(Self::new(config, store, keys, files));
         // Warms the connection pool and the kill-switch cache in one round trip.
         state.kill_switch.is_on(state.store.as_ref()).await;
         Ok(state)
+    }
+}
+
+/// For functions that serve no files.
+pub fn no_files(_: &aws_config::SdkConfig, _: &Config) -> FileSigner {
+    FileSigner::None
+}
+
+/// Presigned S3 URLs for `FILES_BUCKET` (none configured: downloads answer 503).
+pub fn s3_signer(sdk: &aws_config::SdkConfig, config: &Config) -> FileSigner {
+    match &config.files_bucket {
+        Some(bucket) => FileSigner::S3 {
+            client: s3_client(sdk),
+            bucket: bucket.clone(),
+        },
+        None => FileSigner::None,
     }
 }
 

@@ -3,8 +3,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    pirros_shared::lambda::run(
-        |state, req| async move { pirros_details::handle(&state, req).await },
-    )
+    pirros_shared::lambda::run(pirros_shared::state::no_files, |state, req| async move {
+        pirros_details::handle(&state, req).await
+    })
     .await
 }

@@ -3,8 +3,8 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    pirros_shared::lambda::run(
-        |state, req| async move { pirros_downloads::handle(&state, req).await },
-    )
+    pirros_shared::lambda::run(pirros_shared::state::s3_signer, |state, req| async move {
+        pirros_downloads::handle(&state, req).await
+    })
     .await
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+#
+# `sam validate --lint` and `sam build` of template.yaml, offline. SAM CLI gets its own
+# virtualenv (it pins versions that clash with other AWS tools). `sam build` runs
+# cargo-lambda per function; with the target dir of lambda_build.sh it reuses that build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+venv=.cache/samvenv
+if ! "$venv/bin/sam" --version >/dev/null 2>&1; then
+	python3 -m venv "$venv"
+	"$venv/bin/pip" install -q aws-sam-cli
+fi
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=dummy AWS_SECRET_ACCESS_KEY=dummy
+export SAM_CLI_TELEMETRY=0 SAM_CLI_DISABLE_UPDATE_CHECK=1
+export PATH="$PWD/.cache/venv/bin:$PWD/$venv/bin:$PATH"
+export CARGO_TARGET_DIR="$PWD/target/lambda-build"
+"$venv/bin/sam" --version
+"$venv/bin/sam" validate --lint
+"$venv/bin/sam" build --build-dir .aws-sam/build
+ls -1 .aws-sam/build
