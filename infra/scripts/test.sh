@@ -95,14 +95,20 @@ if [[ -f template.yaml ]]; then
 	((rc != 0)) || rc=$lint_rc
 fi
 
-# The OpenAPI checks need the whole debug build, so only a whole run does them. Each runs
-# even if an earlier phase failed; the first failure's code is the exit code.
+# The OpenAPI checks need the whole debug build, and the deploy checks build release
+# binaries for Lambda (arm64), so only a whole run does them. Each runs even if an earlier
+# phase failed; the first failure's code is the exit code. PIRROS_SKIP_DEPLOY_BUILD=1 skips
+# the release build on a developer's machine; CI never sets it.
 if ((${#cargo_args[@]} == 0)); then
-	for phase in fuzz browser client; do
+	phases=(fuzz browser client)
+	[[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" == 1 ]] || phases+=(lambda sam)
+	for phase in "${phases[@]}"; do
 		case "$phase" in
 		fuzz) script=infra/scripts/fuzz.sh ;;
 		browser) script=infra/scripts/browser_test.sh ;;
 		client) script=infra/scripts/client_check.sh ;;
+		lambda) script=infra/scripts/lambda_build.sh ;;
+		sam) script=infra/scripts/sam_checks.sh ;;
 		esac
 		t=$(_now_ms)
 		phase_rc=0

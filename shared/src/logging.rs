@@ -17,7 +17,8 @@ pub fn init() {
                 .json()
                 .with_current_span(false)
                 .with_span_list(false)
-                .with_target(false),
+                .with_target(false)
+                .with_writer(std::io::stderr),
         )
         .with(filter)
         .try_init();
