@@ -84,7 +84,9 @@ _took emulators "$t" "$rc"
 # Both checks run even if the first fails (one CI run reports both), but the script
 # exits with the first failure's code.
 t=$(_now_ms)
-cargo test "${workspace[@]}" --locked "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" || rc=$?
+mkdir -p .cache/logs
+cargo test "${workspace[@]}" --locked "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" 2>&1 |
+	tee .cache/logs/cargo-test.log || rc=$?
 _took "cargo test" "$t" "$rc"
 
 if [[ -f template.yaml ]]; then
@@ -118,4 +120,7 @@ if ((${#cargo_args[@]} == 0)); then
 	done
 fi
 
+# One closing line for the whole run: every Rust test binary's counts added up.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i - 1); if ($(i) ~ /^failed;?$/) f += $(i - 1) } }
+	END { printf "tests: %d passed, %d failed\n", p, f }' .cache/logs/cargo-test.log
 exit "$rc"
