@@ -85,6 +85,9 @@ _took emulators "$t" "$rc"
 # exits with the first failure's code.
 t=$(_now_ms)
 mkdir -p .cache/logs
+# The tests drive the real pirros-local and pirros-admin binaries, which `cargo test` alone
+# does not build (it builds test harnesses); same profile, so no second build of anything.
+cargo build --workspace --bins --locked 2>&1 | tail -n 3 || rc=$?
 cargo test "${workspace[@]}" --locked "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" 2>&1 |
 	tee .cache/logs/cargo-test.log || rc=$?
 _took "cargo test" "$t" "$rc"
