@@ -87,8 +87,8 @@ t=$(_now_ms)
 mkdir -p .cache/logs
 # The tests drive the real pirros-local and pirros-admin binaries, which `cargo test` alone
 # does not build (it builds test harnesses); same profile, so no second build of anything.
-cargo build --workspace --bins --locked 2>&1 | tail -n 3 || rc=$?
-cargo test "${workspace[@]}" --locked "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" 2>&1 |
+cargo build --workspace --bins --locked || rc=$?
+cargo test "${workspace[@]}" --locked --no-fail-fast "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" 2>&1 |
 	tee .cache/logs/cargo-test.log || rc=$?
 _took "cargo test" "$t" "$rc"
 
