@@ -2,19 +2,12 @@
 
 use http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Response};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-fn asset(name: &str) -> String {
-    let config = Arc::new(utoipa_swagger_ui::Config::from("/openapi.json"));
-    let file = utoipa_swagger_ui::serve(name, config)
-        .ok()
-        .flatten()
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    // Inlined into <script>/<style>: a literal closing tag inside would end the element.
-    file.replace("</script", "<\\/script")
-        .replace("</style", "<\\/style")
-}
+/// Extracted from the vendored Swagger UI archive by `build.rs`.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui.css"));
+const BUNDLE: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui-bundle.js"));
+const PRESET: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui-standalone-preset.js"));
 
 fn html() -> &'static str {
     static PAGE: OnceLock<String> = OnceLock::new();
@@ -45,9 +38,9 @@ window.ui = SwaggerUIBundle({{
 </script>
 </body>
 </html>"##,
-            css = asset("swagger-ui.css"),
-            bundle = asset("swagger-ui-bundle.js"),
-            preset = asset("swagger-ui-standalone-preset.js"),
+            css = CSS,
+            bundle = BUNDLE,
+            preset = PRESET,
         )
     })
 }
