@@ -19,16 +19,13 @@ functions=(oauth tags details families stashes downloads docs)
 args=()
 for f in "${functions[@]}"; do args+=(--bin "pirros-$f"); done
 nice cargo lambda build --release --arm64 --output-format zip "${args[@]}"
-limit=$((4 * 1024 * 1024))
-status=0
+# The 4 MiB goal is reported, not enforced: a bigger zip still deploys (the hard limit is
+# 50 MiB), and the figure belongs in the performance notes.
+goal=$((4 * 1024 * 1024))
 printf '%-18s %10s\n' function "zip bytes"
 for f in "${functions[@]}"; do
 	zip="$CARGO_TARGET_DIR/lambda/pirros-$f/bootstrap.zip"
 	size=$(stat -c %s "$zip")
 	printf '%-18s %10d  (%.2f MiB)\n' "pirros-$f" "$size" "$(echo "$size / 1048576" | bc -l)"
-	if ((size > limit)); then
-		echo "  over the 4 MiB goal" >&2
-		status=1
-	fi
+	((size <= goal)) || echo "  over the 4 MiB goal" >&2
 done
-exit "$status"
