@@ -26,6 +26,6 @@ printf '%-18s %10s\n' function "zip bytes"
 for f in "${functions[@]}"; do
 	zip="$CARGO_TARGET_DIR/lambda/pirros-$f/bootstrap.zip"
 	size=$(stat -c %s "$zip")
-	printf '%-18s %10d  (%.2f MiB)\n' "pirros-$f" "$size" "$(echo "$size / 1048576" | bc -l)"
+	printf '%-18s %10d  (%.2f MiB)\n' "pirros-$f" "$size" "$(awk -v s="$size" 'BEGIN { print s / 1048576 }')"
 	((size <= goal)) || echo "  over the 4 MiB goal" >&2
 done
