@@ -16,7 +16,10 @@ emulators_start
 mkdir -p docs/bench
 what="${1:-all}"
 profile="${BENCH_PROFILE:-release}"
-cargo build --profile "$profile" -p pirros-bench
+# One build of everything the parts run: separate builds of subsets would unify features
+# differently and compile the AWS SDK again.
+cargo build --profile "$profile" -p pirros-bench -p pirros-local -p pirros-oauth -p pirros-tags \
+	-p pirros-details -p pirros-families -p pirros-stashes -p pirros-downloads -p pirros-docs
 bin="target/$profile/pirros-bench"
 [[ "$profile" == dev ]] && bin="target/debug/pirros-bench"
 if [[ "$what" == all || "$what" == search-scale ]]; then
@@ -26,13 +29,10 @@ if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json
 fi
 if [[ "$what" == all || "$what" == init ]]; then
-	cargo build --profile "$profile" -p pirros-oauth -p pirros-tags -p pirros-details -p pirros-families \
-		-p pirros-stashes -p pirros-downloads -p pirros-docs
 	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-10}" --json docs/bench/init.json
 fi
 if [[ "$what" == all || "$what" == throughput ]]; then
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-	cargo build --profile "$profile" -p pirros-local
 	local_bin="$(dirname "$bin")/pirros-local"
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	# The per-credential API limit would stop a load test after 1,000 requests.

@@ -176,20 +176,24 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
     let limiter = Limiter {
         store: state.store.as_ref(),
     };
-    limiter
-        .token_attempt(
-            &client,
-            &ip,
-            cfg.token_rate_limit_attempts,
-            cfg.token_rate_limit_window_secs,
-        )
-        .await?;
-    // Unknown client, wrong secret and revoked credential get the same answer.
-    let Some(client_id) = ClientId::parse(&client) else {
-        return Err(ApiError::InvalidClient);
+    // The attempt is counted and the credential read in one round trip; the limiter's verdict
+    // still comes first, so a blocked caller learns nothing about the secret.
+    let attempt = limiter.token_attempt(
+        &client,
+        &ip,
+        cfg.token_rate_limit_attempts,
+        cfg.token_rate_limit_window_secs,
+    );
+    let lookup = async {
+        match ClientId::parse(&client) {
+            Some(id) => state.store.get_credential(&id).await,
+            None => Ok(None),
+        }
     };
-    let credential = state.store.get_credential(&client_id).await?;
-    let credential = match credential {
+    let (attempt, credential) = tokio::join!(attempt, lookup);
+    attempt?;
+    // Unknown client, wrong secret and revoked credential get the same answer.
+    let credential = match credential? {
         Some(c) if c.secret.verify(&secret) && c.is_active() => c,
         _ => return Err(ApiError::InvalidClient),
     };
