@@ -2,7 +2,6 @@
 //! credential and rate limit, then the handler, then the envelope and headers.
 
 use crate::AppState;
-use crate::auth::token;
 use crate::error::{ApiError, ScopeDetails};
 use crate::grants::{self, Action, EntityType, Filter, Filterable, HasId, Scope};
 use crate::ids::{ClientId, WorkspaceId};
@@ -99,7 +98,7 @@ impl V1Call {
             ));
         }
         let claims = match request::bearer_token(&request).and_then(|t| {
-            token::verify(&state.keys, t).map_err(|r| {
+            state.tokens.verify(&state.keys, t).map_err(|r| {
                 tracing::info!(request_id = %request_id, rejection = ?r, "bearer token refused");
                 ApiError::InvalidToken("Invalid or expired access token")
             })

@@ -1,5 +1,6 @@
 //! What a container builds once and every request shares.
 
+use crate::auth::cache::TokenCache;
 use crate::auth::keys::{KeyError, KeySet};
 use crate::config::Config;
 use crate::files::FileSigner;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub cursors: Cursors,
     pub files: FileSigner,
     pub kill_switch: KillSwitch,
+    pub tokens: TokenCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,7 @@ impl AppState {
             keys,
             files,
             kill_switch: KillSwitch::default(),
+            tokens: TokenCache::default(),
         }
     }
 
