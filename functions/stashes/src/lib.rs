@@ -39,9 +39,14 @@ fn etag(version: u64) -> String {
     format!("\"v{version}\"")
 }
 
+/// A stash's answer: its payload and its version as the ETag.
+fn payload_reply(payload: serde_json::Value, version: u64) -> Reply {
+    let tag = HeaderValue::from_str(&etag(version)).expect("ASCII");
+    Reply::ok(payload).with_header(header::ETAG, tag)
+}
+
 fn stash_reply(rec: &StashRecord) -> Reply {
-    let tag = HeaderValue::from_str(&etag(rec.version)).expect("ASCII");
-    Reply::ok(resource_payload(&rec.stash, json!({}))).with_header(header::ETAG, tag)
+    payload_reply(resource_payload(&rec.stash, json!({})), rec.version)
 }
 
 /// `Idempotency-Key`, as documented (`idempotency::key` reads it).
@@ -312,25 +317,18 @@ pub async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
             check_project(state, ws, &stash.project_id),
             check_items(state, call, ws, &stash.item_ids),
         )?;
-        let record = StashRecord { stash, version: 1 };
-        let payload = resource_payload(&record.stash, json!({}));
-        let idem = draft.as_ref().map(|d| d.complete(201, &payload, 1));
-        let outcome = state
-            .store
-            .save_stash(&StashWrite {
-                record: record.clone(),
-                expected_version: None,
-                idempotency: idem,
-            })
-            .await?;
-        match outcome {
+        let payload = resource_payload(&stash, json!({}));
+        let write = StashWrite {
+            idempotency: draft.as_ref().map(|d| d.complete(201, &payload, 1)),
+            record: StashRecord { stash, version: 1 },
+            expected_version: None,
+        };
+        match state.store.save_stash(&write).await? {
             SaveOutcome::Saved => {
-                let mut reply = stash_reply(&record);
+                let mut reply = payload_reply(payload, 1);
                 reply.status = http::StatusCode::CREATED;
-                if let Some(d) = &draft {
-                    // The body exactly as remembered, so a replay is byte-identical.
-                    reply.raw_body = Some(envelope(&payload, &d.request_id));
-                }
+                // The body exactly as remembered, so a replay is byte-identical.
+                reply.raw_body = write.idempotency.map(|r| r.body);
                 Ok(reply)
             }
             SaveOutcome::IdempotencyTaken(rec) => {
@@ -450,23 +448,16 @@ pub async fn update(
             next.version = current.version + 1;
             write_scope(state, call, ws, &next.stash).await?;
             let payload = resource_payload(&next.stash, json!({}));
-            let idem = draft
-                .as_ref()
-                .map(|d| d.complete(200, &payload, next.version));
-            match state
-                .store
-                .save_stash(&StashWrite {
-                    record: next.clone(),
-                    expected_version: Some(current.version),
-                    idempotency: idem,
-                })
-                .await?
-            {
+            let version = next.version;
+            let write = StashWrite {
+                idempotency: draft.as_ref().map(|d| d.complete(200, &payload, version)),
+                record: next,
+                expected_version: Some(current.version),
+            };
+            match state.store.save_stash(&write).await? {
                 SaveOutcome::Saved => {
-                    let mut reply = stash_reply(&next);
-                    if let Some(d) = &draft {
-                        reply.raw_body = Some(envelope(&payload, &d.request_id));
-                    }
+                    let mut reply = payload_reply(payload, version);
+                    reply.raw_body = write.idempotency.map(|r| r.body);
                     return Ok(reply);
                 }
                 SaveOutcome::IdempotencyTaken(rec) => {
