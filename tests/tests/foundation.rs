@@ -90,6 +90,40 @@ async fn token_accepts_form_bodies_and_basic_auth(b: Backend) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    // A stale bearer header beside body credentials is not client authentication: ignored.
+    let r = api
+        .send(
+            api.http
+                .post(api.url("/oauth/token"))
+                .header("authorization", "Bearer stale-token")
+                .json(&json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": secret_of("full-a")})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Basic that can't be decoded, or Basic beside body credentials, is a bad request.
+    for (auth, body) in [
+        ("Basic !!!", json!({"grant_type": "client_credentials"})),
+        ("Basic Zm9v", json!({"grant_type": "client_credentials"})),
+        (
+            basic.as_str(),
+            json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": "x"}),
+        ),
+    ] {
+        let auth = if auth.starts_with("Basic") {
+            auth.to_owned()
+        } else {
+            format!("Basic {auth}")
+        };
+        let r = api
+            .send(
+                api.http
+                    .post(api.url("/oauth/token"))
+                    .header("authorization", auth)
+                    .json(&body),
+            )
+            .await;
+        r.assert_oauth_error(400, "invalid_request");
+    }
 }
 
 async fn token_errors_follow_rfc_6749(b: Backend) {

@@ -129,14 +129,11 @@ fn basic_auth(req: &Request) -> Result<Option<(String, String)>, ApiError> {
         return Ok(None);
     };
     let Some((scheme, rest)) = v.split_once(' ') else {
-        return Err(ApiError::OAuthInvalidRequest(
-            "Malformed Authorization header".into(),
-        ));
+        return Ok(None);
     };
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(ApiError::OAuthInvalidRequest(
-            "Only HTTP Basic client authentication is accepted in Authorization".into(),
-        ));
+        // Not client authentication (a stale bearer token, say): the body's credentials rule.
+        return Ok(None);
     }
     let decoded = STANDARD
         .decode(rest.trim())
