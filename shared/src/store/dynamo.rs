@@ -480,10 +480,7 @@ impl Store for DynamoStore {
             .await
             .map_err(classify)?;
         self.read(out.scanned_count as usize);
-        let mut page = DetailPage {
-            scanned: out.scanned_count as usize,
-            ..Default::default()
-        };
+        let mut page = DetailPage::default();
         for mut item in out.items.unwrap_or_default() {
             let sk = match item.remove(SK) {
                 Some(AttributeValue::S(sk)) => sk,

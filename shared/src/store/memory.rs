@@ -155,7 +155,6 @@ impl Store for MemoryStore {
                 page.last_key = page.items.last().map(|(k, _)| k.clone());
                 break;
             }
-            page.scanned += 1;
             page.items.push((key.clone(), rec.detail.clone()));
         }
         Ok(page)

@@ -78,8 +78,6 @@ pub struct DetailPage {
     pub items: Vec<(String, Detail)>,
     /// Set when the list goes on after the last item read.
     pub last_key: Option<String>,
-    /// How many stored items were read to produce this page (for the scale benchmark).
-    pub scanned: usize,
 }
 
 /// Identity of an idempotent request: the credential and the client's key.
