@@ -3,7 +3,7 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, routes, init, throughput, profile, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=infra/scripts/emulators.sh
@@ -64,6 +64,12 @@ if [[ "$what" == all || "$what" == throughput ]]; then
 	} >docs/bench/throughput.json
 	kill "$local_pid" 2>/dev/null || true
 	cat docs/bench/throughput.json
+fi
+if [[ "$what" == all || "$what" == profile ]]; then
+	command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+	# BENCH_PROFILE_BASE=path/to/an/older/pirros-local adds a before/after from the same run.
+	python3 infra/scripts/profile.py ${BENCH_PROFILE_BASE:+"$BENCH_PROFILE_BASE"} "$(dirname "$bin")/pirros-local" \
+		--json docs/bench/profile.json
 fi
 if [[ "$what" == all || "$what" == plots ]]; then
 	.cache/venv/bin/python -c 'import matplotlib' 2>/dev/null || .cache/venv/bin/pip install -q matplotlib

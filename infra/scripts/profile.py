@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Instructions per authenticated request, counted by callgrind (repeatable, unlike seconds).
+
+Runs each given `pirros-local` binary under `valgrind --tool=callgrind` twice, once serving
+`--small` requests and once `--large`, and prints (large - small) / (large - small requests):
+start-up and the token request cancel out, what is left is the cost of one request.
+
+    python3 infra/scripts/profile.py target/release/pirros-local [OTHER_BINARY ...]
+
+Part `profile` of infra/scripts/bench.sh runs it; pass an older build as a second binary to
+get a before/after from one run.
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+WS = "3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40"
+CLIENT = {"grant_type": "client_credentials", "client_id": "pirros-demo-client",
+          "client_secret": "demo-secret-0123456789abcdef"}
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_up(port, proc, seconds=120):
+    end = time.time() + seconds
+    while time.time() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"pirros-local exited early ({proc.returncode})")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/openapi.json")
+            c.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("pirros-local did not answer")
+
+
+def run(binary, requests, path):
+    port = free_port()
+    out = tempfile.mktemp(prefix="callgrind.", suffix=".out")
+    env = dict(os.environ, API_RATE_LIMIT_PER_HOUR="1000000000", RUST_LOG="warn")
+    proc = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary,
+         "--addr", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_up(port, proc)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        c.request("POST", "/oauth/token", json.dumps(CLIENT), {"Content-Type": "application/json"})
+        token = json.loads(c.getresponse().read())["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        for _ in range(requests):
+            c.request("GET", path, headers=headers)
+            r = c.getresponse()
+            r.read()
+            if r.status != 200:
+                raise SystemExit(f"{path} answered {r.status}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=120)
+    with open(out) as f:
+        text = f.read()
+    os.unlink(out)
+    m = re.search(r"^summary:\s+(\d+)", text, re.M) or re.search(r"^totals:\s+(\d+)", text, re.M)
+    if not m:
+        raise SystemExit("no callgrind summary")
+    return int(m.group(1))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("binaries", nargs="+")
+    p.add_argument("--small", type=int, default=100)
+    p.add_argument("--large", type=int, default=1100)
+    p.add_argument("--path", default=f"/v1/workspaces/{WS}/tags")
+    p.add_argument("--json")
+    a = p.parse_args()
+    results = {}
+    for b in a.binaries:
+        small = run(b, a.small, a.path)
+        large = run(b, a.large, a.path)
+        per = (large - small) / (a.large - a.small)
+        results[b] = round(per)
+        print(f"{b}: {per:,.0f} instructions per GET {a.path}", flush=True)
+    if len(a.binaries) == 2:
+        before, after = (results[b] for b in a.binaries)
+        print(f"change: {100.0 * (after - before) / before:+.1f} %")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"path": a.path, "instructions_per_request": results}, f, indent=2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
