@@ -256,8 +256,10 @@ impl Api {
         self.send(req).await
     }
 
-    pub fn store(&self) -> &dyn pirros_shared::store::Store {
-        self.running.app.state.store.as_ref()
+    /// The server's store, with the operator's writes too (the handlers hold it as a
+    /// plain `Store`).
+    pub fn store(&self) -> &dyn pirros_shared::store::AdminStore {
+        self.running.admin.as_ref()
     }
 }
 
