@@ -26,17 +26,20 @@ impl JsonSchema for WorkspaceId {
     }
 }
 
+/// A string `ids::is_plain_id` accepts.
+fn plain_id(description: &str) -> Schema {
+    json_schema!({ "description": description, "type": "string", "pattern": PLAIN_ID })
+}
+
 impl JsonSchema for ResourceId {
     fn schema_name() -> Cow<'static, str> {
         "ResourceId".into()
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "Id of a firm, project, tag, detail, family, stash or filter: 1 to 128 characters from A-Z a-z 0-9 . _ : -",
-            "type": "string",
-            "pattern": PLAIN_ID,
-        })
+        plain_id(
+            "Id of a firm, project, tag, detail, family, stash or filter: 1 to 128 characters from A-Z a-z 0-9 . _ : -",
+        )
     }
 }
 
@@ -46,11 +49,7 @@ impl JsonSchema for ClientId {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A credential's client id: 1 to 128 characters from A-Z a-z 0-9 . _ : -",
-            "type": "string",
-            "pattern": PLAIN_ID,
-        })
+        plain_id("A credential's client id: 1 to 128 characters from A-Z a-z 0-9 . _ : -")
     }
 }
 
