@@ -132,6 +132,8 @@ pub struct RateHit {
 }
 
 /// What request handlers call: reads, stash writes, rate limits, the kill switch.
+/// The batch reads (`get_tags`, `get_details`, ...) return each stored item once, in no
+/// particular order, however often its id is asked for; ids that name nothing are left out.
 #[async_trait]
 pub trait Store: Send + Sync {
     async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>>;
@@ -141,8 +143,6 @@ pub trait Store: Send + Sync {
     async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>>;
 
     async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>>;
-    /// The batch reads (`get_*s`) return each stored item once, in no particular order,
-    /// however often its id is asked for; ids that name nothing are left out.
     async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>>;
     async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>>;
 
