@@ -7,6 +7,7 @@ use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Action {
     Read,
     Write,
@@ -34,6 +35,7 @@ impl Action {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum EntityType {
     Detail,
     Family,
@@ -42,6 +44,8 @@ pub enum EntityType {
 }
 
 impl EntityType {
+    pub const ALL: [EntityType; 4] = [Self::Detail, Self::Family, Self::Stash, Self::Tag];
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "detail" => Some(Self::Detail),
@@ -82,15 +86,10 @@ pub enum FilterId {
 impl FilterId {
     pub fn parse(s: &str) -> Option<Self> {
         if let Some(rest) = s.strip_prefix("default:") {
-            return [
-                EntityType::Detail,
-                EntityType::Family,
-                EntityType::Stash,
-                EntityType::Tag,
-            ]
-            .into_iter()
-            .find(|e| e.plural() == rest)
-            .map(Self::System);
+            return EntityType::ALL
+                .into_iter()
+                .find(|e| e.plural() == rest)
+                .map(Self::System);
         }
         ResourceId::parse(s).map(Self::Custom)
     }
@@ -134,6 +133,7 @@ impl<'de> Deserialize<'de> for FilterId {
 /// What a custom filter requires. Every key present must hold; any value within a key.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FilterMatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_ids_any: Option<Vec<ResourceId>>,

@@ -7,7 +7,6 @@ pub mod config;
 pub mod error;
 pub mod expand;
 pub mod files;
-pub mod fixture;
 pub mod grants;
 pub mod idempotency;
 pub mod ids;
@@ -22,6 +21,8 @@ pub mod ratelimit;
 pub mod request;
 pub mod response;
 pub mod routes;
+#[cfg(feature = "schema")]
+mod schema;
 pub mod state;
 pub mod store;
 pub mod timestamp;

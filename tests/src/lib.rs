@@ -2,6 +2,8 @@
 //! store or on a fresh table of the DynamoDB Local that `infra/scripts/test.sh` starts,
 //! driven over HTTP.
 
+pub mod ddb_proxy;
+
 use pirros_local::start::{Options, Running, StoreKind, start};
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
@@ -42,6 +44,35 @@ macro_rules! on_both_stores {
             )*
         }
     };
+}
+
+/// A typical detail of workspace `ws` for `put_items`, created on `created_at`.
+pub fn detail_item(
+    ws: &str,
+    id: &str,
+    created_at: pirros_shared::timestamp::Timestamp,
+    tags: &[&str],
+    project: Option<&str>,
+) -> pirros_shared::store::Item {
+    use pirros_shared::ids::{ResourceId, WorkspaceId};
+    use pirros_shared::model::{Detail, DetailRecord, Library};
+    let id_of = |s: &str| ResourceId::parse(s).expect("plain id");
+    pirros_shared::store::Item::Detail(DetailRecord {
+        detail: Detail {
+            id: id_of(id),
+            workspace_id: WorkspaceId::parse(ws).expect("workspace uuid"),
+            name: format!("inserted {id}"),
+            description: String::new(),
+            library: Library::Typical,
+            tag_ids: tags.iter().map(|t| id_of(t)).collect(),
+            project_id: project.map(id_of),
+            has_pdf: false,
+            has_rvt: false,
+            created_at,
+            updated_at: created_at,
+        },
+        files: Default::default(),
+    })
 }
 
 pub fn fixture_path(name: &str) -> PathBuf {
@@ -256,8 +287,10 @@ impl Api {
         self.send(req).await
     }
 
-    pub fn store(&self) -> &dyn pirros_shared::store::Store {
-        self.running.app.state.store.as_ref()
+    /// The server's store, with the operator's writes too (the handlers hold it as a
+    /// plain `Store`).
+    pub fn store(&self) -> &dyn pirros_shared::store::AdminStore {
+        self.running.admin.as_ref()
     }
 }
 

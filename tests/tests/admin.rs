@@ -409,3 +409,144 @@ async fn kill_switch_turns_v1_off_within_ten_seconds() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_leaves_existing_credentials_as_they_are() {
+    let t = table();
+    admin(&t, &["table", "create"], &[]);
+    let bucket = std::env::var("FILES_BUCKET").expect("test.sh sets FILES_BUCKET");
+    let world = fixture_path("world.json");
+    let import = || {
+        admin(
+            &t,
+            &["import", world.to_str().unwrap()],
+            &[("FILES_BUCKET", &bucket)],
+        )
+    };
+    let (ok, out, err) = import();
+    assert!(ok, "{err}");
+    assert_eq!(
+        out["kept_credentials"],
+        json!([]),
+        "a fresh table keeps none"
+    );
+    // An operator regenerates one secret and revokes another credential.
+    let (ok, fresh, err) = admin(&t, &["credentials", "regenerate", "full-a"], &[]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = admin(&t, &["credentials", "revoke", "readonly-a"], &[]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = import();
+    assert!(ok, "{err}");
+    let kept = out["kept_credentials"].as_array().unwrap();
+    assert!(
+        kept.contains(&json!("full-a")) && kept.contains(&json!("readonly-a")),
+        "{out}"
+    );
+    assert!(
+        err.contains("full-a") && err.contains("left as it is"),
+        "{err}"
+    );
+    let api = api_on(&t).await;
+    // The regenerated secret still works, the fixture's does not come back.
+    api.token_with("full-a", fresh["client_secret"].as_str().unwrap())
+        .await;
+    let old = json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": secret_of("full-a")});
+    api.token_request(old)
+        .await
+        .assert_oauth_error(401, "invalid_client");
+    // The revoked credential stays revoked.
+    let revoked = json!({"grant_type": "client_credentials", "client_id": "readonly-a", "client_secret": secret_of("readonly-a")});
+    api.token_request(revoked)
+        .await
+        .assert_oauth_error(401, "invalid_client");
+}
+
+/// A folder for a fixture, with a file inside it and one beside it.
+fn fixture_dir() -> (std::path::PathBuf, std::path::PathBuf) {
+    let root = std::env::temp_dir().join(format!("pirros-fx-{}", uuid::Uuid::new_v4()));
+    let dir = root.join("fixture");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("inside.pdf"), b"%PDF-1.4 inside").unwrap();
+    std::fs::write(root.join("outside.pdf"), b"%PDF-1.4 outside").unwrap();
+    (root, dir)
+}
+
+fn with_files(files: &[&str]) -> serde_json::Value {
+    let entries: Vec<_> = files
+        .iter()
+        .enumerate()
+        .map(|(i, path)| json!({"key": format!("pdf/{i}.pdf"), "content_type": "application/pdf", "path": path}))
+        .collect();
+    json!({
+        "firms": [{"id": "f1", "name": "Firm"}],
+        "workspaces": [{"id": A1, "firm_id": "f1", "name": "W", "downloads_enabled": true}],
+        "files": entries,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_refuses_files_outside_the_fixture_folder() {
+    let t = table();
+    admin(&t, &["table", "create"], &[]);
+    let bucket = std::env::var("FILES_BUCKET").expect("test.sh sets FILES_BUCKET");
+    let (root, dir) = fixture_dir();
+    std::os::unix::fs::symlink(root.join("outside.pdf"), dir.join("escape.pdf")).unwrap();
+    std::os::unix::fs::symlink(dir.join("inside.pdf"), dir.join("alias.pdf")).unwrap();
+    let outside = root.join("outside.pdf");
+    let bad = with_files(&[
+        "inside.pdf",
+        "../outside.pdf",
+        outside.to_str().unwrap(),
+        "escape.pdf",
+        "sub/../../outside.pdf",
+    ]);
+    let path = dir.join("bad.json");
+    std::fs::write(&path, bad.to_string()).unwrap();
+    let (ok, _, err) = admin(
+        &t,
+        &["import", path.to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    assert!(!ok, "{err}");
+    for i in 1..=4 {
+        assert!(
+            err.contains(&format!("files[{i}].path")),
+            "files[{i}] not named: {err}"
+        );
+    }
+    assert!(!err.contains("files[0]"), "{err}");
+    assert!(err.contains("leaves the fixture's folder"), "{err}");
+    assert!(err.contains("must be relative"), "{err}");
+    let api = api_on(&t).await;
+    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+    assert!(
+        api.store().get_workspace(ws).await.unwrap().is_none(),
+        "nothing written"
+    );
+    // Inside the folder, however it is spelled or linked, is fine.
+    let good = with_files(&["inside.pdf", "sub/../inside.pdf", "alias.pdf"]);
+    std::fs::write(&path, good.to_string()).unwrap();
+    let (ok, out, err) = admin(
+        &t,
+        &["import", path.to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out["uploaded_files"], 3);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn fixture_schema_command_prints_the_published_schema() {
+    let (ok, out, err) = admin("unused", &["fixture", "schema"], &[]);
+    assert!(ok, "{err}");
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/fixture.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        serde_json::from_str::<serde_json::Value>(&committed).unwrap()
+    );
+    assert_eq!(out["properties"]["credentials"]["type"], "array");
+}

@@ -1,7 +1,6 @@
 //! Issue 3: grants and filters on every read endpoint, pagination and `include`.
 
 use pirros_shared::ids::{ResourceId, WorkspaceId};
-use pirros_shared::model::{Detail, DetailRecord, Library};
 use pirros_shared::store::Item;
 use pirros_shared::timestamp::Timestamp;
 use pirros_tests::*;
@@ -172,22 +171,7 @@ async fn search_parameters_combine(b: Backend) {
 
 fn detail(ws: &str, id: &str, day: u32) -> Item {
     let at = Timestamp::parse(&format!("2026-{day:02}-01T00:00:00Z")).unwrap_or(Timestamp::now());
-    Item::Detail(DetailRecord {
-        detail: Detail {
-            id: ResourceId::parse(id).unwrap(),
-            workspace_id: WorkspaceId::parse(ws).unwrap(),
-            name: format!("inserted {id}"),
-            description: String::new(),
-            library: Library::Typical,
-            tag_ids: vec![],
-            project_id: None,
-            has_pdf: false,
-            has_rvt: false,
-            created_at: at,
-            updated_at: at,
-        },
-        files: Default::default(),
-    })
+    detail_item(ws, id, at, &[], None)
 }
 
 async fn cursor_walk_returns_every_item_once_despite_inserts(b: Backend) {

@@ -1,11 +1,16 @@
 //! The storage contract, run against both implementations: what the handlers rely on.
 
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
-use pirros_shared::model::{ItemIds, Stash, StashRecord};
-use pirros_shared::store::{DetailIndex, IdemKey, IdemRecord, SaveOutcome, StashWrite};
+use pirros_shared::model::{ItemIds, Stash, StashRecord, Tag};
+use pirros_shared::store::{
+    DetailIndex, IdemKey, IdemRecord, Item, SaveOutcome, StashWrite, Store, StoreError,
+};
 use pirros_shared::timestamp::Timestamp;
+use pirros_tests::ddb_proxy::{self, Faults};
 use pirros_tests::*;
+use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 pirros_tests::on_both_stores!(
     failed_transaction_writes_neither_stash_nor_record,
@@ -14,6 +19,9 @@ pirros_tests::on_both_stores!(
     rate_limit_admits_exactly_the_limit_under_concurrency,
     detail_lists_page_in_order,
     kill_switch_and_filters_round_trip,
+    batch_reads_return_each_item_once,
+    batch_reads_take_more_keys_than_one_call_holds,
+    rewritten_detail_leaves_no_stale_search_copy,
 );
 
 fn ws() -> WorkspaceId {
@@ -223,4 +231,220 @@ async fn kill_switch_and_filters_round_trip(b: Backend) {
     assert!(store.delete_filter(ws(), &id).await.unwrap());
     assert!(!store.delete_filter(ws(), &id).await.unwrap());
     assert!(store.get_filters(ws(), &[id]).await.unwrap().is_empty());
+}
+
+fn rid(s: &str) -> ResourceId {
+    ResourceId::parse(s).unwrap()
+}
+
+fn id_set<'a>(ids: impl IntoIterator<Item = &'a ResourceId>) -> BTreeSet<String> {
+    ids.into_iter().map(|i| i.as_str().to_owned()).collect()
+}
+
+async fn batch_reads_return_each_item_once(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let asked = [
+        rid("t-steel"),
+        rid("t-steel"),
+        rid("t-concrete"),
+        rid("t-none"),
+    ];
+    let tags = store.get_tags(ws(), &asked).await.unwrap();
+    assert_eq!(tags.len(), 2, "{tags:?}");
+    assert_eq!(
+        id_set(tags.iter().map(|t| &t.id)),
+        id_set(&[rid("t-concrete"), rid("t-steel")])
+    );
+    let asked = [rid("d1"), rid("d2"), rid("d1"), rid("d1")];
+    let details = store.get_details(ws(), &asked).await.unwrap();
+    assert_eq!(id_set(details.iter().map(|d| &d.id)), id_set(&asked));
+    assert_eq!(details.len(), 2);
+    let asked = [rid(PA), rid(PA)];
+    assert_eq!(store.get_projects(ws(), &asked).await.unwrap().len(), 1);
+    let families = store
+        .get_families(ws(), &[rid("f1"), rid("f1")])
+        .await
+        .unwrap();
+    assert_eq!(families.len(), 1);
+    let filters = store
+        .get_filters(ws(), &[rid("flt-typical"), rid("flt-typical")])
+        .await
+        .unwrap();
+    assert_eq!(filters.len(), 1);
+    assert!(store.get_tags(ws(), &[]).await.unwrap().is_empty());
+}
+
+/// `n` new tags of the test workspace, stored.
+async fn put_tags(store: &dyn pirros_shared::store::AdminStore, n: usize) -> Vec<ResourceId> {
+    let ids: Vec<ResourceId> = (0..n).map(|i| rid(&format!("bulk-{i:03}"))).collect();
+    let items: Vec<Item> = ids
+        .iter()
+        .map(|id| {
+            Item::Tag(Tag {
+                id: id.clone(),
+                name: format!("bulk {id}"),
+                workspace_id: ws(),
+                created_at: Timestamp::now(),
+            })
+        })
+        .collect();
+    store.put_items(&items).await.unwrap();
+    ids
+}
+
+// DynamoDB takes 100 keys per BatchGetItem: 250 ids (150 of them twice) take two calls.
+async fn batch_reads_take_more_keys_than_one_call_holds(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let ids = put_tags(store, 150).await;
+    let mut asked = ids.clone();
+    asked.extend(ids.iter().take(100).cloned());
+    let calls = store.calls();
+    let tags = store.get_tags(ws(), &asked).await.unwrap();
+    assert_eq!(tags.len(), 150);
+    assert_eq!(id_set(tags.iter().map(|t| &t.id)), id_set(&ids));
+    if b == Backend::Dynamo {
+        assert_eq!(store.calls() - calls, 2, "150 distinct keys: two calls");
+    }
+}
+
+fn page_ids(p: &pirros_shared::store::DetailPage) -> Vec<&str> {
+    p.items.iter().map(|(_, d)| d.id.as_str()).collect()
+}
+
+async fn list(store: &dyn Store, index: DetailIndex) -> Vec<String> {
+    let p = store.query_details(ws(), &index, None, 100).await.unwrap();
+    page_ids(&p).into_iter().map(str::to_owned).collect()
+}
+
+// A detail imported again with other tags, project and creation time must leave no copy in
+// the lists it left, and one copy (the new one) in each list it is in.
+async fn rewritten_detail_leaves_no_stale_search_copy(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let (steel, concrete) = (
+        DetailIndex::Tag(rid("t-steel")),
+        DetailIndex::Tag(rid("t-concrete")),
+    );
+    let (pa, pb) = (DetailIndex::Project(rid(PA)), DetailIndex::Project(rid(PB)));
+    let old = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
+    let item = detail_item(A1, "moving", old, &["t-steel", "t-concrete"], Some(PA));
+    store.put_items(&[item]).await.unwrap();
+    for index in [&DetailIndex::All, &steel, &concrete, &pa] {
+        let n = list(store, index.clone())
+            .await
+            .iter()
+            .filter(|i| *i == "moving")
+            .count();
+        assert_eq!(n, 1, "{index:?}");
+    }
+    let new = Timestamp::parse("2026-02-01T00:00:00Z").unwrap();
+    let item = detail_item(A1, "moving", new, &["t-concrete", "t-timber"], Some(PB));
+    store.put_items(&[item]).await.unwrap();
+    for index in [&steel, &pa] {
+        assert!(
+            !list(store, index.clone())
+                .await
+                .contains(&"moving".to_owned()),
+            "stale copy in {index:?}"
+        );
+    }
+    let timber = DetailIndex::Tag(rid("t-timber"));
+    for index in [&DetailIndex::All, &concrete, &timber, &pb] {
+        let p = store.query_details(ws(), index, None, 100).await.unwrap();
+        let copies: Vec<_> = p
+            .items
+            .iter()
+            .filter(|(_, d)| d.id.as_str() == "moving")
+            .collect();
+        assert_eq!(copies.len(), 1, "{index:?}: {:?}", page_ids(&p));
+        assert_eq!(copies[0].1.created_at, new, "{index:?} holds the new copy");
+    }
+    // Without a project and tags it stays only in the list of all details.
+    let item = detail_item(A1, "moving", new, &[], None);
+    store.put_items(&[item]).await.unwrap();
+    for index in [&concrete, &timber, &pb] {
+        assert!(
+            !list(store, index.clone())
+                .await
+                .contains(&"moving".to_owned()),
+            "stale copy in {index:?}"
+        );
+    }
+    let all = list(store, DetailIndex::All).await;
+    assert_eq!(all.iter().filter(|i| *i == "moving").count(), 1);
+}
+
+/// A server on DynamoDB Local behind the batch-fault proxy.
+async fn behind_proxy() -> (Api, Arc<Faults>) {
+    let upstream = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+        .expect("run with infra/scripts/test.sh")
+        .trim_start_matches("http://")
+        .to_owned();
+    let faults = Arc::new(Faults::default());
+    let url = ddb_proxy::start(upstream, faults.clone()).await;
+    let api = Setup::new(Backend::Dynamo)
+        .env("AWS_ENDPOINT_URL_DYNAMODB", &url)
+        .start()
+        .await;
+    (api, faults)
+}
+
+// DynamoDB Local processes every batch whole; the proxy answers the way DynamoDB does under
+// load (only the DynamoDB store has batches to leave unfinished).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unprocessed_batch_keys_and_items_are_retried() {
+    let (api, faults) = behind_proxy().await;
+    let store = api.store();
+    // Writes: the first two calls come back with every item unprocessed, nothing written.
+    faults.refused_writes.store(2, Ordering::SeqCst);
+    let before = faults.batch_writes.load(Ordering::SeqCst);
+    let ids = put_tags(store, 30).await;
+    assert_eq!(faults.refused_writes.load(Ordering::SeqCst), 0);
+    // 30 puts are two calls of 25 and 5, and each refused call is made again.
+    assert_eq!(faults.batch_writes.load(Ordering::SeqCst) - before, 4);
+    // Reads: three answers hold only part of the items asked for.
+    let mut asked = ids.clone();
+    asked.extend(["t-steel", "t-concrete", "t-timber"].map(rid));
+    faults.partial_gets.store(3, Ordering::SeqCst);
+    let before = faults.batch_gets.load(Ordering::SeqCst);
+    let tags = store.get_tags(ws(), &asked).await.unwrap();
+    assert_eq!(faults.partial_gets.load(Ordering::SeqCst), 0);
+    assert_eq!(faults.batch_gets.load(Ordering::SeqCst) - before, 4);
+    assert_eq!(id_set(tags.iter().map(|t| &t.id)), id_set(&asked));
+    assert_eq!(tags.len(), 33);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_left_unprocessed_for_good_are_unavailable() {
+    let (api, faults) = behind_proxy().await;
+    faults.partial_gets.store(u32::MAX, Ordering::SeqCst);
+    let before = faults.batch_gets.load(Ordering::SeqCst);
+    let err = api
+        .store()
+        .get_tags(ws(), &[rid("t-steel")])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    assert_eq!(
+        faults.batch_gets.load(Ordering::SeqCst) - before,
+        8,
+        "eight calls, then it gives up"
+    );
+    faults.refused_writes.store(u32::MAX, Ordering::SeqCst);
+    let err = api
+        .store()
+        .put_items(&[detail_item(A1, "never", Timestamp::now(), &[], None)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    faults.refused_writes.store(0, Ordering::SeqCst);
+    assert!(
+        api.store()
+            .get_detail(ws(), &rid("never"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

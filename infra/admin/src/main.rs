@@ -3,13 +3,12 @@
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use pirros_shared::auth::secret::{self, SecretHash};
-use pirros_shared::fixture;
 use pirros_shared::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{Credential, CredentialStatus, Grant};
 use pirros_shared::state::{s3_client, sdk_config};
 use pirros_shared::store::dynamo::DynamoStore;
-use pirros_shared::store::{Item, Store};
+use pirros_shared::store::{AdminStore, Item, Store};
 use pirros_shared::timestamp::Timestamp;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -21,9 +20,21 @@ use std::path::{Path, PathBuf};
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: TopCommand,
 }
 
+#[derive(Subcommand)]
+enum TopCommand {
+    /// The fixture file's format.
+    Fixture {
+        #[command(subcommand)]
+        command: FixtureCommand,
+    },
+    #[command(flatten)]
+    OnTable(Command),
+}
+
+/// Commands that work on the table.
 #[derive(Subcommand)]
 enum Command {
     /// The table itself.
@@ -31,7 +42,8 @@ enum Command {
         #[command(subcommand)]
         command: TableCommand,
     },
-    /// Import a fixture file (validated whole; nothing is written if any entry is wrong).
+    /// Import a fixture file (docs/fixture.md): checked whole, nothing is written if any
+    /// entry is wrong; credentials that exist already are left as they are.
     Import { file: PathBuf },
     /// API credentials.
     Credentials {
@@ -62,6 +74,12 @@ enum OnOff {
 enum TableCommand {
     /// Create the table (pk/sk, on demand, TTL on `ttl`); a no-op when it exists.
     Create,
+}
+
+#[derive(Subcommand)]
+enum FixtureCommand {
+    /// Print the fixture file's JSON Schema (docs/fixture.schema.json).
+    Schema,
 }
 
 #[derive(Subcommand)]
@@ -157,43 +175,72 @@ async fn main() {
     }
 }
 
+/// Checks the fixture whole, uploads its files, writes its records; prints what it did.
+async fn import(
+    store: &DynamoStore,
+    sdk: &aws_config::SdkConfig,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let fx = match pirros_fixture::load(&text, &dir, store).await {
+        Ok(fx) => fx,
+        Err(problems) => {
+            bail!(
+                "fixture refused, nothing written:\n  {}",
+                problems.join("\n  ")
+            )
+        }
+    };
+    let bucket = std::env::var("FILES_BUCKET").ok().filter(|b| !b.is_empty());
+    if !fx.files.is_empty() && bucket.is_none() {
+        bail!("the fixture has files: set FILES_BUCKET to the bucket to upload them to");
+    }
+    let s3 = s3_client(sdk);
+    let written = pirros_fixture::write(&fx, store, bucket.as_deref().map(|b| (&s3, b)))
+        .await
+        .map_err(anyhow::Error::msg)?;
+    for id in &written.kept_credentials {
+        eprintln!(
+            "pirros-admin: credential {id} exists already: left as it is (status, secret and grants unchanged)"
+        );
+    }
+    print(json!({
+        "imported_items": written.items,
+        "uploaded_files": written.uploaded_files,
+        "kept_credentials": written.kept_credentials,
+    }));
+    Ok(())
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        TopCommand::Fixture {
+            command: FixtureCommand::Schema,
+        } => {
+            print!("{}", pirros_fixture::schema_json());
+            Ok(())
+        }
+        TopCommand::OnTable(command) => on_table(command).await,
+    }
+}
+
+async fn on_table(command: Command) -> anyhow::Result<()> {
     let table = std::env::var("TABLE_NAME")
         .ok()
         .filter(|t| !t.trim().is_empty())
         .context("TABLE_NAME is not set")?;
     let sdk = sdk_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table.clone());
-    match cli.command {
+    match command {
         Command::Table {
             command: TableCommand::Create,
         } => {
             let created = store.create_table().await?;
             print(json!({ "table": table, "created": created }));
         }
-        Command::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-            let fx = match fixture::load(&text, &dir, &store).await {
-                Ok(fx) => fx,
-                Err(problems) => {
-                    bail!(
-                        "fixture refused, nothing written:\n  {}",
-                        problems.join("\n  ")
-                    )
-                }
-            };
-            let bucket = std::env::var("FILES_BUCKET").ok().filter(|b| !b.is_empty());
-            if !fx.files.is_empty() && bucket.is_none() {
-                bail!("the fixture has files: set FILES_BUCKET to the bucket to upload them to");
-            }
-            let s3 = s3_client(&sdk);
-            fixture::write(&fx, &store, bucket.as_deref().map(|b| (&s3, b)))
-                .await
-                .map_err(anyhow::Error::msg)?;
-            print(json!({ "imported_items": fx.items.len(), "uploaded_files": fx.files.len() }));
-        }
+        Command::Import { file } => import(&store, &sdk, &file).await?,
         Command::Credentials { command } => match command {
             CredentialsCommand::Create { firm, name } => {
                 let firm_id = ResourceId::parse(&firm).context("--firm is not a valid id")?;

@@ -144,7 +144,7 @@ pub async fn run(
         env,
     })
     .await?;
-    let store = running.app.state.store.clone();
+    let store = running.admin.clone();
     let items = seed_items(n);
     let started = Instant::now();
     for (i, chunk) in items.chunks(5000).enumerate() {

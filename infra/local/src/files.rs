@@ -3,8 +3,8 @@
 
 use http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, Response};
+use pirros_fixture::FileEntry;
 use pirros_shared::files::{content_disposition, verify_local};
-use pirros_shared::fixture::FileEntry;
 use std::collections::HashMap;
 
 #[derive(Default)]

@@ -14,7 +14,7 @@ struct Cli {
     /// Where data lives: the embedded store, or the DynamoDB table named by TABLE_NAME.
     #[arg(long, value_enum, default_value = "memory")]
     store: StoreKind,
-    /// A fixture file to load (CONTRACT.md); the embedded store loads the demo by default.
+    /// A fixture file to load (docs/fixture.md); the embedded store loads the demo by default.
     #[arg(long)]
     fixture: Option<PathBuf>,
     /// Address to listen on.

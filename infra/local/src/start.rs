@@ -7,9 +7,8 @@ use pirros_shared::AppState;
 use pirros_shared::auth::keys::KeySet;
 use pirros_shared::config::{Config, JwtKeySource};
 use pirros_shared::files::FileSigner;
-use pirros_shared::fixture;
 use pirros_shared::state::{s3_client, sdk_config};
-use pirros_shared::store::SharedStore;
+use pirros_shared::store::SharedAdminStore;
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::memory::MemoryStore;
 use rand::RngCore;
@@ -37,13 +36,15 @@ pub struct Options {
     /// `None`: the demo fixture with the embedded store, nothing with DynamoDB.
     pub fixture: Option<PathBuf>,
     pub addr: SocketAddr,
-    /// The environment (configuration names of CONTRACT.md).
+    /// The environment (the names README.md lists under Configuration).
     pub env: HashMap<String, String>,
 }
 
 pub struct Running {
     pub addr: SocketAddr,
     pub app: Arc<App>,
+    /// The same store the handlers use, with the operator's writes (tests, the bench).
+    pub admin: SharedAdminStore,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     /// Whether the demo fixture was loaded.
     pub demo: bool,
@@ -91,7 +92,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     };
     let local_file_key = random_key().into_bytes();
     let (store, files, s3): (
-        SharedStore,
+        SharedAdminStore,
         FileSigner,
         Option<(aws_sdk_s3::Client, String)>,
     ) = match opts.store {
@@ -154,19 +155,22 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     };
     let mut file_entries = Vec::new();
     if let Some(text) = text {
-        let fx = fixture::load(&text, &dir, store.as_ref())
+        let fx = pirros_fixture::load(&text, &dir, store.as_ref())
             .await
             .map_err(|problems| anyhow::anyhow!("fixture refused:\n  {}", problems.join("\n  ")))?;
-        fixture::write(
+        let written = pirros_fixture::write(
             &fx,
             store.as_ref(),
             s3.as_ref().map(|(c, b)| (c, b.as_str())),
         )
         .await
         .map_err(|e| anyhow::anyhow!("fixture not written: {e}"))?;
+        for id in written.kept_credentials {
+            tracing::info!(client_id = %id, "credential exists already: left as it is");
+        }
         file_entries = fx.files;
     }
-    let state = Arc::new(AppState::new(config, store, keys, files));
+    let state = Arc::new(AppState::new(config, store.clone(), keys, files));
     let app = Arc::new(App {
         state,
         files: LocalFiles::new(local_file_key, &file_entries),
@@ -175,6 +179,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     Ok(Running {
         addr,
         app,
+        admin: store,
         task,
         demo,
     })

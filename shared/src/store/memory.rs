@@ -2,7 +2,8 @@
 //! atomicity the DynamoDB store gets from conditional writes and transactions.
 
 use super::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -44,12 +45,17 @@ impl MemoryStore {
     }
 }
 
+/// What the batch reads return: each stored item once, as DynamoDB's BatchGetItem does.
 fn pick<V: Clone>(
     ws: WorkspaceId,
     ids: &[ResourceId],
     get: impl Fn(&(WorkspaceId, ResourceId)) -> Option<V>,
 ) -> Vec<V> {
-    ids.iter().filter_map(|id| get(&(ws, id.clone()))).collect()
+    let mut seen = HashSet::new();
+    ids.iter()
+        .filter(|id| seen.insert(*id))
+        .filter_map(|id| get(&(ws, id.clone())))
+        .collect()
 }
 
 #[async_trait]
@@ -58,38 +64,13 @@ impl Store for MemoryStore {
         Ok(self.lock().credentials.get(id).cloned())
     }
 
-    async fn put_credential(&self, c: &Credential) -> StoreResult<()> {
-        self.lock()
-            .credentials
-            .insert(c.client_id.clone(), c.clone());
-        Ok(())
-    }
-
     async fn get_workspace(&self, ws: WorkspaceId) -> StoreResult<Option<Workspace>> {
         Ok(self.lock().workspaces.get(&ws).cloned())
-    }
-
-    async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>> {
-        Ok(self.lock().firms.get(id).cloned())
-    }
-
-    async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>> {
-        Ok(self
-            .lock()
-            .filters
-            .values()
-            .filter(|f| f.workspace_id == ws)
-            .cloned()
-            .collect())
     }
 
     async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>> {
         let g = self.lock();
         Ok(pick(ws, ids, |k| g.filters.get(k).cloned()))
-    }
-
-    async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool> {
-        Ok(self.lock().filters.remove(&(ws, id.clone())).is_some())
     }
 
     async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>> {
@@ -255,6 +236,48 @@ impl Store for MemoryStore {
         Ok(self.lock().kill_switch)
     }
 
+    fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+}
+
+#[async_trait]
+impl AdminStore for MemoryStore {
+    async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>> {
+        Ok(self.lock().firms.get(id).cloned())
+    }
+
+    async fn put_credential(&self, c: &Credential) -> StoreResult<()> {
+        self.lock()
+            .credentials
+            .insert(c.client_id.clone(), c.clone());
+        Ok(())
+    }
+
+    async fn insert_credential(&self, c: &Credential) -> StoreResult<bool> {
+        match self.lock().credentials.entry(c.client_id.clone()) {
+            Entry::Occupied(_) => Ok(false),
+            Entry::Vacant(v) => {
+                v.insert(c.clone());
+                Ok(true)
+            }
+        }
+    }
+
+    async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>> {
+        Ok(self
+            .lock()
+            .filters
+            .values()
+            .filter(|f| f.workspace_id == ws)
+            .cloned()
+            .collect())
+    }
+
+    async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool> {
+        Ok(self.lock().filters.remove(&(ws, id.clone())).is_some())
+    }
+
     async fn set_kill_switch(&self, on: bool) -> StoreResult<()> {
         self.lock().kill_switch = on;
         Ok(())
@@ -308,9 +331,5 @@ impl Store for MemoryStore {
             }
         }
         Ok(())
-    }
-
-    fn calls(&self) -> u64 {
-        self.calls.load(Ordering::Relaxed)
     }
 }

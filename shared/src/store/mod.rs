@@ -1,6 +1,7 @@
-//! Storage behind one trait, with a DynamoDB implementation (production) and an embedded
-//! one (local default and fast tests). Both keep the same guarantees; one contract test
-//! suite runs against both.
+//! Storage behind two traits split by who calls them: `Store`, what request handlers need,
+//! and `AdminStore`, what `pirros-admin` and the fixture importer add on top. Each has a
+//! DynamoDB implementation (production) and an embedded one (local default and fast tests)
+//! with the same guarantees; one contract test suite runs against both.
 
 pub mod dynamo;
 pub mod keys;
@@ -130,17 +131,16 @@ pub struct RateHit {
     pub count: u64,
 }
 
+/// What request handlers call: reads, stash writes, rate limits, the kill switch.
+/// The batch reads (`get_tags`, `get_details`, ...) return each stored item once, in no
+/// particular order, however often its id is asked for; ids that name nothing are left out.
 #[async_trait]
 pub trait Store: Send + Sync {
     async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>>;
-    async fn put_credential(&self, c: &Credential) -> StoreResult<()>;
 
     async fn get_workspace(&self, ws: WorkspaceId) -> StoreResult<Option<Workspace>>;
-    async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>>;
 
-    async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>>;
     async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>>;
-    async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool>;
 
     async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>>;
     async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>>;
@@ -187,10 +187,6 @@ pub trait Store: Send + Sync {
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
 
     async fn kill_switch(&self) -> StoreResult<bool>;
-    async fn set_kill_switch(&self, on: bool) -> StoreResult<()>;
-
-    /// Writes items as they are (the importer validated them first).
-    async fn put_items(&self, items: &[Item]) -> StoreResult<()>;
 
     /// How many storage calls this store has made (for the cost-per-request tests).
     fn calls(&self) -> u64 {
@@ -204,4 +200,28 @@ pub trait Store: Send + Sync {
     }
 }
 
+/// What only operators call (`pirros-admin`, the fixture importer, tests): no request
+/// handler holds one, so none of these can run on a request path.
+#[async_trait]
+pub trait AdminStore: Store {
+    async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>>;
+
+    /// Writes the credential, replacing what is stored under its client id.
+    async fn put_credential(&self, c: &Credential) -> StoreResult<()>;
+    /// Writes the credential only if its client id is new; `false` (and nothing written)
+    /// when one exists.
+    async fn insert_credential(&self, c: &Credential) -> StoreResult<bool>;
+
+    async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>>;
+    /// `false` when there was no such filter.
+    async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool>;
+
+    async fn set_kill_switch(&self, on: bool) -> StoreResult<()>;
+
+    /// Writes items as they are (the importer validated them first). A detail written again
+    /// leaves no copy in a search list it no longer belongs to.
+    async fn put_items(&self, items: &[Item]) -> StoreResult<()>;
+}
+
 pub type SharedStore = Arc<dyn Store>;
+pub type SharedAdminStore = Arc<dyn AdminStore>;

@@ -1,0 +1,80 @@
+//! The guards in front of every `/v1` call: rate-limit windows (one conditional counter
+//! update each) and the kill switch.
+
+use super::{
+    DynamoStore, RateHit, StoreResult, Timestamp, classify, decode, encode, key_attrs, keys, n,
+};
+use crate::store::keys::TTL;
+use aws_sdk_dynamodb::types::ReturnValue;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+struct KillSwitchItem {
+    on: bool,
+}
+
+#[derive(Deserialize)]
+struct CountItem {
+    count: u64,
+}
+
+impl DynamoStore {
+    pub(super) async fn count_hit(
+        &self,
+        key: &str,
+        limit: u64,
+        expires_at: Timestamp,
+    ) -> StoreResult<RateHit> {
+        self.count();
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(keys::rate(key))))
+            .update_expression("ADD #c :one SET #ttl = if_not_exists(#ttl, :ttl)")
+            .condition_expression("attribute_not_exists(#c) OR #c < :limit")
+            .expression_attribute_names("#c", "count")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":limit", n(limit))
+            .expression_attribute_values(":ttl", n(expires_at.secs()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => {
+                let count = out
+                    .attributes
+                    .map(decode::<CountItem>)
+                    .transpose()?
+                    .map_or(1, |c| c.count);
+                Ok(RateHit {
+                    allowed: true,
+                    count,
+                })
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(RateHit {
+                    allowed: false,
+                    count: limit,
+                })
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    pub(super) async fn read_kill_switch(&self) -> StoreResult<bool> {
+        Ok(self
+            .get_as::<KillSwitchItem>(keys::kill_switch(), true)
+            .await?
+            .is_some_and(|k| k.on))
+    }
+
+    pub(super) async fn write_kill_switch(&self, on: bool) -> StoreResult<()> {
+        self.put(encode(&KillSwitchItem { on }, keys::kill_switch())?)
+            .await
+    }
+}

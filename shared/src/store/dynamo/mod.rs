@@ -1,0 +1,348 @@
+//! The production store: one DynamoDB table (see `keys.rs` and `infra/TABLE.md`).
+//! This module holds the client, the item codec and the error mapping, and answers the
+//! trait methods that are one key read or write; each submodule holds one concern.
+
+mod batch;
+mod content;
+mod import;
+mod limits;
+mod stashes;
+mod table;
+
+use super::keys::{self, PK, SK, kind};
+use super::*;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{BuildError, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+type Attrs = HashMap<String, AttributeValue>;
+type Key = (String, String);
+
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+    calls: AtomicU64,
+    items_read: AtomicU64,
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+/// Throttling, timeouts and transport failures are worth a retry later (503);
+/// everything else is a bug or a misconfiguration (500).
+fn classify<E, R>(e: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let transient = match &e {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(se) => matches!(
+            se.err().code(),
+            Some(
+                "ThrottlingException"
+                    | "ProvisionedThroughputExceededException"
+                    | "RequestLimitExceeded"
+                    | "InternalServerError"
+                    | "ServiceUnavailable"
+            )
+        ),
+        _ => false,
+    };
+    let msg = aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string();
+    if transient {
+        StoreError::Unavailable(msg)
+    } else {
+        StoreError::Internal(msg)
+    }
+}
+
+/// An SDK builder that refused its input: always our bug.
+fn built<T>(r: Result<T, BuildError>) -> StoreResult<T> {
+    r.map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+fn decode<T: DeserializeOwned>(item: Attrs) -> StoreResult<T> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Internal(format!("corrupt item: {e}")))
+}
+
+fn encode<T: Serialize>(value: &T, key: Key) -> StoreResult<Attrs> {
+    let mut item: Attrs = serde_dynamo::to_item(value)
+        .map_err(|e| StoreError::Internal(format!("cannot encode item: {e}")))?;
+    item.insert(PK.into(), s(key.0));
+    item.insert(SK.into(), s(key.1));
+    Ok(item)
+}
+
+fn key_attrs((pk, sk): Key) -> Attrs {
+    HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
+}
+
+/// Keys of `ids` under `kind` in the workspace's partition.
+fn keys_in(ws: WorkspaceId, kind: &str, ids: &[ResourceId]) -> Vec<Key> {
+    ids.iter()
+        .map(|id| keys::in_workspace(ws, kind, id))
+        .collect()
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            calls: AtomicU64::new(0),
+            items_read: AtomicU64::new(0),
+        }
+    }
+
+    fn count(&self) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn read(&self, items: usize) {
+        self.items_read.fetch_add(items as u64, Ordering::Relaxed);
+    }
+
+    async fn get(&self, key: Key, consistent: bool) -> StoreResult<Option<Attrs>> {
+        self.count();
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)))
+            .consistent_read(consistent)
+            .send()
+            .await
+            .map_err(classify)?;
+        self.read(usize::from(out.item.is_some()));
+        Ok(out.item)
+    }
+
+    async fn get_as<T: DeserializeOwned>(
+        &self,
+        key: Key,
+        consistent: bool,
+    ) -> StoreResult<Option<T>> {
+        self.get(key, consistent).await?.map(decode).transpose()
+    }
+
+    async fn put(&self, item: Attrs) -> StoreResult<()> {
+        self.count();
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    /// Deletes one item; `true` when there was one.
+    async fn delete(&self, key: Key) -> StoreResult<bool> {
+        self.count();
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(out.attributes.is_some_and(|a| !a.is_empty()))
+    }
+
+    /// Every item of `pk` whose sort key starts with `prefix`, all pages.
+    async fn query_prefix<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        prefix: &str,
+    ) -> StoreResult<Vec<T>> {
+        let mut out = Vec::new();
+        let mut start: Option<Attrs> = None;
+        loop {
+            self.count();
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .expression_attribute_values(":prefix", s(prefix))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(classify)?;
+            self.read(page.scanned_count as usize);
+            for item in page.items.unwrap_or_default() {
+                out.push(decode(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Store for DynamoStore {
+    async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>> {
+        // Consistent: a revocation must be seen by the very next request.
+        self.get_as(keys::credential(id), true).await
+    }
+
+    async fn get_workspace(&self, ws: WorkspaceId) -> StoreResult<Option<Workspace>> {
+        self.get_as(keys::workspace(ws), false).await
+    }
+
+    async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>> {
+        self.batch_get(keys_in(ws, kind::FILTER, ids)).await
+    }
+
+    async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>> {
+        self.query_prefix(keys::workspace_pk(ws), kind::TAG).await
+    }
+
+    async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>> {
+        self.batch_get(keys_in(ws, kind::TAG, ids)).await
+    }
+
+    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>> {
+        self.batch_get(keys_in(ws, kind::PROJECT, ids)).await
+    }
+
+    async fn get_detail(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>> {
+        self.get_as(keys::in_workspace(ws, kind::DETAIL, id), false)
+            .await
+    }
+
+    async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>> {
+        let recs: Vec<DetailRecord> = self.batch_get(keys_in(ws, kind::DETAIL, ids)).await?;
+        Ok(recs.into_iter().map(|r| r.detail).collect())
+    }
+
+    async fn query_details(
+        &self,
+        ws: WorkspaceId,
+        index: &DetailIndex,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<DetailPage> {
+        self.query_detail_list(ws, index, after, max).await
+    }
+
+    async fn get_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyRecord>> {
+        self.get_as(keys::in_workspace(ws, kind::FAMILY, id), false)
+            .await
+    }
+
+    async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>> {
+        let recs: Vec<FamilyRecord> = self.batch_get(keys_in(ws, kind::FAMILY, ids)).await?;
+        Ok(recs.into_iter().map(|r| r.family).collect())
+    }
+
+    async fn list_families(&self, ws: WorkspaceId) -> StoreResult<Vec<Family>> {
+        let recs: Vec<FamilyRecord> = self
+            .query_prefix(keys::workspace_pk(ws), kind::FAMILY)
+            .await?;
+        Ok(recs.into_iter().map(|r| r.family).collect())
+    }
+
+    async fn get_stash(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<StashRecord>> {
+        self.get_as(keys::in_workspace(ws, kind::STASH, id), true)
+            .await
+    }
+
+    async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {
+        self.transact_stash(write).await
+    }
+
+    async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>> {
+        self.get_as(keys::idempotency(&key.client_id, &key.key), true)
+            .await
+    }
+
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        limit: u64,
+        expires_at: Timestamp,
+    ) -> StoreResult<RateHit> {
+        self.count_hit(key, limit, expires_at).await
+    }
+
+    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
+        self.delete(keys::rate(key)).await.map(drop)
+    }
+
+    async fn kill_switch(&self) -> StoreResult<bool> {
+        self.read_kill_switch().await
+    }
+
+    fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    fn items_read(&self) -> u64 {
+        self.items_read.load(Ordering::Relaxed)
+    }
+}
+
+#[async_trait]
+impl AdminStore for DynamoStore {
+    async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>> {
+        self.get_as(keys::firm(id), false).await
+    }
+
+    async fn put_credential(&self, c: &Credential) -> StoreResult<()> {
+        self.put(encode(c, keys::credential(&c.client_id))?).await
+    }
+
+    async fn insert_credential(&self, c: &Credential) -> StoreResult<bool> {
+        self.put_new(encode(c, keys::credential(&c.client_id))?)
+            .await
+    }
+
+    async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>> {
+        self.query_prefix(keys::workspace_pk(ws), kind::FILTER)
+            .await
+    }
+
+    async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool> {
+        self.delete(keys::in_workspace(ws, kind::FILTER, id)).await
+    }
+
+    async fn set_kill_switch(&self, on: bool) -> StoreResult<()> {
+        self.write_kill_switch(on).await
+    }
+
+    async fn put_items(&self, items: &[Item]) -> StoreResult<()> {
+        self.import(items).await
+    }
+}
