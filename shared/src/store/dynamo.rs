@@ -4,6 +4,7 @@ use super::keys::{self, PK, SK, TTL, kind};
 use super::*;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, KeySchemaElement, KeyType,
     KeysAndAttributes, Put, PutRequest, ReturnValue, ReturnValuesOnConditionCheckFailure,
@@ -630,6 +631,13 @@ impl Store for DynamoStore {
         limit: u64,
         expires_at: Timestamp,
     ) -> StoreResult<RateHit> {
+        if limit == 0 {
+            // `attribute_not_exists` below would let a first hit through.
+            return Ok(RateHit {
+                allowed: false,
+                count: self.rate_count(key).await?,
+            });
+        }
         self.count();
         let res = self
             .client
@@ -644,6 +652,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":limit", n(limit))
             .expression_attribute_values(":ttl", n(expires_at.secs()))
             .return_values(ReturnValue::UpdatedNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match res {
@@ -658,13 +667,18 @@ impl Store for DynamoStore {
                     count,
                 })
             }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                let count = match se.into_err() {
+                    UpdateItemError::ConditionalCheckFailedException(c) => c
+                        .item
+                        .map(decode::<CountItem>)
+                        .transpose()?
+                        .map(|c| c.count),
+                    _ => None,
+                };
                 Ok(RateHit {
                     allowed: false,
-                    count: limit,
+                    count: count.unwrap_or(limit),
                 })
             }
             Err(e) => Err(classify(e)),
@@ -681,6 +695,21 @@ impl Store for DynamoStore {
             .await
             .map_err(classify)?;
         Ok(())
+    }
+
+    async fn rate_count(&self, key: &str) -> StoreResult<u64> {
+        Ok(self
+            .get_as::<CountItem>(keys::rate(key), true)
+            .await?
+            .map_or(0, |c| c.count))
+    }
+
+    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {
+        self.get_as(keys::published_keys(), true).await
+    }
+
+    async fn put_published_keys(&self, published: &PublishedKeys) -> StoreResult<()> {
+        self.put(encode(published, keys::published_keys())?).await
     }
 
     async fn kill_switch(&self) -> StoreResult<bool> {
