@@ -317,3 +317,40 @@ async fn signing_key_is_read_from_secrets_manager() {
     let err = missing.err().expect("start fails").to_string();
     assert!(err.contains("JWT key"), "{err}");
 }
+
+/// Interoperability: PyJWT, with its own JWKS client, verifies our tokens from
+/// `/.well-known/jwks.json` (signature, algorithm, issuer, audience, expiry) and refuses
+/// tampered, misaddressed and expired ones (`infra/scripts/jwks_check.py`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_party_library_verifies_tokens_from_the_jwks() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = root.join(".cache/venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run infra/scripts/test.sh, which installs PyJWT there",
+        python.display()
+    );
+    let api = Setup::new(Backend::Memory)
+        .env("JWT_SECRET", &rotating(K2, K1))
+        .env("TOKEN_TTL_SECS", "2")
+        .start()
+        .await;
+    let out = tokio::process::Command::new(&python)
+        .arg(root.join("infra/scripts/jwks_check.py"))
+        .args([api.base.as_str(), "full-a", &secret_of("full-a")])
+        .output()
+        .await
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "jwks_check.py failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    assert_eq!(report["kid"], kid_of(K2));
+    assert_eq!(report["alg"], "EdDSA");
+    assert_eq!(report["sub"], "full-a");
+    assert_eq!(report["keys_published"], 2);
+    assert_eq!(report["checked_expiry"], true);
+}
