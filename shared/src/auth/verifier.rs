@@ -81,6 +81,12 @@ impl Verifier {
         if st.published == published {
             return;
         }
+        if published.is_none() && st.published.is_some() {
+            // Keys are retired by publishing fewer, never by deleting the item: a lost item
+            // must not lock every caller out until the token function starts again.
+            tracing::warn!("the published token keys are gone; keeping the known ones");
+            return;
+        }
         let jwks = published.as_ref().map(|p| p.jwks.keys.as_slice());
         st.keys = jwks
             .unwrap_or_default()
@@ -224,6 +230,18 @@ mod tests {
             "neither the key nor the remembered token survives"
         );
         assert!(v.verify(&store, &token(&both)).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_lost_item_keeps_the_known_keys() {
+        let published = MemoryStore::new();
+        let keys = SigningKeys::parse(OLD).unwrap();
+        keys.publish(&published).await.unwrap();
+        let v = Verifier::new(Duration::from_secs(300), Cursors::default());
+        v.refresh(&published).await;
+        v.refresh(&MemoryStore::new()).await;
+        assert_eq!(v.kids(), vec![keys.current.kid.clone()]);
+        assert!(v.verify(&published, &token(&keys)).await.is_ok());
     }
 
     #[tokio::test]
