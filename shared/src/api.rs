@@ -6,7 +6,7 @@ use crate::error::{ApiError, ScopeDetails};
 use crate::grants::{self, Action, EntityType, Filter, Filterable, HasId, Scope};
 use crate::ids::{ClientId, WorkspaceId};
 use crate::model::Credential;
-use crate::ratelimit::{Limiter, RateStatus};
+use crate::ratelimit::RateStatus;
 use crate::request;
 use crate::response::{self, Flavor, Reply};
 use crate::routes::{self, Route};
@@ -97,12 +97,14 @@ impl V1Call {
                 &request,
             ));
         }
-        let claims = match request::bearer_token(&request).and_then(|t| {
-            state.tokens.verify(&state.keys, t).map_err(|r| {
+        let verified = match request::bearer_token(&request) {
+            Ok(t) => state.verifier.verify(state.store.as_ref(), t).await.map_err(|r| {
                 tracing::info!(request_id = %request_id, rejection = ?r, "bearer token refused");
                 ApiError::InvalidToken("Invalid or expired access token")
-            })
-        }) {
+            }),
+            Err(e) => Err(e),
+        };
+        let claims = match verified {
             Ok(c) => c,
             Err(e) => return Err(fail(e, &request)),
         };
@@ -113,12 +115,14 @@ impl V1Call {
             ));
         };
         // The credential check and the rate-limit update are independent: one round trip.
-        let limiter = Limiter {
-            store: state.store.as_ref(),
-        };
         let (cred, rate) = tokio::join!(
             state.store.get_credential(&client),
-            limiter.api_hit(client.as_str(), state.config.api_rate_limit_per_hour)
+            state.api_limiter.hit(
+                state.store.as_ref(),
+                client.as_str(),
+                state.config.api_rate_limit_per_hour,
+                state.config.api_rate_limit_window_secs,
+            )
         );
         let credential = match cred {
             Ok(Some(c)) if c.is_active() && c.secret_version == claims.sv => c,

@@ -15,10 +15,18 @@ pub struct Config {
     pub table_name: String,
     pub files_bucket: Option<String>,
     pub pdf_public_base_url: Option<String>,
-    pub jwt_key: JwtKeySource,
+    /// Only the token function (and `pirros-local`) has one: the `/v1` functions verify
+    /// with the public keys the token function publishes.
+    pub jwt_key: Option<JwtKeySource>,
+    /// How long a `/v1` container trusts its copy of the published public keys.
+    pub jwks_cache_secs: u64,
     pub token_ttl_secs: u64,
     pub api_rate_limit_per_hour: u64,
+    /// The API limit's window; an hour unless a test shortens it.
+    pub api_rate_limit_window_secs: u64,
     pub token_rate_limit_attempts: u64,
+    /// Token attempts per client id over all source IPs in one window.
+    pub token_rate_limit_client_attempts: u64,
     pub token_rate_limit_window_secs: u64,
     pub download_url_ttl_secs: u64,
     pub idempotency_ttl_secs: u64,
@@ -37,7 +45,15 @@ impl Config {
         Self::from_map(&std::env::vars().collect())
     }
 
-    /// Defaults for a local run: everything but the table and key has one.
+    /// The signing key's source, which the token function cannot start without.
+    pub fn jwt_key(&self) -> Result<&JwtKeySource, ConfigError> {
+        self.jwt_key
+            .as_ref()
+            .ok_or(ConfigError::Missing("JWT_SECRET_ARN (or JWT_SECRET)"))
+    }
+
+    /// Defaults for a local run: everything but the table (and the token function's key)
+    /// has one.
     pub fn from_map(env: &HashMap<String, String>) -> Result<Self, ConfigError> {
         let get = |k: &str| env.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
         let num = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
@@ -62,10 +78,11 @@ impl Config {
             });
         }
         let jwt_key = match (get("JWT_SECRET_ARN"), get("JWT_SECRET")) {
-            (Some(arn), _) => JwtKeySource::SecretArn(arn.to_owned()),
-            (None, Some(key)) => JwtKeySource::Inline(key.to_owned()),
-            (None, None) => return Err(ConfigError::Missing("JWT_SECRET_ARN (or JWT_SECRET)")),
+            (Some(arn), _) => Some(JwtKeySource::SecretArn(arn.to_owned())),
+            (None, Some(key)) => Some(JwtKeySource::Inline(key.to_owned())),
+            (None, None) => None,
         };
+        let token_rate_limit_attempts = num("TOKEN_RATE_LIMIT_ATTEMPTS", 5)?;
         let pdf_public_base_url = match get("PDF_PUBLIC_BASE_URL") {
             None => None,
             Some(u) => {
@@ -87,9 +104,15 @@ impl Config {
             files_bucket: get("FILES_BUCKET").map(str::to_owned),
             pdf_public_base_url,
             jwt_key,
+            jwks_cache_secs: num("JWKS_CACHE_SECS", 300)?,
             token_ttl_secs: num("TOKEN_TTL_SECS", 3600)?,
             api_rate_limit_per_hour: num("API_RATE_LIMIT_PER_HOUR", 1000)?,
-            token_rate_limit_attempts: num("TOKEN_RATE_LIMIT_ATTEMPTS", 5)?,
+            api_rate_limit_window_secs: num("API_RATE_LIMIT_WINDOW_SECS", 3600)?,
+            token_rate_limit_attempts,
+            token_rate_limit_client_attempts: num(
+                "TOKEN_RATE_LIMIT_CLIENT_ATTEMPTS",
+                token_rate_limit_attempts.saturating_mul(5),
+            )?,
             token_rate_limit_window_secs: num("TOKEN_RATE_LIMIT_WINDOW_SECS", 900)?,
             download_url_ttl_secs: num("DOWNLOAD_URL_TTL_SECS", 900)?,
             idempotency_ttl_secs: num("IDEMPOTENCY_TTL_SECS", 86400)?,
@@ -112,8 +135,14 @@ mod tests {
     fn names_the_missing_variable() {
         let e = Config::from_map(&env(&[("JWT_SECRET", "k")])).unwrap_err();
         assert_eq!(e.to_string(), "configuration: TABLE_NAME is not set");
-        let e = Config::from_map(&env(&[("TABLE_NAME", "tbl")])).unwrap_err();
-        assert!(e.to_string().contains("JWT_SECRET_ARN"));
+        // Only the token function needs the key: the others start without it.
+        let c = Config::from_map(&env(&[("TABLE_NAME", "tbl")])).unwrap();
+        assert!(
+            c.jwt_key()
+                .unwrap_err()
+                .to_string()
+                .contains("JWT_SECRET_ARN")
+        );
     }
 
     #[test]
@@ -133,7 +162,19 @@ mod tests {
         assert_eq!(c.token_ttl_secs, 3600);
         assert_eq!(c.api_rate_limit_per_hour, 1000);
         assert_eq!(c.token_rate_limit_attempts, 5);
+        assert_eq!(c.token_rate_limit_client_attempts, 25);
         assert_eq!(c.token_rate_limit_window_secs, 900);
+        assert_eq!(c.api_rate_limit_window_secs, 3600);
+        assert_eq!(c.jwks_cache_secs, 300);
+        let c = Config::from_map(&env(&[
+            ("TABLE_NAME", "tbl"),
+            ("TOKEN_RATE_LIMIT_ATTEMPTS", "3"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            c.token_rate_limit_client_attempts, 15,
+            "follows the per-IP cap"
+        );
         assert_eq!(c.download_url_ttl_secs, 900);
         assert_eq!(c.idempotency_ttl_secs, 86400);
     }

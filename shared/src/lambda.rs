@@ -1,12 +1,14 @@
-//! The Lambda entry point every function's `main.rs` calls: state once per container,
+//! The Lambda entry points every function's `main.rs` calls: state once per container,
 //! then the handler for every event.
 
 use crate::AppState;
+use crate::state::InitError;
 use lambda_http::{Body, Error, Request, Response, service_fn};
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 
+/// A `/v1` (or docs) function: no signing secret.
 pub async fn run<F, Fut>(
     files: fn(&aws_config::SdkConfig, &crate::config::Config) -> crate::files::FileSigner,
     handler: F,
@@ -16,7 +18,25 @@ where
     Fut: Future<Output = Response<Body>> + Send + 'static,
 {
     crate::logging::init();
-    let state = AppState::from_env(files).await.map_err(|e| {
+    serve(AppState::from_env(files).await, handler).await
+}
+
+/// The token function: the only one that reads the signing secret.
+pub async fn run_token_issuer<F, Fut>(handler: F) -> Result<(), Error>
+where
+    F: Fn(Arc<AppState>, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    crate::logging::init();
+    serve(AppState::token_issuer_from_env().await, handler).await
+}
+
+async fn serve<F, Fut>(state: Result<Arc<AppState>, InitError>, handler: F) -> Result<(), Error>
+where
+    F: Fn(Arc<AppState>, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    let state = state.map_err(|e| {
         tracing::error!(error = %e, "cannot start");
         e
     })?;

@@ -294,7 +294,11 @@ pub fn rate_limit_headers() -> Vec<(&'static str, utoipa::openapi::header::Heade
         ),
         (
             headers::RATE_REMAINING,
-            header("Requests left in the current hour.", true),
+            header(
+                "Requests left now. The hour slides: requests of the previous window still \
+                count in proportion to how much of it the last hour covers.",
+                true,
+            ),
         ),
         (
             headers::RATE_RESET,
@@ -611,7 +615,7 @@ fn too_many_requests(v1: bool) -> RefOr<Response> {
 }
 
 response_component!(
-    /// 429 of `/v1`: 1,000 requests per hour per credential.
+    /// 429 of `/v1`: 1,000 requests per hour per credential (a sliding hour).
     TooManyRequests => too_many_requests(true)
 );
 
@@ -690,7 +694,8 @@ response_component!(
 );
 
 response_component!(
-    /// 429 of `/oauth/token`: 5 attempts per 15 minutes per client id and source IP.
+    /// 429 of `/oauth/token`: 5 attempts per 15 minutes per client id and source IP, 25 per
+    /// client id over all IPs.
     TokenTooManyRequests => too_many_requests(false)
 );
 

@@ -2,13 +2,14 @@
 //! query, workspace and grants it came from: changing a byte, or replaying it on another
 //! query, is a 400, never another tenant's data.
 
-use crate::auth::keys::KeySet;
 use crate::error::ApiError;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::sync::{Arc, RwLock};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -20,16 +21,23 @@ struct Payload {
     b: String,
 }
 
-/// Signs and checks cursors with keys derived from the JWT signing keys.
+/// Signs and checks cursors. The keys are the ones the token function publishes (derived
+/// from its secret, see `auth::keys`), so every container of every function agrees on them;
+/// until they are known a container uses a key of its own, which only it accepts. Clones
+/// share the keys, so the verifier can install them where handlers read them.
 #[derive(Clone)]
 pub struct Cursors {
-    keys: Vec<Vec<u8>>,
+    keys: Arc<RwLock<Vec<Vec<u8>>>>,
 }
 
-fn derive(secret: &[u8]) -> Vec<u8> {
-    let mut m = HmacSha256::new_from_slice(secret).expect("any key length");
-    m.update(b"pirros cursor v1");
-    m.finalize().into_bytes().to_vec()
+impl Default for Cursors {
+    fn default() -> Self {
+        let mut local = vec![0u8; 32];
+        rand::rng().fill_bytes(&mut local);
+        Self {
+            keys: Arc::new(RwLock::new(vec![local])),
+        }
+    }
 }
 
 /// A digest of the parts a cursor is bound to (workspace, normalised query, caller).
@@ -43,12 +51,22 @@ pub fn binding(parts: &[&str]) -> String {
 }
 
 impl Cursors {
-    pub fn new(keys: &KeySet) -> Self {
-        let mut all = vec![derive(&keys.current.secret)];
-        if let Some(p) = &keys.previous {
-            all.push(derive(&p.secret));
+    /// Signs with the first key; accepts any of them.
+    pub fn with_keys(keys: Vec<Vec<u8>>) -> Self {
+        let c = Self::default();
+        c.set_keys(keys);
+        c
+    }
+
+    /// Replaces the keys (an empty list is ignored: there must always be one to sign with).
+    pub fn set_keys(&self, keys: Vec<Vec<u8>>) {
+        if !keys.is_empty() {
+            *self.keys.write().unwrap_or_else(|p| p.into_inner()) = keys;
         }
-        Self { keys: all }
+    }
+
+    fn keys(&self) -> std::sync::RwLockReadGuard<'_, Vec<Vec<u8>>> {
+        self.keys.read().unwrap_or_else(|p| p.into_inner())
     }
 
     fn mac(key: &[u8], body: &str) -> HmacSha256 {
@@ -65,7 +83,7 @@ impl Cursors {
             })
             .expect("plain struct"),
         );
-        let sig = Self::mac(&self.keys[0], &body).finalize().into_bytes();
+        let sig = Self::mac(&self.keys()[0], &body).finalize().into_bytes();
         format!("{body}.{}", URL_SAFE_NO_PAD.encode(sig))
     }
 
@@ -79,7 +97,7 @@ impl Cursors {
         let (body, sig) = cursor.split_once('.').ok_or_else(bad)?;
         let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| bad())?;
         if !self
-            .keys
+            .keys()
             .iter()
             .any(|k| Self::mac(k, body).verify_slice(&sig).is_ok())
         {
@@ -99,7 +117,7 @@ mod tests {
     use super::*;
 
     fn cursors() -> Cursors {
-        Cursors::new(&KeySet::parse("cursor-test-key-0123456789abcdef0123456789").unwrap())
+        Cursors::with_keys(vec![b"cursor-test-key-0123456789abcdef".to_vec()])
     }
 
     #[test]

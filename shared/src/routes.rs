@@ -34,6 +34,7 @@ impl Function {
 /// Every route: method, path template, function.
 pub const ROUTES: &[(&str, &str, Function)] = &[
     ("POST", "/oauth/token", Function::OAuth),
+    ("GET", "/.well-known/jwks.json", Function::OAuth),
     ("GET", "/v1/workspaces/{ws}/tags", Function::Tags),
     ("GET", "/v1/workspaces/{ws}/details", Function::Details),
     ("GET", "/v1/workspaces/{ws}/details/{id}", Function::Details),
@@ -77,6 +78,7 @@ pub const ROUTES: &[(&str, &str, Function)] = &[
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Token,
+    Jwks,
     ListTags(WorkspaceId),
     SearchDetails(WorkspaceId),
     GetDetail(WorkspaceId, ResourceId),
@@ -169,6 +171,7 @@ fn build(method: &str, template: &str, p: &[&str]) -> Result<Route, ApiError> {
     let id = || ResourceId::parse(p[1]).ok_or(ApiError::NotFound);
     Ok(match (method, template) {
         ("POST", "/oauth/token") => Route::Token,
+        (_, "/.well-known/jwks.json") => Route::Jwks,
         (_, "/openapi.json") => Route::OpenApi,
         (_, "/docs") => Route::Docs,
         (_, "/v1/workspaces/{ws}/tags") => Route::ListTags(ws()?),

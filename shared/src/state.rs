@@ -1,24 +1,28 @@
 //! What a container builds once and every request shares.
 
-use crate::auth::cache::TokenCache;
-use crate::auth::keys::{KeyError, KeySet};
+use crate::auth::keys::{KeyError, SigningKeys};
+use crate::auth::verifier::Verifier;
 use crate::config::Config;
 use crate::files::FileSigner;
 use crate::killswitch::KillSwitch;
 use crate::pagination::Cursors;
-use crate::store::SharedStore;
+use crate::ratelimit::ApiLimiter;
 use crate::store::dynamo::DynamoStore;
+use crate::store::{SharedStore, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub struct AppState {
     pub config: Config,
     pub store: SharedStore,
-    pub keys: KeySet,
+    /// The token signing keys: only the token function (and `pirros-local`) has them.
+    pub signer: Option<SigningKeys>,
+    /// Checks bearer tokens with the published public keys.
+    pub verifier: Verifier,
     pub cursors: Cursors,
     pub files: FileSigner,
     pub kill_switch: KillSwitch,
-    pub tokens: TokenCache,
+    pub api_limiter: ApiLimiter,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -27,41 +31,72 @@ pub enum InitError {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Key(#[from] KeyError),
+    #[error("publishing the token signing keys failed: {0}")]
+    Publish(#[from] StoreError),
 }
 
 impl AppState {
-    pub fn new(config: Config, store: SharedStore, keys: KeySet, files: FileSigner) -> Self {
+    pub fn new(
+        config: Config,
+        store: SharedStore,
+        signer: Option<SigningKeys>,
+        files: FileSigner,
+    ) -> Self {
+        let cursors = Cursors::default();
         Self {
-            cursors: Cursors::new(&keys),
+            verifier: Verifier::new(Duration::from_secs(config.jwks_cache_secs), cursors.clone()),
+            cursors,
             config,
             store,
-            keys,
+            signer,
             files,
             kill_switch: KillSwitch::default(),
-            tokens: TokenCache::default(),
+            api_limiter: ApiLimiter::default(),
         }
     }
 
-    /// Production wiring: SDK clients with bounded retries and timeouts, the signing key from
-    /// Secrets Manager, and a first call to DynamoDB so the connection is open before the
-    /// first request arrives. `files` builds the download signer: only the downloads
+    /// Production wiring of a `/v1` function: SDK clients with bounded retries and timeouts,
+    /// and one round of storage reads (the published token keys, the kill switch) so the
+    /// connection is open before the first request arrives. No signing secret: tokens are
+    /// checked with the public keys. `files` builds the download signer: only the downloads
     /// function passes `s3_signer`, so the others never link the S3 client.
     pub async fn from_env(
         files: fn(&aws_config::SdkConfig, &Config) -> FileSigner,
     ) -> Result<Arc<Self>, InitError> {
         let config = Config::from_env()?;
         let sdk = sdk_config().await;
-        let keys = KeySet::load(&config.jwt_key, &sdk).await?;
-        let store: SharedStore = Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&sdk),
-            config.table_name.clone(),
-        ));
+        let store = dynamo_store(&sdk, &config);
         let files = files(&sdk, &config);
-        let state = Arc::new(Self::new(config, store, keys, files));
-        // Warms the connection pool and the kill-switch cache in one round trip.
-        state.kill_switch.is_on(state.store.as_ref()).await;
+        let state = Arc::new(Self::new(config, store, None, files));
+        tokio::join!(
+            state.verifier.refresh(state.store.as_ref()),
+            state.kill_switch.is_on(state.store.as_ref())
+        );
         Ok(state)
     }
+
+    /// Production wiring of the token function: the signing key from Secrets Manager, and
+    /// its public keys published for the `/v1` functions before the first token is issued.
+    pub async fn token_issuer_from_env() -> Result<Arc<Self>, InitError> {
+        let config = Config::from_env()?;
+        let sdk = sdk_config().await;
+        let signer = SigningKeys::load(config.jwt_key()?, &sdk).await?;
+        let store = dynamo_store(&sdk, &config);
+        signer.publish(store.as_ref()).await?;
+        Ok(Arc::new(Self::new(
+            config,
+            store,
+            Some(signer),
+            FileSigner::None,
+        )))
+    }
+}
+
+fn dynamo_store(sdk: &aws_config::SdkConfig, config: &Config) -> SharedStore {
+    Arc::new(DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(sdk),
+        config.table_name.clone(),
+    ))
 }
 
 /// For functions that serve no files.

@@ -294,6 +294,34 @@ impl Api {
     }
 }
 
+/// A token as the token function would sign it (EdDSA with the key derived from
+/// `material`), but with any `kid` header and claims: for tests that forge tokens.
+pub fn sign_eddsa(material: &str, kid: Option<&str>, claims: &Value) -> String {
+    let key = pirros_shared::auth::keys::SigningKey::from_material(material).expect("key");
+    let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+    h.kid = kid.map(str::to_owned);
+    jsonwebtoken::encode(&h, claims, key.encoding_key()).expect("signs")
+}
+
+/// The `kid` of the key derived from `material`.
+pub fn kid_of(material: &str) -> String {
+    pirros_shared::auth::keys::SigningKey::from_material(material)
+        .expect("key")
+        .kid
+}
+
+/// Valid claims for `sub`, expiring `exp_offset` seconds from now and valid from
+/// `nbf_offset` seconds from now.
+pub fn claims(sub: &str, exp_offset: i64, nbf_offset: i64) -> Value {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    json!({
+        "iss": pirros_shared::auth::token::ISSUER,
+        "aud": pirros_shared::auth::token::AUDIENCE,
+        "sub": sub, "exp": now + exp_offset, "iat": now, "nbf": now + nbf_offset,
+        "jti": "t", "sv": 1,
+    })
+}
+
 /// Ids of `response.data`.
 pub fn ids(r: &Reply) -> Vec<String> {
     r.body["response"]["data"]

@@ -213,21 +213,10 @@ fn forge(kid: Option<&str>, key: &[u8], claims: Value, alg: Algorithm) -> String
     encode(&h, &claims, &EncodingKey::from_secret(key)).unwrap()
 }
 
-fn claims(sub: &str, exp_offset: i64, nbf_offset: i64) -> Value {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    json!({
-        "iss": pirros_shared::auth::token::ISSUER,
-        "aud": pirros_shared::auth::token::AUDIENCE,
-        "sub": sub, "exp": now + exp_offset, "iat": now, "nbf": now + nbf_offset,
-        "jti": "t", "sv": 1,
-    })
-}
-
 async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
     let api = api(b).await;
     let path = format!("/v1/workspaces/{A1}/tags");
-    let keys = &api.running.app.state.keys;
-    let kid = keys.current.kid.clone();
+    let kid = kid_of(JWT_SECRET);
     let good = api.token("full-a").await;
     let parts: Vec<&str> = good.split('.').collect();
     let none_header =
@@ -257,36 +246,21 @@ async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
             "expired",
             Some(format!(
                 "Bearer {}",
-                forge(
-                    Some(&kid),
-                    JWT_SECRET.as_bytes(),
-                    claims("full-a", -3600, -7200),
-                    Algorithm::HS256
-                )
+                sign_eddsa(JWT_SECRET, Some(&kid), &claims("full-a", -3600, -7200))
             )),
         ),
         (
             "not yet valid",
             Some(format!(
                 "Bearer {}",
-                forge(
-                    Some(&kid),
-                    JWT_SECRET.as_bytes(),
-                    claims("full-a", 7200, 3600),
-                    Algorithm::HS256
-                )
+                sign_eddsa(JWT_SECRET, Some(&kid), &claims("full-a", 7200, 3600))
             )),
         ),
         (
             "unknown kid",
             Some(format!(
                 "Bearer {}",
-                forge(
-                    Some("nope"),
-                    JWT_SECRET.as_bytes(),
-                    claims("full-a", 600, 0),
-                    Algorithm::HS256
-                )
+                sign_eddsa(JWT_SECRET, Some("nope"), &claims("full-a", 600, 0))
             )),
         ),
         (
@@ -305,36 +279,21 @@ async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
             "wrong issuer",
             Some(format!(
                 "Bearer {}",
-                forge(
-                    Some(&kid),
-                    JWT_SECRET.as_bytes(),
-                    wrong_iss,
-                    Algorithm::HS256
-                )
+                sign_eddsa(JWT_SECRET, Some(&kid), &wrong_iss)
             )),
         ),
         (
             "wrong audience",
             Some(format!(
                 "Bearer {}",
-                forge(
-                    Some(&kid),
-                    JWT_SECRET.as_bytes(),
-                    wrong_aud,
-                    Algorithm::HS256
-                )
+                sign_eddsa(JWT_SECRET, Some(&kid), &wrong_aud)
             )),
         ),
         (
             "unknown subject",
             Some(format!(
                 "Bearer {}",
-                forge(
-                    Some(&kid),
-                    JWT_SECRET.as_bytes(),
-                    claims("ghost", 600, 0),
-                    Algorithm::HS256
-                )
+                sign_eddsa(JWT_SECRET, Some(&kid), &claims("ghost", 600, 0))
             )),
         ),
     ];
@@ -354,12 +313,7 @@ async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
         );
     }
     // A well-formed token we signed ourselves with the right key is accepted.
-    let ok = forge(
-        Some(&kid),
-        JWT_SECRET.as_bytes(),
-        claims("full-a", 600, 0),
-        Algorithm::HS256,
-    );
+    let ok = sign_eddsa(JWT_SECRET, Some(&kid), &claims("full-a", 600, 0));
     assert_eq!(api.get(&path, &ok).await.status, 200);
 }
 

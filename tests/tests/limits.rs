@@ -1,4 +1,6 @@
 //! Issue 6: rate limits, their headers, cost per request, and behaviour when DynamoDB fails.
+//! Issue 14, item 5: limits that hold under attack (a per-client token cap over all IPs, a
+//! sliding API window, counters that fail closed).
 
 use pirros_tests::*;
 
@@ -7,6 +9,8 @@ use std::sync::Arc;
 
 pirros_tests::on_both_stores!(
     token_attempts_are_limited_per_client_and_ip,
+    token_attempts_are_capped_per_client_over_all_ips,
+    api_limit_slides_over_the_window_edge,
     token_success_resets_the_counter,
     api_limit_is_exact_under_concurrency,
     rate_headers_on_every_authenticated_response,
@@ -147,15 +151,16 @@ async fn rate_headers_on_every_authenticated_response(b: Backend) {
 async fn storage_calls_per_request(b: Backend) {
     let api = api(b).await;
     let calls = || api.store().calls();
-    // Token: limiter hit, credential read, limiter reset.
+    // Token: two limiter hits (client + IP, client), credential read, two limiter resets,
+    // all but the resets in one round trip.
     let before = calls();
     let t = api.token("full-a").await;
     assert!(
-        calls() - before <= 3,
+        calls() - before <= 5,
         "token took {} calls",
         calls() - before
     );
-    // Warm the kill-switch cache, then measure.
+    // Warm the kill-switch cache and the previous window's count, then measure.
     api.get(&format!("/v1/workspaces/{A1}/tags"), &t).await;
     let cases = [
         (format!("/v1/workspaces/{A1}/tags"), 1),
@@ -185,4 +190,258 @@ async fn storage_calls_per_request(b: Backend) {
         200
     );
     assert_eq!(calls() - before, 2 + 2);
+}
+
+fn from_ip(last_octet: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(Some(std::net::IpAddr::from([127, 0, 0, last_octet])))
+        .build()
+        .unwrap()
+}
+
+/// Guessing from many addresses gains nothing: past the per-client cap every address waits,
+/// with the right secret too; other clients are not affected.
+async fn token_attempts_are_capped_per_client_over_all_ips(b: Backend) {
+    let api = Setup::new(b)
+        .env("TOKEN_RATE_LIMIT_ATTEMPTS", "4")
+        .env("TOKEN_RATE_LIMIT_CLIENT_ATTEMPTS", "8")
+        .start()
+        .await;
+    let url = api.url("/oauth/token");
+    for ip in [1, 2] {
+        let http = from_ip(ip);
+        for _ in 0..4 {
+            api.send(http.post(&url).json(&bad_attempt()))
+                .await
+                .assert_oauth_error(401, "invalid_client");
+        }
+    }
+    let right = json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": secret_of("full-a")});
+    for ip in [3, 4] {
+        let r = api.send(from_ip(ip).post(&url).json(&right)).await;
+        assert_eq!(r.status, 429, "fresh address {ip}: {}", r.text);
+        assert_eq!(r.body["error"], "too_many_requests");
+        let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=900).contains(&retry), "{retry}");
+    }
+    let other = json!({"grant_type": "client_credentials", "client_id": "full-b", "client_secret": secret_of("full-b")});
+    assert_eq!(
+        api.send(from_ip(3).post(&url).json(&other)).await.status,
+        200
+    );
+}
+
+fn epoch_millis() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Sleeps until `offset_ms` into a window of `len_ms` (the next one if already past it).
+async fn sleep_until_into_window(len_ms: i64, offset_ms: i64) {
+    let now = epoch_millis();
+    let start = now - now.rem_euclid(len_ms);
+    let mut target = start + offset_ms;
+    if target < now {
+        target += len_ms;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis((target - now) as u64)).await;
+}
+
+/// A fixed window lets a caller spend the whole limit at the end of one window and again at
+/// the start of the next. The sliding estimate does not: right after the boundary the burst
+/// still weighs almost fully, and the allowance comes back gradually, as `Retry-After` says.
+async fn api_limit_slides_over_the_window_edge(b: Backend) {
+    const LEN: i64 = 12;
+    let api = Setup::new(b)
+        .env("API_RATE_LIMIT_PER_HOUR", "6")
+        .env("API_RATE_LIMIT_WINDOW_SECS", &LEN.to_string())
+        .start()
+        .await;
+    let t = api.token("full-a").await;
+    let path = format!("/v1/workspaces/{A1}/tags");
+    // Spend the whole limit late in a window (nothing counted in the one before).
+    sleep_until_into_window(LEN * 1000, 8_000).await;
+    for left in (0..6).rev() {
+        let r = api.get(&path, &t).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(
+            r.header("x-ratelimit-remaining"),
+            Some(left.to_string().as_str())
+        );
+    }
+    let r = api.get(&path, &t).await;
+    assert_eq!(r.status, 429, "{}", r.text);
+    let old_reset: i64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+
+    // Just past the boundary: a fixed window would allow 6 again; the estimate allows none.
+    sleep_until_into_window(LEN * 1000, 250).await;
+    let r = api.get(&path, &t).await;
+    assert_eq!(r.status, 429, "right after the edge: {}", r.text);
+    assert_eq!(r.body["error"], "too_many_requests");
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
+    let reset: i64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+    assert_eq!(
+        reset,
+        old_reset + LEN,
+        "the reset names the new window's end"
+    );
+    let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!(
+        (1..=3).contains(&retry),
+        "one hit frees up every 2 s: {retry}"
+    );
+    let mut allowed = 0;
+    for _ in 0..6 {
+        if api.get(&path, &t).await.status == 200 {
+            allowed += 1;
+        }
+    }
+    assert!(allowed <= 1, "{allowed} allowed right after the edge");
+
+    // As promised by Retry-After, one more request fits after the wait.
+    let mut r = api.get(&path, &t).await;
+    if r.status == 429 {
+        let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+        tokio::time::sleep(std::time::Duration::from_secs(retry)).await;
+        r = api.get(&path, &t).await;
+    }
+    assert_eq!(r.status, 200, "{}", r.text);
+    let remaining: u64 = r.header("x-ratelimit-remaining").unwrap().parse().unwrap();
+    assert!(
+        remaining <= 1,
+        "the estimate, not a fresh window: {remaining}"
+    );
+}
+
+/// Reads one HTTP/1.1 message (head, then `Content-Length` bytes) from `stream`, using and
+/// refilling `buf`; `None` when the peer closed.
+async fn read_message(
+    stream: &mut tokio::net::TcpStream,
+    buf: &mut Vec<u8>,
+) -> Option<(String, Vec<u8>)> {
+    use tokio::io::AsyncReadExt;
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    assert!(
+        !head.contains("transfer-encoding: chunked"),
+        "the proxy only speaks Content-Length"
+    );
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + len {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let message: Vec<u8> = buf.drain(..head_end + len).collect();
+    Some((head, message))
+}
+
+/// A proxy to DynamoDB Local that answers DynamoDB's throttling error to every
+/// `UpdateItem` while `throttle` is set (what DynamoDB does to one hot counter item under a
+/// flood) and passes everything else through.
+async fn counter_throttling_proxy(
+    upstream: String,
+    throttle: Arc<std::sync::atomic::AtomicBool>,
+) -> u16 {
+    use std::sync::atomic::Ordering;
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let (upstream, throttle) = (upstream.clone(), throttle.clone());
+            tokio::spawn(async move {
+                let Ok(mut up) = tokio::net::TcpStream::connect(&upstream).await else {
+                    return;
+                };
+                let (mut from_client, mut from_up) = (Vec::new(), Vec::new());
+                while let Some((head, request)) = read_message(&mut client, &mut from_client).await
+                {
+                    let reply = if throttle.load(Ordering::SeqCst)
+                        && head.contains("x-amz-target: dynamodb_20120810.updateitem")
+                    {
+                        let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate of requests exceeds the allowed throughput."}"#;
+                        format!(
+                            "HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.0\r\nx-amzn-requestid: fault\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .into_bytes()
+                    } else {
+                        if up.write_all(&request).await.is_err() {
+                            return;
+                        }
+                        match read_message(&mut up, &mut from_up).await {
+                            Some((_, response)) => response,
+                            None => return,
+                        }
+                    };
+                    if client.write_all(&reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// A counter DynamoDB throttles while the rest of the table answers: the limiter refuses
+/// (429, fail closed) instead of letting the flood through; once the counter answers again,
+/// so does the API. (A table that is down altogether answers 503: `failures.rs`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttled_counters_refuse_with_429() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let upstream = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+        .expect("run with infra/scripts/test.sh")
+        .trim_start_matches("http://")
+        .to_owned();
+    let throttle = Arc::new(AtomicBool::new(false));
+    let port = counter_throttling_proxy(upstream, throttle.clone()).await;
+    let api = Setup::new(Backend::Dynamo)
+        .env(
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            &format!("http://127.0.0.1:{port}"),
+        )
+        .start()
+        .await;
+    let t = api.token("full-a").await;
+    let path = format!("/v1/workspaces/{A1}/tags");
+    assert_eq!(api.get(&path, &t).await.status, 200);
+
+    throttle.store(true, Ordering::SeqCst);
+    let r = api.get(&path, &t).await;
+    assert_eq!(r.status, 429, "{}", r.text);
+    assert_eq!(
+        r.body["error"], "too_many_requests",
+        "flat body: {}",
+        r.text
+    );
+    assert_eq!(r.header("retry-after"), Some("10"));
+    assert_eq!(r.body["retry_after"], 10);
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
+    assert!(r.header("x-ratelimit-limit").is_some());
+    r.request_id();
+    // The token endpoint's counters too: even the right secret waits.
+    let right = json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": secret_of("full-a")});
+    let r = api.token_request(right.clone()).await;
+    assert_eq!(r.status, 429, "{}", r.text);
+    assert_eq!(r.body["error"], "too_many_requests");
+    assert_eq!(r.header("retry-after"), Some("10"));
+
+    throttle.store(false, Ordering::SeqCst);
+    assert_eq!(api.get(&path, &t).await.status, 200);
+    assert_eq!(api.token_request(right).await.status, 200);
 }

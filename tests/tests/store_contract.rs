@@ -22,6 +22,8 @@ pirros_tests::on_both_stores!(
     batch_reads_return_each_item_once,
     batch_reads_take_more_keys_than_one_call_holds,
     rewritten_detail_leaves_no_stale_search_copy,
+    rate_counts_are_readable_and_a_zero_limit_admits_nothing,
+    published_keys_round_trip,
 );
 
 fn ws() -> WorkspaceId {
@@ -446,5 +448,56 @@ async fn batches_left_unprocessed_for_good_are_unavailable() {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+async fn rate_counts_are_readable_and_a_zero_limit_admits_nothing(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let expires = Timestamp::from_millis(Timestamp::now().millis() + 60_000);
+    assert_eq!(store.rate_count("counted").await.unwrap(), 0);
+    for _ in 0..3 {
+        assert!(
+            store
+                .hit_rate_limit("counted", 5, expires)
+                .await
+                .unwrap()
+                .allowed
+        );
+    }
+    assert_eq!(store.rate_count("counted").await.unwrap(), 3);
+    // A refused hit reports the real count and adds nothing.
+    let refused = store.hit_rate_limit("counted", 3, expires).await.unwrap();
+    assert_eq!((refused.allowed, refused.count), (false, 3));
+    assert_eq!(store.rate_count("counted").await.unwrap(), 3);
+    // A limit of 0 admits nothing, even on a counter that does not exist yet.
+    let none = store.hit_rate_limit("fresh", 0, expires).await.unwrap();
+    assert_eq!((none.allowed, none.count), (false, 0));
+    assert_eq!(store.rate_count("fresh").await.unwrap(), 0);
+}
+
+async fn published_keys_round_trip(b: Backend) {
+    use pirros_shared::auth::keys::SigningKeys;
+    let api = Setup::new(b).fixture(None).start().await;
+    let store = api.store();
+    // pirros-local published its own keys at start.
+    let first = store
+        .published_keys()
+        .await
+        .unwrap()
+        .expect("published at start");
+    assert_eq!(first.jwks.keys.len(), 1);
+    let keys = SigningKeys::parse(
+        r#"{"current": "contract-new-key-0123456789abcdef0123", "previous": "contract-old-key-0123456789abcdef0123"}"#,
+    )
+    .unwrap();
+    assert!(keys.publish(store).await.unwrap());
+    let read = store.published_keys().await.unwrap().unwrap();
+    assert_eq!(read, keys.published());
+    assert_eq!(read.jwks.keys.len(), 2);
+    assert_eq!(read.cursor_keys.len(), 2);
+    assert!(
+        !keys.publish(store).await.unwrap(),
+        "unchanged: not written again"
     );
 }

@@ -24,6 +24,7 @@ Every response carries `X-Request-Id`; quote it to support.";
     info(title = "Pirros External API", version = "1.0.0"),
     paths(
         pirros_oauth::handle,
+        pirros_oauth::jwks,
         pirros_tags::list,
         pirros_details::search,
         pirros_details::get,

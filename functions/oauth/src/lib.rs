@@ -4,10 +4,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
+use pirros_shared::auth::jwks::Jwks;
 use pirros_shared::auth::token;
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::ClientId;
-use pirros_shared::ratelimit::Limiter;
+use pirros_shared::ratelimit::{COUNTER_FAILED_RETRY_AFTER, TokenLimiter, TokenVerdict};
 use pirros_shared::request;
 use pirros_shared::response::{Flavor, failure, json_response};
 use pirros_shared::routes::{self, Route};
@@ -170,47 +171,96 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
     };
     let ip = request::source_ip(req);
     let cfg = &state.config;
-    let limiter = Limiter {
+    let signer = state
+        .signer
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("this function holds no signing key".into()))?;
+    let limiter = TokenLimiter {
         store: state.store.as_ref(),
+        config: cfg,
     };
     // The attempt is counted and the credential read in one round trip; the limiter's verdict
-    // still comes first, so a blocked caller learns nothing about the secret.
-    let attempt = limiter.token_attempt(
-        &client,
-        &ip,
-        cfg.token_rate_limit_attempts,
-        cfg.token_rate_limit_window_secs,
-    );
+    // still comes first, so a blocked caller learns nothing about the secret. A counter that
+    // cannot be updated refuses (429), unless storage is down altogether: then the credential
+    // read fails too and the answer is 503.
+    let attempt = limiter.attempt(&client, &ip);
     let lookup = async {
         match ClientId::parse(&client) {
             Some(id) => state.store.get_credential(&id).await,
             None => Ok(None),
         }
     };
-    let (attempt, credential) = tokio::join!(attempt, lookup);
-    attempt?;
+    let (verdict, credential) = tokio::join!(attempt, lookup);
+    let credential = match (verdict, credential) {
+        (TokenVerdict::Exceeded { retry_after }, _) => {
+            return Err(ApiError::TooManyRequests { retry_after });
+        }
+        (_, Err(e)) => return Err(e.into()),
+        (TokenVerdict::CounterFailed, _) => {
+            return Err(ApiError::TooManyRequests {
+                retry_after: COUNTER_FAILED_RETRY_AFTER,
+            });
+        }
+        (TokenVerdict::Allowed, Ok(c)) => c,
+    };
     // Unknown client, wrong secret and revoked credential get the same answer.
-    let credential = match credential? {
+    let credential = match credential {
         Some(c) if c.secret.verify(&secret) && c.is_active() => c,
         _ => return Err(ApiError::InvalidClient),
     };
-    limiter
-        .token_success(&client, &ip, cfg.token_rate_limit_window_secs)
-        .await;
-    Ok(token::issue(
-        &state.keys,
+    limiter.success(&client, &ip).await;
+    token::issue(
+        signer,
         &credential.client_id,
         credential.secret_version,
         cfg.token_ttl_secs,
-    ))
+    )
+    .map_err(|e| ApiError::Internal(format!("signing the token failed: {e}")))
+}
+
+/// The token signing keys (JWKS)
+///
+/// The public keys that verify access tokens (RFC 7517; Ed25519 keys used with EdDSA, RFC
+/// 8037): the current key, and the previous one while tokens it signed may still be live. A
+/// token's `kid` header names its key. Any standard JWT library can verify a token with this
+/// set (algorithm `EdDSA`, issuer `https://auth.pirros.com`, audience
+/// `https://external-api.pirros.com`). Cacheable for 5 minutes; fetch it again when a token
+/// names a `kid` the cached set lacks.
+#[utoipa::path(
+    get,
+    path = "/.well-known/jwks.json",
+    operation_id = "getJwks",
+    tag = "oauth",
+    security(()),
+    responses(
+        (status = 200, description = "The public keys.", body = Jwks,
+            headers(("Cache-Control" = String, description = "`public, max-age=300`"))),
+        (status = 405, response = pirros_shared::openapi::TokenMethodNotAllowed),
+        (status = 500, response = pirros_shared::openapi::TokenInternalError),
+    )
+)]
+pub fn jwks(state: &AppState, request_id: &str) -> Result<Response<Body>, ApiError> {
+    let signer = state
+        .signer
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("this function holds no signing key".into()))?;
+    let body = serde_json::to_string(&signer.jwks())
+        .map_err(|e| ApiError::Internal(format!("JWKS: {e}")))?;
+    let mut resp = json_response(http::StatusCode::OK, body, request_id);
+    resp.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(resp)
 }
 
 /// Get an access token
 ///
 /// The OAuth 2.0 client-credentials exchange (RFC 6749 §4.4): your client id and secret for
-/// a JWT that lasts an hour. No refresh tokens: ask again when it expires. At most 5 failed
-/// attempts per 15 minutes per client id and source IP; a success resets the count. Errors
-/// use RFC 6749's flat shape, not the `/v1` envelope.
+/// a JWT that lasts an hour. No refresh tokens: ask again when it expires. At most 5
+/// attempts per 15 minutes per client id and source IP, and 25 per client id over all IPs;
+/// a success resets both counts. Errors use RFC 6749's flat shape, not the `/v1` envelope.
+/// Tokens are EdDSA-signed JWTs; `/.well-known/jwks.json` holds the keys that verify them.
 #[utoipa::path(
     post,
     path = "/oauth/token",
@@ -239,6 +289,10 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     let request_id = request::new_request_id();
     let outcome = match routes::resolve(req.method(), req.uri().path()) {
         Ok(Route::Token) => exchange(state, &req).await,
+        Ok(Route::Jwks) => match jwks(state, &request_id) {
+            Ok(resp) => return resp,
+            Err(e) => Err(e),
+        },
         Ok(_) => Err(ApiError::NotFound),
         Err(e) => Err(e),
     };

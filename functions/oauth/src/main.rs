@@ -1,9 +1,10 @@
-//! Lambda entry point: state is built once per container, then every event is handled by
-//! the library's `handle`, the same function `pirros-local` mounts.
+//! Lambda entry point: state is built once per container (the only one that reads the
+//! signing secret), then every event is handled by the library's `handle`, the same
+//! function `pirros-local` mounts.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    pirros_shared::lambda::run(pirros_shared::state::no_files, |state, req| async move {
+    pirros_shared::lambda::run_token_issuer(|state, req| async move {
         pirros_oauth::handle(&state, req).await
     })
     .await

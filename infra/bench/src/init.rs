@@ -172,11 +172,11 @@ pub async fn run(
     .await?;
     let state = &seeded.app.state;
     let token = pirros_shared::auth::token::issue(
-        &state.keys,
+        state.signer.as_ref().expect("pirros-local signs"),
         &pirros_shared::ids::ClientId::parse(crate::routes::CLIENT).unwrap(),
         1,
         3600,
-    );
+    )?;
     let ws = crate::routes::WS;
     let token_body = json!({"grant_type": "client_credentials", "client_id": crate::routes::CLIENT, "client_secret": crate::routes::SECRET}).to_string();
     let cases = [

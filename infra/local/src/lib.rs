@@ -29,7 +29,8 @@ pub struct App {
 /// Routes a request to the function that serves it, as API Gateway would.
 pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
     let path = req.uri().path();
-    if path.starts_with("/oauth/") || path == "/oauth" {
+    // The token function's paths answer in its own (RFC 6749) error shape.
+    if path.starts_with("/oauth/") || path == "/oauth" || path.starts_with("/.well-known/") {
         return pirros_oauth::handle(&app.state, req).await;
     }
     if let Some(resp) = app.files.serve(&req).await {

@@ -49,12 +49,16 @@ async fn main() -> anyhow::Result<()> {
         );
         let ws = demo["workspaces"][0]["id"].as_str().unwrap_or_default();
         let state = &running.app.state;
+        let signer = state
+            .signer
+            .as_ref()
+            .expect("pirros-local holds the signing keys");
         let token = pirros_shared::auth::token::issue(
-            &state.keys,
+            signer,
             &pirros_shared::ids::ClientId::parse(id).expect("demo client id"),
             1,
             state.config.token_ttl_secs,
-        );
+        )?;
         println!();
         println!("Demo client id:     {id}");
         println!("Demo client secret: {secret}");

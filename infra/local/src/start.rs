@@ -4,7 +4,7 @@ use crate::files::LocalFiles;
 use crate::{App, serve};
 use anyhow::{Context, bail};
 use pirros_shared::AppState;
-use pirros_shared::auth::keys::KeySet;
+use pirros_shared::auth::keys::SigningKeys;
 use pirros_shared::config::{Config, JwtKeySource};
 use pirros_shared::files::FileSigner;
 use pirros_shared::state::{s3_client, sdk_config};
@@ -78,16 +78,16 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     set_default(&mut env, "PDF_PUBLIC_BASE_URL", format!("{base}/public/"));
     let config = Config::from_map(&env)?;
 
-    let need_sdk =
-        opts.store == StoreKind::Dynamodb || matches!(config.jwt_key, JwtKeySource::SecretArn(_));
+    let need_sdk = opts.store == StoreKind::Dynamodb
+        || matches!(config.jwt_key, Some(JwtKeySource::SecretArn(_)));
     let sdk = if need_sdk {
         Some(sdk_config().await)
     } else {
         None
     };
-    let keys = match (&config.jwt_key, &sdk) {
-        (JwtKeySource::Inline(v), _) => KeySet::parse(v)?,
-        (src, Some(sdk)) => KeySet::load(src, sdk).await?,
+    let signer = match (config.jwt_key()?, &sdk) {
+        (JwtKeySource::Inline(v), _) => SigningKeys::parse(v)?,
+        (src, Some(sdk)) => SigningKeys::load(src, sdk).await?,
         (_, None) => bail!("no SDK configuration for the JWT secret"),
     };
     let local_file_key = random_key().into_bytes();
@@ -170,7 +170,14 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         }
         file_entries = fx.files;
     }
-    let state = Arc::new(AppState::new(config, store.clone(), keys, files));
+    // As on AWS: the token side publishes its public keys, and the /v1 side reads them from
+    // storage and verifies with them alone (it never touches `signer`).
+    signer
+        .publish(store.as_ref())
+        .await
+        .context("publishing the token signing keys")?;
+    let state = Arc::new(AppState::new(config, store.clone(), Some(signer), files));
+    state.verifier.refresh(state.store.as_ref()).await;
     let app = Arc::new(App {
         state,
         files: LocalFiles::new(local_file_key, &file_entries),

@@ -1,12 +1,12 @@
 //! Verified tokens, remembered per container. Profiling an authenticated GET showed JWT
-//! verification (base64, HMAC-SHA256, claims JSON) as the largest piece of our own CPU per
+//! verification (base64, signature, claims JSON) as the largest piece of our own CPU per
 //! request; an integrator reuses one token for an hour, so a container sees the same token
 //! again and again. Only the signature and claims check is skipped on a hit: expiry is
-//! checked every time, and revocation never depended on it (the credential is re-read on
-//! every request).
+//! checked every time, an entry verified under another key set (before a key was retired)
+//! never hits, and revocation never depended on it (the credential is re-read on every
+//! request).
 
-use super::keys::KeySet;
-use super::token::{self, Claims, Rejection};
+use super::token::Claims;
 use crate::timestamp::Timestamp;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -16,27 +16,28 @@ const CAPACITY: usize = 4096;
 
 #[derive(Default)]
 pub struct TokenCache {
-    verified: Mutex<HashMap<String, Claims>>,
+    /// token → (key-set generation it was verified under, claims)
+    verified: Mutex<HashMap<String, (u64, Claims)>>,
 }
 
 impl TokenCache {
-    pub fn verify(&self, keys: &KeySet, token: &str) -> Result<Claims, Rejection> {
+    pub fn get(&self, token: &str, generation: u64) -> Option<Claims> {
         let now = Timestamp::now().secs();
-        if let Some(c) = self.lock().get(token)
-            && c.exp > now
-        {
-            return Ok(c.clone());
-        }
-        let claims = token::verify(keys, token)?;
+        self.lock()
+            .get(token)
+            .filter(|(g, c)| *g == generation && c.exp > now)
+            .map(|(_, c)| c.clone())
+    }
+
+    pub fn insert(&self, token: &str, generation: u64, claims: &Claims) {
         let mut map = self.lock();
         if map.len() >= CAPACITY {
             map.clear();
         }
-        map.insert(token.to_owned(), claims.clone());
-        Ok(claims)
+        map.insert(token.to_owned(), (generation, claims.clone()));
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Claims>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, Claims)>> {
         // Nothing can be left half-written under this lock: recover from a poisoned one.
         self.verified.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -45,28 +46,29 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::ClientId;
 
-    fn keys() -> KeySet {
-        KeySet::parse("cache-test-key-0123456789abcdef0123456789abcdef").unwrap()
+    fn claims(exp: i64) -> Claims {
+        Claims {
+            iss: "i".into(),
+            aud: "a".into(),
+            sub: "c".into(),
+            exp,
+            iat: 0,
+            nbf: 0,
+            jti: "j".into(),
+            sv: 1,
+        }
     }
 
     #[test]
-    fn remembers_only_what_verified_and_not_past_expiry() {
-        let k = keys();
+    fn hits_only_live_entries_of_the_same_key_set() {
         let cache = TokenCache::default();
-        let t = token::issue(&k, &ClientId::parse("c").unwrap(), 1, 3600);
-        assert_eq!(cache.verify(&k, &t).unwrap().sub, "c");
-        assert_eq!(cache.verify(&k, &t).unwrap().sub, "c", "a hit");
-        assert!(cache.verify(&k, "garbage").is_err());
-        assert!(
-            cache.verify(&k, "garbage").is_err(),
-            "failures are not remembered"
-        );
-        // An entry past its expiry is verified again (and refused).
-        let mut expired = cache.verify(&k, &t).unwrap();
-        expired.exp = Timestamp::now().secs() - 1;
-        cache.lock().insert("stale-token".into(), expired);
-        assert!(cache.verify(&k, "stale-token").is_err());
+        let live = Timestamp::now().secs() + 600;
+        cache.insert("t", 1, &claims(live));
+        assert_eq!(cache.get("t", 1).unwrap().sub, "c");
+        assert!(cache.get("t", 2).is_none(), "another key set");
+        assert!(cache.get("other", 1).is_none());
+        cache.insert("stale", 1, &claims(Timestamp::now().secs() - 1));
+        assert!(cache.get("stale", 1).is_none(), "past its expiry");
     }
 }

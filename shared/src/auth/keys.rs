@@ -1,17 +1,28 @@
-//! The JWT signing keys. The secret holds either a plain key or
-//! `{"current": {"kid", "key"}, "previous": {"kid", "key"}}`, so a key can rotate while
-//! tokens signed by the previous one keep verifying until they expire.
+//! The token signing keys, which only the token function holds. The secret holds key
+//! material, either one plain string or `{"current": K, "previous": K}` where K is a string
+//! or `{"key": "..."}` (a `kid` beside it, from the HS256 days, is ignored), so a key can
+//! rotate while tokens signed by the previous one keep verifying until they expire.
+//!
+//! Each material string deterministically yields an Ed25519 key pair (its 32-byte seed is
+//! HKDF-SHA256 of the string), so the secret stays a plain random string that
+//! CloudFormation can generate, and the `kid` is the public key's RFC 7638 thumbprint.
 
+use super::jwks::{Jwk, Jwks, PublishedKeys};
 use crate::config::JwtKeySource;
+use crate::store::{Store, StoreResult};
+use aws_lc_rs::hkdf::{HKDF_SHA256, Salt};
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use jsonwebtoken::EncodingKey;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-#[derive(Clone)]
 pub struct SigningKey {
     pub kid: String,
-    pub secret: Vec<u8>,
+    pub jwk: Jwk,
+    encoding: EncodingKey,
+    cursor_key: Vec<u8>,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -20,34 +31,86 @@ impl std::fmt::Debug for SigningKey {
     }
 }
 
+/// The seed is bound to this purpose: the same material used elsewhere gives other keys.
+fn ed25519_seed(material: &[u8]) -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    Salt::new(HKDF_SHA256, b"pirros jwt ed25519")
+        .extract(material)
+        .expand(&[b"signing seed v1"], HKDF_SHA256)
+        .and_then(|okm| okm.fill(&mut seed))
+        .expect("HKDF-SHA256 yields 32 bytes");
+    seed
+}
+
+/// The pagination cursor key: the derivation cursors used when they were signed with the
+/// HS256 key itself, so cursors handed out before the switch stay valid.
+fn cursor_key(material: &[u8]) -> Vec<u8> {
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(material).expect("any key length");
+    m.update(b"pirros cursor v1");
+    m.finalize().into_bytes().to_vec()
+}
+
 impl SigningKey {
-    /// A key without a named kid gets one derived from its material.
-    pub fn from_material(material: &str) -> Self {
-        let digest = Sha256::digest(material.as_bytes());
-        Self {
-            kid: URL_SAFE_NO_PAD.encode(&digest[..9]),
-            secret: material.as_bytes().to_vec(),
+    pub fn from_material(material: &str) -> Result<Self, KeyError> {
+        if material.len() < MIN_KEY_BYTES {
+            return Err(KeyError::Invalid(format!(
+                "key material is shorter than {MIN_KEY_BYTES} bytes"
+            )));
         }
+        let pair = Ed25519KeyPair::from_seed_unchecked(&ed25519_seed(material.as_bytes()))
+            .map_err(|e| KeyError::Invalid(format!("Ed25519 key: {e}")))?;
+        let pkcs8 = pair
+            .to_pkcs8v1()
+            .map_err(|_| KeyError::Invalid("Ed25519 key: PKCS#8 encoding failed".into()))?;
+        let jwk = Jwk::ed25519(pair.public_key().as_ref());
+        Ok(Self {
+            kid: jwk.kid.clone(),
+            jwk,
+            encoding: EncodingKey::from_ed_der(pkcs8.as_ref()),
+            cursor_key: cursor_key(material.as_bytes()),
+        })
+    }
+
+    pub fn encoding_key(&self) -> &EncodingKey {
+        &self.encoding
     }
 }
 
-#[derive(Clone, Debug)]
-pub struct KeySet {
+#[derive(Debug)]
+pub struct SigningKeys {
     pub current: SigningKey,
     pub previous: Option<SigningKey>,
 }
 
 #[derive(Deserialize)]
+#[serde(untagged)]
+enum Entry {
+    Plain(String),
+    Named(NamedKey),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NamedKey {
-    kid: String,
     key: String,
+    #[serde(rename = "kid")]
+    _kid: Option<String>,
+}
+
+impl Entry {
+    fn material(self) -> String {
+        match self {
+            Entry::Plain(k) => k,
+            Entry::Named(n) => n.key,
+        }
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RotatingKeys {
-    current: NamedKey,
-    previous: Option<NamedKey>,
+    current: Entry,
+    previous: Option<Entry>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,41 +123,60 @@ pub enum KeyError {
 
 const MIN_KEY_BYTES: usize = 32;
 
-impl KeySet {
+impl SigningKeys {
     pub fn parse(value: &str) -> Result<Self, KeyError> {
         let value = value.trim();
-        let set = if value.starts_with('{') {
-            let r: RotatingKeys = serde_json::from_str(value)
-                .map_err(|e| KeyError::Invalid(format!("malformed key JSON: {e}")))?;
-            let named = |k: NamedKey| SigningKey {
-                kid: k.kid,
-                secret: k.key.into_bytes(),
-            };
-            KeySet {
-                current: named(r.current),
-                previous: r.previous.map(named),
-            }
-        } else {
-            KeySet {
-                current: SigningKey::from_material(value),
+        if !value.starts_with('{') {
+            return Ok(Self {
+                current: SigningKey::from_material(value)?,
                 previous: None,
-            }
-        };
-        for k in std::iter::once(&set.current).chain(set.previous.as_ref()) {
-            if k.secret.len() < MIN_KEY_BYTES {
-                return Err(KeyError::Invalid(format!(
-                    "key {:?} is shorter than {MIN_KEY_BYTES} bytes",
-                    k.kid
-                )));
-            }
+            });
         }
-        Ok(set)
+        let r: RotatingKeys = serde_json::from_str(value).map_err(|e| {
+            KeyError::Invalid(format!(
+                "malformed key JSON (expected {{\"current\": ..., \"previous\": ...}}): {e}"
+            ))
+        })?;
+        let current = SigningKey::from_material(&r.current.material())?;
+        let previous = r
+            .previous
+            .map(|p| SigningKey::from_material(&p.material()))
+            .transpose()?
+            .filter(|p| p.kid != current.kid);
+        Ok(Self { current, previous })
     }
 
-    pub fn find(&self, kid: &str) -> Option<&SigningKey> {
-        std::iter::once(&self.current)
-            .chain(self.previous.as_ref())
-            .find(|k| k.kid == kid)
+    pub fn all(&self) -> impl Iterator<Item = &SigningKey> {
+        std::iter::once(&self.current).chain(self.previous.as_ref())
+    }
+
+    /// The public keys, current first.
+    pub fn jwks(&self) -> Jwks {
+        Jwks {
+            keys: self.all().map(|k| k.jwk.clone()).collect(),
+        }
+    }
+
+    pub fn published(&self) -> PublishedKeys {
+        PublishedKeys {
+            jwks: self.jwks(),
+            cursor_keys: self
+                .all()
+                .map(|k| URL_SAFE_NO_PAD.encode(&k.cursor_key))
+                .collect(),
+        }
+    }
+
+    /// Writes the public keys for the `/v1` functions when storage holds others (a rotation
+    /// step, or the first start). Returns whether it wrote.
+    pub async fn publish(&self, store: &dyn Store) -> StoreResult<bool> {
+        let mine = self.published();
+        if store.published_keys().await?.as_ref() == Some(&mine) {
+            return Ok(false);
+        }
+        store.put_published_keys(&mine).await?;
+        tracing::info!(kids = ?mine.jwks.keys.iter().map(|k| &k.kid).collect::<Vec<_>>(), "published the token signing keys");
+        Ok(true)
     }
 
     /// Reads the key once per container: from Secrets Manager in production.
@@ -122,5 +204,65 @@ impl KeySet {
                 Self::parse(v)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "key-material-a-0123456789abcdef0123456789";
+    const B: &str = "key-material-b-0123456789abcdef0123456789";
+
+    #[test]
+    fn derivation_is_deterministic_and_kid_is_the_thumbprint() {
+        let a1 = SigningKey::from_material(A).unwrap();
+        let a2 = SigningKey::from_material(A).unwrap();
+        let b = SigningKey::from_material(B).unwrap();
+        assert_eq!(a1.jwk, a2.jwk);
+        assert_ne!(a1.jwk.x, b.jwk.x);
+        assert_eq!(a1.kid, super::super::jwks::thumbprint(&a1.jwk.x));
+        assert_eq!(a1.jwk.ed25519_public_key().unwrap().len(), 32);
+    }
+
+    #[test]
+    fn accepts_plain_rotating_and_legacy_named_forms() {
+        let plain = SigningKeys::parse(A).unwrap();
+        assert!(plain.previous.is_none());
+        let rotating =
+            SigningKeys::parse(&format!(r#"{{"current": "{B}", "previous": "{A}"}}"#)).unwrap();
+        assert_eq!(rotating.previous.as_ref().unwrap().kid, plain.current.kid);
+        let legacy = SigningKeys::parse(&format!(
+            r#"{{"current": {{"kid": "k2", "key": "{B}"}}, "previous": {{"kid": "k1", "key": "{A}"}}}}"#
+        ))
+        .unwrap();
+        assert_eq!(legacy.current.kid, rotating.current.kid, "kid is derived");
+        let jwks = legacy.jwks();
+        assert_eq!(jwks.keys.len(), 2);
+        assert_eq!(jwks.keys[0].kid, legacy.current.kid, "current first");
+        let same =
+            SigningKeys::parse(&format!(r#"{{"current": "{A}", "previous": "{A}"}}"#)).unwrap();
+        assert!(same.previous.is_none(), "one key is published once");
+    }
+
+    #[test]
+    fn refuses_short_or_malformed_keys() {
+        for bad in [
+            "short".to_owned(),
+            r#"{"current": "short-but-not-32-bytes"}"#.to_owned(),
+            format!(r#"{{"current": "{A}", "next": "{B}"}}"#),
+            format!(r#"{{"previous": "{A}"}}"#),
+            r#"{"current": 42}"#.to_owned(),
+        ] {
+            let e = SigningKeys::parse(&bad).unwrap_err().to_string();
+            assert!(e.starts_with("JWT key"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn debug_names_only_the_kid() {
+        let k = SigningKey::from_material(A).unwrap();
+        let shown = format!("{k:?}");
+        assert!(!shown.contains(A) && shown.contains(&k.kid));
     }
 }

@@ -1,6 +1,9 @@
-//! Authentication: client secrets, signing keys and bearer tokens.
+//! Authentication: client secrets, signing keys and their published public keys, bearer
+//! tokens and their verification.
 
 pub mod cache;
+pub mod jwks;
 pub mod keys;
 pub mod secret;
 pub mod token;
+pub mod verifier;

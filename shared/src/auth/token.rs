@@ -1,15 +1,15 @@
-//! Access tokens: HS256 JWTs with a `kid`, issued by `/oauth/token` and checked on `/v1`.
+//! Access tokens: EdDSA (Ed25519) JWTs with a `kid`, issued by `/oauth/token` with the
+//! private key and checked on `/v1` with the public one.
 
-use super::keys::KeySet;
+use super::keys::SigningKeys;
 use crate::ids::ClientId;
 use crate::timestamp::Timestamp;
-use jsonwebtoken::{
-    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
-};
+use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation, decode, decode_header, encode};
 use serde::{Deserialize, Serialize};
 
 pub const ISSUER: &str = "https://auth.pirros.com";
 pub const AUDIENCE: &str = "https://external-api.pirros.com";
+pub const ALGORITHM: Algorithm = Algorithm::EdDSA;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Claims {
@@ -24,7 +24,12 @@ pub struct Claims {
     pub sv: u64,
 }
 
-pub fn issue(keys: &KeySet, client: &ClientId, secret_version: u64, ttl_secs: u64) -> String {
+pub fn issue(
+    keys: &SigningKeys,
+    client: &ClientId,
+    secret_version: u64,
+    ttl_secs: u64,
+) -> Result<String, jsonwebtoken::errors::Error> {
     let now = Timestamp::now().secs();
     let claims = Claims {
         iss: ISSUER.into(),
@@ -36,40 +41,41 @@ pub fn issue(keys: &KeySet, client: &ClientId, secret_version: u64, ttl_secs: u6
         jti: uuid::Uuid::new_v4().to_string(),
         sv: secret_version,
     };
-    let mut header = Header::new(Algorithm::HS256);
+    let mut header = Header::new(ALGORITHM);
     header.kid = Some(keys.current.kid.clone());
-    encode(
-        &header,
-        &claims,
-        &EncodingKey::from_secret(&keys.current.secret),
-    )
-    .expect("HS256 signing of plain claims cannot fail")
+    encode(&header, &claims, keys.current.encoding_key())
 }
 
 /// Why a token was refused; all of them answer 401 `invalid_token`, the reason goes to the log.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rejection {
+    /// Not a JWT, or an algorithm jsonwebtoken does not know (`none`).
     Malformed,
+    /// Any other algorithm than EdDSA: HS256 keyed with our public key stops here.
+    WrongAlgorithm,
     UnknownKey,
     BadSignatureOrClaims,
     Expired,
 }
 
-pub fn verify(keys: &KeySet, token: &str) -> Result<Claims, Rejection> {
+/// The `kid` of a token that claims our algorithm; nothing is trusted yet.
+pub fn key_id(token: &str) -> Result<String, Rejection> {
     let header = decode_header(token).map_err(|_| Rejection::Malformed)?;
-    // Only HS256: `alg: none` and key-confusion tricks with other algorithms stop here.
-    if header.alg != Algorithm::HS256 {
-        return Err(Rejection::BadSignatureOrClaims);
+    if header.alg != ALGORITHM {
+        return Err(Rejection::WrongAlgorithm);
     }
-    let kid = header.kid.ok_or(Rejection::UnknownKey)?;
-    let key = keys.find(&kid).ok_or(Rejection::UnknownKey)?;
-    let mut v = Validation::new(Algorithm::HS256);
+    header.kid.ok_or(Rejection::UnknownKey)
+}
+
+/// Checks the signature with one public key, and the claims.
+pub fn verify_with(key: &DecodingKey, token: &str) -> Result<Claims, Rejection> {
+    let mut v = Validation::new(ALGORITHM);
     v.set_issuer(&[ISSUER]);
     v.set_audience(&[AUDIENCE]);
     v.set_required_spec_claims(&["exp", "iat", "nbf", "iss", "aud", "sub"]);
     v.validate_nbf = true;
     v.leeway = 5;
-    decode::<Claims>(token, &DecodingKey::from_secret(&key.secret), &v)
+    decode::<Claims>(token, key, &v)
         .map(|d| d.claims)
         .map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => Rejection::Expired,
@@ -80,34 +86,56 @@ pub fn verify(keys: &KeySet, token: &str) -> Result<Claims, Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-    fn keys() -> KeySet {
-        KeySet::parse("a-test-key-that-is-long-enough-for-hs256-0123456789").unwrap()
+    fn keys() -> SigningKeys {
+        SigningKeys::parse("a-test-key-that-is-long-enough-0123456789").unwrap()
+    }
+
+    fn public(keys: &SigningKeys) -> DecodingKey {
+        DecodingKey::from_ed_components(&keys.current.jwk.x).unwrap()
     }
 
     #[test]
     fn round_trips() {
         let k = keys();
         let c = ClientId::parse("client-1").unwrap();
-        let t = issue(&k, &c, 3, 3600);
-        let claims = verify(&k, &t).unwrap();
+        let t = issue(&k, &c, 3, 3600).unwrap();
+        assert_eq!(key_id(&t).unwrap(), k.current.kid);
+        let claims = verify_with(&public(&k), &t).unwrap();
         assert_eq!(claims.sub, "client-1");
         assert_eq!(claims.sv, 3);
     }
 
     #[test]
-    fn refuses_alg_none_and_garbage() {
+    fn refuses_other_algorithms_and_garbage() {
         let k = keys();
-        assert_eq!(verify(&k, "garbage"), Err(Rejection::Malformed));
-        // {"alg":"none","kid":...}.{claims}.
-        let t = issue(&k, &ClientId::parse("c").unwrap(), 1, 60);
+        assert_eq!(key_id("garbage"), Err(Rejection::Malformed));
+        let t = issue(&k, &ClientId::parse("c").unwrap(), 1, 60).unwrap();
         let parts: Vec<&str> = t.split('.').collect();
-        use base64::Engine;
-        let none_header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+        let none_header = URL_SAFE_NO_PAD.encode(format!(
             r#"{{"alg":"none","typ":"JWT","kid":"{}"}}"#,
             k.current.kid
         ));
         let forged = format!("{none_header}.{}.", parts[1]);
-        assert!(verify(&k, &forged).is_err());
+        // jsonwebtoken has no `none` algorithm at all: the header does not even parse.
+        assert_eq!(key_id(&forged), Err(Rejection::Malformed));
+        // HS256 keyed with the public key's bytes: the classic algorithm confusion.
+        let mut h = Header::new(Algorithm::HS256);
+        h.kid = Some(k.current.kid.clone());
+        let claims: Claims = verify_with(&public(&k), &t).unwrap();
+        let confused = encode(
+            &h,
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(k.current.jwk.x.as_bytes()),
+        )
+        .unwrap();
+        assert_eq!(key_id(&confused), Err(Rejection::WrongAlgorithm));
+        assert_eq!(
+            verify_with(&public(&k), &confused),
+            Err(Rejection::BadSignatureOrClaims),
+            "even past the header check"
+        );
     }
 }

@@ -62,3 +62,8 @@ pub fn rate(key: &str) -> (String, String) {
 pub fn kill_switch() -> (String, String) {
     ("CONFIG".into(), "KILLSWITCH".into())
 }
+
+/// The token function's public keys, as it publishes them for the `/v1` functions.
+pub fn published_keys() -> (String, String) {
+    ("CONFIG".into(), "JWKS".into())
+}

@@ -24,6 +24,7 @@ struct Inner {
     /// key → (count, expires_at)
     rate: HashMap<String, (u64, Timestamp)>,
     kill_switch: bool,
+    published_keys: Option<PublishedKeys>,
 }
 
 #[derive(Default)]
@@ -229,6 +230,25 @@ impl Store for MemoryStore {
 
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
         self.lock().rate.remove(key);
+        Ok(())
+    }
+
+    async fn rate_count(&self, key: &str) -> StoreResult<u64> {
+        let now = Timestamp::now();
+        Ok(self
+            .lock()
+            .rate
+            .get(key)
+            .filter(|(_, expires_at)| *expires_at > now)
+            .map_or(0, |(count, _)| *count))
+    }
+
+    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {
+        Ok(self.lock().published_keys.clone())
+    }
+
+    async fn put_published_keys(&self, keys: &PublishedKeys) -> StoreResult<()> {
+        self.lock().published_keys = Some(keys.clone());
         Ok(())
     }
 

@@ -7,6 +7,7 @@ pub mod dynamo;
 pub mod keys;
 pub mod memory;
 
+use crate::auth::jwks::PublishedKeys;
 use crate::grants::Filter;
 use crate::ids::{ClientId, ResourceId, WorkspaceId};
 use crate::model::{
@@ -185,6 +186,12 @@ pub trait Store: Send + Sync {
         expires_at: Timestamp,
     ) -> StoreResult<RateHit>;
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
+    /// The hits counted in the window `key`: 0 when it has none or it expired.
+    async fn rate_count(&self, key: &str) -> StoreResult<u64>;
+
+    /// What the token function publishes for the `/v1` functions (its public keys).
+    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>>;
+    async fn put_published_keys(&self, keys: &PublishedKeys) -> StoreResult<()>;
 
     async fn kill_switch(&self) -> StoreResult<bool>;
 

@@ -5,7 +5,9 @@ use super::{
     DynamoStore, RateHit, StoreResult, Timestamp, classify, decode, encode, key_attrs, keys, n,
 };
 use crate::store::keys::TTL;
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
@@ -25,6 +27,13 @@ impl DynamoStore {
         limit: u64,
         expires_at: Timestamp,
     ) -> StoreResult<RateHit> {
+        if limit == 0 {
+            // `attribute_not_exists` below would let a first hit through.
+            return Ok(RateHit {
+                allowed: false,
+                count: self.read_rate_count(key).await?,
+            });
+        }
         self.count();
         let res = self
             .client
@@ -39,6 +48,7 @@ impl DynamoStore {
             .expression_attribute_values(":limit", n(limit))
             .expression_attribute_values(":ttl", n(expires_at.secs()))
             .return_values(ReturnValue::UpdatedNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match res {
@@ -53,17 +63,29 @@ impl DynamoStore {
                     count,
                 })
             }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                let count = match se.into_err() {
+                    UpdateItemError::ConditionalCheckFailedException(c) => c
+                        .item
+                        .map(decode::<CountItem>)
+                        .transpose()?
+                        .map(|c| c.count),
+                    _ => None,
+                };
                 Ok(RateHit {
                     allowed: false,
-                    count: limit,
+                    count: count.unwrap_or(limit),
                 })
             }
             Err(e) => Err(classify(e)),
         }
+    }
+
+    pub(super) async fn read_rate_count(&self, key: &str) -> StoreResult<u64> {
+        Ok(self
+            .get_as::<CountItem>(keys::rate(key), true)
+            .await?
+            .map_or(0, |c| c.count))
     }
 
     pub(super) async fn read_kill_switch(&self) -> StoreResult<bool> {

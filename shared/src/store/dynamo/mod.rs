@@ -301,6 +301,18 @@ impl Store for DynamoStore {
         self.delete(keys::rate(key)).await.map(drop)
     }
 
+    async fn rate_count(&self, key: &str) -> StoreResult<u64> {
+        self.read_rate_count(key).await
+    }
+
+    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {
+        self.get_as(keys::published_keys(), true).await
+    }
+
+    async fn put_published_keys(&self, published: &PublishedKeys) -> StoreResult<()> {
+        self.put(encode(published, keys::published_keys())?).await
+    }
+
     async fn kill_switch(&self) -> StoreResult<bool> {
         self.read_kill_switch().await
     }

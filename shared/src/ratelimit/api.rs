@@ -1,0 +1,106 @@
+//! The `/v1` limit: `API_RATE_LIMIT_PER_HOUR` per credential over a sliding window.
+
+use super::{COUNTER_FAILED_RETRY_AFTER, RateStatus, key_part, sliding, window};
+use crate::error::ApiError;
+use crate::store::{Store, StoreResult};
+use crate::timestamp::Timestamp;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Clients whose previous-window count a container remembers; when full it starts afresh.
+const CAPACITY: usize = 4096;
+
+/// The per-container part of the limiter: a window is read only once it has closed, and a
+/// closed window's count no longer changes, so each container reads it once per client.
+#[derive(Default)]
+pub struct ApiLimiter {
+    /// client key → (start of the window, its final count)
+    closed: Mutex<HashMap<String, (i64, u64)>>,
+}
+
+fn counter(client: &str, start: i64) -> String {
+    format!("API#{client}#{start}")
+}
+
+impl ApiLimiter {
+    async fn previous_count(
+        &self,
+        store: &dyn Store,
+        client: &str,
+        start: i64,
+    ) -> StoreResult<u64> {
+        let remembered = self
+            .lock()
+            .get(client)
+            .filter(|(s, _)| *s == start)
+            .map(|(_, c)| *c);
+        if let Some(c) = remembered {
+            return Ok(c);
+        }
+        let count = store.rate_count(&counter(client, start)).await?;
+        let mut map = self.lock();
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(client.to_owned(), (start, count));
+        Ok(count)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, u64)>> {
+        self.closed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// One `/v1` request of a credential. `Err` is the 429, with the headers' status.
+    pub async fn hit(
+        &self,
+        store: &dyn Store,
+        client: &str,
+        limit: u64,
+        window_secs: u64,
+    ) -> Result<RateStatus, (ApiError, Option<RateStatus>)> {
+        let now = Timestamp::now().secs();
+        let (start, end) = window(now, window_secs);
+        let client = key_part(client);
+        let exhausted = |retry_after| {
+            (
+                ApiError::TooManyRequests { retry_after },
+                Some(RateStatus {
+                    limit,
+                    remaining: 0,
+                    reset_epoch_secs: end,
+                }),
+            )
+        };
+        let counted = async {
+            let previous = self
+                .previous_count(store, &client, start - window_secs as i64)
+                .await?;
+            let allowance = sliding::allowance(limit, previous, now, end, window_secs);
+            // Kept through the next window, which reads it as its previous one.
+            let expires = Timestamp::from_millis((end + window_secs as i64) * 1000);
+            let hit = store
+                .hit_rate_limit(&counter(&client, start), allowance, expires)
+                .await?;
+            StoreResult::Ok((previous, allowance, hit))
+        };
+        match counted.await {
+            Ok((_, allowance, hit)) if hit.allowed => Ok(RateStatus {
+                limit,
+                remaining: allowance.saturating_sub(hit.count),
+                reset_epoch_secs: end,
+            }),
+            Ok((previous, _, hit)) => Err(exhausted(sliding::retry_after(
+                limit,
+                previous,
+                hit.count,
+                now,
+                end,
+                window_secs,
+            ))),
+            Err(e) => {
+                tracing::warn!(error = %e, "API rate counter unavailable; refusing (fail closed)");
+                Err(exhausted(COUNTER_FAILED_RETRY_AFTER))
+            }
+        }
+    }
+}
