@@ -2,6 +2,7 @@
 //! (size, SHA-256, OLE container, Revit release) and streams a stash's files into one zip
 //! on S3. `main.rs` runs it as an SQS-triggered Lambda function.
 
+pub mod batch;
 pub mod checksum;
 pub mod rfa;
 pub mod upload_error;
