@@ -6,3 +6,4 @@ pub mod batch;
 pub mod checksum;
 pub mod rfa;
 pub mod upload_error;
+pub mod zip_names;
