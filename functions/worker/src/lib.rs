@@ -4,6 +4,8 @@
 
 pub mod batch;
 pub mod checksum;
+pub mod export;
+pub mod multipart;
 pub mod rfa;
 pub mod upload_error;
 pub mod zip_names;
