@@ -6,8 +6,33 @@ use crate::api::V1Call;
 use crate::error::ApiError;
 use crate::grants::{Action, EntityType};
 use crate::ids::{ResourceId, WorkspaceId};
+use crate::model::{Project, Tag};
 use crate::query::Include;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Related objects asked for with `include`, keyed by id, only those the caller may read.
+/// A key is present only when `include` named it.
+#[derive(Default, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expanded {
+    /// With `include=tags`: the referenced tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = BTreeMap<String, Tag>, required = false)]
+    pub tags: Option<BTreeMap<ResourceId, Tag>>,
+    /// With `include=project`: the referenced projects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = BTreeMap<String, Project>, required = false)]
+    pub projects: Option<BTreeMap<ResourceId, Project>>,
+}
+
+fn sorted_unique(ids: impl IntoIterator<Item = ResourceId>) -> Vec<ResourceId> {
+    let mut ids: Vec<ResourceId> = ids.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
 
 /// Builds `expanded` for resources referencing `tag_ids` and `project_ids`.
 /// Tags need the caller's tag read scope; a project is shown to whoever can read a
@@ -19,36 +44,32 @@ pub async fn expanded(
     include: Include,
     tag_ids: impl IntoIterator<Item = ResourceId>,
     project_ids: impl IntoIterator<Item = ResourceId>,
-) -> Result<Value, ApiError> {
-    let mut out = Map::new();
+) -> Result<Expanded, ApiError> {
+    let mut out = Expanded::default();
     if include.tags {
-        let mut ids: Vec<ResourceId> = tag_ids.into_iter().collect();
-        ids.sort();
-        ids.dedup();
-        let mut tags = Map::new();
+        let ids = sorted_unique(tag_ids);
+        let mut tags = BTreeMap::new();
         if !ids.is_empty() {
             let scope = call.scope(state, ws, EntityType::Tag, Action::Read).await?;
             if !scope.is_none() {
                 for t in state.store.get_tags(ws, &ids).await? {
                     if scope.allows(&t) {
-                        tags.insert(t.id.to_string(), json!(t));
+                        tags.insert(t.id.clone(), t);
                     }
                 }
             }
         }
-        out.insert("tags".into(), Value::Object(tags));
+        out.tags = Some(tags);
     }
     if include.projects {
-        let mut ids: Vec<ResourceId> = project_ids.into_iter().collect();
-        ids.sort();
-        ids.dedup();
-        let mut projects = Map::new();
+        let ids = sorted_unique(project_ids);
+        let mut projects = BTreeMap::new();
         if !ids.is_empty() {
             for p in state.store.get_projects(ws, &ids).await? {
-                projects.insert(p.id.to_string(), json!(p));
+                projects.insert(p.id.clone(), p);
             }
         }
-        out.insert("projects".into(), Value::Object(projects));
+        out.projects = Some(projects);
     }
-    Ok(Value::Object(out))
+    Ok(out)
 }

@@ -3,12 +3,15 @@
 
 pub mod api;
 pub mod auth;
+pub mod catalogue;
 pub mod config;
 pub mod error;
+pub mod etag;
 pub mod expand;
 pub mod files;
 pub mod fixture;
 pub mod grants;
+pub mod headers;
 pub mod idempotency;
 pub mod ids;
 pub mod killswitch;
@@ -17,6 +20,7 @@ pub mod logging;
 pub mod model;
 pub mod openapi;
 pub mod pagination;
+pub mod payload;
 pub mod query;
 pub mod ratelimit;
 pub mod request;

@@ -5,12 +5,13 @@ use base64::engine::general_purpose::STANDARD;
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
 use pirros_shared::auth::token;
-use pirros_shared::error::ApiError;
+use pirros_shared::error::{ApiError, Flavor};
+use pirros_shared::headers;
 use pirros_shared::ids::ClientId;
 use pirros_shared::ratelimit::Limiter;
 use pirros_shared::request;
-use pirros_shared::response::{Flavor, failure, json_response};
-use pirros_shared::routes::{self, Route};
+use pirros_shared::response::{failure, json_response};
+use pirros_shared::routes::{self, OAuthRoute};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -125,7 +126,7 @@ fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
 }
 
 fn basic_auth(req: &Request) -> Result<Option<(String, String)>, ApiError> {
-    let Some(v) = request::header_str(req, http::header::AUTHORIZATION) else {
+    let Some(v) = request::header_str(req, headers::AUTHORIZATION) else {
         return Ok(None);
     };
     let Some((scheme, rest)) = v.split_once(' ') else {
@@ -205,6 +206,11 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
     ))
 }
 
+pirros_shared::error_responses!(
+    /// What the token endpoint answers besides a token.
+    pub TokenErrors = OAuth[OAuthInvalidRequest, InvalidClient, UnsupportedGrantType]
+);
+
 /// Get an access token
 ///
 /// The OAuth 2.0 client-credentials exchange (RFC 6749 §4.4): your client id and secret for
@@ -226,20 +232,14 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
     security((), ("clientBasic" = [])),
     responses(
         (status = 200, description = "A token.", body = TokenResponse),
-        (status = 400, response = pirros_shared::openapi::TokenBadRequest),
-        (status = 401, response = pirros_shared::openapi::TokenUnauthorized),
-        (status = 405, response = pirros_shared::openapi::TokenMethodNotAllowed),
-        (status = 429, response = pirros_shared::openapi::TokenTooManyRequests),
-        (status = 500, response = pirros_shared::openapi::TokenInternalError),
-        (status = 503, response = pirros_shared::openapi::TokenServiceUnavailable),
+        TokenErrors,
     )
 )]
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = request::new_request_id();
     let outcome = match routes::resolve(req.method(), req.uri().path()) {
-        Ok(Route::Token) => exchange(state, &req).await,
-        Ok(_) => Err(ApiError::NotFound),
+        Ok(OAuthRoute::Token) => exchange(state, &req).await,
         Err(e) => Err(e),
     };
     let latency_us = started.elapsed().as_micros() as u64;
@@ -257,10 +257,8 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
                 serde_json::to_string(&body).expect("plain struct"),
                 &request_id,
             );
-            resp.headers_mut().insert(
-                http::header::PRAGMA,
-                http::HeaderValue::from_static("no-cache"),
-            );
+            resp.headers_mut()
+                .insert(headers::PRAGMA, http::HeaderValue::from_static("no-cache"));
             resp
         }
         Err(e) => {
