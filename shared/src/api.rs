@@ -2,8 +2,7 @@
 //! credential and rate limit, then the handler, then the envelope and headers.
 
 use crate::AppState;
-use crate::error::Flavor;
-use crate::error::{ApiError, ScopeDetails};
+use crate::error::{ApiError, Flavor, ScopeDetails};
 use crate::grants::{self, Action, EntityType, Filter, Filterable, HasId, Scope};
 use crate::ids::{ClientId, WorkspaceId};
 use crate::model::Credential;
