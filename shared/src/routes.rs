@@ -4,6 +4,7 @@
 
 use crate::error::ApiError;
 use crate::ids::{ResourceId, WorkspaceId};
+use Function as F;
 use http::Method;
 
 /// The Lambda function (resource group) that serves a route.
@@ -143,15 +144,16 @@ impl Params<'_> {
     }
 }
 
+/// How a table entry turns its path parameters into a `Route`.
+type Build = fn(&Params<'_>) -> Result<Route, ApiError>;
+
 /// One entry of the routing table.
 pub struct RouteDef {
     pub method: &'static str,
     pub path: &'static str,
     pub function: Function,
-    build: fn(&Params<'_>) -> Result<Route, ApiError>,
+    build: Build,
 }
-
-type Build = fn(&Params<'_>) -> Result<Route, ApiError>;
 
 const fn route(
     method: &'static str,
@@ -166,8 +168,6 @@ const fn route(
         build,
     }
 }
-
-use Function as F;
 
 /// Every route: method, path template, function, and how its parameters become a `Route`.
 pub const ROUTES: &[RouteDef] = &[
