@@ -11,7 +11,7 @@ use crate::ratelimit::{Limiter, RateStatus};
 use crate::request;
 use crate::response::{self, Reply};
 use crate::routes::{self, FunctionRoute};
-use crate::store::StoreError;
+use crate::store::{StoreError, StoreResult};
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -248,6 +248,25 @@ impl V1Call {
             action,
             &filters,
         ))
+    }
+
+    /// A resource the caller may read, fetched beside its read scope (one round trip).
+    /// Missing, in another workspace or firm, or not covered by a grant: all the same 404.
+    pub async fn readable<R, T: Filterable>(
+        &self,
+        state: &AppState,
+        ws: WorkspaceId,
+        fetch: impl Future<Output = StoreResult<Option<R>>>,
+        item: fn(&R) -> &T,
+    ) -> Result<(R, Scope), ApiError> {
+        let (scope, record) =
+            tokio::try_join!(self.scope(state, ws, T::ENTITY, Action::Read), async {
+                Ok(fetch.await?)
+            },)?;
+        match record {
+            Some(r) if scope.allows(item(&r)) => Ok((r, scope)),
+            _ => Err(ApiError::NotFound),
+        }
     }
 
     /// The scope for writing `item`: 403 `insufficient_scope` naming it unless a grant for

@@ -6,8 +6,10 @@ use crate::api::V1Call;
 use crate::error::ApiError;
 use crate::grants::{Action, EntityType};
 use crate::ids::{ResourceId, WorkspaceId};
-use crate::model::{Project, Tag};
+use crate::model::{Detail, Family, Project, Tag};
+use crate::payload::Resource;
 use crate::query::Include;
+use crate::response::Reply;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -27,27 +29,49 @@ pub struct Expanded {
     pub projects: Option<BTreeMap<ResourceId, Project>>,
 }
 
-fn sorted_unique(ids: impl IntoIterator<Item = ResourceId>) -> Vec<ResourceId> {
-    let mut ids: Vec<ResourceId> = ids.into_iter().collect();
+/// What a resource references that `include` can expand.
+pub trait References {
+    fn tag_ids(&self) -> &[ResourceId];
+    fn project_id(&self) -> Option<&ResourceId>;
+}
+
+impl References for Detail {
+    fn tag_ids(&self) -> &[ResourceId] {
+        &self.tag_ids
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.project_id.as_ref()
+    }
+}
+
+impl References for Family {
+    fn tag_ids(&self) -> &[ResourceId] {
+        &self.tag_ids
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.project_id.as_ref()
+    }
+}
+
+fn sorted_unique<'a>(ids: impl Iterator<Item = &'a ResourceId>) -> Vec<ResourceId> {
+    let mut ids: Vec<ResourceId> = ids.cloned().collect();
     ids.sort();
     ids.dedup();
     ids
 }
 
-/// Builds `expanded` for resources referencing `tag_ids` and `project_ids`.
-/// Tags need the caller's tag read scope; a project is shown to whoever can read a
-/// resource that references it (projects have no grants of their own).
-pub async fn expanded(
+/// Builds `expanded` for `items`. Tags need the caller's tag read scope; a project is shown
+/// to whoever can read a resource that references it (projects have no grants of their own).
+pub async fn expanded<T: References>(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     include: Include,
-    tag_ids: impl IntoIterator<Item = ResourceId>,
-    project_ids: impl IntoIterator<Item = ResourceId>,
+    items: &[T],
 ) -> Result<Expanded, ApiError> {
     let mut out = Expanded::default();
     if include.tags {
-        let ids = sorted_unique(tag_ids);
+        let ids = sorted_unique(items.iter().flat_map(|i| i.tag_ids()));
         let mut tags = BTreeMap::new();
         if !ids.is_empty() {
             let scope = call.scope(state, ws, EntityType::Tag, Action::Read).await?;
@@ -62,7 +86,7 @@ pub async fn expanded(
         out.tags = Some(tags);
     }
     if include.projects {
-        let ids = sorted_unique(project_ids);
+        let ids = sorted_unique(items.iter().filter_map(|i| i.project_id()));
         let mut projects = BTreeMap::new();
         if !ids.is_empty() {
             for p in state.store.get_projects(ws, &ids).await? {
@@ -72,4 +96,16 @@ pub async fn expanded(
         out.projects = Some(projects);
     }
     Ok(out)
+}
+
+/// One resource with what `include` asked to expand of it, as the answer.
+pub async fn reply<T: References + Serialize>(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    include: Include,
+    item: &T,
+) -> Result<Reply, ApiError> {
+    let expanded = expanded(state, call, ws, include, std::slice::from_ref(item)).await?;
+    call.reply(&Resource { item, expanded })
 }

@@ -4,7 +4,7 @@ use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
 use pirros_shared::api::{self, V1Call};
 use pirros_shared::error::ApiError;
-use pirros_shared::expand::{Expanded, expanded};
+use pirros_shared::expand::{self, Expanded};
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{Detail, Library};
@@ -53,28 +53,9 @@ pub async fn get(
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
     let IncludeQuery { include } = call.query()?;
-    let (scope, record) = tokio::try_join!(
-        call.scope(state, ws, EntityType::Detail, Action::Read),
-        async { Ok(state.store.get_detail(ws, id).await?) },
-    )?;
-    // Missing, elsewhere, or not covered by a grant: all the same 404.
-    let detail = match record {
-        Some(r) if scope.allows(&r.detail) => r.detail,
-        _ => return Err(ApiError::NotFound),
-    };
-    let expanded = expanded(
-        state,
-        call,
-        ws,
-        include,
-        detail.tag_ids.iter().cloned(),
-        detail.project_id.clone(),
-    )
-    .await?;
-    call.reply(&Resource {
-        item: &detail,
-        expanded,
-    })
+    let fetch = state.store.get_detail(ws, id);
+    let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
+    expand::reply(state, call, ws, include, &record.detail).await
 }
 
 /// The query of `search`: the filters, the page and what to expand.
@@ -271,15 +252,7 @@ pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
         None
     };
     let data: Vec<Detail> = found.into_iter().map(|(_, d)| d).collect();
-    let expanded = expanded(
-        state,
-        call,
-        ws,
-        search.include,
-        data.iter().flat_map(|d| d.tag_ids.iter().cloned()),
-        data.iter().filter_map(|d| d.project_id.clone()),
-    )
-    .await?;
+    let expanded = expand::expanded(state, call, ws, search.include, &data).await?;
     call.reply(&ListPage {
         data,
         next_cursor,

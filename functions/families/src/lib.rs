@@ -4,8 +4,8 @@ use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
 use pirros_shared::api::{self, V1Call};
 use pirros_shared::error::ApiError;
-use pirros_shared::expand::{Expanded, expanded};
-use pirros_shared::grants::{Action, EntityType, Scope};
+use pirros_shared::expand::{self, Expanded, References};
+use pirros_shared::grants::Scope;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Family;
 use pirros_shared::openapi::ResourcePath;
@@ -25,21 +25,16 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     .await
 }
 
-/// The family if the caller may read it; otherwise the same 404 as a missing one.
+/// The family if the caller may read it, and the caller's family read scope.
 async fn readable(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<(Family, Scope), ApiError> {
-    let (scope, record) = tokio::try_join!(
-        call.scope(state, ws, EntityType::Family, Action::Read),
-        async { Ok(state.store.get_family(ws, id).await?) },
-    )?;
-    match record {
-        Some(r) if scope.allows(&r.family) => Ok((r.family, scope)),
-        _ => Err(ApiError::NotFound),
-    }
+    let fetch = state.store.get_family(ws, id);
+    let (record, scope) = call.readable(state, ws, fetch, |r| &r.family).await?;
+    Ok((record.family, scope))
 }
 
 pirros_shared::error_responses!(
@@ -71,19 +66,7 @@ pub async fn get(
 ) -> Result<Reply, ApiError> {
     let IncludeQuery { include } = call.query()?;
     let (family, _) = readable(state, call, ws, id).await?;
-    let expanded = expanded(
-        state,
-        call,
-        ws,
-        include,
-        family.tag_ids.iter().cloned(),
-        family.project_id.clone(),
-    )
-    .await?;
-    call.reply(&Resource {
-        item: &family,
-        expanded,
-    })
+    expand::reply(state, call, ws, include, &family).await
 }
 
 /// The query of `similar`.
@@ -109,6 +92,15 @@ pub struct ScoredFamily {
     /// 0 (nothing in common) to 1, four decimals.
     #[schema(minimum = 0.0, maximum = 1.0)]
     pub score: f64,
+}
+
+impl References for ScoredFamily {
+    fn tag_ids(&self) -> &[ResourceId] {
+        self.family.tag_ids()
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.family.project_id()
+    }
 }
 
 /// Similar families
@@ -148,15 +140,7 @@ pub async fn similar(
         .into_iter()
         .map(|(family, score)| ScoredFamily { family, score })
         .collect();
-    let expanded = expanded(
-        state,
-        call,
-        ws,
-        include,
-        data.iter().flat_map(|s| s.family.tag_ids.iter().cloned()),
-        data.iter().filter_map(|s| s.family.project_id.clone()),
-    )
-    .await?;
+    let expanded = expand::expanded(state, call, ws, include, &data).await?;
     call.reply(&ListPage {
         data,
         next_cursor: None,

@@ -77,14 +77,9 @@ pub async fn get(
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
     let NoQuery {} = call.query()?;
-    let (scope, rec) = tokio::try_join!(
-        call.scope(state, ws, EntityType::Stash, Action::Read),
-        async { Ok(state.store.get_stash(ws, id).await?) },
-    )?;
-    match rec {
-        Some(r) if scope.allows(&r.stash) => Ok(tagged(call.reply(&payload(&r.stash))?, r.version)),
-        _ => Err(ApiError::NotFound),
-    }
+    let fetch = state.store.get_stash(ws, id);
+    let (record, _) = call.readable(state, ws, fetch, |r| &r.stash).await?;
+    Ok(tagged(call.reply(&payload(&record.stash))?, record.version))
 }
 
 /// Every referenced detail and family must exist in the workspace and be readable.
