@@ -2,17 +2,22 @@
 //! credential and rate limit, then the handler, then the envelope and headers.
 
 use crate::AppState;
-use crate::error::{ApiError, ScopeDetails};
+use crate::error::{ApiError, Flavor, ScopeDetails};
 use crate::grants::{self, Action, EntityType, Filter, Filterable, HasId, Scope};
 use crate::ids::{ClientId, WorkspaceId};
 use crate::model::Credential;
+use crate::query;
 use crate::ratelimit::RateStatus;
 use crate::request;
-use crate::response::{self, Flavor, Reply};
-use crate::routes::{self, Route};
-use crate::store::StoreError;
+use crate::response::{self, Reply};
+use crate::routes::{self, FunctionRoute};
+use crate::store::{StoreError, StoreResult};
+use http::StatusCode;
 use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::time::Instant;
+use utoipa::IntoParams;
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
@@ -29,10 +34,9 @@ impl From<StoreError> for ApiError {
 /// An authenticated `/v1` request on its way through a handler.
 pub struct V1Call {
     pub request_id: String,
-    pub route: Route,
     pub request: Request,
     pub credential: Credential,
-    rate: Option<RateStatus>,
+    rate: RateStatus,
     started: Instant,
 }
 
@@ -80,17 +84,38 @@ fn log_outcome(
     }
 }
 
+/// A function's whole `/v1` handling: `begin`, then `handler` with the function's own
+/// route, then `finish`.
+pub async fn serve<R, H>(state: &AppState, request: Request, handler: H) -> Response<Body>
+where
+    R: FunctionRoute,
+    H: AsyncFnOnce(R, &V1Call) -> Result<Reply, ApiError>,
+{
+    match V1Call::begin(state, request).await {
+        Ok((route, call)) => {
+            let outcome = handler(route, &call).await;
+            call.finish(outcome)
+        }
+        Err(resp) => resp,
+    }
+}
+
 impl V1Call {
-    /// Everything before the handler. `Err` is the finished response.
-    pub async fn begin(state: &AppState, request: Request) -> Result<Self, Response<Body>> {
+    /// Everything before the handler: the route of function `R` and the call, or the
+    /// finished response.
+    pub async fn begin<R: FunctionRoute>(
+        state: &AppState,
+        request: Request,
+    ) -> Result<(R, Self), Response<Body>> {
         let started = Instant::now();
         let request_id = request::new_request_id();
         let fail = |e: ApiError, req: &Request| early_failure(e, &request_id, started, req);
         // Unknown routes answer at once; malformed parameters only after authentication,
         // so an anonymous caller learns nothing but 401.
-        if let Err(e) = routes::function_for(request.method(), request.uri().path()) {
-            return Err(fail(e, &request));
-        }
+        let matched = match routes::find_for::<R>(request.method(), request.uri().path()) {
+            Ok(m) => m,
+            Err(e) => return Err(fail(e, &request)),
+        };
         if state.kill_switch.is_on(state.store.as_ref()).await {
             return Err(fail(
                 ApiError::ServiceUnavailable("The API is temporarily disabled; retry later"),
@@ -144,7 +169,7 @@ impl V1Call {
                 return Err(resp);
             }
         };
-        let route = match routes::resolve(request.method(), request.uri().path()) {
+        let route = match matched.resolve() {
             Ok(r) => r,
             Err(e) => {
                 let mut resp = fail(e, &request);
@@ -152,14 +177,14 @@ impl V1Call {
                 return Err(resp);
             }
         };
-        Ok(Self {
+        let call = Self {
             request_id,
-            route,
             request,
             credential,
-            rate: Some(rate),
+            rate,
             started,
-        })
+        };
+        Ok((route, call))
     }
 
     /// Wraps the handler's outcome in the envelope, with the request id and rate headers.
@@ -168,9 +193,7 @@ impl V1Call {
             Ok(reply) => (response::success(reply, &self.request_id), None),
             Err(e) => (response::failure(&e, Flavor::V1, &self.request_id), Some(e)),
         };
-        if let Some(rate) = &self.rate {
-            response::add_rate_headers(&mut resp, rate);
-        }
+        response::add_rate_headers(&mut resp, &self.rate);
         log_outcome(
             &self.request_id,
             &self.request,
@@ -182,9 +205,17 @@ impl V1Call {
         resp
     }
 
-    /// The raw query string.
-    pub fn raw_query(&self) -> Option<&str> {
-        self.request.uri().query()
+    /// The query string, parsed into the operation's query struct.
+    pub fn query<T: DeserializeOwned + IntoParams>(&self) -> Result<T, ApiError> {
+        query::parse(self.request.uri().query())
+    }
+
+    /// A 200 with `payload` in the envelope.
+    pub fn reply<T: Serialize>(&self, payload: &T) -> Result<Reply, ApiError> {
+        Ok(Reply::new(
+            StatusCode::OK,
+            response::envelope(payload, &self.request_id)?,
+        ))
     }
 
     /// Custom filters the credential's grants name in `ws`.
@@ -221,6 +252,25 @@ impl V1Call {
             action,
             &filters,
         ))
+    }
+
+    /// A resource the caller may read, fetched beside its read scope (one round trip).
+    /// Missing, in another workspace or firm, or not covered by a grant: all the same 404.
+    pub async fn readable<R, T: Filterable>(
+        &self,
+        state: &AppState,
+        ws: WorkspaceId,
+        fetch: impl Future<Output = StoreResult<Option<R>>>,
+        item: fn(&R) -> &T,
+    ) -> Result<(R, Scope), ApiError> {
+        let (scope, record) =
+            tokio::try_join!(self.scope(state, ws, T::ENTITY, Action::Read), async {
+                Ok(fetch.await?)
+            },)?;
+        match record {
+            Some(r) if scope.allows(item(&r)) => Ok((r, scope)),
+            _ => Err(ApiError::NotFound),
+        }
     }
 
     /// The scope for writing `item`: 403 `insufficient_scope` naming it unless a grant for

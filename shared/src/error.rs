@@ -1,11 +1,14 @@
-//! The one error type of the API and its mapping to status, code and envelope.
+//! The one error type of the API and its mapping to status, code and body (the catalogue in
+//! `catalogue.rs` says which codes exist and when they happen).
 
+pub use crate::catalogue::ErrorKind;
+use crate::response::Meta;
 use http::StatusCode;
 use serde::Serialize;
-use serde_json::{Value, json};
+use utoipa::ToSchema;
 
-/// The `error.details` of a 403 `insufficient_scope` (the guide's shape).
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+/// The `error.details` of a 403 `insufficient_scope`.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeDetails {
     /// `read`, `write` or `download`.
@@ -23,20 +26,33 @@ pub struct ScopeDetails {
     pub granted_filter_names: Vec<String>,
 }
 
+/// `error.details` of 400 `invalid_request`: the parameter, header or body field at fault.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDetails {
+    pub field: String,
+}
+
+/// `error.details` of 400 `INVALID_ITEM_REFERENCE`: the ids that are malformed, missing
+/// from the workspace, or not readable with your grants.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemReferenceDetails {
+    pub detail_ids: Vec<String>,
+    pub family_ids: Vec<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{message}")]
     InvalidRequest {
         message: String,
-        details: Option<Value>,
+        details: Option<FieldDetails>,
     },
     #[error("{0}")]
     InvalidIncludeParam(String),
     #[error("Some referenced items do not exist in this workspace or are not readable")]
-    InvalidItemReference {
-        detail_ids: Vec<String>,
-        family_ids: Vec<String>,
-    },
+    InvalidItemReference(ItemReferenceDetails),
     #[error("{0}")]
     InvalidToken(&'static str),
     #[error("Token has no eligible filter for this resource")]
@@ -46,7 +62,7 @@ pub enum ApiError {
     #[error("Resource not found")]
     NotFound,
     #[error("Method not allowed")]
-    MethodNotAllowed { allow: &'static str },
+    MethodNotAllowed { allow: String },
     #[error("Idempotency-Key was already used with a different request")]
     IdempotencyConflict,
     #[error("The stash changed since it was last read")]
@@ -66,6 +82,13 @@ pub enum ApiError {
     UnsupportedGrantType,
 }
 
+/// The shape errors take: the `/v1` envelope or RFC 6749's flat one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    V1,
+    OAuth,
+}
+
 impl ApiError {
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::InvalidRequest {
@@ -77,7 +100,9 @@ impl ApiError {
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         Self::InvalidRequest {
             message: message.into(),
-            details: Some(json!({ "field": field })),
+            details: Some(FieldDetails {
+                field: field.to_owned(),
+            }),
         }
     }
 
@@ -85,112 +110,157 @@ impl ApiError {
         Self::Internal(e.to_string())
     }
 
-    pub fn status(&self) -> StatusCode {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidRequest { .. }
-            | Self::InvalidIncludeParam(_)
-            | Self::InvalidItemReference { .. }
-            | Self::OAuthInvalidRequest(_)
-            | Self::UnsupportedGrantType => StatusCode::BAD_REQUEST,
-            Self::InvalidToken(_) | Self::InvalidClient => StatusCode::UNAUTHORIZED,
-            Self::InsufficientScope(_) | Self::DownloadDisabled => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::IdempotencyConflict | Self::StalePrecondition => StatusCode::CONFLICT,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+            Self::InvalidIncludeParam(_) => ErrorKind::InvalidIncludeParam,
+            Self::InvalidItemReference(_) => ErrorKind::InvalidItemReference,
+            Self::InvalidToken(_) => ErrorKind::InvalidToken,
+            Self::InsufficientScope(_) => ErrorKind::InsufficientScope,
+            Self::DownloadDisabled => ErrorKind::DownloadDisabled,
+            Self::NotFound => ErrorKind::NotFound,
+            Self::MethodNotAllowed { .. } => ErrorKind::MethodNotAllowed,
+            Self::IdempotencyConflict => ErrorKind::IdempotencyConflict,
+            Self::StalePrecondition => ErrorKind::StalePrecondition,
+            Self::TooManyRequests { .. } => ErrorKind::TooManyRequests,
+            Self::ServiceUnavailable(_) => ErrorKind::ServiceUnavailable,
+            Self::Internal(_) => ErrorKind::Internal,
+            Self::OAuthInvalidRequest(_) => ErrorKind::OAuthInvalidRequest,
+            Self::InvalidClient => ErrorKind::InvalidClient,
+            Self::UnsupportedGrantType => ErrorKind::UnsupportedGrantType,
         }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.kind().status()
     }
 
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidRequest { .. } | Self::OAuthInvalidRequest(_) => "invalid_request",
-            Self::InvalidIncludeParam(_) => "invalid_include_param",
-            Self::InvalidItemReference { .. } => "INVALID_ITEM_REFERENCE",
-            Self::InvalidToken(_) => "invalid_token",
-            Self::InsufficientScope(_) => "insufficient_scope",
-            Self::DownloadDisabled => "DOWNLOAD_DISABLED",
-            Self::NotFound => "not_found",
-            Self::MethodNotAllowed { .. } => "method_not_allowed",
-            Self::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
-            Self::StalePrecondition => "stale_precondition",
-            Self::TooManyRequests { .. } => "too_many_requests",
-            Self::ServiceUnavailable(_) => "service_unavailable",
-            Self::Internal(_) => "internal_error",
-            Self::InvalidClient => "invalid_client",
-            Self::UnsupportedGrantType => "unsupported_grant_type",
-        }
+        self.kind().code()
     }
 
-    /// What the client is told. Internal causes stay in the logs.
-    pub fn public_message(&self) -> String {
-        self.to_string()
-    }
-
-    pub fn details(&self) -> Option<Value> {
+    fn details(&self) -> Option<Details<'_>> {
         match self {
-            Self::InvalidRequest { details, .. } => details.clone(),
-            Self::InsufficientScope(d) => serde_json::to_value(d).ok(),
-            Self::InvalidItemReference {
-                detail_ids,
-                family_ids,
-            } => Some(json!({ "detail_ids": detail_ids, "family_ids": family_ids })),
+            Self::InvalidRequest { details, .. } => details.as_ref().map(Details::Field),
+            Self::InsufficientScope(d) => Some(Details::Scope(d)),
+            Self::InvalidItemReference(d) => Some(Details::ItemReference(d)),
             _ => None,
         }
     }
 
-    /// The `/v1` envelope: `{error: {code, message, details?}, meta: {request_id}}`,
-    /// except 429, which is flat everywhere (the guide's one exception).
-    pub fn v1_body(&self, request_id: &str) -> Value {
-        if let Self::TooManyRequests { retry_after } = self {
-            return flat_429(*retry_after, request_id);
-        }
-        let mut error = json!({ "code": self.code(), "message": self.public_message() });
-        if let Some(d) = self.details() {
-            error["details"] = d;
-        }
-        json!({ "error": error, "meta": { "request_id": request_id } })
-    }
-
-    /// RFC 6749's flat shape for `/oauth/*`.
-    pub fn oauth_body(&self, request_id: &str) -> Value {
-        if let Self::TooManyRequests { retry_after } = self {
-            return flat_429(*retry_after, request_id);
-        }
-        json!({
-            "error": self.code(),
-            "error_description": self.public_message(),
-            "request_id": request_id,
-        })
+    /// The body as it goes on the wire. 429 is flat in both flavours (the API's one
+    /// exception to its `/v1` envelope).
+    pub fn body(&self, flavor: Flavor, request_id: &str) -> String {
+        let message = Message(self);
+        let written = match (self, flavor) {
+            (Self::TooManyRequests { retry_after }, _) => serde_json::to_string(&FlatTooMany {
+                error: self.code(),
+                error_description: message,
+                retry_after: *retry_after,
+                request_id,
+            }),
+            (_, Flavor::V1) => serde_json::to_string(&V1Error {
+                error: ErrorObject {
+                    code: self.code(),
+                    message,
+                    details: self.details(),
+                },
+                meta: Meta { request_id },
+            }),
+            (_, Flavor::OAuth) => serde_json::to_string(&OAuthError {
+                error: self.code(),
+                error_description: message,
+                request_id,
+            }),
+        };
+        written.expect("error bodies are plain structs")
     }
 }
 
-fn flat_429(retry_after: u64, request_id: &str) -> Value {
-    json!({
-        "error": "too_many_requests",
-        "error_description": "Rate limit exceeded. Please retry after the indicated time.",
-        "retry_after": retry_after,
-        "request_id": request_id,
-    })
+/// What the client is told: the error's display. Internal causes stay in the logs.
+struct Message<'a>(&'a ApiError);
+
+impl Serialize for Message<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Details<'a> {
+    Field(&'a FieldDetails),
+    Scope(&'a ScopeDetails),
+    ItemReference(&'a ItemReferenceDetails),
+}
+
+/// `{error: {code, message, details?}, meta: {request_id}}`.
+#[derive(Serialize)]
+struct V1Error<'a> {
+    error: ErrorObject<'a>,
+    meta: Meta<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorObject<'a> {
+    code: &'static str,
+    message: Message<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<Details<'a>>,
+}
+
+/// RFC 6749 §5.2, plus the request id.
+#[derive(Serialize)]
+struct OAuthError<'a> {
+    error: &'static str,
+    error_description: Message<'a>,
+    request_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct FlatTooMany<'a> {
+    error: &'static str,
+    error_description: Message<'a>,
+    retry_after: u64,
+    request_id: &'a str,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+
+    fn parsed(e: &ApiError, flavor: Flavor) -> Value {
+        serde_json::from_str(&e.body(flavor, "r1")).unwrap()
+    }
 
     #[test]
     fn internal_causes_are_not_shown() {
         let e = ApiError::internal("dynamodb: secret table name");
-        let body = e.v1_body("r1");
+        let body = parsed(&e, Flavor::V1);
         assert_eq!(body["error"]["message"], "Internal error");
         assert_eq!(body["error"]["code"], "internal_error");
+        assert_eq!(body["meta"]["request_id"], "r1");
     }
 
     #[test]
     fn too_many_requests_is_flat_in_both_flavours() {
         let e = ApiError::TooManyRequests { retry_after: 7 };
-        assert_eq!(e.v1_body("r"), e.oauth_body("r"));
-        assert_eq!(e.v1_body("r")["retry_after"], 7);
+        assert_eq!(e.body(Flavor::V1, "r"), e.body(Flavor::OAuth, "r"));
+        assert_eq!(
+            e.body(Flavor::V1, "r"),
+            r#"{"error":"too_many_requests","error_description":"Rate limit exceeded. Please retry after the indicated time.","retry_after":7,"request_id":"r"}"#
+        );
+    }
+
+    #[test]
+    fn details_are_present_only_where_there_are_some() {
+        let body = parsed(&ApiError::invalid_field("limit", "bad"), Flavor::V1);
+        assert_eq!(body["error"]["details"]["field"], "limit");
+        let body = parsed(&ApiError::invalid("bad"), Flavor::V1);
+        assert!(body["error"].get("details").is_none());
+        let body = parsed(&ApiError::UnsupportedGrantType, Flavor::OAuth);
+        assert_eq!(body["error"], "unsupported_grant_type");
+        assert_eq!(body["request_id"], "r1");
     }
 }

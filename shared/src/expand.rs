@@ -6,49 +6,106 @@ use crate::api::V1Call;
 use crate::error::ApiError;
 use crate::grants::{Action, EntityType};
 use crate::ids::{ResourceId, WorkspaceId};
+use crate::model::{Detail, Family, Project, Tag};
+use crate::payload::Resource;
 use crate::query::Include;
-use serde_json::{Map, Value, json};
+use crate::response::Reply;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
-/// Builds `expanded` for resources referencing `tag_ids` and `project_ids`.
-/// Tags need the caller's tag read scope; a project is shown to whoever can read a
-/// resource that references it (projects have no grants of their own).
-pub async fn expanded(
+/// Related objects asked for with `include`, keyed by id, only those the caller may read.
+/// A key is present only when `include` named it.
+#[derive(Default, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expanded {
+    /// With `include=tags`: the referenced tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = BTreeMap<String, Tag>, required = false)]
+    pub tags: Option<BTreeMap<ResourceId, Tag>>,
+    /// With `include=project`: the referenced projects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = BTreeMap<String, Project>, required = false)]
+    pub projects: Option<BTreeMap<ResourceId, Project>>,
+}
+
+/// What a resource references that `include` can expand.
+pub trait References {
+    fn tag_ids(&self) -> &[ResourceId];
+    fn project_id(&self) -> Option<&ResourceId>;
+}
+
+impl References for Detail {
+    fn tag_ids(&self) -> &[ResourceId] {
+        &self.tag_ids
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.project_id.as_ref()
+    }
+}
+
+impl References for Family {
+    fn tag_ids(&self) -> &[ResourceId] {
+        &self.tag_ids
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.project_id.as_ref()
+    }
+}
+
+fn sorted_unique<'a>(ids: impl Iterator<Item = &'a ResourceId>) -> Vec<ResourceId> {
+    let mut ids: Vec<ResourceId> = ids.cloned().collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Builds `expanded` for `items`. Tags need the caller's tag read scope; a project is shown
+/// to whoever can read a resource that references it (projects have no grants of their own).
+pub async fn expanded<T: References>(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     include: Include,
-    tag_ids: impl IntoIterator<Item = ResourceId>,
-    project_ids: impl IntoIterator<Item = ResourceId>,
-) -> Result<Value, ApiError> {
-    let mut out = Map::new();
+    items: &[T],
+) -> Result<Expanded, ApiError> {
+    let mut out = Expanded::default();
     if include.tags {
-        let mut ids: Vec<ResourceId> = tag_ids.into_iter().collect();
-        ids.sort();
-        ids.dedup();
-        let mut tags = Map::new();
+        let ids = sorted_unique(items.iter().flat_map(|i| i.tag_ids()));
+        let mut tags = BTreeMap::new();
         if !ids.is_empty() {
             let scope = call.scope(state, ws, EntityType::Tag, Action::Read).await?;
             if !scope.is_none() {
                 for t in state.store.get_tags(ws, &ids).await? {
                     if scope.allows(&t) {
-                        tags.insert(t.id.to_string(), json!(t));
+                        tags.insert(t.id.clone(), t);
                     }
                 }
             }
         }
-        out.insert("tags".into(), Value::Object(tags));
+        out.tags = Some(tags);
     }
     if include.projects {
-        let mut ids: Vec<ResourceId> = project_ids.into_iter().collect();
-        ids.sort();
-        ids.dedup();
-        let mut projects = Map::new();
+        let ids = sorted_unique(items.iter().filter_map(|i| i.project_id()));
+        let mut projects = BTreeMap::new();
         if !ids.is_empty() {
             for p in state.store.get_projects(ws, &ids).await? {
-                projects.insert(p.id.to_string(), json!(p));
+                projects.insert(p.id.clone(), p);
             }
         }
-        out.insert("projects".into(), Value::Object(projects));
+        out.projects = Some(projects);
     }
-    Ok(Value::Object(out))
+    Ok(out)
+}
+
+/// One resource with what `include` asked to expand of it, as the answer.
+pub async fn reply<T: References + Serialize>(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    include: Include,
+    item: &T,
+) -> Result<Reply, ApiError> {
+    let expanded = expanded(state, call, ws, include, std::slice::from_ref(item)).await?;
+    call.reply(&Resource { item, expanded })
 }

@@ -1,41 +1,68 @@
 //! `Idempotency-Key` on writes: the key, the request fingerprint and replays.
 
 use crate::error::ApiError;
+use crate::headers::{self, shown};
 use crate::ids::ClientId;
+use crate::openapi::header_parameter;
 use crate::request;
 use crate::response::Reply;
 use crate::store::{IdemKey, IdemRecord};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::{HeaderName, HeaderValue, StatusCode};
+use http::{HeaderValue, StatusCode};
 use lambda_http::Request;
 use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 
-pub const HEADER: &str = "idempotency-key";
+/// What a key may be: 1 to 255 visible ASCII characters.
+const PATTERN: &str = "^[!-~]{1,255}$";
 
-/// The caller's key, if it sent one: 1..=255 visible ASCII characters.
-pub fn key(req: &Request, client: &ClientId) -> Result<Option<IdemKey>, ApiError> {
-    let mut values = req.headers().get_all(HEADER).iter();
-    let Some(v) = values.next() else {
-        return Ok(None);
-    };
-    let bad = || {
-        ApiError::invalid_field(
-            "Idempotency-Key",
-            "Idempotency-Key must be 1 to 255 visible ASCII characters, sent once",
-        )
-    };
-    if values.next().is_some() {
-        return Err(bad());
+/// The caller's `Idempotency-Key`, validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// The key the request carries, if any: 1..=255 visible ASCII characters, sent once.
+    pub fn from_request(req: &Request) -> Result<Option<Self>, ApiError> {
+        let mut values = req.headers().get_all(headers::IDEMPOTENCY_KEY).iter();
+        let Some(v) = values.next() else {
+            return Ok(None);
+        };
+        let bytes = v.as_bytes();
+        if values.next().is_some()
+            || bytes.is_empty()
+            || bytes.len() > 255
+            || !bytes.iter().all(|b| (0x21..=0x7e).contains(b))
+        {
+            return Err(ApiError::invalid_field(
+                shown::IDEMPOTENCY_KEY,
+                "Idempotency-Key must be 1 to 255 visible ASCII characters, sent once",
+            ));
+        }
+        Ok(Some(Self(String::from_utf8_lossy(bytes).into_owned())))
     }
-    let bytes = v.as_bytes();
-    if bytes.is_empty() || bytes.len() > 255 || !bytes.iter().all(|b| (0x21..=0x7e).contains(b)) {
-        return Err(bad());
+
+    /// Keys are per credential.
+    pub fn of(self, client: &ClientId) -> IdemKey {
+        IdemKey {
+            client_id: client.clone(),
+            key: self.0,
+        }
     }
-    Ok(Some(IdemKey {
-        client_id: client.clone(),
-        key: String::from_utf8_lossy(bytes).into_owned(),
-    }))
+}
+
+impl IntoParams for IdempotencyKey {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_parameter(
+            shown::IDEMPOTENCY_KEY,
+            "1 to 255 visible ASCII characters, unique per write (a UUID is fine); \
+             remembered for 24 hours. A retry with the same key and body gets the \
+             original answer; the same key with another body is 409 \
+             `IDEMPOTENCY_CONFLICT`.",
+            PATTERN,
+        )]
+    }
 }
 
 /// What makes two requests "the same": method, path and the exact body bytes.
@@ -54,21 +81,17 @@ pub fn replay(record: &IdemRecord, fingerprint: &str) -> Result<Reply, ApiError>
     if record.fingerprint != fingerprint {
         return Err(ApiError::IdempotencyConflict);
     }
-    let mut reply = Reply {
-        status: StatusCode::from_u16(record.status).map_err(ApiError::internal)?,
-        payload: serde_json::Value::Null,
-        headers: vec![(
-            HeaderName::from_static("idempotent-replayed"),
-            HeaderValue::from_static("true"),
-        )],
-        raw_body: Some(record.body.clone()),
-    };
+    let status = StatusCode::from_u16(record.status).map_err(ApiError::internal)?;
+    let mut reply = Reply::new(status, record.body.clone()).with_header(
+        headers::IDEMPOTENT_REPLAYED,
+        HeaderValue::from_static("true"),
+    );
     if let Some(etag) = record
         .etag
         .as_deref()
         .and_then(|e| HeaderValue::from_str(e).ok())
     {
-        reply.headers.push((http::header::ETAG, etag));
+        reply = reply.with_header(headers::ETAG, etag);
     }
     Ok(reply)
 }

@@ -25,8 +25,10 @@ impl fmt::Display for WorkspaceId {
 }
 
 impl Serialize for WorkspaceId {
+    /// Through a stack buffer rather than `Display`: every resource carries its workspace id,
+    /// so this runs for each item of every list.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(self.0.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
     }
 }
 
@@ -118,6 +120,13 @@ mod tests {
         assert!(WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").is_some());
         assert!(WorkspaceId::parse("6a1f4c4e0b0e4f6c9a433f1c2b1d0e11").is_none());
         assert!(WorkspaceId::parse("not-a-uuid").is_none());
+    }
+
+    #[test]
+    fn workspace_ids_serialise_as_they_display() {
+        let ws = WorkspaceId::parse("6A1F4C4E-0B0E-4F6C-9A43-3F1C2B1D0E11").unwrap();
+        assert_eq!(serde_json::to_string(&ws).unwrap(), format!("\"{ws}\""));
+        assert_eq!(ws.to_string(), "6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11");
     }
 
     #[test]

@@ -3,11 +3,14 @@
 
 pub mod api;
 pub mod auth;
+pub mod catalogue;
 pub mod config;
 pub mod error;
+pub mod etag;
 pub mod expand;
 pub mod files;
 pub mod grants;
+pub mod headers;
 pub mod idempotency;
 pub mod ids;
 pub mod killswitch;
@@ -16,6 +19,7 @@ pub mod logging;
 pub mod model;
 pub mod openapi;
 pub mod pagination;
+pub mod payload;
 pub mod query;
 pub mod ratelimit;
 pub mod request;

@@ -1,83 +1,160 @@
-//! Query-string parameters: parsed strictly, so a typo is a 400 rather than a silent no-op.
+//! Query strings, parsed strictly into one struct per operation. The struct's fields are the
+//! parameters the operation accepts and what the OpenAPI document lists (it derives both
+//! `Deserialize` with `deny_unknown_fields` and `IntoParams`), so a typo is a 400 naming it
+//! rather than a silent no-op.
 
 use crate::error::ApiError;
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, SeqAccess, Visitor};
+use std::fmt;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-#[derive(Debug, Default)]
-pub struct Query {
-    pairs: Vec<(String, String)>,
+/// What serde_html_form says when a parameter that takes one value is given several.
+const REPEATED: &str = "unsupported value";
+
+/// Parses `raw` into `T`. An unknown parameter is named before anything wrong with a known
+/// one; a value's own error names its parameter; `include` errors are
+/// `invalid_include_param`.
+pub fn parse<T: DeserializeOwned + IntoParams>(raw: Option<&str>) -> Result<T, ApiError> {
+    let raw = raw.unwrap_or("");
+    let de = serde_html_form::Deserializer::from_bytes(raw.as_bytes());
+    serde_path_to_error::deserialize(de).map_err(|e| refusal::<T>(raw, &e))
 }
 
-impl Query {
-    /// Parses the raw query and refuses any parameter not in `allowed`.
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Self, ApiError> {
-        let pairs: Vec<(String, String)> =
-            url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-        if let Some((k, _)) = pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-            return Err(ApiError::invalid_field(
-                k,
-                format!(
-                    "Unknown query parameter {k:?}; this endpoint accepts: {}",
-                    allowed.join(", ")
-                ),
-            ));
+fn refusal<T: IntoParams>(
+    raw: &str,
+    e: &serde_path_to_error::Error<serde_html_form::de::Error>,
+) -> ApiError {
+    let accepted: Vec<String> = T::into_params(|| None)
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    if let Some((k, _)) =
+        url::form_urlencoded::parse(raw.as_bytes()).find(|(k, _)| !accepted.iter().any(|a| a == k))
+    {
+        return ApiError::invalid_field(
+            &k,
+            format!(
+                "Unknown query parameter {k:?}; this endpoint accepts: {}",
+                accepted.join(", ")
+            ),
+        );
+    }
+    let name = e.path().to_string();
+    let message = e.inner().to_string();
+    if message == REPEATED {
+        ApiError::invalid_field(
+            &name,
+            format!("Query parameter {name:?} may be given only once"),
+        )
+    } else if name == "include" {
+        ApiError::InvalidIncludeParam(message)
+    } else {
+        ApiError::invalid_field(&name, message)
+    }
+}
+
+/// One value of a parameter, through `parse`, whose `Err` is the message of the 400.
+pub fn value<'de, D, T>(d: D, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct One<F>(F);
+    impl<T, F: FnOnce(&str) -> Result<T, String>> Visitor<'_> for One<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a value")
         }
-        Ok(Self { pairs })
-    }
-
-    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
-        self.pairs
-            .iter()
-            .filter(move |(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A parameter given at most once.
-    pub fn one(&self, name: &str) -> Result<Option<&str>, ApiError> {
-        let mut it = self.all(name);
-        let first = it.next();
-        if it.next().is_some() {
-            return Err(ApiError::invalid_field(
-                name,
-                format!("Query parameter {name:?} may be given only once"),
-            ));
-        }
-        Ok(first)
-    }
-
-    /// `limit` within `1..=max`, `default` when absent; never clamped.
-    pub fn limit(&self, default: usize, max: usize) -> Result<usize, ApiError> {
-        match self.one("limit")? {
-            None => Ok(default),
-            Some(v) => match v.parse::<usize>() {
-                Ok(n) if (1..=max).contains(&n) && !v.starts_with('+') => Ok(n),
-                _ => Err(ApiError::invalid_field(
-                    "limit",
-                    format!("limit must be a whole number from 1 to {max}"),
-                )),
-            },
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            (self.0)(v).map_err(E::custom)
         }
     }
+    d.deserialize_str(One(parse))
+}
 
-    pub fn include(&self) -> Result<Include, ApiError> {
-        let mut inc = Include::default();
-        for v in self.all("include") {
-            for part in v.split(',').map(str::trim) {
-                match part {
-                    "tags" => inc.tags = true,
-                    "project" | "projects" => inc.projects = true,
-                    other => {
-                        return Err(ApiError::InvalidIncludeParam(format!(
-                            "Unknown include value {other:?}; allowed: tags, project"
-                        )));
-                    }
-                }
+/// Every value of a parameter that may be repeated, each through `parse`.
+pub fn values<'de, D, T>(
+    d: D,
+    parse: impl FnMut(&str) -> Result<T, String>,
+) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Each<F>(F);
+    impl<'de, T, F: FnMut(&str) -> Result<T, String>> Visitor<'de> for Each<F> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("values")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element::<std::borrow::Cow<'de, str>>()? {
+                out.push((self.0)(&v).map_err(de::Error::custom)?);
             }
+            Ok(out)
         }
-        Ok(inc)
+    }
+    d.deserialize_seq(Each(parse))
+}
+
+/// The query of an operation that takes no parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NoQuery {}
+
+/// The query of a single resource: what to expand.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IncludeQuery {
+    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
+    #[serde(default)]
+    #[param(value_type = Vec<IncludeValue>, style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Include,
+}
+
+/// `limit`: a whole number from 1 to `MAX`, `DEFAULT` when absent; out of range is a 400,
+/// never clamped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit<const DEFAULT: usize, const MAX: usize>(usize);
+
+impl<const DEFAULT: usize, const MAX: usize> Limit<DEFAULT, MAX> {
+    pub fn get(self) -> usize {
+        self.0
     }
 }
+
+impl<const DEFAULT: usize, const MAX: usize> Default for Limit<DEFAULT, MAX> {
+    fn default() -> Self {
+        Self(DEFAULT)
+    }
+}
+
+impl<'de, const DEFAULT: usize, const MAX: usize> Deserialize<'de> for Limit<DEFAULT, MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        value(d, |v| match v.parse::<usize>() {
+            // `usize::from_str` takes a leading `+`; the API does not.
+            Ok(n) if (1..=MAX).contains(&n) && !v.starts_with('+') => Ok(Self(n)),
+            _ => Err(format!("limit must be a whole number from 1 to {MAX}")),
+        })
+    }
+}
+
+impl<const DEFAULT: usize, const MAX: usize> PartialSchema for Limit<DEFAULT, MAX> {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(MAX as f64))
+            .default(Some(DEFAULT.into()))
+            .into()
+    }
+}
+
+impl<const DEFAULT: usize, const MAX: usize> ToSchema for Limit<DEFAULT, MAX> {}
 
 /// What `include=` asked to expand.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -86,16 +163,72 @@ pub struct Include {
     pub projects: bool,
 }
 
+impl<'de> Deserialize<'de> for Include {
+    /// Comma-separated values, and the parameter may be repeated.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut inc = Include::default();
+        values(d, |v| {
+            for part in v.split(',').map(str::trim) {
+                match part {
+                    "tags" => inc.tags = true,
+                    "project" | "projects" => inc.projects = true,
+                    other => {
+                        return Err(format!(
+                            "Unknown include value {other:?}; allowed: tags, project"
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(inc)
+    }
+}
+
+/// A value of the `include` query parameter.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IncludeValue {
+    /// `response.expanded.tags`: the referenced tags you may read.
+    Tags,
+    /// `response.expanded.projects`: the referenced projects.
+    Project,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[derive(Debug, Deserialize, IntoParams)]
+    #[serde(deny_unknown_fields)]
+    struct Paged {
+        #[serde(default)]
+        #[param(inline)]
+        limit: Limit<25, 100>,
+        #[serde(default)]
+        #[param(value_type = Vec<IncludeValue>)]
+        include: Include,
+        cursor: Option<String>,
+    }
+
+    fn paged(raw: &str) -> Result<Paged, ApiError> {
+        parse(Some(raw))
+    }
+
+    fn refusal(raw: &str) -> (String, String, Option<String>) {
+        let e = paged(raw).unwrap_err();
+        let field = match &e {
+            ApiError::InvalidRequest { details, .. } => details.as_ref().map(|d| d.field.clone()),
+            _ => None,
+        };
+        (e.code().to_owned(), e.to_string(), field)
+    }
+
     #[test]
     fn limits_are_never_clamped() {
-        let q = |s: &str| Query::parse(Some(s), &["limit"]).unwrap().limit(25, 100);
-        assert_eq!(q("").unwrap(), 25);
-        assert_eq!(q("limit=1").unwrap(), 1);
-        assert_eq!(q("limit=100").unwrap(), 100);
+        assert_eq!(paged("").unwrap().limit.get(), 25);
+        assert_eq!(paged("limit=1").unwrap().limit.get(), 1);
+        assert_eq!(paged("limit=100").unwrap().limit.get(), 100);
         for bad in [
             "limit=0",
             "limit=101",
@@ -105,22 +238,60 @@ mod tests {
             "limit=1.5",
             "limit=%2B5",
         ] {
-            assert_eq!(q(bad).unwrap_err().code(), "invalid_request", "{bad}");
+            let (code, message, field) = refusal(bad);
+            assert_eq!(code, "invalid_request", "{bad}");
+            assert_eq!(message, "limit must be a whole number from 1 to 100");
+            assert_eq!(field.as_deref(), Some("limit"));
         }
     }
 
     #[test]
-    fn unknown_parameters_and_includes_are_refused() {
-        assert!(Query::parse(Some("limt=5"), &["limit"]).is_err());
-        let q = Query::parse(Some("include=tags,bogus"), &["include"]).unwrap();
-        assert_eq!(q.include().unwrap_err().code(), "invalid_include_param");
-        let q = Query::parse(Some("include=tags,project"), &["include"]).unwrap();
+    fn unknown_parameters_are_named_first() {
+        let (code, message, field) = refusal("limit=0&limt=5");
+        assert_eq!(code, "invalid_request");
         assert_eq!(
-            q.include().unwrap(),
+            message,
+            "Unknown query parameter \"limt\"; this endpoint accepts: limit, include, cursor"
+        );
+        assert_eq!(field.as_deref(), Some("limt"));
+        let e = parse::<NoQuery>(Some("x=1")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Unknown query parameter \"x\"; this endpoint accepts: "
+        );
+        parse::<NoQuery>(None).unwrap();
+        parse::<NoQuery>(Some("")).unwrap();
+    }
+
+    #[test]
+    fn single_values_may_not_repeat() {
+        for raw in ["cursor=a&cursor=b", "limit=5&limit=5"] {
+            let (code, message, field) = refusal(raw);
+            assert_eq!(code, "invalid_request");
+            let name = field.unwrap();
+            assert_eq!(
+                message,
+                format!("Query parameter {name:?} may be given only once")
+            );
+        }
+    }
+
+    #[test]
+    fn includes_are_comma_separated_repeatable_and_checked() {
+        let q = paged("include=tags,project").unwrap();
+        assert_eq!(
+            q.include,
             Include {
                 tags: true,
                 projects: true
             }
         );
+        let q = paged("include=projects&include=tags").unwrap();
+        assert!(q.include.tags && q.include.projects);
+        for bad in ["include=tags,bogus", "include=", "include=tags&include=x"] {
+            let (code, ..) = refusal(bad);
+            assert_eq!(code, "invalid_include_param", "{bad}");
+        }
+        assert_eq!(paged("cursor=").unwrap().cursor.as_deref(), Some(""));
     }
 }

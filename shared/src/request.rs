@@ -1,6 +1,7 @@
 //! Reading what a request carries: its id, caller IP, bearer token and body.
 
 use crate::error::ApiError;
+use crate::headers::{self, shown};
 use http::header;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
@@ -29,7 +30,7 @@ pub fn header_str(req: &Request, name: impl header::AsHeaderName) -> Option<&str
 
 /// The token of `Authorization: Bearer <token>` (scheme case-insensitive).
 pub fn bearer_token(req: &Request) -> Result<&str, ApiError> {
-    let value = header_str(req, header::AUTHORIZATION)
+    let value = header_str(req, headers::AUTHORIZATION)
         .ok_or(ApiError::InvalidToken("Missing bearer token"))?;
     let (scheme, token) = value
         .split_once(' ')
@@ -52,7 +53,7 @@ pub fn body_bytes(req: &Request) -> &[u8] {
 
 /// The media type of the body, lower-cased, without parameters.
 pub fn content_type(req: &Request) -> Option<String> {
-    header_str(req, header::CONTENT_TYPE).map(|v| {
+    header_str(req, headers::CONTENT_TYPE).map(|v| {
         v.split(';')
             .next()
             .unwrap_or("")
@@ -68,7 +69,7 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
         Some("application/json") => {}
         _ => {
             return Err(ApiError::invalid_field(
-                "Content-Type",
+                shown::CONTENT_TYPE,
                 "Content-Type must be application/json",
             ));
         }

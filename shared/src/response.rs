@@ -1,37 +1,55 @@
-//! Building HTTP responses: the success envelope and the headers every response carries.
+//! Building HTTP responses: the `/v1` envelope, and the headers every response carries.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Flavor};
+use crate::headers;
 use crate::ratelimit::RateStatus;
-use http::{HeaderName, HeaderValue, StatusCode, header};
+use http::{HeaderName, HeaderValue, StatusCode};
 use lambda_http::{Body, Response};
-use serde_json::Value;
+use serde::Serialize;
+use utoipa::ToSchema;
 
-pub const X_REQUEST_ID: &str = "x-request-id";
+/// `meta` of every `/v1` answer.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meta<'a> {
+    /// The same value as the `X-Request-Id` header; quote it to support.
+    #[schema(value_type = String, format = Uuid)]
+    pub request_id: &'a str,
+}
 
-/// A successful `/v1` answer before it is wrapped: status, payload (`response`) and extra headers.
+/// Every `/v1` success: `{response, meta}`.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope<'a, T> {
+    pub response: T,
+    pub meta: Meta<'a>,
+}
+
+/// The envelope around `payload` as the bytes that go on the wire, serialised straight from
+/// the typed payload.
+pub fn envelope<T: Serialize>(payload: &T, request_id: &str) -> Result<String, ApiError> {
+    serde_json::to_string(&Envelope {
+        response: payload,
+        meta: Meta { request_id },
+    })
+    .map_err(ApiError::internal)
+}
+
+/// A successful `/v1` answer: status, the whole body and extra headers.
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
-    pub payload: Value,
+    /// The envelope, serialised (or a remembered one, on an idempotent replay).
+    pub body: String,
     pub headers: Vec<(HeaderName, HeaderValue)>,
-    /// Set when the body is a stored original (idempotent replay) to be sent as it is.
-    pub raw_body: Option<String>,
 }
 
 impl Reply {
-    pub fn ok(payload: Value) -> Self {
+    pub fn new(status: StatusCode, body: String) -> Self {
         Self {
-            status: StatusCode::OK,
-            payload,
+            status,
+            body,
             headers: Vec::new(),
-            raw_body: None,
-        }
-    }
-
-    pub fn created(payload: Value) -> Self {
-        Self {
-            status: StatusCode::CREATED,
-            ..Self::ok(payload)
         }
     }
 
@@ -39,43 +57,6 @@ impl Reply {
         self.headers.push((name, value));
         self
     }
-
-    /// The `{response, meta}` envelope as the bytes that go on the wire.
-    pub fn body_for(&self, request_id: &str) -> String {
-        match &self.raw_body {
-            Some(raw) => raw.clone(),
-            None => envelope(&self.payload, request_id),
-        }
-    }
-}
-
-#[derive(serde::Serialize)]
-struct Meta<'a> {
-    request_id: &'a str,
-}
-
-#[derive(serde::Serialize)]
-struct Envelope<'a> {
-    response: &'a Value,
-    meta: Meta<'a>,
-}
-
-/// Serialises straight from the payload: no copy of it into a wrapping `Value`.
-pub fn envelope(payload: &Value, request_id: &str) -> String {
-    serde_json::to_string(&Envelope {
-        response: payload,
-        meta: Meta { request_id },
-    })
-    .expect("a Value always serialises")
-}
-
-/// A single resource: its fields plus `expanded`.
-pub fn resource_payload<T: serde::Serialize>(item: &T, expanded: Value) -> Value {
-    let mut v = serde_json::to_value(item).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut v {
-        map.insert("expanded".into(), expanded);
-    }
-    v
 }
 
 pub fn json_response(status: StatusCode, body: String, request_id: &str) -> Response<Body> {
@@ -83,58 +64,50 @@ pub fn json_response(status: StatusCode, body: String, request_id: &str) -> Resp
     *resp.status_mut() = status;
     let h = resp.headers_mut();
     h.insert(
-        header::CONTENT_TYPE,
+        headers::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(headers::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert(X_REQUEST_ID, v);
+        h.insert(headers::REQUEST_ID, v);
     }
     resp
 }
 
 pub fn success(reply: Reply, request_id: &str) -> Response<Body> {
-    let body = reply.body_for(request_id);
-    let mut resp = json_response(reply.status, body, request_id);
+    let mut resp = json_response(reply.status, reply.body, request_id);
     for (k, v) in reply.headers {
         resp.headers_mut().insert(k, v);
     }
     resp
 }
 
-pub enum Flavor {
-    V1,
-    OAuth,
-}
-
 pub fn failure(err: &ApiError, flavor: Flavor, request_id: &str) -> Response<Body> {
-    let body = match flavor {
-        Flavor::V1 => err.v1_body(request_id),
-        Flavor::OAuth => err.oauth_body(request_id),
-    };
-    let mut resp = json_response(err.status(), body.to_string(), request_id);
+    let mut resp = json_response(err.status(), err.body(flavor, request_id), request_id);
     let h = resp.headers_mut();
     match err {
         ApiError::TooManyRequests { retry_after } => {
-            h.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            h.insert(headers::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
         ApiError::InvalidToken(_) => {
             h.insert(
-                header::WWW_AUTHENTICATE,
+                headers::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
             );
         }
         ApiError::InvalidClient => {
             h.insert(
-                header::WWW_AUTHENTICATE,
+                headers::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"pirros\""),
             );
         }
         ApiError::MethodNotAllowed { allow } => {
-            h.insert(header::ALLOW, HeaderValue::from_static(allow));
+            if let Ok(v) = HeaderValue::from_str(allow) {
+                h.insert(headers::ALLOW, v);
+            }
         }
         ApiError::ServiceUnavailable(_) => {
-            h.insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+            h.insert(headers::RETRY_AFTER, HeaderValue::from_static("10"));
         }
         _ => {}
     }
@@ -144,10 +117,10 @@ pub fn failure(err: &ApiError, flavor: Flavor, request_id: &str) -> Response<Bod
 /// Stripe-style `X-RateLimit-*` headers on every authenticated `/v1` response.
 pub fn add_rate_headers(resp: &mut Response<Body>, rate: &RateStatus) {
     let h = resp.headers_mut();
-    h.insert("x-ratelimit-limit", HeaderValue::from(rate.limit));
-    h.insert("x-ratelimit-remaining", HeaderValue::from(rate.remaining));
+    h.insert(headers::RATE_LIMIT, HeaderValue::from(rate.limit));
+    h.insert(headers::RATE_REMAINING, HeaderValue::from(rate.remaining));
     h.insert(
-        "x-ratelimit-reset",
+        headers::RATE_RESET,
         HeaderValue::from(rate.reset_epoch_secs),
     );
 }

@@ -27,7 +27,13 @@ fn template_routes() -> BTreeSet<(String, String, String)> {
 fn template_routes_equal_the_code_routes() {
     let code: BTreeSet<(String, String, String)> = ROUTES
         .iter()
-        .map(|(m, p, f)| (m.to_string(), p.to_string(), f.name().to_owned()))
+        .map(|r| {
+            (
+                r.method.to_owned(),
+                r.path.to_owned(),
+                r.function.name().to_owned(),
+            )
+        })
         .collect();
     let template = template_routes();
     let missing: Vec<_> = code.difference(&template).collect();

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 pirros_tests::on_both_stores!(
     document_is_served_and_describes_every_route,
     if_match_accepts_only_etags_of_this_api,
+    unknown_query_parameters_are_refused_naming_the_documented_ones,
 );
 
 async fn document_is_served_and_describes_every_route(b: Backend) {
@@ -18,7 +19,8 @@ async fn document_is_served_and_describes_every_route(b: Backend) {
     assert!(r.header("x-request-id").is_some());
     let doc = &r.body;
     assert_eq!(doc["openapi"], "3.1.0");
-    for (method, path, _) in ROUTES {
+    for route in ROUTES {
+        let (method, path) = (route.method, route.path);
         let op = &doc["paths"][path][method.to_lowercase()];
         assert!(op.is_object(), "{method} {path} is not documented");
         if path.starts_with("/v1/") {
@@ -32,8 +34,13 @@ async fn document_is_served_and_describes_every_route(b: Backend) {
     let token = api.token("full-a").await;
     let r = api.get(&format!("/v1/workspaces/{A1}/tags"), &token).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let required = |schema: &str| -> Vec<String> {
-        doc["components"]["schemas"][schema]["required"]
+    let schema = resolve(
+        doc,
+        &doc["paths"]["/v1/workspaces/{ws}/tags"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"],
+    );
+    let required = |schema: &Value| -> Vec<String> {
+        schema["required"]
             .as_array()
             .unwrap_or_else(|| panic!("{schema} has no required list"))
             .iter()
@@ -41,9 +48,74 @@ async fn document_is_served_and_describes_every_route(b: Backend) {
             .collect()
     };
     let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    assert_eq!(keys(&r.body), required("TagListEnvelope"));
-    assert_eq!(keys(&r.body["response"]), required("TagList"));
-    assert_eq!(keys(&r.body["response"]["data"][0]), required("Tag"));
+    let response = resolve(doc, &schema["properties"]["response"]);
+    let tag = resolve(doc, &response["properties"]["data"]["items"]);
+    assert_eq!(keys(&r.body), required(schema));
+    assert_eq!(keys(&r.body["response"]), required(response));
+    assert_eq!(keys(&r.body["response"]["data"][0]), required(tag));
+    assert_eq!(
+        required(tag),
+        required(&doc["components"]["schemas"]["Tag"])
+    );
+}
+
+/// A schema, or what its `$ref` points at.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(r) => doc
+            .pointer(r.trim_start_matches('#'))
+            .expect("reference resolves"),
+        None => schema,
+    }
+}
+
+/// Each operation parses its query with the struct that documents it: an unknown parameter
+/// is 400 naming it, and the message lists exactly the documented query parameters.
+async fn unknown_query_parameters_are_refused_naming_the_documented_ones(b: Backend) {
+    let api = api(b).await;
+    let token = api.token("full-a").await;
+    let r = api.send(api.http.get(api.url("/openapi.json"))).await;
+    let doc = &r.body;
+    let mut checked = 0;
+    for route in ROUTES.iter().filter(|r| r.path.starts_with("/v1/")) {
+        let op = &doc["paths"][route.path][route.method.to_lowercase()];
+        let documented: Vec<&str> = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["in"] == "query")
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        let path = route
+            .path
+            .replace("{ws}", A1)
+            .replace("{id}", "s1")
+            .replace("{detailId}", "d1");
+        let method = Method::from_bytes(route.method.as_bytes()).unwrap();
+        let r = api
+            .send(
+                api.http
+                    .request(method, api.url(&format!("{path}?bogus=1")))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body("{}"),
+            )
+            .await;
+        r.assert_error(400, "invalid_request");
+        assert_eq!(r.body["error"]["details"]["field"], "bogus", "{path}");
+        assert_eq!(
+            r.body["error"]["message"],
+            format!(
+                "Unknown query parameter \"bogus\"; this endpoint accepts: {}",
+                documented.join(", ")
+            ),
+            "{} {}",
+            route.method,
+            route.path
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 11);
 }
 
 /// Found by schemathesis (the document's `If-Match` pattern against the handler): the

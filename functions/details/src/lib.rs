@@ -2,44 +2,33 @@
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{self, V1Call};
 use pirros_shared::error::ApiError;
-use pirros_shared::expand::expanded;
+use pirros_shared::expand::{self, Expanded};
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{Detail, Library};
-use pirros_shared::openapi::*;
+use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::pagination::binding;
-use pirros_shared::query::Query;
-use pirros_shared::response::{Reply, resource_payload};
-use pirros_shared::routes::Route;
+use pirros_shared::payload::{ListPage, Resource};
+use pirros_shared::query::{self, Include, IncludeQuery, IncludeValue, Limit};
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::routes::DetailsRoute;
 use pirros_shared::store::DetailIndex;
-use serde_json::json;
+use serde::{Deserialize, Deserializer};
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    let call = match V1Call::begin(state, req).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
-    };
-    let outcome = match call.route.clone() {
-        Route::SearchDetails(ws) => search(state, &call, ws).await,
-        Route::GetDetail(ws, id) => get(state, &call, ws, &id).await,
-        _ => Err(ApiError::NotFound),
-    };
-    call.finish(outcome)
+    api::serve(state, req, async |route, call| match route {
+        DetailsRoute::Search(ws) => search(state, call, ws).await,
+        DetailsRoute::Get(ws, id) => get(state, call, ws, &id).await,
+    })
+    .await
 }
 
-/// The query parameters `get` accepts.
-pub const GET_QUERY: &[&str] = &["include"];
-
-/// The query of `get`, as documented.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GetQuery {
-    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
-    #[param(style = Form, explode = false, min_items = 1, required = false)]
-    pub include: Vec<IncludeValue>,
-}
+pirros_shared::error_responses!(
+    /// What getting a detail answers besides the detail.
+    pub GetErrors = V1[InvalidIncludeParam]
+);
 
 /// Get a detail
 ///
@@ -50,17 +39,11 @@ pub struct GetQuery {
     path = "/v1/workspaces/{ws}/details/{id}",
     operation_id = "getDetail",
     tag = "details",
-    params(ResourcePath, GetQuery),
+    params(ResourcePath, IncludeQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "The detail.", body = DetailEnvelope),
-        (status = 400, response = BadRequestInclude),
-        (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "The detail.", body = Envelope<Resource<Detail, Expanded>>),
+        GetErrors,
     )
 )]
 pub async fn get(
@@ -69,80 +52,93 @@ pub async fn get(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let q = Query::parse(call.raw_query(), GET_QUERY)?;
-    let include = q.include()?;
-    let (scope, record) = tokio::try_join!(
-        call.scope(state, ws, EntityType::Detail, Action::Read),
-        async { Ok(state.store.get_detail(ws, id).await?) },
-    )?;
-    // Missing, elsewhere, or not covered by a grant: all the same 404.
-    let detail = match record {
-        Some(r) if scope.allows(&r.detail) => r.detail,
-        _ => return Err(ApiError::NotFound),
-    };
-    let exp = expanded(
-        state,
-        call,
-        ws,
-        include,
-        detail.tag_ids.clone(),
-        detail.project_id.clone(),
-    )
-    .await?;
-    Ok(Reply::ok(resource_payload(&detail, exp)))
+    let IncludeQuery { include } = call.query()?;
+    let fetch = state.store.get_detail(ws, id);
+    let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
+    expand::reply(state, call, ws, include, &record.detail).await
 }
 
-/// What a search asks for, parsed.
-struct Search {
-    q: Option<String>,
-    tag_ids: Vec<ResourceId>,
-    project_id: Option<ResourceId>,
-    library: Option<Library>,
+/// The query of `search`: the filters, the page and what to expand.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Case-insensitive text to find in the name or the description (at most 200
+    /// characters; surrounding blanks are ignored).
+    #[serde(default, deserialize_with = "search_text")]
+    #[param(value_type = String, max_length = 200, required = false)]
+    pub q: Option<String>,
+    /// Only details carrying this tag. Repeat it (`tag_id=a&tag_id=b`) to require several:
+    /// a detail must carry every one.
+    #[serde(default, deserialize_with = "tag_ids")]
+    #[param(value_type = Vec<String>, style = Form, explode, required = false)]
+    pub tag_id: Vec<ResourceId>,
+    /// Only details of this project.
+    #[serde(default, deserialize_with = "project_id")]
+    #[param(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$", required = false)]
+    pub project_id: Option<ResourceId>,
+    /// Only details of this library.
+    #[serde(default, deserialize_with = "library")]
+    #[param(value_type = Library, inline, required = false)]
+    pub library: Option<Library>,
+    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
+    #[serde(default)]
+    #[param(value_type = Vec<IncludeValue>, style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Include,
+    /// Page size. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
+    /// query it came from: with other filters or another workspace it is 400.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: Option<String>,
 }
 
-impl Search {
-    fn parse(q: &Query) -> Result<Self, ApiError> {
-        let text = q.one("q")?.map(str::trim).filter(|s| !s.is_empty());
-        if text.is_some_and(|t| t.chars().count() > 200) {
-            return Err(ApiError::invalid_field(
-                "q",
-                "q is longer than 200 characters",
-            ));
+/// `q`, trimmed and lower-cased; blank is no filter.
+fn search_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    query::value(d, |v| {
+        let t = v.trim();
+        if t.chars().count() > 200 {
+            return Err("q is longer than 200 characters".into());
         }
-        let mut tag_ids = Vec::new();
-        for t in q.all("tag_id") {
-            tag_ids.push(ResourceId::parse(t).ok_or_else(|| {
-                ApiError::invalid_field("tag_id", format!("tag_id {t:?} is not a valid id"))
-            })?);
-        }
-        tag_ids.sort();
-        tag_ids.dedup();
-        let project_id = q
-            .one("project_id")?
-            .map(|p| {
-                ResourceId::parse(p).ok_or_else(|| {
-                    ApiError::invalid_field("project_id", "project_id is not a valid id")
-                })
-            })
-            .transpose()?;
-        let library = q
-            .one("library")?
-            .map(|l| {
-                Library::parse(l).ok_or_else(|| {
-                    ApiError::invalid_field("library", "library must be typical or project")
-                })
-            })
-            .transpose()?;
-        Ok(Self {
-            q: text.map(str::to_lowercase),
-            tag_ids,
-            project_id,
-            library,
-        })
-    }
+        Ok((!t.is_empty()).then(|| t.to_lowercase()))
+    })
+}
 
+/// Every `tag_id`, sorted, without duplicates.
+fn tag_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ResourceId>, D::Error> {
+    let mut ids = query::values(d, |t| {
+        ResourceId::parse(t).ok_or_else(|| format!("tag_id {t:?} is not a valid id"))
+    })?;
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+fn project_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ResourceId>, D::Error> {
+    query::value(d, |p| {
+        ResourceId::parse(p)
+            .map(Some)
+            .ok_or_else(|| "project_id is not a valid id".into())
+    })
+}
+
+fn library<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Library>, D::Error> {
+    query::value(d, |l| {
+        Library::parse(l)
+            .map(Some)
+            .ok_or_else(|| "library must be typical or project".into())
+    })
+}
+
+impl SearchQuery {
     fn matches(&self, d: &Detail) -> bool {
-        self.tag_ids.iter().all(|t| d.tag_ids.contains(t))
+        self.tag_id.iter().all(|t| d.tag_ids.contains(t))
             && self
                 .project_id
                 .as_ref()
@@ -155,7 +151,7 @@ impl Search {
 
     /// The narrowest stored list that holds every match.
     fn index(&self) -> DetailIndex {
-        if let Some(t) = self.tag_ids.first() {
+        if let Some(t) = self.tag_id.first() {
             DetailIndex::Tag(t.clone())
         } else if let Some(p) = &self.project_id {
             DetailIndex::Project(p.clone())
@@ -166,7 +162,7 @@ impl Search {
 
     /// What a cursor is bound to: the filters, not the page size or expansions.
     fn binding(&self, ws: WorkspaceId, call: &V1Call) -> String {
-        let tags: Vec<&str> = self.tag_ids.iter().map(|t| t.as_str()).collect();
+        let tags: Vec<&str> = self.tag_id.iter().map(|t| t.as_str()).collect();
         let mut grants: Vec<String> = call
             .credential
             .grants
@@ -191,50 +187,10 @@ impl Search {
     }
 }
 
-/// The query parameters `search` accepts.
-pub const SEARCH_QUERY: &[&str] = &[
-    "q",
-    "tag_id",
-    "project_id",
-    "library",
-    "include",
-    "limit",
-    "cursor",
-];
-
-/// The query of `search`, as documented.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SearchQuery {
-    /// Case-insensitive text to find in the name or the description (at most 200
-    /// characters; surrounding blanks are ignored).
-    #[param(max_length = 200, required = false)]
-    pub q: String,
-    /// Only details carrying this tag. Repeat it (`tag_id=a&tag_id=b`) to require several:
-    /// a detail must carry every one.
-    #[param(style = Form, explode, required = false)]
-    pub tag_id: Vec<String>,
-    /// Only details of this project.
-    #[param(pattern = "^[A-Za-z0-9._:-]{1,128}$", required = false)]
-    pub project_id: String,
-    /// Only details of this library.
-    #[param(inline, required = false)]
-    pub library: Library,
-    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
-    #[param(style = Form, explode = false, min_items = 1, required = false)]
-    pub include: Vec<IncludeValue>,
-    /// Page size, 1 to 100 (default 25). Out of range is 400, never clamped.
-    #[param(minimum = 1, maximum = 100, default = 25, required = false)]
-    pub limit: u32,
-    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
-    /// query it came from: with other filters or another workspace it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: String,
-}
+pirros_shared::error_responses!(
+    /// What a search answers besides the details.
+    pub SearchErrors = V1[InvalidIncludeParam, InsufficientScope]
+);
 
 /// Search details
 ///
@@ -250,24 +206,15 @@ pub struct SearchQuery {
     params(WorkspacePath, SearchQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "One page of details.", body = DetailListEnvelope),
-        (status = 400, response = BadRequestInclude),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "One page of details.", body = Envelope<ListPage<Detail, Expanded>>),
+        SearchErrors,
     )
 )]
 pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let q = Query::parse(call.raw_query(), SEARCH_QUERY)?;
-    let limit = q.limit(25, 100)?;
-    let include = q.include()?;
-    let search = Search::parse(&q)?;
+    let search: SearchQuery = call.query()?;
+    let limit = search.limit.get();
     let bound = search.binding(ws, call);
-    let mut after = match q.one("cursor")? {
+    let mut after = match &search.cursor {
         Some(c) => Some(state.cursors.decode(c, &bound)?),
         None => None,
     };
@@ -305,18 +252,10 @@ pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
         None
     };
     let data: Vec<Detail> = found.into_iter().map(|(_, d)| d).collect();
-    let exp = expanded(
-        state,
-        call,
-        ws,
-        include,
-        data.iter().flat_map(|d| d.tag_ids.iter().cloned()),
-        data.iter().filter_map(|d| d.project_id.clone()),
-    )
-    .await?;
-    Ok(Reply::ok(json!({
-        "data": data,
-        "next_cursor": next_cursor,
-        "expanded": exp,
-    })))
+    let expanded = expand::expanded(state, call, ws, search.include, &data).await?;
+    call.reply(&ListPage {
+        data,
+        next_cursor,
+        expanded,
+    })
 }

@@ -1,26 +1,49 @@
-//! `GET /openapi.json` (the OpenAPI 3.1 document generated from the code) and `GET /docs`
-//! (Swagger UI with every asset inlined, so it works without internet).
+//! `GET /openapi.json` (the OpenAPI 3.1 document generated from the code), `GET /docs`
+//! (Swagger UI with every asset inlined, so it works without internet) and `GET
+//! /docs/errors` (the error catalogue).
 
+pub mod errors;
 pub mod openapi;
 mod page;
 
+use http::{HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
 use pirros_shared::api::early_failure;
-use pirros_shared::error::ApiError;
+use pirros_shared::headers;
 use pirros_shared::request::new_request_id;
-use pirros_shared::response::json_response;
-use pirros_shared::routes::{self, Route};
+use pirros_shared::routes::{self, DocsRoute};
 use std::time::Instant;
+
+use errors::errors_page;
 
 pub async fn handle(req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = new_request_id();
     match routes::resolve(req.method(), req.uri().path()) {
-        Ok(Route::OpenApi) => openapi_json(&request_id),
-        Ok(Route::Docs) => docs_page(&request_id),
-        Ok(_) => early_failure(ApiError::NotFound, &request_id, started, &req),
+        Ok(DocsRoute::OpenApi) => openapi_json(&request_id),
+        Ok(DocsRoute::Console) => docs_page(&request_id),
+        Ok(DocsRoute::Errors) => errors_page(&req, &request_id),
         Err(e) => early_failure(e, &request_id, started, &req),
     }
+}
+
+/// A page that is the same for everyone until the next deployment.
+fn static_page(content_type: &'static str, body: &str, request_id: &str) -> Response<Body> {
+    let mut r = Response::new(Body::Text(body.to_owned()));
+    *r.status_mut() = StatusCode::OK;
+    let h = r.headers_mut();
+    h.insert(
+        headers::CONTENT_TYPE,
+        HeaderValue::from_static(content_type),
+    );
+    h.insert(
+        headers::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert(headers::REQUEST_ID, v);
+    }
+    r
 }
 
 /// The OpenAPI document
@@ -34,12 +57,7 @@ pub async fn handle(req: Request) -> Response<Body> {
     responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object)),
 )]
 pub fn openapi_json(request_id: &str) -> Response<Body> {
-    let mut r = json_response(http::StatusCode::OK, openapi::json().to_owned(), request_id);
-    r.headers_mut().insert(
-        http::header::CACHE_CONTROL,
-        http::HeaderValue::from_static("public, max-age=300"),
-    );
-    r
+    static_page("application/json", openapi::json(), request_id)
 }
 
 /// The API console
@@ -54,5 +72,5 @@ pub fn openapi_json(request_id: &str) -> Response<Body> {
     responses((status = 200, description = "An HTML page.", body = String, content_type = "text/html")),
 )]
 pub fn docs_page(request_id: &str) -> Response<Body> {
-    page::response(request_id)
+    static_page("text/html; charset=utf-8", page::html(), request_id)
 }

@@ -1,14 +1,20 @@
 //! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` annotations,
-//! the models and `pirros_shared::openapi`. What the annotations can't say is added here:
-//! the security schemes, the tags, and the headers every response carries.
+//! the payload types, the query structs and the error catalogue. What the annotations can't
+//! say is added here: the security schemes, the tags, shared error responses, and the
+//! headers every response carries.
 
-use pirros_shared::openapi::{self as doc, headers};
-use serde_json::{Value, json};
+use pirros_shared::headers::shown;
+use pirros_shared::openapi::{self as doc, COMPONENT_EXTENSION};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{
     ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
 };
 use utoipa::openapi::tag::TagBuilder;
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 const DESCRIPTION: &str = "The Pirros External API: OAuth 2.0 client-credentials tokens and \
@@ -17,7 +23,8 @@ Get a token from `POST /oauth/token` (**Authorize** above does it for you with a
 and secret), then send it as `Authorization: Bearer <token>`. Every `/v1` success is \
 `{response, meta: {request_id}}`; every `/v1` error is `{error: {code, message, details?}, \
 meta}`, except 429, whose body is flat. `/oauth/token` errors use RFC 6749's flat shape. \
-Every response carries `X-Request-Id`; quote it to support.";
+Every response carries `X-Request-Id`; quote it to support. Every error code is listed at \
+`/docs/errors`.";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -38,36 +45,15 @@ Every response carries `X-Request-Id`; quote it to support.";
         pirros_downloads::download_rfa,
         crate::openapi_json,
         crate::docs_page,
+        crate::errors::errors_page,
     ),
-    components(
-        schemas(
-            doc::IncludeValue,
-            doc::FieldDetails,
-            doc::ItemReferenceDetails,
-            pirros_shared::error::ScopeDetails,
-        ),
-        responses(
-            doc::BadRequest,
-            doc::BadRequestInclude,
-            doc::BadRequestWrite,
-            doc::Unauthorized,
-            doc::Forbidden,
-            doc::DownloadDisabled,
-            doc::NotFound,
-            doc::MethodNotAllowed,
-            doc::CreateConflict,
-            doc::UpdateConflict,
-            doc::TooManyRequests,
-            doc::InternalError,
-            doc::ServiceUnavailable,
-            doc::TokenBadRequest,
-            doc::TokenUnauthorized,
-            doc::TokenMethodNotAllowed,
-            doc::TokenTooManyRequests,
-            doc::TokenInternalError,
-            doc::TokenServiceUnavailable,
-        )
-    ),
+    components(schemas(
+        pirros_shared::query::IncludeValue,
+        pirros_shared::error::FieldDetails,
+        pirros_shared::error::ItemReferenceDetails,
+        pirros_shared::error::ScopeDetails,
+        pirros_shared::response::Meta,
+    )),
     modifiers(&Additions)
 )]
 pub struct ApiDoc;
@@ -119,7 +105,7 @@ impl Modify for Additions {
                     "downloads",
                     "Signed or public URLs of the files (PDF, RVT, RFA).",
                 ),
-                ("docs", "This document and its console."),
+                ("docs", "This document, its console and the error codes."),
             ]
             .into_iter()
             .map(|(name, description)| {
@@ -133,29 +119,109 @@ impl Modify for Additions {
     }
 }
 
+fn operations(api: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    api.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
+/// Moves the error responses operations share into `components.responses`, under the name
+/// each carries in its extension, and refers to them there. The names of the 429s.
+fn share_error_responses(api: &mut utoipa::openapi::OpenApi) -> BTreeSet<String> {
+    let mut shared = Vec::new();
+    let mut throttled = BTreeSet::new();
+    for op in operations(api) {
+        for (status, response) in op.responses.responses.iter_mut() {
+            let RefOr::T(r) = response else { continue };
+            let Some(name) = r
+                .extensions
+                .as_mut()
+                .and_then(|e| e.remove(COMPONENT_EXTENSION))
+                .and_then(|v| v.as_str().map(str::to_owned))
+            else {
+                continue;
+            };
+            if r.extensions.as_ref().is_some_and(|e| e.is_empty()) {
+                r.extensions = None;
+            }
+            if status == "429" {
+                throttled.insert(name.clone());
+            }
+            let body = std::mem::replace(response, Ref::from_response_name(&name).into());
+            shared.push((name, body));
+        }
+    }
+    let components = api.components.get_or_insert_with(Default::default);
+    for (name, body) in shared {
+        components.responses.entry(name).or_insert(body);
+    }
+    throttled
+}
+
+/// A header object with `required`, which utoipa's header type lacks.
+#[derive(Serialize)]
+struct HeaderObject<'a> {
+    description: &'a str,
+    required: bool,
+    schema: SchemaType,
+}
+
+#[derive(Serialize)]
+struct SchemaType {
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+fn to_value<T: Serialize>(v: T) -> Value {
+    serde_json::to_value(v).expect("plain structs")
+}
+
+fn reference(name: &str) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        "$ref".into(),
+        Value::String(format!("#/components/headers/{name}")),
+    );
+    Value::Object(m)
+}
+
 /// Headers every response carries, by `$ref`, marked required where they always are.
 /// utoipa's header object has no `required`, so this works on the JSON.
-fn add_headers(doc: &mut Value) {
-    let header = |description: &str, schema: Value| json!({ "description": description, "required": true, "schema": schema });
-    let mut defs = serde_json::Map::new();
+fn add_headers(doc: &mut Value, throttled: &BTreeSet<String>) {
+    let mut defs = Map::new();
     let rid = doc::request_id_header();
+    let description =
+        |h: &utoipa::openapi::header::Header| h.description.clone().unwrap_or_default();
     defs.insert(
-        headers::REQUEST_ID.into(),
-        header(
-            rid.description.as_deref().unwrap_or_default(),
-            json!({ "type": "string" }),
-        ),
+        shown::REQUEST_ID.into(),
+        to_value(HeaderObject {
+            description: &description(&rid),
+            required: true,
+            schema: SchemaType { kind: "string" },
+        }),
     );
     for (name, h) in doc::rate_limit_headers() {
         defs.insert(
             name.into(),
-            header(
-                h.description.as_deref().unwrap_or_default(),
-                json!({ "type": "integer" }),
-            ),
+            to_value(HeaderObject {
+                description: &description(&h),
+                required: true,
+                schema: SchemaType { kind: "integer" },
+            }),
         );
     }
-    let reference = |name: &str| json!({ "$ref": format!("#/components/headers/{name}") });
+    let rate_limit = [shown::RATE_LIMIT, shown::RATE_REMAINING, shown::RATE_RESET];
 
     // Inline responses (the successes): the request id, and on /v1 the rate-limit headers.
     if let Some(paths) = doc["paths"].as_object_mut() {
@@ -169,21 +235,18 @@ fn add_headers(doc: &mut Value) {
                     continue;
                 };
                 for response in responses.values_mut() {
-                    if response.get("$ref").is_some() {
+                    let Some(response) = response.as_object_mut() else {
+                        continue;
+                    };
+                    if response.contains_key("$ref") {
                         continue;
                     }
                     let hs = response
-                        .as_object_mut()
-                        .expect("a response is an object")
                         .entry("headers")
-                        .or_insert_with(|| json!({}));
-                    hs[headers::REQUEST_ID] = reference(headers::REQUEST_ID);
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    hs[shown::REQUEST_ID] = reference(shown::REQUEST_ID);
                     if v1 {
-                        for name in [
-                            headers::RATE_LIMIT,
-                            headers::RATE_REMAINING,
-                            headers::RATE_RESET,
-                        ] {
+                        for name in rate_limit {
                             hs[name] = reference(name);
                         }
                     }
@@ -200,8 +263,8 @@ fn add_headers(doc: &mut Value) {
             let Some(hs) = response.get_mut("headers") else {
                 continue;
             };
-            hs[headers::REQUEST_ID] = reference(headers::REQUEST_ID);
-            mark_required(hs, name == "TooManyRequests");
+            hs[shown::REQUEST_ID] = reference(shown::REQUEST_ID);
+            mark_required(hs, throttled.contains(name));
         }
     }
     doc["components"]["headers"] = Value::Object(defs);
@@ -218,18 +281,20 @@ fn mark_required(headers: &mut Value, rate_limits: bool) {
             continue;
         }
         let always = match name.as_str() {
-            headers::IDEMPOTENT_REPLAYED => false,
-            n if n.starts_with("X-RateLimit-") => rate_limits,
+            shown::IDEMPOTENT_REPLAYED => false,
+            shown::RATE_LIMIT | shown::RATE_REMAINING | shown::RATE_RESET => rate_limits,
             _ => true,
         };
-        h["required"] = json!(always);
+        h["required"] = Value::Bool(always);
     }
 }
 
 /// The document as a JSON value.
 pub fn document() -> Value {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
-    add_headers(&mut doc);
+    let mut api = ApiDoc::openapi();
+    let throttled = share_error_responses(&mut api);
+    let mut doc = to_value(api);
+    add_headers(&mut doc, &throttled);
     doc
 }
 
@@ -242,6 +307,8 @@ pub fn json() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pirros_shared::catalogue::ErrorKind;
+    use pirros_shared::headers;
     use pirros_shared::routes::ROUTES;
 
     fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
@@ -269,7 +336,7 @@ mod tests {
             .collect();
         let mut routes: Vec<(String, String)> = ROUTES
             .iter()
-            .map(|(m, p, _)| (m.to_string(), p.to_string()))
+            .map(|r| (r.method.to_owned(), r.path.to_owned()))
             .collect();
         documented.sort();
         routes.sort();
@@ -283,17 +350,24 @@ mod tests {
         for (m, p, op) in operations(&doc) {
             ids.push(op["operationId"].as_str().expect("operationId").to_owned());
             if p.starts_with("/v1/") {
-                assert_eq!(op["security"], json!([{ "oauth2": [] }]), "{m} {p}");
+                assert_eq!(
+                    op["security"],
+                    serde_json::from_str::<Value>(r#"[{"oauth2": []}]"#).unwrap(),
+                    "{m} {p}"
+                );
                 for status in ["200", "201"] {
                     if let Some(r) = op["responses"].get(status) {
-                        assert!(r["headers"].get("X-RateLimit-Limit").is_some(), "{m} {p}");
+                        assert!(r["headers"].get(shown::RATE_LIMIT).is_some(), "{m} {p}");
                     }
                 }
                 for status in ["400", "401", "404", "429", "500", "503"] {
                     assert!(op["responses"].get(status).is_some(), "{m} {p} {status}");
                 }
             } else {
-                assert!(op.get("security").is_none_or(|s| s[0] == json!({})));
+                assert!(
+                    op.get("security")
+                        .is_none_or(|s| s[0].as_object().is_some_and(Map::is_empty))
+                );
             }
         }
         let n = ids.len();
@@ -302,46 +376,65 @@ mod tests {
         assert_eq!(ids.len(), n, "duplicate operationId");
     }
 
-    /// The query parameters documented are the ones the handlers accept.
+    /// Each error response lists codes of the catalogue that come with its status.
     #[test]
-    fn query_parameters_are_the_accepted_ones() {
+    fn error_responses_are_the_catalogue_s() {
         let doc = document();
-        let accepted: &[(&str, &[&str])] = &[
-            ("listTags", pirros_tags::LIST_QUERY),
-            ("searchDetails", pirros_details::SEARCH_QUERY),
-            ("getDetail", pirros_details::GET_QUERY),
-            ("getFamily", pirros_families::GET_QUERY),
-            ("similarFamilies", pirros_families::SIMILAR_QUERY),
-            ("getStash", pirros_stashes::STASH_QUERY),
-            ("createStash", pirros_stashes::STASH_QUERY),
-            ("updateStash", pirros_stashes::STASH_QUERY),
-            ("downloadDetailPdf", pirros_downloads::DOWNLOAD_QUERY),
-            ("downloadDetailRvt", pirros_downloads::DOWNLOAD_QUERY),
-            ("downloadFamilyRfa", pirros_downloads::DOWNLOAD_QUERY),
-        ];
-        let v1: Vec<_> = operations(&doc)
-            .into_iter()
-            .filter(|(_, p, _)| p.starts_with("/v1/"))
-            .collect();
-        assert_eq!(v1.len(), accepted.len());
-        for (_, _, op) in v1 {
-            let id = op["operationId"].as_str().unwrap();
-            let (_, want) = accepted
-                .iter()
-                .find(|(i, _)| *i == id)
-                .unwrap_or_else(|| panic!("{id} is not listed here"));
-            let mut have: Vec<&str> = op["parameters"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|p| p["in"] == "query")
-                .map(|p| p["name"].as_str().unwrap())
-                .collect();
-            let mut want = want.to_vec();
-            have.sort();
-            want.sort();
-            assert_eq!(have, want, "{id}");
+        let mut seen = 0;
+        for (m, p, op) in operations(&doc) {
+            for (status, r) in op["responses"].as_object().unwrap() {
+                let Some(name) = r["$ref"].as_str() else {
+                    continue;
+                };
+                let ptr = name.strip_prefix('#').unwrap();
+                let component = doc.pointer(ptr).expect("shared response");
+                let schema = &component["content"]["application/json"]["schema"];
+                let codes = schema["properties"]["error"]["properties"]["code"]["enum"]
+                    .as_array()
+                    .or(schema["properties"]["error"]["enum"].as_array())
+                    .unwrap_or_else(|| panic!("{m} {p} {status}: no codes"));
+                for code in codes {
+                    assert!(
+                        ErrorKind::ALL
+                            .iter()
+                            .any(|k| k.code() == code && k.status().as_str() == status),
+                        "{m} {p} {status}: {code}"
+                    );
+                    seen += 1;
+                }
+            }
         }
+        assert!(seen > 50, "{seen}");
+    }
+
+    /// Every header the document names is one of `pirros_shared::headers`, spelt as there.
+    #[test]
+    fn header_names_come_from_the_header_module() {
+        fn walk(v: &Value, known: &[&str], found: &mut usize) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::Object(hs)) = m.get("headers") {
+                        for name in hs.keys() {
+                            assert!(known.contains(&name.as_str()), "header {name}");
+                            *found += 1;
+                        }
+                    }
+                    if m.get("in").and_then(Value::as_str) == Some("header") {
+                        let name = m["name"].as_str().unwrap();
+                        assert!(known.contains(&name), "parameter {name}");
+                        *found += 1;
+                    }
+                    m.values().for_each(|x| walk(x, known, found));
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, known, found)),
+                _ => {}
+            }
+        }
+        let all = headers::all();
+        let known: Vec<&str> = all.iter().map(|(_, s)| *s).collect();
+        let mut found = 0;
+        walk(&document(), &known, &mut found);
+        assert!(found > 20, "{found}");
     }
 
     /// Every `$ref` points at something that exists.

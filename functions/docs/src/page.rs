@@ -1,7 +1,5 @@
 //! The `/docs` page: Swagger UI's vendored assets inlined into one HTML document, built once.
 
-use http::{HeaderValue, StatusCode, header};
-use lambda_http::{Body, Response};
 use std::sync::OnceLock;
 
 /// Extracted from the vendored Swagger UI archive by `build.rs`.
@@ -9,7 +7,7 @@ const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui.css"));
 const BUNDLE: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui-bundle.js"));
 const PRESET: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui-standalone-preset.js"));
 
-fn html() -> &'static str {
+pub fn html() -> &'static str {
     static PAGE: OnceLock<String> = OnceLock::new();
     PAGE.get_or_init(|| {
         format!(
@@ -43,22 +41,4 @@ window.ui = SwaggerUIBundle({{
             preset = PRESET,
         )
     })
-}
-
-pub fn response(request_id: &str) -> Response<Body> {
-    let mut r = Response::new(Body::Text(html().to_owned()));
-    *r.status_mut() = StatusCode::OK;
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert("x-request-id", v);
-    }
-    r
 }

@@ -3,16 +3,18 @@
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{self, V1Call};
 use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
-use pirros_shared::openapi::*;
-use pirros_shared::query::Query;
-use pirros_shared::response::Reply;
-use pirros_shared::routes::Route;
-use serde_json::json;
+use pirros_shared::openapi::{DetailPath, ResourcePath};
+use pirros_shared::payload::NoExpansions;
+use pirros_shared::query::NoQuery;
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::routes::DownloadsRoute;
+use pirros_shared::timestamp::Timestamp;
+use serde::Serialize;
 
 #[derive(Clone, Copy)]
 enum Kind {
@@ -22,18 +24,31 @@ enum Kind {
 }
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    let call = match V1Call::begin(state, req).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
-    };
-    let outcome = match call.route.clone() {
-        Route::DownloadPdf(ws, id) => download_pdf(state, &call, ws, &id).await,
-        Route::DownloadRvt(ws, id) => download_rvt(state, &call, ws, &id).await,
-        Route::DownloadRfa(ws, id) => download_rfa(state, &call, ws, &id).await,
-        _ => Err(ApiError::NotFound),
-    };
-    call.finish(outcome)
+    api::serve(state, req, async |route, call| match route {
+        DownloadsRoute::Pdf(ws, id) => download_pdf(state, call, ws, &id).await,
+        DownloadsRoute::Rvt(ws, id) => download_rvt(state, call, ws, &id).await,
+        DownloadsRoute::Rfa(ws, id) => download_rfa(state, call, ws, &id).await,
+    })
+    .await
 }
+
+/// Where to fetch a file. Fetch it yourself; the API never redirects.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Download {
+    /// RVT and RFA: a signed URL that stops working at `expires_at`. PDF: a public URL.
+    #[schema(format = "uri")]
+    pub download_url: String,
+    /// When `download_url` stops working (RVT and RFA, ~15 minutes out); `null` for PDFs.
+    #[schema(required, value_type = Option<String>, format = DateTime, example = "2026-06-04T12:15:00.000Z")]
+    pub expires_at: Option<Timestamp>,
+    pub expanded: NoExpansions,
+}
+
+pirros_shared::error_responses!(
+    /// What a download answers besides where to fetch the file.
+    pub DownloadErrors = V1[DownloadDisabled]
+);
 
 /// Keeps a name usable as a file name.
 fn file_name(name: &str, ext: &str) -> String {
@@ -51,9 +66,6 @@ fn file_name(name: &str, ext: &str) -> String {
     format!("{}.{ext}", base.trim())
 }
 
-/// The query parameters the downloads accept: none.
-pub const DOWNLOAD_QUERY: &[&str] = &[];
-
 /// Download a detail's PDF
 ///
 /// A public URL of the detail's PDF, with a download disposition. It does not expire:
@@ -64,18 +76,11 @@ pub const DOWNLOAD_QUERY: &[&str] = &[];
     path = "/v1/workspaces/{ws}/downloads/pdf/{detailId}",
     operation_id = "downloadDetailPdf",
     tag = "downloads",
-    params(DetailPath),
+    params(DetailPath, NoQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "Where to fetch the file.", body = DownloadEnvelope),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = DownloadDisabled),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
+        DownloadErrors,
     )
 )]
 pub async fn download_pdf(
@@ -97,18 +102,11 @@ pub async fn download_pdf(
     path = "/v1/workspaces/{ws}/downloads/rvt/{detailId}",
     operation_id = "downloadDetailRvt",
     tag = "downloads",
-    params(DetailPath),
+    params(DetailPath, NoQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "Where to fetch the file.", body = DownloadEnvelope),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = DownloadDisabled),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
+        DownloadErrors,
     )
 )]
 pub async fn download_rvt(
@@ -130,18 +128,11 @@ pub async fn download_rvt(
     path = "/v1/workspaces/{ws}/families/{id}/rfa",
     operation_id = "downloadFamilyRfa",
     tag = "downloads",
-    params(ResourcePath),
+    params(ResourcePath, NoQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "Where to fetch the file.", body = DownloadEnvelope),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = DownloadDisabled),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
+        DownloadErrors,
     )
 )]
 pub async fn download_rfa(
@@ -160,7 +151,7 @@ async fn download(
     id: &ResourceId,
     kind: Kind,
 ) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), DOWNLOAD_QUERY)?;
+    let NoQuery {} = call.query()?;
     let entity = match kind {
         Kind::Pdf | Kind::Rvt => EntityType::Detail,
         Kind::Rfa => EntityType::Family,
@@ -219,17 +210,13 @@ async fn download(
     let Some(file_key) = file_key else {
         return Err(ApiError::NotFound);
     };
-    let payload =
+    let (download_url, expires_at) =
         match kind {
             Kind::Pdf => {
                 let base = state.config.pdf_public_base_url.as_deref().ok_or(
                     ApiError::ServiceUnavailable("PDF downloads are not configured"),
                 )?;
-                json!({
-                    "download_url": public_url(base, &file_key),
-                    "expires_at": null,
-                    "expanded": {},
-                })
+                (public_url(base, &file_key), None)
             }
             Kind::Rvt | Kind::Rfa => {
                 let ext = if matches!(kind, Kind::Rvt) {
@@ -245,12 +232,12 @@ async fn download(
                         state.config.download_url_ttl_secs,
                     )
                     .await?;
-                json!({
-                    "download_url": url,
-                    "expires_at": expires,
-                    "expanded": {},
-                })
+                (url, Some(expires))
             }
         };
-    Ok(Reply::ok(payload))
+    call.reply(&Download {
+        download_url,
+        expires_at,
+        expanded: NoExpansions {},
+    })
 }

@@ -2,62 +2,45 @@
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{self, V1Call};
 use pirros_shared::error::ApiError;
-use pirros_shared::expand::expanded;
-use pirros_shared::grants::{Action, EntityType, Scope};
+use pirros_shared::expand::{self, Expanded, References};
+use pirros_shared::grants::Scope;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Family;
-use pirros_shared::openapi::*;
-use pirros_shared::query::Query;
-use pirros_shared::response::{Reply, resource_payload};
-use pirros_shared::routes::Route;
-use serde_json::json;
-use std::collections::HashSet;
+use pirros_shared::openapi::ResourcePath;
+use pirros_shared::payload::{ListPage, Resource};
+use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::routes::FamiliesRoute;
+use serde::{Deserialize, Serialize};
 
 pub mod similarity;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    let call = match V1Call::begin(state, req).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
-    };
-    let outcome = match call.route.clone() {
-        Route::GetFamily(ws, id) => get(state, &call, ws, &id).await,
-        Route::SimilarFamilies(ws, id) => similar(state, &call, ws, &id).await,
-        _ => Err(ApiError::NotFound),
-    };
-    call.finish(outcome)
+    api::serve(state, req, async |route, call| match route {
+        FamiliesRoute::Get(ws, id) => get(state, call, ws, &id).await,
+        FamiliesRoute::Similar(ws, id) => similar(state, call, ws, &id).await,
+    })
+    .await
 }
 
-/// The family if the caller may read it; otherwise the same 404 as a missing one.
+/// The family if the caller may read it, and the caller's family read scope.
 async fn readable(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<(Family, Scope), ApiError> {
-    let (scope, record) = tokio::try_join!(
-        call.scope(state, ws, EntityType::Family, Action::Read),
-        async { Ok(state.store.get_family(ws, id).await?) },
-    )?;
-    match record {
-        Some(r) if scope.allows(&r.family) => Ok((r.family, scope)),
-        _ => Err(ApiError::NotFound),
-    }
+    let fetch = state.store.get_family(ws, id);
+    let (record, scope) = call.readable(state, ws, fetch, |r| &r.family).await?;
+    Ok((record.family, scope))
 }
 
-/// The query parameters `get` accepts.
-pub const GET_QUERY: &[&str] = &["include"];
-
-/// The query of `get`, as documented.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GetQuery {
-    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
-    #[param(style = Form, explode = false, min_items = 1, required = false)]
-    pub include: Vec<IncludeValue>,
-}
+pirros_shared::error_responses!(
+    /// What the family routes answer besides families.
+    pub FamilyErrors = V1[InvalidIncludeParam]
+);
 
 /// Get a family
 ///
@@ -68,17 +51,11 @@ pub struct GetQuery {
     path = "/v1/workspaces/{ws}/families/{id}",
     operation_id = "getFamily",
     tag = "families",
-    params(ResourcePath, GetQuery),
+    params(ResourcePath, IncludeQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "The family.", body = FamilyEnvelope),
-        (status = 400, response = BadRequestInclude),
-        (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "The family.", body = Envelope<Resource<Family, Expanded>>),
+        FamilyErrors,
     )
 )]
 pub async fn get(
@@ -87,34 +64,43 @@ pub async fn get(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let q = Query::parse(call.raw_query(), GET_QUERY)?;
-    let include = q.include()?;
+    let IncludeQuery { include } = call.query()?;
     let (family, _) = readable(state, call, ws, id).await?;
-    let exp = expanded(
-        state,
-        call,
-        ws,
-        include,
-        family.tag_ids.clone(),
-        family.project_id.clone(),
-    )
-    .await?;
-    Ok(Reply::ok(resource_payload(&family, exp)))
+    expand::reply(state, call, ws, include, &family).await
 }
 
-/// The query parameters `similar` accepts.
-pub const SIMILAR_QUERY: &[&str] = &["limit", "include"];
-
-/// The query of `similar`, as documented.
-#[derive(utoipa::IntoParams)]
+/// The query of `similar`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SimilarQuery {
-    /// How many families, 1 to 50 (default 10). Out of range is 400, never clamped.
-    #[param(minimum = 1, maximum = 50, default = 10, required = false)]
-    pub limit: u32,
+    /// How many families. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<10, 50>,
     /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
-    #[param(style = Form, explode = false, min_items = 1, required = false)]
-    pub include: Vec<IncludeValue>,
+    #[serde(default)]
+    #[param(value_type = Vec<IncludeValue>, style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Include,
+}
+
+/// A family with how alike it is to the one asked about.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ScoredFamily {
+    #[serde(flatten)]
+    pub family: Family,
+    /// 0 (nothing in common) to 1, four decimals.
+    #[schema(minimum = 0.0, maximum = 1.0)]
+    pub score: f64,
+}
+
+impl References for ScoredFamily {
+    fn tag_ids(&self) -> &[ResourceId] {
+        self.family.tag_ids()
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.family.project_id()
+    }
 }
 
 /// Similar families
@@ -130,14 +116,9 @@ pub struct SimilarQuery {
     params(ResourcePath, SimilarQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "The most similar families.", body = SimilarFamilyListEnvelope),
-        (status = 400, response = BadRequestInclude),
-        (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "The most similar families.",
+            body = Envelope<ListPage<ScoredFamily, Expanded>>),
+        FamilyErrors,
     )
 )]
 pub async fn similar(
@@ -146,9 +127,7 @@ pub async fn similar(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let q = Query::parse(call.raw_query(), SIMILAR_QUERY)?;
-    let limit = q.limit(10, 50)?;
-    let include = q.include()?;
+    let SimilarQuery { limit, include } = call.query()?;
     let (family, scope) = readable(state, call, ws, id).await?;
     let others: Vec<Family> = state
         .store
@@ -157,27 +136,14 @@ pub async fn similar(
         .into_iter()
         .filter(|f| f.id != family.id && scope.allows(f))
         .collect();
-    let ranked = similarity::rank(&family, others, limit);
-    let tag_ids: HashSet<ResourceId> = ranked
-        .iter()
-        .flat_map(|(f, _)| f.tag_ids.iter().cloned())
-        .collect();
-    let project_ids: HashSet<ResourceId> = ranked
-        .iter()
-        .filter_map(|(f, _)| f.project_id.clone())
-        .collect();
-    let exp = expanded(state, call, ws, include, tag_ids, project_ids).await?;
-    let data: Vec<serde_json::Value> = ranked
+    let data: Vec<ScoredFamily> = similarity::rank(&family, others, limit.get())
         .into_iter()
-        .map(|(f, score)| {
-            let mut v = json!(f);
-            v["score"] = json!(score);
-            v
-        })
+        .map(|(family, score)| ScoredFamily { family, score })
         .collect();
-    Ok(Reply::ok(json!({
-        "data": data,
-        "next_cursor": null,
-        "expanded": exp,
-    })))
+    let expanded = expand::expanded(state, call, ws, include, &data).await?;
+    call.reply(&ListPage {
+        data,
+        next_cursor: None,
+        expanded,
+    })
 }

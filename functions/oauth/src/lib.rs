@@ -6,12 +6,13 @@ use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
 use pirros_shared::auth::jwks::Jwks;
 use pirros_shared::auth::token;
-use pirros_shared::error::ApiError;
+use pirros_shared::error::{ApiError, Flavor};
+use pirros_shared::headers;
 use pirros_shared::ids::ClientId;
 use pirros_shared::ratelimit::{COUNTER_FAILED_RETRY_AFTER, TokenLimiter, TokenVerdict};
 use pirros_shared::request;
-use pirros_shared::response::{Flavor, failure, json_response};
-use pirros_shared::routes::{self, Route};
+use pirros_shared::response::{failure, json_response};
+use pirros_shared::routes::{self, OAuthRoute};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -126,7 +127,7 @@ fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
 }
 
 fn basic_auth(req: &Request) -> Result<Option<(String, String)>, ApiError> {
-    let Some(v) = request::header_str(req, http::header::AUTHORIZATION) else {
+    let Some(v) = request::header_str(req, headers::AUTHORIZATION) else {
         return Ok(None);
     };
     let Some((scheme, rest)) = v.split_once(' ') else {
@@ -235,8 +236,7 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
     responses(
         (status = 200, description = "The public keys.", body = Jwks,
             headers(("Cache-Control" = String, description = "`public, max-age=300`"))),
-        (status = 405, response = pirros_shared::openapi::TokenMethodNotAllowed),
-        (status = 500, response = pirros_shared::openapi::TokenInternalError),
+        JwksErrors,
     )
 )]
 pub fn jwks(state: &AppState, request_id: &str) -> Result<Response<Body>, ApiError> {
@@ -253,6 +253,16 @@ pub fn jwks(state: &AppState, request_id: &str) -> Result<Response<Body>, ApiErr
     );
     Ok(resp)
 }
+
+pirros_shared::error_responses!(
+    /// What the key set answers besides the keys.
+    pub JwksErrors = OAuth[]
+);
+
+pirros_shared::error_responses!(
+    /// What the token endpoint answers besides a token.
+    pub TokenErrors = OAuth[OAuthInvalidRequest, InvalidClient, UnsupportedGrantType]
+);
 
 /// Get an access token
 ///
@@ -276,24 +286,18 @@ pub fn jwks(state: &AppState, request_id: &str) -> Result<Response<Body>, ApiErr
     security((), ("clientBasic" = [])),
     responses(
         (status = 200, description = "A token.", body = TokenResponse),
-        (status = 400, response = pirros_shared::openapi::TokenBadRequest),
-        (status = 401, response = pirros_shared::openapi::TokenUnauthorized),
-        (status = 405, response = pirros_shared::openapi::TokenMethodNotAllowed),
-        (status = 429, response = pirros_shared::openapi::TokenTooManyRequests),
-        (status = 500, response = pirros_shared::openapi::TokenInternalError),
-        (status = 503, response = pirros_shared::openapi::TokenServiceUnavailable),
+        TokenErrors,
     )
 )]
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = request::new_request_id();
     let outcome = match routes::resolve(req.method(), req.uri().path()) {
-        Ok(Route::Token) => exchange(state, &req).await,
-        Ok(Route::Jwks) => match jwks(state, &request_id) {
+        Ok(OAuthRoute::Token) => exchange(state, &req).await,
+        Ok(OAuthRoute::Jwks) => match jwks(state, &request_id) {
             Ok(resp) => return resp,
             Err(e) => Err(e),
         },
-        Ok(_) => Err(ApiError::NotFound),
         Err(e) => Err(e),
     };
     let latency_us = started.elapsed().as_micros() as u64;
@@ -311,10 +315,8 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
                 serde_json::to_string(&body).expect("plain struct"),
                 &request_id,
             );
-            resp.headers_mut().insert(
-                http::header::PRAGMA,
-                http::HeaderValue::from_static("no-cache"),
-            );
+            resp.headers_mut()
+                .insert(headers::PRAGMA, http::HeaderValue::from_static("no-cache"));
             resp
         }
         Err(e) => {

@@ -1,6 +1,6 @@
-//! The strict request bodies of stash writes (the guide: unknown fields are a 400).
+//! The strict request bodies of stash writes: unknown fields are a 400.
 
-use pirros_shared::error::ApiError;
+use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::ids::ResourceId;
 use pirros_shared::model::{ItemIds, Stash};
 use serde::{Deserialize, Deserializer};
@@ -138,10 +138,10 @@ fn item_ids(v: ItemIdsIn) -> Result<ItemIds, ApiError> {
         .cloned()
         .collect();
     if !bad_d.is_empty() || !bad_f.is_empty() {
-        return Err(ApiError::InvalidItemReference {
+        return Err(ApiError::InvalidItemReference(ItemReferenceDetails {
             detail_ids: bad_d,
             family_ids: bad_f,
-        });
+        }));
     }
     let dedup = |ids: Vec<String>| {
         let mut out: Vec<ResourceId> = Vec::with_capacity(ids.len());

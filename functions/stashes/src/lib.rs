@@ -3,83 +3,53 @@
 pub mod body;
 
 use body::{CreateStash, UpdateStash};
-use http::{HeaderValue, header};
+use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
-use pirros_shared::error::ApiError;
+use pirros_shared::api::{self, V1Call};
+use pirros_shared::error::{ApiError, ItemReferenceDetails};
+use pirros_shared::error_responses;
+use pirros_shared::etag::{ETag, IfMatch};
 use pirros_shared::grants::{Action, EntityType, Scope};
-use pirros_shared::idempotency;
+use pirros_shared::headers;
+use pirros_shared::idempotency::{self, IdempotencyKey};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord};
-use pirros_shared::openapi::*;
-use pirros_shared::query::Query;
-use pirros_shared::request::{header_str, json_body};
-use pirros_shared::response::{Reply, envelope, resource_payload};
-use pirros_shared::routes::Route;
-use pirros_shared::store::{IdemRecord, SaveOutcome, StashWrite};
+use pirros_shared::openapi::{ResourcePath, WorkspacePath};
+use pirros_shared::payload::{NoExpansions, Resource};
+use pirros_shared::query::NoQuery;
+use pirros_shared::request::json_body;
+use pirros_shared::response::{Envelope, Reply, envelope};
+use pirros_shared::routes::StashesRoute;
+use pirros_shared::store::{IdemKey, IdemRecord, SaveOutcome, StashWrite};
 use pirros_shared::timestamp::Timestamp;
-use serde_json::json;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    let call = match V1Call::begin(state, req).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
-    };
-    let outcome = match call.route.clone() {
-        Route::GetStash(ws, id) => get(state, &call, ws, &id).await,
-        Route::CreateStash(ws) => create(state, &call, ws).await,
-        Route::UpdateStash(ws, id) => update(state, &call, ws, &id).await,
-        _ => Err(ApiError::NotFound),
-    };
-    call.finish(outcome)
+    api::serve(state, req, async |route, call| match route {
+        StashesRoute::Get(ws, id) => get(state, call, ws, &id).await,
+        StashesRoute::Create(ws) => create(state, call, ws).await,
+        StashesRoute::Update(ws, id) => update(state, call, ws, &id).await,
+    })
+    .await
 }
 
-fn etag(version: u64) -> String {
-    format!("\"v{version}\"")
+/// A stash as it is answered: its fields, and nothing to expand.
+fn payload(stash: &Stash) -> Resource<&Stash, NoExpansions> {
+    Resource {
+        item: stash,
+        expanded: NoExpansions {},
+    }
 }
 
-/// A stash's answer: its payload and its version as the ETag.
-fn payload_reply(payload: serde_json::Value, version: u64) -> Reply {
-    let tag = HeaderValue::from_str(&etag(version)).expect("ASCII");
-    Reply::ok(payload).with_header(header::ETAG, tag)
+/// A stash's answer carries its version as the ETag.
+fn tagged(reply: Reply, version: u64) -> Reply {
+    reply.with_header(headers::ETAG, ETag(version).header_value())
 }
 
-fn stash_reply(rec: &StashRecord) -> Reply {
-    payload_reply(resource_payload(&rec.stash, json!({})), rec.version)
-}
-
-/// `Idempotency-Key`, as documented (`idempotency::key` reads it).
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct IdempotencyHeader {
-    /// 1 to 255 visible ASCII characters, unique per write (a UUID is fine); remembered for
-    /// 24 hours. A retry with the same key and body gets the original answer; the same key
-    /// with another body is 409 `IDEMPOTENCY_CONFLICT`.
-    #[param(
-        rename = "Idempotency-Key",
-        required = false,
-        pattern = "^[!-~]{1,255}$"
-    )]
-    pub idempotency_key: String,
-}
-
-/// `If-Match`, as documented (`if_match` reads it).
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct IfMatchHeader {
-    /// `*`, or one or more `ETag`s of this stash (`"v3"`, weak or strong, comma-separated):
-    /// update only if the stash is still at one of them, else 409 `stale_precondition`.
-    #[param(
-        rename = "If-Match",
-        required = false,
-        pattern = r#"^(\*|(W/)?"v[0-9]{1,20}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,20}")*)$"#
-    )]
-    pub if_match: String,
-}
-
-/// The query parameters the stash routes accept: none.
-pub const STASH_QUERY: &[&str] = &[];
+error_responses!(
+    /// What getting a stash answers besides the stash.
+    pub GetErrors = V1[]
+);
 
 /// Get a stash
 ///
@@ -91,18 +61,13 @@ pub const STASH_QUERY: &[&str] = &[];
     path = "/v1/workspaces/{ws}/stashes/{id}",
     operation_id = "getStash",
     tag = "stashes",
-    params(ResourcePath),
+    params(ResourcePath, NoQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "The stash.", body = StashEnvelope,
+        (status = 200, description = "The stash.",
+            body = Envelope<Resource<Stash, NoExpansions>>,
             headers(("ETag" = String, description = "The stash's version, like `\"v3\"`."))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        GetErrors,
     )
 )]
 pub async fn get(
@@ -111,15 +76,10 @@ pub async fn get(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), STASH_QUERY)?;
-    let (scope, rec) = tokio::try_join!(
-        call.scope(state, ws, EntityType::Stash, Action::Read),
-        async { Ok(state.store.get_stash(ws, id).await?) },
-    )?;
-    match rec {
-        Some(r) if scope.allows(&r.stash) => Ok(stash_reply(&r)),
-        _ => Err(ApiError::NotFound),
-    }
+    let NoQuery {} = call.query()?;
+    let fetch = state.store.get_stash(ws, id);
+    let (record, _) = call.readable(state, ws, fetch, |r| &r.stash).await?;
+    Ok(tagged(call.reply(&payload(&record.stash))?, record.version))
 }
 
 /// Every referenced detail and family must exist in the workspace and be readable.
@@ -174,10 +134,10 @@ async fn check_items(
     if bad_details.is_empty() && bad_families.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::InvalidItemReference {
+        Err(ApiError::InvalidItemReference(ItemReferenceDetails {
             detail_ids: bad_details,
             family_ids: bad_families,
-        })
+        }))
     }
 }
 
@@ -221,9 +181,10 @@ where
     F: FnOnce(Option<IdemRecordDraft>) -> Fut,
     Fut: std::future::Future<Output = Result<Reply, ApiError>>,
 {
-    let Some(key) = idempotency::key(&call.request, &call.credential.client_id)? else {
+    let Some(key) = IdempotencyKey::from_request(&call.request)? else {
         return write(None).await;
     };
+    let key = key.of(&call.credential.client_id);
     let fp = idempotency::fingerprint(&call.request);
     if let Some(rec) = state.store.get_idempotency(&key).await?
         && rec.is_live(Timestamp::now())
@@ -233,7 +194,6 @@ where
     write(Some(IdemRecordDraft {
         key,
         fingerprint: fp,
-        request_id: call.request_id.clone(),
         ttl_secs: state.config.idempotency_ttl_secs,
     }))
     .await
@@ -241,24 +201,57 @@ where
 
 /// What an idempotency record will hold, once the response is known.
 pub struct IdemRecordDraft {
-    key: pirros_shared::store::IdemKey,
+    key: IdemKey,
     fingerprint: String,
-    request_id: String,
     ttl_secs: u64,
 }
 
 impl IdemRecordDraft {
-    fn complete(&self, status: u16, payload: &serde_json::Value, version: u64) -> IdemRecord {
+    fn complete(&self, status: StatusCode, body: &str, version: u64) -> IdemRecord {
         IdemRecord {
             key: self.key.clone(),
             fingerprint: self.fingerprint.clone(),
-            status,
-            body: envelope(payload, &self.request_id),
-            etag: Some(etag(version)),
+            status: status.as_u16(),
+            body: body.to_owned(),
+            etag: Some(ETag(version).to_string()),
             expires_at: Timestamp::now().plus_secs(self.ttl_secs),
         }
     }
 }
+
+/// Saves a stash write (with its idempotency record, if the request had a key): the answer,
+/// the remembered one if another request with the key won, or `None` when the stored
+/// version moved.
+async fn save(
+    state: &AppState,
+    call: &V1Call,
+    draft: Option<&IdemRecordDraft>,
+    status: StatusCode,
+    record: StashRecord,
+    expected_version: Option<u64>,
+) -> Result<Option<Reply>, ApiError> {
+    let version = record.version;
+    // Serialised once: the answer and the remembered body are the same bytes.
+    let body = envelope(&payload(&record.stash), &call.request_id)?;
+    let write = StashWrite {
+        idempotency: draft.map(|d| d.complete(status, &body, version)),
+        record,
+        expected_version,
+    };
+    match state.store.save_stash(&write).await? {
+        SaveOutcome::Saved => Ok(Some(tagged(Reply::new(status, body), version))),
+        SaveOutcome::IdempotencyTaken(rec) => {
+            let fp = &draft.expect("taken implies a key").fingerprint;
+            idempotency::replay(&rec, fp).map(Some)
+        }
+        SaveOutcome::VersionMismatch => Ok(None),
+    }
+}
+
+error_responses!(
+    /// What creating a stash answers besides the stash.
+    pub CreateErrors = V1[InvalidItemReference, InsufficientScope, IdempotencyConflict]
+);
 
 /// Create a stash
 ///
@@ -271,31 +264,23 @@ impl IdemRecordDraft {
     path = "/v1/workspaces/{ws}/stashes",
     operation_id = "createStash",
     tag = "stashes",
-    params(WorkspacePath, IdempotencyHeader),
+    params(WorkspacePath, NoQuery, IdempotencyKey),
     request_body(content = CreateStash, content_type = "application/json"),
     security(("oauth2" = [])),
     responses(
         (status = 201, description = "The new stash (or, replayed, the original answer).",
-            body = StashEnvelope,
+            body = Envelope<Resource<Stash, NoExpansions>>,
             headers(
                 ("ETag" = String, description = "The stash's version, like `\"v1\"`."),
                 ("Idempotent-Replayed" = String,
                     description = "`true` when this is the remembered answer to an earlier \
                     request with the same `Idempotency-Key`."),
             )),
-        (status = 400, response = BadRequestWrite),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 409, response = CreateConflict),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        CreateErrors,
     )
 )]
 pub async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), STASH_QUERY)?;
+    let NoQuery {} = call.query()?;
     let body: CreateStash = json_body(&call.request)?;
     let input = body.validate()?;
     idempotent(state, call, |draft| async move {
@@ -317,59 +302,30 @@ pub async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
             check_project(state, ws, &stash.project_id),
             check_items(state, call, ws, &stash.item_ids),
         )?;
-        let payload = resource_payload(&stash, json!({}));
-        let write = StashWrite {
-            idempotency: draft.as_ref().map(|d| d.complete(201, &payload, 1)),
-            record: StashRecord { stash, version: 1 },
-            expected_version: None,
-        };
-        match state.store.save_stash(&write).await? {
-            SaveOutcome::Saved => {
-                let mut reply = payload_reply(payload, 1);
-                reply.status = http::StatusCode::CREATED;
-                // The body exactly as remembered, so a replay is byte-identical.
-                reply.raw_body = write.idempotency.map(|r| r.body);
-                Ok(reply)
-            }
-            SaveOutcome::IdempotencyTaken(rec) => {
-                idempotency::replay(&rec, &draft.expect("taken implies a key").fingerprint)
-            }
-            SaveOutcome::VersionMismatch => Err(ApiError::internal("fresh stash id collided")),
-        }
+        let record = StashRecord { stash, version: 1 };
+        save(
+            state,
+            call,
+            draft.as_ref(),
+            StatusCode::CREATED,
+            record,
+            None,
+        )
+        .await?
+        .ok_or_else(|| ApiError::internal("fresh stash id collided"))
     })
     .await
 }
 
-/// `If-Match`: `*`, or one of our ETags (weak or strong).
-fn if_match(call: &V1Call) -> Result<Option<Vec<u64>>, ApiError> {
-    let Some(v) = header_str(&call.request, header::IF_MATCH) else {
-        return Ok(None);
-    };
-    if v.trim() == "*" {
-        return Ok(None);
-    }
-    let mut versions = Vec::new();
-    for tag in v.split(',') {
-        let t = tag.trim();
-        // At most one weak marker, and digits only (`u64::from_str` would take a sign).
-        let t = t.strip_prefix("W/").unwrap_or(t);
-        let n = t
-            .strip_prefix("\"v")
-            .and_then(|r| r.strip_suffix('"'))
-            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|n| n.parse::<u64>().ok());
-        match n {
-            Some(n) => versions.push(n),
-            None => {
-                return Err(ApiError::invalid_field(
-                    "If-Match",
-                    "If-Match must be an ETag returned by this API, like \"v3\"",
-                ));
-            }
-        }
-    }
-    Ok(Some(versions))
-}
+error_responses!(
+    /// What updating a stash answers besides the stash.
+    pub UpdateErrors = V1[
+        InvalidItemReference,
+        InsufficientScope,
+        IdempotencyConflict,
+        StalePrecondition,
+    ]
+);
 
 /// Update a stash
 ///
@@ -382,27 +338,19 @@ fn if_match(call: &V1Call) -> Result<Option<Vec<u64>>, ApiError> {
     path = "/v1/workspaces/{ws}/stashes/{id}",
     operation_id = "updateStash",
     tag = "stashes",
-    params(ResourcePath, IdempotencyHeader, IfMatchHeader),
+    params(ResourcePath, NoQuery, IdempotencyKey, IfMatch),
     request_body(content = UpdateStash, content_type = "application/json"),
     security(("oauth2" = [])),
     responses(
         (status = 200, description = "The updated stash (or, replayed, the original answer).",
-            body = StashEnvelope,
+            body = Envelope<Resource<Stash, NoExpansions>>,
             headers(
                 ("ETag" = String, description = "The stash's new version."),
                 ("Idempotent-Replayed" = String,
                     description = "`true` when this is the remembered answer to an earlier \
                     request with the same `Idempotency-Key`."),
             )),
-        (status = 400, response = BadRequestWrite),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 409, response = UpdateConflict),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        UpdateErrors,
     )
 )]
 pub async fn update(
@@ -411,10 +359,10 @@ pub async fn update(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), STASH_QUERY)?;
+    let NoQuery {} = call.query()?;
     let body: UpdateStash = json_body(&call.request)?;
     let patch = body.validate()?;
-    let expected = if_match(call)?;
+    let expected = IfMatch::from_request(&call.request)?;
     idempotent(state, call, |draft| async move {
         call.require_scope(
             state,
@@ -436,8 +384,8 @@ pub async fn update(
                 Some(r) if read_scope.allows(&r.stash) => r,
                 _ => return Err(ApiError::NotFound),
             };
-            if let Some(vs) = &expected
-                && !vs.contains(&current.version)
+            if let Some(m) = &expected
+                && !m.allows(current.version)
             {
                 return Err(ApiError::StalePrecondition);
             }
@@ -447,29 +395,19 @@ pub async fn update(
             next.stash.updated_at = Timestamp::now().max(current.stash.updated_at);
             next.version = current.version + 1;
             write_scope(state, call, ws, &next.stash).await?;
-            let payload = resource_payload(&next.stash, json!({}));
-            let version = next.version;
-            let write = StashWrite {
-                idempotency: draft.as_ref().map(|d| d.complete(200, &payload, version)),
-                record: next,
-                expected_version: Some(current.version),
-            };
-            match state.store.save_stash(&write).await? {
-                SaveOutcome::Saved => {
-                    let mut reply = payload_reply(payload, version);
-                    reply.raw_body = write.idempotency.map(|r| r.body);
-                    return Ok(reply);
-                }
-                SaveOutcome::IdempotencyTaken(rec) => {
-                    return idempotency::replay(
-                        &rec,
-                        &draft.expect("taken implies a key").fingerprint,
-                    );
-                }
-                SaveOutcome::VersionMismatch if expected.is_some() => {
-                    return Err(ApiError::StalePrecondition);
-                }
-                SaveOutcome::VersionMismatch => continue,
+            let saved = save(
+                state,
+                call,
+                draft.as_ref(),
+                StatusCode::OK,
+                next,
+                Some(current.version),
+            )
+            .await?;
+            match saved {
+                Some(reply) => return Ok(reply),
+                None if expected.is_some() => return Err(ApiError::StalePrecondition),
+                None => continue,
             }
         }
         Err(ApiError::ServiceUnavailable(

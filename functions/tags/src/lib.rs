@@ -2,33 +2,31 @@
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{self, V1Call};
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::WorkspaceId;
-use pirros_shared::openapi::*;
-use pirros_shared::query::Query;
-use pirros_shared::response::Reply;
-use pirros_shared::routes::Route;
-use serde_json::json;
+use pirros_shared::model::Tag;
+use pirros_shared::openapi::WorkspacePath;
+use pirros_shared::payload::{ListPage, NoExpansions};
+use pirros_shared::query::NoQuery;
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::routes::TagsRoute;
 
-/// Tag counts are capped, so the list is never paged (the guide).
+/// Tag counts are capped, so the list is never paged.
 pub const MAX_TAGS: usize = 500;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    let call = match V1Call::begin(state, req).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
-    };
-    let outcome = match call.route.clone() {
-        Route::ListTags(ws) => list(state, &call, ws).await,
-        _ => Err(ApiError::NotFound),
-    };
-    call.finish(outcome)
+    api::serve(state, req, async |route, call| match route {
+        TagsRoute::List(ws) => list(state, call, ws).await,
+    })
+    .await
 }
 
-/// The query parameters `list` accepts: none.
-pub const LIST_QUERY: &[&str] = &[];
+pirros_shared::error_responses!(
+    /// What listing tags answers besides the tags.
+    pub ListErrors = V1[InsufficientScope]
+);
 
 /// List tags
 ///
@@ -39,26 +37,19 @@ pub const LIST_QUERY: &[&str] = &[];
     path = "/v1/workspaces/{ws}/tags",
     operation_id = "listTags",
     tag = "tags",
-    params(WorkspacePath),
+    params(WorkspacePath, NoQuery),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "The tags.", body = TagListEnvelope),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 405, response = MethodNotAllowed),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "The tags.", body = Envelope<ListPage<Tag, NoExpansions>>),
+        ListErrors,
     )
 )]
 pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    Query::parse(call.raw_query(), LIST_QUERY)?;
+    let NoQuery {} = call.query()?;
     let scope = call
         .require_scope(state, ws, EntityType::Tag, Action::Read, None)
         .await?;
-    let mut tags: Vec<_> = state
+    let mut tags: Vec<Tag> = state
         .store
         .list_tags(ws)
         .await?
@@ -67,9 +58,9 @@ pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Re
         .collect();
     tags.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
     tags.truncate(MAX_TAGS);
-    Ok(Reply::ok(json!({
-        "data": tags,
-        "next_cursor": null,
-        "expanded": {},
-    })))
+    call.reply(&ListPage {
+        data: tags,
+        next_cursor: None,
+        expanded: NoExpansions {},
+    })
 }

@@ -1,0 +1,111 @@
+//! A stash's version as an HTTP entity tag (`"v3"`), and `If-Match`, which asks for one.
+
+use crate::error::ApiError;
+use crate::headers::{self, shown};
+use crate::openapi::header_parameter;
+use crate::request::header_str;
+use http::HeaderValue;
+use lambda_http::Request;
+use std::fmt;
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+
+/// What `If-Match` may be: `*` or our tags, weak or strong, comma-separated.
+const PATTERN: &str = r#"^(\*|(W/)?"v[0-9]{1,20}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,20}")*)$"#;
+
+/// The `ETag` of version `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ETag(pub u64);
+
+impl fmt::Display for ETag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"v{}\"", self.0)
+    }
+}
+
+impl ETag {
+    pub fn header_value(self) -> HeaderValue {
+        HeaderValue::from_str(&self.to_string()).expect("ASCII")
+    }
+}
+
+/// `If-Match` with at least one of our tags: the versions it accepts (`*` asks for none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IfMatch(Vec<u64>);
+
+impl IfMatch {
+    /// The precondition the request carries; missing or `*` is none.
+    pub fn from_request(req: &Request) -> Result<Option<Self>, ApiError> {
+        let Some(v) = header_str(req, headers::IF_MATCH) else {
+            return Ok(None);
+        };
+        if v.trim() == "*" {
+            return Ok(None);
+        }
+        let mut versions = Vec::new();
+        for tag in v.split(',') {
+            let t = tag.trim();
+            // At most one weak marker, and digits only (`u64::from_str` would take a sign).
+            let t = t.strip_prefix("W/").unwrap_or(t);
+            let n = t
+                .strip_prefix("\"v")
+                .and_then(|r| r.strip_suffix('"'))
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|n| n.parse::<u64>().ok());
+            match n {
+                Some(n) => versions.push(n),
+                None => {
+                    return Err(ApiError::invalid_field(
+                        shown::IF_MATCH,
+                        "If-Match must be an ETag returned by this API, like \"v3\"",
+                    ));
+                }
+            }
+        }
+        Ok(Some(Self(versions)))
+    }
+
+    pub fn allows(&self, version: u64) -> bool {
+        self.0.contains(&version)
+    }
+}
+
+impl IntoParams for IfMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_parameter(
+            shown::IF_MATCH,
+            "`*`, or one or more `ETag`s of this stash (`\"v3\"`, weak or strong, \
+             comma-separated): update only if the stash is still at one of them, else \
+             409 `stale_precondition`.",
+            PATTERN,
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn if_match(v: &str) -> Result<Option<IfMatch>, ApiError> {
+        let req = http::Request::builder()
+            .header(headers::IF_MATCH, v)
+            .body(lambda_http::Body::Empty)
+            .unwrap();
+        IfMatch::from_request(&req)
+    }
+
+    #[test]
+    fn only_our_tags_are_preconditions() {
+        assert_eq!(ETag(3).to_string(), "\"v3\"");
+        assert_eq!(if_match("*").unwrap(), None);
+        let m = if_match("W/\"v2\",\t\"v5\"").unwrap().unwrap();
+        assert!(m.allows(2) && m.allows(5) && !m.allows(3));
+        for bad in ["\"v+1\"", "W/W/\"v1\"", "\"v 1\"", "\"v-1\"", "", "v1"] {
+            assert_eq!(
+                if_match(bad).unwrap_err().code(),
+                "invalid_request",
+                "{bad}"
+            );
+        }
+    }
+}
