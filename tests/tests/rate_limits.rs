@@ -1,5 +1,5 @@
-//! Issue 6: rate limits, their headers, cost per request, and behaviour when DynamoDB fails.
-//! Issue 14, item 5: limits that hold under attack (a per-client token cap over all IPs, a
+//! Rate limits, their headers, cost per request, and behaviour when DynamoDB fails.
+//! Limits that hold under attack (a per-client token cap over all IPs, a
 //! sliding API window, counters that fail closed).
 
 use pirros_tests::*;
@@ -400,7 +400,7 @@ async fn counter_throttling_proxy(
 
 /// A counter DynamoDB throttles while the rest of the table answers: the limiter refuses
 /// (429, fail closed) instead of letting the flood through; once the counter answers again,
-/// so does the API. (A table that is down altogether answers 503: `failures.rs`.)
+/// so does the API. (A table that is down altogether answers 503: `dynamodb_outage.rs`.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttled_counters_refuse_with_429() {
     use std::sync::atomic::{AtomicBool, Ordering};

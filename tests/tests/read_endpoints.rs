@@ -1,4 +1,4 @@
-//! Issue 3: grants and filters on every read endpoint, pagination and `include`.
+//! Grants and filters on every read endpoint, pagination and `include`.
 
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::store::Item;

@@ -1,4 +1,4 @@
-//! Issue 2: the quickstart, OAuth, bearer tokens, request ids and envelopes, on both stores.
+//! The quickstart, OAuth, bearer tokens, request ids and envelopes, on both stores.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
