@@ -110,7 +110,9 @@ async fn api_limit_is_exact_under_concurrency(b: Backend) {
                 );
                 assert!(r.body.get("meta").is_none());
                 let retry: i64 = r.header("retry-after").unwrap().parse().unwrap();
-                assert!((1..=3600).contains(&retry));
+                // A full window waits into the next one until its share has shrunk: up to
+                // two windows early in an hour.
+                assert!((1..=7200).contains(&retry), "Retry-After {retry}");
                 assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
                 r.request_id();
             }
