@@ -16,6 +16,7 @@ where
     Fut: Future<Output = Response<Body>> + Send + 'static,
 {
     crate::logging::init();
+    crate::metrics::init().inspect_err(|e| tracing::error!(error = %e, "cannot start"))?;
     let state = AppState::from_env(files).await.map_err(|e| {
         tracing::error!(error = %e, "cannot start");
         e
@@ -24,7 +25,7 @@ where
     lambda_http::run(service_fn(move |req: Request| {
         let state = state.clone();
         let handler = handler.clone();
-        async move { Ok::<_, Infallible>(handler(state, req).await) }
+        async move { Ok::<_, Infallible>(crate::metrics::scoped(handler(state, req)).await) }
     }))
     .await
 }

@@ -125,6 +125,11 @@ pub fn function_for(method: &Method, path: &str) -> Result<Function, ApiError> {
     matched(method, path).map(|(_, _, f, _)| f)
 }
 
+/// The route template `method path` matches (metrics name routes by it, never by path).
+pub fn template_for(method: &Method, path: &str) -> Option<&'static str> {
+    matched(method, path).ok().map(|(_, t, _, _)| t)
+}
+
 /// Routes `method path`: as `function_for`, and then a malformed workspace id is 400 and a
 /// malformed resource id 404 (it can't exist).
 pub fn resolve(method: &Method, path: &str) -> Result<Route, ApiError> {

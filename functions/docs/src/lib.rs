@@ -15,12 +15,15 @@ use std::time::Instant;
 pub async fn handle(req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = new_request_id();
-    match routes::resolve(req.method(), req.uri().path()) {
+    let resp = match routes::resolve(req.method(), req.uri().path()) {
         Ok(Route::OpenApi) => openapi_json(&request_id),
         Ok(Route::Docs) => docs_page(&request_id),
-        Ok(_) => early_failure(ApiError::NotFound, &request_id, started, &req),
-        Err(e) => early_failure(e, &request_id, started, &req),
-    }
+        Ok(_) => return early_failure(ApiError::NotFound, &request_id, started, &req),
+        Err(e) => return early_failure(e, &request_id, started, &req),
+    };
+    let status = resp.status().as_u16();
+    pirros_shared::metrics::request_finished(&req, &request_id, status, None, started);
+    resp
 }
 
 /// The OpenAPI document

@@ -1,5 +1,6 @@
 //! The production store: one DynamoDB table (see `keys.rs` and `infra/TABLE.md`).
 
+use super::capacity::{self, Meter};
 use super::keys::{self, PK, SK, TTL, kind};
 use super::*;
 use aws_sdk_dynamodb::Client;
@@ -20,6 +21,7 @@ pub struct DynamoStore {
     table: String,
     calls: AtomicU64,
     items_read: AtomicU64,
+    capacity: Meter,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -101,6 +103,7 @@ impl DynamoStore {
             table: table.into(),
             calls: AtomicU64::new(0),
             items_read: AtomicU64::new(0),
+            capacity: Meter::default(),
         }
     }
 
@@ -110,10 +113,12 @@ impl DynamoStore {
 
     fn count(&self) {
         self.calls.fetch_add(1, Ordering::Relaxed);
+        crate::metrics::usage::add(|u| u.calls += 1);
     }
 
     fn read(&self, items: usize) {
         self.items_read.fetch_add(items as u64, Ordering::Relaxed);
+        crate::metrics::usage::add(|u| u.items_read += items as u64);
     }
 
     /// Creates the table (pk/sk, on demand) and turns on TTL. Idempotent.
@@ -179,9 +184,11 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_attrs(key)))
             .consistent_read(consistent)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
         self.read(usize::from(out.item.is_some()));
         Ok(out.item)
     }
@@ -196,13 +203,16 @@ impl DynamoStore {
 
     async fn put(&self, item: Attrs) -> StoreResult<()> {
         self.count();
-        self.client
+        let out = self
+            .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.write(out.consumed_capacity());
         Ok(())
     }
 
@@ -226,9 +236,11 @@ impl DynamoStore {
                 .expression_attribute_values(":pk", s(pk.clone()))
                 .expression_attribute_values(":prefix", s(prefix))
                 .set_exclusive_start_key(start)
+                .return_consumed_capacity(capacity::TOTAL)
                 .send()
                 .await
                 .map_err(classify)?;
+            self.capacity.read(page.consumed_capacity());
             self.read(page.scanned_count as usize);
             for item in page.items.unwrap_or_default() {
                 out.push(decode(item)?);
@@ -269,9 +281,11 @@ impl DynamoStore {
                     .client
                     .batch_get_item()
                     .request_items(&self.table, req)
+                    .return_consumed_capacity(capacity::TOTAL)
                     .send()
                     .await
                     .map_err(classify)?;
+                self.capacity.read(resp.consumed_capacity());
                 if let Some(mut r) = resp.responses
                     && let Some(items) = r.remove(&self.table)
                 {
@@ -319,9 +333,11 @@ impl DynamoStore {
                 .client
                 .batch_write_item()
                 .request_items(&self.table, pending)
+                .return_consumed_capacity(capacity::TOTAL)
                 .send()
                 .await
                 .map_err(classify)?;
+            self.capacity.write(resp.consumed_capacity());
             pending = resp
                 .unprocessed_items
                 .and_then(|mut u| u.remove(&self.table))
@@ -409,9 +425,11 @@ impl Store for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_attrs(keys::in_workspace(ws, kind::FILTER, id))))
             .return_values(ReturnValue::AllOld)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.write(out.consumed_capacity());
         Ok(out.attributes.is_some_and(|a| !a.is_empty()))
     }
 
@@ -476,9 +494,11 @@ impl Store for DynamoStore {
             .expression_attribute_values(":pk", s(pk))
             .set_exclusive_start_key(start)
             .limit(max.clamp(1, 1000) as i32)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
         self.read(out.scanned_count as usize);
         let mut page = DetailPage::default();
         for mut item in out.items.unwrap_or_default() {
@@ -582,8 +602,11 @@ impl Store for DynamoStore {
             tx = tx.transact_items(TransactWriteItem::builder().put(put).build());
         }
         self.count();
-        match tx.send().await {
-            Ok(_) => Ok(SaveOutcome::Saved),
+        match tx.return_consumed_capacity(capacity::TOTAL).send().await {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(SaveOutcome::Saved)
+            }
             Err(e) => {
                 let Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(tc)) = e.as_service_error() else {
                     return Err(classify(e));
@@ -644,10 +667,12 @@ impl Store for DynamoStore {
             .expression_attribute_values(":limit", n(limit))
             .expression_attribute_values(":ttl", n(expires_at.secs()))
             .return_values(ReturnValue::UpdatedNew)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
         match res {
             Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
                 let count = out
                     .attributes
                     .map(decode::<CountItem>)
@@ -673,13 +698,16 @@ impl Store for DynamoStore {
 
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
         self.count();
-        self.client
+        let out = self
+            .client
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(key_attrs(keys::rate(key))))
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.write(out.consumed_capacity());
         Ok(())
     }
 
@@ -785,5 +813,9 @@ impl Store for DynamoStore {
 
     fn items_read(&self) -> u64 {
         self.items_read.load(Ordering::Relaxed)
+    }
+
+    fn consumed_capacity(&self) -> (f64, f64) {
+        self.capacity.totals()
     }
 }
