@@ -38,9 +38,21 @@ impl FunctionProcess {
         env: &HashMap<String, String>,
     ) -> anyhow::Result<Self> {
         anyhow::ensure!(bin.exists(), "{} is not built", bin.display());
+        Self::spawn_command(bin, &[], name, env).await
+    }
+
+    /// Starts `program args...` as the function `name`: an interpreter with its runtime
+    /// client, say.
+    pub async fn spawn_command(
+        program: &Path,
+        args: &[&str],
+        name: &str,
+        env: &HashMap<String, String>,
+    ) -> anyhow::Result<Self> {
         let api = RuntimeApi::start(name).await?;
         let started = Instant::now();
-        let mut child = tokio::process::Command::new(bin)
+        let mut child = tokio::process::Command::new(program)
+            .args(args)
             .env_clear()
             .envs(env)
             .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
@@ -125,6 +137,14 @@ impl FunctionProcess {
         let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
         // USER_HZ is 100 on every Linux we run on.
         Some(Duration::from_millis(ticks * 10))
+    }
+
+    /// The most resident memory the process has held (`VmHWM`), in bytes (Linux only).
+    pub fn peak_rss(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid?)).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
     }
 
     pub async fn stop(mut self) {
