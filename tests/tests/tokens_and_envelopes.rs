@@ -8,7 +8,7 @@ use pirros_tests::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-pirros_tests::on_both_stores!(
+pirros_tests::on_every_path!(
     quickstart_token_then_tags,
     token_accepts_form_bodies_and_basic_auth,
     token_errors_follow_rfc_6749,

@@ -3,6 +3,7 @@
 //! DynamoDB implementation (production) and an embedded one (local default and fast tests)
 //! with the same guarantees; one contract test suite runs against both.
 
+pub mod capacity;
 pub mod dynamo;
 pub mod keys;
 pub mod memory;
@@ -204,6 +205,11 @@ pub trait Store: Send + Sync {
     /// fetched by key): what a read costs, for the scale benchmark.
     fn items_read(&self) -> u64 {
         0
+    }
+
+    /// (read, write) capacity units DynamoDB reported consumed by this store's calls.
+    fn consumed_capacity(&self) -> (f64, f64) {
+        (0.0, 0.0)
     }
 }
 

@@ -6,6 +6,7 @@ use super::content::detail_list_keys;
 use super::{
     Attrs, Detail, DetailRecord, DynamoStore, Item, Key, StoreResult, classify, encode, keys,
 };
+use crate::store::capacity;
 use crate::store::keys::{PK, kind};
 use aws_sdk_dynamodb::types::WriteRequest;
 use std::collections::HashMap;
@@ -106,10 +107,14 @@ impl DynamoStore {
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(#pk)")
             .expression_attribute_names("#pk", PK)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
         match res {
-            Ok(_) => Ok(true),
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(true)
+            }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
