@@ -244,7 +244,10 @@ async fn requests_through_the_runtime_api_each_publish_one_valid_emf_document() 
         .iter()
         .find(|d| d["Route"] == "GET /v1/workspaces/{ws}/tags" && d["StatusCode"] == 200)
         .unwrap();
-    assert_eq!(tags_doc["DynamoDBCalls"], 3, "{tags_doc}");
+    // Plus, once per client and window in a container, the previous window's count that
+    // the sliding rate limit weighs in.
+    let calls = tags_doc["DynamoDBCalls"].as_u64().unwrap();
+    assert!((3..=4).contains(&calls), "{tags_doc}");
     assert_eq!(tags_doc["WriteCapacityUnits"], 1.0, "{tags_doc}");
     assert!(
         tags_doc["ReadCapacityUnits"].as_f64().unwrap() >= 1.5,
