@@ -114,25 +114,6 @@ impl Criteria {
             .collect()
     }
 
-    /// True when every member of `list` matches: it is the only thing asked for and its
-    /// list holds exactly that (no other word, tag, library, ...).
-    pub fn covered_by(&self, list: &SearchList) -> bool {
-        let asked = self.words.len()
-            + self.tags.len()
-            + usize::from(self.project.is_some())
-            + usize::from(self.library.is_some())
-            + usize::from(self.category.is_some());
-        match &list.key {
-            ListKey::All => asked == 0,
-            ListKey::Tag(t) => asked == 1 && self.tags.first() == Some(t),
-            ListKey::Project(p) => asked == 1 && self.project.as_ref() == Some(p),
-            ListKey::Word(e) => {
-                asked == 1 && self.words[0] == *e && words::entry_is_exact(&self.words[0])
-            }
-            ListKey::Category(_) | ListKey::NameWord(_) => false,
-        }
-    }
-
     /// What a cursor is bound to besides the caller: every criterion, not the page size.
     pub fn binding_parts(&self) -> Vec<String> {
         let ids = |v: &[ResourceId]| v.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",");
@@ -222,21 +203,5 @@ mod tests {
         };
         assert!(since.lists().iter().all(|l| l.order == Order::Updated));
         assert_eq!(since.lists().len(), 1, "no word lists in update order");
-    }
-
-    #[test]
-    fn covered_only_by_the_one_list_asked_for() {
-        let one = Criteria {
-            words: vec!["flash".into()],
-            ..Default::default()
-        };
-        assert!(one.covered_by(&SearchList::newest(ListKey::Word("flash".into()))));
-        assert!(!one.covered_by(&SearchList::newest(ListKey::All)));
-        let long = Criteria {
-            words: vec!["flashings".into()],
-            ..Default::default()
-        };
-        assert!(!long.covered_by(&SearchList::newest(ListKey::Word("flashing".into()))));
-        assert!(Criteria::default().covered_by(&SearchList::newest(ListKey::All)));
     }
 }

@@ -71,11 +71,6 @@ pub fn entry_of(w: &str) -> Option<String> {
     (w.chars().count() >= MIN_PREFIX).then(|| head(w, MAX_PREFIX).to_owned())
 }
 
-/// True when the entry of `w` holds exactly the resources matching `w`.
-pub fn entry_is_exact(w: &str) -> bool {
-    (MIN_PREFIX..=MAX_PREFIX).contains(&w.chars().count())
-}
-
 /// True when every query word is a prefix of some word of `texts`.
 pub fn all_match(query: &[String], texts: &[&str]) -> bool {
     if query.is_empty() {
@@ -152,7 +147,6 @@ mod tests {
         assert_eq!(entry_of("waterproofing").as_deref(), Some("waterpro"));
         assert_eq!(entry_of("wa").as_deref(), Some("wa"));
         assert_eq!(entry_of("w"), None);
-        assert!(entry_is_exact("waterpro") && !entry_is_exact("waterproo"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ async fn back_off(round: u32, what: &str) -> StoreResult<()> {
 }
 
 /// An item's size as DynamoDB bills it: attribute names plus values.
-fn item_bytes(item: &Attrs) -> usize {
+pub fn item_bytes(item: &Attrs) -> usize {
     item.iter().map(|(k, v)| k.len() + value_bytes(v)).sum()
 }
 

@@ -129,7 +129,7 @@ impl DynamoStore {
             .filter(|(_, d)| **d != 0)
             .map(|(pk, _)| pk.clone())
             .collect();
-        let stored = self.sizes_by_pk(moved.clone()).await?;
+        let stored = self.sizes_in_parallel(moved.clone()).await?;
         for pk in moved {
             let now = stored.get(&pk).copied().unwrap_or(0) as i64 + changes.sizes[&pk];
             requests.push(put_request(size_item(&pk, now.max(0) as u64))?);

@@ -1,6 +1,7 @@
 //! The search lists (`search::lists`): a partition per list holding a full copy of each
 //! member under its position, and the list's size under `LIST_SIZE_SK`.
 
+use super::batch::MAX_BATCH_GET;
 use super::{
     Attrs, DynamoStore, Key, StoreError, StoreResult, WorkspaceId, classify, decode, keys, n, s,
 };
@@ -28,6 +29,9 @@ pub(super) fn size_item(pk: &str, size: u64) -> Attrs {
         ("n".to_owned(), n(size)),
     ])
 }
+
+/// Batch reads in flight at once while an import reads list sizes.
+const READS_IN_FLIGHT: usize = 8;
 
 #[derive(Deserialize)]
 struct SizeItem {
@@ -85,6 +89,23 @@ impl DynamoStore {
             .collect();
         let found: Vec<SizeItem> = self.batch_get(keys).await?;
         Ok(found.into_iter().map(|i| (i.pk, i.n)).collect())
+    }
+
+    /// `sizes_by_pk` of many lists (an import's), several batch reads at once.
+    pub(super) async fn sizes_in_parallel(
+        &self,
+        pks: Vec<String>,
+    ) -> StoreResult<HashMap<String, u64>> {
+        use futures::{StreamExt, TryStreamExt};
+        let chunks: Vec<Vec<String>> = pks.chunks(MAX_BATCH_GET).map(<[_]>::to_vec).collect();
+        futures::stream::iter(chunks)
+            .map(|c| self.sizes_by_pk(c))
+            .buffer_unordered(READS_IN_FLIGHT)
+            .try_fold(HashMap::new(), |mut all, part| async move {
+                all.extend(part);
+                Ok(all)
+            })
+            .await
     }
 
     pub(super) async fn list_sizes_of(

@@ -9,6 +9,8 @@ mod lists;
 mod stashes;
 mod table;
 
+pub use batch::item_bytes;
+
 use super::keys::{self, PK, SK, kind};
 use super::*;
 use aws_sdk_dynamodb::Client;
@@ -18,7 +20,7 @@ use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-type Attrs = HashMap<String, AttributeValue>;
+pub type Attrs = HashMap<String, AttributeValue>;
 type Key = (String, String);
 
 pub struct DynamoStore {
