@@ -162,10 +162,10 @@ fn generated(i: usize) -> Detail {
     if i % 50 == 9 {
         d.tag_ids.push(rid("t-rare"));
     }
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         d.tag_ids.push(rid("t-steel"));
     }
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         d.library = Library::Project;
     }
     d.updated_at =
