@@ -48,7 +48,7 @@ def main() -> None:
         runs = scale["runs"]
         sizes = [r["details"] for r in runs]
         pages = [row["page"] for row in runs[0]["rows"]]
-        fig, (ax, lat) = plt.subplots(1, 2, figsize=(12, 4.5))
+        fig, (ax, lat) = plt.subplots(1, 2, figsize=(13, 4.5))
         for page in pages:
             rows = [next(x for x in r["rows"] if x["page"] == page) for r in runs]
             ax.plot(sizes, [x["items_read"] for x in rows], marker="o", label=page)
@@ -56,13 +56,14 @@ def main() -> None:
         ax.axhline(scale["budget"], color="red", linestyle="--", label=f"budget ({scale['budget']})")
         for a in (ax, lat):
             a.set_xscale("log")
+            a.minorticks_off()
             a.set_xticks(sizes, [f"{n:,}" for n in sizes])
             a.set_xlabel("details in the workspace")
         ax.set_ylabel(f"items read for one page (limit={scale['limit']})")
         ax.set_title("Items read per search page against workspace size")
         lat.set_ylabel("p50 ms (DynamoDB Local)")
         lat.set_title("Latency per search page")
-        ax.legend(fontsize=7, loc="upper left")
+        lat.legend(*ax.get_legend_handles_labels(), fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
         fig.tight_layout()
         fig.savefig(d / "search_scale.png", dpi=110)
 

@@ -24,6 +24,7 @@ pirros_tests::on_both_stores!(
     reimport_moves_a_detail_in_every_index,
     families_search_filters_grants_and_pages,
     similar_equals_exhaustive_scoring,
+    similar_reads_a_bounded_number_of_candidates,
 );
 
 fn rid(s: &str) -> ResourceId {
@@ -600,4 +601,43 @@ async fn similar_equals_exhaustive_scoring(b: Backend) {
         ["f2", "f3", "f5", "f8"].map(String::from).into(),
         "tag, name word and category sharers only"
     );
+}
+
+// A category shared by more families than `similar` may read: it reads its budget, the
+// small lists (the target's tag) whole, and still ranks the one sharing most first.
+async fn similar_reads_a_bounded_number_of_candidates(b: Backend) {
+    use pirros_shared::search::similar::BUDGET;
+    let api = api(b).await;
+    let doors: Vec<Item> = (0..BUDGET + 100)
+        .map(|i| {
+            Item::Family(FamilyRecord {
+                family: Family {
+                    id: rid(&format!("door-{i:04}")),
+                    workspace_id: ws(),
+                    name: format!("Model {i}"),
+                    category: "Doors".into(),
+                    description: String::new(),
+                    tag_ids: vec![],
+                    project_id: None,
+                    has_rfa: false,
+                    created_at: Timestamp::from_millis(at(1, 0).millis() + i as i64 * 1000),
+                    updated_at: at(1, 0),
+                },
+                files: Default::default(),
+            })
+        })
+        .collect();
+    api.store().put_items(&doors).await.unwrap();
+    let t = api.token("full-a").await;
+    let path = format!("/v1/workspaces/{A1}/families/f1/similar?limit=5");
+    api.get(&path, &t).await;
+    let before = api.store().items_read();
+    let r = api.get(&path, &t).await;
+    let read = api.store().items_read() - before;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // The credential and the target family, then the candidates with their list sizes.
+    assert!(read <= 2 + BUDGET as u64, "similar read {read} items");
+    let got = ids(&r);
+    assert_eq!(got[0], "f2", "same tag, category and name words");
+    assert_eq!(got.len(), 5);
 }

@@ -338,7 +338,10 @@ async fn drop_table(table: &str) {
     let sdk = pirros_shared::state::sdk_config().await;
     let c = aws_sdk_dynamodb::Client::new(&sdk);
     if let Err(e) = c.delete_table().table_name(table).send().await {
-        eprintln!("could not delete {table}: {e}");
+        eprintln!(
+            "could not delete {table}: {}",
+            aws_sdk_dynamodb::error::DisplayErrorContext(e)
+        );
     }
 }
 
