@@ -107,16 +107,15 @@ pub async fn plan(
     asked.extend(union.iter().cloned());
     let sizes = store.list_sizes(ws, listed, &asked).await?;
     let (own_sizes, union_sizes) = sizes.split_at(own.len());
-    let (best, best_size) = own
-        .iter()
-        .zip(own_sizes)
-        .min_by_key(|(_, n)| **n)
-        .map(|(l, n)| (l.clone(), *n))
-        .expect("at least one list of the query's own");
-    let lists = if !union.is_empty() && union_sizes.iter().sum::<u64>() < best_size {
-        union
-    } else {
-        vec![best]
+    let best = own.iter().zip(own_sizes).min_by_key(|(_, n)| **n);
+    let union_size: u64 = union_sizes.iter().sum();
+    let lists = match best {
+        Some((list, n)) if union.is_empty() || union_size >= *n => vec![list.clone()],
+        _ if !union.is_empty() => union,
+        _ => vec![SearchList {
+            order,
+            key: ListKey::All,
+        }],
     };
     Ok(Plan {
         lists,
