@@ -23,7 +23,8 @@ cargo build --profile "$profile" -p pirros-bench -p pirros-local -p pirros-oauth
 bin="target/$profile/pirros-bench"
 [[ "$profile" == dev ]] && bin="target/debug/pirros-bench"
 if [[ "$what" == all || "$what" == search-scale ]]; then
-	"$bin" search-scale --details "${BENCH_DETAILS:-100000}" --json docs/bench/search_scale.json
+	# Workspace sizes, comma-separated (300000 works too; it takes ~20 minutes to load).
+	"$bin" search-scale --details "${BENCH_DETAILS:-10000,100000}" --json docs/bench/search_scale.json
 fi
 if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json

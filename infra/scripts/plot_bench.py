@@ -45,15 +45,27 @@ def main() -> None:
         fig.savefig(d / "init.png", dpi=110)
     scale = load(d, "search_scale.json")
     if scale:
-        rows = scale["rows"]
-        fig, ax = plt.subplots(figsize=(8, 3.5))
-        ax.barh([r["page"] for r in rows], [r["items_read"] for r in rows])
-        ax.set_xscale("log")
-        ax.set_xlabel("items DynamoDB examined for one page (log)")
-        ax.set_title(f"Details search over {scale['details']:,} details")
+        runs = scale["runs"]
+        sizes = [r["details"] for r in runs]
+        pages = [row["page"] for row in runs[0]["rows"]]
+        fig, (ax, lat) = plt.subplots(1, 2, figsize=(13, 4.5))
+        for page in pages:
+            rows = [next(x for x in r["rows"] if x["page"] == page) for r in runs]
+            ax.plot(sizes, [x["items_read"] for x in rows], marker="o", label=page)
+            lat.plot(sizes, [x["p50_ms"] for x in rows], marker="o", label=page)
+        ax.axhline(scale["budget"], color="red", linestyle="--", label=f"budget ({scale['budget']})")
+        for a in (ax, lat):
+            a.set_xscale("log")
+            a.minorticks_off()
+            a.set_xticks(sizes, [f"{n:,}" for n in sizes])
+            a.set_xlabel("details in the workspace")
+        ax.set_ylabel(f"items read for one page (limit={scale['limit']})")
+        ax.set_title("Items read per search page against workspace size")
+        lat.set_ylabel("p50 ms (DynamoDB Local)")
+        lat.set_title("Latency per search page")
+        lat.legend(*ax.get_legend_handles_labels(), fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
         fig.tight_layout()
         fig.savefig(d / "search_scale.png", dpi=110)
-
 
 if __name__ == "__main__":
     main()

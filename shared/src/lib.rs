@@ -28,6 +28,7 @@ pub mod response;
 pub mod routes;
 #[cfg(feature = "schema")]
 mod schema;
+pub mod search;
 pub mod state;
 pub mod store;
 pub mod timestamp;

@@ -54,6 +54,7 @@ pub enum DetailsRoute {
 pub enum FamiliesRoute {
     Get(WorkspaceId, ResourceId),
     Similar(WorkspaceId, ResourceId),
+    Search(WorkspaceId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,6 +238,10 @@ pub const ROUTES: &[RouteDef] = &[
     }),
     route("GET", "/docs/errors", F::Docs, |_| {
         Ok(Route::Docs(DocsRoute::Errors))
+    }),
+    // Issue 13: families search.
+    route("GET", "/v1/workspaces/{ws}/families", F::Families, |p| {
+        Ok(Route::Families(FamiliesRoute::Search(p.ws()?)))
     }),
 ];
 

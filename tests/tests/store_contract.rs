@@ -2,8 +2,9 @@
 
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord, Tag};
+use pirros_shared::search::lists::{ListKey, Listed, SearchList};
 use pirros_shared::store::{
-    DetailIndex, IdemKey, IdemRecord, Item, SaveOutcome, StashWrite, Store, StoreError,
+    IdemKey, IdemRecord, Item, SaveOutcome, Slice, StashWrite, Store, StoreError,
 };
 use pirros_shared::timestamp::Timestamp;
 use pirros_tests::ddb_proxy::{self, Faults};
@@ -22,6 +23,10 @@ pirros_tests::on_both_stores!(
     batch_reads_return_each_item_once,
     batch_reads_take_more_keys_than_one_call_holds,
     rewritten_detail_leaves_no_stale_search_copy,
+    rewritten_detail_moves_in_every_index,
+    rewritten_family_moves_in_every_index,
+    list_sizes_count_members,
+    lists_resume_after_any_position,
     rate_counts_are_readable_and_a_zero_limit_admits_nothing,
     published_keys_round_trip,
 );
@@ -194,29 +199,64 @@ async fn rate_limit_admits_exactly_the_limit_under_concurrency(b: Backend) {
     );
 }
 
+fn all() -> SearchList {
+    SearchList::newest(ListKey::All)
+}
+
+fn tag(t: &str) -> SearchList {
+    SearchList::newest(ListKey::Tag(rid(t)))
+}
+
+fn project(p: &str) -> SearchList {
+    SearchList::newest(ListKey::Project(rid(p)))
+}
+
+fn word(w: &str) -> SearchList {
+    SearchList::newest(ListKey::Word(w.into()))
+}
+
 async fn detail_lists_page_in_order(b: Backend) {
     let api = api(b).await;
     let store = api.store();
-    let p1 = store
-        .query_details(ws(), &DetailIndex::All, None, 2)
-        .await
-        .unwrap();
+    let p1 = store.query_details(ws(), &all(), None, 2).await.unwrap();
     let ids: Vec<&str> = p1.items.iter().map(|(_, d)| d.id.as_str()).collect();
     assert_eq!(ids, ["d4", "d5"]);
     let after = p1.last_key.expect("more to come");
     let p2 = store
-        .query_details(ws(), &DetailIndex::All, Some(&after), 10)
+        .query_details(ws(), &all(), Some(&after), 10)
         .await
         .unwrap();
     let ids: Vec<&str> = p2.items.iter().map(|(_, d)| d.id.as_str()).collect();
     assert_eq!(ids, ["d3", "d2", "d1"]);
-    let tag = DetailIndex::Tag(ResourceId::parse("t-steel").unwrap());
-    let p = store.query_details(ws(), &tag, None, 10).await.unwrap();
+    assert_eq!(p2.last_key, None, "fewer than asked: the end");
+    let p = store
+        .query_details(ws(), &tag("t-steel"), None, 10)
+        .await
+        .unwrap();
     let ids: Vec<&str> = p.items.iter().map(|(_, d)| d.id.as_str()).collect();
     assert_eq!(ids, ["d5", "d2"]);
-    let proj = DetailIndex::Project(ResourceId::parse(PA).unwrap());
-    let p = store.query_details(ws(), &proj, None, 10).await.unwrap();
+    let p = store
+        .query_details(ws(), &project(PA), None, 10)
+        .await
+        .unwrap();
     assert_eq!(p.items.len(), 2);
+    // A word entry holds every detail with a word of name or description starting so.
+    let p = store
+        .query_details(ws(), &word("conc"), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(page_ids(&p), ["d4", "d3", "d1"]);
+    let p = store
+        .query_families(
+            ws(),
+            &SearchList::newest(ListKey::Word("do".into())),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    let ids: Vec<&str> = p.items.iter().map(|(_, f)| f.id.as_str()).collect();
+    assert_eq!(ids, ["f2", "f1"]);
 }
 
 async fn kill_switch_and_filters_round_trip(b: Backend) {
@@ -311,11 +351,11 @@ async fn batch_reads_take_more_keys_than_one_call_holds(b: Backend) {
     }
 }
 
-fn page_ids(p: &pirros_shared::store::DetailPage) -> Vec<&str> {
+fn page_ids(p: &Slice<pirros_shared::model::Detail>) -> Vec<&str> {
     p.items.iter().map(|(_, d)| d.id.as_str()).collect()
 }
 
-async fn list(store: &dyn Store, index: DetailIndex) -> Vec<String> {
+async fn list(store: &dyn Store, index: SearchList) -> Vec<String> {
     let p = store.query_details(ws(), &index, None, 100).await.unwrap();
     page_ids(&p).into_iter().map(str::to_owned).collect()
 }
@@ -325,15 +365,12 @@ async fn list(store: &dyn Store, index: DetailIndex) -> Vec<String> {
 async fn rewritten_detail_leaves_no_stale_search_copy(b: Backend) {
     let api = api(b).await;
     let store = api.store();
-    let (steel, concrete) = (
-        DetailIndex::Tag(rid("t-steel")),
-        DetailIndex::Tag(rid("t-concrete")),
-    );
-    let (pa, pb) = (DetailIndex::Project(rid(PA)), DetailIndex::Project(rid(PB)));
+    let (steel, concrete) = (tag("t-steel"), tag("t-concrete"));
+    let (pa, pb) = (project(PA), project(PB));
     let old = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
     let item = detail_item(A1, "moving", old, &["t-steel", "t-concrete"], Some(PA));
     store.put_items(&[item]).await.unwrap();
-    for index in [&DetailIndex::All, &steel, &concrete, &pa] {
+    for index in [&all(), &steel, &concrete, &pa] {
         let n = list(store, index.clone())
             .await
             .iter()
@@ -352,8 +389,8 @@ async fn rewritten_detail_leaves_no_stale_search_copy(b: Backend) {
             "stale copy in {index:?}"
         );
     }
-    let timber = DetailIndex::Tag(rid("t-timber"));
-    for index in [&DetailIndex::All, &concrete, &timber, &pb] {
+    let timber = tag("t-timber");
+    for index in [&all(), &concrete, &timber, &pb] {
         let p = store.query_details(ws(), index, None, 100).await.unwrap();
         let copies: Vec<_> = p
             .items
@@ -374,8 +411,8 @@ async fn rewritten_detail_leaves_no_stale_search_copy(b: Backend) {
             "stale copy in {index:?}"
         );
     }
-    let all = list(store, DetailIndex::All).await;
-    assert_eq!(all.iter().filter(|i| *i == "moving").count(), 1);
+    let everything = list(store, all()).await;
+    assert_eq!(everything.iter().filter(|i| *i == "moving").count(), 1);
 }
 
 /// A server on DynamoDB Local behind the batch-fault proxy.
@@ -500,4 +537,179 @@ async fn published_keys_round_trip(b: Backend) {
         !keys.publish(store).await.unwrap(),
         "unchanged: not written again"
     );
+}
+
+/// Every member of a details list: (position, id, name).
+async fn detail_members(store: &dyn Store, list: &SearchList) -> Vec<(String, String, String)> {
+    let s = store.query_details(ws(), list, None, 1000).await.unwrap();
+    s.items
+        .into_iter()
+        .map(|(k, d)| (k, d.id.as_str().to_owned(), d.name))
+        .collect()
+}
+
+async fn family_members(store: &dyn Store, list: &SearchList) -> Vec<(String, String, String)> {
+    let s = store.query_families(ws(), list, None, 1000).await.unwrap();
+    s.items
+        .into_iter()
+        .map(|(k, f)| (k, f.id.as_str().to_owned(), f.name))
+        .collect()
+}
+
+/// After `old` was rewritten as `new`: `id` is in exactly the lists of `new`, once, at its
+/// new position and with its new content, and every list's stored size is its length.
+async fn check_moved<T: pirros_shared::search::lists::Indexed>(
+    store: &dyn Store,
+    old: &T,
+    new: &T,
+    name: &str,
+) {
+    use pirros_shared::search::lists::memberships;
+    let now = memberships(new);
+    let mut lists: Vec<SearchList> = memberships(old).into_iter().map(|(l, _)| l).collect();
+    lists.extend(now.iter().map(|(l, _)| l.clone()));
+    lists.sort();
+    lists.dedup();
+    let sizes = store.list_sizes(ws(), T::LISTED, &lists).await.unwrap();
+    for (list, size) in lists.iter().zip(sizes) {
+        let members = match T::LISTED {
+            Listed::Details => detail_members(store, list).await,
+            Listed::Families => family_members(store, list).await,
+        };
+        assert_eq!(size, members.len() as u64, "size of {list:?}");
+        let copies: Vec<_> = members
+            .iter()
+            .filter(|(_, id, _)| id == new.id().as_str())
+            .collect();
+        match now.iter().find(|(l, _)| l == list) {
+            Some((_, pos)) => {
+                assert_eq!(copies.len(), 1, "{list:?}: {members:?}");
+                assert_eq!(&copies[0].0, pos, "{list:?}: new position");
+                assert_eq!(copies[0].2, name, "{list:?}: new content");
+            }
+            None => assert!(copies.is_empty(), "stale copy in {list:?}"),
+        }
+    }
+}
+
+// Name, description, tags, project and both timestamps change: every index follows.
+async fn rewritten_detail_moves_in_every_index(b: Backend) {
+    use pirros_shared::model::Detail;
+    let api = api(b).await;
+    let store = api.store();
+    let detail = |item: &Item| -> Detail {
+        match item {
+            Item::Detail(d) => d.detail.clone(),
+            _ => unreachable!(),
+        }
+    };
+    let t = |s: &str| Timestamp::parse(s).unwrap();
+    let mut old = detail_item(
+        A1,
+        "mover",
+        t("2026-01-01T00:00:00Z"),
+        &["t-steel"],
+        Some(PA),
+    );
+    if let Item::Detail(d) = &mut old {
+        d.detail.name = "Parapet FLASHING".into();
+        d.detail.description = "Façade coping".into();
+        d.detail.updated_at = t("2026-01-02T00:00:00Z");
+    }
+    store.put_items(std::slice::from_ref(&old)).await.unwrap();
+    check_moved(store, &detail(&old), &detail(&old), "Parapet FLASHING").await;
+    let mut new = detail_item(
+        A1,
+        "mover",
+        t("2026-03-01T00:00:00Z"),
+        &["t-timber"],
+        Some(PB),
+    );
+    if let Item::Detail(d) = &mut new {
+        d.detail.name = "Wall footing".into();
+        d.detail.updated_at = t("2026-04-01T00:00:00Z");
+    }
+    store.put_items(std::slice::from_ref(&new)).await.unwrap();
+    check_moved(store, &detail(&old), &detail(&new), "Wall footing").await;
+    assert!(detail_members(store, &word("facade")).await.is_empty());
+    assert_eq!(detail_members(store, &word("foot")).await.len(), 1);
+    // Written again unchanged: still once everywhere, sizes unchanged.
+    store.put_items(std::slice::from_ref(&new)).await.unwrap();
+    check_moved(store, &detail(&old), &detail(&new), "Wall footing").await;
+}
+
+async fn rewritten_family_moves_in_every_index(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let rec = store.get_family(ws(), &rid("f2")).await.unwrap().unwrap();
+    let old = rec.family.clone();
+    let mut moved = rec.clone();
+    moved.family.name = "Window Pivot".into();
+    moved.family.category = "Windows".into();
+    moved.family.tag_ids = vec![rid("t-steel")];
+    moved.family.project_id = None;
+    moved.family.updated_at = Timestamp::parse("2026-07-01T00:00:00Z").unwrap();
+    store
+        .put_items(&[Item::Family(moved.clone())])
+        .await
+        .unwrap();
+    check_moved(store, &old, &moved.family, "Window Pivot").await;
+    let doors = SearchList::newest(ListKey::Category("doors".into()));
+    let ids: Vec<String> = family_members(store, &doors)
+        .await
+        .into_iter()
+        .map(|(_, id, _)| id)
+        .collect();
+    assert_eq!(ids, ["f1"]);
+}
+
+async fn list_sizes_count_members(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let lists = [
+        all(),
+        tag("t-concrete"),
+        word("conc"),
+        word("zzz"),
+        SearchList::updated(ListKey::All),
+        SearchList::updated(ListKey::Project(rid(PA))),
+    ];
+    let sizes = store
+        .list_sizes(ws(), Listed::Details, &lists)
+        .await
+        .unwrap();
+    assert_eq!(sizes, [5, 4, 3, 0, 5, 2]);
+    let lists = [
+        SearchList::newest(ListKey::Category("doors".into())),
+        SearchList::newest(ListKey::NameWord("door".into())),
+        SearchList::newest(ListKey::NameWord("flush".into())),
+        SearchList::updated(ListKey::Category("windows".into())),
+    ];
+    let sizes = store
+        .list_sizes(ws(), Listed::Families, &lists)
+        .await
+        .unwrap();
+    assert_eq!(sizes, [2, 2, 2, 1]);
+}
+
+// A position need not be a member's: a walk resumes after any of them, and an update-order
+// list starts at any time.
+async fn lists_resume_after_any_position(b: Backend) {
+    use pirros_shared::search::lists::updated_floor;
+    let api = api(b).await;
+    let store = api.store();
+    let since = updated_floor(Timestamp::parse("2026-06-03T09:00:00Z").unwrap());
+    let list = SearchList::updated(ListKey::All);
+    let s = store
+        .query_details(ws(), &list, Some(&since), 10)
+        .await
+        .unwrap();
+    assert_eq!(page_ids(&s), ["d3", "d4", "d5"]);
+    let middle = format!("{}~", s.items[0].0);
+    let s = store
+        .query_details(ws(), &list, Some(&middle), 1)
+        .await
+        .unwrap();
+    assert_eq!(page_ids(&s), ["d4"]);
+    assert!(s.last_key.is_some(), "stopped at max: may go on");
 }

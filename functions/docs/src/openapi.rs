@@ -37,6 +37,7 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
         pirros_details::get,
         pirros_families::get,
         pirros_families::similar,
+        pirros_families::search,
         pirros_stashes::get,
         pirros_stashes::create,
         pirros_stashes::update,
@@ -96,7 +97,7 @@ impl Modify for Additions {
                 ("oauth", "Access tokens."),
                 ("tags", "The workspace's tags."),
                 ("details", "Details: search and get."),
-                ("families", "Revit families: get and similar ones."),
+                ("families", "Revit families: search, get and similar ones."),
                 (
                     "stashes",
                     "Stashes of details and families: get, create, update.",

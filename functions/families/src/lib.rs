@@ -1,4 +1,4 @@
-//! `GET /v1/workspaces/{ws}/families/{id}` and `.../similar`.
+//! `GET /v1/workspaces/{ws}/families` (search), `GET .../families/{id}` and `.../similar`.
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
@@ -8,11 +8,13 @@ use pirros_shared::expand::{self, Expanded, References};
 use pirros_shared::grants::Scope;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Family;
-use pirros_shared::openapi::ResourcePath;
+use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
 use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::routes::FamiliesRoute;
+use pirros_shared::search::{Criteria, params, run, similar as candidates};
+use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
 pub mod similarity;
@@ -21,6 +23,7 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     api::serve(state, req, async |route, call| match route {
         FamiliesRoute::Get(ws, id) => get(state, call, ws, &id).await,
         FamiliesRoute::Similar(ws, id) => similar(state, call, ws, &id).await,
+        FamiliesRoute::Search(ws) => search(state, call, ws).await,
     })
     .await
 }
@@ -106,8 +109,8 @@ impl References for ScoredFamily {
 /// Similar families
 ///
 /// The families of the workspace you may read that are most like this one, by descending
-/// `score` (0 to 1: shared tags, same category, shared name words). One page:
-/// `next_cursor` is always `null`.
+/// `score` (0 to 1: shared tags, same category, shared name words); only those with a
+/// score above 0. One page: `next_cursor` is always `null`.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/families/{id}/similar",
@@ -129,12 +132,10 @@ pub async fn similar(
 ) -> Result<Reply, ApiError> {
     let SimilarQuery { limit, include } = call.query()?;
     let (family, scope) = readable(state, call, ws, id).await?;
-    let others: Vec<Family> = state
-        .store
-        .list_families(ws)
+    let others: Vec<Family> = candidates::candidates(state.store.as_ref(), ws, &family)
         .await?
         .into_iter()
-        .filter(|f| f.id != family.id && scope.allows(f))
+        .filter(|f| scope.allows(f))
         .collect();
     let data: Vec<ScoredFamily> = similarity::rank(&family, others, limit.get())
         .into_iter()
@@ -144,6 +145,110 @@ pub async fn similar(
     call.reply(&ListPage {
         data,
         next_cursor: None,
+        expanded,
+    })
+}
+
+/// The query of `search`: the filters, the page and what to expand.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words to find (at most 8; at most 200 characters): a family matches when each word
+    /// starts a word of its name or description, case and accents ignored (`dou` finds
+    /// "Door Double Flush"). Words are runs of letters and digits; blank is no filter.
+    #[serde(default, deserialize_with = "params::q")]
+    #[param(value_type = String, max_length = 200, required = false)]
+    pub q: Vec<String>,
+    /// Only families carrying this tag. Repeat it (`tag_id=a&tag_id=b`) to require
+    /// several: a family must carry every one.
+    #[serde(default, deserialize_with = "params::tag_ids")]
+    #[param(value_type = Vec<String>, style = Form, explode, required = false)]
+    pub tag_id: Vec<ResourceId>,
+    /// Only families of this project.
+    #[serde(default, deserialize_with = "params::project_id")]
+    #[param(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$", required = false)]
+    pub project_id: Option<ResourceId>,
+    /// Only families of exactly this category (as the family's `category` spells it).
+    #[serde(default, deserialize_with = "params::category")]
+    #[param(value_type = String, min_length = 1, max_length = 200, required = false)]
+    pub category: Option<String>,
+    /// Only families updated at or after this time (RFC 3339), oldest `updated_at` first
+    /// (ties by id): the order to sync in.
+    #[serde(default, deserialize_with = "params::updated_since")]
+    #[param(value_type = String, format = DateTime, required = false)]
+    pub updated_since: Option<Timestamp>,
+    /// Related objects to return in `response.expanded`: `tags`, `project` (comma-separated).
+    #[serde(default)]
+    #[param(value_type = Vec<IncludeValue>, style = Form, explode = false, min_items = 1, required = false)]
+    pub include: Include,
+    /// Page size. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
+    /// query it came from: with other filters or another workspace it is 400.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: Option<String>,
+}
+
+impl SearchQuery {
+    fn criteria(&self) -> Criteria {
+        Criteria {
+            words: self.q.clone(),
+            tags: self.tag_id.clone(),
+            project: self.project_id.clone(),
+            library: None,
+            category: self.category.clone(),
+            updated_since: self.updated_since,
+        }
+    }
+}
+
+pirros_shared::error_responses!(
+    /// What a families search answers besides the families.
+    pub SearchErrors = V1[InvalidIncludeParam, InsufficientScope]
+);
+
+/// Search families
+///
+/// Families of the workspace that you may read and that match every filter given, newest
+/// `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
+/// paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
+/// `limit` families (even none) while `next_cursor` is set; follow `next_cursor` until it
+/// is `null`. A walk never returns a family twice and never skips one. Without a read
+/// grant on families in this workspace the answer is 403 `insufficient_scope`.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/families",
+    operation_id = "searchFamilies",
+    tag = "families",
+    params(WorkspacePath, SearchQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "One page of families.", body = Envelope<ListPage<Family, Expanded>>),
+        SearchErrors,
+    )
+)]
+pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
+    let search: SearchQuery = call.query()?;
+    let page = run::page::<Family>(
+        state,
+        call,
+        ws,
+        &search.criteria(),
+        search.limit.get(),
+        search.cursor.as_deref(),
+    )
+    .await?;
+    let expanded = expand::expanded(state, call, ws, search.include, &page.items).await?;
+    call.reply(&ListPage {
+        data: page.items,
+        next_cursor: page.next_cursor,
         expanded,
     })
 }

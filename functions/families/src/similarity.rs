@@ -2,9 +2,10 @@
 //! 0.5 × Jaccard of their tags + 0.3 × same category + 0.2 × Jaccard of their name words.
 
 use pirros_shared::model::Family;
-use std::collections::HashSet;
+use pirros_shared::search::words::name_words;
+use std::collections::BTreeSet;
 
-fn jaccard<T: Eq + std::hash::Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
+fn jaccard<T: Ord>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> f64 {
     let union = a.union(b).count();
     if union == 0 {
         0.0
@@ -13,16 +14,14 @@ fn jaccard<T: Eq + std::hash::Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
     }
 }
 
-fn words(name: &str) -> HashSet<String> {
-    name.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// The same words the name-word lists hold (`similar` reads its candidates from them).
+fn words(name: &str) -> BTreeSet<String> {
+    name_words(name)
 }
 
 pub fn score(a: &Family, b: &Family) -> f64 {
-    let tags_a: HashSet<_> = a.tag_ids.iter().collect();
-    let tags_b: HashSet<_> = b.tag_ids.iter().collect();
+    let tags_a: BTreeSet<_> = a.tag_ids.iter().collect();
+    let tags_b: BTreeSet<_> = b.tag_ids.iter().collect();
     let category = if a.category.eq_ignore_ascii_case(&b.category) {
         1.0
     } else {
@@ -35,14 +34,17 @@ pub fn score(a: &Family, b: &Family) -> f64 {
     (s * 10_000.0).round() / 10_000.0
 }
 
-/// The `limit` most similar of `others`, best first; ties by name, then id.
+/// The `limit` most similar of `others` with a score above 0, best first; ties by name,
+/// then id.
 pub fn rank(target: &Family, others: Vec<Family>, limit: usize) -> Vec<(Family, f64)> {
     let mut scored: Vec<(Family, f64)> = others
         .into_iter()
+        .filter(|f| f.id != target.id)
         .map(|f| {
             let s = score(target, &f);
             (f, s)
         })
+        .filter(|(_, s)| *s > 0.0)
         .collect();
     scored.sort_by(|(fa, a), (fb, b)| {
         b.total_cmp(a)

@@ -20,8 +20,9 @@ struct Cli {
 enum Command {
     /// Load N details into DynamoDB Local and measure search pages: items read, latency.
     SearchScale {
-        #[arg(long, default_value_t = 100_000)]
-        details: usize,
+        /// Workspace sizes, comma-separated: one run (and table) each.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        details: Vec<usize>,
         /// Requests per scenario.
         #[arg(long, default_value_t = 25)]
         samples: usize,

@@ -37,18 +37,10 @@ pub fn in_workspace(ws: WorkspaceId, kind: &str, id: &ResourceId) -> (String, St
     (workspace_pk(ws), format!("{kind}{id}"))
 }
 
-/// Ordered copies of details for search: every detail in `DLIST#{ws}`, and again under
-/// each of its tags and its project, sorted by `detail_sort_key`.
+/// Ordered copies of details for search: every detail in `DLIST#{ws}`, and again in each
+/// other list it belongs to (`search_list` below).
 pub fn detail_list_all(ws: WorkspaceId) -> String {
     format!("DLIST#{ws}")
-}
-
-pub fn detail_list_tag(ws: WorkspaceId, tag: &ResourceId) -> String {
-    format!("DLIST#{ws}#TAG#{tag}")
-}
-
-pub fn detail_list_project(ws: WorkspaceId, project: &ResourceId) -> String {
-    format!("DLIST#{ws}#PROJECT#{project}")
 }
 
 pub fn idempotency(client: &ClientId, key: &str) -> (String, String) {
@@ -66,4 +58,41 @@ pub fn kill_switch() -> (String, String) {
 /// The token function's public keys, as it publishes them for the `/v1` functions.
 pub fn published_keys() -> (String, String) {
     ("CONFIG".into(), "JWKS".into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Search lists (issue 13): every list of `search::lists` in a partition of its own, its
+// members sorted by position, and its size beside them.
+
+use crate::search::lists::{ListKey, Listed, Order, SearchList};
+
+/// Sort key of a list's size item. Positions start with a digit, so it sorts before them
+/// and a walk (`sk > position`) never meets it.
+pub const LIST_SIZE_SK: &str = "#SIZE";
+
+/// `#` and `%` of a category escaped, so that no category can spell another key.
+fn escaped(s: &str) -> String {
+    s.replace('%', "%25").replace('#', "%23")
+}
+
+/// The partition of a search list. The newest-first lists of all details, a tag's and a
+/// project's keep the names they had before there were others (`DLIST#{ws}`,
+/// `DLIST#{ws}#TAG#{tag}`, `DLIST#{ws}#PROJECT#{project}`).
+pub fn search_list(listed: Listed, ws: WorkspaceId, list: &SearchList) -> String {
+    let base = match listed {
+        Listed::Details => detail_list_all(ws),
+        Listed::Families => format!("FLIST#{ws}"),
+    };
+    let order = match list.order {
+        Order::Newest => "",
+        Order::Updated => "#UPD",
+    };
+    match &list.key {
+        ListKey::All => format!("{base}{order}"),
+        ListKey::Tag(t) => format!("{base}{order}#TAG#{t}"),
+        ListKey::Project(p) => format!("{base}{order}#PROJECT#{p}"),
+        ListKey::Category(c) => format!("{base}{order}#CAT#{}", escaped(c)),
+        ListKey::Word(w) => format!("{base}{order}#W#{w}"),
+        ListKey::NameWord(w) => format!("{base}{order}#NW#{w}"),
+    }
 }

@@ -2,6 +2,7 @@
 //! atomicity the DynamoDB store gets from conditional writes and transactions.
 
 use super::*;
+use crate::search::lists::{Indexed, memberships};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
@@ -16,9 +17,10 @@ struct Inner {
     filters: BTreeMap<(WorkspaceId, ResourceId), Filter>,
     tags: BTreeMap<(WorkspaceId, ResourceId), Tag>,
     details: HashMap<(WorkspaceId, ResourceId), DetailRecord>,
-    /// Per workspace, details by search position (see `detail_sort_key`).
-    detail_order: HashMap<WorkspaceId, BTreeMap<String, ResourceId>>,
     families: BTreeMap<(WorkspaceId, ResourceId), FamilyRecord>,
+    /// The search lists, under the same names as DynamoDB's partitions
+    /// (`keys::search_list`): position → member id.
+    lists: HashMap<String, BTreeMap<String, ResourceId>>,
     stashes: HashMap<(WorkspaceId, ResourceId), StashRecord>,
     idempotency: HashMap<IdemKey, IdemRecord>,
     /// key → (count, expires_at)
@@ -31,6 +33,8 @@ struct Inner {
 pub struct MemoryStore {
     inner: Mutex<Inner>,
     calls: AtomicU64,
+    /// Items examined, counted as the DynamoDB store counts them.
+    items_read: AtomicU64,
 }
 
 impl MemoryStore {
@@ -43,6 +47,77 @@ impl MemoryStore {
         // A panic while holding the lock cannot leave a half-applied write (every write
         // below is applied after its checks), so a poisoned lock is still consistent.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read(&self, n: usize) {
+        self.items_read.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    fn counted<T>(&self, items: Vec<T>) -> Vec<T> {
+        self.read(items.len());
+        items
+    }
+
+    fn found<T>(&self, item: Option<T>) -> Option<T> {
+        self.read(usize::from(item.is_some()));
+        item
+    }
+
+    /// Up to `max` members of `list` after `after`, each looked up with `get`.
+    fn query_list<T: Indexed>(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+        get: impl Fn(&Inner, &(WorkspaceId, ResourceId)) -> Option<T>,
+    ) -> Slice<T> {
+        use std::ops::Bound;
+        let g = self.lock();
+        let mut slice = Slice::default();
+        let Some(members) = g.lists.get(&keys::search_list(T::LISTED, ws, list)) else {
+            return slice;
+        };
+        let start = match after {
+            Some(k) => Bound::Excluded(k.to_owned()),
+            None => Bound::Unbounded,
+        };
+        for (pos, id) in members.range((start, Bound::Unbounded)).take(max.max(1)) {
+            if let Some(item) = get(&g, &(ws, id.clone())) {
+                slice.items.push((pos.clone(), item));
+            }
+        }
+        self.read(slice.items.len());
+        // As DynamoDB: a read that stopped at `max` says the list may go on.
+        if slice.items.len() == max.max(1) {
+            slice.last_key = slice.items.last().map(|(k, _)| k.clone());
+        }
+        slice
+    }
+}
+
+/// Moves `new` (in place of `old`) into the lists it belongs to.
+fn relist<T: Indexed>(
+    lists: &mut HashMap<String, BTreeMap<String, ResourceId>>,
+    old: Option<&T>,
+    new: &T,
+) {
+    if let Some(old) = old {
+        for (list, pos) in memberships(old) {
+            let pk = keys::search_list(T::LISTED, old.workspace(), &list);
+            if let Some(members) = lists.get_mut(&pk) {
+                members.remove(&pos);
+                if members.is_empty() {
+                    lists.remove(&pk);
+                }
+            }
+        }
+    }
+    for (list, pos) in memberships(new) {
+        lists
+            .entry(keys::search_list(T::LISTED, new.workspace(), &list))
+            .or_default()
+            .insert(pos, new.id().clone());
     }
 }
 
@@ -62,7 +137,8 @@ fn pick<V: Clone>(
 #[async_trait]
 impl Store for MemoryStore {
     async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>> {
-        Ok(self.lock().credentials.get(id).cloned())
+        let found = self.lock().credentials.get(id).cloned();
+        Ok(self.found(found))
     }
 
     async fn get_workspace(&self, ws: WorkspaceId) -> StoreResult<Option<Workspace>> {
@@ -71,7 +147,7 @@ impl Store for MemoryStore {
 
     async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>> {
         let g = self.lock();
-        Ok(pick(ws, ids, |k| g.filters.get(k).cloned()))
+        Ok(self.counted(pick(ws, ids, |k| g.filters.get(k).cloned())))
     }
 
     async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>> {
@@ -86,12 +162,12 @@ impl Store for MemoryStore {
 
     async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>> {
         let g = self.lock();
-        Ok(pick(ws, ids, |k| g.tags.get(k).cloned()))
+        Ok(self.counted(pick(ws, ids, |k| g.tags.get(k).cloned())))
     }
 
     async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>> {
         let g = self.lock();
-        Ok(pick(ws, ids, |k| g.projects.get(k).cloned()))
+        Ok(self.counted(pick(ws, ids, |k| g.projects.get(k).cloned())))
     }
 
     async fn get_detail(
@@ -99,47 +175,27 @@ impl Store for MemoryStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<Option<DetailRecord>> {
-        Ok(self.lock().details.get(&(ws, id.clone())).cloned())
+        let found = self.lock().details.get(&(ws, id.clone())).cloned();
+        Ok(self.found(found))
     }
 
     async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>> {
         let g = self.lock();
-        Ok(pick(ws, ids, |k| {
+        Ok(self.counted(pick(ws, ids, |k| {
             g.details.get(k).map(|r| r.detail.clone())
-        }))
+        })))
     }
 
     async fn query_details(
         &self,
         ws: WorkspaceId,
-        index: &DetailIndex,
+        list: &SearchList,
         after: Option<&str>,
         max: usize,
-    ) -> StoreResult<DetailPage> {
-        use std::ops::Bound;
-        let g = self.lock();
-        let mut page = DetailPage::default();
-        let Some(order) = g.detail_order.get(&ws) else {
-            return Ok(page);
-        };
-        let start = match after {
-            Some(k) => Bound::Excluded(k.to_owned()),
-            None => Bound::Unbounded,
-        };
-        for (key, id) in order.range((start, Bound::Unbounded)) {
-            let Some(rec) = g.details.get(&(ws, id.clone())) else {
-                continue;
-            };
-            if !index.contains(&rec.detail) {
-                continue;
-            }
-            if page.items.len() == max {
-                page.last_key = page.items.last().map(|(k, _)| k.clone());
-                break;
-            }
-            page.items.push((key.clone(), rec.detail.clone()));
-        }
-        Ok(page)
+    ) -> StoreResult<Slice<Detail>> {
+        Ok(self.query_list(ws, list, after, max, |g, k| {
+            g.details.get(k).map(|r| r.detail.clone())
+        }))
     }
 
     async fn get_family(
@@ -147,24 +203,46 @@ impl Store for MemoryStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<Option<FamilyRecord>> {
-        Ok(self.lock().families.get(&(ws, id.clone())).cloned())
+        let found = self.lock().families.get(&(ws, id.clone())).cloned();
+        Ok(self.found(found))
     }
 
     async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>> {
         let g = self.lock();
-        Ok(pick(ws, ids, |k| {
+        Ok(self.counted(pick(ws, ids, |k| {
+            g.families.get(k).map(|r| r.family.clone())
+        })))
+    }
+
+    async fn query_families(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Family>> {
+        Ok(self.query_list(ws, list, after, max, |g, k| {
             g.families.get(k).map(|r| r.family.clone())
         }))
     }
 
-    async fn list_families(&self, ws: WorkspaceId) -> StoreResult<Vec<Family>> {
-        Ok(self
-            .lock()
-            .families
+    async fn list_sizes(
+        &self,
+        ws: WorkspaceId,
+        listed: Listed,
+        lists: &[SearchList],
+    ) -> StoreResult<Vec<u64>> {
+        let g = self.lock();
+        let sizes: Vec<u64> = lists
             .iter()
-            .filter(|((w, _), _)| *w == ws)
-            .map(|(_, r)| r.family.clone())
-            .collect())
+            .map(|l| {
+                g.lists
+                    .get(&keys::search_list(listed, ws, l))
+                    .map_or(0, |m| m.len() as u64)
+            })
+            .collect();
+        self.read(sizes.iter().filter(|n| **n > 0).count());
+        Ok(sizes)
     }
 
     async fn get_stash(
@@ -259,6 +337,10 @@ impl Store for MemoryStore {
     fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
     }
+
+    fn items_read(&self) -> u64 {
+        self.items_read.load(Ordering::Relaxed)
+    }
 }
 
 #[async_trait]
@@ -320,23 +402,18 @@ impl AdminStore for MemoryStore {
                     g.tags.insert((t.workspace_id, t.id.clone()), t);
                 }
                 Item::Detail(d) => {
-                    let ws = d.detail.workspace_id;
-                    let key = (ws, d.detail.id.clone());
-                    if let Some(old) = g.details.get(&key) {
-                        let old_key = detail_sort_key(&old.detail);
-                        if let Some(o) = g.detail_order.get_mut(&ws) {
-                            o.remove(&old_key);
-                        }
-                    }
-                    g.detail_order
-                        .entry(ws)
-                        .or_default()
-                        .insert(detail_sort_key(&d.detail), d.detail.id.clone());
-                    g.details.insert(key, d);
+                    let key = (d.detail.workspace_id, d.detail.id.clone());
+                    let Inner { details, lists, .. } = &mut *g;
+                    relist(lists, details.get(&key).map(|o| &o.detail), &d.detail);
+                    details.insert(key, d);
                 }
                 Item::Family(f) => {
-                    g.families
-                        .insert((f.family.workspace_id, f.family.id.clone()), f);
+                    let key = (f.family.workspace_id, f.family.id.clone());
+                    let Inner {
+                        families, lists, ..
+                    } = &mut *g;
+                    relist(lists, families.get(&key).map(|o| &o.family), &f.family);
+                    families.insert(key, f);
                 }
                 Item::Stash(s) => {
                     g.stashes

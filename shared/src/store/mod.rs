@@ -15,6 +15,7 @@ use crate::model::{
     Credential, Detail, DetailRecord, Family, FamilyRecord, Firm, Project, StashRecord, Tag,
     Workspace,
 };
+use crate::search::lists::{Listed, SearchList};
 use crate::timestamp::Timestamp;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -46,41 +47,23 @@ pub enum Item {
     Credential(Credential),
 }
 
-/// Which ordered list of a workspace's details a search walks. Each is kept newest first,
-/// so a page reads O(limit) items of the list it walks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DetailIndex {
-    All,
-    Tag(ResourceId),
-    Project(ResourceId),
+/// Up to `max` members of a search list, in order.
+#[derive(Debug)]
+pub struct Slice<T> {
+    /// Members with their positions in the list.
+    pub items: Vec<(String, T)>,
+    /// Set when the list may go on after the last member read (as DynamoDB does, also when
+    /// the read stopped at `max` exactly at the end).
+    pub last_key: Option<String>,
 }
 
-impl DetailIndex {
-    pub fn contains(&self, d: &Detail) -> bool {
-        match self {
-            DetailIndex::All => true,
-            DetailIndex::Tag(t) => d.tag_ids.contains(t),
-            DetailIndex::Project(p) => d.project_id.as_ref() == Some(p),
+impl<T> Default for Slice<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            last_key: None,
         }
     }
-}
-
-/// Position of a detail in a search: newest first, ties by id ascending.
-pub fn detail_sort_key(d: &Detail) -> String {
-    const LATEST: i64 = 9_999_999_999_999;
-    format!(
-        "{:013}#{}",
-        LATEST - d.created_at.millis().clamp(0, LATEST),
-        d.id
-    )
-}
-
-#[derive(Debug, Default)]
-pub struct DetailPage {
-    /// Items with their sort keys, in order.
-    pub items: Vec<(String, Detail)>,
-    /// Set when the list goes on after the last item read.
-    pub last_key: Option<String>,
 }
 
 /// Identity of an idempotent request: the credential and the client's key.
@@ -154,14 +137,14 @@ pub trait Store: Send + Sync {
         id: &ResourceId,
     ) -> StoreResult<Option<DetailRecord>>;
     async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>>;
-    /// Up to `max` details of `index` strictly after `after`, in order.
+    /// Up to `max` details of `list` strictly after position `after`, in order.
     async fn query_details(
         &self,
         ws: WorkspaceId,
-        index: &DetailIndex,
+        list: &SearchList,
         after: Option<&str>,
         max: usize,
-    ) -> StoreResult<DetailPage>;
+    ) -> StoreResult<Slice<Detail>>;
 
     async fn get_family(
         &self,
@@ -169,7 +152,22 @@ pub trait Store: Send + Sync {
         id: &ResourceId,
     ) -> StoreResult<Option<FamilyRecord>>;
     async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>>;
-    async fn list_families(&self, ws: WorkspaceId) -> StoreResult<Vec<Family>>;
+    /// Up to `max` families of `list` strictly after position `after`, in order.
+    async fn query_families(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Family>>;
+    /// How many members each of `lists` has, in the order asked (0 for an empty list).
+    /// What search plans with; one batch read of one small item per list.
+    async fn list_sizes(
+        &self,
+        ws: WorkspaceId,
+        listed: Listed,
+        lists: &[SearchList],
+    ) -> StoreResult<Vec<u64>>;
 
     async fn get_stash(&self, ws: WorkspaceId, id: &ResourceId)
     -> StoreResult<Option<StashRecord>>;
@@ -231,9 +229,17 @@ pub trait AdminStore: Store {
 
     async fn set_kill_switch(&self, on: bool) -> StoreResult<()>;
 
-    /// Writes items as they are (the importer validated them first). A detail written again
-    /// leaves no copy in a search list it no longer belongs to.
+    /// Writes items as they are (the importer validated them first), details and families
+    /// with their search list memberships (`search::lists::memberships`) and the lists'
+    /// sizes. A detail or family written again leaves no copy in a list it no longer
+    /// belongs to.
     async fn put_items(&self, items: &[Item]) -> StoreResult<()>;
+
+    /// Items and bytes the writes of this store have stored (for the scale benchmark's
+    /// index cost).
+    fn written(&self) -> (u64, u64) {
+        (0, 0)
+    }
 }
 
 pub type SharedStore = Arc<dyn Store>;

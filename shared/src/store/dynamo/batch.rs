@@ -3,7 +3,9 @@
 
 use super::{Attrs, DynamoStore, Key, StoreError, StoreResult, built, classify, decode, key_attrs};
 use crate::store::capacity;
-use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
+};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
@@ -25,6 +27,27 @@ async fn back_off(round: u32, what: &str) -> StoreResult<()> {
     }
     tokio::time::sleep(Duration::from_millis(20 << round)).await;
     Ok(())
+}
+
+/// An item's size as DynamoDB bills it: attribute names plus values.
+pub fn item_bytes(item: &Attrs) -> usize {
+    item.iter().map(|(k, v)| k.len() + value_bytes(v)).sum()
+}
+
+fn value_bytes(v: &AttributeValue) -> usize {
+    match v {
+        AttributeValue::S(s) | AttributeValue::N(s) => s.len(),
+        AttributeValue::B(b) => b.as_ref().len(),
+        AttributeValue::Ss(l) | AttributeValue::Ns(l) => l.iter().map(String::len).sum(),
+        AttributeValue::L(l) => 3 + l.iter().map(|v| 1 + value_bytes(v)).sum::<usize>(),
+        AttributeValue::M(m) => {
+            3 + m
+                .iter()
+                .map(|(k, v)| 1 + k.len() + value_bytes(v))
+                .sum::<usize>()
+        }
+        _ => 1,
+    }
 }
 
 pub(super) fn put_request(item: Attrs) -> StoreResult<WriteRequest> {
@@ -92,6 +115,9 @@ impl DynamoStore {
     /// way leaves the chunks before it written (the importer writes whole records, so a
     /// second run completes the import).
     pub(super) async fn batch_write(&self, requests: Vec<WriteRequest>) -> StoreResult<()> {
+        for put in requests.iter().filter_map(|r| r.put_request()) {
+            self.wrote(item_bytes(put.item()));
+        }
         let chunks: Vec<&[WriteRequest]> = requests.chunks(MAX_BATCH_WRITE).collect();
         for group in chunks.chunks(WRITES_IN_FLIGHT) {
             let calls = group.iter().map(|c| self.batch_write_chunk(c.to_vec()));

@@ -1,17 +1,17 @@
-//! Writes of the importer and `pirros-admin`: whole records, with the search copies of
-//! details kept in step with the records.
+//! Writes of the importer and `pirros-admin`: whole records, with the search list copies of
+//! details and families and the lists' sizes kept in step with the records.
 
 use super::batch::{delete_request, put_request};
-use super::content::detail_list_keys;
-use super::{
-    Attrs, Detail, DetailRecord, DynamoStore, Item, Key, StoreResult, classify, encode, keys,
-};
+use super::lists::{copy_keys, size_item};
+use super::{Attrs, DynamoStore, Item, Key, StoreResult, classify, encode, keys};
+use crate::search::lists::Indexed;
 use crate::store::capacity;
 use crate::store::keys::{PK, kind};
 use aws_sdk_dynamodb::types::WriteRequest;
-use std::collections::HashMap;
+use serde::de::DeserializeOwned;
+use std::collections::{HashMap, HashSet};
 
-/// The puts that store `item`: its record, and for a detail its search copies.
+/// The puts that store `item`: its record, and for a detail or family its list copies.
 fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
     let mut put = |attrs: StoreResult<Attrs>| -> StoreResult<()> {
         out.push(put_request(attrs?)?);
@@ -29,15 +29,17 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
             keys::in_workspace(t.workspace_id, kind::TAG, &t.id),
         )),
         Item::Detail(d) => {
-            put(encode(d, detail_key(&d.detail)))?;
-            detail_list_keys(&d.detail)
+            put(encode(d, record_key(&d.detail, kind::DETAIL)))?;
+            copy_keys(&d.detail)
                 .into_iter()
                 .try_for_each(|k| put(encode(&d.detail, k)))
         }
-        Item::Family(f) => put(encode(
-            f,
-            keys::in_workspace(f.family.workspace_id, kind::FAMILY, &f.family.id),
-        )),
+        Item::Family(f) => {
+            put(encode(f, record_key(&f.family, kind::FAMILY)))?;
+            copy_keys(&f.family)
+                .into_iter()
+                .try_for_each(|k| put(encode(&f.family, k)))
+        }
         Item::Stash(st) => put(encode(
             st,
             keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),
@@ -50,51 +52,113 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
     }
 }
 
-fn detail_key(d: &Detail) -> Key {
-    keys::in_workspace(d.workspace_id, kind::DETAIL, &d.id)
+fn record_key<T: Indexed>(item: &T, kind: &str) -> Key {
+    keys::in_workspace(item.workspace(), kind, item.id())
+}
+
+/// What writing some details and families changes in the lists besides their new copies.
+#[derive(Default)]
+struct ListChanges {
+    /// Copies that the rewritten resources leave behind.
+    stale: Vec<Key>,
+    /// Members gained (+) and lost (-) per list partition.
+    sizes: HashMap<String, i64>,
+}
+
+impl ListChanges {
+    /// `new` replaces `old` (if it was stored).
+    fn record<T: Indexed>(&mut self, old: Option<&T>, new: &T) {
+        let now = copy_keys(new);
+        let before = old.map(copy_keys).unwrap_or_default();
+        let kept: HashSet<&Key> = now.iter().collect();
+        self.stale
+            .extend(before.iter().filter(|k| !kept.contains(k)).cloned());
+        let lists_now: HashSet<&String> = now.iter().map(|(pk, _)| pk).collect();
+        let lists_before: HashSet<&String> = before.iter().map(|(pk, _)| pk).collect();
+        for pk in lists_now.difference(&lists_before) {
+            *self.sizes.entry((*pk).clone()).or_default() += 1;
+        }
+        for pk in lists_before.difference(&lists_now) {
+            *self.sizes.entry((*pk).clone()).or_default() -= 1;
+        }
+    }
 }
 
 impl DynamoStore {
     pub(super) async fn import(&self, items: &[Item]) -> StoreResult<()> {
+        let mut changes = ListChanges::default();
+        let details: Vec<_> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Detail(d) => Some(&d.detail),
+                _ => None,
+            })
+            .collect();
+        let families: Vec<_> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Family(f) => Some(&f.family),
+                _ => None,
+            })
+            .collect();
+        self.compare(
+            &details,
+            kind::DETAIL,
+            |r: &crate::model::DetailRecord| &r.detail,
+            &mut changes,
+        )
+        .await?;
+        self.compare(
+            &families,
+            kind::FAMILY,
+            |r: &crate::model::FamilyRecord| &r.family,
+            &mut changes,
+        )
+        .await?;
         let mut requests = Vec::with_capacity(items.len() * 2);
-        for key in self.stale_list_copies(items).await? {
+        for key in changes.stale {
             requests.push(delete_request(key)?);
         }
         for item in items {
             puts(item, &mut requests)?;
         }
+        // Sizes are hints for planning a search, never for its answer: a count left off by
+        // a failed or concurrent import costs a worse plan, not a wrong page.
+        let moved: Vec<String> = changes
+            .sizes
+            .iter()
+            .filter(|(_, d)| **d != 0)
+            .map(|(pk, _)| pk.clone())
+            .collect();
+        let stored = self.sizes_in_parallel(moved.clone()).await?;
+        for pk in moved {
+            let now = stored.get(&pk).copied().unwrap_or(0) as i64 + changes.sizes[&pk];
+            requests.push(put_request(size_item(&pk, now.max(0) as u64))?);
+        }
         self.batch_write(requests).await
     }
 
-    /// Search copies that the details among `items` leave behind: a detail written again
-    /// with other tags, another project or another creation time no longer belongs in
-    /// some lists (or sits elsewhere in them), so its stored record says which copies to
-    /// delete. They go in the same batches as the new copies.
-    async fn stale_list_copies(&self, items: &[Item]) -> StoreResult<Vec<Key>> {
-        let new: HashMap<Key, &Detail> = items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Detail(d) => Some((detail_key(&d.detail), &d.detail)),
-                _ => None,
-            })
-            .collect();
+    /// Reads the stored records of `new` and records how the lists change.
+    async fn compare<R: DeserializeOwned, T: Indexed>(
+        &self,
+        new: &[&T],
+        kind: &str,
+        inner: fn(&R) -> &T,
+        changes: &mut ListChanges,
+    ) -> StoreResult<()> {
         if new.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let old: Vec<DetailRecord> = self.batch_get(new.keys().cloned().collect()).await?;
-        let mut stale = Vec::new();
-        for o in &old {
-            let keep = new
-                .get(&detail_key(&o.detail))
-                .map(|d| detail_list_keys(d))
-                .unwrap_or_default();
-            stale.extend(
-                detail_list_keys(&o.detail)
-                    .into_iter()
-                    .filter(|k| !keep.contains(k)),
-            );
+        let new: HashMap<Key, &T> = new.iter().map(|t| (record_key(*t, kind), *t)).collect();
+        let old: Vec<R> = self.batch_get(new.keys().cloned().collect()).await?;
+        let old: HashMap<Key, &T> = old
+            .iter()
+            .map(|r| (record_key(inner(r), kind), inner(r)))
+            .collect();
+        for (key, t) in &new {
+            changes.record(old.get(key).copied(), *t);
         }
-        Ok(stale)
+        Ok(())
     }
 
     /// Puts `item` unless its key holds an item already; `false` then.

@@ -3,13 +3,15 @@
 //! trait methods that are one key read or write; each submodule holds one concern.
 
 mod batch;
-mod content;
 mod import;
 mod limits;
+mod lists;
 mod stashes;
 mod table;
 
 use super::capacity::{self, Meter};
+pub use batch::item_bytes;
+
 use super::keys::{self, PK, SK, kind};
 use super::*;
 use aws_sdk_dynamodb::Client;
@@ -19,7 +21,7 @@ use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-type Attrs = HashMap<String, AttributeValue>;
+pub type Attrs = HashMap<String, AttributeValue>;
 type Key = (String, String);
 
 pub struct DynamoStore {
@@ -28,6 +30,8 @@ pub struct DynamoStore {
     calls: AtomicU64,
     items_read: AtomicU64,
     capacity: Meter,
+    items_written: AtomicU64,
+    bytes_written: AtomicU64,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -105,6 +109,8 @@ impl DynamoStore {
             calls: AtomicU64::new(0),
             items_read: AtomicU64::new(0),
             capacity: Meter::default(),
+            items_written: AtomicU64::new(0),
+            bytes_written: AtomicU64::new(0),
         }
     }
 
@@ -116,6 +122,12 @@ impl DynamoStore {
     fn read(&self, items: usize) {
         self.items_read.fetch_add(items as u64, Ordering::Relaxed);
         crate::metrics::usage::add(|u| u.items_read += items as u64);
+    }
+
+    fn wrote(&self, bytes: usize) {
+        self.items_written.fetch_add(1, Ordering::Relaxed);
+        self.bytes_written
+            .fetch_add(bytes as u64, Ordering::Relaxed);
     }
 
     async fn get(&self, key: Key, consistent: bool) -> StoreResult<Option<Attrs>> {
@@ -256,11 +268,12 @@ impl Store for DynamoStore {
     async fn query_details(
         &self,
         ws: WorkspaceId,
-        index: &DetailIndex,
+        list: &SearchList,
         after: Option<&str>,
         max: usize,
-    ) -> StoreResult<DetailPage> {
-        self.query_detail_list(ws, index, after, max).await
+    ) -> StoreResult<Slice<Detail>> {
+        let pk = keys::search_list(Listed::Details, ws, list);
+        self.query_list(pk, after, max).await
     }
 
     async fn get_family(
@@ -277,11 +290,24 @@ impl Store for DynamoStore {
         Ok(recs.into_iter().map(|r| r.family).collect())
     }
 
-    async fn list_families(&self, ws: WorkspaceId) -> StoreResult<Vec<Family>> {
-        let recs: Vec<FamilyRecord> = self
-            .query_prefix(keys::workspace_pk(ws), kind::FAMILY)
-            .await?;
-        Ok(recs.into_iter().map(|r| r.family).collect())
+    async fn query_families(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Family>> {
+        let pk = keys::search_list(Listed::Families, ws, list);
+        self.query_list(pk, after, max).await
+    }
+
+    async fn list_sizes(
+        &self,
+        ws: WorkspaceId,
+        listed: Listed,
+        lists: &[SearchList],
+    ) -> StoreResult<Vec<u64>> {
+        self.list_sizes_of(ws, listed, lists).await
     }
 
     async fn get_stash(
@@ -374,5 +400,12 @@ impl AdminStore for DynamoStore {
 
     async fn put_items(&self, items: &[Item]) -> StoreResult<()> {
         self.import(items).await
+    }
+
+    fn written(&self) -> (u64, u64) {
+        (
+            self.items_written.load(Ordering::Relaxed),
+            self.bytes_written.load(Ordering::Relaxed),
+        )
     }
 }

@@ -1,0 +1,192 @@
+//! Words of search: how names, descriptions and `q` are cut into words, how a word is
+//! folded, and which prefix entries of the word index a word gets.
+
+use std::collections::BTreeSet;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The shortest prefix with an entry of its own. One-letter prefixes would be 36 lists
+/// that each hold most of a workspace: no narrower than the list of everything, so a
+/// one-letter query word is checked on what the walk reads instead (it matches densely
+/// enough for that), and every indexed word saves one write.
+pub const MIN_PREFIX: usize = 2;
+
+/// The longest prefix with an entry of its own. Words that share 8 letters nearly always
+/// share a root (waterproof/waterproofing), so longer entries would narrow nothing; a
+/// longer query word walks its 8-letter entry and is checked in full on what it reads.
+pub const MAX_PREFIX: usize = 8;
+
+/// At most this many words in one `q` (contract).
+pub const MAX_QUERY_WORDS: usize = 8;
+
+/// Longest name word and category kept in a key; longer ones share the entry of their
+/// first characters (a superset, checked on read), and keys stay far below DynamoDB's
+/// 2,048 bytes.
+pub const MAX_KEY_CHARS: usize = 64;
+
+/// `text` case- and accent-folded: compatibility decomposition (so `ﬁ` is `fi` and `É` is
+/// `E` + a combining accent), lower case, combining marks dropped. `FAÇADE` → `facade`.
+fn fold(text: &str) -> String {
+    text.nfkd()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !is_combining_mark(*c))
+        .collect()
+}
+
+/// The folded words of `text`: runs of letters and digits.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The first `n` characters of `w`.
+fn head(w: &str, n: usize) -> &str {
+    match w.char_indices().nth(n) {
+        Some((i, _)) => &w[..i],
+        None => w,
+    }
+}
+
+/// The word-index entries of `texts`: every prefix of `MIN_PREFIX..=MAX_PREFIX`
+/// characters of each of their words, once.
+pub fn prefix_entries(texts: &[&str]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for text in texts {
+        for w in words(text) {
+            let len = w.chars().count();
+            for n in MIN_PREFIX..=len.min(MAX_PREFIX) {
+                out.insert(head(&w, n).to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The entry that holds every resource matching query word `w`, if it has one: `None`
+/// below `MIN_PREFIX` characters.
+pub fn entry_of(w: &str) -> Option<String> {
+    (w.chars().count() >= MIN_PREFIX).then(|| head(w, MAX_PREFIX).to_owned())
+}
+
+/// True when every query word is a prefix of some word of `texts`.
+pub fn all_match(query: &[String], texts: &[&str]) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    let have: Vec<String> = texts.iter().flat_map(|t| words(t)).collect();
+    query
+        .iter()
+        .all(|q| have.iter().any(|w| w.starts_with(q.as_str())))
+}
+
+/// A `q` as its query words: folded, each once, in order. `Err` names what is wrong.
+pub fn parse_query(q: &str) -> Result<Vec<String>, String> {
+    let all = words(q);
+    if all.len() > MAX_QUERY_WORDS {
+        return Err(format!(
+            "q holds {} words; at most {MAX_QUERY_WORDS} are allowed",
+            all.len()
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    Ok(all.into_iter().filter(|w| seen.insert(w.clone())).collect())
+}
+
+/// The words of a family name as `similar` counts them: lower-cased runs of letters and
+/// digits (no accent folding: the score is defined on these).
+pub fn name_words(name: &str) -> BTreeSet<String> {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The key of a name word's list: its first `MAX_KEY_CHARS` characters.
+pub fn name_word_key(w: &str) -> String {
+    head(w, MAX_KEY_CHARS).to_owned()
+}
+
+/// The key of a category's list: ASCII lower case (as `similar` compares categories), its
+/// first `MAX_KEY_CHARS` characters.
+pub fn category_key(category: &str) -> String {
+    head(&category.to_ascii_lowercase(), MAX_KEY_CHARS).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_accents_and_compatibility_forms() {
+        assert_eq!(words("FAÇADE"), ["facade"]);
+        assert_eq!(words("Façade"), words("facade"));
+        assert_eq!(
+            words("Parapet FLASHING detail"),
+            ["parapet", "flashing", "detail"]
+        );
+        assert_eq!(
+            words("ﬁre-rated  Ölwanne_2"),
+            ["fire", "rated", "olwanne", "2"]
+        );
+        assert_eq!(words("İstanbul"), ["istanbul"]);
+        assert_eq!(words(" -- "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn prefix_entries_run_from_two_to_eight_letters() {
+        let e = prefix_entries(&["Waterproofing", "a W1"]);
+        let want: BTreeSet<String> = [
+            "wa", "wat", "wate", "water", "waterp", "waterpr", "waterpro", "w1",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(e, want);
+        assert_eq!(entry_of("waterproofing").as_deref(), Some("waterpro"));
+        assert_eq!(entry_of("wa").as_deref(), Some("wa"));
+        assert_eq!(entry_of("w"), None);
+    }
+
+    #[test]
+    fn queries_match_word_prefixes_only() {
+        let q = parse_query("flash").unwrap();
+        assert!(all_match(&q, &["Parapet FLASHING detail", ""]));
+        assert!(!all_match(&q, &["Reflashed", ""]));
+        let q = parse_query("wall  FOOTING").unwrap();
+        assert!(all_match(&q, &["Wall footing at slab edge", ""]));
+        assert!(!all_match(&q, &["Wall", "slab"]));
+        assert!(
+            all_match(&q, &["Wall", "footing"]),
+            "name and description both count"
+        );
+        assert!(all_match(
+            &parse_query("façade").unwrap(),
+            &["FACADE panel", ""]
+        ));
+    }
+
+    #[test]
+    fn at_most_eight_query_words() {
+        assert_eq!(parse_query("a b c d e f g h").unwrap().len(), 8);
+        assert!(
+            parse_query("a b c d e f g h i")
+                .unwrap_err()
+                .contains("at most 8")
+        );
+        assert_eq!(parse_query("wall Wall WALL").unwrap(), ["wall"]);
+        assert!(parse_query("  ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn keys_are_bounded() {
+        let long = "x".repeat(300);
+        assert_eq!(name_word_key(&long).len(), MAX_KEY_CHARS);
+        assert_eq!(category_key("Doors"), "doors");
+        assert_eq!(
+            name_words("Door Single-Flush door"),
+            ["door", "flush", "single"].map(String::from).into()
+        );
+    }
+}
