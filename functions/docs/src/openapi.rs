@@ -46,6 +46,9 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
         crate::openapi_json,
         crate::docs_page,
         crate::errors::errors_page,
+        pirros_discovery::me::me,
+        pirros_discovery::projects::list,
+        pirros_stashes::list::list,
     ),
     components(schemas(
         pirros_shared::query::IncludeValue,
@@ -99,13 +102,17 @@ impl Modify for Additions {
                 ("families", "Revit families: get and similar ones."),
                 (
                     "stashes",
-                    "Stashes of details and families: get, create, update.",
+                    "Stashes of details and families: list, get, create, update.",
                 ),
                 (
                     "downloads",
                     "Signed or public URLs of the files (PDF, RVT, RFA).",
                 ),
                 ("docs", "This document, its console and the error codes."),
+                (
+                    "discovery",
+                    "Who you are, the workspaces you may use, and their projects.",
+                ),
             ]
             .into_iter()
             .map(|(name, description)| {

@@ -71,6 +71,7 @@ fn seed_items(n: usize) -> Vec<Item> {
             id: id(format!("proj-{p:02}")),
             workspace_id: ws,
             name: format!("Project {p}"),
+            created_at: Timestamp::from_millis(base),
         }));
     }
     for i in 0..n {

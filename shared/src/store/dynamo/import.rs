@@ -3,6 +3,7 @@
 
 use super::batch::{delete_request, put_request};
 use super::content::detail_list_keys;
+use super::discovery::{project_list_key, stash_list_keys};
 use super::{
     Attrs, Detail, DetailRecord, DynamoStore, Item, Key, StoreResult, classify, encode, keys,
 };
@@ -19,10 +20,13 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
     match item {
         Item::Firm(f) => put(encode(f, keys::firm(&f.id))),
         Item::Workspace(w) => put(encode(w, keys::workspace(w.id))),
-        Item::Project(p) => put(encode(
-            p,
-            keys::in_workspace(p.workspace_id, kind::PROJECT, &p.id),
-        )),
+        Item::Project(p) => {
+            put(encode(
+                p,
+                keys::in_workspace(p.workspace_id, kind::PROJECT, &p.id),
+            ))?;
+            put(encode(p, project_list_key(p)))
+        }
         Item::Tag(t) => put(encode(
             t,
             keys::in_workspace(t.workspace_id, kind::TAG, &t.id),
@@ -37,10 +41,15 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
             f,
             keys::in_workspace(f.family.workspace_id, kind::FAMILY, &f.family.id),
         )),
-        Item::Stash(st) => put(encode(
-            st,
-            keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),
-        )),
+        Item::Stash(st) => {
+            put(encode(
+                st,
+                keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),
+            ))?;
+            stash_list_keys(&st.stash)
+                .into_iter()
+                .try_for_each(|k| put(encode(st, k)))
+        }
         Item::Filter(f) => put(encode(
             f,
             keys::in_workspace(f.workspace_id, kind::FILTER, &f.id),
@@ -57,6 +66,9 @@ impl DynamoStore {
     pub(super) async fn import(&self, items: &[Item]) -> StoreResult<()> {
         let mut requests = Vec::with_capacity(items.len() * 2);
         for key in self.stale_list_copies(items).await? {
+            requests.push(delete_request(key)?);
+        }
+        for key in self.stale_discovery_copies(items).await? {
             requests.push(delete_request(key)?);
         }
         for item in items {

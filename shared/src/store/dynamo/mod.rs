@@ -4,6 +4,7 @@
 
 mod batch;
 mod content;
+mod discovery;
 mod import;
 mod limits;
 mod stashes;
@@ -315,6 +316,34 @@ impl Store for DynamoStore {
 
     async fn kill_switch(&self) -> StoreResult<bool> {
         self.read_kill_switch().await
+    }
+
+    async fn get_reach(
+        &self,
+        firm: &ResourceId,
+        workspaces: &[WorkspaceId],
+        filters: &[(WorkspaceId, ResourceId)],
+    ) -> StoreResult<Reach> {
+        self.read_reach(firm, workspaces, filters).await
+    }
+
+    async fn query_projects(
+        &self,
+        ws: WorkspaceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<KeyedPage<Project>> {
+        self.query_project_list(ws, after, max).await
+    }
+
+    async fn query_stashes(
+        &self,
+        ws: WorkspaceId,
+        index: &StashIndex,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<KeyedPage<Stash>> {
+        self.query_stash_list(ws, index, after, max).await
     }
 
     fn calls(&self) -> u64 {
