@@ -19,8 +19,9 @@ use serde::{Deserialize, Deserializer};
 /// keeps few of the list's stashes) stops there and hands on a cursor.
 pub const READ_BUDGET: usize = 1000;
 
-/// Most storage queries one request makes.
-const MAX_ROUNDS: usize = 5;
+/// Most storage queries one request makes (the read-ahead grows fourfold per query, so
+/// even a page of one reaches the budget within it).
+const MAX_ROUNDS: usize = 8;
 
 /// Longest `created_by` a filter takes.
 const MAX_CREATOR: usize = 256;
@@ -173,7 +174,7 @@ pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Re
                 }
                 after = Some(k);
                 // Sparse matches: read further ahead per round trip.
-                batch *= 2;
+                batch *= 4;
             }
             _ => break,
         }
