@@ -20,7 +20,8 @@ use utoipa::{Modify, OpenApi};
 const DESCRIPTION: &str = "The Pirros External API: OAuth 2.0 client-credentials tokens and \
 workspace-scoped `/v1` endpoints for tags, details, families, stashes and file downloads.\n\n\
 Get a token from `POST /oauth/token` (**Authorize** above does it for you with a client id \
-and secret), then send it as `Authorization: Bearer <token>`. Every `/v1` success is \
+and secret), then send it as `Authorization: Bearer <token>`; `GET /v1/me` names the \
+workspaces your credential may use. Every `/v1` success is \
 `{response, meta: {request_id}}`; every `/v1` error is `{error: {code, message, details?}, \
 meta}`, except 429, whose body is flat. `/oauth/token` errors use RFC 6749's flat shape. \
 Every response carries `X-Request-Id`; quote it to support. Every error code is listed at \
