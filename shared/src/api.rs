@@ -215,6 +215,11 @@ impl V1Call {
         resp
     }
 
+    /// The caller's rate-limit state, this request counted.
+    pub fn rate(&self) -> RateStatus {
+        self.rate
+    }
+
     /// The query string, parsed into the operation's query struct.
     pub fn query<T: DeserializeOwned + IntoParams>(&self) -> Result<T, ApiError> {
         query::parse(self.request.uri().query())

@@ -78,7 +78,7 @@ catalogue! {
     InvalidRequest: BAD_REQUEST, "invalid_request", V1,
         "A malformed workspace id; an unknown or repeated query parameter, or one out of \
          range; a body that is not `application/json`, not a JSON object, or has an unknown, \
-         missing or invalid field; a bad `Idempotency-Key` or `If-Match`. \
+         missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. \
          `error.details.field` names the culprit where there is one.",
         ApiError::invalid_field("workspaceId", "workspaceId must be a workspace UUID");
     InvalidIncludeParam: BAD_REQUEST, "invalid_include_param", V1,

@@ -14,7 +14,8 @@ pub struct ScopeDetails {
     /// `read`, `write` or `download`.
     #[schema(value_type = String, example = "read")]
     pub required_action: &'static str,
-    /// `detail`, `family`, `stash` or `tag`.
+    /// `detail`, `family`, `stash` or `tag`; `project` on the projects list, which any
+    /// read grant opens.
     #[schema(value_type = String, example = "detail")]
     pub entity_type: &'static str,
     /// The resource asked about, where there is one.

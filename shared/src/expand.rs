@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::api::V1Call;
+use crate::conditional::EntityTag;
 use crate::error::ApiError;
 use crate::grants::{Action, EntityType};
 use crate::ids::{ResourceId, WorkspaceId};
@@ -98,7 +99,8 @@ pub async fn expanded<T: References>(
     Ok(out)
 }
 
-/// One resource with what `include` asked to expand of it, as the answer.
+/// One resource with what `include` asked to expand of it, as the answer, with the
+/// answer's digest as its `ETag` (304 when `If-None-Match` holds it).
 pub async fn reply<T: References + Serialize>(
     state: &AppState,
     call: &V1Call,
@@ -107,5 +109,6 @@ pub async fn reply<T: References + Serialize>(
     item: &T,
 ) -> Result<Reply, ApiError> {
     let expanded = expanded(state, call, ws, include, std::slice::from_ref(item)).await?;
-    call.reply(&Resource { item, expanded })
+    let payload = Resource { item, expanded };
+    call.reply_tagged(&payload, EntityTag::of(&payload)?)
 }

@@ -38,6 +38,7 @@ headers! {
     IDEMPOTENT_REPLAYED = HeaderName::from_static("idempotent-replayed"), "Idempotent-Replayed";
     ETAG = header::ETAG, "ETag";
     IF_MATCH = header::IF_MATCH, "If-Match";
+    IF_NONE_MATCH = header::IF_NONE_MATCH, "If-None-Match";
     ALLOW = header::ALLOW, "Allow";
     RETRY_AFTER = header::RETRY_AFTER, "Retry-After";
     WWW_AUTHENTICATE = header::WWW_AUTHENTICATE, "WWW-Authenticate";

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod catalogue;
+pub mod conditional;
 pub mod config;
 pub mod error;
 pub mod etag;

@@ -47,13 +47,14 @@ fn yes() -> bool {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Project {
     #[schema(value_type = String)]
     pub id: ResourceId,
     #[schema(value_type = String, format = Uuid)]
     pub workspace_id: WorkspaceId,
     pub name: String,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub created_at: Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

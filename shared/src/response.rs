@@ -76,6 +76,10 @@ pub fn json_response(status: StatusCode, body: String, request_id: &str) -> Resp
 
 pub fn success(reply: Reply, request_id: &str) -> Response<Body> {
     let mut resp = json_response(reply.status, reply.body, request_id);
+    if reply.status == StatusCode::NOT_MODIFIED {
+        *resp.body_mut() = Body::Empty;
+        resp.headers_mut().remove(headers::CONTENT_TYPE);
+    }
     for (k, v) in reply.headers {
         resp.headers_mut().insert(k, v);
     }

@@ -17,6 +17,7 @@ pub enum Function {
     Stashes,
     Downloads,
     Docs,
+    Discovery,
 }
 
 impl Function {
@@ -29,6 +30,7 @@ impl Function {
             Self::Stashes => "stashes",
             Self::Downloads => "downloads",
             Self::Docs => "docs",
+            Self::Discovery => "discovery",
         }
     }
 }
@@ -62,6 +64,7 @@ pub enum StashesRoute {
     Get(WorkspaceId, ResourceId),
     Create(WorkspaceId),
     Update(WorkspaceId, ResourceId),
+    List(WorkspaceId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +79,13 @@ pub enum DocsRoute {
     OpenApi,
     Console,
     Errors,
+}
+
+/// Who the caller is and what it can reach: not tied to one resource type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiscoveryRoute {
+    Me,
+    Projects(WorkspaceId),
 }
 
 /// The routes of one function: what its handler matches on.
@@ -124,6 +134,7 @@ function_routes!(
     Stashes(StashesRoute),
     Downloads(DownloadsRoute),
     Docs(DocsRoute),
+    Discovery(DiscoveryRoute),
 );
 
 /// The path parameters of a template match, in order: `{ws}` first, then the resource id.
@@ -239,9 +250,19 @@ pub const ROUTES: &[RouteDef] = &[
     route("GET", "/docs/errors", F::Docs, |_| {
         Ok(Route::Docs(DocsRoute::Errors))
     }),
-    // Issue 13: families search.
+    // Search of families.
     route("GET", "/v1/workspaces/{ws}/families", F::Families, |p| {
         Ok(Route::Families(FamiliesRoute::Search(p.ws()?)))
+    }),
+    // Discovery.
+    route("GET", "/v1/me", F::Discovery, |_| {
+        Ok(Route::Discovery(DiscoveryRoute::Me))
+    }),
+    route("GET", "/v1/workspaces/{ws}/projects", F::Discovery, |p| {
+        Ok(Route::Discovery(DiscoveryRoute::Projects(p.ws()?)))
+    }),
+    route("GET", "/v1/workspaces/{ws}/stashes", F::Stashes, |p| {
+        Ok(Route::Stashes(StashesRoute::List(p.ws()?)))
     }),
 ];
 
@@ -381,8 +402,8 @@ mod tests {
             matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "GET, PATCH"),
             "{e:?}"
         );
-        let e = find(&Method::GET, &format!("/v1/workspaces/{WS}/stashes")).err();
-        assert!(matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST"));
+        let e = find(&Method::PUT, &format!("/v1/workspaces/{WS}/stashes")).err();
+        assert!(matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST, GET"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
 use pirros_shared::api::{self, V1Call};
+use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
@@ -32,16 +33,22 @@ pirros_shared::error_responses!(
 /// Get a detail
 ///
 /// One detail. A detail that doesn't exist, is in another workspace or firm, or that your
-/// grants don't cover is 404 `not_found` alike.
+/// grants don't cover is 404 `not_found` alike. The `ETag` is a digest of the answer
+/// (`expanded` included, so each `include` has its own): send it in `If-None-Match` to be
+/// told 304 with no body while nothing changed.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/details/{id}",
     operation_id = "getDetail",
     tag = "details",
-    params(ResourcePath, IncludeQuery),
+    params(ResourcePath, IncludeQuery, IfNoneMatch),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "The detail.", body = Envelope<Resource<Detail, Expanded>>),
+        (status = 200, description = "The detail.", body = Envelope<Resource<Detail, Expanded>>,
+            headers(("ETag" = String, description = "A digest of this answer's `response`."))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current `ETag`. \
+            No body.",
+            headers(("ETag" = String, description = "A digest of the answer's `response`."))),
         GetErrors,
     )
 )]

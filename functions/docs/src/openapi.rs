@@ -20,7 +20,8 @@ use utoipa::{Modify, OpenApi};
 const DESCRIPTION: &str = "The Pirros External API: OAuth 2.0 client-credentials tokens and \
 workspace-scoped `/v1` endpoints for tags, details, families, stashes and file downloads.\n\n\
 Get a token from `POST /oauth/token` (**Authorize** above does it for you with a client id \
-and secret), then send it as `Authorization: Bearer <token>`. Every `/v1` success is \
+and secret), then send it as `Authorization: Bearer <token>`; `GET /v1/me` names the \
+workspaces your credential may use. Every `/v1` success is \
 `{response, meta: {request_id}}`; every `/v1` error is `{error: {code, message, details?}, \
 meta}`, except 429, whose body is flat. `/oauth/token` errors use RFC 6749's flat shape. \
 Every response carries `X-Request-Id`; quote it to support. Every error code is listed at \
@@ -47,6 +48,9 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
         crate::openapi_json,
         crate::docs_page,
         crate::errors::errors_page,
+        pirros_discovery::me::me,
+        pirros_discovery::projects::list,
+        pirros_stashes::list::list,
     ),
     components(schemas(
         pirros_shared::query::IncludeValue,
@@ -100,13 +104,17 @@ impl Modify for Additions {
                 ("families", "Revit families: search, get and similar ones."),
                 (
                     "stashes",
-                    "Stashes of details and families: get, create, update.",
+                    "Stashes of details and families: list, get, create, update.",
                 ),
                 (
                     "downloads",
                     "Signed or public URLs of the files (PDF, RVT, RFA).",
                 ),
                 ("docs", "This document, its console and the error codes."),
+                (
+                    "discovery",
+                    "Who you are, the workspaces you may use, and their projects.",
+                ),
             ]
             .into_iter()
             .map(|(name, description)| {

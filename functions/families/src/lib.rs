@@ -3,6 +3,7 @@
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
 use pirros_shared::api::{self, V1Call};
+use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded, References};
 use pirros_shared::grants::Scope;
@@ -48,16 +49,22 @@ pirros_shared::error_responses!(
 /// Get a family
 ///
 /// One family. A family that doesn't exist, is in another workspace or firm, or that your
-/// grants don't cover is 404 `not_found` alike.
+/// grants don't cover is 404 `not_found` alike. The `ETag` is a digest of the answer
+/// (`expanded` included, so each `include` has its own): send it in `If-None-Match` to be
+/// told 304 with no body while nothing changed.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/families/{id}",
     operation_id = "getFamily",
     tag = "families",
-    params(ResourcePath, IncludeQuery),
+    params(ResourcePath, IncludeQuery, IfNoneMatch),
     security(("oauth2" = [])),
     responses(
-        (status = 200, description = "The family.", body = Envelope<Resource<Family, Expanded>>),
+        (status = 200, description = "The family.", body = Envelope<Resource<Family, Expanded>>,
+            headers(("ETag" = String, description = "A digest of this answer's `response`."))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current `ETag`. \
+            No body.",
+            headers(("ETag" = String, description = "A digest of the answer's `response`."))),
         FamilyErrors,
     )
 )]

@@ -1,12 +1,14 @@
 //! Stashes: get, create and update, with strict bodies, `Idempotency-Key` and `If-Match`.
 
 pub mod body;
+pub mod list;
 
 use body::{CreateStash, UpdateStash};
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
 use pirros_shared::api::{self, V1Call};
+use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
 use pirros_shared::etag::{ETag, IfMatch};
@@ -29,6 +31,7 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
         StashesRoute::Get(ws, id) => get(state, call, ws, &id).await,
         StashesRoute::Create(ws) => create(state, call, ws).await,
         StashesRoute::Update(ws, id) => update(state, call, ws, &id).await,
+        StashesRoute::List(ws) => list::list(state, call, ws).await,
     })
     .await
 }
@@ -53,20 +56,23 @@ error_responses!(
 
 /// Get a stash
 ///
-/// One stash, with its version in `ETag` (send it back in `If-Match` when updating). A stash
-/// that doesn't exist, is in another workspace or firm, or that your grants don't cover is
-/// 404 `not_found` alike.
+/// One stash, with its version in `ETag` (send it back in `If-Match` when updating, or in
+/// `If-None-Match` to be told 304 when it has not changed). A stash that doesn't exist, is
+/// in another workspace or firm, or that your grants don't cover is 404 `not_found` alike.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/stashes/{id}",
     operation_id = "getStash",
     tag = "stashes",
-    params(ResourcePath, NoQuery),
+    params(ResourcePath, NoQuery, IfNoneMatch),
     security(("oauth2" = [])),
     responses(
         (status = 200, description = "The stash.",
             body = Envelope<Resource<Stash, NoExpansions>>,
             headers(("ETag" = String, description = "The stash's version, like `\"v3\"`."))),
+        (status = 304, description = "Not modified: `If-None-Match` names the stash's \
+            current version. No body.",
+            headers(("ETag" = String, description = "The stash's version."))),
         GetErrors,
     )
 )]
@@ -79,7 +85,7 @@ pub async fn get(
     let NoQuery {} = call.query()?;
     let fetch = state.store.get_stash(ws, id);
     let (record, _) = call.readable(state, ws, fetch, |r| &r.stash).await?;
-    Ok(tagged(call.reply(&payload(&record.stash))?, record.version))
+    call.reply_tagged(&payload(&record.stash), EntityTag::version(record.version))
 }
 
 /// Every referenced detail and family must exist in the workspace and be readable.

@@ -103,6 +103,7 @@ fn setting() -> Vec<Item> {
             id: id(format!("proj-{p:02}")),
             workspace_id: ws,
             name: format!("Project {p}"),
+            created_at: Timestamp::from_millis(base),
         }));
     }
     items

@@ -49,6 +49,7 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
         Function::Stashes => pirros_stashes::handle(state, req).await,
         Function::Downloads => pirros_downloads::handle(state, req).await,
         Function::Docs => pirros_docs::handle(req).await,
+        Function::Discovery => pirros_discovery::handle(state, req).await,
     }
 }
 

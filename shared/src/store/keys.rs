@@ -96,3 +96,35 @@ pub fn search_list(listed: Listed, ws: WorkspaceId, list: &SearchList) -> String
         ListKey::NameWord(w) => format!("{base}{order}#NW#{w}"),
     }
 }
+
+// Discovery lists: ordered copies for the projects and stashes listings.
+
+/// Projects of a workspace in name order, one copy each (sort key `project_sort_key`).
+pub fn project_list(ws: WorkspaceId) -> String {
+    format!("PLIST#{ws}")
+}
+
+/// Stashes of a workspace, newest first: every stash in `SLIST#{ws}`, and again under its
+/// project and its creator (sort key `stash_sort_key`).
+pub fn stash_list_all(ws: WorkspaceId) -> String {
+    format!("SLIST#{ws}")
+}
+
+pub fn stash_list_project(ws: WorkspaceId, project: &ResourceId) -> String {
+    format!("SLIST#{ws}#PROJECT#{project}")
+}
+
+/// A creator is a client id or a web-app user id, which may hold any character: a plain
+/// id is used as it is, anything else by a digest marked with `~` (which no plain id
+/// holds), so no creator can reach into another key's shape.
+pub fn stash_list_creator(ws: WorkspaceId, created_by: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    if crate::ids::is_plain_id(created_by) {
+        format!("SLIST#{ws}#BY#{created_by}")
+    } else {
+        let digest = Sha256::digest(created_by.as_bytes());
+        let part = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
+        format!("SLIST#{ws}#BY#~{part}")
+    }
+}

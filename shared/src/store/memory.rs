@@ -27,6 +27,56 @@ struct Inner {
     rate: HashMap<String, (u64, Timestamp)>,
     kill_switch: bool,
     published_keys: Option<PublishedKeys>,
+    /// Per workspace, projects by list position (see `project_sort_key`).
+    project_order: HashMap<WorkspaceId, BTreeMap<String, ResourceId>>,
+    /// Per workspace, stashes by list position (see `stash_sort_key`).
+    stash_order: HashMap<WorkspaceId, BTreeMap<String, ResourceId>>,
+}
+
+/// Moves `id` in `ws`'s ordered list from the position `old` (if it had one) to `new`.
+fn reorder(
+    order: &mut HashMap<WorkspaceId, BTreeMap<String, ResourceId>>,
+    ws: WorkspaceId,
+    old: Option<String>,
+    new: String,
+    id: &ResourceId,
+) {
+    let list = order.entry(ws).or_default();
+    if let Some(old) = old {
+        list.remove(&old);
+    }
+    list.insert(new, id.clone());
+}
+
+/// Up to `max` items of an ordered list after `after` that `get` finds and `keep` keeps,
+/// as a separate stored list per index would hold them.
+fn keyed_page<T>(
+    order: Option<&BTreeMap<String, ResourceId>>,
+    after: Option<&str>,
+    max: usize,
+    get: impl Fn(&ResourceId) -> Option<T>,
+    keep: impl Fn(&T) -> bool,
+) -> Slice<T> {
+    use std::ops::Bound;
+    let mut page = Slice::default();
+    let Some(order) = order else {
+        return page;
+    };
+    let start = match after {
+        Some(k) => Bound::Excluded(k.to_owned()),
+        None => Bound::Unbounded,
+    };
+    for (key, id) in order.range((start, Bound::Unbounded)) {
+        let Some(item) = get(id).filter(|i| keep(i)) else {
+            continue;
+        };
+        if page.items.len() == max {
+            page.last_key = page.items.last().map(|(k, _)| k.clone());
+            break;
+        }
+        page.items.push((key.clone(), item));
+    }
+    page
 }
 
 #[derive(Default)]
@@ -270,6 +320,14 @@ impl Store for MemoryStore {
         if current != write.expected_version {
             return Ok(SaveOutcome::VersionMismatch);
         }
+        let old = g.stashes.get(&key).map(|r| stash_sort_key(&r.stash));
+        reorder(
+            &mut g.stash_order,
+            key.0,
+            old,
+            stash_sort_key(&write.record.stash),
+            &key.1,
+        );
         g.stashes.insert(key, write.record.clone());
         if let Some(idem) = &write.idempotency {
             g.idempotency.insert(idem.key.clone(), idem.clone());
@@ -334,6 +392,63 @@ impl Store for MemoryStore {
         Ok(self.lock().kill_switch)
     }
 
+    async fn get_reach(
+        &self,
+        firm: &ResourceId,
+        workspaces: &[WorkspaceId],
+        filters: &[(WorkspaceId, ResourceId)],
+    ) -> StoreResult<Reach> {
+        let g = self.lock();
+        let mut seen = HashSet::new();
+        Ok(Reach {
+            firm: g.firms.get(firm).cloned(),
+            workspaces: workspaces
+                .iter()
+                .filter(|w| seen.insert(**w))
+                .filter_map(|w| g.workspaces.get(w).cloned())
+                .collect(),
+            filters: filters
+                .iter()
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .filter_map(|k| g.filters.get(k).cloned())
+                .collect(),
+        })
+    }
+
+    async fn query_projects(
+        &self,
+        ws: WorkspaceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Project>> {
+        let g = self.lock();
+        Ok(keyed_page(
+            g.project_order.get(&ws),
+            after,
+            max,
+            |id| g.projects.get(&(ws, id.clone())).cloned(),
+            |_| true,
+        ))
+    }
+
+    async fn query_stashes(
+        &self,
+        ws: WorkspaceId,
+        index: &StashIndex,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Stash>> {
+        let g = self.lock();
+        Ok(keyed_page(
+            g.stash_order.get(&ws),
+            after,
+            max,
+            |id| g.stashes.get(&(ws, id.clone())).map(|r| r.stash.clone()),
+            |s| index.contains(s),
+        ))
+    }
+
     fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
     }
@@ -396,7 +511,16 @@ impl AdminStore for MemoryStore {
                     g.workspaces.insert(w.id, w);
                 }
                 Item::Project(p) => {
-                    g.projects.insert((p.workspace_id, p.id.clone()), p);
+                    let key = (p.workspace_id, p.id.clone());
+                    let old = g.projects.get(&key).map(project_sort_key);
+                    reorder(
+                        &mut g.project_order,
+                        key.0,
+                        old,
+                        project_sort_key(&p),
+                        &p.id,
+                    );
+                    g.projects.insert(key, p);
                 }
                 Item::Tag(t) => {
                     g.tags.insert((t.workspace_id, t.id.clone()), t);
@@ -416,8 +540,16 @@ impl AdminStore for MemoryStore {
                     families.insert(key, f);
                 }
                 Item::Stash(s) => {
-                    g.stashes
-                        .insert((s.stash.workspace_id, s.stash.id.clone()), s);
+                    let key = (s.stash.workspace_id, s.stash.id.clone());
+                    let old = g.stashes.get(&key).map(|r| stash_sort_key(&r.stash));
+                    reorder(
+                        &mut g.stash_order,
+                        key.0,
+                        old,
+                        stash_sort_key(&s.stash),
+                        &key.1,
+                    );
+                    g.stashes.insert(key, s);
                 }
                 Item::Filter(f) => {
                     g.filters.insert((f.workspace_id, f.id.clone()), f);

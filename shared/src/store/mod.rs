@@ -12,13 +12,14 @@ use crate::auth::jwks::PublishedKeys;
 use crate::grants::Filter;
 use crate::ids::{ClientId, ResourceId, WorkspaceId};
 use crate::model::{
-    Credential, Detail, DetailRecord, Family, FamilyRecord, Firm, Project, StashRecord, Tag,
+    Credential, Detail, DetailRecord, Family, FamilyRecord, Firm, Project, Stash, StashRecord, Tag,
     Workspace,
 };
 use crate::search::lists::{Listed, SearchList};
 use crate::timestamp::Timestamp;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::fmt::Write;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +48,7 @@ pub enum Item {
     Credential(Credential),
 }
 
-/// Up to `max` members of a search list, in order.
+/// Up to `max` members of an ordered list (search, projects, stashes), in order.
 #[derive(Debug)]
 pub struct Slice<T> {
     /// Members with their positions in the list.
@@ -64,6 +65,58 @@ impl<T> Default for Slice<T> {
             last_key: None,
         }
     }
+}
+
+/// What a credential's grants reach (`Store::get_reach`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reach {
+    pub firm: Option<Firm>,
+    pub workspaces: Vec<Workspace>,
+    pub filters: Vec<Filter>,
+}
+
+/// Which ordered list of a workspace's stashes a listing walks: all of them, one
+/// project's, or one creator's. Each is kept newest first (`stash_sort_key`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StashIndex {
+    All,
+    Project(ResourceId),
+    Creator(String),
+}
+
+impl StashIndex {
+    pub fn contains(&self, s: &Stash) -> bool {
+        match self {
+            StashIndex::All => true,
+            StashIndex::Project(p) => s.project_id == *p,
+            StashIndex::Creator(c) => s.created_by == *c,
+        }
+    }
+}
+
+/// Position of a stash in a listing: newest first, ties by id ascending. A stash's
+/// `created_at`, `project_id` and `created_by` never change after it is created, so an
+/// update leaves its copies where they are.
+pub fn stash_sort_key(s: &Stash) -> String {
+    crate::search::lists::newest_key(s.created_at, &s.id)
+}
+
+/// Bytes of a project's name that its sort key keeps (a sort key holds at most 1,024).
+const PROJECT_NAME_KEY_BYTES: usize = 400;
+
+/// Position of a project in the projects list: by name (its UTF-8 bytes, the order
+/// `str::cmp` gives), then id. The name is hex-encoded, which keeps byte order and puts
+/// a shorter name before every longer one it starts (`#` sorts before every hex digit);
+/// names sharing their first 400 bytes are ordered by id.
+pub fn project_sort_key(p: &Project) -> String {
+    let name = &p.name.as_bytes()[..p.name.len().min(PROJECT_NAME_KEY_BYTES)];
+    let mut key = String::with_capacity(name.len() * 2 + 1 + p.id.as_str().len());
+    for b in name {
+        let _ = write!(key, "{b:02x}");
+    }
+    key.push('#');
+    key.push_str(p.id.as_str());
+    key
 }
 
 /// Identity of an idempotent request: the credential and the client's key.
@@ -193,6 +246,32 @@ pub trait Store: Send + Sync {
     async fn put_published_keys(&self, keys: &PublishedKeys) -> StoreResult<()>;
 
     async fn kill_switch(&self) -> StoreResult<bool>;
+
+    // Discovery: who a credential is, and the workspace's projects and stashes in order.
+
+    /// The firm, workspaces and custom filters a credential's grants name, in one batch
+    /// read; what names nothing is left out.
+    async fn get_reach(
+        &self,
+        firm: &ResourceId,
+        workspaces: &[WorkspaceId],
+        filters: &[(WorkspaceId, ResourceId)],
+    ) -> StoreResult<Reach>;
+    /// Up to `max` projects of `ws` in `project_sort_key` order, strictly after `after`.
+    async fn query_projects(
+        &self,
+        ws: WorkspaceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Project>>;
+    /// Up to `max` stashes of `index`, newest first, strictly after `after`.
+    async fn query_stashes(
+        &self,
+        ws: WorkspaceId,
+        index: &StashIndex,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Stash>>;
 
     /// How many storage calls this store has made (for the cost-per-request tests).
     fn calls(&self) -> u64 {

@@ -71,6 +71,15 @@ impl DynamoStore {
         &self,
         keys: Vec<Key>,
     ) -> StoreResult<Vec<T>> {
+        self.batch_get_items(keys)
+            .await?
+            .into_iter()
+            .map(decode)
+            .collect()
+    }
+
+    /// As `batch_get`, undecoded: for reads whose keys name items of several types.
+    pub(super) async fn batch_get_items(&self, keys: Vec<Key>) -> StoreResult<Vec<Attrs>> {
         let mut uniq = keys;
         uniq.sort();
         uniq.dedup();
@@ -98,9 +107,7 @@ impl DynamoStore {
                 self.capacity.read(resp.consumed_capacity());
                 if let Some(items) = resp.responses.and_then(|mut r| r.remove(&self.table)) {
                     self.read(items.len());
-                    for item in items {
-                        out.push(decode(item)?);
-                    }
+                    out.extend(items);
                 }
                 pending = resp
                     .unprocessed_keys

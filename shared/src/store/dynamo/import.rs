@@ -6,6 +6,7 @@ use super::lists::{copy_keys, size_item};
 use super::{Attrs, DynamoStore, Item, Key, StoreResult, classify, encode, keys};
 use crate::search::lists::Indexed;
 use crate::store::capacity;
+use super::discovery::{project_list_key, stash_list_keys};
 use crate::store::keys::{PK, kind};
 use aws_sdk_dynamodb::types::WriteRequest;
 use serde::de::DeserializeOwned;
@@ -20,10 +21,13 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
     match item {
         Item::Firm(f) => put(encode(f, keys::firm(&f.id))),
         Item::Workspace(w) => put(encode(w, keys::workspace(w.id))),
-        Item::Project(p) => put(encode(
-            p,
-            keys::in_workspace(p.workspace_id, kind::PROJECT, &p.id),
-        )),
+        Item::Project(p) => {
+            put(encode(
+                p,
+                keys::in_workspace(p.workspace_id, kind::PROJECT, &p.id),
+            ))?;
+            put(encode(p, project_list_key(p)))
+        }
         Item::Tag(t) => put(encode(
             t,
             keys::in_workspace(t.workspace_id, kind::TAG, &t.id),
@@ -40,10 +44,15 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
                 .into_iter()
                 .try_for_each(|k| put(encode(&f.family, k)))
         }
-        Item::Stash(st) => put(encode(
-            st,
-            keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),
-        )),
+        Item::Stash(st) => {
+            put(encode(
+                st,
+                keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),
+            ))?;
+            stash_list_keys(&st.stash)
+                .into_iter()
+                .try_for_each(|k| put(encode(st, k)))
+        }
         Item::Filter(f) => put(encode(
             f,
             keys::in_workspace(f.workspace_id, kind::FILTER, &f.id),
@@ -117,6 +126,9 @@ impl DynamoStore {
         .await?;
         let mut requests = Vec::with_capacity(items.len() * 2);
         for key in changes.stale {
+            requests.push(delete_request(key)?);
+        }
+        for key in self.stale_discovery_copies(items).await? {
             requests.push(delete_request(key)?);
         }
         for item in items {

@@ -48,7 +48,8 @@ fn sort_key(item: &mut Attrs) -> Option<String> {
 }
 
 impl DynamoStore {
-    /// One `Query` of one list: up to `max` members after position `after`.
+    /// One `Query` of one ordered list (search, projects, stashes): up to `max` members
+    /// after position `after`.
     pub(super) async fn query_list<T: DeserializeOwned>(
         &self,
         pk: String,

@@ -3,6 +3,7 @@
 //! trait methods that are one key read or write; each submodule holds one concern.
 
 mod batch;
+mod discovery;
 mod import;
 mod limits;
 mod lists;
@@ -355,6 +356,34 @@ impl Store for DynamoStore {
 
     async fn kill_switch(&self) -> StoreResult<bool> {
         self.read_kill_switch().await
+    }
+
+    async fn get_reach(
+        &self,
+        firm: &ResourceId,
+        workspaces: &[WorkspaceId],
+        filters: &[(WorkspaceId, ResourceId)],
+    ) -> StoreResult<Reach> {
+        self.read_reach(firm, workspaces, filters).await
+    }
+
+    async fn query_projects(
+        &self,
+        ws: WorkspaceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Project>> {
+        self.query_project_list(ws, after, max).await
+    }
+
+    async fn query_stashes(
+        &self,
+        ws: WorkspaceId,
+        index: &StashIndex,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Stash>> {
+        self.query_stash_list(ws, index, after, max).await
     }
 
     fn calls(&self) -> u64 {

@@ -1,5 +1,6 @@
 //! Stash writes: the stash and its idempotency record in one conditional transaction.
 
+use super::discovery::stash_list_keys;
 use super::{
     DynamoStore, IdemRecord, SaveOutcome, StashWrite, Store, StoreError, StoreResult, Timestamp,
     built, classify, decode, encode, keys, n,
@@ -37,6 +38,18 @@ impl DynamoStore {
             tx = tx.transact_items(
                 TransactWriteItem::builder()
                     .put(idempotency_put(&self.table, idem)?)
+                    .build(),
+            );
+        }
+        // The listing copies, after the conditional puts so the cancellation reasons keep
+        // their places; their keys never move once the stash exists (see `stash_sort_key`).
+        for key in stash_list_keys(st) {
+            let copy = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(&write.record, key)?));
+            tx = tx.transact_items(
+                TransactWriteItem::builder()
+                    .put(built(copy.build())?)
                     .build(),
             );
         }

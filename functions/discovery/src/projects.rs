@@ -1,0 +1,125 @@
+//! `GET /v1/workspaces/{ws}/projects`: the workspace's projects by name. Projects have no
+//! grants of their own: any read grant in the workspace shows them all, as `include=project`
+//! shows a project to whoever may read something of it.
+
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::{ApiError, ScopeDetails};
+use pirros_shared::grants::{self, Action, EntityType, Filter, Scope};
+use pirros_shared::ids::WorkspaceId;
+use pirros_shared::model::Project;
+use pirros_shared::openapi::WorkspacePath;
+use pirros_shared::pagination::binding;
+use pirros_shared::payload::{ListPage, NoExpansions};
+use pirros_shared::query::Limit;
+use pirros_shared::response::{Envelope, Reply};
+use serde::Deserialize;
+
+/// The query of `list`: the page.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectsQuery {
+    /// Page size. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
+    /// workspace and credential it came from: elsewhere it is 400.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: Option<String>,
+}
+
+/// Whether some grant reads something of some type in `ws`.
+fn reads_anything(call: &V1Call, ws: WorkspaceId, filters: &[Filter]) -> bool {
+    EntityType::ALL
+        .into_iter()
+        .any(|e| !Scope::resolve(&call.credential, ws, e, Action::Read, filters).is_none())
+}
+
+/// 403 `insufficient_scope` (naming the filters held here) unless a read grant of any
+/// resource type covers something in `ws`.
+async fn require_any_read(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+) -> Result<(), ApiError> {
+    // Fast path: a system filter needs no storage read.
+    if reads_anything(call, ws, &[]) {
+        return Ok(());
+    }
+    let filters = call.granted_filters(state, ws).await?;
+    if reads_anything(call, ws, &filters) {
+        return Ok(());
+    }
+    let (granted_filter_ids, granted_filter_names) =
+        grants::granted_filters(&call.credential, ws, &filters);
+    Err(ApiError::InsufficientScope(Box::new(ScopeDetails {
+        required_action: Action::Read.as_str(),
+        entity_type: "project",
+        entity_id: None,
+        granted_filter_ids,
+        granted_filter_names,
+    })))
+}
+
+pirros_shared::error_responses!(
+    /// What listing projects answers besides the projects.
+    pub ListErrors = V1[InsufficientScope]
+);
+
+/// List projects
+///
+/// The workspace's projects by name (then id), paged with `limit` and `cursor`: what a
+/// stash's `project_id` and the `project_id` filters take. Any read grant in the
+/// workspace (details, families, stashes or tags, whatever its filter) shows every
+/// project; with none the answer is 403 `insufficient_scope`.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/projects",
+    operation_id = "listProjects",
+    tag = "discovery",
+    params(WorkspacePath, ProjectsQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "One page of projects.",
+            body = Envelope<ListPage<Project, NoExpansions>>),
+        ListErrors,
+    )
+)]
+pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
+    let ProjectsQuery { limit, cursor } = call.query()?;
+    let limit = limit.get();
+    let bound = binding(&[
+        "projects",
+        &ws.to_string(),
+        call.credential.client_id.as_str(),
+    ]);
+    let after = match &cursor {
+        Some(c) => Some(state.cursors.decode(c, &bound)?),
+        None => None,
+    };
+    require_any_read(state, call, ws).await?;
+    // One item past the page tells whether another page exists; a read that stops short
+    // (DynamoDB's 1 MB page) says so with its last key, and the client reads on from there.
+    let page = state
+        .store
+        .query_projects(ws, after.as_deref(), limit + 1)
+        .await?;
+    let mut items = page.items;
+    let next_key = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|(k, _)| k.clone())
+    } else {
+        page.last_key
+    };
+    call.reply(&ListPage {
+        data: items.into_iter().map(|(_, p)| p).collect::<Vec<Project>>(),
+        next_cursor: next_key.map(|k| state.cursors.encode(&k, &bound)),
+        expanded: NoExpansions {},
+    })
+}

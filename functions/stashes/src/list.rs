@@ -1,0 +1,193 @@
+//! `GET /v1/workspaces/{ws}/stashes`: the stashes the caller may read, newest first, from
+//! the stored lists (all, per project, per creator) that stash writes keep in order.
+
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::grants::{Action, EntityType};
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::model::Stash;
+use pirros_shared::openapi::WorkspacePath;
+use pirros_shared::pagination::binding;
+use pirros_shared::payload::{ListPage, NoExpansions};
+use pirros_shared::query::{self, Limit};
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::StashIndex;
+use serde::{Deserialize, Deserializer};
+
+/// Most stored stashes one request examines: a page of a sparse match (a filter that
+/// keeps few of the list's stashes) stops there and hands on a cursor.
+pub const READ_BUDGET: usize = 1000;
+
+/// Most storage queries one request makes (the read-ahead grows fourfold per query, so
+/// even a page of one reaches the budget within it).
+const MAX_ROUNDS: usize = 8;
+
+/// Longest `created_by` a filter takes.
+const MAX_CREATOR: usize = 256;
+
+/// The query of `list`: the filters and the page.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only stashes of this project.
+    #[serde(default, deserialize_with = "project_id")]
+    #[param(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$", required = false)]
+    pub project_id: Option<ResourceId>,
+    /// Only stashes created by this client id or web-app user id (exactly).
+    #[serde(default, deserialize_with = "created_by")]
+    #[param(value_type = String, min_length = 1, max_length = 256, required = false)]
+    pub created_by: Option<String>,
+    /// Page size. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
+    /// query it came from: with other filters or another workspace it is 400.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: Option<String>,
+}
+
+fn project_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ResourceId>, D::Error> {
+    query::value(d, |p| {
+        ResourceId::parse(p)
+            .map(Some)
+            .ok_or_else(|| "project_id is not a valid id".into())
+    })
+}
+
+fn created_by<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    query::value(d, |c| {
+        if c.is_empty() || c.chars().count() > MAX_CREATOR {
+            Err(format!("created_by must be 1 to {MAX_CREATOR} characters"))
+        } else {
+            Ok(Some(c.to_owned()))
+        }
+    })
+}
+
+impl ListQuery {
+    fn matches(&self, s: &Stash) -> bool {
+        self.project_id.as_ref().is_none_or(|p| *p == s.project_id)
+            && self.created_by.as_ref().is_none_or(|c| *c == s.created_by)
+    }
+
+    /// The stored list that holds every match: a creator's list is usually the shorter.
+    fn index(&self) -> StashIndex {
+        match (&self.created_by, &self.project_id) {
+            (Some(c), _) => StashIndex::Creator(c.clone()),
+            (None, Some(p)) => StashIndex::Project(p.clone()),
+            (None, None) => StashIndex::All,
+        }
+    }
+
+    /// What a cursor is bound to: the filters and the caller's grants here.
+    fn binding(&self, ws: WorkspaceId, call: &V1Call) -> String {
+        let mut grants: Vec<String> = call
+            .credential
+            .grants
+            .iter()
+            .filter(|g| g.workspace_id == ws)
+            .map(|g| format!("{}:{}", g.filter_id, g.action.as_str()))
+            .collect();
+        grants.sort();
+        binding(&[
+            "stashes",
+            &ws.to_string(),
+            call.credential.client_id.as_str(),
+            &grants.join(","),
+            self.project_id.as_ref().map_or("", |p| p.as_str()),
+            self.created_by.as_deref().unwrap_or(""),
+        ])
+    }
+}
+
+pirros_shared::error_responses!(
+    /// What listing stashes answers besides the stashes.
+    pub ListErrors = V1[InsufficientScope]
+);
+
+/// List stashes
+///
+/// The stashes of the workspace that you may read and that match the filters given,
+/// newest `created_at` first (ties by id), paged with `limit` and `cursor`. A request
+/// examines at most 1,000 stored stashes: when your filters or grants keep few of them, a
+/// page may hold fewer than `limit` while `next_cursor` is not null; follow it until it is
+/// null. Without a read grant on stashes in this workspace the answer is 403
+/// `insufficient_scope`.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/stashes",
+    operation_id = "listStashes",
+    tag = "stashes",
+    params(WorkspacePath, ListQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "One page of stashes.",
+            body = Envelope<ListPage<Stash, NoExpansions>>),
+        ListErrors,
+    )
+)]
+pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
+    let q: ListQuery = call.query()?;
+    let limit = q.limit.get();
+    let bound = q.binding(ws, call);
+    let mut after = match &q.cursor {
+        Some(c) => Some(state.cursors.decode(c, &bound)?),
+        None => None,
+    };
+    let scope = call
+        .require_scope(state, ws, EntityType::Stash, Action::Read, None)
+        .await?;
+    let index = q.index();
+    // One item past the page tells whether another page exists.
+    let want = limit + 1;
+    let mut found: Vec<(String, Stash)> = Vec::with_capacity(want);
+    let mut batch = want;
+    let mut read = 0;
+    // Where the next request resumes when this one stops short of a full page.
+    let mut resume = None;
+    for round in 1..=MAX_ROUNDS {
+        let page = state
+            .store
+            .query_stashes(ws, &index, after.as_deref(), batch.min(READ_BUDGET - read))
+            .await?;
+        read += page.items.len();
+        for (key, s) in page.items {
+            if found.len() == want {
+                break;
+            }
+            if q.matches(&s) && scope.allows(&s) {
+                found.push((key, s));
+            }
+        }
+        match page.last_key {
+            Some(k) if found.len() < want => {
+                if read >= READ_BUDGET || round == MAX_ROUNDS {
+                    resume = Some(k);
+                    break;
+                }
+                after = Some(k);
+                // Sparse matches: read further ahead per round trip.
+                batch *= 4;
+            }
+            _ => break,
+        }
+    }
+    let next_key = if found.len() > limit {
+        found.truncate(limit);
+        found.last().map(|(k, _)| k.clone())
+    } else {
+        resume
+    };
+    call.reply(&ListPage {
+        data: found.into_iter().map(|(_, s)| s).collect::<Vec<Stash>>(),
+        next_cursor: next_key.map(|k| state.cursors.encode(&k, &bound)),
+        expanded: NoExpansions {},
+    })
+}
