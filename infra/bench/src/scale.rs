@@ -105,8 +105,10 @@ fn seed_items(n: usize) -> Vec<Item> {
                 has_rvt: false,
                 created_at: at,
                 updated_at: at,
+                open_flags: 0,
             },
             files: Default::default(),
+            family_ids: Vec::new(),
         }));
     }
     items

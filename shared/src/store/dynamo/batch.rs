@@ -47,6 +47,15 @@ impl DynamoStore {
         &self,
         keys: Vec<Key>,
     ) -> StoreResult<Vec<T>> {
+        self.batch_get_with(keys, false).await
+    }
+
+    /// As `batch_get`, with strongly consistent reads when `consistent`.
+    pub(super) async fn batch_get_with<T: DeserializeOwned>(
+        &self,
+        keys: Vec<Key>,
+        consistent: bool,
+    ) -> StoreResult<Vec<T>> {
         let mut uniq = keys;
         uniq.sort();
         uniq.dedup();
@@ -54,7 +63,10 @@ impl DynamoStore {
         for chunk in uniq.chunks(MAX_BATCH_GET) {
             let keys = chunk.iter().cloned().map(key_attrs).collect();
             let mut pending = Some(built(
-                KeysAndAttributes::builder().set_keys(Some(keys)).build(),
+                KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .consistent_read(consistent)
+                    .build(),
             )?);
             let mut round = 0;
             while let Some(req) = pending.take() {
