@@ -43,6 +43,11 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
         pirros_downloads::download_pdf,
         pirros_downloads::download_rvt,
         pirros_downloads::download_rfa,
+        pirros_details::flags::create,
+        pirros_details::flags::list,
+        pirros_details::flags::resolve,
+        pirros_families::references::references,
+        pirros_families::group::group,
         crate::openapi_json,
         crate::docs_page,
         crate::errors::errors_page,
@@ -95,8 +100,11 @@ impl Modify for Additions {
             [
                 ("oauth", "Access tokens."),
                 ("tags", "The workspace's tags."),
-                ("details", "Details: search and get."),
-                ("families", "Revit families: get and similar ones."),
+                ("details", "Details: search and get, and their flags."),
+                (
+                    "families",
+                    "Revit families: get, similar ones, where they are used, their group.",
+                ),
                 (
                     "stashes",
                     "Stashes of details and families: get, create, update.",

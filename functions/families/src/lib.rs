@@ -1,4 +1,5 @@
-//! `GET /v1/workspaces/{ws}/families/{id}` and `.../similar`.
+//! `GET /v1/workspaces/{ws}/families/{id}` and `.../similar`, and where a family is used
+//! (`references.rs`) and its group (`group.rs`).
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
@@ -15,12 +16,16 @@ use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::routes::FamiliesRoute;
 use serde::{Deserialize, Serialize};
 
+pub mod group;
+pub mod references;
 pub mod similarity;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     api::serve(state, req, async |route, call| match route {
         FamiliesRoute::Get(ws, id) => get(state, call, ws, &id).await,
         FamiliesRoute::Similar(ws, id) => similar(state, call, ws, &id).await,
+        FamiliesRoute::References(ws, id) => references::references(state, call, ws, &id).await,
+        FamiliesRoute::Group(ws, id) => group::group(state, call, ws, &id).await,
     })
     .await
 }
