@@ -2,7 +2,8 @@
 
 use pirros_shared::error::ApiError;
 use pirros_shared::flags::FlagReason;
-use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 pub const MAX_NOTE: usize = 2000;
@@ -11,6 +12,7 @@ pub const MAX_NOTE: usize = 2000;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateFlag {
+    #[serde(deserialize_with = "named")]
     pub reason: FlagReason,
     /// At most 2,000 characters; required (not blank) when `reason` is `other`.
     #[schema(
@@ -31,10 +33,18 @@ pub enum ResolvedStatus {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveFlag {
+    #[serde(deserialize_with = "named")]
     pub status: ResolvedStatus,
     /// At most 2,000 characters. Sent again for a resolved flag, it replaces the note.
     #[schema(max_length = 2000)]
     pub resolution_note: Option<String>,
+}
+
+/// An enum spelt as a string: anything else (a number, an object) is refused as a wrong
+/// type of the field, where serde_json alone would call the body invalid JSON.
+fn named<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    let s = String::deserialize(d)?;
+    T::deserialize(s.into_deserializer())
 }
 
 pub struct ValidCreate {
