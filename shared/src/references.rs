@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn order_is_type_then_name_then_id() {
-        let mut keys = vec![
+        let mut keys = [
             sort_key(ReferenceType::Stash, "A", &id("s1")),
             sort_key(ReferenceType::Detail, "Door 2", &id("d1")),
             sort_key(ReferenceType::Detail, "Door", &id("d9")),

@@ -121,7 +121,7 @@ async fn references_show_only_what_the_caller_may_read(b: Backend) {
     api.get(&format!("/v1/workspaces/{B1}/families/f1/references"), &t)
         .await
         .assert_error(403, "insufficient_scope");
-    api.get(&format!("/v1/workspaces/nope/families/f1/references"), &t)
+    api.get("/v1/workspaces/nope/families/f1/references", &t)
         .await
         .assert_error(400, "invalid_request");
 }
