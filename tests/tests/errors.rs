@@ -112,7 +112,8 @@ async fn method_not_allowed_lists_the_methods_of_the_path(b: Backend) {
         let path = template
             .replace("{ws}", A1)
             .replace("{id}", "s1")
-            .replace("{detailId}", "d1");
+            .replace("{detailId}", "d1")
+            .replace("{flag_id}", "fl1");
         let r = api
             .send(api.http.request(Method::DELETE, api.url(&path)))
             .await;
@@ -122,7 +123,8 @@ async fn method_not_allowed_lists_the_methods_of_the_path(b: Backend) {
             Some(methods.join(", ").as_str()),
             "{path}"
         );
-        let code = if template.starts_with("/oauth/") {
+        // The token function's routes answer RFC 6749's flat errors.
+        let code = if template.starts_with("/oauth/") || template.starts_with("/.well-known/") {
             &r.body["error"]
         } else {
             &r.body["error"]["code"]

@@ -25,92 +25,57 @@ async fn storage_calls_per_request_of_flags_references_and_groups(b: Backend) {
         .await;
     let flag = created.body["response"]["id"].as_str().unwrap().to_owned();
     let flags = format!("/v1/workspaces/{A1}/details/d1/flags");
-    // (what, method, path, body, idempotency key, status, storage calls beyond the
-    // credential read and the rate-limit update)
-    let cases: Vec<(
-        &str,
-        Method,
-        String,
-        Option<serde_json::Value>,
-        Option<&str>,
-        u16,
-        u64,
-    )> = vec![
-        (
-            "details get",
-            Method::GET,
-            format!("/v1/workspaces/{A1}/details/d1"),
-            None,
-            None,
-            200,
-            2,
-        ),
-        (
+    let flag_path = format!("{flags}/{flag}");
+    let families = format!("/v1/workspaces/{A1}/families/f1");
+    let cases = [
+        Case::get("details get", format!("/v1/workspaces/{A1}/details/d1"), 2),
+        Case::get(
             "details search",
-            Method::GET,
             format!("/v1/workspaces/{A1}/details?limit=5"),
-            None,
-            None,
-            200,
             2,
         ),
-        (
+        Case::write(
             "flag create",
             Method::POST,
-            flags.clone(),
-            Some(json!({"reason": "duplicate"})),
+            &flags,
+            json!({"reason": "duplicate"}),
             None,
             201,
             2,
         ),
-        (
+        Case::write(
             "flag create, with a key",
             Method::POST,
-            flags.clone(),
-            Some(json!({"reason": "incorrect"})),
+            &flags,
+            json!({"reason": "incorrect"}),
             Some("cost-1"),
             201,
             3,
         ),
-        ("flags list", Method::GET, flags.clone(), None, None, 200, 2),
-        (
-            "flags list, open",
-            Method::GET,
-            format!("{flags}?status=open"),
-            None,
-            None,
-            200,
-            2,
-        ),
-        (
+        Case::get("flags list", flags.clone(), 2),
+        Case::get("flags list, open", format!("{flags}?status=open"), 2),
+        Case::write(
             "flag resolve",
             Method::PATCH,
-            format!("{flags}/{flag}"),
-            Some(json!({"status": "resolved"})),
+            &flag_path,
+            json!({"status": "resolved"}),
             None,
             200,
             3,
         ),
-        (
-            "family references",
-            Method::GET,
-            format!("/v1/workspaces/{A1}/families/f1/references"),
-            None,
-            None,
-            200,
-            2,
-        ),
-        (
-            "family group",
-            Method::GET,
-            format!("/v1/workspaces/{A1}/families/f1/group"),
-            None,
-            None,
-            200,
-            3,
-        ),
+        Case::get("family references", format!("{families}/references"), 2),
+        Case::get("family group", format!("{families}/group"), 3),
     ];
-    for (what, method, path, body, key, status, data_calls) in cases {
+    for Case {
+        what,
+        method,
+        path,
+        body,
+        key,
+        status,
+        data_calls,
+    } in cases
+    {
         let (calls, items) = (store.calls(), store.items_read());
         let r = match &body {
             Some(body) => api.write(method, &path, &t, body, key).await,
@@ -120,5 +85,51 @@ async fn storage_calls_per_request_of_flags_references_and_groups(b: Backend) {
         let (calls, items) = (store.calls() - calls, store.items_read() - items);
         eprintln!("{b:?} {what}: {calls} storage calls, {items} items read");
         assert_eq!(calls, 2 + data_calls, "{what}");
+    }
+}
+
+/// One request, what it answers, and how many storage calls it makes beyond the credential
+/// read and the rate-limit update.
+struct Case {
+    what: &'static str,
+    method: Method,
+    path: String,
+    body: Option<serde_json::Value>,
+    key: Option<&'static str>,
+    status: u16,
+    data_calls: u64,
+}
+
+impl Case {
+    fn get(what: &'static str, path: String, data_calls: u64) -> Self {
+        Self {
+            what,
+            method: Method::GET,
+            path,
+            body: None,
+            key: None,
+            status: 200,
+            data_calls,
+        }
+    }
+
+    fn write(
+        what: &'static str,
+        method: Method,
+        path: &str,
+        body: serde_json::Value,
+        key: Option<&'static str>,
+        status: u16,
+        data_calls: u64,
+    ) -> Self {
+        Self {
+            what,
+            method,
+            path: path.to_owned(),
+            body: Some(body),
+            key,
+            status,
+            data_calls,
+        }
     }
 }

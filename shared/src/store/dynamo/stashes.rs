@@ -3,7 +3,9 @@
 //! overflow one, in the steps of `references.rs`).
 
 use super::transact::{MAX_TRANSACTION_ITEMS, idempotency_put};
-use super::{DynamoStore, SaveOutcome, StashWrite, StoreResult, built, encode, keys, n};
+use super::{
+    DynamoStore, SaveOutcome, StashWrite, Store, StoreResult, Timestamp, built, encode, keys, n,
+};
 use crate::model::StashRecord;
 use crate::references::{ReferenceChanges, ReferenceEntry};
 use crate::store::keys::{PK, kind};
@@ -19,7 +21,16 @@ impl DynamoStore {
             None => Vec::new(),
             Some(v) => match self.get_as::<StashRecord>(key.clone(), true).await? {
                 Some(current) if current.version == v => ReferenceEntry::of_stash(&current.stash),
-                _ => return Ok(SaveOutcome::VersionMismatch),
+                // As a transaction would answer: another request with the key comes first.
+                _ => {
+                    if let Some(idem) = &write.idempotency
+                        && let Some(rec) = self.get_idempotency(&idem.key).await?
+                        && rec.is_live(Timestamp::now())
+                    {
+                        return Ok(SaveOutcome::IdempotencyTaken(rec));
+                    }
+                    return Ok(SaveOutcome::VersionMismatch);
+                }
             },
         };
         let changes = ReferenceChanges::between(&old, &ReferenceEntry::of_stash(st));
