@@ -120,7 +120,7 @@ catalogue! {
         "This `Idempotency-Key` was already used with a different request.",
         ApiError::IdempotencyConflict;
     StalePrecondition: CONFLICT, "stale_precondition", V1,
-        "The stash changed since the `ETag` sent in `If-Match`; read it again.",
+        "The stash or flag changed since the `ETag` sent in `If-Match`; read it again.",
         ApiError::StalePrecondition;
     TooManyRequests: TOO_MANY_REQUESTS, "too_many_requests", Any,
         "Over the rate limit: requests per sliding hour per credential on `/v1`, failed \

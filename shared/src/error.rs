@@ -66,7 +66,7 @@ pub enum ApiError {
     MethodNotAllowed { allow: String },
     #[error("Idempotency-Key was already used with a different request")]
     IdempotencyConflict,
-    #[error("The stash changed since it was last read")]
+    #[error("The resource changed since it was last read")]
     StalePrecondition,
     #[error("Rate limit exceeded. Please retry after the indicated time.")]
     TooManyRequests { retry_after: u64 },

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 
 /// What `If-Match` may be: `*` or our tags, weak or strong, comma-separated.
-const PATTERN: &str = r#"^(\*|(W/)?"v[0-9]{1,20}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,20}")*)$"#;
+pub const PATTERN: &str = r#"^(\*|(W/)?"v[0-9]{1,20}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,20}")*)$"#;
 
 /// The `ETag` of version `n`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +80,16 @@ impl IntoParams for IfMatch {
             PATTERN,
         )]
     }
+}
+
+/// A strong `ETag` made from a representation's bytes, for a resource without a version of
+/// its own (it changes whenever what the caller is shown changes).
+pub fn content_tag(representation: &[u8]) -> HeaderValue {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(representation);
+    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..12]);
+    HeaderValue::from_str(&format!("\"c{tag}\"")).expect("ASCII")
 }
 
 #[cfg(test)]

@@ -195,8 +195,28 @@ fn any_of<T: PartialEq>(wanted: &Option<Vec<T>>, has: impl Fn(&T) -> bool) -> bo
 impl Filterable for Detail {
     const ENTITY: EntityType = EntityType::Detail;
     fn matches(&self, r: &FilterMatch) -> bool {
+        DetailFacets {
+            tag_ids: &self.tag_ids,
+            project_id: self.project_id.as_ref(),
+            library: self.library,
+        }
+        .matches(r)
+    }
+}
+
+/// What filters on details look at, borrowed from a detail or from a copy of those fields
+/// (a family reference entry).
+pub struct DetailFacets<'a> {
+    pub tag_ids: &'a [ResourceId],
+    pub project_id: Option<&'a ResourceId>,
+    pub library: Library,
+}
+
+impl Filterable for DetailFacets<'_> {
+    const ENTITY: EntityType = EntityType::Detail;
+    fn matches(&self, r: &FilterMatch) -> bool {
         any_of(&r.tag_ids_any, |t| self.tag_ids.contains(t))
-            && any_of(&r.project_ids_any, |p| self.project_id.as_ref() == Some(p))
+            && any_of(&r.project_ids_any, |p| self.project_id == Some(p))
             && r.library.is_none_or(|l| l == self.library)
     }
 }
@@ -213,8 +233,25 @@ impl Filterable for Family {
 impl Filterable for Stash {
     const ENTITY: EntityType = EntityType::Stash;
     fn matches(&self, r: &FilterMatch) -> bool {
-        any_of(&r.project_ids_any, |p| *p == self.project_id)
-            && any_of(&r.created_by_any, |c| *c == self.created_by)
+        StashFacets {
+            project_id: &self.project_id,
+            created_by: &self.created_by,
+        }
+        .matches(r)
+    }
+}
+
+/// What filters on stashes look at, borrowed from a stash or from a copy of those fields.
+pub struct StashFacets<'a> {
+    pub project_id: &'a ResourceId,
+    pub created_by: &'a str,
+}
+
+impl Filterable for StashFacets<'_> {
+    const ENTITY: EntityType = EntityType::Stash;
+    fn matches(&self, r: &FilterMatch) -> bool {
+        any_of(&r.project_ids_any, |p| p == self.project_id)
+            && any_of(&r.created_by_any, |c| c == self.created_by)
     }
 }
 
@@ -231,6 +268,12 @@ pub trait HasId {
 }
 
 impl HasId for Stash {
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl HasId for Detail {
     fn id_str(&self) -> &str {
         self.id.as_str()
     }

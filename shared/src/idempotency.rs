@@ -95,3 +95,58 @@ pub fn replay(record: &IdemRecord, fingerprint: &str) -> Result<Reply, ApiError>
     }
     Ok(reply)
 }
+
+/// What an idempotency record will hold, once the response is known.
+pub struct Draft {
+    key: IdemKey,
+    fingerprint: String,
+    ttl_secs: u64,
+}
+
+impl Draft {
+    /// The record of an answer whose resource is at `version` (its `ETag`).
+    pub fn complete(&self, status: StatusCode, body: &str, version: u64) -> IdemRecord {
+        IdemRecord {
+            key: self.key.clone(),
+            fingerprint: self.fingerprint.clone(),
+            status: status.as_u16(),
+            body: body.to_owned(),
+            etag: Some(crate::etag::ETag(version).to_string()),
+            expires_at: crate::timestamp::Timestamp::now().plus_secs(self.ttl_secs),
+        }
+    }
+
+    /// The answer when another request with the same key committed first.
+    pub fn replay_winner(&self, winner: &IdemRecord) -> Result<Reply, ApiError> {
+        replay(winner, &self.fingerprint)
+    }
+}
+
+/// Runs a write under the request's `Idempotency-Key`, if it has one: replays a remembered
+/// answer, or hands `write` the draft of the record to commit together with the write.
+pub async fn run<F, Fut>(
+    state: &crate::AppState,
+    call: &crate::api::V1Call,
+    write: F,
+) -> Result<Reply, ApiError>
+where
+    F: FnOnce(Option<Draft>) -> Fut,
+    Fut: Future<Output = Result<Reply, ApiError>>,
+{
+    let Some(key) = IdempotencyKey::from_request(&call.request)? else {
+        return write(None).await;
+    };
+    let key = key.of(&call.credential.client_id);
+    let fp = fingerprint(&call.request);
+    if let Some(rec) = state.store.get_idempotency(&key).await?
+        && rec.is_live(crate::timestamp::Timestamp::now())
+    {
+        return replay(&rec, &fp);
+    }
+    write(Some(Draft {
+        key,
+        fingerprint: fp,
+        ttl_secs: state.config.idempotency_ttl_secs,
+    }))
+    .await
+}

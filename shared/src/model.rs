@@ -88,6 +88,10 @@ pub struct Detail {
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
     pub updated_at: Timestamp,
+    /// How many of the detail's flags are open. Stored copies of a detail carry no count
+    /// worth trusting: answers take it from the detail's flag counter (`flags.rs`).
+    #[serde(default)]
+    pub open_flags: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -109,6 +113,10 @@ pub struct Family {
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
     pub updated_at: Timestamp,
+    /// The family group it belongs to (`GET .../families/{id}/group`); `null` for none.
+    #[serde(default)]
+    #[schema(required, value_type = Option<String>)]
+    pub group_id: Option<ResourceId>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -159,6 +167,9 @@ pub struct DetailRecord {
     pub detail: Detail,
     #[serde(default)]
     pub files: FileKeys,
+    /// The families the detail places (what `GET .../families/{id}/references` lists).
+    #[serde(default)]
+    pub family_ids: Vec<ResourceId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -175,6 +186,21 @@ pub struct StashRecord {
     pub stash: Stash,
     /// Optimistic-concurrency version, exposed as the ETag.
     pub version: u64,
+}
+
+/// Families that belong together (sizes or variants of one product); a family is in at
+/// most one group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FamilyGroup {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    #[schema(value_type = String, format = Uuid)]
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    /// The member families (in an answer, only those you may read).
+    #[schema(value_type = Vec<String>)]
+    pub family_ids: Vec<ResourceId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,10 @@ pub enum TagsRoute {
 pub enum DetailsRoute {
     Search(WorkspaceId),
     Get(WorkspaceId, ResourceId),
+    CreateFlag(WorkspaceId, ResourceId),
+    ListFlags(WorkspaceId, ResourceId),
+    /// The detail, then the flag.
+    ResolveFlag(WorkspaceId, ResourceId, ResourceId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +61,8 @@ pub enum FamiliesRoute {
     Get(WorkspaceId, ResourceId),
     Similar(WorkspaceId, ResourceId),
     Search(WorkspaceId),
+    References(WorkspaceId, ResourceId),
+    Group(WorkspaceId, ResourceId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,11 +143,12 @@ function_routes!(
     Discovery(DiscoveryRoute),
 );
 
-/// The path parameters of a template match, in order: `{ws}` first, then the resource id.
+/// The path parameters of a template match, in order: `{ws}` first, then the resource id,
+/// then a sub-resource's id.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Params<'a>([&'a str; MAX_PARAMS]);
 
-const MAX_PARAMS: usize = 2;
+const MAX_PARAMS: usize = 3;
 
 impl Params<'_> {
     /// A malformed workspace id is a malformed request.
@@ -154,6 +161,11 @@ impl Params<'_> {
     /// A malformed resource id can't exist.
     fn id(&self) -> Result<ResourceId, ApiError> {
         ResourceId::parse(self.0[1]).ok_or(ApiError::NotFound)
+    }
+
+    /// A sub-resource's id (a detail's flag), malformed or not, is like `id`.
+    fn sub_id(&self) -> Result<ResourceId, ApiError> {
+        ResourceId::parse(self.0[2]).ok_or(ApiError::NotFound)
     }
 }
 
@@ -240,6 +252,43 @@ pub const ROUTES: &[RouteDef] = &[
         "/v1/workspaces/{ws}/families/{id}/rfa",
         F::Downloads,
         |p| Ok(Route::Downloads(DownloadsRoute::Rfa(p.ws()?, p.id()?))),
+    ),
+    // Detail flags, family references, family groups.
+    route(
+        "POST",
+        "/v1/workspaces/{ws}/details/{id}/flags",
+        F::Details,
+        |p| Ok(Route::Details(DetailsRoute::CreateFlag(p.ws()?, p.id()?))),
+    ),
+    route(
+        "GET",
+        "/v1/workspaces/{ws}/details/{id}/flags",
+        F::Details,
+        |p| Ok(Route::Details(DetailsRoute::ListFlags(p.ws()?, p.id()?))),
+    ),
+    route(
+        "PATCH",
+        "/v1/workspaces/{ws}/details/{id}/flags/{flag_id}",
+        F::Details,
+        |p| {
+            Ok(Route::Details(DetailsRoute::ResolveFlag(
+                p.ws()?,
+                p.id()?,
+                p.sub_id()?,
+            )))
+        },
+    ),
+    route(
+        "GET",
+        "/v1/workspaces/{ws}/families/{id}/references",
+        F::Families,
+        |p| Ok(Route::Families(FamiliesRoute::References(p.ws()?, p.id()?))),
+    ),
+    route(
+        "GET",
+        "/v1/workspaces/{ws}/families/{id}/group",
+        F::Families,
+        |p| Ok(Route::Families(FamiliesRoute::Group(p.ws()?, p.id()?))),
     ),
     route("GET", "/openapi.json", F::Docs, |_| {
         Ok(Route::Docs(DocsRoute::OpenApi))
@@ -370,6 +419,7 @@ mod tests {
             .replace("{ws}", WS)
             .replace("{id}", "x1")
             .replace("{detailId}", "d1")
+            .replace("{flag_id}", "fl1")
     }
 
     #[test]

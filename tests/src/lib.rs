@@ -92,8 +92,10 @@ pub fn detail_item(
             has_rvt: false,
             created_at,
             updated_at: created_at,
+            open_flags: 0,
         },
         files: Default::default(),
+        family_ids: Vec::new(),
     })
 }
 

@@ -112,7 +112,8 @@ async fn method_not_allowed_lists_the_methods_of_the_path(b: Backend) {
         let path = template
             .replace("{ws}", A1)
             .replace("{id}", "s1")
-            .replace("{detailId}", "d1");
+            .replace("{detailId}", "d1")
+            .replace("{flag_id}", "fl1");
         let r = api
             .send(api.http.request(Method::DELETE, api.url(&path)))
             .await;

@@ -90,7 +90,8 @@ async fn unknown_query_parameters_are_refused_naming_the_documented_ones(b: Back
             .path
             .replace("{ws}", A1)
             .replace("{id}", "s1")
-            .replace("{detailId}", "d1");
+            .replace("{detailId}", "d1")
+            .replace("{flag_id}", "fl1");
         let method = Method::from_bytes(route.method.as_bytes()).unwrap();
         let r = api
             .send(
@@ -115,7 +116,7 @@ async fn unknown_query_parameters_are_refused_naming_the_documented_ones(b: Back
         );
         checked += 1;
     }
-    assert_eq!(checked, 15);
+    assert_eq!(checked, 20);
 }
 
 /// Found by schemathesis (the document's `If-Match` pattern against the handler): the

@@ -467,6 +467,7 @@ async fn resources_have_the_contract_fields(b: Backend) {
             "has_rvt",
             "created_at",
             "updated_at",
+            "open_flags",
             "expanded"
         ]
     );
@@ -488,6 +489,7 @@ async fn resources_have_the_contract_fields(b: Backend) {
             "has_rfa",
             "created_at",
             "updated_at",
+            "group_id",
             "expanded"
         ]
     );

@@ -1,4 +1,8 @@
-//! `GET /v1/workspaces/{ws}/details` (search) and `GET .../details/{id}`.
+//! `GET /v1/workspaces/{ws}/details` (search) and `GET .../details/{id}`, and the flags of
+//! a detail (`flags.rs`).
+
+pub mod flag_body;
+pub mod flags;
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
@@ -21,6 +25,11 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     api::serve(state, req, async |route, call| match route {
         DetailsRoute::Search(ws) => search(state, call, ws).await,
         DetailsRoute::Get(ws, id) => get(state, call, ws, &id).await,
+        DetailsRoute::CreateFlag(ws, id) => flags::create(state, call, ws, &id).await,
+        DetailsRoute::ListFlags(ws, id) => flags::list(state, call, ws, &id).await,
+        DetailsRoute::ResolveFlag(ws, id, flag) => {
+            flags::resolve(state, call, ws, &id, &flag).await
+        }
     })
     .await
 }
@@ -59,7 +68,17 @@ pub async fn get(
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
     let IncludeQuery { include } = call.query()?;
-    let fetch = state.store.get_detail(ws, id);
+    // The detail and its open-flag count in one round trip.
+    let fetch = async {
+        let (record, counts) = tokio::try_join!(
+            state.store.get_detail(ws, id),
+            state.store.open_flag_counts(ws, std::slice::from_ref(id)),
+        )?;
+        Ok(record.map(|mut r| {
+            r.detail.open_flags = counts.get(id).copied().unwrap_or(0);
+            r
+        }))
+    };
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     expand::reply(state, call, ws, include, &record.detail).await
 }
@@ -161,7 +180,7 @@ pirros_shared::error_responses!(
 )]
 pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
     let search: SearchQuery = call.query()?;
-    let page = run::page::<Detail>(
+    let mut page = run::page::<Detail>(
         state,
         call,
         ws,
@@ -170,6 +189,7 @@ pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
         search.cursor.as_deref(),
     )
     .await?;
+    flags::count_open(state, ws, &mut page.items).await?;
     let expanded = expand::expanded(state, call, ws, search.include, &page.items).await?;
     call.reply(&ListPage {
         data: page.items,

@@ -45,6 +45,11 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
         pirros_downloads::download_pdf,
         pirros_downloads::download_rvt,
         pirros_downloads::download_rfa,
+        pirros_details::flags::create,
+        pirros_details::flags::list,
+        pirros_details::flags::resolve,
+        pirros_families::references::references,
+        pirros_families::group::group,
         crate::openapi_json,
         crate::docs_page,
         crate::errors::errors_page,
@@ -100,8 +105,11 @@ impl Modify for Additions {
             [
                 ("oauth", "Access tokens."),
                 ("tags", "The workspace's tags."),
-                ("details", "Details: search and get."),
-                ("families", "Revit families: search, get and similar ones."),
+                ("details", "Details: search and get, and their flags."),
+                (
+                    "families",
+                    "Revit families: search, get, similar ones, where they are used, their group.",
+                ),
                 (
                     "stashes",
                     "Stashes of details and families: list, get, create, update.",

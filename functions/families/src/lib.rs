@@ -1,4 +1,5 @@
-//! `GET /v1/workspaces/{ws}/families` (search), `GET .../families/{id}` and `.../similar`.
+//! `GET /v1/workspaces/{ws}/families` (search), `GET .../families/{id}` and `.../similar`,
+//! and where a family is used (`references.rs`) and its group (`group.rs`).
 
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
@@ -18,6 +19,8 @@ use pirros_shared::search::{Criteria, params, run, similar as candidates};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
+pub mod group;
+pub mod references;
 pub mod similarity;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
@@ -25,6 +28,8 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
         FamiliesRoute::Get(ws, id) => get(state, call, ws, &id).await,
         FamiliesRoute::Similar(ws, id) => similar(state, call, ws, &id).await,
         FamiliesRoute::Search(ws) => search(state, call, ws).await,
+        FamiliesRoute::References(ws, id) => references::references(state, call, ws, &id).await,
+        FamiliesRoute::Group(ws, id) => group::group(state, call, ws, &id).await,
     })
     .await
 }

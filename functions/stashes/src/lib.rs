@@ -23,7 +23,7 @@ use pirros_shared::query::NoQuery;
 use pirros_shared::request::json_body;
 use pirros_shared::response::{Envelope, Reply, envelope};
 use pirros_shared::routes::StashesRoute;
-use pirros_shared::store::{IdemKey, IdemRecord, SaveOutcome, StashWrite};
+use pirros_shared::store::{SaveOutcome, StashWrite};
 use pirros_shared::timestamp::Timestamp;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
@@ -180,58 +180,13 @@ async fn write_scope(
         .await
 }
 
-/// Runs a write under an optional idempotency key: replays a remembered answer, or commits
-/// the write together with its record.
-async fn idempotent<F, Fut>(state: &AppState, call: &V1Call, write: F) -> Result<Reply, ApiError>
-where
-    F: FnOnce(Option<IdemRecordDraft>) -> Fut,
-    Fut: std::future::Future<Output = Result<Reply, ApiError>>,
-{
-    let Some(key) = IdempotencyKey::from_request(&call.request)? else {
-        return write(None).await;
-    };
-    let key = key.of(&call.credential.client_id);
-    let fp = idempotency::fingerprint(&call.request);
-    if let Some(rec) = state.store.get_idempotency(&key).await?
-        && rec.is_live(Timestamp::now())
-    {
-        return idempotency::replay(&rec, &fp);
-    }
-    write(Some(IdemRecordDraft {
-        key,
-        fingerprint: fp,
-        ttl_secs: state.config.idempotency_ttl_secs,
-    }))
-    .await
-}
-
-/// What an idempotency record will hold, once the response is known.
-pub struct IdemRecordDraft {
-    key: IdemKey,
-    fingerprint: String,
-    ttl_secs: u64,
-}
-
-impl IdemRecordDraft {
-    fn complete(&self, status: StatusCode, body: &str, version: u64) -> IdemRecord {
-        IdemRecord {
-            key: self.key.clone(),
-            fingerprint: self.fingerprint.clone(),
-            status: status.as_u16(),
-            body: body.to_owned(),
-            etag: Some(ETag(version).to_string()),
-            expires_at: Timestamp::now().plus_secs(self.ttl_secs),
-        }
-    }
-}
-
 /// Saves a stash write (with its idempotency record, if the request had a key): the answer,
 /// the remembered one if another request with the key won, or `None` when the stored
 /// version moved.
 async fn save(
     state: &AppState,
     call: &V1Call,
-    draft: Option<&IdemRecordDraft>,
+    draft: Option<&idempotency::Draft>,
     status: StatusCode,
     record: StashRecord,
     expected_version: Option<u64>,
@@ -246,10 +201,10 @@ async fn save(
     };
     match state.store.save_stash(&write).await? {
         SaveOutcome::Saved => Ok(Some(tagged(Reply::new(status, body), version))),
-        SaveOutcome::IdempotencyTaken(rec) => {
-            let fp = &draft.expect("taken implies a key").fingerprint;
-            idempotency::replay(&rec, fp).map(Some)
-        }
+        SaveOutcome::IdempotencyTaken(rec) => draft
+            .expect("taken implies a key")
+            .replay_winner(&rec)
+            .map(Some),
         SaveOutcome::VersionMismatch => Ok(None),
     }
 }
@@ -289,7 +244,7 @@ pub async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
     let NoQuery {} = call.query()?;
     let body: CreateStash = json_body(&call.request)?;
     let input = body.validate()?;
-    idempotent(state, call, |draft| async move {
+    idempotency::run(state, call, |draft| async move {
         let now = Timestamp::now();
         let stash = Stash {
             id: ResourceId::new_uuid(),
@@ -369,7 +324,7 @@ pub async fn update(
     let body: UpdateStash = json_body(&call.request)?;
     let patch = body.validate()?;
     let expected = IfMatch::from_request(&call.request)?;
-    idempotent(state, call, |draft| async move {
+    idempotency::run(state, call, |draft| async move {
         call.require_scope(
             state,
             ws,

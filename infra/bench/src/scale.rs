@@ -103,7 +103,7 @@ fn setting() -> Vec<Item> {
             id: id(format!("proj-{p:02}")),
             workspace_id: ws,
             name: format!("Project {p}"),
-            created_at: Timestamp::from_millis(base),
+            created_at: Timestamp::from_millis(base()),
         }));
     }
     items
@@ -147,8 +147,10 @@ fn detail(i: usize) -> DetailRecord {
             has_rvt: false,
             created_at: at,
             updated_at: Timestamp::from_millis(base() + (UPDATED_SHIFT + i as i64) * 1000),
+            open_flags: 0,
         },
         files: Default::default(),
+        family_ids: Vec::new(),
     }
 }
 

@@ -31,6 +31,7 @@ pub mod kind {
     pub const DETAIL: &str = "DETAIL#";
     pub const FAMILY: &str = "FAMILY#";
     pub const STASH: &str = "STASH#";
+    pub const FAMILY_GROUP: &str = "FGROUP#";
 }
 
 pub fn in_workspace(ws: WorkspaceId, kind: &str, id: &ResourceId) -> (String, String) {
@@ -61,7 +62,7 @@ pub fn published_keys() -> (String, String) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Search lists (issue 13): every list of `search::lists` in a partition of its own, its
+// Search lists: every list of `search::lists` in a partition of its own, its
 // members sorted by position, and its size beside them.
 
 use crate::search::lists::{ListKey, Listed, Order, SearchList};
@@ -127,4 +128,33 @@ pub fn stash_list_creator(ws: WorkspaceId, created_by: &str) -> String {
         let part = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
         format!("SLIST#{ws}#BY#~{part}")
     }
+    }
+}
+
+// Detail flags and family references.
+
+/// A detail's flags, newest last by sort key (`FLAG#{uuidv7}`), beside its open count.
+pub fn flags_pk(ws: WorkspaceId, detail: &ResourceId) -> String {
+    format!("DFLAG#{ws}#{detail}")
+}
+
+pub const FLAG_PREFIX: &str = "FLAG#";
+
+pub fn flag(ws: WorkspaceId, detail: &ResourceId, flag: &ResourceId) -> (String, String) {
+    (flags_pk(ws, detail), format!("{FLAG_PREFIX}{flag}"))
+}
+
+/// The count of a detail's open flags (attribute `open`), in its flags' partition.
+pub fn open_flags(ws: WorkspaceId, detail: &ResourceId) -> (String, String) {
+    (flags_pk(ws, detail), "OPEN".into())
+}
+
+/// The uses of a family (details placing it, stashes holding it), by
+/// `references::sort_key`.
+pub fn references_pk(ws: WorkspaceId, family: &ResourceId) -> String {
+    format!("FREF#{ws}#{family}")
+}
+
+pub fn reference(ws: WorkspaceId, family: &ResourceId, sort_key: &str) -> (String, String) {
+    (references_pk(ws, family), sort_key.to_owned())
 }

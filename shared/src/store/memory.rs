@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::search::lists::{Indexed, memberships};
+use crate::references::ReferenceChanges;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -31,6 +32,12 @@ struct Inner {
     project_order: HashMap<WorkspaceId, BTreeMap<String, ResourceId>>,
     /// Per workspace, stashes by list position (see `stash_sort_key`).
     stash_order: HashMap<WorkspaceId, BTreeMap<String, ResourceId>>,
+    /// Per detail, its flags by id (ids sort by creation).
+    flags: HashMap<(WorkspaceId, ResourceId), BTreeMap<ResourceId, FlagRecord>>,
+    open_flags: HashMap<(WorkspaceId, ResourceId), u64>,
+    /// Per family, its uses by `references::sort_key`.
+    references: HashMap<(WorkspaceId, ResourceId), BTreeMap<String, ReferenceEntry>>,
+    family_groups: HashMap<(WorkspaceId, ResourceId), FamilyGroup>,
 }
 
 /// Moves `id` in `ws`'s ordered list from the position `old` (if it had one) to `new`.
@@ -58,25 +65,40 @@ fn keyed_page<T>(
     keep: impl Fn(&T) -> bool,
 ) -> Slice<T> {
     use std::ops::Bound;
-    let mut page = Slice::default();
     let Some(order) = order else {
-        return page;
+        return Slice::default();
     };
     let start = match after {
         Some(k) => Bound::Excluded(k.to_owned()),
         None => Bound::Unbounded,
     };
-    for (key, id) in order.range((start, Bound::Unbounded)) {
-        let Some(item) = get(id).filter(|i| keep(i)) else {
-            continue;
-        };
-        if page.items.len() == max {
-            page.last_key = page.items.last().map(|(k, _)| k.clone());
-            break;
+    let found = order
+        .range((start, Bound::Unbounded))
+        .filter_map(|(key, id)| Some((key.clone(), get(id).filter(|i| keep(i))?)));
+    page_of(found, max)
+}
+
+impl Inner {
+    fn change_references(
+        &mut self,
+        ws: WorkspaceId,
+        old: &[ReferenceEntry],
+        new: &[ReferenceEntry],
+    ) {
+        let changes = ReferenceChanges::between(old, new);
+        for e in changes.delete {
+            let (family, key) = e.key();
+            if let Some(list) = self.references.get_mut(&(ws, family)) {
+                list.remove(&key);
+            }
         }
-        page.items.push((key.clone(), item));
+        for e in changes.put {
+            self.references
+                .entry((ws, e.family_id.clone()))
+                .or_default()
+                .insert(e.sort_key(), e);
+        }
     }
-    page
 }
 
 #[derive(Default)]
@@ -328,6 +350,12 @@ impl Store for MemoryStore {
             stash_sort_key(&write.record.stash),
             &key.1,
         );
+        let old = g
+            .stashes
+            .get(&key)
+            .map(|s| ReferenceEntry::of_stash(&s.stash))
+            .unwrap_or_default();
+        g.change_references(key.0, &old, &ReferenceEntry::of_stash(&write.record.stash));
         g.stashes.insert(key, write.record.clone());
         if let Some(idem) = &write.idempotency {
             g.idempotency.insert(idem.key.clone(), idem.clone());
@@ -449,6 +477,113 @@ impl Store for MemoryStore {
         ))
     }
 
+    async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome> {
+        let mut g = self.lock();
+        let now = Timestamp::now();
+        if let Some(idem) = &write.idempotency
+            && let Some(existing) = g.idempotency.get(&idem.key)
+            && existing.is_live(now)
+        {
+            return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
+        }
+        let detail = (write.workspace_id, write.record.flag.detail_id.clone());
+        let current = g
+            .flags
+            .get(&detail)
+            .and_then(|f| f.get(&write.record.flag.id))
+            .map(|f| f.version);
+        if current != write.expected_version {
+            return Ok(SaveOutcome::VersionMismatch);
+        }
+        g.flags
+            .entry(detail.clone())
+            .or_default()
+            .insert(write.record.flag.id.clone(), write.record.clone());
+        let count = g.open_flags.entry(detail).or_default();
+        *count = count.saturating_add_signed(write.open_flags.delta());
+        if let Some(idem) = &write.idempotency {
+            g.idempotency.insert(idem.key.clone(), idem.clone());
+        }
+        Ok(SaveOutcome::Saved)
+    }
+
+    async fn get_flag(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        flag: &ResourceId,
+    ) -> StoreResult<Option<FlagRecord>> {
+        Ok(self
+            .lock()
+            .flags
+            .get(&(ws, detail.clone()))
+            .and_then(|f| f.get(flag))
+            .cloned())
+    }
+
+    async fn query_flags(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<FlagRecord>> {
+        let g = self.lock();
+        let Some(flags) = g.flags.get(&(ws, detail.clone())) else {
+            return Ok(Slice::default());
+        };
+        let newest_first = flags
+            .iter()
+            .rev()
+            .filter(|(id, _)| after.is_none_or(|a| id.as_str() < a));
+        Ok(page_of(
+            newest_first.map(|(id, f)| (id.to_string(), f.clone())),
+            max,
+        ))
+    }
+
+    async fn open_flag_counts(
+        &self,
+        ws: WorkspaceId,
+        ids: &[ResourceId],
+    ) -> StoreResult<HashMap<ResourceId, u64>> {
+        let g = self.lock();
+        Ok(ids
+            .iter()
+            .filter_map(|id| Some((id.clone(), *g.open_flags.get(&(ws, id.clone()))?)))
+            .collect())
+    }
+
+    async fn query_family_references(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<ReferenceEntry>> {
+        use std::ops::Bound;
+        let g = self.lock();
+        let Some(list) = g.references.get(&(ws, family.clone())) else {
+            return Ok(Slice::default());
+        };
+        let start = match after {
+            Some(k) => Bound::Excluded(k.to_owned()),
+            None => Bound::Unbounded,
+        };
+        let entries = list
+            .range((start, Bound::Unbounded))
+            .map(|(k, e)| (k.clone(), e.clone()));
+        Ok(page_of(entries, max))
+    }
+
+    async fn get_family_group(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyGroup>> {
+        Ok(self.lock().family_groups.get(&(ws, id.clone())).cloned())
+    }
+
     fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
     }
@@ -456,6 +591,19 @@ impl Store for MemoryStore {
     fn items_read(&self) -> u64 {
         self.items_read.load(Ordering::Relaxed)
     }
+}
+
+/// The first `max` of `items`, and the last key read when more follow.
+fn page_of<T>(items: impl Iterator<Item = (String, T)>, max: usize) -> Slice<T> {
+    let mut page = Slice::default();
+    for item in items {
+        if page.items.len() == max {
+            page.last_key = page.items.last().map(|(k, _)| k.clone());
+            break;
+        }
+        page.items.push(item);
+    }
+    page
 }
 
 #[async_trait]
@@ -526,7 +674,14 @@ impl AdminStore for MemoryStore {
                     g.tags.insert((t.workspace_id, t.id.clone()), t);
                 }
                 Item::Detail(d) => {
-                    let key = (d.detail.workspace_id, d.detail.id.clone());
+                    let ws = d.detail.workspace_id;
+                    let key = (ws, d.detail.id.clone());
+                    let old_refs = g
+                        .details
+                        .get(&key)
+                        .map(ReferenceEntry::of_detail)
+                        .unwrap_or_default();
+                    g.change_references(ws, &old_refs, &ReferenceEntry::of_detail(&d));
                     let Inner { details, lists, .. } = &mut *g;
                     relist(lists, details.get(&key).map(|o| &o.detail), &d.detail);
                     details.insert(key, d);
@@ -549,7 +704,16 @@ impl AdminStore for MemoryStore {
                         stash_sort_key(&s.stash),
                         &key.1,
                     );
+                    let old_refs = g
+                        .stashes
+                        .get(&key)
+                        .map(|o| ReferenceEntry::of_stash(&o.stash))
+                        .unwrap_or_default();
+                    g.change_references(key.0, &old_refs, &ReferenceEntry::of_stash(&s.stash));
                     g.stashes.insert(key, s);
+                }
+                Item::FamilyGroup(x) => {
+                    g.family_groups.insert((x.workspace_id, x.id.clone()), x);
                 }
                 Item::Filter(f) => {
                     g.filters.insert((f.workspace_id, f.id.clone()), f);

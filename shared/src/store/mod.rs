@@ -9,16 +9,19 @@ pub mod keys;
 pub mod memory;
 
 use crate::auth::jwks::PublishedKeys;
+use crate::flags::{FlagRecord, OpenFlagsChange};
 use crate::grants::Filter;
 use crate::ids::{ClientId, ResourceId, WorkspaceId};
 use crate::model::{
-    Credential, Detail, DetailRecord, Family, FamilyRecord, Firm, Project, Stash, StashRecord, Tag,
-    Workspace,
+    Credential, Detail, DetailRecord, Family, FamilyGroup, FamilyRecord, Firm, Project, Stash,
+    StashRecord, Tag, Workspace,
 };
+use crate::references::ReferenceEntry;
 use crate::search::lists::{Listed, SearchList};
 use crate::timestamp::Timestamp;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -46,6 +49,7 @@ pub enum Item {
     Stash(StashRecord),
     Filter(Filter),
     Credential(Credential),
+    FamilyGroup(FamilyGroup),
 }
 
 /// Up to `max` members of an ordered list (search, projects, stashes), in order.
@@ -162,6 +166,18 @@ pub enum SaveOutcome {
     VersionMismatch,
 }
 
+/// A flag create or update, with the change to its detail's open count and, on create,
+/// optionally its idempotency record: all or nothing.
+#[derive(Clone, Debug)]
+pub struct FlagWrite {
+    pub workspace_id: WorkspaceId,
+    pub record: FlagRecord,
+    /// `None`: create (the id must be new). `Some(v)`: update only if the stored version is `v`.
+    pub expected_version: Option<u64>,
+    pub open_flags: OpenFlagsChange,
+    pub idempotency: Option<IdemRecord>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateHit {
     pub allowed: bool,
@@ -224,7 +240,8 @@ pub trait Store: Send + Sync {
 
     async fn get_stash(&self, ws: WorkspaceId, id: &ResourceId)
     -> StoreResult<Option<StashRecord>>;
-    /// Writes the stash and its idempotency record atomically: both or neither.
+    /// Writes the stash, its idempotency record and the reference entries of the families
+    /// it holds (added, renamed or dropped ones) atomically: all or nothing.
     async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome>;
 
     async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>>;
@@ -272,6 +289,47 @@ pub trait Store: Send + Sync {
         after: Option<&str>,
         max: usize,
     ) -> StoreResult<Slice<Stash>>;
+
+    // Detail flags, family references and family groups.
+
+    /// Writes a flag and moves its detail's open count, atomically (see `FlagWrite`).
+    async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome>;
+    async fn get_flag(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        flag: &ResourceId,
+    ) -> StoreResult<Option<FlagRecord>>;
+    /// Up to `max` flags of a detail strictly after `after`, newest first; the sort key is
+    /// the flag id.
+    async fn query_flags(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<FlagRecord>>;
+    /// The open-flag counts of `ids` (absent: none open).
+    async fn open_flag_counts(
+        &self,
+        ws: WorkspaceId,
+        ids: &[ResourceId],
+    ) -> StoreResult<HashMap<ResourceId, u64>>;
+    /// Up to `max` current uses of a family strictly after `after`, in
+    /// `references::sort_key` order (possibly fewer, with `last_key` set, when entries
+    /// read turned out stale).
+    async fn query_family_references(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<ReferenceEntry>>;
+    async fn get_family_group(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyGroup>>;
 
     /// How many storage calls this store has made (for the cost-per-request tests).
     fn calls(&self) -> u64 {

@@ -71,15 +71,28 @@ impl DynamoStore {
         &self,
         keys: Vec<Key>,
     ) -> StoreResult<Vec<T>> {
-        self.batch_get_items(keys)
+        self.batch_get_with(keys, false).await
+    }
+
+    /// As `batch_get`, with strongly consistent reads when `consistent`.
+    pub(super) async fn batch_get_with<T: DeserializeOwned>(
+        &self,
+        keys: Vec<Key>,
+        consistent: bool,
+    ) -> StoreResult<Vec<T>> {
+        self.batch_get_items(keys, consistent)
             .await?
             .into_iter()
             .map(decode)
             .collect()
     }
 
-    /// As `batch_get`, undecoded: for reads whose keys name items of several types.
-    pub(super) async fn batch_get_items(&self, keys: Vec<Key>) -> StoreResult<Vec<Attrs>> {
+    /// As `batch_get_with`, undecoded: for reads whose keys name items of several types.
+    pub(super) async fn batch_get_items(
+        &self,
+        keys: Vec<Key>,
+        consistent: bool,
+    ) -> StoreResult<Vec<Attrs>> {
         let mut uniq = keys;
         uniq.sort();
         uniq.dedup();
@@ -87,7 +100,10 @@ impl DynamoStore {
         for chunk in uniq.chunks(MAX_BATCH_GET) {
             let keys = chunk.iter().cloned().map(key_attrs).collect();
             let mut pending = Some(built(
-                KeysAndAttributes::builder().set_keys(Some(keys)).build(),
+                KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .consistent_read(consistent)
+                    .build(),
             )?);
             let mut round = 0;
             while let Some(req) = pending.take() {

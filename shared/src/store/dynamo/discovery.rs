@@ -90,7 +90,7 @@ impl DynamoStore {
                 .map(|(w, id)| keys::in_workspace(*w, kind::FILTER, id)),
         );
         let mut reach = Reach::default();
-        for item in self.batch_get_items(wanted).await? {
+        for item in self.batch_get_items(wanted, false).await? {
             let (Some(pk), Some(sk)) = (string_attr(&item, PK), string_attr(&item, SK)) else {
                 return Err(StoreError::Internal("item without its key".into()));
             };
@@ -133,7 +133,7 @@ impl DynamoStore {
             return Ok(Vec::new());
         }
         let stored = self
-            .batch_get_items(new_copies.keys().cloned().collect())
+            .batch_get_items(new_copies.keys().cloned().collect(), false)
             .await?;
         let mut stale = HashSet::new();
         for item in stored {

@@ -58,6 +58,10 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
             keys::in_workspace(f.workspace_id, kind::FILTER, &f.id),
         )),
         Item::Credential(c) => put(encode(c, keys::credential(&c.client_id))),
+        Item::FamilyGroup(g) => put(encode(
+            g,
+            keys::in_workspace(g.workspace_id, kind::FAMILY_GROUP, &g.id),
+        )),
     }
 }
 
@@ -131,6 +135,7 @@ impl DynamoStore {
         for key in self.stale_discovery_copies(items).await? {
             requests.push(delete_request(key)?);
         }
+        requests.extend(self.import_reference_requests(items).await?);
         for item in items {
             puts(item, &mut requests)?;
         }

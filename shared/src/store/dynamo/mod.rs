@@ -4,11 +4,14 @@
 
 mod batch;
 mod discovery;
+mod flags;
 mod import;
 mod limits;
 mod lists;
+mod references;
 mod stashes;
 mod table;
+mod transact;
 
 use super::capacity::{self, Meter};
 pub use batch::item_bytes;
@@ -384,6 +387,56 @@ impl Store for DynamoStore {
         max: usize,
     ) -> StoreResult<Slice<Stash>> {
         self.query_stash_list(ws, index, after, max).await
+    }
+
+    async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome> {
+        self.transact_flag(write).await
+    }
+
+    async fn get_flag(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        flag: &ResourceId,
+    ) -> StoreResult<Option<FlagRecord>> {
+        self.get_as(keys::flag(ws, detail, flag), true).await
+    }
+
+    async fn query_flags(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<FlagRecord>> {
+        self.query_flag_list(ws, detail, after, max).await
+    }
+
+    async fn open_flag_counts(
+        &self,
+        ws: WorkspaceId,
+        ids: &[ResourceId],
+    ) -> StoreResult<HashMap<ResourceId, u64>> {
+        self.read_open_flag_counts(ws, ids).await
+    }
+
+    async fn query_family_references(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<ReferenceEntry>> {
+        self.query_references(ws, family, after, max).await
+    }
+
+    async fn get_family_group(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyGroup>> {
+        self.get_as(keys::in_workspace(ws, kind::FAMILY_GROUP, id), false)
+            .await
     }
 
     fn calls(&self) -> u64 {

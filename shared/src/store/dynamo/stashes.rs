@@ -1,23 +1,43 @@
-//! Stash writes: the stash and its idempotency record in one conditional transaction.
+//! Stash writes: the stash, its idempotency record, its listing copies and the reference
+//! entries of the families it holds, in one conditional transaction (or, when the entries alone would
+//! overflow one, in the steps of `references.rs`).
 
 use super::discovery::stash_list_keys;
+use super::transact::{MAX_TRANSACTION_ITEMS, idempotency_put};
 use super::{
-    DynamoStore, IdemRecord, SaveOutcome, StashWrite, Store, StoreError, StoreResult, Timestamp,
-    built, classify, decode, encode, keys, n,
+    DynamoStore, SaveOutcome, StashWrite, Store, StoreResult, Timestamp, built, encode, keys, n,
 };
-use crate::store::capacity;
-use crate::store::keys::{PK, TTL, kind};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use crate::model::StashRecord;
+use crate::references::{ReferenceChanges, ReferenceEntry};
+use crate::store::keys::{PK, kind};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 impl DynamoStore {
     pub(super) async fn transact_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {
         let st = &write.record.stash;
-        let item = encode(
-            &write.record,
-            keys::in_workspace(st.workspace_id, kind::STASH, &st.id),
-        )?;
-        let stash_put = Put::builder().table_name(&self.table).set_item(Some(item));
+        let key = keys::in_workspace(st.workspace_id, kind::STASH, &st.id);
+        // The entries to drop or rename are those of the stash as stored, which the
+        // version condition below pins.
+        let old = match write.expected_version {
+            None => Vec::new(),
+            Some(v) => match self.get_as::<StashRecord>(key.clone(), true).await? {
+                Some(current) if current.version == v => ReferenceEntry::of_stash(&current.stash),
+                // As a transaction would answer: another request with the key comes first.
+                _ => {
+                    if let Some(idem) = &write.idempotency
+                        && let Some(rec) = self.get_idempotency(&idem.key).await?
+                        && rec.is_live(Timestamp::now())
+                    {
+                        return Ok(SaveOutcome::IdempotencyTaken(rec));
+                    }
+                    return Ok(SaveOutcome::VersionMismatch);
+                }
+            },
+        };
+        let changes = ReferenceChanges::between(&old, &ReferenceEntry::of_stash(st));
+        let stash_put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(encode(&write.record, key)?));
         // DynamoDB refuses attribute names an expression does not use, so each condition
         // names only its own.
         let stash_put = match write.expected_version {
@@ -29,86 +49,32 @@ impl DynamoStore {
                 .expression_attribute_names("#v", "version")
                 .expression_attribute_values(":v", n(v)),
         };
-        let mut tx = self.client.transact_write_items().transact_items(
+        let mut items = vec![
             TransactWriteItem::builder()
                 .put(built(stash_put.build())?)
                 .build(),
-        );
-        if let Some(idem) = &write.idempotency {
-            tx = tx.transact_items(
-                TransactWriteItem::builder()
-                    .put(idempotency_put(&self.table, idem)?)
-                    .build(),
-            );
-        }
+        ];
+        let idempotency = match &write.idempotency {
+            Some(idem) => {
+                items.push(idempotency_put(&self.table, idem)?);
+                Some((1, &idem.key))
+            }
+            None => None,
+        };
         // The listing copies, after the conditional puts so the cancellation reasons keep
         // their places; their keys never move once the stash exists (see `stash_sort_key`).
         for key in stash_list_keys(st) {
             let copy = Put::builder()
                 .table_name(&self.table)
                 .set_item(Some(encode(&write.record, key)?));
-            tx = tx.transact_items(
-                TransactWriteItem::builder()
-                    .put(built(copy.build())?)
-                    .build(),
-            );
+            items.push(TransactWriteItem::builder().put(built(copy.build())?).build());
         }
-        self.count();
-        let e = match tx.return_consumed_capacity(capacity::TOTAL).send().await {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                return Ok(SaveOutcome::Saved);
-            }
-            Err(e) => e,
-        };
-        let Some(TransactWriteItemsError::TransactionCanceledException(tc)) = e.as_service_error()
-        else {
-            return Err(classify(e));
-        };
-        let reasons = tc.cancellation_reasons();
-        let failed = |i: usize| {
-            reasons
-                .get(i)
-                .and_then(|r| r.code())
-                .is_some_and(|c| c == "ConditionalCheckFailed")
-        };
-        if let Some(idem) = &write.idempotency
-            && failed(1)
-        {
-            let rec = match reasons.get(1).and_then(|r| r.item().cloned()) {
-                Some(item) => decode(item)?,
-                None => self
-                    .get_idempotency(&idem.key)
-                    .await?
-                    .ok_or_else(|| StoreError::Unavailable("idempotency record vanished".into()))?,
-            };
-            return Ok(SaveOutcome::IdempotencyTaken(rec));
+        if items.len() + changes.len() > MAX_TRANSACTION_ITEMS {
+            return self
+                .write_stash_in_steps(write, items, idempotency, changes)
+                .await;
         }
-        if failed(0) {
-            return Ok(SaveOutcome::VersionMismatch);
-        }
-        // Cancelled for another reason (a concurrent transaction on the same items).
-        Err(StoreError::Unavailable(format!(
-            "transaction cancelled: {:?}",
-            reasons.iter().map(|r| r.code()).collect::<Vec<_>>()
-        )))
+        items.extend(self.reference_writes(st.workspace_id, &changes)?);
+        self.commit(items, idempotency).await
     }
-}
-
-/// The idempotency record's put: only when no live record holds the key. DynamoDB's TTL
-/// deletes within days, so the condition also treats an expired record as absent.
-fn idempotency_put(table: &str, idem: &IdemRecord) -> StoreResult<Put> {
-    let mut item = encode(idem, keys::idempotency(&idem.key.client_id, &idem.key.key))?;
-    item.insert(TTL.into(), n(idem.expires_at.secs()));
-    built(
-        Put::builder()
-            .table_name(table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#exp", TTL)
-            .expression_attribute_values(":now", n(Timestamp::now().secs()))
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build(),
-    )
 }

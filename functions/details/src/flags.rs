@@ -1,0 +1,419 @@
+//! Detail flags: `POST` and `GET .../details/{id}/flags`, `PATCH .../flags/{flag_id}`, and
+//! the open-flag count every detail answer carries.
+//!
+//! Grants, as on stash writes: a write needs a write grant on details (else 403
+//! `insufficient_scope`), a detail the caller can read (else 404, so a filter that hides a
+//! detail hides its flags), and a write grant whose filter covers that detail (else 403
+//! naming it). Reading flags needs a read grant on details (else 403, it is a list) and a
+//! readable detail (else 404).
+
+use crate::flag_body::{CreateFlag, ResolveFlag};
+use http::StatusCode;
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::error_responses;
+use pirros_shared::etag::{self, ETag, IfMatch};
+use pirros_shared::flags::{Flag, FlagRecord, FlagStatus, OpenFlagsChange, new_flag_id};
+use pirros_shared::grants::{Action, EntityType};
+use pirros_shared::headers::{self, shown};
+use pirros_shared::idempotency::{self, IdempotencyKey};
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::model::Detail;
+use pirros_shared::openapi::{ResourcePath, header_parameter};
+use pirros_shared::pagination::binding;
+use pirros_shared::payload::{ListPage, NoExpansions, Resource};
+use pirros_shared::query::{self, Limit, NoQuery};
+use pirros_shared::request::json_body;
+use pirros_shared::response::{Envelope, Reply, envelope};
+use pirros_shared::store::{FlagWrite, SaveOutcome};
+use pirros_shared::timestamp::Timestamp;
+use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+
+/// Sets each detail's `open_flags` from its counter: one batch read for a page.
+pub async fn count_open(
+    state: &AppState,
+    ws: WorkspaceId,
+    details: &mut [Detail],
+) -> Result<(), ApiError> {
+    if details.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<ResourceId> = details.iter().map(|d| d.id.clone()).collect();
+    let counts = state.store.open_flag_counts(ws, &ids).await?;
+    for d in details {
+        d.open_flags = counts.get(&d.id).copied().unwrap_or(0);
+    }
+    Ok(())
+}
+
+/// A flag as it is answered: its fields, and nothing to expand.
+fn payload(flag: &Flag) -> Resource<&Flag, NoExpansions> {
+    Resource {
+        item: flag,
+        expanded: NoExpansions {},
+    }
+}
+
+/// A flag's answer carries its version as the ETag.
+fn tagged(reply: Reply, version: u64) -> Reply {
+    reply.with_header(headers::ETAG, ETag(version).header_value())
+}
+
+/// `{ws}`, `{id}` (the detail) and `{flag_id}`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FlagPath {
+    /// A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
+    /// `invalid_request`.
+    #[param(format = Uuid, example = "3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40")]
+    pub ws: String,
+    /// The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value cannot
+    /// exist and is 404 `not_found`.
+    #[param(pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+    pub id: String,
+    /// The flag id, as the flag's `id`. Any other value is 404 `not_found`.
+    #[param(pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+    pub flag_id: String,
+}
+
+/// `If-Match` on a flag update, as documented.
+pub struct FlagIfMatch;
+
+impl IntoParams for FlagIfMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_parameter(
+            shown::IF_MATCH,
+            "`*`, or one or more `ETag`s of this flag (`\"v1\"`, weak or strong, \
+             comma-separated): update only if the flag is still at one of them, else 409 \
+             `stale_precondition`. Without it the update applies to the flag as it is.",
+            etag::PATTERN,
+        )]
+    }
+}
+
+/// The detail for a flag write: a write grant on details, a detail the caller can read,
+/// and a write grant covering it (see the module's comment).
+async fn writable_detail(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Detail, ApiError> {
+    let write = call
+        .require_scope(
+            state,
+            ws,
+            EntityType::Detail,
+            Action::Write,
+            Some(id.as_str()),
+        )
+        .await?;
+    let fetch = state.store.get_detail(ws, id);
+    let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
+    if !write.allows(&record.detail) {
+        // Names the detail and the caller's filters.
+        call.require_scope_over(state, ws, Action::Write, &record.detail)
+            .await?;
+    }
+    Ok(record.detail)
+}
+
+error_responses!(
+    /// What flagging a detail answers besides the flag.
+    pub CreateErrors = V1[InsufficientScope, IdempotencyConflict]
+);
+
+/// Flag a detail
+///
+/// Reports a problem with a detail: outdated, incorrect, a duplicate, in need of review,
+/// or something else (then `note` says what). The flag starts `open`, and the detail's
+/// `open_flags` counts it. Needs a write grant on details covering the detail; a detail
+/// you cannot read is 404. Send an `Idempotency-Key`: a retry with the same key and body
+/// answers the original response (with `Idempotent-Replayed: true`) instead of flagging
+/// twice.
+#[utoipa::path(
+    post,
+    path = "/v1/workspaces/{ws}/details/{id}/flags",
+    operation_id = "createDetailFlag",
+    tag = "details",
+    params(ResourcePath, NoQuery, IdempotencyKey),
+    request_body(content = CreateFlag, content_type = "application/json"),
+    security(("oauth2" = [])),
+    responses(
+        (status = 201, description = "The new flag (or, replayed, the original answer).",
+            body = Envelope<Resource<Flag, NoExpansions>>,
+            headers(
+                ("ETag" = String, description = "The flag's version, like `\"v1\"`."),
+                ("Idempotent-Replayed" = String,
+                    description = "`true` when this is the remembered answer to an earlier \
+                    request with the same `Idempotency-Key`."),
+            )),
+        CreateErrors,
+    )
+)]
+pub async fn create(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    let NoQuery {} = call.query()?;
+    let body: CreateFlag = json_body(&call.request)?;
+    let input = body.validate()?;
+    idempotency::run(state, call, |draft| async move {
+        let detail = writable_detail(state, call, ws, id).await?;
+        let (flag_id, now) = new_flag_id();
+        let record = FlagRecord {
+            flag: Flag {
+                id: flag_id,
+                detail_id: detail.id,
+                reason: input.reason,
+                note: input.note,
+                status: FlagStatus::Open,
+                resolution_note: None,
+                created_by: call.credential.client_id.to_string(),
+                created_at: now,
+                resolved_at: None,
+                updated_at: now,
+            },
+            version: 1,
+        };
+        // Serialised once: the answer and the remembered body are the same bytes.
+        let body = envelope(&payload(&record.flag), &call.request_id)?;
+        let write = FlagWrite {
+            workspace_id: ws,
+            idempotency: draft
+                .as_ref()
+                .map(|d| d.complete(StatusCode::CREATED, &body, 1)),
+            record,
+            expected_version: None,
+            open_flags: OpenFlagsChange::Opened,
+        };
+        match state.store.save_flag(&write).await? {
+            SaveOutcome::Saved => Ok(tagged(Reply::new(StatusCode::CREATED, body), 1)),
+            SaveOutcome::IdempotencyTaken(rec) => {
+                draft.expect("taken implies a key").replay_winner(&rec)
+            }
+            SaveOutcome::VersionMismatch => Err(ApiError::internal("fresh flag id collided")),
+        }
+    })
+    .await
+}
+
+/// The query of `list`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FlagsQuery {
+    /// Only flags with this status.
+    #[serde(default, deserialize_with = "status")]
+    #[param(value_type = FlagStatus, inline, required = false)]
+    pub status: Option<FlagStatus>,
+    /// Page size. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
+    /// detail and the `status` it came from: with others it is 400.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: Option<String>,
+}
+
+fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<FlagStatus>, D::Error> {
+    query::value(d, |v| {
+        FlagStatus::parse(v)
+            .map(Some)
+            .ok_or_else(|| "status must be open or resolved".into())
+    })
+}
+
+error_responses!(
+    /// What listing a detail's flags answers besides the flags.
+    pub ListErrors = V1[InsufficientScope]
+);
+
+/// A detail's flags
+///
+/// The flags of a detail you may read, newest first, paged with `limit` and `cursor`;
+/// `status` keeps the `open` or the `resolved` ones. Without a read grant on details in
+/// this workspace the answer is 403 `insufficient_scope`; a detail you cannot read is 404.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/details/{id}/flags",
+    operation_id = "listDetailFlags",
+    tag = "details",
+    params(ResourcePath, FlagsQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "One page of flags.",
+            body = Envelope<ListPage<Flag, NoExpansions>>),
+        ListErrors,
+    )
+)]
+pub async fn list(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    let q: FlagsQuery = call.query()?;
+    let limit = q.limit.get();
+    let bound = binding(&[
+        "flags",
+        &ws.to_string(),
+        id.as_str(),
+        call.credential.client_id.as_str(),
+        match q.status {
+            None => "",
+            Some(FlagStatus::Open) => "open",
+            Some(FlagStatus::Resolved) => "resolved",
+        },
+    ]);
+    let mut after = match &q.cursor {
+        Some(c) => Some(state.cursors.decode(c, &bound)?),
+        None => None,
+    };
+    let (scope, record) = tokio::try_join!(
+        call.require_scope(state, ws, EntityType::Detail, Action::Read, None),
+        async { Ok(state.store.get_detail(ws, id).await?) },
+    )?;
+    if !record.is_some_and(|r| scope.allows(&r.detail)) {
+        return Err(ApiError::NotFound);
+    }
+    // One item past the page tells whether another page exists.
+    let want = limit + 1;
+    let mut found: Vec<(String, Flag)> = Vec::with_capacity(want);
+    let mut batch = want;
+    loop {
+        let page = state
+            .store
+            .query_flags(ws, id, after.as_deref(), batch)
+            .await?;
+        for (key, f) in page.items {
+            if found.len() < want && q.status.is_none_or(|s| s == f.flag.status) {
+                found.push((key, f.flag));
+            }
+        }
+        match page.last_key {
+            Some(k) if found.len() < want => {
+                after = Some(k);
+                // Few flags of the status asked for: read further ahead per round trip.
+                batch = (batch * 2).min(1000);
+            }
+            _ => break,
+        }
+    }
+    let next_cursor = if found.len() > limit {
+        found.truncate(limit);
+        found.last().map(|(k, _)| state.cursors.encode(k, &bound))
+    } else {
+        None
+    };
+    call.reply(&ListPage {
+        data: found.into_iter().map(|(_, f)| f).collect(),
+        next_cursor,
+        expanded: NoExpansions {},
+    })
+}
+
+error_responses!(
+    /// What resolving a flag answers besides the flag.
+    pub ResolveErrors = V1[InsufficientScope, StalePrecondition]
+);
+
+/// Resolve a flag
+///
+/// Marks a flag `resolved` (with an optional `resolution_note`); the detail's
+/// `open_flags` counts it no more. Resolving a resolved flag changes nothing, unless a
+/// different `resolution_note` is sent, which replaces the note. With `If-Match` the
+/// update applies only if the flag is still at that version (else 409
+/// `stale_precondition`). Needs a write grant on details covering the detail.
+#[utoipa::path(
+    patch,
+    path = "/v1/workspaces/{ws}/details/{id}/flags/{flag_id}",
+    operation_id = "resolveDetailFlag",
+    tag = "details",
+    params(FlagPath, NoQuery, FlagIfMatch),
+    request_body(content = ResolveFlag, content_type = "application/json"),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "The flag as it now stands.",
+            body = Envelope<Resource<Flag, NoExpansions>>,
+            headers(("ETag" = String, description = "The flag's version, like `\"v2\"`."))),
+        ResolveErrors,
+    )
+)]
+pub async fn resolve(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    flag_id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    let NoQuery {} = call.query()?;
+    let body: ResolveFlag = json_body(&call.request)?;
+    let resolution_note = body.validate()?;
+    let expected = IfMatch::from_request(&call.request)?;
+    writable_detail(state, call, ws, id).await?;
+    // Without If-Match a concurrent writer only makes us re-read: the flag is resolved
+    // once, and its detail's count goes down once.
+    for _ in 0..5 {
+        let current = state
+            .store
+            .get_flag(ws, id, flag_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        if let Some(m) = &expected
+            && !m.allows(current.version)
+        {
+            return Err(ApiError::StalePrecondition);
+        }
+        let now = Timestamp::now().max(current.flag.updated_at);
+        let mut next = current.clone();
+        let change = match current.flag.status {
+            FlagStatus::Open => {
+                next.flag.status = FlagStatus::Resolved;
+                next.flag.resolved_at = Some(now);
+                next.flag.resolution_note = resolution_note.clone();
+                OpenFlagsChange::Closed
+            }
+            FlagStatus::Resolved
+                if resolution_note.is_some() && resolution_note != current.flag.resolution_note =>
+            {
+                next.flag.resolution_note = resolution_note.clone();
+                OpenFlagsChange::Unchanged
+            }
+            FlagStatus::Resolved => {
+                let reply = call.reply(&payload(&current.flag))?;
+                return Ok(tagged(reply, current.version));
+            }
+        };
+        next.flag.updated_at = now;
+        next.version = current.version + 1;
+        let write = FlagWrite {
+            workspace_id: ws,
+            record: next,
+            expected_version: Some(current.version),
+            open_flags: change,
+            idempotency: None,
+        };
+        match state.store.save_flag(&write).await? {
+            SaveOutcome::Saved => {
+                let reply = call.reply(&payload(&write.record.flag))?;
+                return Ok(tagged(reply, write.record.version));
+            }
+            _ if expected.is_some() => return Err(ApiError::StalePrecondition),
+            _ => continue,
+        }
+    }
+    Err(ApiError::ServiceUnavailable(
+        "The flag is being updated concurrently; retry",
+    ))
+}

@@ -1,0 +1,135 @@
+//! Detail flags in DynamoDB: a detail's flags in one partition (`DFLAG#{ws}#{detail}`,
+//! sort key `FLAG#{uuidv7}`), beside the item counting its open ones, which every flag
+//! write changes in the same transaction.
+
+use crate::store::capacity;
+use super::transact::idempotency_put;
+use super::{
+    DynamoStore, FlagWrite, Slice, SaveOutcome, StoreError, StoreResult, WorkspaceId, built,
+    classify, decode, encode, key_attrs, keys, n, s,
+};
+use crate::flags::FlagRecord;
+use crate::ids::ResourceId;
+use crate::store::keys::{FLAG_PREFIX, PK, SK};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The counter item of a detail.
+#[derive(Deserialize)]
+struct OpenCount {
+    detail_id: ResourceId,
+    #[serde(default)]
+    open: i64,
+}
+
+fn flag_id_of(item: &mut super::Attrs) -> Option<String> {
+    match item.remove(SK) {
+        Some(AttributeValue::S(sk)) => sk.strip_prefix(FLAG_PREFIX).map(str::to_owned),
+        _ => None,
+    }
+}
+
+impl DynamoStore {
+    pub(super) async fn transact_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome> {
+        let ws = write.workspace_id;
+        let flag = &write.record.flag;
+        let put = Put::builder().table_name(&self.table).set_item(Some(encode(
+            &write.record,
+            keys::flag(ws, &flag.detail_id, &flag.id),
+        )?));
+        let put = match write.expected_version {
+            None => put
+                .condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", PK),
+            Some(v) => put
+                .condition_expression("#v = :v")
+                .expression_attribute_names("#v", "version")
+                .expression_attribute_values(":v", n(v)),
+        };
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .put(built(put.build())?)
+                .build(),
+        ];
+        let delta = write.open_flags.delta();
+        if delta != 0 {
+            let update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_attrs(keys::open_flags(ws, &flag.detail_id))))
+                .update_expression("SET #d = :d ADD #open :delta")
+                .expression_attribute_names("#d", "detail_id")
+                .expression_attribute_names("#open", "open")
+                .expression_attribute_values(":d", s(flag.detail_id.as_str()))
+                .expression_attribute_values(":delta", n(delta));
+            items.push(
+                TransactWriteItem::builder()
+                    .update(built(update.build())?)
+                    .build(),
+            );
+        }
+        let idempotency = match &write.idempotency {
+            Some(idem) => {
+                items.push(idempotency_put(&self.table, idem)?);
+                Some((items.len() - 1, &idem.key))
+            }
+            None => None,
+        };
+        self.commit(items, idempotency).await
+    }
+
+    pub(super) async fn query_flag_list(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<FlagRecord>> {
+        let pk = keys::flags_pk(ws, detail);
+        let start = after.map(|a| key_attrs((pk.clone(), format!("{FLAG_PREFIX}{a}"))));
+        self.count();
+        let mut out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :flag)")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":flag", s(FLAG_PREFIX))
+            .scan_index_forward(false)
+            .set_exclusive_start_key(start)
+            .limit(max.clamp(1, 1000) as i32)
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await
+            .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
+        self.read(out.scanned_count as usize);
+        let mut page = Slice::default();
+        for mut item in out.items.unwrap_or_default() {
+            let id = flag_id_of(&mut item)
+                .ok_or_else(|| StoreError::Internal("flag without its sort key".into()))?;
+            page.items.push((id, decode(item)?));
+        }
+        page.last_key = out.last_evaluated_key.as_mut().and_then(flag_id_of);
+        Ok(page)
+    }
+
+    pub(super) async fn read_open_flag_counts(
+        &self,
+        ws: WorkspaceId,
+        ids: &[ResourceId],
+    ) -> StoreResult<HashMap<ResourceId, u64>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let counts: Vec<OpenCount> = self
+            .batch_get(ids.iter().map(|id| keys::open_flags(ws, id)).collect())
+            .await?;
+        Ok(counts
+            .into_iter()
+            .map(|c| (c.detail_id, c.open.max(0) as u64))
+            .collect())
+    }
+}

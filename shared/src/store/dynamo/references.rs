@@ -1,0 +1,255 @@
+//! Family reference entries (`crate::references`) in DynamoDB: one partition per family
+//! (`FREF#{ws}#{family}`), sorted by `references::sort_key`. The importer writes the
+//! entries of details and stashes beside their records; stash writes change them in their
+//! own transaction, or in steps when a stash changes more families than one transaction
+//! holds.
+
+use crate::store::capacity;
+use super::batch::{delete_request, put_request};
+use super::transact::MAX_TRANSACTION_ITEMS;
+use super::{
+    Attrs, DynamoStore, IdemKey, Item, Slice, SaveOutcome, StashWrite, StoreError, StoreResult,
+    WorkspaceId, built, classify, decode, encode, key_attrs, keys, n, s,
+};
+use crate::ids::ResourceId;
+use crate::model::{DetailRecord, StashRecord};
+use crate::references::{ReferenceChanges, ReferenceEntry};
+use crate::store::keys::{PK, SK, kind};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, WriteRequest,
+};
+use std::collections::HashMap;
+
+fn entry_key(ws: WorkspaceId, e: &ReferenceEntry) -> (String, String) {
+    keys::reference(ws, &e.family_id, &e.sort_key())
+}
+
+fn take_sort_key(item: &mut Attrs) -> Option<String> {
+    match item.remove(SK) {
+        Some(AttributeValue::S(sk)) => Some(sk),
+        _ => None,
+    }
+}
+
+/// Puts and deletes that apply `changes` as trusted entries, for a batch write.
+fn change_requests(ws: WorkspaceId, changes: &ReferenceChanges) -> StoreResult<Vec<WriteRequest>> {
+    let mut out = Vec::with_capacity(changes.len());
+    for e in &changes.delete {
+        out.push(delete_request(entry_key(ws, e))?);
+    }
+    for e in &changes.put {
+        out.push(put_request(encode(e, entry_key(ws, e))?)?);
+    }
+    Ok(out)
+}
+
+impl DynamoStore {
+    /// Transaction actions that apply `changes` as trusted entries.
+    pub(super) fn reference_writes(
+        &self,
+        ws: WorkspaceId,
+        changes: &ReferenceChanges,
+    ) -> StoreResult<Vec<TransactWriteItem>> {
+        let mut out = Vec::with_capacity(changes.len());
+        for e in &changes.delete {
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_attrs(entry_key(ws, e))));
+            out.push(
+                TransactWriteItem::builder()
+                    .delete(built(delete.build())?)
+                    .build(),
+            );
+        }
+        for e in &changes.put {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(e, entry_key(ws, e))?));
+            out.push(
+                TransactWriteItem::builder()
+                    .put(built(put.build())?)
+                    .build(),
+            );
+        }
+        Ok(out)
+    }
+
+    /// A stash write whose reference changes don't fit one transaction with it:
+    /// 1. every entry the write adds, renames or drops is written marked `unverified`;
+    /// 2. the stash and its idempotency record commit (`items`), or the write ends there;
+    /// 3. the changes are applied as trusted entries, in transactions that each first check
+    ///    that the stash is still at the version just written (a later write of the stash
+    ///    stops this: it marked what it touches itself).
+    ///
+    /// Readers show an unverified entry only if the stash as stored holds the family under
+    /// that name, so at every step, and after a crash between steps, the references shown
+    /// are those of the stash as stored.
+    pub(super) async fn write_stash_in_steps(
+        &self,
+        write: &StashWrite,
+        items: Vec<TransactWriteItem>,
+        idempotency: Option<(usize, &IdemKey)>,
+        changes: ReferenceChanges,
+    ) -> StoreResult<SaveOutcome> {
+        let st = &write.record.stash;
+        let ws = st.workspace_id;
+        let mut marks = Vec::with_capacity(changes.len());
+        for e in changes.put.iter().chain(&changes.delete) {
+            let mut marked = e.clone();
+            marked.unverified = true;
+            marks.push(put_request(encode(&marked, entry_key(ws, e))?)?);
+        }
+        self.batch_write(marks).await?;
+        let outcome = self.commit(items, idempotency).await?;
+        if outcome != SaveOutcome::Saved {
+            return Ok(outcome);
+        }
+        let still_current = built(
+            ConditionCheck::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_attrs(keys::in_workspace(ws, kind::STASH, &st.id))))
+                .condition_expression("#v = :v")
+                .expression_attribute_names("#v", "version")
+                .expression_attribute_values(":v", n(write.record.version))
+                .build(),
+        )?;
+        let writes = self.reference_writes(ws, &changes)?;
+        for chunk in writes.chunks(MAX_TRANSACTION_ITEMS - 1) {
+            let mut tx = vec![
+                TransactWriteItem::builder()
+                    .condition_check(still_current.clone())
+                    .build(),
+            ];
+            tx.extend(chunk.iter().cloned());
+            match self.commit(tx, None).await {
+                Ok(SaveOutcome::Saved) => {}
+                // The stash moved on: its newer write owns the entries now.
+                Ok(_) => break,
+                // The stash is written; what is left stays marked and is checked on reads.
+                Err(e) => {
+                    tracing::warn!(error = %e, stash = %st.id, "reference entries left unverified");
+                    break;
+                }
+            }
+        }
+        Ok(SaveOutcome::Saved)
+    }
+
+    /// One `Query` of a family's entries after `after`; unverified ones are checked
+    /// against their stashes as stored (one consistent BatchGetItem) and left out if stale.
+    pub(super) async fn query_references(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<ReferenceEntry>> {
+        let pk = keys::references_pk(ws, family);
+        let start = after.map(|a| key_attrs((pk.clone(), a.to_owned())));
+        self.count();
+        let mut out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_values(":pk", s(pk))
+            .set_exclusive_start_key(start)
+            .limit(max.clamp(1, 1000) as i32)
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await
+            .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
+        self.read(out.scanned_count as usize);
+        let mut page = Slice::default();
+        for mut item in out.items.unwrap_or_default() {
+            let sk = take_sort_key(&mut item)
+                .ok_or_else(|| StoreError::Internal("reference entry without sort key".into()))?;
+            page.items.push((sk, decode::<ReferenceEntry>(item)?));
+        }
+        page.last_key = out.last_evaluated_key.as_mut().and_then(take_sort_key);
+        let unverified: Vec<(String, String)> = page
+            .items
+            .iter()
+            .filter(|(_, e)| e.unverified)
+            .map(|(_, e)| keys::in_workspace(ws, kind::STASH, &e.id))
+            .collect();
+        if !unverified.is_empty() {
+            let stashes: HashMap<ResourceId, StashRecord> = self
+                .batch_get_with::<StashRecord>(unverified, true)
+                .await?
+                .into_iter()
+                .map(|r| (r.stash.id.clone(), r))
+                .collect();
+            page.items.retain(|(_, e)| {
+                !e.unverified || stashes.get(&e.id).is_some_and(|r| e.holds(&r.stash))
+            });
+        }
+        Ok(page)
+    }
+
+    /// The entry writes an import needs: for each detail and stash among `items`, its
+    /// entries as they will be, and deletes of the ones its stored record had that it
+    /// loses. They go in the same batches as the records.
+    pub(super) async fn import_reference_requests(
+        &self,
+        items: &[Item],
+    ) -> StoreResult<Vec<WriteRequest>> {
+        let mut detail_keys = Vec::new();
+        let mut stash_keys = Vec::new();
+        for item in items {
+            match item {
+                Item::Detail(d) => detail_keys.push(keys::in_workspace(
+                    d.detail.workspace_id,
+                    kind::DETAIL,
+                    &d.detail.id,
+                )),
+                Item::Stash(st) => stash_keys.push(keys::in_workspace(
+                    st.stash.workspace_id,
+                    kind::STASH,
+                    &st.stash.id,
+                )),
+                _ => {}
+            }
+        }
+        let mut old: HashMap<(WorkspaceId, ResourceId), Vec<ReferenceEntry>> = HashMap::new();
+        if !detail_keys.is_empty() {
+            for d in self.batch_get::<DetailRecord>(detail_keys).await? {
+                old.insert(
+                    (d.detail.workspace_id, d.detail.id.clone()),
+                    ReferenceEntry::of_detail(&d),
+                );
+            }
+        }
+        let mut old_stashes: HashMap<(WorkspaceId, ResourceId), Vec<ReferenceEntry>> =
+            HashMap::new();
+        if !stash_keys.is_empty() {
+            for st in self.batch_get::<StashRecord>(stash_keys).await? {
+                old_stashes.insert(
+                    (st.stash.workspace_id, st.stash.id.clone()),
+                    ReferenceEntry::of_stash(&st.stash),
+                );
+            }
+        }
+        let mut out = Vec::new();
+        for item in items {
+            let (ws, before, after) = match item {
+                Item::Detail(d) => (
+                    d.detail.workspace_id,
+                    old.remove(&(d.detail.workspace_id, d.detail.id.clone())),
+                    ReferenceEntry::of_detail(d),
+                ),
+                Item::Stash(st) => (
+                    st.stash.workspace_id,
+                    old_stashes.remove(&(st.stash.workspace_id, st.stash.id.clone())),
+                    ReferenceEntry::of_stash(&st.stash),
+                ),
+                _ => continue,
+            };
+            let changes = ReferenceChanges::between(&before.unwrap_or_default(), &after);
+            out.extend(change_requests(ws, &changes)?);
+        }
+        Ok(out)
+    }
+}
