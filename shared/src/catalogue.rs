@@ -90,6 +90,7 @@ catalogue! {
         ApiError::InvalidItemReference(crate::error::ItemReferenceDetails {
             detail_ids: vec!["det-missing".into()],
             family_ids: vec![],
+            ..Default::default()
         });
     InvalidToken: UNAUTHORIZED, "invalid_token", V1,
         "The bearer token is missing, malformed or expired, or its credential was revoked or \

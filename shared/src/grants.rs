@@ -236,6 +236,12 @@ impl HasId for Stash {
     }
 }
 
+impl HasId for Family {
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
 /// What one credential may see of one entity type in one workspace for one action.
 #[derive(Clone, Debug)]
 pub enum Scope {

@@ -95,3 +95,52 @@ pub fn replay(record: &IdemRecord, fingerprint: &str) -> Result<Reply, ApiError>
     }
     Ok(reply)
 }
+
+// ---- A write's start and end under an optional key (the jobs function's POSTs).
+
+/// How a write under an optional `Idempotency-Key` begins.
+pub enum Begun {
+    /// The key was used before: this is the remembered answer (or a 409).
+    Replay(Reply),
+    /// Go ahead; with a key, `Draft` becomes the record committed with the write.
+    Fresh(Option<Draft>),
+}
+
+/// Looks the request's key up: a live record is replayed, else the write goes ahead.
+pub async fn begin(state: &crate::AppState, call: &crate::api::V1Call) -> Result<Begun, ApiError> {
+    let Some(key) = IdempotencyKey::from_request(&call.request)? else {
+        return Ok(Begun::Fresh(None));
+    };
+    let key = key.of(&call.credential.client_id);
+    let fp = fingerprint(&call.request);
+    if let Some(rec) = state.store.get_idempotency(&key).await?
+        && rec.is_live(crate::timestamp::Timestamp::now())
+    {
+        return replay(&rec, &fp).map(Begun::Replay);
+    }
+    Ok(Begun::Fresh(Some(Draft {
+        key,
+        fingerprint: fp,
+        ttl_secs: state.config.idempotency_ttl_secs,
+    })))
+}
+
+/// What an idempotency record will hold once the answer is known.
+pub struct Draft {
+    pub key: IdemKey,
+    pub fingerprint: String,
+    ttl_secs: u64,
+}
+
+impl Draft {
+    pub fn complete(&self, status: StatusCode, body: &str, etag: Option<String>) -> IdemRecord {
+        IdemRecord {
+            key: self.key.clone(),
+            fingerprint: self.fingerprint.clone(),
+            status: status.as_u16(),
+            body: body.to_owned(),
+            etag,
+            expires_at: crate::timestamp::Timestamp::now().plus_secs(self.ttl_secs),
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub enum Function {
     Stashes,
     Downloads,
     Docs,
+    Jobs,
 }
 
 impl Function {
@@ -29,6 +30,7 @@ impl Function {
             Self::Stashes => "stashes",
             Self::Downloads => "downloads",
             Self::Docs => "docs",
+            Self::Jobs => "jobs",
         }
     }
 }
@@ -54,6 +56,7 @@ pub enum DetailsRoute {
 pub enum FamiliesRoute {
     Get(WorkspaceId, ResourceId),
     Similar(WorkspaceId, ResourceId),
+    Versions(WorkspaceId, ResourceId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +78,14 @@ pub enum DocsRoute {
     OpenApi,
     Console,
     Errors,
+}
+
+/// Family uploads, stash exports and the jobs they start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobsRoute {
+    Upload(WorkspaceId),
+    Export(WorkspaceId, ResourceId),
+    Get(WorkspaceId, ResourceId),
 }
 
 /// The routes of one function: what its handler matches on.
@@ -123,6 +134,7 @@ function_routes!(
     Stashes(StashesRoute),
     Downloads(DownloadsRoute),
     Docs(DocsRoute),
+    Jobs(JobsRoute),
 );
 
 /// The path parameters of a template match, in order: `{ws}` first, then the resource id.
@@ -237,6 +249,28 @@ pub const ROUTES: &[RouteDef] = &[
     }),
     route("GET", "/docs/errors", F::Docs, |_| {
         Ok(Route::Docs(DocsRoute::Errors))
+    }),
+    // ---- Family uploads, jobs and history.
+    route(
+        "GET",
+        "/v1/workspaces/{ws}/families/{id}/versions",
+        F::Families,
+        |p| Ok(Route::Families(FamiliesRoute::Versions(p.ws()?, p.id()?))),
+    ),
+    route(
+        "POST",
+        "/v1/workspaces/{ws}/families/uploads",
+        F::Jobs,
+        |p| Ok(Route::Jobs(JobsRoute::Upload(p.ws()?))),
+    ),
+    route(
+        "POST",
+        "/v1/workspaces/{ws}/stashes/{id}/exports",
+        F::Jobs,
+        |p| Ok(Route::Jobs(JobsRoute::Export(p.ws()?, p.id()?))),
+    ),
+    route("GET", "/v1/workspaces/{ws}/jobs/{id}", F::Jobs, |p| {
+        Ok(Route::Jobs(JobsRoute::Get(p.ws()?, p.id()?)))
     }),
 ];
 

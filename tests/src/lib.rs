@@ -3,6 +3,7 @@
 //! driven over HTTP.
 
 pub mod ddb_proxy;
+pub mod uploads;
 
 use pirros_local::start::{Options, Running, StoreKind, start};
 use reqwest::{Method, StatusCode, header::HeaderMap};

@@ -486,6 +486,9 @@ async fn resources_have_the_contract_fields(b: Backend) {
             "tag_ids",
             "project_id",
             "has_rfa",
+            "version",
+            "group_id",
+            "file",
             "created_at",
             "updated_at",
             "expanded"

@@ -18,7 +18,8 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 const DESCRIPTION: &str = "The Pirros External API: OAuth 2.0 client-credentials tokens and \
-workspace-scoped `/v1` endpoints for tags, details, families, stashes and file downloads.\n\n\
+workspace-scoped `/v1` endpoints for tags, details, families, stashes and file downloads, \
+and jobs for family uploads and stash exports.\n\n\
 Get a token from `POST /oauth/token` (**Authorize** above does it for you with a client id \
 and secret), then send it as `Authorization: Bearer <token>`. Every `/v1` success is \
 `{response, meta: {request_id}}`; every `/v1` error is `{error: {code, message, details?}, \
@@ -43,6 +44,10 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
         pirros_downloads::download_pdf,
         pirros_downloads::download_rvt,
         pirros_downloads::download_rfa,
+        pirros_families::versions::versions,
+        pirros_jobs::upload::upload,
+        pirros_jobs::export::export,
+        pirros_jobs::read::get,
         crate::openapi_json,
         crate::docs_page,
         crate::errors::errors_page,
@@ -96,7 +101,10 @@ impl Modify for Additions {
                 ("oauth", "Access tokens."),
                 ("tags", "The workspace's tags."),
                 ("details", "Details: search and get."),
-                ("families", "Revit families: get and similar ones."),
+                (
+                    "families",
+                    "Revit families: get, similar ones and their versions.",
+                ),
                 (
                     "stashes",
                     "Stashes of details and families: get, create, update.",
@@ -106,6 +114,10 @@ impl Modify for Additions {
                     "Signed or public URLs of the files (PDF, RVT, RFA).",
                 ),
                 ("docs", "This document, its console and the error codes."),
+                (
+                    "jobs",
+                    "Family uploads, stash exports and the jobs that carry them out.",
+                ),
             ]
             .into_iter()
             .map(|(name, description)| {

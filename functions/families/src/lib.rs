@@ -16,17 +16,19 @@ use pirros_shared::routes::FamiliesRoute;
 use serde::{Deserialize, Serialize};
 
 pub mod similarity;
+pub mod versions;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     api::serve(state, req, async |route, call| match route {
         FamiliesRoute::Get(ws, id) => get(state, call, ws, &id).await,
         FamiliesRoute::Similar(ws, id) => similar(state, call, ws, &id).await,
+        FamiliesRoute::Versions(ws, id) => versions::versions(state, call, ws, &id).await,
     })
     .await
 }
 
 /// The family if the caller may read it, and the caller's family read scope.
-async fn readable(
+pub(crate) async fn readable(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,

@@ -49,6 +49,7 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
         Function::Stashes => pirros_stashes::handle(state, req).await,
         Function::Downloads => pirros_downloads::handle(state, req).await,
         Function::Docs => pirros_docs::handle(req).await,
+        Function::Jobs => pirros_jobs::handle(state, req).await,
     }
 }
 
@@ -107,9 +108,13 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
             let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
                 let app = app.clone();
                 async move {
-                    let resp = match to_lambda(req, peer).await {
-                        Ok(req) => dispatch(&app, req).await,
-                        Err(resp) => resp,
+                    let resp = if files::LocalFiles::is_upload(&req) {
+                        app.files.receive(req, &app.state).await
+                    } else {
+                        match to_lambda(req, peer).await {
+                            Ok(req) => dispatch(&app, req).await,
+                            Err(resp) => resp,
+                        }
                     };
                     Ok::<_, Infallible>(to_hyper(resp))
                 }

@@ -67,3 +67,27 @@ pub fn kill_switch() -> (String, String) {
 pub fn published_keys() -> (String, String) {
     ("CONFIG".into(), "JWKS".into())
 }
+
+// ---- Jobs and family versions (uploads and exports).
+
+/// Sort-key prefixes of jobs and family versions in a workspace's partition. Neither
+/// starts with another kind's prefix, so `begins_with` queries of those never meet them.
+pub const JOB: &str = "JOB#";
+pub const FAMILY_VERSION: &str = "FAMVER#";
+
+pub fn job(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
+    (workspace_pk(ws), format!("{JOB}{id}"))
+}
+
+/// The sort keys of one family's versions: zero-padded, so ascending key order is version
+/// order.
+pub fn family_versions_prefix(family: &ResourceId) -> String {
+    format!("{FAMILY_VERSION}{family}#")
+}
+
+pub fn family_version(ws: WorkspaceId, family: &ResourceId, version: u64) -> (String, String) {
+    (
+        workspace_pk(ws),
+        format!("{}{version:020}", family_versions_prefix(family)),
+    )
+}

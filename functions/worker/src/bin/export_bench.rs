@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use aws_sdk_s3::Client;
+use pirros_shared::objects::s3::S3Objects;
 use pirros_worker::export::{ExportFile, export_zip};
 use pirros_worker::multipart::upload_stream;
 use tokio::io::{AsyncRead, ReadBuf};
@@ -167,7 +168,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rss_at_start = status_mib("VmRSS");
     let started = Instant::now();
     let target = format!("{prefix}/export.zip");
-    let summary = export_zip(&client, &bucket, &files, &manifest, &target).await?;
+    let objects = S3Objects::new(client.clone(), bucket.clone());
+    let summary = export_zip(&objects, &files, &manifest, &target).await?;
     let secs = started.elapsed().as_secs_f64();
     let peak = status_mib("VmHWM");
     let zip_size = object_size(&client, &bucket, &target).await.unwrap_or(0);

@@ -33,10 +33,17 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
                 .into_iter()
                 .try_for_each(|k| put(encode(&d.detail, k)))
         }
-        Item::Family(f) => put(encode(
-            f,
-            keys::in_workspace(f.family.workspace_id, kind::FAMILY, &f.family.id),
-        )),
+        Item::Family(f) => {
+            let v = f.current_version(None, None);
+            put(encode(
+                &v,
+                keys::family_version(v.workspace_id, &v.family_id, v.version.version),
+            ))?;
+            put(encode(
+                f,
+                keys::in_workspace(f.family.workspace_id, kind::FAMILY, &f.family.id),
+            ))
+        }
         Item::Stash(st) => put(encode(
             st,
             keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),

@@ -80,7 +80,7 @@ impl DynamoStore {
 
 /// The idempotency record's put: only when no live record holds the key. DynamoDB's TTL
 /// deletes within days, so the condition also treats an expired record as absent.
-fn idempotency_put(table: &str, idem: &IdemRecord) -> StoreResult<Put> {
+pub(super) fn idempotency_put(table: &str, idem: &IdemRecord) -> StoreResult<Put> {
     let mut item = encode(idem, keys::idempotency(&idem.key.client_id, &idem.key.key))?;
     item.insert(TTL.into(), n(idem.expires_at.secs()));
     built(
