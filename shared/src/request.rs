@@ -115,6 +115,8 @@ fn body_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let parent = e.path().to_string();
     let field = match (named, parent.as_str()) {
         (Some(f), ".") => f.to_owned(),
+        // An unknown field's path may already end with its own name.
+        (Some(f), p) if p == f || p.ends_with(&format!(".{f}")) => p.to_owned(),
         (Some(f), p) => format!("{p}.{f}"),
         (None, p) => p.to_owned(),
     };

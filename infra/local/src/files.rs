@@ -113,20 +113,18 @@ impl LocalFiles {
             .into_body()
             .into_data_stream()
             .map_err(std::io::Error::other);
+        // One byte past the limit is enough for the worker to refuse the file as too
+        // large; the rest is read and dropped, never stored.
         let mut reader = tokio_util::io::StreamReader::new(body).take(max + 1);
-        match objects.write_from(&key, &mut reader).await {
-            Ok(n) if n > max => {
-                let _ = objects.delete(&key).await;
-                return plain(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Larger than an upload may be",
-                );
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(key, error = %e, "upload not stored");
-                return plain(StatusCode::BAD_REQUEST, "The upload was cut short");
-            }
+        let stored = objects.write_from(&key, &mut reader).await.map(drop);
+        let drained = tokio::io::copy(&mut reader.into_inner(), &mut tokio::io::sink()).await;
+        if let Err(e) = stored
+            .map_err(|e| e.to_string())
+            .and(drained.map(drop).map_err(|e| e.to_string()))
+        {
+            tracing::warn!(key, error = %e, "upload not stored");
+            let _ = objects.delete(&key).await;
+            return plain(StatusCode::BAD_REQUEST, "The upload was cut short");
         }
         if let Err(e) = state.queue.enqueue(&job).await {
             tracing::warn!(key, error = %e, "upload stored; reading its job will hand it over");
