@@ -165,7 +165,7 @@ pub struct ExportSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobSpec {
-    Upload(UploadSpec),
+    Upload(Box<UploadSpec>),
     Export(ExportSpec),
 }
 

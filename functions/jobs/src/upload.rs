@@ -133,7 +133,7 @@ pub async fn upload(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
     let mut job = JobRecord::new(
         ws,
         call.credential.client_id.clone(),
-        JobSpec::Upload(spec),
+        JobSpec::Upload(Box::new(spec)),
         JobStatus::AwaitingUpload,
     );
     let target = state
