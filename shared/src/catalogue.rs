@@ -85,8 +85,9 @@ catalogue! {
         "An `include` value other than `tags` and `project`.",
         ApiError::InvalidIncludeParam("Unknown include value \"owner\"; allowed: tags, project".into());
     InvalidItemReference: BAD_REQUEST, "INVALID_ITEM_REFERENCE", V1,
-        "A stash write names details or families that are malformed, not in the workspace, or \
-         not readable with your grants; `error.details` lists them.",
+        "A stash write names details or families (a family upload: tags or a project) that are \
+         malformed, not in the workspace, or not readable with your grants; `error.details` \
+         lists them.",
         ApiError::InvalidItemReference(crate::error::ItemReferenceDetails {
             detail_ids: vec!["det-missing".into()],
             family_ids: vec![],
