@@ -318,11 +318,22 @@ impl Matched<'_> {
 /// The table entry of `method path`, without looking at the parameters' values: unknown
 /// paths are 404, known paths with another method 405 with the methods they take.
 pub fn find<'a>(method: &Method, path: &'a str) -> Result<Matched<'a>, ApiError> {
+    // A template's literal segments beat a parameter in the same place: for
+    // `.../families/uploads` only the uploads route counts, not `.../families/{id}`.
+    let literals = |t: &str| t.split('/').filter(|s| !s.starts_with('{')).count();
+    let best = ROUTES
+        .iter()
+        .filter(|def| match_template(def.path, path).is_some())
+        .map(|def| literals(def.path))
+        .max();
     let mut allowed: Vec<&'static str> = Vec::new();
     for def in ROUTES {
         let Some(params) = match_template(def.path, path) else {
             continue;
         };
+        if Some(literals(def.path)) != best {
+            continue;
+        }
         if def.method != method.as_str() {
             if !allowed.contains(&def.method) {
                 allowed.push(def.method);
@@ -407,6 +418,23 @@ mod tests {
         );
         let e = find(&Method::GET, &format!("/v1/workspaces/{WS}/stashes")).err();
         assert!(matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST"));
+    }
+
+    #[test]
+    fn a_literal_segment_beats_a_parameter() {
+        let uploads = format!("/v1/workspaces/{WS}/families/uploads");
+        let m = find(&Method::POST, &uploads).unwrap();
+        assert_eq!(m.function(), Function::Jobs);
+        let e = find(&Method::GET, &uploads).err();
+        assert!(
+            matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST"),
+            "{e:?}"
+        );
+        let family = format!("/v1/workspaces/{WS}/families/f1");
+        assert_eq!(
+            find(&Method::GET, &family).unwrap().function(),
+            Function::Families
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod init;
 mod routes;
 mod scale;
+mod uploads;
 
 use clap::{Parser, Subcommand};
 
@@ -37,6 +38,17 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// Family uploads through pirros-local (DynamoDB Local, s3rver): PUT-to-succeeded
+    /// latency and storage calls per upload, per file size.
+    Uploads {
+        /// File sizes in MB (1,000,000 bytes), comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [1u64, 100])]
+        sizes_mb: Vec<u64>,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
     /// p50/p99 per route over HTTP against DynamoDB Local, beside the raw DynamoDB floor.
     Routes {
         #[arg(long, default_value_t = 300)]
@@ -55,6 +67,11 @@ async fn main() -> anyhow::Result<()> {
             json,
         } => scale::run(details, samples, json).await,
         Command::Routes { samples, json } => routes::run(samples, json).await,
+        Command::Uploads {
+            sizes_mb,
+            runs,
+            json,
+        } => uploads::run(sizes_mb, runs, json).await,
         Command::Init {
             bin_dir,
             runs,
