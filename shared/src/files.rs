@@ -69,7 +69,59 @@ pub fn verify_local(key: &[u8], file_key: &str, expires: i64, name: &str, sig: &
         && Timestamp::now().secs() < expires
 }
 
-fn enc(s: &str) -> String {
+// ---- Uploads to the local file server (`pirros-local` without a bucket).
+
+/// What a local upload URL binds: the key, its expiry, and the size and SHA-256 declared.
+fn local_put_mac(key: &[u8], file_key: &str, expires: i64, size: u64, sha256: &str) -> HmacSha256 {
+    let mut m = HmacSha256::new_from_slice(key).expect("any key length");
+    for part in [
+        "PUT",
+        file_key,
+        &expires.to_string(),
+        &size.to_string(),
+        sha256,
+    ] {
+        m.update(part.as_bytes());
+        m.update(b"\n");
+    }
+    m
+}
+
+/// The query of a local upload URL: `expires`, `size`, `sha256` and `sig`.
+pub fn local_put_query(
+    key: &[u8],
+    file_key: &str,
+    expires: i64,
+    size: u64,
+    sha256: &str,
+) -> String {
+    let sig = URL_SAFE_NO_PAD.encode(
+        local_put_mac(key, file_key, expires, size, sha256)
+            .finalize()
+            .into_bytes(),
+    );
+    format!("expires={expires}&size={size}&sha256={sha256}&sig={sig}")
+}
+
+/// Checks a local upload URL's parameters; true when genuine and not expired.
+pub fn verify_local_put(
+    key: &[u8],
+    file_key: &str,
+    expires: i64,
+    size: u64,
+    sha256: &str,
+    sig: &str,
+) -> bool {
+    let Ok(sig) = URL_SAFE_NO_PAD.decode(sig) else {
+        return false;
+    };
+    local_put_mac(key, file_key, expires, size, sha256)
+        .verify_slice(&sig)
+        .is_ok()
+        && Timestamp::now().secs() < expires
+}
+
+pub(crate) fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
@@ -140,6 +192,21 @@ mod tests {
             content_disposition("Wall \"A\".rvt"),
             "attachment; filename=\"Wall _A_.rvt\"; filename*=UTF-8''Wall%20%22A%22.rvt"
         );
+    }
+
+    #[test]
+    fn local_upload_urls_bind_key_expiry_size_and_digest() {
+        let key = b"k".to_vec();
+        let exp = Timestamp::now().secs() + 60;
+        let q = local_put_query(&key, "uploads/w/j", exp, 10, "ab");
+        let sig = q.rsplit("sig=").next().unwrap();
+        assert!(verify_local_put(&key, "uploads/w/j", exp, 10, "ab", sig));
+        assert!(!verify_local_put(&key, "uploads/w/k", exp, 10, "ab", sig));
+        assert!(!verify_local_put(&key, "uploads/w/j", exp, 11, "ab", sig));
+        assert!(!verify_local_put(&key, "uploads/w/j", exp, 10, "ac", sig));
+        // A download signature is no upload signature.
+        let get = local_sig(&key, "uploads/w/j", exp, "j");
+        assert!(!verify_local_put(&key, "uploads/w/j", exp, 10, "ab", &get));
     }
 
     #[test]

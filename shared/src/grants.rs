@@ -279,6 +279,12 @@ impl HasId for Detail {
     }
 }
 
+impl HasId for Family {
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
 /// What one credential may see of one entity type in one workspace for one action.
 #[derive(Clone, Debug)]
 pub enum Scope {

@@ -96,6 +96,33 @@ pub fn replay(record: &IdemRecord, fingerprint: &str) -> Result<Reply, ApiError>
     Ok(reply)
 }
 
+/// How a write under an optional `Idempotency-Key` begins.
+pub enum Begun {
+    /// The key was used before: this is the remembered answer (or a 409).
+    Replay(Reply),
+    /// Go ahead; with a key, `Draft` becomes the record committed with the write.
+    Fresh(Option<Draft>),
+}
+
+/// Looks the request's key up: a live record is replayed, else the write goes ahead.
+pub async fn begin(state: &crate::AppState, call: &crate::api::V1Call) -> Result<Begun, ApiError> {
+    let Some(key) = IdempotencyKey::from_request(&call.request)? else {
+        return Ok(Begun::Fresh(None));
+    };
+    let key = key.of(&call.credential.client_id);
+    let fp = fingerprint(&call.request);
+    if let Some(rec) = state.store.get_idempotency(&key).await?
+        && rec.is_live(crate::timestamp::Timestamp::now())
+    {
+        return replay(&rec, &fp).map(Begun::Replay);
+    }
+    Ok(Begun::Fresh(Some(Draft {
+        key,
+        fingerprint: fp,
+        ttl_secs: state.config.idempotency_ttl_secs,
+    })))
+}
+
 /// What an idempotency record will hold, once the response is known.
 pub struct Draft {
     key: IdemKey,
@@ -133,20 +160,8 @@ where
     F: FnOnce(Option<Draft>) -> Fut,
     Fut: Future<Output = Result<Reply, ApiError>>,
 {
-    let Some(key) = IdempotencyKey::from_request(&call.request)? else {
-        return write(None).await;
-    };
-    let key = key.of(&call.credential.client_id);
-    let fp = fingerprint(&call.request);
-    if let Some(rec) = state.store.get_idempotency(&key).await?
-        && rec.is_live(crate::timestamp::Timestamp::now())
-    {
-        return replay(&rec, &fp);
+    match begin(state, call).await? {
+        Begun::Replay(reply) => Ok(reply),
+        Begun::Fresh(draft) => write(draft).await,
     }
-    write(Some(Draft {
-        key,
-        fingerprint: fp,
-        ttl_secs: state.config.idempotency_ttl_secs,
-    }))
-    .await
 }

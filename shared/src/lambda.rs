@@ -21,6 +21,27 @@ where
     serve(AppState::from_env(files).await, handler).await
 }
 
+/// A `/v1` function that starts and reads jobs: `jobs` builds its object storage and job
+/// queue.
+pub async fn run_with_jobs<F, Fut>(
+    files: fn(&aws_config::SdkConfig, &crate::config::Config) -> crate::files::FileSigner,
+    jobs: impl FnOnce(
+        &aws_config::SdkConfig,
+        &crate::config::Config,
+    ) -> Result<
+        Option<(crate::objects::SharedObjects, crate::jobs::SharedQueue)>,
+        crate::config::ConfigError,
+    >,
+    handler: F,
+) -> Result<(), Error>
+where
+    F: Fn(Arc<AppState>, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    crate::logging::init();
+    serve(AppState::from_env_with_jobs(files, jobs).await, handler).await
+}
+
 /// The token function: the only one that reads the signing secret.
 pub async fn run_token_issuer<F, Fut>(handler: F) -> Result<(), Error>
 where

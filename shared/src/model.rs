@@ -109,6 +109,18 @@ pub struct Family {
     #[schema(required, value_type = Option<String>)]
     pub project_id: Option<ResourceId>,
     pub has_rfa: bool,
+    /// 1 for a family that was imported; each upload adds one.
+    #[serde(default = "first_version")]
+    #[schema(minimum = 1)]
+    pub version: u64,
+    /// The family group it belongs to; `null` when it is in none.
+    #[serde(default)]
+    #[schema(required, value_type = Option<String>)]
+    pub group_id: Option<ResourceId>,
+    /// The latest version's RFA file; `null` when the family has none.
+    #[serde(default)]
+    #[schema(required)]
+    pub file: Option<FamilyFile>,
     #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
@@ -117,6 +129,75 @@ pub struct Family {
     #[serde(default)]
     #[schema(required, value_type = Option<String>)]
     pub group_id: Option<ResourceId>,
+}
+
+fn first_version() -> u64 {
+    1
+}
+
+/// A family version's RFA file, as checked when it was uploaded (or imported).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FamilyFile {
+    #[schema(example = "Door Single Flush.rfa")]
+    pub file_name: String,
+    pub size_bytes: u64,
+    /// Lowercase hex.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub sha256: String,
+    /// The Revit release year the file's `BasicFileInfo` names (`Format: 2024`, or
+    /// `Autodesk Revit 2019` in older files); `null` when it names none.
+    #[schema(required, example = 2024)]
+    pub revit_version: Option<u16>,
+}
+
+/// One version of a family: `GET .../families/{id}/versions`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FamilyVersion {
+    #[schema(minimum = 1)]
+    pub version: u64,
+    #[schema(required)]
+    pub file: Option<FamilyFile>,
+    /// What the uploader said about this version; `null` when nothing.
+    #[schema(required)]
+    pub note: Option<String>,
+    /// The client id that uploaded it; `null` for an imported version.
+    #[schema(required)]
+    pub created_by: Option<String>,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub created_at: Timestamp,
+}
+
+/// A stored family version: what is answered, and where its file is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FamilyVersionRecord {
+    pub workspace_id: WorkspaceId,
+    pub family_id: ResourceId,
+    #[serde(flatten)]
+    pub version: FamilyVersion,
+    #[serde(default)]
+    pub file_key: Option<String>,
+}
+
+impl FamilyRecord {
+    /// The version record of the family as it stands (what an import writes as version 1).
+    pub fn current_version(
+        &self,
+        note: Option<String>,
+        created_by: Option<String>,
+    ) -> FamilyVersionRecord {
+        FamilyVersionRecord {
+            workspace_id: self.family.workspace_id,
+            family_id: self.family.id.clone(),
+            version: FamilyVersion {
+                version: self.family.version,
+                file: self.family.file.clone(),
+                note,
+                created_by,
+                created_at: self.family.updated_at,
+            },
+            file_key: self.files.rfa.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -18,6 +18,7 @@ pub enum Function {
     Downloads,
     Docs,
     Discovery,
+    Jobs,
 }
 
 impl Function {
@@ -31,6 +32,7 @@ impl Function {
             Self::Downloads => "downloads",
             Self::Docs => "docs",
             Self::Discovery => "discovery",
+            Self::Jobs => "jobs",
         }
     }
 }
@@ -63,6 +65,7 @@ pub enum FamiliesRoute {
     Search(WorkspaceId),
     References(WorkspaceId, ResourceId),
     Group(WorkspaceId, ResourceId),
+    Versions(WorkspaceId, ResourceId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +95,14 @@ pub enum DocsRoute {
 pub enum DiscoveryRoute {
     Me,
     Projects(WorkspaceId),
+}
+
+/// Family uploads, stash exports and the jobs they start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobsRoute {
+    Upload(WorkspaceId),
+    Export(WorkspaceId, ResourceId),
+    Get(WorkspaceId, ResourceId),
 }
 
 /// The routes of one function: what its handler matches on.
@@ -141,6 +152,7 @@ function_routes!(
     Downloads(DownloadsRoute),
     Docs(DocsRoute),
     Discovery(DiscoveryRoute),
+    Jobs(JobsRoute),
 );
 
 /// The path parameters of a template match, in order: `{ws}` first, then the resource id,
@@ -313,6 +325,28 @@ pub const ROUTES: &[RouteDef] = &[
     route("GET", "/v1/workspaces/{ws}/stashes", F::Stashes, |p| {
         Ok(Route::Stashes(StashesRoute::List(p.ws()?)))
     }),
+    // ---- Family uploads, jobs and history.
+    route(
+        "GET",
+        "/v1/workspaces/{ws}/families/{id}/versions",
+        F::Families,
+        |p| Ok(Route::Families(FamiliesRoute::Versions(p.ws()?, p.id()?))),
+    ),
+    route(
+        "POST",
+        "/v1/workspaces/{ws}/families/uploads",
+        F::Jobs,
+        |p| Ok(Route::Jobs(JobsRoute::Upload(p.ws()?))),
+    ),
+    route(
+        "POST",
+        "/v1/workspaces/{ws}/stashes/{id}/exports",
+        F::Jobs,
+        |p| Ok(Route::Jobs(JobsRoute::Export(p.ws()?, p.id()?))),
+    ),
+    route("GET", "/v1/workspaces/{ws}/jobs/{id}", F::Jobs, |p| {
+        Ok(Route::Jobs(JobsRoute::Get(p.ws()?, p.id()?)))
+    }),
 ];
 
 /// The path parameters of `path` if it fits `template`. Trailing slashes are ignored; no
@@ -364,11 +398,22 @@ pub fn template_for(method: &Method, path: &str) -> Option<&'static str> {
 /// The table entry of `method path`, without looking at the parameters' values: unknown
 /// paths are 404, known paths with another method 405 with the methods they take.
 pub fn find<'a>(method: &Method, path: &'a str) -> Result<Matched<'a>, ApiError> {
+    // A template's literal segments beat a parameter in the same place: for
+    // `.../families/uploads` only the uploads route counts, not `.../families/{id}`.
+    let literals = |t: &str| t.split('/').filter(|s| !s.starts_with('{')).count();
+    let best = ROUTES
+        .iter()
+        .filter(|def| match_template(def.path, path).is_some())
+        .map(|def| literals(def.path))
+        .max();
     let mut allowed: Vec<&'static str> = Vec::new();
     for def in ROUTES {
         let Some(params) = match_template(def.path, path) else {
             continue;
         };
+        if Some(literals(def.path)) != best {
+            continue;
+        }
         if def.method != method.as_str() {
             if !allowed.contains(&def.method) {
                 allowed.push(def.method);
@@ -454,6 +499,23 @@ mod tests {
         );
         let e = find(&Method::PUT, &format!("/v1/workspaces/{WS}/stashes")).err();
         assert!(matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST, GET"));
+    }
+
+    #[test]
+    fn a_literal_segment_beats_a_parameter() {
+        let uploads = format!("/v1/workspaces/{WS}/families/uploads");
+        let m = find(&Method::POST, &uploads).unwrap();
+        assert_eq!(m.function(), Function::Jobs);
+        let e = find(&Method::GET, &uploads).err();
+        assert!(
+            matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST"),
+            "{e:?}"
+        );
+        let family = format!("/v1/workspaces/{WS}/families/f1");
+        assert_eq!(
+            find(&Method::GET, &family).unwrap().function(),
+            Function::Families
+        );
     }
 
     #[test]

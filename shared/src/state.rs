@@ -4,7 +4,9 @@ use crate::auth::keys::{KeyError, SigningKeys};
 use crate::auth::verifier::Verifier;
 use crate::config::Config;
 use crate::files::FileSigner;
+use crate::jobs::{NoQueue, SharedQueue};
 use crate::killswitch::KillSwitch;
+use crate::objects::{NoObjects, SharedObjects};
 use crate::pagination::Cursors;
 use crate::ratelimit::ApiLimiter;
 use crate::store::dynamo::DynamoStore;
@@ -23,6 +25,10 @@ pub struct AppState {
     pub files: FileSigner,
     pub kill_switch: KillSwitch,
     pub api_limiter: ApiLimiter,
+    /// Where uploads land and exports are written (the jobs function and `pirros-local`).
+    pub objects: SharedObjects,
+    /// Hands jobs to the worker (the jobs function and `pirros-local`).
+    pub queue: SharedQueue,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +58,16 @@ impl AppState {
             files,
             kill_switch: KillSwitch::default(),
             api_limiter: ApiLimiter::default(),
+            objects: Arc::new(NoObjects),
+            queue: Arc::new(NoQueue),
         }
+    }
+
+    /// With object storage and a job queue: what starting and reading jobs needs.
+    pub fn with_jobs(mut self, objects: SharedObjects, queue: SharedQueue) -> Self {
+        self.objects = objects;
+        self.queue = queue;
+        self
     }
 
     /// Production wiring of a `/v1` function: SDK clients with bounded retries and timeouts,
@@ -63,11 +78,29 @@ impl AppState {
     pub async fn from_env(
         files: fn(&aws_config::SdkConfig, &Config) -> FileSigner,
     ) -> Result<Arc<Self>, InitError> {
+        Self::from_env_with_jobs(files, |_, _| Ok(None)).await
+    }
+
+    /// `from_env`, with the object storage and job queue that `jobs` builds (the jobs
+    /// function's: S3 and SQS).
+    pub async fn from_env_with_jobs(
+        files: fn(&aws_config::SdkConfig, &Config) -> FileSigner,
+        jobs: impl FnOnce(
+            &aws_config::SdkConfig,
+            &Config,
+        )
+            -> Result<Option<(SharedObjects, SharedQueue)>, crate::config::ConfigError>,
+    ) -> Result<Arc<Self>, InitError> {
         let config = Config::from_env()?;
         let sdk = sdk_config().await;
         let store = dynamo_store(&sdk, &config);
         let files = files(&sdk, &config);
-        let state = Arc::new(Self::new(config, store, None, files));
+        let jobs = jobs(&sdk, &config)?;
+        let mut state = Self::new(config, store, None, files);
+        if let Some((objects, queue)) = jobs {
+            state = state.with_jobs(objects, queue);
+        }
+        let state = Arc::new(state);
         tokio::join!(
             state.verifier.refresh(state.store.as_ref()),
             state.kill_switch.is_on(state.store.as_ref())

@@ -7,6 +7,7 @@ pub mod emf;
 pub mod lambda;
 
 pub mod ddb_proxy;
+pub mod uploads;
 
 use pirros_local::start::{Options, Running, StoreKind, start};
 use reqwest::{Method, StatusCode, header::HeaderMap};

@@ -18,7 +18,8 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 const DESCRIPTION: &str = "The Pirros External API: OAuth 2.0 client-credentials tokens and \
-workspace-scoped `/v1` endpoints for tags, details, families, stashes and file downloads.\n\n\
+workspace-scoped `/v1` endpoints for tags, details, families, stashes and file downloads, \
+and jobs for family uploads and stash exports.\n\n\
 Get a token from `POST /oauth/token` (**Authorize** above does it for you with a client id \
 and secret), then send it as `Authorization: Bearer <token>`; `GET /v1/me` names the \
 workspaces your credential may use. Every `/v1` success is \
@@ -50,6 +51,10 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
         pirros_details::flags::resolve,
         pirros_families::references::references,
         pirros_families::group::group,
+        pirros_families::versions::versions,
+        pirros_jobs::upload::upload,
+        pirros_jobs::export::export,
+        pirros_jobs::read::get,
         crate::openapi_json,
         crate::docs_page,
         crate::errors::errors_page,
@@ -108,7 +113,7 @@ impl Modify for Additions {
                 ("details", "Details: search and get, and their flags."),
                 (
                     "families",
-                    "Revit families: search, get, similar ones, where they are used, their group.",
+                    "Revit families: search, get, similar ones, where they are used, their group, their versions.",
                 ),
                 (
                     "stashes",
@@ -122,6 +127,10 @@ impl Modify for Additions {
                 (
                     "discovery",
                     "Who you are, the workspaces you may use, and their projects.",
+                ),
+                (
+                    "jobs",
+                    "Family uploads, stash exports and the jobs that carry them out.",
                 ),
             ]
             .into_iter()
@@ -430,7 +439,10 @@ mod tests {
         fn walk(v: &Value, known: &[&str], found: &mut usize) {
             match v {
                 Value::Object(m) => {
-                    if let Some(Value::Object(hs)) = m.get("headers") {
+                    // A response's header objects, not a schema property named `headers`.
+                    if let Some(Value::Object(hs)) = m.get("headers")
+                        && hs.values().all(Value::is_object)
+                    {
                         for name in hs.keys() {
                             assert!(known.contains(&name.as_str()), "header {name}");
                             *found += 1;

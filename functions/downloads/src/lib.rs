@@ -89,7 +89,8 @@ pub async fn download_pdf(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    download(state, call, ws, id, Kind::Pdf).await
+    let NoQuery {} = call.query()?;
+    download(state, call, ws, id, Kind::Pdf, None).await
 }
 
 /// Download a detail's RVT
@@ -115,7 +116,8 @@ pub async fn download_rvt(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    download(state, call, ws, id, Kind::Rvt).await
+    let NoQuery {} = call.query()?;
+    download(state, call, ws, id, Kind::Rvt, None).await
 }
 
 /// Download a family's RFA
@@ -128,7 +130,7 @@ pub async fn download_rvt(
     path = "/v1/workspaces/{ws}/families/{id}/rfa",
     operation_id = "downloadFamilyRfa",
     tag = "downloads",
-    params(ResourcePath, NoQuery),
+    params(ResourcePath, RfaQuery),
     security(("oauth2" = [])),
     responses(
         (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
@@ -141,7 +143,27 @@ pub async fn download_rfa(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    download(state, call, ws, id, Kind::Rfa).await
+    let RfaQuery { version } = call.query()?;
+    download(state, call, ws, id, Kind::Rfa, version).await
+}
+
+/// The query of the RFA download.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RfaQuery {
+    /// Which version of the family (`GET .../families/{id}/versions`); the latest when
+    /// left out. A version the family doesn't have is 404.
+    #[serde(default, deserialize_with = "version")]
+    #[param(value_type = u64, minimum = 1, required = false)]
+    pub version: Option<u64>,
+}
+
+fn version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    pirros_shared::query::value(d, |v| match v.parse::<u64>() {
+        Ok(n) if n >= 1 && !v.starts_with('+') => Ok(Some(n)),
+        _ => Err("version must be a whole number from 1".into()),
+    })
 }
 
 async fn download(
@@ -150,8 +172,8 @@ async fn download(
     ws: WorkspaceId,
     id: &ResourceId,
     kind: Kind,
+    version: Option<u64>,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     let entity = match kind {
         Kind::Pdf | Kind::Rvt => EntityType::Detail,
         Kind::Rfa => EntityType::Family,
@@ -207,6 +229,18 @@ async fn download(
     if !workspace.downloads_enabled {
         return Err(ApiError::DownloadDisabled);
     }
+    // An earlier version's file, when one is asked for.
+    let file_key = match version {
+        None => file_key,
+        Some(v) => {
+            state
+                .store
+                .get_family_version(ws, id, v)
+                .await?
+                .ok_or(ApiError::NotFound)?
+                .file_key
+        }
+    };
     let Some(file_key) = file_key else {
         return Err(ApiError::NotFound);
     };

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub mod group;
 pub mod references;
 pub mod similarity;
+pub mod versions;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     api::serve(state, req, async |route, call| match route {
@@ -30,12 +31,13 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
         FamiliesRoute::Search(ws) => search(state, call, ws).await,
         FamiliesRoute::References(ws, id) => references::references(state, call, ws, &id).await,
         FamiliesRoute::Group(ws, id) => group::group(state, call, ws, &id).await,
+        FamiliesRoute::Versions(ws, id) => versions::versions(state, call, ws, &id).await,
     })
     .await
 }
 
 /// The family if the caller may read it, and the caller's family read scope.
-async fn readable(
+pub(crate) async fn readable(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,

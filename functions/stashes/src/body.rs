@@ -141,6 +141,7 @@ fn item_ids(v: ItemIdsIn) -> Result<ItemIds, ApiError> {
         return Err(ApiError::InvalidItemReference(ItemReferenceDetails {
             detail_ids: bad_d,
             family_ids: bad_f,
+            ..Default::default()
         }));
     }
     let dedup = |ids: Vec<String>| {

@@ -143,6 +143,7 @@ async fn check_items(
         Err(ApiError::InvalidItemReference(ItemReferenceDetails {
             detail_ids: bad_details,
             family_ids: bad_families,
+            ..Default::default()
         }))
     }
 }

@@ -6,8 +6,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::upload_error::UploadError;
 
-/// `MAX_UPLOAD_BYTES` when the environment sets none: 200 MiB.
-pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+pub use pirros_shared::config::DEFAULT_MAX_UPLOAD_BYTES;
 
 const CHUNK_BYTES: usize = 64 * 1024;
 

@@ -1,15 +1,17 @@
-//! A stash export: one zip of many S3 objects plus a `manifest.json`, streamed straight into
-//! a multipart upload. Each file flows GetObject → zip entry → upload part, so memory stays
-//! at about two parts (see `multipart`) whatever the size of the export.
+//! A stash export: one zip of many stored objects plus a `manifest.json`, streamed straight
+//! into object storage (on S3 a multipart upload). Each file flows read → zip entry →
+//! upload part, so memory stays at about two parts (see `multipart`) whatever the size of
+//! the export.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_zip::base::write::ZipFileWriter;
 use async_zip::{Compression, ZipDateTime, ZipDateTimeBuilder, ZipEntryBuilder};
-use aws_sdk_s3::Client;
-use aws_sdk_s3::error::DisplayErrorContext;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use pirros_shared::objects::{ObjectError, Objects};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, DuplexStream, ReadBuf};
 use tokio_util::compat::FuturesAsyncWriteCompatExt;
 
-use crate::multipart::{MultipartError, MultipartUpload};
 use crate::zip_names::ZipNames;
 
 pub const MANIFEST_NAME: &str = "manifest.json";
@@ -40,54 +42,85 @@ pub enum ExportError {
     #[error("reading {key} failed: {message}")]
     Source { key: String, message: String },
     #[error(transparent)]
-    Upload(#[from] MultipartError),
+    Upload(#[from] ObjectError),
     #[error("writing the zip failed: {0}")]
     Zip(#[from] async_zip::error::ZipError),
     #[error("streaming into the zip failed: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// Writes `files` (read from `bucket`) and `manifest` as `manifest.json` into one zip at
-/// `bucket`/`key`. On any error the multipart upload is aborted and no object appears.
+/// The upload's side of the pipe. The zip writer closing its side is the end of the
+/// archive only when it finished; if it stopped on an error, the end of the pipe is an
+/// error here too, so the store makes no object of a zip cut short.
+struct ZipStream {
+    pipe: DuplexStream,
+    finished: Arc<AtomicBool>,
+}
+
+impl AsyncRead for ZipStream {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.pipe).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = polled
+            && buf.filled().len() == before
+            && buf.remaining() > 0
+            && !self.finished.load(Ordering::Acquire)
+        {
+            return std::task::Poll::Ready(Err(std::io::Error::other(
+                "the zip writer stopped before the end of the archive",
+            )));
+        }
+        polled
+    }
+}
+
+/// Writes `files` (read from `objects`) and `manifest` as `manifest.json` into one zip at
+/// `key`. On any error no object appears (the store discards what it had received).
 pub async fn export_zip(
-    client: &Client,
-    bucket: &str,
+    objects: &dyn Objects,
     files: &[ExportFile],
     manifest: &serde_json::Value,
     key: &str,
 ) -> Result<ExportSummary, ExportError> {
     let manifest = serde_json::to_vec_pretty(manifest).expect("a JSON value always serialises");
-    let upload = MultipartUpload::create(client, bucket, key, "application/zip").await?;
     let (zip_side, upload_side) = tokio::io::duplex(PIPE_BYTES);
-    // Both halves run in this task; if either fails, `try_join` drops the other at once,
-    // so the upload is never completed from a zip cut short.
-    let written = tokio::try_join!(
-        write_zip(client, bucket, files, &manifest, zip_side),
-        async { Ok(upload.upload_parts(upload_side).await?) },
+    let finished = Arc::new(AtomicBool::new(false));
+    let stream = ZipStream {
+        pipe: upload_side,
+        finished: finished.clone(),
+    };
+    // Both halves run to their end in this task: a failed zip ends the stream with an error
+    // (the upload then discards its parts), a failed upload drops its side of the pipe
+    // (the zip's next write fails).
+    let (zipped, uploaded) = tokio::join!(
+        write_zip(objects, files, &manifest, zip_side, &finished),
+        objects.put_stream(key, "application/zip", Box::new(stream)),
     );
-    match written {
-        Ok(((files, bytes), (parts, _))) => {
-            upload.complete(parts).await?;
-            Ok(ExportSummary {
-                files,
-                bytes,
-                key: key.to_owned(),
-            })
-        }
-        Err(e) => {
-            upload.abort().await;
-            Err(e)
-        }
+    match (zipped, uploaded) {
+        (Ok((files, bytes)), Ok(_)) => Ok(ExportSummary {
+            files,
+            bytes,
+            key: key.to_owned(),
+        }),
+        // A store that failed on its own is the cause; one that failed reading the pipe
+        // only echoes the zip's error, which says more.
+        (_, Err(e)) if !matches!(e, ObjectError::Read(_)) => Err(e.into()),
+        (Err(e), _) => Err(e),
+        (Ok(_), Err(e)) => Err(e.into()),
     }
 }
 
 /// The zip into `sink`; answers the file count and their bytes.
 async fn write_zip<W: AsyncWrite + Unpin>(
-    client: &Client,
-    bucket: &str,
+    objects: &dyn Objects,
     files: &[ExportFile],
     manifest: &[u8],
     sink: W,
+    finished: &AtomicBool,
 ) -> Result<(usize, u64), ExportError> {
     let mut zip = ZipFileWriter::with_tokio(sink);
     let now = zip_date(time::OffsetDateTime::now_utc());
@@ -101,35 +134,29 @@ async fn write_zip<W: AsyncWrite + Unpin>(
     let mut names = ZipNames::new([MANIFEST_NAME]);
     let mut bytes = 0u64;
     for file in files {
-        let object = client
-            .get_object()
-            .bucket(bucket)
-            .key(&file.key)
-            .send()
+        let source = |message: String| ExportError::Source {
+            key: file.key.clone(),
+            message,
+        };
+        let mut body = objects
+            .open(&file.key)
             .await
-            .map_err(|e| ExportError::Source {
-                key: file.key.clone(),
-                message: DisplayErrorContext(&e).to_string(),
-            })?;
-        let modified = object
-            .last_modified
-            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.secs()).ok())
-            .map_or(now, zip_date);
+            .map_err(|e| source(e.to_string()))?
+            .ok_or_else(|| source("no such object".into()))?;
         let entry = ZipEntryBuilder::new(names.unique(&file.name).into(), Compression::Stored)
-            .last_modification_date(modified)
+            .last_modification_date(now)
             .unix_permissions(0o644);
-        let mut body = object.body.into_async_read();
         let mut entry_writer = zip.write_entry_stream(entry).await?.compat_write();
-        bytes += tokio::io::copy_buf(&mut body, &mut entry_writer)
+        bytes += tokio::io::copy(&mut body, &mut entry_writer)
             .await
-            .map_err(|e| ExportError::Source {
-                key: file.key.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| source(e.to_string()))?;
         entry_writer.into_inner().close().await?;
     }
-    // Shutting the pipe down is the end of stream that lets the upload send its last part.
-    zip.close().await?.into_inner().shutdown().await?;
+    let mut sink = zip.close().await?.into_inner();
+    sink.flush().await?;
+    // Set before the end of the pipe is seen: only now is the archive whole.
+    finished.store(true, Ordering::Release);
+    sink.shutdown().await?;
     Ok((files.len(), bytes))
 }
 

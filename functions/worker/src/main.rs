@@ -1,8 +1,73 @@
-//! Lambda entry point of the upload and export worker. The SQS event source (the
-//! `lambda_runtime` wiring around `batch::handle_batch`) is added together with the jobs it
-//! completes; until then the binary only builds.
+//! Lambda entry point of the upload and export worker: an SQS event source (the bucket's
+//! upload events and the jobs function's messages), reporting partial batch failures.
 
-fn main() {
-    eprintln!("pirros-worker: not wired to an event source yet");
-    std::process::exit(2);
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lambda_events::sqs::SqsEvent;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use pirros_shared::config::{Config, ConfigError};
+use pirros_shared::objects::s3::S3Objects;
+use pirros_shared::state::s3_client;
+use pirros_shared::store::dynamo::DynamoStore;
+use pirros_worker::sqs::{SqsWorker, handle};
+use pirros_worker::worker::Worker;
+
+/// The shared clients' timeouts (2 s per attempt, 5 s per call) suit request paths; an
+/// 8 MiB part or a 200 MiB copy needs far longer.
+async fn worker_sdk_config() -> aws_config::SdkConfig {
+    use aws_config::retry::RetryConfig;
+    use aws_config::timeout::TimeoutConfig;
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(4))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_attempt_timeout(Duration::from_secs(60))
+                .operation_timeout(Duration::from_secs(180))
+                .build(),
+        )
+        .load()
+        .await
+}
+
+async fn from_env() -> Result<SqsWorker, ConfigError> {
+    let config = Config::from_env()?;
+    let bucket = config
+        .files_bucket
+        .clone()
+        .ok_or(ConfigError::Missing("FILES_BUCKET"))?;
+    let max_receives = match std::env::var("JOB_MAX_RECEIVES") {
+        Err(_) => 3,
+        Ok(v) => v.trim().parse().map_err(|_| ConfigError::Malformed {
+            name: "JOB_MAX_RECEIVES",
+            why: format!("expected a whole number, got {v:?}"),
+        })?,
+    };
+    let sdk = worker_sdk_config().await;
+    Ok(SqsWorker {
+        worker: Worker {
+            store: Arc::new(DynamoStore::new(
+                aws_sdk_dynamodb::Client::new(&sdk),
+                config.table_name.clone(),
+            )),
+            objects: Arc::new(S3Objects::new(s3_client(&sdk), bucket)),
+            max_upload_bytes: config.max_upload_bytes,
+            scratch_dir: std::env::temp_dir(),
+        },
+        max_receives,
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    pirros_shared::logging::init();
+    let worker = Arc::new(from_env().await.inspect_err(|e| {
+        tracing::error!(error = %e, "cannot start");
+    })?);
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
+        let worker = worker.clone();
+        async move { Ok::<_, Error>(handle(&worker, event.payload).await) }
+    }))
+    .await
 }

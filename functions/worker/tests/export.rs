@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_s3::config::{ConfigBag, Intercept, RuntimeComponents};
+use pirros_shared::objects::ObjectError;
+use pirros_shared::objects::s3::S3Objects;
 use pirros_worker::export::{ExportError, ExportFile, export_zip};
 use pirros_worker::multipart::{MultipartError, PART_BYTES, upload_stream};
 use rand::{RngCore, SeedableRng};
@@ -159,7 +161,8 @@ async fn export_zips_every_file_with_its_manifest() {
     });
     let target = format!("{p}/export.zip");
 
-    let summary = export_zip(&client, &bucket, &files, &manifest, &target)
+    let objects = S3Objects::new(client.clone(), bucket.clone());
+    let summary = export_zip(&objects, &files, &manifest, &target)
         .await
         .unwrap();
     assert_eq!(summary.files, 5);
@@ -223,9 +226,8 @@ async fn an_export_of_no_file_holds_only_the_manifest() {
     let (client, _) = client().await;
     let target = format!("{}/export.zip", prefix("empty-export"));
     let manifest = serde_json::json!({"files": []});
-    let summary = export_zip(&client, &bucket(), &[], &manifest, &target)
-        .await
-        .unwrap();
+    let objects = S3Objects::new(client.clone(), bucket());
+    let summary = export_zip(&objects, &[], &manifest, &target).await.unwrap();
     assert_eq!((summary.files, summary.bytes), (0, 0));
     let zip_bytes = get(&client, &target).await.unwrap();
     let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes)).unwrap();
@@ -260,7 +262,8 @@ async fn a_missing_file_aborts_the_export_and_leaves_no_object() {
         },
     ];
     let target = format!("{p}/export.zip");
-    let err = export_zip(&client, &bucket(), &files, &serde_json::json!({}), &target)
+    let objects = S3Objects::new(client.clone(), bucket());
+    let err = export_zip(&objects, &files, &serde_json::json!({}), &target)
         .await
         .unwrap_err();
     match &err {
@@ -274,19 +277,14 @@ async fn a_missing_file_aborts_the_export_and_leaves_no_object() {
 #[tokio::test]
 async fn an_unwritable_target_fails_the_export() {
     let (client, requests) = client().await;
-    let err = export_zip(
-        &client,
-        "no-such-bucket-for-exports",
-        &[],
-        &serde_json::json!({}),
-        "export.zip",
-    )
-    .await
-    .unwrap_err();
+    let objects = S3Objects::new(client.clone(), "no-such-bucket-for-exports");
+    let err = export_zip(&objects, &[], &serde_json::json!({}), "export.zip")
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             &err,
-            ExportError::Upload(MultipartError::S3 {
+            ExportError::Upload(ObjectError::Failed {
                 operation: "CreateMultipartUpload",
                 ..
             })

@@ -6,6 +6,7 @@ mod delay;
 mod init;
 mod routes;
 mod scale;
+mod uploads;
 
 use clap::{Parser, Subcommand};
 
@@ -58,6 +59,18 @@ enum Command {
         /// Milliseconds added to each DynamoDB round trip (DynamoDB Local answers in ~0.6).
         #[arg(long, default_value_t = 3.0)]
         dynamodb_rtt_ms: f64,
+        /// Where to write the figures as JSON.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
+    /// Family uploads through pirros-local (DynamoDB Local, s3rver): PUT-to-succeeded
+    /// latency and storage calls per upload, per file size.
+    Uploads {
+        /// File sizes in MB (1,000,000 bytes), comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [1u64, 100])]
+        sizes_mb: Vec<u64>,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
@@ -87,6 +100,11 @@ async fn main() -> anyhow::Result<()> {
             dynamodb_rtt_ms,
             json,
         } => cost::run(bin_dir, samples, cold_runs, python, dynamodb_rtt_ms, json).await,
+        Command::Uploads {
+            sizes_mb,
+            runs,
+            json,
+        } => uploads::run(sizes_mb, runs, json).await,
         Command::Init {
             bin_dir,
             runs,

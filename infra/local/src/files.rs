@@ -1,16 +1,31 @@
 //! The local stand-in for S3 and the PDF CDN: fixture files served under URLs signed and
-//! expiring like presigned ones (`/files/...`), and public PDFs (`/public/...`).
+//! expiring like presigned ones (`/files/...`), and public PDFs (`/public/...`). Without a
+//! bucket it also takes uploads: a signed, expiring PUT to `/files/{key}` (the URL the
+//! upload request answered) stores the file, and, as the bucket's event does on AWS,
+//! hands its job to the worker.
 
+use futures::TryStreamExt;
 use http::{HeaderValue, StatusCode, header};
+use http_body_util::BodyExt;
 use lambda_http::{Body, Request, Response};
 use pirros_fixture::FileEntry;
-use pirros_shared::files::{content_disposition, verify_local};
+use pirros_shared::AppState;
+use pirros_shared::files::{content_disposition, verify_local, verify_local_put};
+use pirros_shared::jobs::parse_upload_key;
+use pirros_shared::objects::Objects;
+use pirros_shared::objects::local::LocalObjects;
 use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::io::AsyncReadExt;
 
 #[derive(Default)]
 pub struct LocalFiles {
     pub key: Vec<u8>,
     entries: HashMap<String, FileEntry>,
+    /// Where uploads, accepted family files and exports are kept (no bucket).
+    objects: Option<Arc<LocalObjects>>,
+    /// Holds that directory; it is removed with the server.
+    _dir: Option<tempfile::TempDir>,
 }
 
 fn plain(status: StatusCode, msg: &str) -> Response<Body> {
@@ -33,7 +48,88 @@ impl LocalFiles {
         Self {
             key,
             entries: entries.iter().map(|e| (e.key.clone(), e.clone())).collect(),
+            objects: None,
+            _dir: None,
         }
+    }
+
+    /// Also serves (and takes uploads into) `objects`, kept in `dir`.
+    pub fn with_objects(mut self, objects: Arc<LocalObjects>, dir: tempfile::TempDir) -> Self {
+        self.objects = Some(objects);
+        self._dir = Some(dir);
+        self
+    }
+
+    /// Whether `req` is an upload to the local file server (taken before the body is read
+    /// whole, as a file may be large).
+    pub fn is_upload<B>(req: &http::Request<B>) -> bool {
+        req.method() == http::Method::PUT && req.uri().path().starts_with("/files/")
+    }
+
+    /// Stores an upload sent to a URL the upload request answered: signature and expiry
+    /// are checked (403 otherwise, as S3 does), the body is stored whatever it is (up to
+    /// `MAX_UPLOAD_BYTES`; the worker checks size and SHA-256), and the job is handed over.
+    pub async fn receive(
+        &self,
+        req: hyper::Request<hyper::body::Incoming>,
+        state: &AppState,
+    ) -> Response<Body> {
+        let mut resp = self.store_upload(req, state).await;
+        if let Ok(v) = HeaderValue::from_str(&pirros_shared::request::new_request_id()) {
+            resp.headers_mut().insert("x-request-id", v);
+        }
+        resp
+    }
+
+    async fn store_upload(
+        &self,
+        req: hyper::Request<hyper::body::Incoming>,
+        state: &AppState,
+    ) -> Response<Body> {
+        let Some(objects) = &self.objects else {
+            return plain(StatusCode::FORBIDDEN, "Uploads go to the bucket");
+        };
+        let key = decode(req.uri().path().trim_start_matches("/files/"));
+        let params: HashMap<String, String> =
+            url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        let signed = match (
+            params.get("expires").and_then(|e| e.parse::<i64>().ok()),
+            params.get("size").and_then(|e| e.parse::<u64>().ok()),
+            params.get("sha256"),
+            params.get("sig"),
+        ) {
+            (Some(exp), Some(size), Some(sha), Some(sig)) => {
+                verify_local_put(&self.key, &key, exp, size, sha, sig)
+            }
+            _ => false,
+        };
+        let Some(job) = parse_upload_key(&key).filter(|_| signed) else {
+            return plain(StatusCode::FORBIDDEN, "Signature invalid or expired");
+        };
+        let max = state.config.max_upload_bytes;
+        let body = req
+            .into_body()
+            .into_data_stream()
+            .map_err(std::io::Error::other);
+        // One byte past the limit is enough for the worker to refuse the file as too
+        // large; the rest is read and dropped, never stored.
+        let mut reader = tokio_util::io::StreamReader::new(body).take(max + 1);
+        let stored = objects.write_from(&key, &mut reader).await.map(drop);
+        let drained = tokio::io::copy(&mut reader.into_inner(), &mut tokio::io::sink()).await;
+        if let Err(e) = stored
+            .map_err(|e| e.to_string())
+            .and(drained.map(drop).map_err(|e| e.to_string()))
+        {
+            tracing::warn!(key, error = %e, "upload not stored");
+            let _ = objects.delete(&key).await;
+            return plain(StatusCode::BAD_REQUEST, "The upload was cut short");
+        }
+        if let Err(e) = state.queue.enqueue(&job).await {
+            tracing::warn!(key, error = %e, "upload stored; reading its job will hand it over");
+        }
+        plain(StatusCode::OK, "")
     }
 
     /// `Some` when the request is for a local file URL.
@@ -80,7 +176,21 @@ impl LocalFiles {
         }
         Some(match self.entries.get(&key) {
             Some(e) => self.send(e, Some(name)).await,
-            None => plain(StatusCode::NOT_FOUND, "Not found"),
+            None => match self.objects.as_ref().and_then(|o| o.path_of(&key)) {
+                Some(path) => {
+                    let entry = FileEntry {
+                        key: key.clone(),
+                        content_type: if key.ends_with(".zip") {
+                            "application/zip".into()
+                        } else {
+                            "application/octet-stream".into()
+                        },
+                        path,
+                    };
+                    self.send(&entry, Some(name)).await
+                }
+                None => plain(StatusCode::NOT_FOUND, "Not found"),
+            },
         })
     }
 

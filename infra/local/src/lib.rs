@@ -50,6 +50,7 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
         Function::Downloads => pirros_downloads::handle(state, req).await,
         Function::Docs => pirros_docs::handle(req).await,
         Function::Discovery => pirros_discovery::handle(state, req).await,
+        Function::Jobs => pirros_jobs::handle(state, req).await,
     }
 }
 
@@ -108,9 +109,13 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
             let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
                 let app = app.clone();
                 async move {
-                    let resp = match to_lambda(req, peer).await {
-                        Ok(req) => pirros_shared::metrics::scoped(dispatch(&app, req)).await,
-                        Err(resp) => resp,
+                    let resp = if files::LocalFiles::is_upload(&req) {
+                        app.files.receive(req, &app.state).await
+                    } else {
+                        match to_lambda(req, peer).await {
+                            Ok(req) => pirros_shared::metrics::scoped(dispatch(&app, req)).await,
+                            Err(resp) => resp,
+                        }
                     };
                     Ok::<_, Infallible>(to_hyper(resp))
                 }

@@ -7,10 +7,15 @@ use pirros_shared::AppState;
 use pirros_shared::auth::keys::SigningKeys;
 use pirros_shared::config::{Config, JwtKeySource};
 use pirros_shared::files::FileSigner;
+use pirros_shared::objects::SharedObjects;
+use pirros_shared::objects::local::LocalObjects;
+use pirros_shared::objects::s3::S3Objects;
 use pirros_shared::state::{s3_client, sdk_config};
 use pirros_shared::store::SharedAdminStore;
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::memory::MemoryStore;
+use pirros_worker::inline::InlineQueue;
+use pirros_worker::worker::Worker;
 use rand::RngCore;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -176,11 +181,43 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         .publish(store.as_ref())
         .await
         .context("publishing the token signing keys")?;
-    let state = Arc::new(AppState::new(config, store.clone(), Some(signer), files));
+    // Uploads and exports: the bucket when there is one, else a directory of this server's
+    // own, which its file server serves and takes uploads into. The worker runs here too.
+    let mut local_files = LocalFiles::new(local_file_key.clone(), &file_entries);
+    let objects: SharedObjects = match &s3 {
+        Some((client, bucket)) => Arc::new(S3Objects::new(client.clone(), bucket.clone())),
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("pirros-local-files-")
+                .tempdir()
+                .context("creating the local files directory")?;
+            let objects = Arc::new(LocalObjects::new(
+                dir.path().to_path_buf(),
+                base.clone(),
+                local_file_key,
+                file_entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.path.clone()))
+                    .collect(),
+            ));
+            local_files = local_files.with_objects(objects.clone(), dir);
+            objects
+        }
+    };
+    let worker = Arc::new(Worker {
+        store: store.clone(),
+        objects: objects.clone(),
+        max_upload_bytes: config.max_upload_bytes,
+        scratch_dir: std::env::temp_dir(),
+    });
+    let state = Arc::new(
+        AppState::new(config, store.clone(), Some(signer), files)
+            .with_jobs(objects, Arc::new(InlineQueue { worker })),
+    );
     state.verifier.refresh(state.store.as_ref()).await;
     let app = Arc::new(App {
         state,
-        files: LocalFiles::new(local_file_key, &file_entries),
+        files: local_files,
     });
     let task = tokio::spawn(serve(listener, app.clone()));
     Ok(Running {

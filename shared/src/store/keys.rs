@@ -128,7 +128,6 @@ pub fn stash_list_creator(ws: WorkspaceId, created_by: &str) -> String {
         let part = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
         format!("SLIST#{ws}#BY#~{part}")
     }
-    }
 }
 
 // Detail flags and family references.
@@ -157,4 +156,28 @@ pub fn references_pk(ws: WorkspaceId, family: &ResourceId) -> String {
 
 pub fn reference(ws: WorkspaceId, family: &ResourceId, sort_key: &str) -> (String, String) {
     (references_pk(ws, family), sort_key.to_owned())
+}
+
+// ---- Jobs and family versions (uploads and exports).
+
+/// Sort-key prefixes of jobs and family versions in a workspace's partition. Neither
+/// starts with another kind's prefix, so `begins_with` queries of those never meet them.
+pub const JOB: &str = "JOB#";
+pub const FAMILY_VERSION: &str = "FAMVER#";
+
+pub fn job(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
+    (workspace_pk(ws), format!("{JOB}{id}"))
+}
+
+/// The sort keys of one family's versions: zero-padded, so ascending key order is version
+/// order.
+pub fn family_versions_prefix(family: &ResourceId) -> String {
+    format!("{FAMILY_VERSION}{family}#")
+}
+
+pub fn family_version(ws: WorkspaceId, family: &ResourceId, version: u64) -> (String, String) {
+    (
+        workspace_pk(ws),
+        format!("{}{version:020}", family_versions_prefix(family)),
+    )
 }

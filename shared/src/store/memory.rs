@@ -38,6 +38,8 @@ struct Inner {
     /// Per family, its uses by `references::sort_key`.
     references: HashMap<(WorkspaceId, ResourceId), BTreeMap<String, ReferenceEntry>>,
     family_groups: HashMap<(WorkspaceId, ResourceId), FamilyGroup>,
+    jobs: HashMap<(WorkspaceId, ResourceId), JobRecord>,
+    family_versions: BTreeMap<(WorkspaceId, ResourceId, u64), FamilyVersionRecord>,
 }
 
 /// Moves `id` in `ws`'s ordered list from the position `old` (if it had one) to `new`.
@@ -507,6 +509,29 @@ impl Store for MemoryStore {
         Ok(SaveOutcome::Saved)
     }
 
+    async fn create_job(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
+        let mut g = self.lock();
+        if let Some(idem) = idempotency
+            && let Some(existing) = g.idempotency.get(&idem.key)
+            && existing.is_live(Timestamp::now())
+        {
+            return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
+        }
+        let key = (job.workspace_id, job.id.clone());
+        if g.jobs.contains_key(&key) {
+            return Ok(SaveOutcome::VersionMismatch);
+        }
+        g.jobs.insert(key, job.clone());
+        if let Some(idem) = idempotency {
+            g.idempotency.insert(idem.key.clone(), idem.clone());
+        }
+        Ok(SaveOutcome::Saved)
+    }
+
     async fn get_flag(
         &self,
         ws: WorkspaceId,
@@ -582,6 +607,82 @@ impl Store for MemoryStore {
         id: &ResourceId,
     ) -> StoreResult<Option<FamilyGroup>> {
         Ok(self.lock().family_groups.get(&(ws, id.clone())).cloned())
+    }
+
+    async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>> {
+        let now = Timestamp::now();
+        Ok(self
+            .lock()
+            .jobs
+            .get(&(ws, id.clone()))
+            .filter(|j| !j.is_past_ttl(now))
+            .cloned())
+    }
+
+    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool> {
+        let mut g = self.lock();
+        let key = (job.workspace_id, job.id.clone());
+        match g.jobs.get(&key) {
+            Some(current) if current.revision == expected => {
+                g.jobs.insert(key, job.clone());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome> {
+        let mut g = self.lock();
+        let ws = commit.family.family.workspace_id;
+        let job_key = (commit.job.workspace_id, commit.job.id.clone());
+        if g.jobs.get(&job_key).map(|j| j.revision) != Some(commit.expected_job_revision) {
+            return Ok(CommitOutcome::JobMoved);
+        }
+        let family_key = (ws, commit.family.family.id.clone());
+        let stored = g.families.get(&family_key).map(|f| f.family.version);
+        if stored != commit.expected_family_version {
+            return Ok(CommitOutcome::FamilyMoved);
+        }
+        g.families.insert(family_key, commit.family.clone());
+        let v = &commit.version;
+        g.family_versions
+            .insert((ws, v.family_id.clone(), v.version.version), v.clone());
+        g.jobs.insert(job_key, commit.job.clone());
+        Ok(CommitOutcome::Committed)
+    }
+
+    async fn get_family_version(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        version: u64,
+    ) -> StoreResult<Option<FamilyVersionRecord>> {
+        Ok(self
+            .lock()
+            .family_versions
+            .get(&(ws, family.clone(), version))
+            .cloned())
+    }
+
+    async fn list_family_versions(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        before: Option<u64>,
+        max: usize,
+    ) -> StoreResult<VersionPage> {
+        let g = self.lock();
+        let end = before.unwrap_or(u64::MAX);
+        let mut older = g
+            .family_versions
+            .range((ws, family.clone(), 0)..(ws, family.clone(), end))
+            .rev()
+            .map(|(_, v)| v.clone());
+        let versions: Vec<_> = older.by_ref().take(max).collect();
+        Ok(VersionPage {
+            versions,
+            more: older.next().is_some(),
+        })
     }
 
     fn calls(&self) -> u64 {
@@ -687,6 +788,9 @@ impl AdminStore for MemoryStore {
                     details.insert(key, d);
                 }
                 Item::Family(f) => {
+                    let v = f.current_version(None, None);
+                    g.family_versions
+                        .insert((v.workspace_id, v.family_id.clone(), v.version.version), v);
                     let key = (f.family.workspace_id, f.family.id.clone());
                     let Inner {
                         families, lists, ..

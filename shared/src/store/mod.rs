@@ -12,8 +12,10 @@ use crate::auth::jwks::PublishedKeys;
 use crate::flags::{FlagRecord, OpenFlagsChange};
 use crate::grants::Filter;
 use crate::ids::{ClientId, ResourceId, WorkspaceId};
+use crate::jobs::JobRecord;
 use crate::model::{
-    Credential, Detail, DetailRecord, Family, FamilyGroup, FamilyRecord, Firm, Project, Stash,
+    Credential, Detail, DetailRecord, Family, FamilyGroup, FamilyRecord, FamilyVersionRecord,
+    Firm, Project, Stash,
     StashRecord, Tag, Workspace,
 };
 use crate::references::ReferenceEntry;
@@ -331,6 +333,39 @@ pub trait Store: Send + Sync {
         id: &ResourceId,
     ) -> StoreResult<Option<FamilyGroup>>;
 
+    // ---- Jobs and family versions (uploads and exports).
+
+    /// Writes a new job and its idempotency record atomically: both or neither.
+    /// `VersionMismatch` when the job id is taken.
+    async fn create_job(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome>;
+    /// A consistent read; `None` when there is none or it is past its lifetime.
+    async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>>;
+    /// Replaces the job if its stored revision is still `expected`; `false` (nothing
+    /// written) when it moved on.
+    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool>;
+    /// One transaction: the family (new, or still at its expected version), its version
+    /// record and the job (still at its expected revision). Nothing is written unless all
+    /// three hold.
+    async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome>;
+    async fn get_family_version(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        version: u64,
+    ) -> StoreResult<Option<FamilyVersionRecord>>;
+    /// Up to `max` versions of the family, newest first, older than `before`.
+    async fn list_family_versions(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        before: Option<u64>,
+        max: usize,
+    ) -> StoreResult<VersionPage>;
+
     /// How many storage calls this store has made (for the cost-per-request tests).
     fn calls(&self) -> u64 {
         0
@@ -380,4 +415,33 @@ pub trait AdminStore: Store {
 }
 
 pub type SharedStore = Arc<dyn Store>;
+
+// ---- Jobs and family versions (uploads and exports).
+
+/// A family's next version, written together with the job that made it.
+#[derive(Clone, Debug)]
+pub struct VersionCommit {
+    pub family: FamilyRecord,
+    /// `None`: a new family (its id must be free). `Some(v)`: only if still at version `v`.
+    pub expected_family_version: Option<u64>,
+    pub version: FamilyVersionRecord,
+    pub job: JobRecord,
+    pub expected_job_revision: u64,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum CommitOutcome {
+    Committed,
+    /// The family changed (another version landed) since it was read: read it again.
+    FamilyMoved,
+    /// The job moved on (another delivery of the same work committed it): nothing to do.
+    JobMoved,
+}
+
+#[derive(Debug, Default)]
+pub struct VersionPage {
+    pub versions: Vec<FamilyVersionRecord>,
+    /// Set when older versions follow the last one.
+    pub more: bool,
+}
 pub type SharedAdminStore = Arc<dyn AdminStore>;

@@ -9,12 +9,15 @@
 //!   cargo build --release -p pirros-worker --bin export_bench
 //!   target/release/export_bench --files 20 --total-mb 1000
 //!   emulators_stop
+//! `--repeat K` zips each object K times (an export of K × `--total-mb`), for a large export
+//! on a machine short of disk: the emulator then holds the sources once.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
 use aws_sdk_s3::Client;
+use pirros_shared::objects::s3::S3Objects;
 use pirros_worker::export::{ExportFile, export_zip};
 use pirros_worker::multipart::upload_stream;
 use tokio::io::{AsyncRead, ReadBuf};
@@ -24,6 +27,7 @@ const MB: u64 = 1_000_000;
 struct Args {
     files: u64,
     total_bytes: u64,
+    repeat: u64,
     setup_only: bool,
 }
 
@@ -31,6 +35,7 @@ fn args() -> Result<Args, String> {
     let mut args = Args {
         files: 20,
         total_bytes: 100 * MB,
+        repeat: 1,
         setup_only: false,
     };
     let mut it = std::env::args().skip(1);
@@ -43,10 +48,11 @@ fn args() -> Result<Args, String> {
         match flag.as_str() {
             "--files" => args.files = value()?.max(1),
             "--total-mb" => args.total_bytes = value()? * MB,
+            "--repeat" => args.repeat = value()?.max(1),
             "--setup-only" => args.setup_only = true,
             _ => {
                 return Err(format!(
-                    "unknown argument {flag}; usage: export_bench [--files N] [--total-mb MB]"
+                    "unknown argument {flag}; usage: export_bench [--files N] [--total-mb MB] [--repeat K]"
                 ));
             }
         }
@@ -161,16 +167,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         setup.elapsed().as_secs_f64()
     );
 
+    let zipped: Vec<ExportFile> = (0..args.repeat)
+        .flat_map(|_| files.iter().cloned())
+        .collect();
     let manifest = serde_json::json!({
-        "files": files.iter().map(|f| serde_json::json!({"name": f.name})).collect::<Vec<_>>(),
+        "files": zipped.iter().map(|f| serde_json::json!({"name": f.name})).collect::<Vec<_>>(),
     });
     let rss_at_start = status_mib("VmRSS");
     let started = Instant::now();
     let target = format!("{prefix}/export.zip");
-    let summary = export_zip(&client, &bucket, &files, &manifest, &target).await?;
+    let objects = S3Objects::new(client.clone(), bucket.clone());
+    let summary = export_zip(&objects, &zipped, &manifest, &target).await?;
     let secs = started.elapsed().as_secs_f64();
     let peak = status_mib("VmHWM");
     let zip_size = object_size(&client, &bucket, &target).await.unwrap_or(0);
+    // The zip is as large as the export: not kept on the emulator's disk.
+    client
+        .delete_object()
+        .bucket(&bucket)
+        .key(&target)
+        .send()
+        .await?;
 
     let report = serde_json::json!({
         "files": summary.files,

@@ -39,6 +39,11 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
                 .try_for_each(|k| put(encode(&d.detail, k)))
         }
         Item::Family(f) => {
+            let v = f.current_version(None, None);
+            put(encode(
+                &v,
+                keys::family_version(v.workspace_id, &v.family_id, v.version.version),
+            ))?;
             put(encode(f, record_key(&f.family, kind::FAMILY)))?;
             copy_keys(&f.family)
                 .into_iter()

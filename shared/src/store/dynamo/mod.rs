@@ -6,6 +6,7 @@ mod batch;
 mod discovery;
 mod flags;
 mod import;
+mod jobs;
 mod limits;
 mod lists;
 mod references;
@@ -437,6 +438,45 @@ impl Store for DynamoStore {
     ) -> StoreResult<Option<FamilyGroup>> {
         self.get_as(keys::in_workspace(ws, kind::FAMILY_GROUP, id), false)
             .await
+    }
+
+    async fn create_job(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
+        self.put_new_job(job, idempotency).await
+    }
+
+    async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>> {
+        self.read_job(ws, id).await
+    }
+
+    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool> {
+        self.put_job_over(job, expected).await
+    }
+
+    async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome> {
+        self.transact_version(commit).await
+    }
+
+    async fn get_family_version(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        version: u64,
+    ) -> StoreResult<Option<FamilyVersionRecord>> {
+        self.read_family_version(ws, family, version).await
+    }
+
+    async fn list_family_versions(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        before: Option<u64>,
+        max: usize,
+    ) -> StoreResult<VersionPage> {
+        self.query_family_versions(ws, family, before, max).await
     }
 
     fn calls(&self) -> u64 {

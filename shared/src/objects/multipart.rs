@@ -1,5 +1,6 @@
 //! Uploads a stream of unknown length to S3 in parts of `PART_BYTES`, holding at most two
-//! parts in memory: one being uploaded while the next fills.
+//! parts in memory: one being uploaded while the next fills. (`S3Objects::put_stream`;
+//! the worker's exports stream through it.)
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};

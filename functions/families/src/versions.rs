@@ -1,0 +1,102 @@
+//! `GET /v1/workspaces/{ws}/families/{id}/versions`: a family's history, newest first.
+
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::model::FamilyVersion;
+use pirros_shared::openapi::ResourcePath;
+use pirros_shared::pagination::binding;
+use pirros_shared::payload::{ListPage, NoExpansions};
+use pirros_shared::query::Limit;
+use pirros_shared::response::{Envelope, Reply};
+use serde::Deserialize;
+
+/// The query of `versions`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VersionsQuery {
+    /// Page size. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+    /// `response.next_cursor` of the previous page, unchanged.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: Option<String>,
+}
+
+pirros_shared::error_responses!(
+    /// What the history answers besides the versions.
+    pub VersionsErrors = V1[]
+);
+
+/// A family's versions
+///
+/// Every version of the family, newest first: its file (`null` when it had none), the
+/// uploader's note, who uploaded it (`null` for an imported version) and when. Paged with
+/// `limit` and `cursor`. A family that doesn't exist, or that your grants don't cover, is
+/// 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/families/{id}/versions",
+    operation_id = "familyVersions",
+    tag = "families",
+    params(ResourcePath, VersionsQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "One page of versions, newest first.",
+            body = Envelope<ListPage<FamilyVersion, NoExpansions>>),
+        VersionsErrors,
+    )
+)]
+pub async fn versions(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    let VersionsQuery { limit, cursor } = call.query()?;
+    let bound = binding(&[
+        "family-versions",
+        &ws.to_string(),
+        id.as_str(),
+        call.credential.client_id.as_str(),
+    ]);
+    let before = match &cursor {
+        Some(c) => Some(
+            state
+                .cursors
+                .decode(c, &bound)?
+                .parse::<u64>()
+                .map_err(|_| ApiError::invalid_field("cursor", "cursor is invalid"))?,
+        ),
+        None => None,
+    };
+    crate::readable(state, call, ws, id).await?;
+    let page = state
+        .store
+        .list_family_versions(ws, id, before, limit.get())
+        .await?;
+    let next_cursor = match page.versions.last() {
+        Some(last) if page.more => Some(
+            state
+                .cursors
+                .encode(&last.version.version.to_string(), &bound),
+        ),
+        _ => None,
+    };
+    call.reply(&ListPage {
+        data: page
+            .versions
+            .into_iter()
+            .map(|r| r.version)
+            .collect::<Vec<FamilyVersion>>(),
+        next_cursor,
+        expanded: NoExpansions {},
+    })
+}

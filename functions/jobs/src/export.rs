@@ -1,0 +1,115 @@
+//! `POST /v1/workspaces/{ws}/stashes/{id}/exports`: a `queued` job the worker turns into
+//! one zip of the stash's files.
+
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::error_responses;
+use pirros_shared::grants::{Action, EntityType};
+use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::jobs::{ExportSpec, Job, JobRecord, JobSpec, JobStatus};
+use pirros_shared::openapi::ResourcePath;
+use pirros_shared::query::NoQuery;
+use pirros_shared::request::{body_bytes, json_body};
+use pirros_shared::response::{Envelope, Reply};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::answer::save_new;
+
+/// The body of an export: nothing, or an empty JSON object. Any field is a 400.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportStash {}
+
+/// The answer to an export request: its job.
+#[derive(Serialize, ToSchema)]
+pub struct ExportStarted {
+    pub job: Job,
+}
+
+error_responses!(
+    /// What an export request answers besides its job.
+    pub ExportErrors = V1[InsufficientScope, IdempotencyConflict]
+);
+
+/// Export a stash's files
+///
+/// Starts a job that zips every file of the stash's items that you may download (details'
+/// PDF and RVT, families' RFA) with a `manifest.json`. Needs a read grant on stashes; a
+/// stash that doesn't exist or that you may not read is 404. When the job succeeds its
+/// `result` holds a signed `download_url` of the zip, the number of `files` and their
+/// `bytes`, and the items left out in `skipped` with a `reason` (`not_found`,
+/// `not_downloadable`, `downloads_disabled`, `no_file`). `Idempotency-Key` replays the
+/// first answer (the same job).
+#[utoipa::path(
+    post,
+    path = "/v1/workspaces/{ws}/stashes/{id}/exports",
+    operation_id = "exportStash",
+    tag = "jobs",
+    params(ResourcePath, NoQuery, IdempotencyKey),
+    request_body(content = Option<ExportStash>, content_type = "application/json",
+        description = "Optional: nothing, or `{}`."),
+    security(("oauth2" = [])),
+    responses(
+        (status = 202, description = "The export's job (or, replayed, the original answer).",
+            body = Envelope<ExportStarted>,
+            headers(
+                ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
+                ("Idempotent-Replayed" = String,
+                    description = "`true` when this is the remembered answer to an earlier \
+                    request with the same `Idempotency-Key`."),
+            )),
+        ExportErrors,
+    )
+)]
+pub async fn export(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    let NoQuery {} = call.query()?;
+    if !body_bytes(&call.request).is_empty() {
+        let ExportStash {} = json_body(&call.request)?;
+    }
+    let draft = match idempotency::begin(state, call).await? {
+        Begun::Replay(reply) => return Ok(reply),
+        Begun::Fresh(draft) => draft,
+    };
+    call.require_scope(
+        state,
+        ws,
+        EntityType::Stash,
+        Action::Read,
+        Some(id.as_str()),
+    )
+    .await?;
+    let fetch = state.store.get_stash(ws, id);
+    call.readable(state, ws, fetch, |r| &r.stash).await?;
+    let job = JobRecord::new(
+        ws,
+        call.credential.client_id.clone(),
+        JobSpec::Export(ExportSpec {
+            stash_id: id.clone(),
+        }),
+        JobStatus::Queued,
+    );
+    let started = ExportStarted {
+        job: job.answer(None),
+    };
+    let reply = save_new(state, call, draft.as_ref(), &job, &started).await?;
+    // A replayed answer names a job that was handed over already.
+    if reply.status == http::StatusCode::ACCEPTED
+        && !reply
+            .headers
+            .iter()
+            .any(|(k, _)| k == pirros_shared::headers::IDEMPOTENT_REPLAYED)
+        && let Err(e) = state.queue.enqueue(&job.job_ref()).await
+    {
+        // The job stays `queued`; reading it hands it over again (see `read`).
+        tracing::warn!(job = %job.id, error = %e, "export not handed to the worker yet");
+    }
+    Ok(reply)
+}

@@ -1,0 +1,167 @@
+//! `GET /v1/workspaces/{ws}/jobs/{id}`: the job, for the credential that created it only.
+//! Reading also moves it along where nobody else would: an uploaded file the bucket's
+//! event did not announce (lost, or no events at all, as locally) is handed to the worker,
+//! an upload whose file never came expires, and an export whose message was lost is
+//! handed over again. `wait_for_completion=true` polls with growing pauses, holding no
+//! storage connection in between, until the job ends or `JOB_WAIT_SECS` (20) pass.
+
+use std::time::{Duration, Instant};
+
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::error_responses;
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::jobs::{Job, JobRecord, JobStatus, upload_key};
+use pirros_shared::openapi::ResourcePath;
+use pirros_shared::payload::{NoExpansions, Resource};
+use pirros_shared::query;
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::timestamp::Timestamp;
+use serde::{Deserialize, Deserializer};
+
+use crate::answer::{job_of, tagged};
+
+/// A `queued` job untouched this long is handed to the worker again (its message may be
+/// lost); the worker makes a second delivery harmless.
+const REQUEUE_AFTER_MS: i64 = 60_000;
+
+/// The query of `get`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JobQuery {
+    /// `true`: hold the request until the job ends or 20 seconds pass, then answer the job
+    /// as it stands. Default `false`.
+    #[serde(default, deserialize_with = "flag")]
+    #[param(value_type = bool, required = false)]
+    pub wait_for_completion: bool,
+}
+
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    query::value(d, |v| match v {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("wait_for_completion must be true or false".into()),
+    })
+}
+
+error_responses!(
+    /// What reading a job answers besides the job.
+    pub JobErrors = V1[]
+);
+
+/// Get a job
+///
+/// A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
+/// `processing`, `succeeded`, `failed` or `expired`; `result` is set once it succeeded,
+/// `error` (`{code, message}`) once it failed. Only the credential that created the job
+/// sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
+/// `wait_for_completion=true` the answer comes when the job ends, or after 20 seconds with
+/// the job as it stands.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/jobs/{id}",
+    operation_id = "getJob",
+    tag = "jobs",
+    params(ResourcePath, JobQuery),
+    security(("oauth2" = [])),
+    responses(
+        (status = 200, description = "The job.",
+            body = Envelope<Resource<Job, NoExpansions>>,
+            headers(("ETag" = String, description = "The job's revision, like `\"v3\"`."))),
+        JobErrors,
+    )
+)]
+pub async fn get(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<Reply, ApiError> {
+    let JobQuery {
+        wait_for_completion,
+    } = call.query()?;
+    let wait = if wait_for_completion {
+        Duration::from_secs(state.config.job_wait_secs)
+    } else {
+        Duration::ZERO
+    };
+    let deadline = Instant::now() + wait;
+    let mut job = own(state, call, ws, id).await?;
+    for round in 0u32.. {
+        job = move_along(state, job).await?;
+        let now = Instant::now();
+        if job.status.is_terminal() || now >= deadline {
+            break;
+        }
+        // 100 ms, doubling to a second: quick jobs answer fast, slow ones cost a read a
+        // second.
+        let pause = Duration::from_millis(100 << round.min(3)).min(Duration::from_secs(1));
+        tokio::time::sleep(pause.min(deadline - now)).await;
+        job = own(state, call, ws, id).await?;
+    }
+    let answered = job_of(state, &job).await?;
+    Ok(tagged(
+        call.reply(&Resource {
+            item: &answered,
+            expanded: NoExpansions {},
+        })?,
+        &job,
+    ))
+}
+
+/// The job, if it is the caller's.
+async fn own(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<JobRecord, ApiError> {
+    match state.store.get_job(ws, id).await? {
+        Some(j) if j.client_id == call.credential.client_id => Ok(j),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// The job after what a read does for it (see the module's note).
+async fn move_along(state: &AppState, job: JobRecord) -> Result<JobRecord, ApiError> {
+    let now = Timestamp::now();
+    let next = match job.status {
+        JobStatus::AwaitingUpload => {
+            let arrived = state
+                .objects
+                .head(&upload_key(job.workspace_id, &job.id))
+                .await?
+                .is_some();
+            if arrived {
+                if let Err(e) = state.queue.enqueue(&job.job_ref()).await {
+                    tracing::warn!(job = %job.id, error = %e, "upload not handed to the worker yet");
+                    return Ok(job);
+                }
+                job.advanced(JobStatus::Queued)
+            } else if job.upload_deadline().is_some_and(|d| now >= d) {
+                job.advanced(JobStatus::Expired)
+            } else {
+                return Ok(job);
+            }
+        }
+        JobStatus::Queued if now.millis() - job.updated_at.millis() >= REQUEUE_AFTER_MS => {
+            if let Err(e) = state.queue.enqueue(&job.job_ref()).await {
+                tracing::warn!(job = %job.id, error = %e, "job not handed to the worker again");
+                return Ok(job);
+            }
+            job.advanced(JobStatus::Queued)
+        }
+        _ => return Ok(job),
+    };
+    if state.store.update_job(&next, job.revision).await? {
+        return Ok(next);
+    }
+    // Someone else moved it first (the worker, most likely): answer what they wrote.
+    Ok(state
+        .store
+        .get_job(job.workspace_id, &job.id)
+        .await?
+        .unwrap_or(job))
+}

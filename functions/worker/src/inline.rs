@@ -1,0 +1,41 @@
+//! The job queue of `pirros-local`: the same worker, in a task of the same process, with
+//! a few retries where SQS would redeliver.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use pirros_shared::jobs::{JobQueue, JobRef, QueueError};
+
+use crate::worker::Worker;
+
+/// Attempts per job, as the queue's receive count allows on AWS.
+const ATTEMPTS: u32 = 3;
+
+pub struct InlineQueue {
+    pub worker: Arc<Worker>,
+}
+
+#[async_trait]
+impl JobQueue for InlineQueue {
+    async fn enqueue(&self, job: &JobRef) -> Result<(), QueueError> {
+        let worker = self.worker.clone();
+        let job = job.clone();
+        tokio::spawn(async move {
+            for attempt in 1..=ATTEMPTS {
+                match worker.process(&job).await {
+                    Ok(()) => return,
+                    Err(e) if attempt == ATTEMPTS => {
+                        tracing::warn!(job = %job.id, error = %e, "job not processed; giving up");
+                        worker.give_up(&job, &e.to_string()).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(job = %job.id, error = %e, attempt, "job not processed; retrying");
+                        tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,220 @@
+//! A family upload, once its file is in storage: check size and SHA-256 (streaming, never
+//! past `MAX_UPLOAD_BYTES`), check the OLE container and read the Revit release, keep the
+//! file under the family, then write the family, its version record and the job's result
+//! in one transaction. A refused file fails the job with its code and is deleted; the
+//! family is untouched.
+
+use pirros_shared::jobs::{
+    JobRecord, JobSpec, JobStatus, StoredResult, UploadResult, UploadSpec, family_file_key,
+    upload_key,
+};
+use pirros_shared::model::{Family, FamilyFile, FamilyRecord, FamilyVersion, FamilyVersionRecord};
+use pirros_shared::store::{CommitOutcome, VersionCommit};
+use pirros_shared::timestamp::Timestamp;
+
+use crate::checksum::{CheckError, Declared, verify_into};
+use crate::rfa::{self, RfaInfo};
+use crate::upload_error::UploadError;
+use crate::worker::{ATTEMPTS, WorkError, Worker, pause};
+
+pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError> {
+    let JobSpec::Upload(spec) = job.spec.clone() else {
+        unreachable!("dispatched on the spec");
+    };
+    let ws = job.workspace_id;
+    let key = upload_key(ws, &job.id);
+    if job.status.is_terminal() {
+        // A late or repeated event: a refused or expired upload's file must not linger.
+        if job.status != JobStatus::Succeeded {
+            w.objects.delete(&key).await?;
+        }
+        return Ok(());
+    }
+    let Some(object) = w.objects.open(&key).await? else {
+        if job.status == JobStatus::AwaitingUpload
+            && job.upload_deadline().is_some_and(|d| Timestamp::now() >= d)
+        {
+            let expired = |j: &JobRecord| j.advanced(JobStatus::Expired);
+            return w.finish(job, expired).await;
+        }
+        // The file has not come (or a finished run took it): nothing to do yet.
+        return Ok(());
+    };
+    let Some(job) = w.start(job).await? else {
+        return Ok(());
+    };
+
+    let scratch = tempfile::NamedTempFile::new_in(&w.scratch_dir)?;
+    let copy = tokio::fs::File::from_std(scratch.reopen()?);
+    let declared = Declared {
+        size_bytes: spec.size_bytes,
+        sha256: &spec.sha256,
+    };
+    let checked = match verify_into(object, copy, &declared, w.max_upload_bytes).await {
+        Ok(digest) => inspect(scratch).await.map(|info| (digest, info)),
+        Err(CheckError::Rejected(e)) => Err(e),
+        Err(CheckError::Io(e)) => return Err(e.into()),
+    };
+    let (sha256, info) = match checked {
+        Ok(ok) => ok,
+        Err(refusal) => {
+            w.fail(job, refusal.code(), &refusal.to_string()).await?;
+            w.objects.delete(&key).await?;
+            return Ok(());
+        }
+    };
+    let file = FamilyFile {
+        file_name: spec.file_name.clone(),
+        size_bytes: spec.size_bytes,
+        sha256,
+        revit_version: info.revit_version,
+    };
+    let kept = family_file_key(ws, &spec.family_id, &job.id);
+    w.objects.copy(&key, &kept).await?;
+    if commit(w, job, &spec, file, kept).await? {
+        w.objects.delete(&key).await?;
+    }
+    Ok(())
+}
+
+/// The OLE check and the release year, off the async threads (it reads the copy with
+/// blocking I/O); the copy is deleted after.
+async fn inspect(scratch: tempfile::NamedTempFile) -> Result<RfaInfo, UploadError> {
+    let inspected = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(scratch.path())
+            .map_err(|e| UploadError::InvalidRfa(format!("the copy cannot be read: {e}")))?;
+        rfa::inspect(std::io::BufReader::new(file)).map_err(UploadError::from)
+    })
+    .await;
+    match inspected {
+        Ok(result) => result,
+        Err(e) => Err(UploadError::InvalidRfa(format!("inspection failed: {e}"))),
+    }
+}
+
+/// Writes the family's next version (or the new family) with the job's result; retries
+/// when another version landed first, so versions stay consecutive. `false` when the job
+/// had moved on (another delivery committed it, or the family disappeared).
+async fn commit(
+    w: &Worker,
+    mut job: JobRecord,
+    spec: &UploadSpec,
+    file: FamilyFile,
+    file_key: String,
+) -> Result<bool, WorkError> {
+    let ws = job.workspace_id;
+    for attempt in 0..ATTEMPTS {
+        let current = w.store.get_family(ws, &spec.family_id).await?;
+        let now = Timestamp::now();
+        let (family, expected) = match (current, spec.new_family) {
+            (None, true) => (new_family(&job, spec, now), None),
+            (Some(current), false) => {
+                let expected = current.family.version;
+                (next_version(current, spec, now), Some(expected))
+            }
+            (Some(_), true) => {
+                // A finished run of this very job would have ended it (one transaction),
+                // so the fresh id was taken by someone else: never expected, never hung.
+                w.fail(job, "internal_error", "The new family's id was taken")
+                    .await?;
+                return Ok(false);
+            }
+            (None, false) => {
+                w.fail(
+                    job,
+                    "not_found",
+                    "The family was deleted before its new version was processed",
+                )
+                .await?;
+                return Ok(false);
+            }
+        };
+        let mut family = family;
+        family.family.file = Some(file.clone());
+        family.family.has_rfa = true;
+        family.files.rfa = Some(file_key.clone());
+        let version = FamilyVersionRecord {
+            workspace_id: ws,
+            family_id: spec.family_id.clone(),
+            version: FamilyVersion {
+                version: family.family.version,
+                file: Some(file.clone()),
+                note: spec.note.clone(),
+                created_by: Some(job.client_id.to_string()),
+                created_at: now,
+            },
+            file_key: Some(file_key.clone()),
+        };
+        let mut done = job.advanced(JobStatus::Succeeded);
+        done.result = Some(StoredResult::Upload(UploadResult {
+            family_id: spec.family_id.clone(),
+            version: family.family.version,
+        }));
+        let outcome = w
+            .store
+            .commit_family_version(&VersionCommit {
+                family,
+                expected_family_version: expected,
+                version,
+                job: done,
+                expected_job_revision: job.revision,
+            })
+            .await?;
+        match outcome {
+            CommitOutcome::Committed => return Ok(true),
+            CommitOutcome::FamilyMoved => pause(attempt).await,
+            CommitOutcome::JobMoved => {
+                match w.store.get_job(ws, &job.id).await? {
+                    Some(j) if !j.status.is_terminal() => job = j,
+                    _ => return Ok(false),
+                }
+                pause(attempt).await;
+            }
+        }
+    }
+    Err(WorkError::Contended)
+}
+
+fn new_family(job: &JobRecord, spec: &UploadSpec, now: Timestamp) -> FamilyRecord {
+    FamilyRecord {
+        family: Family {
+            id: spec.family_id.clone(),
+            workspace_id: job.workspace_id,
+            name: spec.name.clone().unwrap_or_default(),
+            category: spec.category.clone().unwrap_or_default(),
+            description: spec.description.clone().unwrap_or_default(),
+            tag_ids: spec.tag_ids.clone().unwrap_or_default(),
+            project_id: spec.project_id.clone(),
+            has_rfa: true,
+            version: 1,
+            group_id: None,
+            file: None,
+            created_at: now,
+            updated_at: now,
+        },
+        files: Default::default(),
+    }
+}
+
+/// The family with the upload's fields applied and its version bumped.
+fn next_version(mut current: FamilyRecord, spec: &UploadSpec, now: Timestamp) -> FamilyRecord {
+    let f = &mut current.family;
+    if let Some(v) = &spec.name {
+        f.name = v.clone();
+    }
+    if let Some(v) = &spec.category {
+        f.category = v.clone();
+    }
+    if let Some(v) = &spec.description {
+        f.description = v.clone();
+    }
+    if let Some(v) = &spec.tag_ids {
+        f.tag_ids = v.clone();
+    }
+    if let Some(v) = &spec.project_id {
+        f.project_id = Some(v.clone());
+    }
+    f.version += 1;
+    f.updated_at = now.max(f.updated_at);
+    current
+}

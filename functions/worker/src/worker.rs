@@ -1,0 +1,138 @@
+//! The worker: what processing one job means, whichever way it was handed over (an SQS
+//! message on AWS, a task of `pirros-local`). Every step is safe to repeat: a job moves
+//! forward only by conditional writes on its revision, so a second delivery of the same
+//! work, or two workers at once, change nothing twice.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use pirros_shared::jobs::{JobRecord, JobRef, JobSpec, JobStatus};
+use pirros_shared::objects::{ObjectError, SharedObjects};
+use pirros_shared::store::{SharedStore, StoreError};
+
+use crate::export::ExportError;
+
+/// A failure that says nothing about the job itself (storage unreachable, a read cut
+/// short): the work is worth another try.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Objects(#[from] ObjectError),
+    #[error("local file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error("the job kept changing under the worker")]
+    Contended,
+}
+
+pub struct Worker {
+    pub store: SharedStore,
+    pub objects: SharedObjects,
+    /// `MAX_UPLOAD_BYTES`: the worker never reads past it.
+    pub max_upload_bytes: u64,
+    /// Where an upload is copied for the OLE check, which needs random access.
+    pub scratch_dir: PathBuf,
+}
+
+/// How often a step re-reads a job (or a family) that moved under it before giving up.
+pub(crate) const ATTEMPTS: u32 = 8;
+
+/// A short, growing, jittered pause between attempts, so racing workers fall out of step.
+pub(crate) async fn pause(attempt: u32) {
+    let base = 10u64 << attempt.min(6);
+    let jitter = rand::random_range(0..=base);
+    tokio::time::sleep(Duration::from_millis(base + jitter)).await;
+}
+
+impl Worker {
+    /// Does what the job needs, if anything. `Ok` also when there is nothing to do: the job
+    /// is gone, finished, or its file has not come.
+    pub async fn process(&self, job: &JobRef) -> Result<(), WorkError> {
+        let Some(record) = self.store.get_job(job.workspace_id, &job.id).await? else {
+            tracing::info!(job = %job.id, "no such job (expired or never made); nothing to do");
+            return Ok(());
+        };
+        match &record.spec {
+            JobSpec::Upload(_) => crate::upload_job::process(self, record).await,
+            JobSpec::Export(_) => crate::export_job::process(self, record).await,
+        }
+    }
+
+    /// Moves the job to `processing` unless it is there already; `None` when it has ended
+    /// (someone else finished it).
+    pub(crate) async fn start(&self, mut job: JobRecord) -> Result<Option<JobRecord>, WorkError> {
+        for attempt in 0..ATTEMPTS {
+            if job.status.is_terminal() {
+                return Ok(None);
+            }
+            if job.status == JobStatus::Processing {
+                return Ok(Some(job));
+            }
+            let next = job.advanced(JobStatus::Processing);
+            if self.store.update_job(&next, job.revision).await? {
+                return Ok(Some(next));
+            }
+            pause(attempt).await;
+            match self.store.get_job(job.workspace_id, &job.id).await? {
+                Some(j) => job = j,
+                None => return Ok(None),
+            }
+        }
+        Err(WorkError::Contended)
+    }
+
+    /// Ends the job with `next` (built from `job`), unless it ended already.
+    pub(crate) async fn finish(
+        &self,
+        mut job: JobRecord,
+        next: impl Fn(&JobRecord) -> JobRecord,
+    ) -> Result<(), WorkError> {
+        for attempt in 0..ATTEMPTS {
+            if job.status.is_terminal() {
+                return Ok(());
+            }
+            if self.store.update_job(&next(&job), job.revision).await? {
+                return Ok(());
+            }
+            pause(attempt).await;
+            match self.store.get_job(job.workspace_id, &job.id).await? {
+                Some(j) => job = j,
+                None => return Ok(()),
+            }
+        }
+        Err(WorkError::Contended)
+    }
+
+    /// Fails the job with `code` for good (retrying cannot help).
+    pub(crate) async fn fail(
+        &self,
+        job: JobRecord,
+        code: &str,
+        message: &str,
+    ) -> Result<(), WorkError> {
+        tracing::info!(job = %job.id, code, message, "job failed");
+        self.finish(job, |j| j.failed(code, message)).await
+    }
+
+    /// After the last delivery failed too: the job fails with `internal_error` rather than
+    /// waiting forever. Best effort; the message goes to the dead-letter queue regardless.
+    pub async fn give_up(&self, job: &JobRef, cause: &str) {
+        let record = match self.store.get_job(job.workspace_id, &job.id).await {
+            Ok(Some(r)) => r,
+            _ => return,
+        };
+        if let Err(e) = self
+            .fail(
+                record,
+                "internal_error",
+                "The job could not be processed; start a new one",
+            )
+            .await
+        {
+            tracing::error!(job = %job.id, error = %e, cause, "could not fail the job");
+        }
+    }
+}

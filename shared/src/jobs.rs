@@ -1,0 +1,420 @@
+//! Asynchronous jobs: family uploads and stash exports. A job is answered as `Job`; the
+//! stored `JobRecord` adds who created it, what to do, and a revision that makes every
+//! change a conditional write (a job moves forward once, whoever notices first).
+//!
+//! States: an upload starts `awaiting_upload`; the file's arrival (the bucket's event, or a
+//! read of the job that finds it) makes it `queued`; the worker makes it `processing`, then
+//! `succeeded` or `failed`. An upload whose file never came is `expired` once its URL is.
+//! An export starts `queued`. Terminal states never change.
+
+use crate::ids::{ClientId, ResourceId, WorkspaceId};
+use crate::timestamp::Timestamp;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// How long a job is kept (DynamoDB TTL): seven days.
+pub const JOB_TTL_SECS: u64 = 7 * 24 * 3600;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobType {
+    FamilyUpload,
+    StashExport,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// The upload URL was handed out; no file yet.
+    AwaitingUpload,
+    /// Waiting for the worker.
+    Queued,
+    Processing,
+    Succeeded,
+    Failed,
+    /// No file arrived before the upload URL expired.
+    Expired,
+}
+
+impl JobStatus {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed | Self::Expired)
+    }
+}
+
+/// Why a job failed: `invalid_rfa`, `checksum_mismatch`, `file_too_large`, `stash_not_found`
+/// or `internal_error`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct JobError {
+    #[schema(example = "checksum_mismatch")]
+    pub code: String,
+    pub message: String,
+}
+
+/// A family upload's result: the family and the version the file became.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UploadResult {
+    #[schema(value_type = String)]
+    pub family_id: ResourceId,
+    #[schema(minimum = 1)]
+    pub version: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemType {
+    Detail,
+    Family,
+}
+
+/// Why an item of the stash has no file in the export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The item no longer exists, or you may not read it.
+    NotFound,
+    /// You may read the item but hold no download grant covering it.
+    NotDownloadable,
+    /// Downloads are turned off for the workspace.
+    DownloadsDisabled,
+    /// The item has no file.
+    NoFile,
+}
+
+/// An item of the stash whose files are not in the export.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Skipped {
+    #[serde(rename = "type")]
+    pub kind: ItemType,
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    pub reason: SkipReason,
+}
+
+/// A stash export's result: where to fetch the zip, and what it holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ExportResult {
+    /// A signed URL of the zip, made afresh on each read of the job.
+    #[schema(format = "uri")]
+    pub download_url: String,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:15:00.000Z")]
+    pub expires_at: Timestamp,
+    /// Files in the zip (`manifest.json` not counted).
+    pub files: u64,
+    /// Their total size before compression.
+    pub bytes: u64,
+    pub skipped: Vec<Skipped>,
+}
+
+/// `result` of a succeeded job, by its `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum JobResult {
+    Upload(UploadResult),
+    Export(ExportResult),
+}
+
+/// A job as it is answered.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct Job {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    #[serde(rename = "type")]
+    pub kind: JobType,
+    pub status: JobStatus,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:00:00.000Z")]
+    pub updated_at: Timestamp,
+    /// `null` until the job succeeds.
+    #[schema(required)]
+    pub result: Option<JobResult>,
+    /// `{code, message}` when the job failed, else `null`.
+    #[schema(required)]
+    pub error: Option<JobError>,
+}
+
+/// What an upload declared, and what it does to the family once the file checks out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UploadSpec {
+    /// Chosen when the job is created, for a new family too.
+    pub family_id: ResourceId,
+    pub new_family: bool,
+    /// Fields to set on the family (a new family gets every one; an existing one keeps
+    /// those left out).
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    pub tag_ids: Option<Vec<ResourceId>>,
+    pub project_id: Option<ResourceId>,
+    pub file_name: String,
+    pub size_bytes: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+    pub note: Option<String>,
+    pub upload_expires_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportSpec {
+    pub stash_id: ResourceId,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobSpec {
+    Upload(Box<UploadSpec>),
+    Export(ExportSpec),
+}
+
+/// What an export left: the zip's key and what it holds (its URL is made on each read).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportOutcome {
+    pub key: String,
+    pub files: u64,
+    pub bytes: u64,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StoredResult {
+    Upload(UploadResult),
+    Export(ExportOutcome),
+}
+
+/// A stored job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub workspace_id: WorkspaceId,
+    pub id: ResourceId,
+    pub status: JobStatus,
+    /// The credential that created it: the only one that may read it.
+    pub client_id: ClientId,
+    /// Bumped by every change; changes are conditional on it. Also the job's `ETag`.
+    pub revision: u64,
+    pub spec: JobSpec,
+    pub result: Option<StoredResult>,
+    pub error: Option<JobError>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// When storage may forget it.
+    pub expires_at: Timestamp,
+}
+
+impl JobRecord {
+    pub fn new(ws: WorkspaceId, client: ClientId, spec: JobSpec, status: JobStatus) -> Self {
+        let now = Timestamp::now();
+        Self {
+            workspace_id: ws,
+            id: ResourceId::new_uuid(),
+            status,
+            client_id: client,
+            revision: 1,
+            spec,
+            result: None,
+            error: None,
+            created_at: now,
+            updated_at: now,
+            expires_at: now.plus_secs(JOB_TTL_SECS),
+        }
+    }
+
+    pub fn kind(&self) -> JobType {
+        match self.spec {
+            JobSpec::Upload(_) => JobType::FamilyUpload,
+            JobSpec::Export(_) => JobType::StashExport,
+        }
+    }
+
+    pub fn job_ref(&self) -> JobRef {
+        JobRef {
+            workspace_id: self.workspace_id,
+            id: self.id.clone(),
+        }
+    }
+
+    /// Kept by storage but past its lifetime: treated as gone.
+    pub fn is_past_ttl(&self, now: Timestamp) -> bool {
+        self.expires_at <= now
+    }
+
+    /// When an upload whose file has not come is `expired`: its URL's end, and a further
+    /// minute (or the URL's lifetime, if shorter), so that a PUT started in time can finish.
+    pub fn upload_deadline(&self) -> Option<Timestamp> {
+        let JobSpec::Upload(spec) = &self.spec else {
+            return None;
+        };
+        let lifetime = (spec.upload_expires_at.millis() - self.created_at.millis()).max(0);
+        Some(Timestamp::from_millis(
+            spec.upload_expires_at.millis() + lifetime.min(60_000),
+        ))
+    }
+
+    /// The next revision of this job, in `status` (and `updated_at` now).
+    pub fn advanced(&self, status: JobStatus) -> Self {
+        let mut next = self.clone();
+        next.status = status;
+        next.revision = self.revision + 1;
+        next.updated_at = Timestamp::now().max(self.updated_at);
+        next
+    }
+
+    /// The next revision, failed with `code`.
+    pub fn failed(&self, code: &str, message: impl Into<String>) -> Self {
+        let mut next = self.advanced(JobStatus::Failed);
+        next.error = Some(JobError {
+            code: code.to_owned(),
+            message: message.into(),
+        });
+        next
+    }
+
+    /// The job as answered; an export's `download_url` is signed by `sign`.
+    pub fn answer(&self, export_url: Option<(String, Timestamp)>) -> Job {
+        let result = match (&self.result, export_url) {
+            (Some(StoredResult::Upload(u)), _) => Some(JobResult::Upload(u.clone())),
+            (Some(StoredResult::Export(e)), Some((download_url, expires_at))) => {
+                Some(JobResult::Export(ExportResult {
+                    download_url,
+                    expires_at,
+                    files: e.files,
+                    bytes: e.bytes,
+                    skipped: e.skipped.clone(),
+                }))
+            }
+            _ => None,
+        };
+        Job {
+            id: self.id.clone(),
+            kind: self.kind(),
+            status: self.status,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            result: if self.status == JobStatus::Succeeded {
+                result
+            } else {
+                None
+            },
+            error: self.error.clone(),
+        }
+    }
+}
+
+/// Which job a queue message or an uploaded object is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRef {
+    pub workspace_id: WorkspaceId,
+    pub id: ResourceId,
+}
+
+impl JobRef {
+    /// The queue message that hands this job to the worker: `{"job": {"workspace_id", "id"}}`
+    /// (the worker also reads the bucket's upload events).
+    pub fn message(&self) -> String {
+        serde_json::json!({ "job": self }).to_string()
+    }
+}
+
+/// Where an upload's file lands: a key only that job uses. The bucket's event for it is
+/// how the worker learns of the file.
+pub fn upload_key(ws: WorkspaceId, job: &ResourceId) -> String {
+    format!("{UPLOAD_PREFIX}{ws}/{job}")
+}
+
+pub const UPLOAD_PREFIX: &str = "uploads/";
+
+/// The job an upload key belongs to.
+pub fn parse_upload_key(key: &str) -> Option<JobRef> {
+    let (ws, id) = key.strip_prefix(UPLOAD_PREFIX)?.split_once('/')?;
+    Some(JobRef {
+        workspace_id: WorkspaceId::parse(ws)?,
+        id: ResourceId::parse(id)?,
+    })
+}
+
+/// Where an accepted family file is kept, for good.
+pub fn family_file_key(ws: WorkspaceId, family: &ResourceId, job: &ResourceId) -> String {
+    format!("families/{ws}/{family}/{job}.rfa")
+}
+
+/// Where an export's zip is written.
+pub fn export_key(ws: WorkspaceId, job: &ResourceId) -> String {
+    format!("exports/{ws}/{job}.zip")
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the job queue is unavailable: {0}")]
+pub struct QueueError(pub String);
+
+/// Hands a job to the worker: an SQS message on AWS, a task of the same process locally.
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    async fn enqueue(&self, job: &JobRef) -> Result<(), QueueError>;
+}
+
+/// For functions that start no job.
+pub struct NoQueue;
+
+#[async_trait]
+impl JobQueue for NoQueue {
+    async fn enqueue(&self, _: &JobRef) -> Result<(), QueueError> {
+        Err(QueueError("no job queue is configured".into()))
+    }
+}
+
+pub type SharedQueue = Arc<dyn JobQueue>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_keys_name_their_job() {
+        let ws = WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").unwrap();
+        let id = ResourceId::parse("j-1").unwrap();
+        let key = upload_key(ws, &id);
+        assert_eq!(key, "uploads/6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11/j-1");
+        assert_eq!(
+            parse_upload_key(&key),
+            Some(JobRef {
+                workspace_id: ws,
+                id
+            })
+        );
+        for bad in [
+            "exports/x/y",
+            "uploads/nope/j",
+            "uploads/",
+            "uploads/6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11/a#b",
+        ] {
+            assert_eq!(parse_upload_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_job_answers_its_result_only_when_it_succeeded() {
+        let ws = WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").unwrap();
+        let spec = JobSpec::Export(ExportSpec {
+            stash_id: ResourceId::parse("s1").unwrap(),
+        });
+        let mut job = JobRecord::new(ws, ClientId::parse("c").unwrap(), spec, JobStatus::Queued);
+        job.result = Some(StoredResult::Export(ExportOutcome {
+            key: "k".into(),
+            files: 1,
+            bytes: 2,
+            skipped: vec![],
+        }));
+        let url = || Some(("https://x".to_owned(), Timestamp::from_millis(0)));
+        assert_eq!(job.answer(url()).result, None);
+        let done = job.advanced(JobStatus::Succeeded);
+        assert_eq!(done.revision, 2);
+        let answered = serde_json::to_value(done.answer(url())).unwrap();
+        assert_eq!(answered["type"], "stash_export");
+        assert_eq!(answered["result"]["files"], 1);
+        assert_eq!(answered["result"]["download_url"], "https://x");
+        assert_eq!(answered["error"], serde_json::Value::Null);
+    }
+}

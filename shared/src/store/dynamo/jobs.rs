@@ -1,0 +1,254 @@
+//! Jobs and family versions: a job is created with its idempotency record in one
+//! transaction, moves forward by conditional puts on its revision, and an upload's result
+//! lands in one transaction with the family and its version record.
+
+use super::transact::idempotency_put;
+use super::{
+    Attrs, CommitOutcome, DynamoStore, FamilyVersionRecord, IdemRecord, JobRecord, ResourceId,
+    SaveOutcome, StoreError, StoreResult, Timestamp, VersionCommit, VersionPage, WorkspaceId,
+    built, classify, decode, encode, keys, n, s,
+};
+use crate::store::keys::{PK, SK, TTL, kind};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+
+/// Codes of a cancelled transaction item that mean "something changed under us".
+fn moved(code: Option<&str>) -> bool {
+    matches!(code, Some("ConditionalCheckFailed" | "TransactionConflict"))
+}
+
+fn job_item(job: &JobRecord) -> StoreResult<Attrs> {
+    let mut item = encode(job, keys::job(job.workspace_id, &job.id))?;
+    item.insert(TTL.into(), n(job.expires_at.secs()));
+    Ok(item)
+}
+
+/// The job's put, only over revision `expected`.
+fn job_put(table: &str, job: &JobRecord, expected: u64) -> StoreResult<Put> {
+    built(
+        Put::builder()
+            .table_name(table)
+            .set_item(Some(job_item(job)?))
+            .condition_expression("#r = :r")
+            .expression_attribute_names("#r", "revision")
+            .expression_attribute_values(":r", n(expected))
+            .build(),
+    )
+}
+
+/// The reasons of a cancelled transaction, or the error itself when it was not one.
+fn cancellation(
+    e: SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
+) -> Result<Vec<Option<String>>, StoreError> {
+    match e.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(tc)) => Ok(tc
+            .cancellation_reasons()
+            .iter()
+            .map(|r| r.code().map(str::to_owned))
+            .collect()),
+        _ => Err(classify(e)),
+    }
+}
+
+impl DynamoStore {
+    pub(super) async fn put_new_job(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
+        let put = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(job_item(job)?))
+                .condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", PK)
+                .build(),
+        )?;
+        let mut tx = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put).build());
+        if let Some(idem) = idempotency {
+            tx = tx.transact_items(
+                TransactWriteItem::builder()
+                    .put(idempotency_put(&self.table, idem)?)
+                    .build(),
+            );
+        }
+        self.count();
+        let reasons = match tx.send().await {
+            Ok(_) => return Ok(SaveOutcome::Saved),
+            Err(e) => cancellation(e)?,
+        };
+        if let Some(idem) = idempotency
+            && reasons.get(1).is_some_and(|c| moved(c.as_deref()))
+        {
+            let rec = self
+                .get_as(keys::idempotency(&idem.key.client_id, &idem.key.key), true)
+                .await?;
+            if let Some(rec) = rec {
+                return Ok(SaveOutcome::IdempotencyTaken(rec));
+            }
+        }
+        if reasons
+            .first()
+            .is_some_and(|c| c.as_deref() == Some("ConditionalCheckFailed"))
+        {
+            return Ok(SaveOutcome::VersionMismatch);
+        }
+        Err(StoreError::Unavailable(format!(
+            "job transaction cancelled: {reasons:?}"
+        )))
+    }
+
+    pub(super) async fn read_job(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<JobRecord>> {
+        let job: Option<JobRecord> = self.get_as(keys::job(ws, id), true).await?;
+        // TTL deletes within days of expiry; until then the item is still there.
+        Ok(job.filter(|j| !j.is_past_ttl(Timestamp::now())))
+    }
+
+    pub(super) async fn put_job_over(&self, job: &JobRecord, expected: u64) -> StoreResult<bool> {
+        self.count();
+        let res = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(job_item(job)?))
+            .condition_expression("#r = :r")
+            .expression_attribute_names("#r", "revision")
+            .expression_attribute_values(":r", n(expected))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    pub(super) async fn transact_version(&self, c: &VersionCommit) -> StoreResult<CommitOutcome> {
+        let f = &c.family.family;
+        let family_put = Put::builder().table_name(&self.table).set_item(Some(encode(
+            &c.family,
+            keys::in_workspace(f.workspace_id, kind::FAMILY, &f.id),
+        )?));
+        // Imported records written before families had versions carry none: they are
+        // version 1.
+        let family_put = match c.expected_family_version {
+            None => family_put
+                .condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", PK),
+            Some(1) => family_put
+                .condition_expression("#v = :v OR attribute_not_exists(#v)")
+                .expression_attribute_names("#v", "version")
+                .expression_attribute_values(":v", n(1)),
+            Some(v) => family_put
+                .condition_expression("#v = :v")
+                .expression_attribute_names("#v", "version")
+                .expression_attribute_values(":v", n(v)),
+        };
+        let v = &c.version;
+        // Unconditional: the family's condition already makes the version number unique.
+        let version_put = Put::builder().table_name(&self.table).set_item(Some(encode(
+            v,
+            keys::family_version(v.workspace_id, &v.family_id, v.version.version),
+        )?));
+        let tx = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(built(family_put.build())?)
+                    .build(),
+            )
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(built(version_put.build())?)
+                    .build(),
+            )
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(job_put(&self.table, &c.job, c.expected_job_revision)?)
+                    .build(),
+            );
+        self.count();
+        let reasons = match tx.send().await {
+            Ok(_) => return Ok(CommitOutcome::Committed),
+            Err(e) => cancellation(e)?,
+        };
+        if reasons
+            .get(2)
+            .is_some_and(|c| c.as_deref() == Some("ConditionalCheckFailed"))
+        {
+            return Ok(CommitOutcome::JobMoved);
+        }
+        if reasons.iter().any(|c| moved(c.as_deref())) {
+            return Ok(CommitOutcome::FamilyMoved);
+        }
+        Err(StoreError::Unavailable(format!(
+            "version transaction cancelled: {reasons:?}"
+        )))
+    }
+
+    pub(super) async fn read_family_version(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        version: u64,
+    ) -> StoreResult<Option<FamilyVersionRecord>> {
+        self.get_as(keys::family_version(ws, family, version), false)
+            .await
+    }
+
+    /// One `Query`, newest first, reading one item past the page to tell whether more follow.
+    pub(super) async fn query_family_versions(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        before: Option<u64>,
+        max: usize,
+    ) -> StoreResult<VersionPage> {
+        let prefix = keys::family_versions_prefix(family);
+        let upper = match before {
+            Some(0 | 1) => return Ok(VersionPage::default()),
+            Some(b) => keys::family_version(ws, family, b - 1).1,
+            None => format!("{prefix}~"),
+        };
+        self.count();
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_values(":pk", s(keys::workspace_pk(ws)))
+            .expression_attribute_values(":lo", s(prefix))
+            .expression_attribute_values(":hi", s(upper))
+            .scan_index_forward(false)
+            .limit(max.clamp(1, 1000) as i32 + 1)
+            .send()
+            .await
+            .map_err(classify)?;
+        self.read(out.scanned_count as usize);
+        let mut versions = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(decode)
+            .collect::<StoreResult<Vec<FamilyVersionRecord>>>()?;
+        let more = versions.len() > max;
+        versions.truncate(max);
+        Ok(VersionPage { versions, more })
+    }
+}
