@@ -113,10 +113,6 @@ pub struct Family {
     #[serde(default = "first_version")]
     #[schema(minimum = 1)]
     pub version: u64,
-    /// The family group it belongs to; `null` when it is in none.
-    #[serde(default)]
-    #[schema(required, value_type = Option<String>)]
-    pub group_id: Option<ResourceId>,
     /// The latest version's RFA file; `null` when the family has none.
     #[serde(default)]
     #[schema(required)]

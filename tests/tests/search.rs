@@ -53,6 +53,7 @@ fn detail(id: &str, name: &str, description: &str, created: Timestamp) -> Detail
         has_rvt: false,
         created_at: created,
         updated_at: created,
+        open_flags: 0,
     }
 }
 
@@ -60,6 +61,7 @@ fn put_detail(d: Detail) -> Item {
     Item::Detail(DetailRecord {
         detail: d,
         files: Default::default(),
+        family_ids: Vec::new(),
     })
 }
 
@@ -555,6 +557,9 @@ async fn similar_equals_exhaustive_scoring(b: Backend) {
                 tag_ids: tags.iter().map(|t| rid(t)).collect(),
                 project_id: None,
                 has_rfa: false,
+                version: 1,
+                group_id: None,
+                file: None,
                 created_at: at(1, 0),
                 updated_at: at(1, 0),
             },
@@ -637,6 +642,9 @@ async fn similar_reads_a_bounded_number_of_candidates(b: Backend) {
                     tag_ids: vec![],
                     project_id: None,
                     has_rfa: false,
+                    version: 1,
+                    group_id: None,
+                    file: None,
                     created_at: Timestamp::from_millis(at(1, 0).millis() + i as i64 * 1000),
                     updated_at: at(1, 0),
                 },

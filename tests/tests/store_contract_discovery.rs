@@ -6,7 +6,7 @@ use pirros_shared::grants::{EntityType, Filter, FilterMatch};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Project, Stash, StashRecord};
 use pirros_shared::store::{
-    Item, Slice, SaveOutcome, StashIndex, StashWrite, Store, project_sort_key,
+    Item, SaveOutcome, Slice, StashIndex, StashWrite, Store, project_sort_key,
 };
 use pirros_shared::timestamp::Timestamp;
 use pirros_tests::*;

@@ -234,6 +234,8 @@ async fn put_families(store: &dyn AdminStore, n: usize) -> Vec<ResourceId> {
                     tag_ids: Vec::new(),
                     project_id: None,
                     has_rfa: false,
+                    version: 1,
+                    file: None,
                     created_at: now,
                     updated_at: now,
                     group_id: None,

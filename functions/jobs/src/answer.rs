@@ -8,7 +8,7 @@ use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::etag::ETag;
 use pirros_shared::headers;
-use pirros_shared::idempotency::{self, Draft};
+use pirros_shared::idempotency::Draft;
 use pirros_shared::jobs::{Job, JobRecord, JobSpec, StoredResult};
 use pirros_shared::response::{Reply, envelope};
 use pirros_shared::store::SaveOutcome;

@@ -203,6 +203,9 @@ mod tests {
             ],
             project_id: None,
             has_rfa: false,
+            version: 1,
+            group_id: None,
+            file: None,
             created_at: Timestamp::from_millis(1_000),
             updated_at: Timestamp::from_millis(2_000),
         }

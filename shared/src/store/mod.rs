@@ -14,9 +14,8 @@ use crate::grants::Filter;
 use crate::ids::{ClientId, ResourceId, WorkspaceId};
 use crate::jobs::JobRecord;
 use crate::model::{
-    Credential, Detail, DetailRecord, Family, FamilyGroup, FamilyRecord, FamilyVersionRecord,
-    Firm, Project, Stash,
-    StashRecord, Tag, Workspace,
+    Credential, Detail, DetailRecord, Family, FamilyGroup, FamilyRecord, FamilyVersionRecord, Firm,
+    Project, Stash, StashRecord, Tag, Workspace,
 };
 use crate::references::ReferenceEntry;
 use crate::search::lists::{Listed, SearchList};

@@ -3,14 +3,12 @@
 //! whose copies the importer and stash writes keep in step with the records.
 
 use super::{
-    Attrs, DynamoStore, Filter, Firm, Item, Key, Slice, Project, Reach, ResourceId, Stash,
-    StashIndex, StashRecord, StoreError, StoreResult, Workspace, WorkspaceId, classify, decode,
-    key_attrs, keys, s,
+    Attrs, DynamoStore, Filter, Firm, Item, Key, Project, Reach, ResourceId, Slice, Stash,
+    StashIndex, StashRecord, StoreError, StoreResult, Workspace, WorkspaceId, decode, keys,
 };
 use crate::store::keys::{PK, SK, kind};
 use crate::store::{project_sort_key, stash_sort_key};
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 
 fn stash_list_pk(ws: WorkspaceId, index: &StashIndex) -> String {

@@ -2,14 +2,14 @@
 //! sort key `FLAG#{uuidv7}`), beside the item counting its open ones, which every flag
 //! write changes in the same transaction.
 
-use crate::store::capacity;
 use super::transact::idempotency_put;
 use super::{
-    DynamoStore, FlagWrite, Slice, SaveOutcome, StoreError, StoreResult, WorkspaceId, built,
+    DynamoStore, FlagWrite, SaveOutcome, Slice, StoreError, StoreResult, WorkspaceId, built,
     classify, decode, encode, key_attrs, keys, n, s,
 };
 use crate::flags::FlagRecord;
 use crate::ids::ResourceId;
+use crate::store::capacity;
 use crate::store::keys::{FLAG_PREFIX, PK, SK};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use serde::Deserialize;

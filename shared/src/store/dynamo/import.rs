@@ -2,11 +2,11 @@
 //! details and families and the lists' sizes kept in step with the records.
 
 use super::batch::{delete_request, put_request};
+use super::discovery::{project_list_key, stash_list_keys};
 use super::lists::{copy_keys, size_item};
 use super::{Attrs, DynamoStore, Item, Key, StoreResult, classify, encode, keys};
 use crate::search::lists::Indexed;
 use crate::store::capacity;
-use super::discovery::{project_list_key, stash_list_keys};
 use crate::store::keys::{PK, kind};
 use aws_sdk_dynamodb::types::WriteRequest;
 use serde::de::DeserializeOwned;

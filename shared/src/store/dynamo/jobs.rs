@@ -8,6 +8,7 @@ use super::{
     SaveOutcome, StoreError, StoreResult, Timestamp, VersionCommit, VersionPage, WorkspaceId,
     built, classify, decode, encode, keys, n, s,
 };
+use crate::store::capacity;
 use crate::store::keys::{PK, SK, TTL, kind};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -65,41 +66,15 @@ impl DynamoStore {
                 .expression_attribute_names("#pk", PK)
                 .build(),
         )?;
-        let mut tx = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build());
-        if let Some(idem) = idempotency {
-            tx = tx.transact_items(
-                TransactWriteItem::builder()
-                    .put(idempotency_put(&self.table, idem)?)
-                    .build(),
-            );
-        }
-        self.count();
-        let reasons = match tx.send().await {
-            Ok(_) => return Ok(SaveOutcome::Saved),
-            Err(e) => cancellation(e)?,
-        };
-        if let Some(idem) = idempotency
-            && reasons.get(1).is_some_and(|c| moved(c.as_deref()))
-        {
-            let rec = self
-                .get_as(keys::idempotency(&idem.key.client_id, &idem.key.key), true)
-                .await?;
-            if let Some(rec) = rec {
-                return Ok(SaveOutcome::IdempotencyTaken(rec));
+        let mut items = vec![TransactWriteItem::builder().put(put).build()];
+        let key = match idempotency {
+            Some(idem) => {
+                items.push(idempotency_put(&self.table, idem)?);
+                Some((1, &idem.key))
             }
-        }
-        if reasons
-            .first()
-            .is_some_and(|c| c.as_deref() == Some("ConditionalCheckFailed"))
-        {
-            return Ok(SaveOutcome::VersionMismatch);
-        }
-        Err(StoreError::Unavailable(format!(
-            "job transaction cancelled: {reasons:?}"
-        )))
+            None => None,
+        };
+        self.commit(items, key).await
     }
 
     pub(super) async fn read_job(
@@ -122,10 +97,14 @@ impl DynamoStore {
             .condition_expression("#r = :r")
             .expression_attribute_names("#r", "revision")
             .expression_attribute_values(":r", n(expected))
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
         match res {
-            Ok(_) => Ok(true),
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(true)
+            }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
@@ -182,8 +161,11 @@ impl DynamoStore {
                     .build(),
             );
         self.count();
-        let reasons = match tx.send().await {
-            Ok(_) => return Ok(CommitOutcome::Committed),
+        let reasons = match tx.return_consumed_capacity(capacity::TOTAL).send().await {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                return Ok(CommitOutcome::Committed);
+            }
             Err(e) => cancellation(e)?,
         };
         if reasons
@@ -237,9 +219,11 @@ impl DynamoStore {
             .expression_attribute_values(":hi", s(upper))
             .scan_index_forward(false)
             .limit(max.clamp(1, 1000) as i32 + 1)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
         self.read(out.scanned_count as usize);
         let mut versions = out
             .items

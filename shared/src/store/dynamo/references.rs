@@ -4,16 +4,16 @@
 //! own transaction, or in steps when a stash changes more families than one transaction
 //! holds.
 
-use crate::store::capacity;
 use super::batch::{delete_request, put_request};
 use super::transact::MAX_TRANSACTION_ITEMS;
 use super::{
-    Attrs, DynamoStore, IdemKey, Item, Slice, SaveOutcome, StashWrite, StoreError, StoreResult,
+    Attrs, DynamoStore, IdemKey, Item, SaveOutcome, Slice, StashWrite, StoreError, StoreResult,
     WorkspaceId, built, classify, decode, encode, key_attrs, keys, n, s,
 };
 use crate::ids::ResourceId;
 use crate::model::{DetailRecord, StashRecord};
 use crate::references::{ReferenceChanges, ReferenceEntry};
+use crate::store::capacity;
 use crate::store::keys::{PK, SK, kind};
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, WriteRequest,

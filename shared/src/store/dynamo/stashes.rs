@@ -67,7 +67,11 @@ impl DynamoStore {
             let copy = Put::builder()
                 .table_name(&self.table)
                 .set_item(Some(encode(&write.record, key)?));
-            items.push(TransactWriteItem::builder().put(built(copy.build())?).build());
+            items.push(
+                TransactWriteItem::builder()
+                    .put(built(copy.build())?)
+                    .build(),
+            );
         }
         if items.len() + changes.len() > MAX_TRANSACTION_ITEMS {
             return self

@@ -2,11 +2,11 @@
 //! retrying the ones DynamoDB cancels only because another transaction touched the same
 //! item at the same moment (many flags on one detail all add to its one counter).
 
-use crate::store::capacity;
 use super::{
     DynamoStore, IdemKey, IdemRecord, SaveOutcome, Store, StoreError, StoreResult, Timestamp,
     built, classify, decode, encode, keys, n,
 };
+use crate::store::capacity;
 use crate::store::keys::{PK, TTL};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
