@@ -3,7 +3,8 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, routes, init, cost, throughput, profile, plots)
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, routes, init, cost, throughput, profile,
+#                                               # uploads, export, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=infra/scripts/emulators.sh
@@ -19,7 +20,8 @@ profile="${BENCH_PROFILE:-release}"
 # One build of everything the parts run: separate builds of subsets would unify features
 # differently and compile the AWS SDK again.
 cargo build --profile "$profile" -p pirros-bench -p pirros-local -p pirros-oauth -p pirros-tags \
-	-p pirros-details -p pirros-families -p pirros-stashes -p pirros-downloads -p pirros-docs
+	-p pirros-details -p pirros-families -p pirros-stashes -p pirros-downloads -p pirros-docs \
+	-p pirros-discovery -p pirros-jobs -p pirros-worker
 bin="target/$profile/pirros-bench"
 [[ "$profile" == dev ]] && bin="target/debug/pirros-bench"
 if [[ "$what" == all || "$what" == search-scale ]]; then
@@ -82,6 +84,26 @@ if [[ "$what" == all || "$what" == profile ]]; then
 	# BENCH_PROFILE_BASE=path/to/an/older/pirros-local adds a before/after from the same run.
 	python3 infra/scripts/profile.py ${BENCH_PROFILE_BASE:+"$BENCH_PROFILE_BASE"} "$(dirname "$bin")/pirros-local" \
 		--json docs/bench/profile.json
+fi
+if [[ "$what" == all || "$what" == uploads ]]; then
+	# Upload to `succeeded` through pirros-local (DynamoDB Local, s3rver), per file size.
+	"$bin" uploads --sizes-mb "${BENCH_UPLOAD_MB:-1,100}" --runs "${BENCH_UPLOAD_RUNS:-3}" \
+		--json docs/bench/uploads.json
+fi
+if [[ "$what" == all || "$what" == export ]]; then
+	# The worker's peak memory and speed for stash exports of growing size (s3rver).
+	export_bin="$(dirname "$bin")/export_bench"
+	{
+		echo '['
+		first=1
+		for mb in ${BENCH_EXPORT_MB:-100 1000}; do
+			((first)) || echo ','
+			first=0
+			"$export_bin" --files 20 --total-mb "$mb" | tail -n 1
+		done
+		echo ']'
+	} >docs/bench/export.json
+	cat docs/bench/export.json
 fi
 if [[ "$what" == all || "$what" == plots ]]; then
 	.cache/venv/bin/python -c 'import matplotlib' 2>/dev/null || .cache/venv/bin/pip install -q matplotlib

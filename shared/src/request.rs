@@ -30,8 +30,14 @@ pub fn header_str(req: &Request, name: impl header::AsHeaderName) -> Option<&str
 
 /// The token of `Authorization: Bearer <token>` (scheme case-insensitive).
 pub fn bearer_token(req: &Request) -> Result<&str, ApiError> {
-    let value = header_str(req, headers::AUTHORIZATION)
+    let value = req
+        .headers()
+        .get(headers::AUTHORIZATION)
         .ok_or(ApiError::InvalidToken("Missing bearer token"))?;
+    // `from_utf8` checks a token's ~1 KB many bytes at a time, where `to_str` goes byte by
+    // byte; a byte a token may not hold fails its base64url decoding as `invalid_token`.
+    let value = std::str::from_utf8(value.as_bytes())
+        .map_err(|_| ApiError::InvalidToken("Malformed Authorization header"))?;
     let (scheme, token) = value
         .split_once(' ')
         .ok_or(ApiError::InvalidToken("Malformed Authorization header"))?;

@@ -37,13 +37,34 @@ impl Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const FORMAT: &[time::format_description::FormatItem<'static>] = format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-        );
         let dt = OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128 * 1_000_000)
             .map_err(|_| fmt::Error)?;
-        let s = dt.format(FORMAT).map_err(|_| fmt::Error)?;
-        f.write_str(&s)
+        let (year, month, day) = dt.to_calendar_date();
+        let (hour, minute, second, milli) = dt.to_hms_milli();
+        let Some(year) = u16::try_from(year).ok().filter(|y| *y <= 9999) else {
+            // Before year 0: no store holds such a time, but printing must not fail.
+            const FORMAT: &[time::format_description::FormatItem<'static>] = format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            );
+            return f.write_str(&dt.format(FORMAT).map_err(|_| fmt::Error)?);
+        };
+        // Every answer prints several timestamps: the layout is fixed, so the digits go
+        // straight into a buffer (a format description costs ~10 times as much).
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut n: u16| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, u8::from(month).into());
+        put(8, 2, day.into());
+        put(11, 2, hour.into());
+        put(14, 2, minute.into());
+        put(17, 2, second.into());
+        put(20, 3, milli);
+        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -71,5 +92,19 @@ mod tests {
         assert_eq!(t.to_string(), "2026-06-04T12:00:00.000Z");
         let t = Timestamp::parse("2026-06-04T14:00:00.123+02:00").unwrap();
         assert_eq!(t.to_string(), "2026-06-04T12:00:00.123Z");
+    }
+
+    #[test]
+    fn prints_every_field_padded_at_the_edges() {
+        for (ms, text) in [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (951_782_400_007, "2000-02-29T00:00:00.007Z"),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+            (-62_167_219_200_000, "0000-01-01T00:00:00.000Z"),
+        ] {
+            assert_eq!(Timestamp::from_millis(ms).to_string(), text);
+            assert_eq!(Timestamp::parse(text), Some(Timestamp::from_millis(ms)));
+        }
     }
 }

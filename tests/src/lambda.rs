@@ -52,6 +52,9 @@ pub async fn gateway(mut env: HashMap<String, String>) -> Gateway {
     // As the stack sets it: PDFs are served from the distribution's domain.
     env.entry("PDF_PUBLIC_BASE_URL".into())
         .or_insert_with(|| "https://pdfs.example.com/".into());
+    // The jobs function needs its queue to start; no event of this path queues a job.
+    env.entry("JOBS_QUEUE_URL".into())
+        .or_insert_with(|| "http://127.0.0.1:9/000000000000/pirros-jobs".into());
     Gateway::start(Functions::new(bin_dir(), env), router())
         .await
         .expect("gateway starts")

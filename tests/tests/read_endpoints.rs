@@ -488,7 +488,6 @@ async fn resources_have_the_contract_fields(b: Backend) {
             "project_id",
             "has_rfa",
             "version",
-            "group_id",
             "file",
             "created_at",
             "updated_at",
