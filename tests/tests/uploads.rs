@@ -20,6 +20,7 @@ pirros_tests::on_both_stores!(
     racing_uploads_keep_versions_consecutive,
     waiting_gives_up_after_the_wait_limit,
     version_history_pages,
+    uploaded_versions_move_in_every_search_list,
 );
 
 async fn famwriter(api: &Api) -> String {
@@ -116,7 +117,16 @@ async fn an_upload_creates_a_family_at_version_one(b: Backend) {
     let (status, bytes) = fetch(d.body["response"]["download_url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert!(bytes == data, "the downloaded file differs");
-    assert_eq!(upload_object(&api, A1, id).await, None);
+    // The worker deletes the upload object right after the commit that ends the job (and
+    // after relisting the family), so a reader may see `succeeded` a moment before.
+    let gone = async {
+        while upload_object(&api, A1, id).await.is_some() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), gone)
+        .await
+        .expect("the upload object is deleted");
 }
 
 fn keys(v: &Value) -> Vec<String> {
@@ -640,4 +650,62 @@ async fn version_history_pages(b: Backend) {
         .get(&format!("/v1/workspaces/{A1}/families/fb1/versions"), &t)
         .await;
     r.assert_error(404, "not_found");
+}
+
+/// An upload's family (new, or its next version) is what every search list answers: by a
+/// word of its new name (and no longer by the old one), by tag, and in the update order of
+/// `updated_since`.
+async fn uploaded_versions_move_in_every_search_list(b: Backend) {
+    let api = api(b).await;
+    let t = famwriter(&api).await;
+    let search = |q: String| {
+        let api = &api;
+        let t = &t;
+        async move {
+            let r = api
+                .get(&format!("/v1/workspaces/{A1}/families?{q}"), t)
+                .await;
+            assert_eq!(r.status, 200, "{q}: {}", r.text);
+            r.body["response"]["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["id"].as_str().unwrap().to_owned(),
+                        f["version"].as_u64().unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let since = pirros_shared::timestamp::Timestamp::now();
+    let data = rfa(6_000, None);
+    let mut body = upload_body(&data, None);
+    body["name"] = json!("Zebrawood pivot door");
+    body["tag_ids"] = json!(["t-timber"]);
+    let job = api.upload(A1, &t, &body, data).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let new_id = job["result"]["family_id"].as_str().unwrap().to_owned();
+    assert_eq!(search("q=zebrawood".into()).await, [(new_id.clone(), 1)]);
+    assert!(
+        search("tag_id=t-timber&limit=100".into())
+            .await
+            .contains(&(new_id.clone(), 1))
+    );
+
+    for (name, version) in [("Quokka hatch", 2), ("Wombat hatch", 3)] {
+        let data = rfa(5_000, None);
+        let mut body = upload_body(&data, Some("f1"));
+        body["name"] = json!(name);
+        let job = api.upload(A1, &t, &body, data).await;
+        assert_eq!(job["result"]["version"], version, "{job}");
+    }
+    assert_eq!(search("q=quokka".into()).await, []);
+    assert_eq!(search("q=wombat".into()).await, [("f1".to_owned(), 3)]);
+    // Changed since `since`, oldest change first: the new family, then f1 at its latest.
+    assert_eq!(
+        search(format!("updated_since={since}")).await,
+        [(new_id, 1), ("f1".to_owned(), 3)]
+    );
 }

@@ -643,7 +643,15 @@ impl Store for MemoryStore {
         if stored != commit.expected_family_version {
             return Ok(CommitOutcome::FamilyMoved);
         }
-        g.families.insert(family_key, commit.family.clone());
+        let Inner {
+            families, lists, ..
+        } = &mut *g;
+        relist(
+            lists,
+            families.get(&family_key).map(|o| &o.family),
+            &commit.family.family,
+        );
+        families.insert(family_key, commit.family.clone());
         let v = &commit.version;
         g.family_versions
             .insert((ws, v.family_id.clone(), v.version.version), v.clone());

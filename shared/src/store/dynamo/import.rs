@@ -4,11 +4,11 @@
 use super::batch::{delete_request, put_request};
 use super::discovery::{project_list_key, stash_list_keys};
 use super::lists::{copy_keys, size_item};
-use super::{Attrs, DynamoStore, Item, Key, StoreResult, classify, encode, keys};
+use super::{Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, key_attrs, keys};
 use crate::search::lists::Indexed;
 use crate::store::capacity;
 use crate::store::keys::{PK, kind};
-use aws_sdk_dynamodb::types::WriteRequest;
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, WriteRequest};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 
@@ -76,7 +76,7 @@ fn record_key<T: Indexed>(item: &T, kind: &str) -> Key {
 
 /// What writing some details and families changes in the lists besides their new copies.
 #[derive(Default)]
-struct ListChanges {
+pub(super) struct ListChanges {
     /// Copies that the rewritten resources leave behind.
     stale: Vec<Key>,
     /// Members gained (+) and lost (-) per list partition.
@@ -134,7 +134,7 @@ impl DynamoStore {
         )
         .await?;
         let mut requests = Vec::with_capacity(items.len() * 2);
-        for key in changes.stale {
+        for key in std::mem::take(&mut changes.stale) {
             requests.push(delete_request(key)?);
         }
         for key in self.stale_discovery_copies(items).await? {
@@ -144,8 +144,14 @@ impl DynamoStore {
         for item in items {
             puts(item, &mut requests)?;
         }
-        // Sizes are hints for planning a search, never for its answer: a count left off by
-        // a failed or concurrent import costs a worse plan, not a wrong page.
+        requests.extend(self.size_requests(&changes).await?);
+        self.batch_write(requests).await
+    }
+
+    /// The puts of the sizes `changes` moves. Sizes are hints for planning a search, never
+    /// for its answer: a count left off by a failed or concurrent write costs a worse plan,
+    /// not a wrong page.
+    async fn size_requests(&self, changes: &ListChanges) -> StoreResult<Vec<WriteRequest>> {
         let moved: Vec<String> = changes
             .sizes
             .iter()
@@ -153,10 +159,67 @@ impl DynamoStore {
             .map(|(pk, _)| pk.clone())
             .collect();
         let stored = self.sizes_in_parallel(moved.clone()).await?;
-        for pk in moved {
-            let now = stored.get(&pk).copied().unwrap_or(0) as i64 + changes.sizes[&pk];
-            requests.push(put_request(size_item(&pk, now.max(0) as u64))?);
+        moved
+            .into_iter()
+            .map(|pk| {
+                let now = stored.get(&pk).copied().unwrap_or(0) as i64 + changes.sizes[&pk];
+                put_request(size_item(&pk, now.max(0) as u64))
+            })
+            .collect()
+    }
+
+    /// Moves one resource that `new` replaced `old` with (an upload's family) in every
+    /// list, outside any transaction: its copies rewritten, the ones it left deleted, the
+    /// sizes of the lists it joined or left moved.
+    pub(super) async fn relist<T: Indexed>(&self, old: Option<&T>, new: &T) -> StoreResult<()> {
+        let mut changes = ListChanges::default();
+        changes.record(old, new);
+        let mut requests = Vec::new();
+        for key in std::mem::take(&mut changes.stale) {
+            requests.push(delete_request(key)?);
         }
+        for key in copy_keys(new) {
+            requests.push(put_request(encode(new, key)?)?);
+        }
+        requests.extend(self.size_requests(&changes).await?);
+        self.batch_write(requests).await
+    }
+
+    /// The same move as transaction items (the copies' puts and the stale copies' deletes),
+    /// and what it does to list sizes, for `write_sizes` once the transaction is in.
+    pub(super) fn relist_items<T: Indexed>(
+        &self,
+        old: Option<&T>,
+        new: &T,
+    ) -> StoreResult<(Vec<TransactWriteItem>, ListChanges)> {
+        let mut changes = ListChanges::default();
+        changes.record(old, new);
+        let mut items = Vec::new();
+        for key in std::mem::take(&mut changes.stale) {
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_attrs(key)));
+            items.push(
+                TransactWriteItem::builder()
+                    .delete(built(delete.build())?)
+                    .build(),
+            );
+        }
+        for key in copy_keys(new) {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(new, key)?));
+            items.push(
+                TransactWriteItem::builder()
+                    .put(built(put.build())?)
+                    .build(),
+            );
+        }
+        Ok((items, changes))
+    }
+
+    pub(super) async fn write_sizes(&self, changes: &ListChanges) -> StoreResult<()> {
+        let requests = self.size_requests(changes).await?;
         self.batch_write(requests).await
     }
 

@@ -2,11 +2,11 @@
 //! transaction, moves forward by conditional puts on its revision, and an upload's result
 //! lands in one transaction with the family and its version record.
 
-use super::transact::idempotency_put;
+use super::transact::{MAX_TRANSACTION_ITEMS, idempotency_put};
 use super::{
-    Attrs, CommitOutcome, DynamoStore, FamilyVersionRecord, IdemRecord, JobRecord, ResourceId,
-    SaveOutcome, StoreError, StoreResult, Timestamp, VersionCommit, VersionPage, WorkspaceId,
-    built, classify, decode, encode, keys, n, s,
+    Attrs, CommitOutcome, DynamoStore, FamilyRecord, FamilyVersionRecord, IdemRecord, JobRecord,
+    ResourceId, SaveOutcome, StoreError, StoreResult, Timestamp, VersionCommit, VersionPage,
+    WorkspaceId, built, classify, decode, encode, keys, n, s,
 };
 use crate::store::capacity;
 use crate::store::keys::{PK, SK, TTL, kind};
@@ -117,6 +117,14 @@ impl DynamoStore {
 
     pub(super) async fn transact_version(&self, c: &VersionCommit) -> StoreResult<CommitOutcome> {
         let f = &c.family.family;
+        // The family as stored, whose list copies the new version replaces. If it is not
+        // the expected version, the transaction below fails and nothing is relisted.
+        let before: Option<FamilyRecord> = self
+            .get_as(
+                keys::in_workspace(f.workspace_id, kind::FAMILY, &f.id),
+                true,
+            )
+            .await?;
         let family_put = Put::builder().table_name(&self.table).set_item(Some(encode(
             &c.family,
             keys::in_workspace(f.workspace_id, kind::FAMILY, &f.id),
@@ -142,28 +150,40 @@ impl DynamoStore {
             v,
             keys::family_version(v.workspace_id, &v.family_id, v.version.version),
         )?));
+        // The search lists hold a copy per word prefix, tag, category and order: they go in
+        // the same transaction when they fit (the usual family), so a job that succeeded is
+        // a family every search answers; a family with more list entries than a
+        // transaction takes is relisted right after it (searches answer the previous
+        // version meanwhile).
+        let (list_items, changes) = self.relist_items(before.as_ref().map(|r| &r.family), f)?;
+        let inline = 3 + list_items.len() <= MAX_TRANSACTION_ITEMS;
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .put(built(family_put.build())?)
+                .build(),
+            TransactWriteItem::builder()
+                .put(built(version_put.build())?)
+                .build(),
+            TransactWriteItem::builder()
+                .put(job_put(&self.table, &c.job, c.expected_job_revision)?)
+                .build(),
+        ];
+        if inline {
+            items.extend(list_items);
+        }
         let tx = self
             .client
             .transact_write_items()
-            .transact_items(
-                TransactWriteItem::builder()
-                    .put(built(family_put.build())?)
-                    .build(),
-            )
-            .transact_items(
-                TransactWriteItem::builder()
-                    .put(built(version_put.build())?)
-                    .build(),
-            )
-            .transact_items(
-                TransactWriteItem::builder()
-                    .put(job_put(&self.table, &c.job, c.expected_job_revision)?)
-                    .build(),
-            );
+            .set_transact_items(Some(items));
         self.count();
         let reasons = match tx.return_consumed_capacity(capacity::TOTAL).send().await {
             Ok(out) => {
                 self.capacity.write(out.consumed_capacity());
+                if inline {
+                    self.write_sizes(&changes).await?;
+                } else {
+                    self.relist(before.as_ref().map(|r| &r.family), f).await?;
+                }
                 return Ok(CommitOutcome::Committed);
             }
             Err(e) => cancellation(e)?,
