@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::ids::{ResourceId, WorkspaceId};
 use Function as F;
 use http::Method;
+use std::sync::LazyLock;
 
 /// The Lambda function (resource group) that serves a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -349,27 +350,77 @@ pub const ROUTES: &[RouteDef] = &[
     }),
 ];
 
-/// The path parameters of `path` if it fits `template`. Trailing slashes are ignored; no
-/// allocation (this runs for every table entry on every request).
-fn match_template<'a>(template: &str, path: &'a str) -> Option<Params<'a>> {
-    let mut want = template.split('/').skip(1);
-    let mut have = path.trim_end_matches('/').split('/').skip(1);
+/// Most segments any template has; a longer path matches nothing.
+const MAX_SEGMENTS: usize = 8;
+
+/// A template's segment: a literal, or a parameter (`{ws}`, `{id}`, ...).
+#[derive(Clone, Copy)]
+enum Segment {
+    Literal(&'static str),
+    Param,
+}
+
+/// A template split once, for every request to match against.
+struct Compiled {
+    segments: Vec<Segment>,
+    /// How many literal segments it has: where two templates fit a path, the one with more
+    /// literals wins (`.../families/uploads` over `.../families/{id}`).
+    literals: usize,
+}
+
+fn compile(template: &'static str) -> Compiled {
+    let segments: Vec<Segment> = template
+        .split('/')
+        .skip(1)
+        .map(|s| {
+            if s.starts_with('{') {
+                Segment::Param
+            } else {
+                Segment::Literal(s)
+            }
+        })
+        .collect();
+    let literals = segments
+        .iter()
+        .filter(|s| matches!(s, Segment::Literal(_)))
+        .count();
+    Compiled { segments, literals }
+}
+
+/// `ROUTES`, compiled in the same order, once per process.
+static COMPILED: LazyLock<Vec<Compiled>> =
+    LazyLock::new(|| ROUTES.iter().map(|d| compile(d.path)).collect());
+
+/// A path split into its segments (trailing slashes ignored); `None` when it has more
+/// than any template.
+fn segments(path: &str) -> Option<([&str; MAX_SEGMENTS], usize)> {
+    let mut out = [""; MAX_SEGMENTS];
+    let mut n = 0;
+    for s in path.trim_end_matches('/').split('/').skip(1) {
+        *out.get_mut(n)? = s;
+        n += 1;
+    }
+    Some((out, n))
+}
+
+/// The path parameters of a path (as `segments` split it) if it fits `template`.
+fn match_compiled<'a>(template: &Compiled, path: &[&'a str]) -> Option<Params<'a>> {
+    if template.segments.len() != path.len() {
+        return None;
+    }
     let mut params = Params::default();
     let mut n = 0;
-    loop {
-        match (want.next(), have.next()) {
-            (None, None) => return Some(params),
-            (Some(w), Some(h)) if w.starts_with('{') => {
-                if h.is_empty() || n == MAX_PARAMS {
-                    return None;
-                }
-                params.0[n] = h;
+    for (want, have) in template.segments.iter().zip(path) {
+        match want {
+            Segment::Literal(w) if w == have => {}
+            Segment::Param if !have.is_empty() && n < MAX_PARAMS => {
+                params.0[n] = have;
                 n += 1;
             }
-            (Some(w), Some(h)) if w == h => {}
             _ => return None,
         }
     }
+    Some(params)
 }
 
 /// A request's entry in the routing table, its parameters not yet checked.
@@ -398,29 +449,34 @@ pub fn template_for(method: &Method, path: &str) -> Option<&'static str> {
 /// The table entry of `method path`, without looking at the parameters' values: unknown
 /// paths are 404, known paths with another method 405 with the methods they take.
 pub fn find<'a>(method: &Method, path: &'a str) -> Result<Matched<'a>, ApiError> {
-    // A template's literal segments beat a parameter in the same place: for
-    // `.../families/uploads` only the uploads route counts, not `.../families/{id}`.
-    let literals = |t: &str| t.split('/').filter(|s| !s.starts_with('{')).count();
-    let best = ROUTES
-        .iter()
-        .filter(|def| match_template(def.path, path).is_some())
-        .map(|def| literals(def.path))
-        .max();
+    let Some((split, n)) = segments(path) else {
+        return Err(ApiError::NotFound);
+    };
+    let split = &split[..n];
+    let mut best: Option<usize> = None;
+    let mut hit: Option<Matched<'a>> = None;
     let mut allowed: Vec<&'static str> = Vec::new();
-    for def in ROUTES {
-        let Some(params) = match_template(def.path, path) else {
+    for (def, compiled) in ROUTES.iter().zip(COMPILED.iter()) {
+        let Some(params) = match_compiled(compiled, split) else {
             continue;
         };
-        if Some(literals(def.path)) != best {
-            continue;
-        }
-        if def.method != method.as_str() {
-            if !allowed.contains(&def.method) {
-                allowed.push(def.method);
+        match best {
+            Some(b) if compiled.literals < b => continue,
+            Some(b) if compiled.literals > b => {
+                hit = None;
+                allowed.clear();
             }
-            continue;
+            _ => {}
         }
-        return Ok(Matched { def, params });
+        best = Some(compiled.literals);
+        if def.method == method.as_str() {
+            hit = hit.or(Some(Matched { def, params }));
+        } else if !allowed.contains(&def.method) {
+            allowed.push(def.method);
+        }
+    }
+    if let Some(matched) = hit {
+        return Ok(matched);
     }
     if allowed.is_empty() {
         Err(ApiError::NotFound)
@@ -538,5 +594,24 @@ mod tests {
             resolve::<TagsRoute>(&Method::GET, &format!("/v1/workspaces/{WS}/tags")).unwrap(),
             TagsRoute::List(ws)
         );
+    }
+
+    #[test]
+    fn trailing_slashes_empty_parameters_and_overlong_paths() {
+        let tags = format!("/v1/workspaces/{WS}/tags//");
+        assert_eq!(
+            find(&Method::GET, &tags).unwrap().def.path,
+            "/v1/workspaces/{ws}/tags"
+        );
+        for path in [
+            "/v1/workspaces//tags".to_owned(),
+            format!("/v1/workspaces/{WS}/details//flags"),
+            format!("/v1/workspaces/{WS}/details/d1/flags/f1/x/y/z/w"),
+            "/".to_owned(),
+            String::new(),
+        ] {
+            let e = find(&Method::GET, &path).err();
+            assert!(matches!(e, Some(ApiError::NotFound)), "{path}");
+        }
     }
 }
