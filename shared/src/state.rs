@@ -67,12 +67,17 @@ impl AppState {
         let sdk = sdk_config().await;
         let store = dynamo_store(&sdk, &config);
         let files = files(&sdk, &config);
+        Ok(Self::start_v1(config, store, files).await)
+    }
+
+    /// A `/v1` function's state on `store`, after its cold-start reads.
+    pub async fn start_v1(config: Config, store: SharedStore, files: FileSigner) -> Arc<Self> {
         let state = Arc::new(Self::new(config, store, None, files));
         tokio::join!(
             state.verifier.refresh(state.store.as_ref()),
             state.kill_switch.is_on(state.store.as_ref())
         );
-        Ok(state)
+        state
     }
 
     /// Production wiring of the token function: the signing key from Secrets Manager, and
@@ -82,6 +87,15 @@ impl AppState {
         let sdk = sdk_config().await;
         let signer = SigningKeys::load(config.jwt_key()?, &sdk).await?;
         let store = dynamo_store(&sdk, &config);
+        Self::start_token_issuer(config, store, signer).await
+    }
+
+    /// The token function's state on `store`, its public keys published.
+    pub async fn start_token_issuer(
+        config: Config,
+        store: SharedStore,
+        signer: SigningKeys,
+    ) -> Result<Arc<Self>, InitError> {
         signer.publish(store.as_ref()).await?;
         Ok(Arc::new(Self::new(
             config,

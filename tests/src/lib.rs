@@ -3,6 +3,8 @@
 //! driven over HTTP.
 
 pub mod ddb_proxy;
+pub mod ddb_recorder;
+pub mod exercise;
 
 use pirros_local::start::{Options, Running, StoreKind, start};
 use reqwest::{Method, StatusCode, header::HeaderMap};

@@ -50,12 +50,14 @@ fn seed_items(n: usize) -> Vec<Item> {
             status: CredentialStatus::Active,
             secret: SecretHash::of(SECRET),
             secret_version: 1,
+            previous_secret: None,
             grants: vec![Grant {
                 workspace_id: ws,
                 filter_id: FilterId::parse("default:details").unwrap(),
                 action: Action::Read,
             }],
             created_at: Timestamp::now(),
+            version: 1,
         }),
     ];
     for t in 0..TAGS {

@@ -4,7 +4,7 @@
 use super::batch::{delete_request, put_request};
 use super::content::detail_list_keys;
 use super::{
-    Attrs, Detail, DetailRecord, DynamoStore, Item, Key, StoreResult, classify, encode, keys,
+    Attrs, Detail, DetailRecord, DynamoStore, Item, Key, StoreResult, classify, encode, keys, n,
 };
 use crate::store::keys::{PK, kind};
 use aws_sdk_dynamodb::types::WriteRequest;
@@ -37,10 +37,7 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
             f,
             keys::in_workspace(f.family.workspace_id, kind::FAMILY, &f.family.id),
         )),
-        Item::Stash(st) => put(encode(
-            st,
-            keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),
-        )),
+        Item::Stash(st) => put(encode(st, keys::stash(st.stash.workspace_id, &st.stash.id))),
         Item::Filter(f) => put(encode(
             f,
             keys::in_workspace(f.workspace_id, kind::FILTER, &f.id),
@@ -94,6 +91,37 @@ impl DynamoStore {
             );
         }
         Ok(stale)
+    }
+
+    /// Puts `item` over a stored one whose `version` is `expected` (absent counts as 0);
+    /// `false` when it holds another version or there is none.
+    pub(super) async fn put_if_version(&self, item: Attrs, expected: u64) -> StoreResult<bool> {
+        self.count();
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":v", n(expected));
+        let put = if expected == 0 {
+            put.condition_expression(
+                "attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)",
+            )
+            .expression_attribute_names("#pk", PK)
+        } else {
+            put.condition_expression("#v = :v")
+        };
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(classify(e)),
+        }
     }
 
     /// Puts `item` unless its key holds an item already; `false` then.

@@ -4,17 +4,14 @@ use super::{
     DynamoStore, IdemRecord, SaveOutcome, StashWrite, Store, StoreError, StoreResult, Timestamp,
     built, classify, decode, encode, keys, n,
 };
-use crate::store::keys::{PK, TTL, kind};
+use crate::store::keys::{PK, TTL};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 
 impl DynamoStore {
     pub(super) async fn transact_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {
         let st = &write.record.stash;
-        let item = encode(
-            &write.record,
-            keys::in_workspace(st.workspace_id, kind::STASH, &st.id),
-        )?;
+        let item = encode(&write.record, keys::stash(st.workspace_id, &st.id))?;
         let stash_put = Put::builder().table_name(&self.table).set_item(Some(item));
         // DynamoDB refuses attribute names an expression does not use, so each condition
         // names only its own.
