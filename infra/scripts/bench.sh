@@ -3,7 +3,7 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, routes, init, throughput, profile, plots)
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, routes, init, cost, throughput, profile, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=infra/scripts/emulators.sh
@@ -30,6 +30,17 @@ if [[ "$what" == all || "$what" == routes ]]; then
 fi
 if [[ "$what" == all || "$what" == init ]]; then
 	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-10}" --json docs/bench/init.json
+fi
+if [[ "$what" == all || "$what" == cost ]]; then
+	# The tags route in Python beside ours (docs/cost.md): AWS's runtime client, boto3, PyJWT.
+	py=.cache/pylambda/bin/python
+	"$py" -c 'import awslambdaric, boto3, jwt' 2>/dev/null || {
+		python3 -m venv .cache/pylambda && "$py" -m pip install -q --disable-pip-version-check -r infra/bench/python/requirements.txt
+	}
+	"$bin" cost --bin-dir "$(dirname "$bin")" --samples "${BENCH_COST_SAMPLES:-300}" --python "$PWD/$py" \
+		--dynamodb-rtt-ms "${BENCH_DYNAMODB_RTT_MS:-3}" --json docs/bench/cost.json
+	.cache/venv/bin/python -c 'import matplotlib' 2>/dev/null || .cache/venv/bin/pip install -q matplotlib
+	.cache/venv/bin/python infra/scripts/cost.py docs/bench "${BENCH_MEMORY_MB:-256}" | tee docs/bench/cost_tables.md
 fi
 if [[ "$what" == all || "$what" == throughput ]]; then
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }

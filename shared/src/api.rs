@@ -56,6 +56,8 @@ pub fn early_failure(
         started,
         Some(&err),
     );
+    let status = err.status().as_u16();
+    crate::metrics::request_finished(req, request_id, status, Some(err.code()), started);
     response::failure(&err, Flavor::V1, request_id)
 }
 
@@ -206,6 +208,14 @@ impl V1Call {
             Some(&self.credential.client_id),
             self.started,
             err.as_ref(),
+        );
+        let (status, code) = (resp.status().as_u16(), err.as_ref().map(ApiError::code));
+        crate::metrics::request_finished(
+            &self.request,
+            &self.request_id,
+            status,
+            code,
+            self.started,
         );
         resp
     }

@@ -1,4 +1,4 @@
-//! Configuration from the environment, with the names Lambda sets (CONTRACT.md).
+//! Configuration from the environment, with the names Lambda sets (README "Configuration").
 
 use std::collections::HashMap;
 

@@ -36,6 +36,7 @@ where
     F: Fn(Arc<AppState>, Request) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Response<Body>> + Send + 'static,
 {
+    crate::metrics::init().inspect_err(|e| tracing::error!(error = %e, "cannot start"))?;
     let state = state.map_err(|e| {
         tracing::error!(error = %e, "cannot start");
         e
@@ -44,7 +45,7 @@ where
     lambda_http::run(service_fn(move |req: Request| {
         let state = state.clone();
         let handler = handler.clone();
-        async move { Ok::<_, Infallible>(handler(state, req).await) }
+        async move { Ok::<_, Infallible>(crate::metrics::scoped(handler(state, req)).await) }
     }))
     .await
 }

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod killswitch;
 pub mod lambda;
 pub mod logging;
+pub mod metrics;
 pub mod model;
 pub mod openapi;
 pub mod pagination;

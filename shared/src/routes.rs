@@ -281,6 +281,11 @@ impl Matched<'_> {
     }
 }
 
+/// The route template `method path` matches (metrics name routes by it, never by path).
+pub fn template_for(method: &Method, path: &str) -> Option<&'static str> {
+    find(method, path).ok().map(|m| m.def.path)
+}
+
 /// The table entry of `method path`, without looking at the parameters' values: unknown
 /// paths are 404, known paths with another method 405 with the methods they take.
 pub fn find<'a>(method: &Method, path: &'a str) -> Result<Matched<'a>, ApiError> {

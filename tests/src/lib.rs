@@ -1,6 +1,10 @@
 //! The integration-test harness: a real `pirros-local` server per test, on the embedded
 //! store or on a fresh table of the DynamoDB Local that `infra/scripts/test.sh` starts,
-//! driven over HTTP.
+//! driven over HTTP; or, on the Lambda path, the function binaries behind a local API
+//! Gateway and Runtime API (`lambda`) on such a table.
+
+pub mod emf;
+pub mod lambda;
 
 pub mod ddb_proxy;
 pub mod ddb_recorder;
@@ -23,6 +27,24 @@ pub const JWT_SECRET: &str = "integration-test-signing-key-0123456789abcdef";
 pub enum Backend {
     Memory,
     Dynamo,
+    /// DynamoDB, through the function binaries as Lambda runs them.
+    Lambda,
+}
+
+/// Runs each named `async fn(Backend)` on both stores and on the Lambda path.
+#[macro_export]
+macro_rules! on_every_path {
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_stores!($($name),*);
+        mod lambda {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Lambda).await
+                }
+            )*
+        }
+    };
 }
 
 /// Runs each named `async fn(Backend)` as two tests, one per store.
@@ -105,6 +127,8 @@ pub struct Api {
     pub http: reqwest::Client,
     pub running: Running,
     pub backend: Backend,
+    /// The Lambda path's gateway (`base` points at it).
+    pub gateway: Option<pirros_runtime_api::gateway::Gateway>,
 }
 
 pub struct Reply {
@@ -186,11 +210,16 @@ impl Setup {
     pub async fn start(self) -> Api {
         let (store, mut env) = match self.backend {
             Backend::Memory => (StoreKind::Memory, HashMap::new()),
-            Backend::Dynamo => (StoreKind::Dynamodb, dynamo_env()),
+            Backend::Dynamo | Backend::Lambda => (StoreKind::Dynamodb, dynamo_env()),
         };
         for (k, v) in self.env {
             env.insert(k, v);
         }
+        // On the Lambda path the server only loads the fixture and lends the test its store.
+        let gateway = match self.backend {
+            Backend::Lambda => Some(lambda::gateway(env.clone()).await),
+            _ => None,
+        };
         let running = start(Options {
             store,
             fixture: self.fixture,
@@ -199,8 +228,13 @@ impl Setup {
         })
         .await
         .expect("server starts");
+        let base = match &gateway {
+            Some(g) => format!("http://{}", g.addr),
+            None => format!("http://{}", running.addr),
+        };
         Api {
-            base: format!("http://{}", running.addr),
+            base,
+            gateway,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

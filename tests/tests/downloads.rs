@@ -1,4 +1,4 @@
-//! Issue 5: download URLs. Local signed URLs on both stores; real S3 presigning against
+//! Download URLs. Local signed URLs on both stores; real S3 presigning against
 //! the S3 emulator, with the signature recomputed independently by botocore.
 
 use pirros_tests::*;

@@ -122,7 +122,9 @@ async fn method_not_allowed_lists_the_methods_of_the_path(b: Backend) {
             Some(methods.join(", ").as_str()),
             "{path}"
         );
-        let code = if template.starts_with("/oauth/") {
+        // The token function (`/oauth/token`, `/.well-known/jwks.json`) answers RFC 6749's
+        // flat shape.
+        let code = if template.starts_with("/oauth/") || template.starts_with("/.well-known/") {
             &r.body["error"]
         } else {
             &r.body["error"]["code"]

@@ -1,4 +1,4 @@
-//! Issue 8: the OpenAPI document as served, and what fuzzing it against the API found.
+//! The OpenAPI document as served, and what fuzzing it against the API found.
 
 use pirros_shared::routes::ROUTES;
 use pirros_tests::*;

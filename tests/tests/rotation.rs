@@ -27,7 +27,7 @@ fn table_of(api: &Api) -> String {
 /// the store API on the embedded store. Returns the new secret.
 async fn rotate(api: &Api, args: &[&str]) -> String {
     match api.backend {
-        Backend::Dynamo => {
+        Backend::Dynamo | Backend::Lambda => {
             let mut all = vec!["credentials"];
             all.extend_from_slice(args);
             let (ok, out, err) = admin(&table_of(api), &all, &[]);
@@ -159,7 +159,7 @@ async fn grant_changes_racing_a_revoke_all_land(b: Backend) {
     let id = "nogrants-a";
     let grants = twenty_grants();
     match b {
-        Backend::Dynamo => {
+        Backend::Dynamo | Backend::Lambda => {
             // The real binary, 21 processes at once.
             let table = table_of(&api);
             let mut children = Vec::new();

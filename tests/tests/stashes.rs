@@ -1,4 +1,4 @@
-//! Issue 4: stash writes: strict bodies, grants, If-Match, Idempotency-Key, exactly once.
+//! Stash writes: strict bodies, grants, If-Match, Idempotency-Key, exactly once.
 
 use pirros_tests::*;
 use reqwest::Method;

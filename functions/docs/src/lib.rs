@@ -20,12 +20,15 @@ use errors::errors_page;
 pub async fn handle(req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = new_request_id();
-    match routes::resolve(req.method(), req.uri().path()) {
+    let resp = match routes::resolve(req.method(), req.uri().path()) {
         Ok(DocsRoute::OpenApi) => openapi_json(&request_id),
         Ok(DocsRoute::Console) => docs_page(&request_id),
         Ok(DocsRoute::Errors) => errors_page(&req, &request_id),
-        Err(e) => early_failure(e, &request_id, started, &req),
-    }
+        Err(e) => return early_failure(e, &request_id, started, &req),
+    };
+    let status = resp.status().as_u16();
+    pirros_shared::metrics::request_finished(&req, &request_id, status, None, started);
+    resp
 }
 
 /// A page that is the same for everyone until the next deployment.

@@ -307,7 +307,8 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
         Err(e) => Err(e),
     };
     let latency_us = started.elapsed().as_micros() as u64;
-    match outcome {
+    let code = outcome.as_ref().err().map(ApiError::code);
+    let resp = match outcome {
         Ok(access_token) => {
             tracing::info!(request_id, status = 200, latency_us, "token issued");
             let body = TokenResponse {
@@ -344,5 +345,8 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
             }
             failure(&e, Flavor::OAuth, &request_id)
         }
-    }
+    };
+    let status = resp.status().as_u16();
+    pirros_shared::metrics::request_finished(&req, &request_id, status, code, started);
+    resp
 }

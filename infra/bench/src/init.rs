@@ -1,76 +1,10 @@
 //! Cold start per function binary: process start → first response served, through a small
 //! Lambda Runtime API emulator (the two endpoints a function calls).
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use pirros_runtime_api::process::FunctionProcess;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
-use tokio::sync::{Mutex, mpsc};
-
-/// One invocation's event, and where the response arrives.
-struct Runtime {
-    event: Value,
-    served: Mutex<bool>,
-    done: mpsc::Sender<Instant>,
-}
-
-async fn handle(
-    rt: Arc<Runtime>,
-    req: hyper::Request<Incoming>,
-) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
-    let path = req.uri().path().to_owned();
-    if path.ends_with("/invocation/next") {
-        let mut served = rt.served.lock().await;
-        if *served {
-            drop(served);
-            // One event per process: park the second poll until the process is killed.
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-        } else {
-            *served = true;
-        }
-        let deadline = (std::time::SystemTime::now() + Duration::from_secs(30))
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis();
-        return Ok(hyper::Response::builder()
-            .header("lambda-runtime-aws-request-id", "bench-request")
-            .header("lambda-runtime-deadline-ms", deadline.to_string())
-            .header(
-                "lambda-runtime-invoked-function-arn",
-                "arn:aws:lambda:us-east-1:000000000000:function:bench",
-            )
-            .header(
-                "lambda-runtime-trace-id",
-                "Root=1-00000000-000000000000000000000000",
-            )
-            .body(Full::new(Bytes::from(rt.event.to_string())))
-            .unwrap());
-    }
-    let body = req
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    if path.ends_with("/response") {
-        let _ = rt.done.send(Instant::now()).await;
-    } else if path.contains("/error") {
-        eprintln!(
-            "function reported an error: {}",
-            String::from_utf8_lossy(&body)
-        );
-    }
-    Ok(hyper::Response::builder()
-        .status(202)
-        .body(Full::new(Bytes::new()))
-        .unwrap())
-}
 
 fn event(method: &str, path: &str, token: &str, body: Option<&str>) -> Value {
     json!({
@@ -89,54 +23,18 @@ fn event(method: &str, path: &str, token: &str, body: Option<&str>) -> Value {
     })
 }
 
-/// Starts `bin` against a fresh runtime emulator and returns the time to its first response.
+/// Starts `bin` against a fresh Runtime API and returns the time to its first response.
 async fn once(
     bin: &std::path::Path,
     env: &HashMap<String, String>,
     ev: Value,
 ) -> anyhow::Result<Duration> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let (tx, mut rx) = mpsc::channel(1);
-    let rt = Arc::new(Runtime {
-        event: ev,
-        served: Mutex::new(false),
-        done: tx,
-    });
-    let server = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                break;
-            };
-            let rt = rt.clone();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req| handle(rt.clone(), req));
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
     let started = Instant::now();
-    let mut child = tokio::process::Command::new(bin)
-        .envs(env)
-        .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "bench")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?;
-    let done = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await;
-    let _ = child.kill().await;
-    server.abort();
-    match done {
-        Ok(Some(at)) => Ok(at - started),
-        _ => anyhow::bail!("{} did not answer", bin.display()),
-    }
+    let mut f = FunctionProcess::spawn(bin, "bench", env).await?;
+    f.invoke(ev, Duration::from_secs(20)).await?;
+    let took = started.elapsed();
+    f.stop().await;
+    Ok(took)
 }
 
 pub async fn run(
@@ -162,6 +60,7 @@ pub async fn run(
         "PDF_PUBLIC_BASE_URL".into(),
         "https://cdn.example.com/".into(),
     );
+    env.insert("RUST_LOG".into(), "warn".into());
     let fixture = pirros_local::start::demo_dir().join("demo.json");
     let seeded = start(Options {
         store: StoreKind::Dynamodb,

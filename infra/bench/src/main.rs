@@ -1,6 +1,8 @@
 //! `pirros-bench`: figures anyone can re-run (see docs/performance.md). Needs the emulators
 //! that `infra/scripts/bench.sh` starts.
 
+mod cost;
+mod delay;
 mod init;
 mod routes;
 mod scale;
@@ -37,6 +39,27 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// Cost per request: each route's function binary as Lambda runs it, plus the tags
+    /// route in Python, with an in-region DynamoDB round trip added.
+    Cost {
+        /// Where the function binaries are (target/release).
+        #[arg(long, default_value = "target/release")]
+        bin_dir: std::path::PathBuf,
+        /// Warm invocations per route.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Cold starts per route.
+        #[arg(long, default_value_t = 5)]
+        cold_runs: usize,
+        /// A Python with awslambdaric, boto3 and PyJWT: measures python/tags_handler.py too.
+        #[arg(long)]
+        python: Option<std::path::PathBuf>,
+        /// Milliseconds added to each DynamoDB round trip (DynamoDB Local answers in ~0.6).
+        #[arg(long, default_value_t = 3.0)]
+        dynamodb_rtt_ms: f64,
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
     /// p50/p99 per route over HTTP against DynamoDB Local, beside the raw DynamoDB floor.
     Routes {
         #[arg(long, default_value_t = 300)]
@@ -55,6 +78,14 @@ async fn main() -> anyhow::Result<()> {
             json,
         } => scale::run(details, samples, json).await,
         Command::Routes { samples, json } => routes::run(samples, json).await,
+        Command::Cost {
+            bin_dir,
+            samples,
+            cold_runs,
+            python,
+            dynamodb_rtt_ms,
+            json,
+        } => cost::run(bin_dir, samples, cold_runs, python, dynamodb_rtt_ms, json).await,
         Command::Init {
             bin_dir,
             runs,

@@ -184,15 +184,19 @@ pub async fn run(
     ];
     println!("details search over {n} details in DynamoDB Local (load took {load_secs:.0} s)");
     println!(
-        "{:<22} {:>8} {:>14} {:>12} {:>10}",
-        "page", "results", "items read", "round trips", "p50 ms"
+        "{:<22} {:>8} {:>14} {:>12} {:>10} {:>10}",
+        "page", "results", "items read", "round trips", "read units", "p50 ms"
     );
     let mut rows = Vec::new();
     for (name, query) in scenarios {
         let mut lat = Vec::new();
-        let (mut read, mut calls, mut results) = (0, 0, 0);
+        let (mut read, mut calls, mut results, mut units) = (0, 0, 0, 0.0);
         for s in 0..samples + 2 {
-            let (r0, c0) = (store.items_read(), store.calls());
+            let (r0, c0, u0) = (
+                store.items_read(),
+                store.calls(),
+                store.consumed_capacity().0,
+            );
             let t = Instant::now();
             let resp: Value = http
                 .get(format!("{base}/v1/workspaces/{WS}/details?{query}"))
@@ -208,12 +212,14 @@ pub async fn run(
                 // The credential read (1 item) is part of every request; report the search's own.
                 read = store.items_read() - r0 - 1;
                 calls = store.calls() - c0;
+                // Likewise its read units: the credential is one consistent read of one unit.
+                units = store.consumed_capacity().0 - u0 - 1.0;
                 results = resp["response"]["data"].as_array().map_or(0, Vec::len);
             }
         }
         let p50 = median(lat);
-        println!("{name:<22} {results:>8} {read:>14} {calls:>12} {p50:>10.1}");
-        rows.push(json!({"page": name, "query": query, "results": results, "items_read": read, "round_trips": calls, "p50_ms": p50}));
+        println!("{name:<22} {results:>8} {read:>14} {calls:>12} {units:>10.1} {p50:>10.1}");
+        rows.push(json!({"page": name, "query": query, "results": results, "items_read": read, "round_trips": calls, "read_units": units, "p50_ms": p50}));
     }
     if let Some(path) = json_out {
         std::fs::write(

@@ -110,7 +110,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
                 let app = app.clone();
                 async move {
                     let resp = match to_lambda(req, peer).await {
-                        Ok(req) => dispatch(&app, req).await,
+                        Ok(req) => pirros_shared::metrics::scoped(dispatch(&app, req)).await,
                         Err(resp) => resp,
                     };
                     Ok::<_, Infallible>(to_hyper(resp))

@@ -28,6 +28,7 @@ const DEMO_CLIENT: &str = "pirros-demo-client";
 async fn main() -> anyhow::Result<()> {
     pirros_shared::logging::init();
     let cli = Cli::parse();
+    pirros_shared::metrics::init()?;
     let running = start(Options {
         store: cli.store,
         fixture: cli.fixture,

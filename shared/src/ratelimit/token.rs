@@ -1,5 +1,5 @@
 //! `/oauth/token` attempts: `TOKEN_RATE_LIMIT_ATTEMPTS` per client id and source IP (the
-//! guide), and `TOKEN_RATE_LIMIT_CLIENT_ATTEMPTS` per client id over all IPs, so guessing
+//! documented limit), and `TOKEN_RATE_LIMIT_CLIENT_ATTEMPTS` per client id over all IPs, so guessing
 //! from many addresses gains nothing. Fixed windows: a success resets both counters.
 
 use super::{key_part, window};
@@ -58,7 +58,7 @@ impl TokenLimiter<'_> {
         }
     }
 
-    /// A successful token response resets the counters (the guide).
+    /// A successful token response resets the counters, as the API documents.
     pub async fn success(&self, client: &str, ip: &str) {
         let (start, _) = window(
             Timestamp::now().secs(),

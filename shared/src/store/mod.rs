@@ -4,6 +4,7 @@
 //! with the same guarantees; one contract test suite runs against both.
 
 pub mod access;
+pub mod capacity;
 pub mod credential_update;
 pub mod dynamo;
 pub mod keys;
@@ -206,6 +207,11 @@ pub trait Store: Send + Sync {
     /// fetched by key): what a read costs, for the scale benchmark.
     fn items_read(&self) -> u64 {
         0
+    }
+
+    /// (read, write) capacity units DynamoDB reported consumed by this store's calls.
+    fn consumed_capacity(&self) -> (f64, f64) {
+        (0.0, 0.0)
     }
 }
 

@@ -2,6 +2,7 @@
 //! taking the keys or items a call leaves unprocessed again until none are left.
 
 use super::{Attrs, DynamoStore, Key, StoreError, StoreResult, built, classify, decode, key_attrs};
+use crate::store::capacity;
 use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -67,9 +68,11 @@ impl DynamoStore {
                     .client
                     .batch_get_item()
                     .request_items(&self.table, req)
+                    .return_consumed_capacity(capacity::TOTAL)
                     .send()
                     .await
                     .map_err(classify)?;
+                self.capacity.read(resp.consumed_capacity());
                 if let Some(items) = resp.responses.and_then(|mut r| r.remove(&self.table)) {
                     self.read(items.len());
                     for item in items {
@@ -110,9 +113,11 @@ impl DynamoStore {
                 .client
                 .batch_write_item()
                 .request_items(&self.table, pending)
+                .return_consumed_capacity(capacity::TOTAL)
                 .send()
                 .await
                 .map_err(classify)?;
+            self.capacity.write(resp.consumed_capacity());
             pending = resp
                 .unprocessed_items
                 .and_then(|mut u| u.remove(&self.table))

@@ -5,6 +5,7 @@ use super::{
     Detail, DetailIndex, DetailPage, DynamoStore, Key, StoreError, StoreResult, WorkspaceId,
     classify, decode, key_attrs, keys, s,
 };
+use crate::store::capacity;
 use crate::store::detail_sort_key;
 use crate::store::keys::{PK, SK};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -59,9 +60,11 @@ impl DynamoStore {
             .expression_attribute_values(":pk", s(pk))
             .set_exclusive_start_key(start)
             .limit(max.clamp(1, 1000) as i32)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
         self.read(out.scanned_count as usize);
         let mut page = DetailPage::default();
         for mut item in out.items.unwrap_or_default() {

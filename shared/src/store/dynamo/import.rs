@@ -6,6 +6,7 @@ use super::content::detail_list_keys;
 use super::{
     Attrs, Detail, DetailRecord, DynamoStore, Item, Key, StoreResult, classify, encode, keys, n,
 };
+use crate::store::capacity;
 use crate::store::keys::{PK, kind};
 use aws_sdk_dynamodb::types::WriteRequest;
 use std::collections::HashMap;
@@ -103,7 +104,8 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_item(Some(item))
             .expression_attribute_names("#v", "version")
-            .expression_attribute_values(":v", n(expected));
+            .expression_attribute_values(":v", n(expected))
+            .return_consumed_capacity(capacity::TOTAL);
         let put = if expected == 0 {
             put.condition_expression(
                 "attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)",
@@ -113,7 +115,10 @@ impl DynamoStore {
             put.condition_expression("#v = :v")
         };
         match put.send().await {
-            Ok(_) => Ok(true),
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(true)
+            }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
@@ -134,10 +139,14 @@ impl DynamoStore {
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(#pk)")
             .expression_attribute_names("#pk", PK)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
         match res {
-            Ok(_) => Ok(true),
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(true)
+            }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_conditional_check_failed_exception()) =>

@@ -4,6 +4,7 @@
 use super::{
     DynamoStore, RateHit, StoreResult, Timestamp, classify, decode, encode, key_attrs, keys, n,
 };
+use crate::store::capacity;
 use crate::store::keys::TTL;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
@@ -49,10 +50,12 @@ impl DynamoStore {
             .expression_attribute_values(":ttl", n(expires_at.secs()))
             .return_values(ReturnValue::UpdatedNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
         match res {
             Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
                 let count = out
                     .attributes
                     .map(decode::<CountItem>)

@@ -9,6 +9,7 @@ mod limits;
 mod stashes;
 mod table;
 
+use super::capacity::{self, Meter};
 use super::keys::{self, PK, SK, kind};
 use super::*;
 use aws_sdk_dynamodb::Client;
@@ -26,6 +27,7 @@ pub struct DynamoStore {
     table: String,
     calls: AtomicU64,
     items_read: AtomicU64,
+    capacity: Meter,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -102,15 +104,18 @@ impl DynamoStore {
             table: table.into(),
             calls: AtomicU64::new(0),
             items_read: AtomicU64::new(0),
+            capacity: Meter::default(),
         }
     }
 
     fn count(&self) {
         self.calls.fetch_add(1, Ordering::Relaxed);
+        crate::metrics::usage::add(|u| u.calls += 1);
     }
 
     fn read(&self, items: usize) {
         self.items_read.fetch_add(items as u64, Ordering::Relaxed);
+        crate::metrics::usage::add(|u| u.items_read += items as u64);
     }
 
     async fn get(&self, key: Key, consistent: bool) -> StoreResult<Option<Attrs>> {
@@ -121,9 +126,11 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_attrs(key)))
             .consistent_read(consistent)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
         self.read(usize::from(out.item.is_some()));
         Ok(out.item)
     }
@@ -138,13 +145,16 @@ impl DynamoStore {
 
     async fn put(&self, item: Attrs) -> StoreResult<()> {
         self.count();
-        self.client
+        let out = self
+            .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.write(out.consumed_capacity());
         Ok(())
     }
 
@@ -157,9 +167,11 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_attrs(key)))
             .return_values(ReturnValue::AllOld)
+            .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await
             .map_err(classify)?;
+        self.capacity.write(out.consumed_capacity());
         Ok(out.attributes.is_some_and(|a| !a.is_empty()))
     }
 
@@ -183,9 +195,11 @@ impl DynamoStore {
                 .expression_attribute_values(":pk", s(pk.clone()))
                 .expression_attribute_values(":prefix", s(prefix))
                 .set_exclusive_start_key(start)
+                .return_consumed_capacity(capacity::TOTAL)
                 .send()
                 .await
                 .map_err(classify)?;
+            self.capacity.read(page.consumed_capacity());
             self.read(page.scanned_count as usize);
             for item in page.items.unwrap_or_default() {
                 out.push(decode(item)?);
@@ -322,6 +336,10 @@ impl Store for DynamoStore {
 
     fn items_read(&self) -> u64 {
         self.items_read.load(Ordering::Relaxed)
+    }
+
+    fn consumed_capacity(&self) -> (f64, f64) {
+        self.capacity.totals()
     }
 }
 

@@ -4,6 +4,7 @@ use super::{
     DynamoStore, IdemRecord, SaveOutcome, StashWrite, Store, StoreError, StoreResult, Timestamp,
     built, classify, decode, encode, keys, n,
 };
+use crate::store::capacity;
 use crate::store::keys::{PK, TTL};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
@@ -37,8 +38,11 @@ impl DynamoStore {
             );
         }
         self.count();
-        let e = match tx.send().await {
-            Ok(_) => return Ok(SaveOutcome::Saved),
+        let e = match tx.return_consumed_capacity(capacity::TOTAL).send().await {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                return Ok(SaveOutcome::Saved);
+            }
             Err(e) => e,
         };
         let Some(TransactWriteItemsError::TransactionCanceledException(tc)) = e.as_service_error()

@@ -1,4 +1,4 @@
-//! Issue 6: DynamoDB stopped mid-run. Runs its own DynamoDB Local (persisting to a temp
+//! DynamoDB stopped mid-run. Runs its own DynamoDB Local (persisting to a temp
 //! folder) so killing it disturbs no other test.
 
 use pirros_tests::*;

@@ -1,4 +1,4 @@
-//! Issue 2: the quickstart, OAuth, bearer tokens, request ids and envelopes, on both stores.
+//! The quickstart, OAuth, bearer tokens, request ids and envelopes, on both stores.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -8,7 +8,7 @@ use pirros_tests::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-pirros_tests::on_both_stores!(
+pirros_tests::on_every_path!(
     quickstart_token_then_tags,
     token_accepts_form_bodies_and_basic_auth,
     token_errors_follow_rfc_6749,

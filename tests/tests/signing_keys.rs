@@ -1,4 +1,4 @@
-//! Issue 14, item 1: tokens are EdDSA-signed with a key only the token function holds; the
+//! Tokens are EdDSA-signed with a key only the token function holds; the
 //! `/v1` side verifies with the public keys the token function publishes (also served at
 //! `/.well-known/jwks.json`); rotation keeps the previous key verifying until it is retired.
 

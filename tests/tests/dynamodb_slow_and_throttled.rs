@@ -1,4 +1,4 @@
-//! Issue 6: a slow and a throttling DynamoDB, injected by a proxy between the API and
+//! A slow and a throttling DynamoDB, injected by a proxy between the API and
 //! DynamoDB Local: bounded 503s in the envelope, then recovery.
 
 use pirros_tests::*;

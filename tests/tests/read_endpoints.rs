@@ -1,4 +1,4 @@
-//! Issue 3: grants and filters on every read endpoint, pagination and `include`.
+//! Grants and filters on every read endpoint, pagination and `include`.
 
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::store::Item;
@@ -6,7 +6,7 @@ use pirros_shared::timestamp::Timestamp;
 use pirros_tests::*;
 use serde_json::{Value, json};
 
-pirros_tests::on_both_stores!(
+pirros_tests::on_every_path!(
     filtered_credentials_see_only_their_subset,
     single_reads_collapse_to_404,
     lists_without_a_grant_are_403_with_details,

@@ -1,0 +1,164 @@
+"""Dollars from the cost bench (docs/bench/cost.json): per route, per million requests,
+and per month for an integrator; writes docs/bench/cost.png and docs/bench/cost_summary.json
+and prints the tables docs/cost.md shows.
+
+Prices are AWS list prices for us-east-1 (first tier), as published in 2025; edit PRICES if
+they change. Usage: python infra/scripts/cost.py docs/bench [memory MB]
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+PRICES = {
+    "apigw_http_per_million": 1.00,  # HTTP API, first 300 M requests/month, per 512 KB
+    "lambda_requests_per_million": 0.20,
+    "lambda_gb_second_arm64": 0.0000133334,
+    "dynamodb_read_units_per_million": 0.125,  # on demand, per read request unit
+    "dynamodb_write_units_per_million": 0.625,  # on demand, per write request unit
+    "s3_get_per_thousand": 0.0004,
+    "cloudfront_https_per_10k": 0.0100,  # North America
+    "logs_ingest_per_gb": 0.50,
+    "xray_traces_per_million": 5.00,  # recorded; the first 100,000 a month are free
+    "custom_metric_month": 0.30,  # first 10,000 metrics
+    "alarm_metric_month": 0.10,  # standard resolution, per metric an alarm reads
+    "dashboard_month": 3.00,  # beyond the account's first 3
+    "secret_month": 0.40,
+}
+
+# Lambda writes START, END and REPORT lines per invocation (REPORT names the trace when
+# tracing is on); API Gateway writes one access-log line in our JSON format.
+PLATFORM_LOG_BYTES = 420
+ACCESS_LOG_BYTES = 460
+# X-Ray's default rule records 1 request a second and 5 % of the rest.
+XRAY_SHARE_AT_SCALE = 0.05
+# An integrator's requests, by route (an assumption: a sync job that mostly searches and
+# reads details, asks for a token once an hour and downloads now and then).
+MIX = {
+    "token": 0.1,
+    "tags": 5.0,
+    "details search": 40.0,
+    "details get": 30.0,
+    "families get": 8.0,
+    "families similar": 4.0,
+    "download pdf": 6.0,
+    "download rvt": 4.0,
+    "stash get": 1.5,
+    "stash create": 0.8,
+    "stash update": 0.6,
+}
+REQUESTS_PER_HOUR = 1000
+HOURS_PER_MONTH = 730
+# Custom metrics the catalog publishes with realistic dimension values (see docs/cost.md).
+CUSTOM_METRICS = 3 * (1 + 30) + 4 * (1 + 14) + 1 * 7 + 1 * 8
+ALARM_METRICS = 2 + 1 + 7 + 7 + 8
+
+
+def per_million(row, memory_mb, dynamodb=None, xray_share=XRAY_SHARE_AT_SCALE):
+    """Dollars per million requests of one route, by component."""
+    d = dynamodb or row.get("dynamodb") or {}
+    billed_ms = row["billed_ms_mean"]
+    gb_s = billed_ms / 1000 * memory_mb / 1024
+    route = row.get("route", "")
+    s3 = 0.0
+    if route in ("download rvt", "download rfa"):
+        s3 = PRICES["s3_get_per_thousand"] * 1000  # the GET of the presigned URL
+    elif route == "download pdf":
+        s3 = PRICES["cloudfront_https_per_10k"] * 100  # the GET through CloudFront
+    log_bytes = row.get("log_bytes_per_request", 0) + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES
+    return {
+        "API Gateway": PRICES["apigw_http_per_million"],
+        "Lambda requests": PRICES["lambda_requests_per_million"],
+        "Lambda duration": gb_s * PRICES["lambda_gb_second_arm64"] * 1e6,
+        "DynamoDB reads": d.get("read_units", 0) * PRICES["dynamodb_read_units_per_million"],
+        "DynamoDB writes": d.get("write_units", 0) * PRICES["dynamodb_write_units_per_million"],
+        "S3 / CloudFront": s3,
+        "CloudWatch Logs": log_bytes / 1e9 * PRICES["logs_ingest_per_gb"] * 1e6,
+        "X-Ray": xray_share * PRICES["xray_traces_per_million"],
+    }
+
+
+def main() -> None:
+    d = Path(sys.argv[1])
+    memory = int(sys.argv[2]) if len(sys.argv) > 2 else 256
+    bench = json.loads((d / "cost.json").read_text())
+    rows = {r["route"]: r for r in bench["routes"]}
+    costs = {name: per_million(r, memory) for name, r in rows.items()}
+    py = bench.get("python_tags")
+    if py:
+        # Same calls on the same items: what DynamoDB charges is the Rust function's figure.
+        costs["tags (Python)"] = per_million(py | {"route": "tags"}, memory, rows["tags"]["dynamodb"])
+
+    print(f"## Dollars per million requests (Lambda arm64 at {memory} MB, us-east-1 list prices)\n")
+    comps = list(next(iter(costs.values())).keys())
+    print("| route | billed ms | RCU | WCU | " + " | ".join(comps) + " | **total** |")
+    print("|---|" + "---:|" * (len(comps) + 4))
+    for name, c in costs.items():
+        r = py if name == "tags (Python)" else rows[name]
+        dd = rows["tags"]["dynamodb"] if name == "tags (Python)" else (r.get("dynamodb") or {})
+        cells = " | ".join(f"{v:.3f}" for v in c.values())
+        print(f"| {name} | {r['billed_ms_mean']:.1f} | {dd.get('read_units', 0):.1f} | {dd.get('write_units', 0):.1f} | {cells} | **{sum(c.values()):.2f}** |")
+
+    monthly_requests = REQUESTS_PER_HOUR * HOURS_PER_MONTH
+    assert abs(sum(MIX.values()) - 100) < 1e-6
+    # One integrator alone stays under X-Ray's 1/s reservoir: every request is traced, and
+    # the first 100,000 traces a month are free.
+    solo = {n: per_million(rows[n], memory, xray_share=0) for n in MIX}
+    variable = sum(MIX[n] / 100 * sum(solo[n].values()) for n in MIX) * monthly_requests / 1e6
+    xray = max(monthly_requests - 100_000, 0) / 1e6 * PRICES["xray_traces_per_million"]
+    fixed = {
+        "custom metrics": CUSTOM_METRICS * PRICES["custom_metric_month"],
+        "alarms": ALARM_METRICS * PRICES["alarm_metric_month"],
+        "dashboard": PRICES["dashboard_month"],
+        "signing key secret": PRICES["secret_month"],
+    }
+    print(f"\n## One integrator, {REQUESTS_PER_HOUR:,} requests an hour ({monthly_requests:,} a month)\n")
+    print("| part | $ / month |")
+    print("|---|---:|")
+    print(f"| requests (mix below): API Gateway, Lambda, DynamoDB, S3/CloudFront, logs | {variable:.2f} |")
+    print(f"| X-Ray (all traced, 100,000 free) | {xray:.2f} |")
+    for k, v in fixed.items():
+        print(f"| {k} (fixed, the whole stack) | {v:.2f} |")
+    print(f"| **total** | **{variable + xray + sum(fixed.values()):.2f}** |")
+
+    if py:
+        print("\n## Tags route: Rust and Python through the same Runtime API, same run\n")
+        print("| | cold start (start → answer) p50 | init p50 | warm p50 | warm p99 | billed ms | CPU ms/request | peak RSS MB | $ / million |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for label, r, c in (("Rust (`pirros-tags`)", rows["tags"], costs["tags"]), (f"Python ({py.get('runtime', '')}, boto3)", py, costs["tags (Python)"])):
+            print(
+                f"| {label} | {r['cold']['start_to_answer_ms']['p50']:.1f} ms | {r['cold']['init_ms']['p50']:.1f} ms | "
+                f"{r['warm_ms']['p50']:.2f} ms | {r['warm_ms']['p99']:.2f} ms | {r['billed_ms_mean']:.2f} | "
+                f"{r['cpu_ms_per_request']:.2f} | {r['peak_rss_mb']:.1f} | {sum(c.values()):.3f} |"
+            )
+
+    (d / "cost_summary.json").write_text(json.dumps({
+        "memory_mb": memory, "prices": PRICES, "per_million": costs,
+        "integrator_month": {"requests": monthly_requests, "variable": variable, "xray": xray, "fixed": fixed},
+    }, indent=2))
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(costs)
+    fig, ax = plt.subplots(figsize=(11, 4.8))
+    bottom = [0.0] * len(names)
+    for comp in comps:
+        vals = [costs[n][comp] for n in names]
+        ax.bar(names, vals, bottom=bottom, label=comp)
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    for i, total in enumerate(bottom):
+        ax.text(i, total + 0.03, f"{total:.2f}", ha="center", fontsize=8)
+    ax.set_ylabel("$ per million requests")
+    ax.set_title(f"Cost per million requests by route (Lambda arm64 {memory} MB, us-east-1 list prices, measured duration and capacity)")
+    ax.tick_params(axis="x", rotation=30)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(d / "cost.png", dpi=110)
+
+
+if __name__ == "__main__":
+    main()
