@@ -150,7 +150,11 @@ pub fn new_object_key(slot: FileSlot, ws: WorkspaceId, name: &str) -> String {
     let mut random = [0u8; 16];
     rand::rng().fill_bytes(&mut random);
     let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}/{ws}/{hex}/{}", slot.prefix(), key_name(name, slot.prefix()))
+    format!(
+        "{}/{ws}/{hex}/{}",
+        slot.prefix(),
+        key_name(name, slot.prefix())
+    )
 }
 
 /// Whether `key` is one `new_object_key` made for `slot` in `ws` (a re-import keeps it).
@@ -164,7 +168,9 @@ pub fn is_object_key_of(key: &str, slot: FileSlot, ws: WorkspaceId) -> bool {
     prefix == slot.prefix()
         && w == ws.to_string()
         && hex.len() == 32
-        && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         && !name.is_empty()
         && !name.contains('/')
 }
@@ -223,7 +229,11 @@ mod tests {
         assert!(!is_object_key_of(&a, FileSlot::Rvt, ws));
         assert!(!is_object_key_of(&a, FileSlot::Pdf, other));
         assert!(!is_object_key_of("pdf/d1.pdf", FileSlot::Pdf, ws));
-        assert!(!is_object_key_of(&format!("pdf/{ws}/short/x.pdf"), FileSlot::Pdf, ws));
+        assert!(!is_object_key_of(
+            &format!("pdf/{ws}/short/x.pdf"),
+            FileSlot::Pdf,
+            ws
+        ));
         assert_eq!(key_name("", "rvt"), "file.rvt");
         assert_eq!(key_name("Wall: type 2", "rfa"), "Wall-type-2.rfa");
         assert_eq!(key_name(&"x".repeat(500), "pdf").len(), 104);

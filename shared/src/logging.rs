@@ -88,12 +88,21 @@ mod tests {
 
     #[test]
     fn no_level_logs_the_raw_lambda_event() {
-        for level in ["trace", "debug", "info", "lambda_runtime=trace", "trace,lambda_runtime::layers=trace"] {
+        for level in [
+            "trace",
+            "debug",
+            "info",
+            "lambda_runtime=trace",
+            "trace,lambda_runtime::layers=trace",
+        ] {
             let logs = logged(level);
             assert!(!logs.contains("SECRET-TOKEN"), "{level}: {logs}");
         }
         let trace = logged("trace");
-        assert!(trace.contains("our own trace"), "trace still logs the rest: {trace}");
+        assert!(
+            trace.contains("our own trace"),
+            "trace still logs the rest: {trace}"
+        );
         assert!(trace.contains("debug from the runtime"), "{trace}");
         assert!(!logged("info").contains("our own trace"));
     }

@@ -75,7 +75,9 @@ pub const BODIES: &[(&str, &str, &[&str], Option<&str>)] = &[
         "PATCH",
         "/v1/workspaces/{ws}/stashes/{id}",
         &[""],
-        Some(r#"{"name": "Renamed", "item_ids": {"detail_ids": ["d1", "d2"], "family_ids": ["f1"]}}"#),
+        Some(
+            r#"{"name": "Renamed", "item_ids": {"detail_ids": ["d1", "d2"], "family_ids": ["f1"]}}"#,
+        ),
     ),
 ];
 
@@ -158,8 +160,7 @@ pub async fn exercise(
         let queries: &[&str] = extra.map_or(&[""], |e| e.2);
         let body = extra.and_then(|e| e.3).unwrap_or("{}");
         let method = reqwest::Method::from_bytes(route.method.as_bytes()).expect("method");
-        let mut callers: Vec<Option<&str>> =
-            tokens.iter().map(|(_, t)| Some(t.as_str())).collect();
+        let mut callers: Vec<Option<&str>> = tokens.iter().map(|(_, t)| Some(t.as_str())).collect();
         callers.push(None);
         for q in queries {
             for token in &callers {

@@ -563,7 +563,13 @@ async fn bucket_objects(bucket: &str) -> std::collections::BTreeMap<String, Vec<
     let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
     for o in listed.contents() {
         let key = o.key().unwrap().to_owned();
-        let body = s3.get_object().bucket(bucket).key(&key).send().await.unwrap();
+        let body = s3
+            .get_object()
+            .bucket(bucket)
+            .key(&key)
+            .send()
+            .await
+            .unwrap();
         out.insert(key, body.body.collect().await.unwrap().to_vec());
     }
     out
@@ -590,7 +596,11 @@ async fn imports_choose_object_keys_per_workspace_that_nobody_can_guess() {
     let import = |doc: serde_json::Value, name: &str| {
         let path = dir.join(name);
         std::fs::write(&path, doc.to_string()).unwrap();
-        admin(&t, &["import", path.to_str().unwrap()], &[("FILES_BUCKET", &bucket)])
+        admin(
+            &t,
+            &["import", path.to_str().unwrap()],
+            &[("FILES_BUCKET", &bucket)],
+        )
     };
     let (ok, out, err) = import(firm("fa", A1, "inside.pdf"), "a.json");
     assert!(ok, "{err}");
@@ -612,25 +622,50 @@ async fn imports_choose_object_keys_per_workspace_that_nobody_can_guess() {
     };
     let (a, b) = (record(A1).await, record(B1).await);
     let (pa, pb) = (a.pdf.clone().unwrap(), b.pdf.clone().unwrap());
-    assert!(pa.starts_with(&format!("pdf/{A1}/")) && pb.starts_with(&format!("pdf/{B1}/")), "{pa} {pb}");
-    assert!(a.rvt.as_ref().unwrap().starts_with(&format!("rvt/{A1}/")), "{a:?}");
-    assert_ne!(pa.split('/').nth(2), pb.split('/').nth(2), "independent random parts");
+    assert!(
+        pa.starts_with(&format!("pdf/{A1}/")) && pb.starts_with(&format!("pdf/{B1}/")),
+        "{pa} {pb}"
+    );
+    assert!(
+        a.rvt.as_ref().unwrap().starts_with(&format!("rvt/{A1}/")),
+        "{a:?}"
+    );
+    assert_ne!(
+        pa.split('/').nth(2),
+        pb.split('/').nth(2),
+        "independent random parts"
+    );
     for k in [&pa, &pb] {
         assert!(!k.contains("shared.pdf"), "{k} names the fixture's key");
     }
     // Both objects exist with their own firm's bytes; the fixture's key names none.
     let after = bucket_objects(&bucket).await;
-    assert_eq!(after.get(&pa).map(Vec::as_slice), Some(&b"%PDF-1.4 inside"[..]));
-    assert_eq!(after.get(&pb).map(Vec::as_slice), Some(&b"%PDF-1.4 firm b"[..]));
+    assert_eq!(
+        after.get(&pa).map(Vec::as_slice),
+        Some(&b"%PDF-1.4 inside"[..])
+    );
+    assert_eq!(
+        after.get(&pb).map(Vec::as_slice),
+        Some(&b"%PDF-1.4 firm b"[..])
+    );
     assert!(!after.contains_key("pdf/shared.pdf"));
-    assert!(after.contains_key(a.rvt.as_ref().unwrap()) && after.contains_key(b.rvt.as_ref().unwrap()));
+    assert!(
+        after.contains_key(a.rvt.as_ref().unwrap()) && after.contains_key(b.rvt.as_ref().unwrap())
+    );
     // Re-importing keeps each detail's keys (its public URL); the bytes are replaced.
     std::fs::write(dir.join("inside.pdf"), b"%PDF-1.4 inside v2").unwrap();
     let (ok, _, err) = import(firm("fa", A1, "inside.pdf"), "a.json");
     assert!(ok, "{err}");
     assert_eq!(record(A1).await, a);
     let again = bucket_objects(&bucket).await;
-    assert_eq!(again.get(&pa).map(Vec::as_slice), Some(&b"%PDF-1.4 inside v2"[..]));
-    assert_eq!(again.get(&pb), after.get(&pb), "the other firm's object is untouched");
+    assert_eq!(
+        again.get(&pa).map(Vec::as_slice),
+        Some(&b"%PDF-1.4 inside v2"[..])
+    );
+    assert_eq!(
+        again.get(&pb),
+        after.get(&pb),
+        "the other firm's object is untouched"
+    );
     std::fs::remove_dir_all(root).unwrap();
 }

@@ -21,7 +21,11 @@ fn template_routes() -> BTreeSet<(String, String, String)> {
             .as_str()
             .expect("every function names its binary");
         let function = binary.trim_start_matches("pirros-").to_owned();
-        for (_, event) in res["Properties"]["Events"].as_mapping().into_iter().flatten() {
+        for (_, event) in res["Properties"]["Events"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+        {
             if event["Type"].as_str() != Some("HttpApi") {
                 continue;
             }
@@ -59,7 +63,11 @@ fn template_routes_equal_the_code_routes() {
         .collect();
     assert_eq!(
         defaults,
-        [(DEFAULT_ROUTE.0.into(), DEFAULT_ROUTE.1.into(), "docs".into())],
+        [(
+            DEFAULT_ROUTE.0.into(),
+            DEFAULT_ROUTE.1.into(),
+            "docs".into()
+        )],
         "one $default route, to the docs function"
     );
     template.retain(|(m, p, _)| (m.as_str(), p.as_str()) != DEFAULT_ROUTE);
@@ -127,9 +135,17 @@ fn throttling_concurrency_and_log_level_are_bounded_parameters() {
     assert_eq!(levels, ["error", "warn", "info", "debug", "trace"]);
     assert_eq!(params["LogLevel"]["Default"].as_str(), Some("info"));
     let route = &doc["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"];
-    for (setting, max) in [("ThrottlingBurstLimit", 1000), ("ThrottlingRateLimit", 1000)] {
-        let p = referenced(&route[setting]).unwrap_or_else(|| panic!("{setting} is not a parameter"));
-        assert!((1..=max).contains(&default(p)), "{p} defaults to {}", default(p));
+    for (setting, max) in [
+        ("ThrottlingBurstLimit", 1000),
+        ("ThrottlingRateLimit", 1000),
+    ] {
+        let p =
+            referenced(&route[setting]).unwrap_or_else(|| panic!("{setting} is not a parameter"));
+        assert!(
+            (1..=max).contains(&default(p)),
+            "{p} defaults to {}",
+            default(p)
+        );
     }
     for (name, res) in doc["Resources"].as_mapping().unwrap() {
         if res["Type"].as_str() != Some("AWS::Serverless::Function") {
@@ -143,6 +159,10 @@ fn throttling_concurrency_and_log_level_are_bounded_parameters() {
         };
         let p = referenced(&choice[1]).expect("a parameter");
         assert_eq!(referenced(&choice[2]), Some("AWS::NoValue"));
-        assert!((1..=100).contains(&default(p)), "{p} defaults to {}", default(p));
+        assert!(
+            (1..=100).contains(&default(p)),
+            "{p} defaults to {}",
+            default(p)
+        );
     }
 }

@@ -45,10 +45,19 @@ fn assert_unguessable(url: &str, slot: &str) {
         random.len() == 32 && random.bytes().all(|b| b.is_ascii_hexdigit()),
         "{url}"
     );
-    for fixture_name in ["pdf/d1.pdf", "rvt/d1.rvt", "rfa/f1.rfa", "detail-slab-edge", "family-door-single"] {
+    for fixture_name in [
+        "pdf/d1.pdf",
+        "rvt/d1.rvt",
+        "rfa/f1.rfa",
+        "detail-slab-edge",
+        "family-door-single",
+    ] {
         assert!(!path.contains(fixture_name), "{url} names {fixture_name}");
     }
-    assert!(!segments[n - 1].starts_with("d1.") && !segments[n - 1].starts_with("f1."), "{url}");
+    assert!(
+        !segments[n - 1].starts_with("d1.") && !segments[n - 1].starts_with("f1."),
+        "{url}"
+    );
 }
 
 fn expires_in(v: &serde_json::Value) -> i64 {

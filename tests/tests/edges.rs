@@ -16,14 +16,24 @@ pirros_tests::on_both_stores!(
 
 async fn unknown_routes_answer_the_404_envelope(b: Backend) {
     let api = api(b).await;
-    for path in ["/", "/nope", "/v1", "/v1/nothing", "/v2/workspaces", "/docs/missing"] {
+    for path in [
+        "/",
+        "/nope",
+        "/v1",
+        "/v1/nothing",
+        "/v2/workspaces",
+        "/docs/missing",
+    ] {
         let r = api.send(api.http.get(api.url(path))).await;
         r.assert_error(404, "not_found");
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     }
     // A known path with a method it does not take: 405 naming the ones it does.
     let r = api
-        .send(api.http.delete(api.url(&format!("/v1/workspaces/{A1}/stashes/s1"))))
+        .send(
+            api.http
+                .delete(api.url(&format!("/v1/workspaces/{A1}/stashes/s1"))),
+        )
         .await;
     r.assert_error(405, "method_not_allowed");
     assert_eq!(r.header("allow"), Some("GET, PATCH"));
@@ -39,7 +49,12 @@ async fn every_answer_is_nosniff_and_api_answers_are_not_stored(b: Backend) {
     assert!(answers.len() > 100, "{} answers", answers.len());
     for a in &answers {
         let h = |n: &str| a.headers.get(n).and_then(|v| v.to_str().ok());
-        assert_eq!(h("x-content-type-options"), Some("nosniff"), "{}", a.request);
+        assert_eq!(
+            h("x-content-type-options"),
+            Some("nosniff"),
+            "{}",
+            a.request
+        );
         assert!(h("x-request-id").is_some(), "{}", a.request);
         let cache = h("cache-control").unwrap_or_default();
         let public = a.request.contains("/openapi.json")
@@ -63,13 +78,24 @@ async fn docs_pages_lock_down_what_a_browser_may_do() {
         let r = api.send(api.http.get(api.url(path))).await;
         assert_eq!(r.status, 200);
         assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
-        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
         assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
         let csp = r.header("content-security-policy").expect("a CSP");
-        for part in ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"] {
+        for part in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
             assert!(csp.contains(part), "{path}: {csp}");
         }
-        assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{csp}"
+        );
         // Each inline block is allowed by its own hash, and nothing else is.
         let mut hashes = Vec::new();
         for tag in ["script", "style"] {
@@ -92,6 +118,8 @@ async fn docs_pages_lock_down_what_a_browser_may_do() {
 }
 
 /// `pirros-local` as a process at RUST_LOG=trace: (child, base URL, log file).
+// The child is handed to the caller, which kills and waits for it.
+#[allow(clippy::zombie_processes)]
 fn start_local(args: &[&str], env: &[(&str, &str)]) -> (Child, String, std::path::PathBuf) {
     let log = std::env::temp_dir().join(format!("pirros-trace-{}.log", uuid::Uuid::new_v4()));
     let file = std::fs::File::create(&log).unwrap();
@@ -105,7 +133,7 @@ fn start_local(args: &[&str], env: &[(&str, &str)]) -> (Child, String, std::path
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let child = cmd.spawn().expect("pirros-local starts");
+    let mut child = cmd.spawn().expect("pirros-local starts");
     let started = Instant::now();
     loop {
         let mut text = String::new();
@@ -117,7 +145,11 @@ fn start_local(args: &[&str], env: &[(&str, &str)]) -> (Child, String, std::path
             let base = rest.split_whitespace().next().unwrap().to_owned();
             return (child, base, log);
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "no start: {text}");
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no start: {text}");
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -126,7 +158,11 @@ fn start_local(args: &[&str], env: &[(&str, &str)]) -> (Child, String, std::path
 fn url_params(answers: &[pirros_tests::exercise::Answer], name: &str) -> Vec<String> {
     let mut out = Vec::new();
     for a in answers {
-        let Some(url) = a.body.pointer("/response/download_url").and_then(|u| u.as_str()) else {
+        let Some(url) = a
+            .body
+            .pointer("/response/download_url")
+            .and_then(|u| u.as_str())
+        else {
             continue;
         };
         let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
@@ -155,7 +191,10 @@ async fn secrets_stay_out_of_trace_logs(store: &str, env: &[(&str, &str)], signa
             .await
             .unwrap();
         let body: serde_json::Value = r.json().await.unwrap();
-        tokens.push((c.to_string(), body["access_token"].as_str().unwrap().to_owned()));
+        tokens.push((
+            c.to_string(),
+            body["access_token"].as_str().unwrap().to_owned(),
+        ));
     }
     let answers = exercise(&http, &base, None, &tokens).await;
     let signatures = url_params(&answers, signature);
@@ -168,14 +207,28 @@ async fn secrets_stay_out_of_trace_logs(store: &str, env: &[(&str, &str)], signa
     child.wait().unwrap();
     let logs = std::fs::read_to_string(&log).unwrap();
     std::fs::remove_file(&log).unwrap();
-    assert!(logs.len() > 100_000, "trace logs hardly anything: {} bytes", logs.len());
+    assert!(
+        logs.len() > 100_000,
+        "trace logs hardly anything: {} bytes",
+        logs.len()
+    );
     let mut leaks = Vec::new();
     for c in CALLERS {
         if logs.contains(&secret_of(c)) {
             leaks.push(format!("client secret of {c}"));
         }
     }
-    for (what, values) in [("bearer token", tokens.iter().map(|(_, t)| t.clone()).chain(issued).collect::<Vec<_>>()), ("download signature", signatures)] {
+    for (what, values) in [
+        (
+            "bearer token",
+            tokens
+                .iter()
+                .map(|(_, t)| t.clone())
+                .chain(issued)
+                .collect::<Vec<_>>(),
+        ),
+        ("download signature", signatures),
+    ] {
         for v in values {
             // A JWT's signature part alone is enough to find it.
             let tail = v.rsplit('.').next().unwrap_or(&v);

@@ -8,7 +8,10 @@ use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
 fn hash(block: &str) -> String {
-    format!("'sha256-{}'", STANDARD.encode(Sha256::digest(block.as_bytes())))
+    format!(
+        "'sha256-{}'",
+        STANDARD.encode(Sha256::digest(block.as_bytes()))
+    )
 }
 
 fn sources(blocks: &[&str]) -> String {
@@ -38,7 +41,10 @@ mod tests {
     fn hashes_each_block_and_allows_nothing_else() {
         let p = policy(&["alert(1)"], &[]);
         // echo -n 'alert(1)' | openssl dgst -sha256 -binary | base64
-        assert!(p.contains("script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"), "{p}");
+        assert!(
+            p.contains("script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"),
+            "{p}"
+        );
         assert!(p.contains("style-src 'none'"), "{p}");
         assert!(p.starts_with("default-src 'none';"), "{p}");
         assert!(!p.contains("unsafe"), "{p}");
