@@ -99,8 +99,12 @@ async fn docs_pages_lock_down_what_a_browser_may_do() {
         // Each inline block is allowed by its own hash, and nothing else is.
         let mut hashes = Vec::new();
         for tag in ["script", "style"] {
-            for block in r.text.split(&format!("<{tag}>")).skip(1) {
-                let body = block.split(&format!("</{tag}>")).next().unwrap();
+            // Each block runs from the first opening tag after the previous block's end to
+            // its closing tag (Swagger UI's bundle holds "<script>" in a string literal).
+            let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+            let chunks: Vec<&str> = r.text.split(&close).collect();
+            for chunk in &chunks[..chunks.len() - 1] {
+                let (_, body) = chunk.split_once(&open).expect("an opening tag");
                 let digest = <sha2::Sha256 as sha2::Digest>::digest(body.as_bytes());
                 let h = format!(
                     "'sha256-{}'",
@@ -207,11 +211,23 @@ async fn secrets_stay_out_of_trace_logs(store: &str, env: &[(&str, &str)], signa
     child.wait().unwrap();
     let logs = std::fs::read_to_string(&log).unwrap();
     std::fs::remove_file(&log).unwrap();
-    assert!(
-        logs.len() > 100_000,
-        "trace logs hardly anything: {} bytes",
-        logs.len()
-    );
+    // The logs were captured: every /v1 and token request logs its outcome with its id
+    // (the key set and the docs log nothing per request). On DynamoDB the SDK's own
+    // trace events show the level was the most verbose one.
+    if store == "dynamodb" {
+        assert!(logs.contains("\"TRACE\""), "nothing at trace level");
+    }
+    for a in answers
+        .iter()
+        .filter(|a| a.request.contains("/v1/") || a.request.contains("/oauth/token"))
+    {
+        let id = a.headers["x-request-id"].to_str().unwrap();
+        assert!(
+            logs.contains(id),
+            "{}: request id {id} not in the logs",
+            a.request
+        );
+    }
     let mut leaks = Vec::new();
     for c in CALLERS {
         if logs.contains(&secret_of(c)) {
