@@ -166,3 +166,44 @@ fn throttling_concurrency_and_log_level_are_bounded_parameters() {
         );
     }
 }
+
+/// The files bucket keeps every version an import overwrites (previous ones expire after a
+/// parameter's days), and no function's role may write or delete an object in it: only
+/// the operator's import does.
+#[test]
+fn the_files_bucket_keeps_versions_and_no_function_writes_it() {
+    let doc = template_doc();
+    let bucket = &doc["Resources"]["FilesBucket"]["Properties"];
+    assert_eq!(
+        bucket["VersioningConfiguration"]["Status"].as_str(),
+        Some("Enabled")
+    );
+    let rules = bucket["LifecycleConfiguration"]["Rules"]
+        .as_sequence()
+        .expect("lifecycle rules");
+    let expiry = rules
+        .iter()
+        .find(|r| {
+            r["Status"].as_str() == Some("Enabled") && r["NoncurrentVersionExpiration"].is_mapping()
+        })
+        .expect("a rule expiring previous versions");
+    assert_eq!(
+        referenced(&expiry["NoncurrentVersionExpiration"]["NoncurrentDays"]),
+        Some("NoncurrentFileVersionDays")
+    );
+    for (name, res) in doc["Resources"].as_mapping().unwrap() {
+        if res["Type"].as_str() != Some("AWS::IAM::Role") {
+            continue;
+        }
+        let text = serde_norway::to_string(&res["Properties"]["Policies"]).unwrap();
+        for action in [
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:*",
+            "s3:Put",
+            "s3:Delete",
+        ] {
+            assert!(!text.contains(action), "{name:?} may {action}");
+        }
+    }
+}
