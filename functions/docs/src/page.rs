@@ -9,6 +9,11 @@ const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui.css"));
 const BUNDLE: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui-bundle.js"));
 const PRESET: &str = include_str!(concat!(env!("OUT_DIR"), "/swagger-ui-standalone-preset.js"));
 
+/// The one `<style>` Swagger UI inserts at run time (the top bar's SVG logo, in the
+/// standalone preset): the policy allows it by hash beside the page's own blocks.
+pub const RUNTIME_STYLE: &str =
+    ".logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}";
+
 /// The console's start-up. `persistAuthorization: false`: the client secret and the token
 /// live in the page's memory only, never in the browser's storage, and go with the tab.
 const INIT: &str = r##"
@@ -48,6 +53,18 @@ pub fn console() -> &'static Page {
 </body>
 </html>"##
         ),
-        csp: csp::policy(&[BUNDLE, PRESET, INIT], &[CSS]),
+        csp: csp::policy(&[BUNDLE, PRESET, INIT], &[CSS, RUNTIME_STYLE]),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Swagger UI upgrade that changes the logo's style shows here, not as a style the
+    /// browser refuses.
+    #[test]
+    fn the_runtime_style_is_the_presets() {
+        assert!(PRESET.contains(&format!("\"{RUNTIME_STYLE}\"")));
+    }
 }
