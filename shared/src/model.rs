@@ -274,3 +274,7 @@ impl Credential {
         self.secret_version += 1;
     }
 }
+
+/// The most tags a workspace holds: the tags list reads them all on every call, so the
+/// importer refuses a fixture that would take a workspace past it.
+pub const MAX_TAGS_PER_WORKSPACE: usize = 500;
