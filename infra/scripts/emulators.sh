@@ -6,7 +6,9 @@
 #   Secrets Manager -> moto_server (PyPI)
 #   SQS             -> the same moto_server (the worker's queue and dead-letter queue)
 # The same venv holds the Python tools the tests call: cfn-lint, and PyJWT (the independent
-# JWT implementation infra/scripts/jwks_check.py verifies our tokens with).
+# JWT implementation infra/scripts/jwks_check.py verifies our tokens with). checkov, the
+# template's security scanner, has a venv of its own (.cache/checkov): it pins versions of
+# packages the others need too.
 # There is no Docker and no AWS account on our machines or CI (see shared/TOOLING.md), so
 # these are the real thing as far as the tests are concerned.
 #
@@ -28,6 +30,7 @@ _EMU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 _EMU_CACHE="$_EMU_ROOT/.cache"
 _EMU_LOGS="$_EMU_CACHE/logs"
 _EMU_VENV="$_EMU_CACHE/venv"
+_EMU_CHECKOV="$_EMU_CACHE/checkov"
 _EMU_S3RVER="$_EMU_CACHE/s3/node_modules/.bin/s3rver"
 _EMU_BUCKET="pirros-files"
 # Seconds to wait for each server to answer; all of them start in ~1-3 s on a 2-core box,
@@ -95,6 +98,20 @@ emulators_install() {
 			'moto[server]>=5,<6' 'botocore>=1.34,<2' 'cfn-lint>=1,<2' 'pyjwt[crypto]>=2.8,<3' || return
 		_emu_venv_ok || _emu_fail "venv install finished but moto_server/cfn-lint/pyjwt are not usable" || return
 	fi
+
+	if ! _emu_checkov_ok; then
+		_emu_log "installing checkov into .cache/checkov"
+		if ! "$_EMU_CHECKOV/bin/python" -c '' >/dev/null 2>&1; then
+			python3 -m venv --clear "$_EMU_CHECKOV" || return
+		fi
+		"$_EMU_CHECKOV/bin/python" -m pip install --quiet --disable-pip-version-check \
+			'checkov>=3,<4' || return
+		_emu_checkov_ok || _emu_fail "checkov install finished but checkov is not usable" || return
+	fi
+}
+
+_emu_checkov_ok() {
+	[[ -x "$_EMU_CHECKOV/bin/checkov" ]] && "$_EMU_CHECKOV/bin/python" -c 'import checkov' >/dev/null 2>&1
 }
 
 # True if the process exists and is not a zombie (kill -0 succeeds on zombies, and a killed

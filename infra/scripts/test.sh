@@ -6,7 +6,8 @@
 #   bash infra/scripts/test.sh -- --nocapture           # args after -- go to the test binaries
 #
 # It installs and starts the local AWS emulators itself (CI starts from a clean clone),
-# stops them on any exit, runs the Rust tests against them, then lints template.yaml.
+# stops them on any exit, runs the Rust tests against them, then lints template.yaml and
+# scans it with checkov.
 # A whole run (no cargo arguments) then checks the API against its OpenAPI document on the
 # debug build that `cargo test` made: schemathesis (infra/scripts/fuzz.sh), the /docs
 # console in Chromium (infra/scripts/browser_test.sh) and a generated client
@@ -98,6 +99,13 @@ if [[ -f template.yaml ]]; then
 	.cache/venv/bin/cfn-lint template.yaml || lint_rc=$?
 	_took cfn-lint "$t" "$lint_rc"
 	((rc != 0)) || rc=$lint_rc
+	# The security scan: any failed check fails the run. Accepted findings are skipped in
+	# .checkov.yaml or beside their resource, each justified in docs/security.md.
+	t=$(_now_ms)
+	scan_rc=0
+	.cache/checkov/bin/checkov --config-file .checkov.yaml --quiet -f template.yaml || scan_rc=$?
+	_took checkov "$t" "$scan_rc"
+	((rc != 0)) || rc=$scan_rc
 fi
 
 # The OpenAPI checks need the whole debug build, and the deploy checks build release

@@ -12,6 +12,7 @@ use crate::request;
 use crate::response::{self, Reply};
 use crate::routes::{self, FunctionRoute};
 use crate::store::{StoreError, StoreResult};
+use crate::timestamp::Timestamp;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -152,7 +153,11 @@ impl V1Call {
             )
         );
         let credential = match cred {
-            Ok(Some(c)) if c.is_active() && c.secret_version == claims.sv => c,
+            Ok(Some(c))
+                if c.is_active() && c.accepts_secret_version(claims.sv, Timestamp::now()) =>
+            {
+                c
+            }
             Ok(_) => {
                 return Err(fail(
                     ApiError::InvalidToken("Access token was revoked"),

@@ -2,10 +2,12 @@
 //! embedded local run, URLs that `pirros-local` signs and serves itself.
 
 use crate::error::ApiError;
+use crate::ids::WorkspaceId;
 use crate::timestamp::Timestamp;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use rand::RngCore;
 use sha2::Sha256;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -173,6 +175,77 @@ impl FileSigner {
     }
 }
 
+/// Which file of a resource an object holds: also the first segment of its key, which
+/// the bucket policy and the IAM roles go by (`pdf/` is public through the CDN).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileSlot {
+    Pdf,
+    Rvt,
+    Rfa,
+}
+
+impl FileSlot {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Rvt => "rvt",
+            Self::Rfa => "rfa",
+        }
+    }
+}
+
+/// A new object key for a file of workspace `ws`, chosen by the server, never by whoever
+/// supplies the file: `{slot}/{ws}/{32 hex digits: 128 random bits}/{name}.{slot}`. PDF URLs
+/// are public and never expire, so the random part is what keeps them from being guessed;
+/// the workspace part keeps one firm's import from ever writing another's objects.
+pub fn new_object_key(slot: FileSlot, ws: WorkspaceId, name: &str) -> String {
+    let mut random = [0u8; 16];
+    rand::rng().fill_bytes(&mut random);
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}/{ws}/{hex}/{}",
+        slot.prefix(),
+        key_name(name, slot.prefix())
+    )
+}
+
+/// Whether `key` is one `new_object_key` made for `slot` in `ws` (a re-import keeps it).
+pub fn is_object_key_of(key: &str, slot: FileSlot, ws: WorkspaceId) -> bool {
+    let mut parts = key.splitn(4, '/');
+    let (Some(prefix), Some(w), Some(hex), Some(name)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    prefix == slot.prefix()
+        && w == ws.to_string()
+        && hex.len() == 32
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && !name.is_empty()
+        && !name.contains('/')
+}
+
+/// `name` as the last segment of a key and a URL: ASCII letters and digits, `_` and `-`
+/// (runs of anything else become one `-`), at most 100 characters, then `.{ext}`.
+fn key_name(name: &str, ext: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= 100 {
+            break;
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    let base = if trimmed.is_empty() { "file" } else { trimmed };
+    format!("{base}.{ext}")
+}
+
 /// The non-expiring public URL of a PDF.
 pub fn public_url(base: &str, file_key: &str) -> String {
     let path: Vec<String> = file_key
@@ -207,6 +280,30 @@ mod tests {
         // A download signature is no upload signature.
         let get = local_sig(&key, "uploads/w/j", exp, "j");
         assert!(!verify_local_put(&key, "uploads/w/j", exp, 10, "ab", &get));
+    }
+
+    #[test]
+    fn object_keys_are_random_per_workspace_and_safe() {
+        let ws = WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").unwrap();
+        let other = WorkspaceId::parse("7a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").unwrap();
+        let a = new_object_key(FileSlot::Pdf, ws, "Slab edge / \"A\" ../..");
+        let b = new_object_key(FileSlot::Pdf, ws, "Slab edge / \"A\" ../..");
+        assert_ne!(a, b, "128 random bits each time");
+        assert!(a.starts_with(&format!("pdf/{ws}/")), "{a}");
+        assert!(a.ends_with("/Slab-edge-A.pdf"), "{a}");
+        assert_eq!(a.split('/').count(), 4, "{a}");
+        assert!(is_object_key_of(&a, FileSlot::Pdf, ws));
+        assert!(!is_object_key_of(&a, FileSlot::Rvt, ws));
+        assert!(!is_object_key_of(&a, FileSlot::Pdf, other));
+        assert!(!is_object_key_of("pdf/d1.pdf", FileSlot::Pdf, ws));
+        assert!(!is_object_key_of(
+            &format!("pdf/{ws}/short/x.pdf"),
+            FileSlot::Pdf,
+            ws
+        ));
+        assert_eq!(key_name("", "rvt"), "file.rvt");
+        assert_eq!(key_name("Wall: type 2", "rfa"), "Wall-type-2.rfa");
+        assert_eq!(key_name(&"x".repeat(500), "pdf").len(), 104);
     }
 
     #[test]

@@ -47,6 +47,13 @@ headers! {
     CACHE_CONTROL = header::CACHE_CONTROL, "Cache-Control";
     PRAGMA = header::PRAGMA, "Pragma";
     ACCEPT = header::ACCEPT, "Accept";
+    /// `nosniff` on every response: a browser takes each body as the type it is sent as.
+    CONTENT_TYPE_OPTIONS = header::X_CONTENT_TYPE_OPTIONS, "X-Content-Type-Options";
+    /// What the `/docs` pages may load and run.
+    CONTENT_SECURITY_POLICY = header::CONTENT_SECURITY_POLICY, "Content-Security-Policy";
+    /// `DENY` on the `/docs` pages: no other site can frame the console.
+    FRAME_OPTIONS = header::X_FRAME_OPTIONS, "X-Frame-Options";
+    REFERRER_POLICY = header::REFERRER_POLICY, "Referrer-Policy";
 }
 
 #[cfg(test)]

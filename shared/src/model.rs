@@ -303,15 +303,82 @@ pub struct Credential {
     pub firm_id: ResourceId,
     pub status: CredentialStatus,
     pub secret: crate::auth::secret::SecretHash,
-    /// Bumped when the secret is regenerated; tokens carry it, so old tokens die at once.
+    /// Bumped when the secret is regenerated or rolled; tokens carry it (`sv`), so the
+    /// tokens of a replaced secret die with it.
     pub secret_version: u64,
+    /// The secret a `roll` replaced, still accepted (with its tokens) until it expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret: Option<PreviousSecret>,
     #[serde(default)]
     pub grants: Vec<Grant>,
     pub created_at: Timestamp,
+    /// Bumped by every operator write, each conditional on the version it read, so
+    /// concurrent writes (a revoke racing grant changes) never undo each other. Records
+    /// from before versions existed read as 0.
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// A rolled-over secret and the version its tokens carry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreviousSecret {
+    pub secret: crate::auth::secret::SecretHash,
+    pub secret_version: u64,
+    pub valid_until: Timestamp,
+}
+
+impl PreviousSecret {
+    fn is_live(&self, now: Timestamp) -> bool {
+        now < self.valid_until
+    }
 }
 
 impl Credential {
     pub fn is_active(&self) -> bool {
         self.status == CredentialStatus::Active
     }
+
+    /// The secret version `plain` authenticates at `now` (the current secret's, or a
+    /// rolled-over one's until it expires); `None` when it is neither.
+    pub fn secret_version_of(&self, plain: &str, now: Timestamp) -> Option<u64> {
+        if self.secret.verify(plain) {
+            return Some(self.secret_version);
+        }
+        self.previous_secret
+            .as_ref()
+            .filter(|p| p.is_live(now) && p.secret.verify(plain))
+            .map(|p| p.secret_version)
+    }
+
+    /// Whether a token issued for secret version `sv` is still good at `now`.
+    pub fn accepts_secret_version(&self, sv: u64, now: Timestamp) -> bool {
+        sv == self.secret_version
+            || self
+                .previous_secret
+                .as_ref()
+                .is_some_and(|p| p.secret_version == sv && p.is_live(now))
+    }
+
+    /// A new secret; the old one and its tokens fail at once.
+    pub fn regenerate(&mut self, plain: &str) {
+        self.secret = crate::auth::secret::SecretHash::of(plain);
+        self.secret_version += 1;
+        self.previous_secret = None;
+    }
+
+    /// A new secret; the current one (and its tokens) keeps working until `valid_until`.
+    /// A secret rolled over before is dropped: at most two secrets are ever valid.
+    pub fn roll(&mut self, plain: &str, valid_until: Timestamp) {
+        let old = std::mem::replace(&mut self.secret, crate::auth::secret::SecretHash::of(plain));
+        self.previous_secret = Some(PreviousSecret {
+            secret: old,
+            secret_version: self.secret_version,
+            valid_until,
+        });
+        self.secret_version += 1;
+    }
 }
+
+/// The most tags a workspace holds: the tags list reads them all on every call, so the
+/// importer refuses a fixture that would take a workspace past it.
+pub const MAX_TAGS_PER_WORKSPACE: usize = 500;

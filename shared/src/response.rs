@@ -67,7 +67,13 @@ pub fn json_response(status: StatusCode, body: String, request_id: &str) -> Resp
         headers::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    // Answers carry workspace data and tokens: no cache keeps them, and no browser reads
+    // them as anything but JSON.
     h.insert(headers::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        headers::CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert(headers::REQUEST_ID, v);
     }

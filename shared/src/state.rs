@@ -100,12 +100,23 @@ impl AppState {
         if let Some((objects, queue)) = jobs {
             state = state.with_jobs(objects, queue);
         }
+        Ok(Self::warm_v1(state).await)
+    }
+
+    /// A `/v1` function's state on `store`, after its cold-start reads.
+    pub async fn start_v1(config: Config, store: SharedStore, files: FileSigner) -> Arc<Self> {
+        Self::warm_v1(Self::new(config, store, None, files)).await
+    }
+
+    /// `state` after one round of storage reads (the published token keys, the kill
+    /// switch), which also opens the connection before the first request.
+    async fn warm_v1(state: Self) -> Arc<Self> {
         let state = Arc::new(state);
         tokio::join!(
             state.verifier.refresh(state.store.as_ref()),
             state.kill_switch.is_on(state.store.as_ref())
         );
-        Ok(state)
+        state
     }
 
     /// Production wiring of the token function: the signing key from Secrets Manager, and
@@ -115,6 +126,15 @@ impl AppState {
         let sdk = sdk_config().await;
         let signer = SigningKeys::load(config.jwt_key()?, &sdk).await?;
         let store = dynamo_store(&sdk, &config);
+        Self::start_token_issuer(config, store, signer).await
+    }
+
+    /// The token function's state on `store`, its public keys published.
+    pub async fn start_token_issuer(
+        config: Config,
+        store: SharedStore,
+        signer: SigningKeys,
+    ) -> Result<Arc<Self>, InitError> {
         signer.publish(store.as_ref()).await?;
         Ok(Arc::new(Self::new(
             config,

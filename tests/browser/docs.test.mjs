@@ -107,8 +107,18 @@ test('the console authorizes with client credentials and lists tags', async () =
   page.on('response', (r) => {
     if (new URL(r.url()).pathname === '/oauth/token') tokenCalls.push(r);
   });
+  // Anything the Content-Security-Policy refused: the console must need nothing it forbids.
+  const refused = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+  });
   try {
-    await page.goto(`${base}/docs`);
+    const docs = await page.goto(`${base}/docs`);
+    const docsHeaders = docs.headers();
+    assert.match(docsHeaders['content-security-policy'] ?? '', /default-src 'none'/);
+    assert.match(docsHeaders['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+    assert.equal(docsHeaders['x-frame-options'], 'DENY');
+    assert.equal(docsHeaders['x-content-type-options'], 'nosniff');
     await page.locator('.swagger-ui .info .title').waitFor({ timeout: 30_000 });
     assert.match(await page.locator('.swagger-ui .info .title').innerText(), /Pirros External API/);
 
@@ -150,6 +160,17 @@ test('the console authorizes with client credentials and lists tags', async () =
     assert.equal((await status.innerText()).trim(), '200');
     const body = await op.locator('.live-responses-table .response-col_description pre').first().innerText();
     assert.match(body, /"name": "concrete"/);
+
+    // The secret and the token stay in the page's memory: no browser storage, no cookie.
+    const token = (await tokenCalls[0].json()).access_token;
+    const stored = await page.evaluate(() => JSON.stringify({
+      local: Object.entries(localStorage),
+      session: Object.entries(sessionStorage),
+      cookies: document.cookie,
+    }));
+    assert.ok(!stored.includes(DEMO.secret), `the client secret is in browser storage: ${stored}`);
+    assert.ok(!stored.includes(token), `the access token is in browser storage: ${stored}`);
+    assert.deepEqual(refused, [], 'the Content-Security-Policy refused something the console needs');
     await status.scrollIntoViewIfNeeded();
   } finally {
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });

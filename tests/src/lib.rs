@@ -8,6 +8,8 @@ pub mod lambda;
 
 pub mod ddb_proxy;
 pub mod uploads;
+pub mod ddb_recorder;
+pub mod exercise;
 
 use pirros_local::start::{Options, Running, StoreKind, start};
 use reqwest::{Method, StatusCode, header::HeaderMap};

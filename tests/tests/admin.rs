@@ -477,10 +477,14 @@ fn with_files(files: &[&str]) -> serde_json::Value {
         .enumerate()
         .map(|(i, path)| json!({"key": format!("pdf/{i}.pdf"), "content_type": "application/pdf", "path": path}))
         .collect();
+    let details: Vec<_> = (0..files.len())
+        .map(|i| json!({"id": format!("d{i}"), "workspace_id": A1, "name": "D", "library": "typical", "files": {"pdf": format!("pdf/{i}.pdf")}}))
+        .collect();
     json!({
         "firms": [{"id": "f1", "name": "Firm"}],
         "workspaces": [{"id": A1, "firm_id": "f1", "name": "W", "downloads_enabled": true}],
         "files": entries,
+        "details": details,
     })
 }
 
@@ -549,4 +553,119 @@ fn fixture_schema_command_prints_the_published_schema() {
         serde_json::from_str::<serde_json::Value>(&committed).unwrap()
     );
     assert_eq!(out["properties"]["credentials"]["type"], "array");
+}
+
+/// The objects of `bucket` (path-style listing of the S3 emulator), with their bytes.
+async fn bucket_objects(bucket: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let sdk = pirros_shared::state::sdk_config().await;
+    let s3 = pirros_shared::state::s3_client(&sdk);
+    let mut out = std::collections::BTreeMap::new();
+    let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
+    for o in listed.contents() {
+        let key = o.key().unwrap().to_owned();
+        let body = s3
+            .get_object()
+            .bucket(bucket)
+            .key(&key)
+            .send()
+            .await
+            .unwrap();
+        out.insert(key, body.body.collect().await.unwrap().to_vec());
+    }
+    out
+}
+
+/// Two firms' fixtures name the same file key: each workspace gets an object of its own,
+/// under a key the server chose, and a re-import keeps each detail's key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_choose_object_keys_per_workspace_that_nobody_can_guess() {
+    let t = table();
+    admin(&t, &["table", "create"], &[]);
+    let bucket = std::env::var("FILES_BUCKET").expect("test.sh sets FILES_BUCKET");
+    let (root, dir) = fixture_dir();
+    std::fs::write(dir.join("other.pdf"), b"%PDF-1.4 firm b").unwrap();
+    let firm = |firm: &str, ws: &str, path: &str| {
+        json!({
+            "firms": [{"id": firm, "name": firm}],
+            "workspaces": [{"id": ws, "firm_id": firm, "name": "W"}],
+            "files": [{"key": "pdf/shared.pdf", "content_type": "application/pdf", "path": path}],
+            "details": [{"id": "d1", "workspace_id": ws, "name": "Slab edge", "library": "typical",
+                         "files": {"pdf": "pdf/shared.pdf", "rvt": "pdf/shared.pdf"}}],
+        })
+    };
+    let import = |doc: serde_json::Value, name: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, doc.to_string()).unwrap();
+        admin(
+            &t,
+            &["import", path.to_str().unwrap()],
+            &[("FILES_BUCKET", &bucket)],
+        )
+    };
+    let (ok, out, err) = import(firm("fa", A1, "inside.pdf"), "a.json");
+    assert!(ok, "{err}");
+    assert_eq!(out["uploaded_files"], 2);
+    let (ok, _, err) = import(firm("fb", B1, "other.pdf"), "b.json");
+    assert!(ok, "{err}");
+    let api = api_on(&t).await;
+    let record = |ws: &str| {
+        let store = api.store();
+        let ws = pirros_shared::ids::WorkspaceId::parse(ws).unwrap();
+        async move {
+            store
+                .get_detail(ws, &pirros_shared::ids::ResourceId::parse("d1").unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+                .files
+        }
+    };
+    let (a, b) = (record(A1).await, record(B1).await);
+    let (pa, pb) = (a.pdf.clone().unwrap(), b.pdf.clone().unwrap());
+    assert!(
+        pa.starts_with(&format!("pdf/{A1}/")) && pb.starts_with(&format!("pdf/{B1}/")),
+        "{pa} {pb}"
+    );
+    assert!(
+        a.rvt.as_ref().unwrap().starts_with(&format!("rvt/{A1}/")),
+        "{a:?}"
+    );
+    assert_ne!(
+        pa.split('/').nth(2),
+        pb.split('/').nth(2),
+        "independent random parts"
+    );
+    for k in [&pa, &pb] {
+        assert!(!k.contains("shared.pdf"), "{k} names the fixture's key");
+    }
+    // Both objects exist with their own firm's bytes; the fixture's key names none.
+    let after = bucket_objects(&bucket).await;
+    assert_eq!(
+        after.get(&pa).map(Vec::as_slice),
+        Some(&b"%PDF-1.4 inside"[..])
+    );
+    assert_eq!(
+        after.get(&pb).map(Vec::as_slice),
+        Some(&b"%PDF-1.4 firm b"[..])
+    );
+    assert!(!after.contains_key("pdf/shared.pdf"));
+    assert!(
+        after.contains_key(a.rvt.as_ref().unwrap()) && after.contains_key(b.rvt.as_ref().unwrap())
+    );
+    // Re-importing keeps each detail's keys (its public URL); the bytes are replaced.
+    std::fs::write(dir.join("inside.pdf"), b"%PDF-1.4 inside v2").unwrap();
+    let (ok, _, err) = import(firm("fa", A1, "inside.pdf"), "a.json");
+    assert!(ok, "{err}");
+    assert_eq!(record(A1).await, a);
+    let again = bucket_objects(&bucket).await;
+    assert_eq!(
+        again.get(&pa).map(Vec::as_slice),
+        Some(&b"%PDF-1.4 inside v2"[..])
+    );
+    assert_eq!(
+        again.get(&pb),
+        after.get(&pb),
+        "the other firm's object is untouched"
+    );
+    std::fs::remove_dir_all(root).unwrap();
 }

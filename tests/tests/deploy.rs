@@ -3,21 +3,39 @@
 use pirros_shared::routes::ROUTES;
 use std::collections::BTreeSet;
 
-/// (method, path, function) of every HttpApi event, read from the template's text.
+/// The route SAM makes of an HttpApi event with neither `Path` nor `Method`: the API's
+/// catch-all for every request no other route matches.
+const DEFAULT_ROUTE: (&str, &str) = ("ANY", "$default");
+
+/// (method, path, function) of every HttpApi event of the template.
 fn template_routes() -> BTreeSet<(String, String, String)> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml"))
         .expect("template.yaml");
+    let doc: serde_norway::Value = serde_norway::from_str(&text).expect("template.yaml parses");
     let mut out = BTreeSet::new();
-    let mut binary = String::new();
-    let mut method: Option<String> = None;
-    for line in text.lines().map(str::trim) {
-        if let Some(b) = line.strip_prefix("Binary:") {
-            binary = b.trim().trim_start_matches("pirros-").to_owned();
-        } else if let Some(m) = line.strip_prefix("Method:") {
-            method = Some(m.trim().to_owned());
-        } else if let Some(p) = line.strip_prefix("Path:") {
-            let m = method.take().expect("Method before Path in each event");
-            out.insert((m, p.trim().to_owned(), binary.clone()));
+    for (_, res) in doc["Resources"].as_mapping().expect("Resources") {
+        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let binary = res["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .expect("every function names its binary");
+        let function = binary.trim_start_matches("pirros-").to_owned();
+        for (_, event) in res["Properties"]["Events"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+        {
+            if event["Type"].as_str() != Some("HttpApi") {
+                continue;
+            }
+            let p = &event["Properties"];
+            let (method, path) = match (p["Method"].as_str(), p["Path"].as_str()) {
+                (Some(m), Some(path)) => (m.to_owned(), path.to_owned()),
+                (None, None) => (DEFAULT_ROUTE.0.to_owned(), DEFAULT_ROUTE.1.to_owned()),
+                _ => panic!("{function}: an HttpApi event names both Path and Method, or neither"),
+            };
+            out.insert((method, path, function.clone()));
         }
     }
     out
@@ -35,7 +53,24 @@ fn template_routes_equal_the_code_routes() {
             )
         })
         .collect();
-    let template = template_routes();
+    let mut template = template_routes();
+    // Unknown routes go to the docs function, which answers the 404 envelope: API Gateway
+    // never answers with a body of its own.
+    let defaults: Vec<_> = template
+        .iter()
+        .filter(|(m, p, _)| (m.as_str(), p.as_str()) == DEFAULT_ROUTE)
+        .cloned()
+        .collect();
+    assert_eq!(
+        defaults,
+        [(
+            DEFAULT_ROUTE.0.into(),
+            DEFAULT_ROUTE.1.into(),
+            "docs".into()
+        )],
+        "one $default route, to the docs function"
+    );
+    template.retain(|(m, p, _)| (m.as_str(), p.as_str()) != DEFAULT_ROUTE);
     let missing: Vec<_> = code.difference(&template).collect();
     let extra: Vec<_> = template.difference(&code).collect();
     assert!(
@@ -62,5 +97,113 @@ fn every_template_function_is_a_workspace_binary() {
             crate_manifest.contains(&format!("name = \"pirros-{f}\"")),
             "binary pirros-{f}"
         );
+    }
+}
+
+fn template_doc() -> serde_norway::Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml"))
+        .expect("template.yaml");
+    serde_norway::from_str(&text).expect("template.yaml parses")
+}
+
+/// The parameter a value refers to (`!Ref Name`), if it is one.
+fn referenced(v: &serde_norway::Value) -> Option<&str> {
+    match v {
+        serde_norway::Value::Tagged(t) if t.tag == "!Ref" => t.value.as_str(),
+        _ => None,
+    }
+}
+
+/// Stage throttling and every function's reserved concurrency are parameters, with
+/// defaults that hold a flood back; the log level takes known levels only.
+#[test]
+fn throttling_concurrency_and_log_level_are_bounded_parameters() {
+    let doc = template_doc();
+    let params = &doc["Parameters"];
+    let default = |name: &str| -> i64 {
+        let d = &params[name]["Default"];
+        d.as_i64()
+            .or_else(|| d.as_str().and_then(|s| s.parse().ok()))
+            .unwrap_or_else(|| panic!("parameter {name} has no numeric default"))
+    };
+    let levels: Vec<&str> = params["LogLevel"]["AllowedValues"]
+        .as_sequence()
+        .expect("LogLevel AllowedValues")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["error", "warn", "info", "debug", "trace"]);
+    assert_eq!(params["LogLevel"]["Default"].as_str(), Some("info"));
+    let route = &doc["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"];
+    for (setting, max) in [
+        ("ThrottlingBurstLimit", 1000),
+        ("ThrottlingRateLimit", 1000),
+    ] {
+        let p =
+            referenced(&route[setting]).unwrap_or_else(|| panic!("{setting} is not a parameter"));
+        assert!(
+            (1..=max).contains(&default(p)),
+            "{p} defaults to {}",
+            default(p)
+        );
+    }
+    for (name, res) in doc["Resources"].as_mapping().unwrap() {
+        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        // !If [<function>ConcurrencyReserved, !Ref <parameter>, !Ref AWS::NoValue]
+        let rc = &res["Properties"]["ReservedConcurrentExecutions"];
+        let choice = match rc {
+            serde_norway::Value::Tagged(t) if t.tag == "!If" => t.value.as_sequence().unwrap(),
+            _ => panic!("{name:?}: ReservedConcurrentExecutions is not a parameter"),
+        };
+        let p = referenced(&choice[1]).expect("a parameter");
+        assert_eq!(referenced(&choice[2]), Some("AWS::NoValue"));
+        assert!(
+            (1..=100).contains(&default(p)),
+            "{p} defaults to {}",
+            default(p)
+        );
+    }
+}
+
+/// The files bucket keeps every version an import overwrites (previous ones expire after a
+/// parameter's days), and no function's role may write or delete an object in it: only
+/// the operator's import does.
+#[test]
+fn the_files_bucket_keeps_versions_and_no_function_writes_it() {
+    let doc = template_doc();
+    let bucket = &doc["Resources"]["FilesBucket"]["Properties"];
+    assert_eq!(
+        bucket["VersioningConfiguration"]["Status"].as_str(),
+        Some("Enabled")
+    );
+    let rules = bucket["LifecycleConfiguration"]["Rules"]
+        .as_sequence()
+        .expect("lifecycle rules");
+    let expiry = rules
+        .iter()
+        .find(|r| {
+            r["Status"].as_str() == Some("Enabled") && r["NoncurrentVersionExpiration"].is_mapping()
+        })
+        .expect("a rule expiring previous versions");
+    assert_eq!(
+        referenced(&expiry["NoncurrentVersionExpiration"]["NoncurrentDays"]),
+        Some("NoncurrentFileVersionDays")
+    );
+    for (name, res) in doc["Resources"].as_mapping().unwrap() {
+        if res["Type"].as_str() != Some("AWS::IAM::Role") {
+            continue;
+        }
+        let text = serde_norway::to_string(&res["Properties"]["Policies"]).unwrap();
+        for action in [
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:*",
+            "s3:Put",
+            "s3:Delete",
+        ] {
+            assert!(!text.contains(action), "{name:?} may {action}");
+        }
     }
 }

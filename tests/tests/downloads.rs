@@ -31,6 +31,35 @@ async fn fetch(url: &str) -> (u16, Vec<u8>, Option<String>) {
     (status, r.bytes().await.unwrap().to_vec(), disp)
 }
 
+/// A public PDF URL (or a signed one) names an object the server chose: under the
+/// workspace, behind 128 random bits, with nothing the fixture named (its file key
+/// `pdf/d1.pdf`, its file `detail-slab-edge.pdf`) nor the detail's id as a file name.
+fn assert_unguessable(url: &str, slot: &str) {
+    let path = url.split('?').next().unwrap().replace("%2F", "/");
+    let segments: Vec<&str> = path.split('/').collect();
+    let n = segments.len();
+    assert!(n >= 4, "{url}");
+    assert_eq!(&segments[n - 4..n - 2], &[slot, A1], "{url}");
+    let random = segments[n - 2];
+    assert!(
+        random.len() == 32 && random.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{url}"
+    );
+    for fixture_name in [
+        "pdf/d1.pdf",
+        "rvt/d1.rvt",
+        "rfa/f1.rfa",
+        "detail-slab-edge",
+        "family-door-single",
+    ] {
+        assert!(!path.contains(fixture_name), "{url} names {fixture_name}");
+    }
+    assert!(
+        !segments[n - 1].starts_with("d1.") && !segments[n - 1].starts_with("f1."),
+        "{url}"
+    );
+}
+
 fn expires_in(v: &serde_json::Value) -> i64 {
     let at = pirros_shared::timestamp::Timestamp::parse(v.as_str().expect("expires_at")).unwrap();
     assert!(v.as_str().unwrap().ends_with(".000Z"), "{v}");
@@ -46,7 +75,7 @@ async fn local_downloads_serve_the_fixture_files(b: Backend) {
     assert_eq!(resp["expires_at"], serde_json::Value::Null);
     assert_eq!(resp["expanded"], serde_json::json!({}));
     let url = resp["download_url"].as_str().unwrap();
-    assert!(url.ends_with("/pdf/d1.pdf"), "{url}");
+    assert_unguessable(url, "pdf");
     assert!(fetch(url).await.1 == file("detail-slab-edge.pdf"));
     for (kind, id, name) in [
         ("rvt", "d1", "detail-slab-edge.rvt"),
@@ -56,8 +85,9 @@ async fn local_downloads_serve_the_fixture_files(b: Backend) {
         assert_eq!(r.status, 200, "{}", r.text);
         let left = expires_in(&r.body["response"]["expires_at"]);
         assert!((895..=900).contains(&left), "{left}");
-        let (status, bytes, disp) =
-            fetch(r.body["response"]["download_url"].as_str().unwrap()).await;
+        let url = r.body["response"]["download_url"].as_str().unwrap();
+        assert_unguessable(url, kind);
+        let (status, bytes, disp) = fetch(url).await;
         assert_eq!(status, 200);
         assert!(
             bytes == file(name),
@@ -133,7 +163,7 @@ async fn local_urls_refuse_tampering_and_expiry(b: Backend) {
         .to_owned();
     assert_eq!(fetch(&url).await.0, 200);
     let tampered = [
-        url.replace("d1.rvt", "d1.rvx"),
+        url.replacen(".rvt?", ".rvx?", 1),
         url.replace("expires=", "expires=9"),
         url.replace("name=", "name=x"),
         url[..url.len() - 2].to_owned(),
@@ -192,6 +222,7 @@ async fn s3_presigned_urls_fetch_the_uploaded_bytes() {
         let r = api.get(&dl(kind, A1, id), &t).await;
         assert_eq!(r.status, 200, "{}", r.text);
         let url = r.body["response"]["download_url"].as_str().unwrap();
+        assert_unguessable(url, kind);
         assert!(url.contains("X-Amz-Signature="), "{url}");
         assert!(url.contains("X-Amz-Expires=900"), "{url}");
         assert!(
@@ -218,9 +249,10 @@ async fn s3_presigned_urls_fetch_the_uploaded_bytes() {
             .unwrap();
         assert!(!out.status.success(), "a tampered URL must not verify");
     }
-    // PDFs stay public and non-expiring.
+    // PDFs stay public and non-expiring, under a key nobody can guess.
     let r = api.get(&dl("pdf", A1, "d1"), &t).await;
     assert_eq!(r.body["response"]["expires_at"], serde_json::Value::Null);
+    assert_unguessable(r.body["response"]["download_url"].as_str().unwrap(), "pdf");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -19,6 +19,7 @@ pirros_tests::on_both_stores!(
     idempotency_expires_after_its_ttl,
     twenty_concurrent_retries_create_exactly_one_stash,
     concurrent_retries_with_one_different_body,
+    a_stash_holds_at_most_a_thousand_ids,
 );
 
 fn stashes() -> String {
@@ -564,4 +565,48 @@ async fn filtered_write_grants_cover_only_their_stashes(b: Backend) {
     // Unchanged: the refused write left s2 alone.
     let g = api.get(&format!("{}/s2", stashes()), &t).await;
     assert_eq!(g.body["response"]["name"], "Someone else's");
+}
+
+/// The cost of a stash write grows with its ids (each is looked up), so their number is
+/// capped: 1,000 detail and family ids in all, on create and on update alike, refused
+/// before any is looked up.
+async fn a_stash_holds_at_most_a_thousand_ids(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let ids = |prefix: &str, n: usize| -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}-missing-{i}")).collect()
+    };
+    let items = |d: usize, f: usize| json!({"detail_ids": ids("d", d), "family_ids": ids("f", f)});
+    for (d, f) in [(1001, 0), (0, 1001), (500, 501)] {
+        let mut over = body();
+        over["item_ids"] = items(d, f);
+        let r = api.write(Method::POST, &stashes(), &t, &over, None).await;
+        r.assert_error(400, "invalid_request");
+        assert_eq!(
+            r.body["error"]["details"]["field"], "item_ids",
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("at most 1000"), "{}", r.text);
+        let r = api
+            .write(
+                Method::PATCH,
+                &format!("{}/s2", stashes()),
+                &t,
+                &json!({"item_ids": items(d, f)}),
+                None,
+            )
+            .await;
+        r.assert_error(400, "invalid_request");
+        assert_eq!(
+            r.body["error"]["details"]["field"], "item_ids",
+            "{}",
+            r.text
+        );
+    }
+    // 1,000 in all is within the cap: the ids are looked up (and these do not exist).
+    let mut at = body();
+    at["item_ids"] = items(500, 500);
+    let r = api.write(Method::POST, &stashes(), &t, &at, None).await;
+    r.assert_error(400, "INVALID_ITEM_REFERENCE");
 }

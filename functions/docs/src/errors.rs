@@ -1,7 +1,7 @@
 //! `GET /docs/errors`: the error catalogue as a page (HTML, or JSON for a client that asks
 //! for it), built once from `ErrorKind::ALL`.
 
-use crate::static_page;
+use crate::{csp, html_page, static_page};
 use lambda_http::{Body, Request, Response};
 use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::headers;
@@ -67,6 +67,13 @@ fn html_text(s: &str) -> String {
     out
 }
 
+const STYLE: &str = "body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}";
+
+fn policy() -> &'static str {
+    static CSP: OnceLock<String> = OnceLock::new();
+    CSP.get_or_init(|| csp::policy(&[], &[STYLE]))
+}
+
 fn html() -> &'static str {
     static HTML: OnceLock<String> = OnceLock::new();
     HTML.get_or_init(|| {
@@ -90,7 +97,7 @@ fn html() -> &'static str {
 <meta charset="utf-8">
 <title>Pirros External API: error codes</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:sans-serif;margin:2rem}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}}</style>
+<style>{STYLE}</style>
 </head>
 <body>
 <h1>Error codes</h1>
@@ -126,6 +133,6 @@ pub fn errors_page(req: &Request, request_id: &str) -> Response<Body> {
     if wants_json {
         static_page("application/json", json(), request_id)
     } else {
-        static_page("text/html; charset=utf-8", html(), request_id)
+        html_page(html(), policy(), request_id)
     }
 }

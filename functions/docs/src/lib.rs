@@ -2,6 +2,7 @@
 //! (Swagger UI with every asset inlined, so it works without internet) and `GET
 //! /docs/errors` (the error catalogue).
 
+mod csp;
 pub mod errors;
 pub mod openapi;
 mod page;
@@ -43,9 +44,29 @@ fn static_page(content_type: &'static str, body: &str, request_id: &str) -> Resp
         headers::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
     );
+    h.insert(
+        headers::CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert(headers::REQUEST_ID, v);
     }
+    r
+}
+
+/// An HTML page: only its own scripts and styles run (`csp`), no other site frames it, and
+/// no link out of it tells where it came from.
+fn html_page(body: &str, csp: &str, request_id: &str) -> Response<Body> {
+    let mut r = static_page("text/html; charset=utf-8", body, request_id);
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(csp) {
+        h.insert(headers::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(headers::FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        headers::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     r
 }
 
@@ -75,5 +96,6 @@ pub fn openapi_json(request_id: &str) -> Response<Body> {
     responses((status = 200, description = "An HTML page.", body = String, content_type = "text/html")),
 )]
 pub fn docs_page(request_id: &str) -> Response<Body> {
-    static_page("text/html; charset=utf-8", page::html(), request_id)
+    let page = page::console();
+    html_page(&page.html, &page.csp, request_id)
 }

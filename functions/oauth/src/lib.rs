@@ -13,6 +13,7 @@ use pirros_shared::ratelimit::{COUNTER_FAILED_RETRY_AFTER, TokenLimiter, TokenVe
 use pirros_shared::request;
 use pirros_shared::response::{failure, json_response};
 use pirros_shared::routes::{self, OAuthRoute};
+use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -204,16 +205,21 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
         }
         (TokenVerdict::Allowed, Ok(c)) => c,
     };
-    // Unknown client, wrong secret and revoked credential get the same answer.
-    let credential = match credential {
-        Some(c) if c.secret.verify(&secret) && c.is_active() => c,
+    // Unknown client, wrong secret and revoked credential get the same answer. A token
+    // carries the version of the secret that got it: a rolled-over secret's tokens end when
+    // that secret does.
+    let (credential, secret_version) = match credential {
+        Some(c) if c.is_active() => match c.secret_version_of(&secret, Timestamp::now()) {
+            Some(v) => (c, v),
+            None => return Err(ApiError::InvalidClient),
+        },
         _ => return Err(ApiError::InvalidClient),
     };
     limiter.success(&client, &ip).await;
     token::issue(
         signer,
         &credential.client_id,
-        credential.secret_version,
+        secret_version,
         cfg.token_ttl_secs,
     )
     .map_err(|e| ApiError::Internal(format!("signing the token failed: {e}")))

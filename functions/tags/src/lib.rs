@@ -14,7 +14,7 @@ use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::routes::TagsRoute;
 
 /// Tag counts are capped, so the list is never paged.
-pub const MAX_TAGS: usize = 500;
+pub const MAX_TAGS: usize = pirros_shared::model::MAX_TAGS_PER_WORKSPACE;
 
 pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     api::serve(state, req, async |route, call| match route {

@@ -8,7 +8,7 @@ use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{Credential, CredentialStatus, Grant};
 use pirros_shared::state::{s3_client, sdk_config};
 use pirros_shared::store::dynamo::DynamoStore;
-use pirros_shared::store::{AdminStore, Item, Store};
+use pirros_shared::store::{AdminStore, Item, Store, credential_update};
 use pirros_shared::timestamp::Timestamp;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -95,6 +95,14 @@ enum CredentialsCommand {
     Revoke { id: String },
     /// Issue a new secret; prints {client_id, client_secret}. Old tokens fail at once.
     Regenerate { id: String },
+    /// Issue a new secret for a zero-downtime rotation; prints {client_id, client_secret}.
+    /// The old secret, and tokens of either, keep working until the old one expires.
+    Roll {
+        id: String,
+        /// How long the old secret keeps working, in seconds (0: it stops at once).
+        #[arg(long = "old-secret-valid-for", default_value_t = 86_400)]
+        old_secret_valid_for: u64,
+    },
 }
 
 #[derive(clap::Args)]
@@ -165,6 +173,18 @@ async fn credential(store: &DynamoStore, id: &str) -> anyhow::Result<Credential>
         .get_credential(&client(id)?)
         .await?
         .with_context(|| format!("no credential {id:?}"))
+}
+
+/// One change to a stored credential, as a write conditional on the version it read
+/// (retried when another operator wrote first).
+async fn change<T>(
+    store: &DynamoStore,
+    id: &str,
+    f: impl FnMut(&mut Credential) -> Result<T, String>,
+) -> anyhow::Result<(Credential, T)> {
+    credential_update::update(store, &client(id)?, f)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[tokio::main]
@@ -252,32 +272,63 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 }
                 let client_id = ClientId::generate();
                 let plain = secret::generate();
-                store
-                    .put_credential(&Credential {
+                let created = store
+                    .insert_credential(&Credential {
                         client_id: client_id.clone(),
                         name,
                         firm_id,
                         status: CredentialStatus::Active,
                         secret: SecretHash::of(&plain),
                         secret_version: 1,
+                        previous_secret: None,
                         grants: Vec::new(),
                         created_at: Timestamp::now(),
+                        version: 1,
                     })
                     .await?;
+                if !created {
+                    bail!("client id {client_id} exists already; run the command again");
+                }
                 print(json!({ "client_id": client_id, "client_secret": plain }));
             }
             CredentialsCommand::Revoke { id } => {
-                let mut c = credential(&store, &id).await?;
-                c.status = CredentialStatus::Revoked;
-                store.put_credential(&c).await?;
+                let (c, ()) = change(&store, &id, |c| {
+                    c.status = CredentialStatus::Revoked;
+                    Ok(())
+                })
+                .await?;
                 print(json!({ "client_id": c.client_id, "status": "revoked" }));
             }
             CredentialsCommand::Regenerate { id } => {
-                let mut c = credential(&store, &id).await?;
                 let plain = secret::generate();
-                c.secret = SecretHash::of(&plain);
-                c.secret_version += 1;
-                store.put_credential(&c).await?;
+                let (c, ()) = change(&store, &id, |c| {
+                    c.regenerate(&plain);
+                    Ok(())
+                })
+                .await?;
+                print(json!({ "client_id": c.client_id, "client_secret": plain }));
+            }
+            CredentialsCommand::Roll {
+                id,
+                old_secret_valid_for,
+            } => {
+                let secs = i64::try_from(old_secret_valid_for)
+                    .ok()
+                    .filter(|s| *s <= 366 * 86_400)
+                    .context("--old-secret-valid-for must be at most 366 days in seconds")?;
+                let plain = secret::generate();
+                let (c, ()) = change(&store, &id, |c| {
+                    let until = Timestamp::from_millis(Timestamp::now().millis() + secs * 1000);
+                    c.roll(&plain, until);
+                    Ok(())
+                })
+                .await?;
+                let until = c.previous_secret.as_ref().map(|p| p.valid_until);
+                eprintln!(
+                    "pirros-admin: the old secret of {} keeps working until {}",
+                    c.client_id,
+                    until.map(|t| t.to_string()).unwrap_or_default()
+                );
                 print(json!({ "client_id": c.client_id, "client_secret": plain }));
             }
         },
@@ -286,7 +337,7 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 GrantsCommand::Add(a) => (a, true),
                 GrantsCommand::Remove(a) => (a, false),
             };
-            let mut c = credential(&store, &args.id).await?;
+            let c = credential(&store, &args.id).await?;
             let ws = workspace(&args.workspace)?;
             let filter_id = FilterId::parse(&args.filter)
                 .with_context(|| format!("--filter {:?} is not a filter id", args.filter))?;
@@ -317,17 +368,24 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 {
                     bail!("no filter {:?} in workspace {ws}", fid.as_str());
                 }
-                if !c.grants.contains(&grant) {
-                    c.grants.push(grant);
+            }
+            // The checks above hold for any version of the credential (its firm never
+            // changes); the grant list itself is changed on the version the write expects.
+            let (c, ()) = change(&store, &args.id, |c| {
+                if add {
+                    if !c.grants.contains(&grant) {
+                        c.grants.push(grant.clone());
+                    }
+                    return Ok(());
                 }
-            } else {
                 let before = c.grants.len();
                 c.grants.retain(|g| g != &grant);
                 if c.grants.len() == before {
-                    bail!("the credential holds no such grant");
+                    return Err("the credential holds no such grant".to_owned());
                 }
-            }
-            store.put_credential(&c).await?;
+                Ok(())
+            })
+            .await?;
             print(json!({ "client_id": c.client_id, "grants": c.grants }));
         }
         Command::Filters { command } => match command {

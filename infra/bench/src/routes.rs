@@ -320,8 +320,7 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
                         a.expect("a");
                         b.expect("b");
                         d.expect("d");
-                        let mut item =
-                            key(keys::in_workspace(ws, kind::STASH, &ResourceId::new_uuid()));
+                        let mut item = key(keys::stash(ws, &ResourceId::new_uuid()));
                         item.insert("name".into(), AttributeValue::S("floor".into()));
                         let mut idem = key(keys::idempotency(
                             &ClientId::parse(CLIENT).unwrap(),

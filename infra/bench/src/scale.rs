@@ -49,12 +49,14 @@ fn credential(ws: WorkspaceId, firm: &ResourceId, client: &str, filter: &str) ->
         status: CredentialStatus::Active,
         secret: SecretHash::of(SECRET),
         secret_version: 1,
+        previous_secret: None,
         grants: vec![Grant {
             workspace_id: ws,
             filter_id: FilterId::parse(filter).unwrap(),
             action: Action::Read,
         }],
         created_at: Timestamp::now(),
+        version: 1,
     })
 }
 

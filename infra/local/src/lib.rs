@@ -40,7 +40,9 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
     }
     let function = match routes::function_for(req.method(), path) {
         Ok(f) => f,
-        Err(e) => return early_failure(e, &new_request_id(), Instant::now(), &req),
+        // What API Gateway's `$default` route does: the docs function answers every request
+        // no route matches (404, or 405 with the methods the path takes).
+        Err(_) => return pirros_docs::handle(req).await,
     };
     let state = &app.state;
     // Boxed: this future would otherwise be as large as the largest function's, and it is

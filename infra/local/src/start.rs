@@ -173,7 +173,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         for id in written.kept_credentials {
             tracing::info!(client_id = %id, "credential exists already: left as it is");
         }
-        file_entries = fx.files;
+        file_entries = written.objects;
     }
     // As on AWS: the token side publishes its public keys, and the /v1 side reads them from
     // storage and verifies with them alone (it never touches `signer`).

@@ -181,3 +181,109 @@ pub fn family_version(ws: WorkspaceId, family: &ResourceId, version: u64) -> (St
         format!("{}{version:020}", family_versions_prefix(family)),
     )
 }
+}
+
+/// A stash, in a partition of its workspace's stashes: the stashes function writes there,
+/// and IAM can let it write nowhere else (a condition names partition keys, not sort keys).
+pub fn stash(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
+    (stash_pk(ws), format!("{}{id}", kind::STASH))
+}
+
+pub fn stash_pk(ws: WorkspaceId) -> String {
+    format!("STASH#{ws}")
+}
+
+/// The partition families of the table: every partition key a builder above makes belongs
+/// to exactly one. IAM policies name them by `pattern` in `dynamodb:LeadingKeys`
+/// conditions (template.yaml), and `store::access` says which function uses which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Partition {
+    Credential,
+    Firm,
+    Workspace,
+    DetailList,
+    Stash,
+    Idempotency,
+    ApiRate,
+    TokenRate,
+    Config,
+}
+
+impl Partition {
+    pub const ALL: &[Partition] = &[
+        Self::Credential,
+        Self::Firm,
+        Self::Workspace,
+        Self::DetailList,
+        Self::Stash,
+        Self::Idempotency,
+        Self::ApiRate,
+        Self::TokenRate,
+        Self::Config,
+    ];
+
+    /// The IAM `StringLike` pattern of its partition keys (`*` only at the end).
+    pub const fn pattern(self) -> &'static str {
+        match self {
+            Self::Credential => "CRED#*",
+            Self::Firm => "FIRM#*",
+            Self::Workspace => "WS#*",
+            Self::DetailList => "DLIST#*",
+            Self::Stash => "STASH#*",
+            Self::Idempotency => "IDEM#*",
+            Self::ApiRate => "RATE#API#*",
+            // Per client and IP (`RATE#TOKEN#`) and per client (`RATE#TOKENC#`).
+            Self::TokenRate => "RATE#TOKEN*",
+            Self::Config => "CONFIG",
+        }
+    }
+
+    pub fn matches(self, pk: &str) -> bool {
+        let p = self.pattern();
+        match p.strip_suffix('*') {
+            Some(prefix) => pk.starts_with(prefix),
+            None => pk == p,
+        }
+    }
+
+    /// The family of a partition key; `None` for a key no builder makes.
+    pub fn of(pk: &str) -> Option<Partition> {
+        Self::ALL.iter().copied().find(|p| p.matches(pk))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every builder's partition key belongs to exactly one family.
+    #[test]
+    fn every_key_belongs_to_one_partition_family() {
+        let ws = WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").unwrap();
+        let id = ResourceId::parse("x1").unwrap();
+        let client = ClientId::parse("c1").unwrap();
+        let built = [
+            (credential(&client).0, Partition::Credential),
+            (firm(&id).0, Partition::Firm),
+            (workspace(ws).0, Partition::Workspace),
+            (in_workspace(ws, kind::DETAIL, &id).0, Partition::Workspace),
+            (detail_list_all(ws), Partition::DetailList),
+            (detail_list_tag(ws, &id), Partition::DetailList),
+            (detail_list_project(ws, &id), Partition::DetailList),
+            (stash(ws, &id).0, Partition::Stash),
+            (idempotency(&client, "k").0, Partition::Idempotency),
+            (rate("API#c1#0").0, Partition::ApiRate),
+            (rate("TOKEN#c1#127.0.0.1#0").0, Partition::TokenRate),
+            (rate("TOKENC#c1#0").0, Partition::TokenRate),
+            (kill_switch().0, Partition::Config),
+            (published_keys().0, Partition::Config),
+        ];
+        for (pk, family) in built {
+            let all: Vec<_> = Partition::ALL.iter().filter(|p| p.matches(&pk)).collect();
+            assert_eq!(all, [&family], "{pk}");
+            assert_eq!(Partition::of(&pk), Some(family));
+        }
+        assert_eq!(Partition::of("OTHER#1"), None);
+        assert_eq!(Partition::of("CONFIGX"), None);
+    }
+}

@@ -728,6 +728,17 @@ impl AdminStore for MemoryStore {
         Ok(())
     }
 
+    async fn replace_credential(&self, c: &Credential, expected: u64) -> StoreResult<bool> {
+        let mut g = self.lock();
+        match g.credentials.get_mut(&c.client_id) {
+            Some(stored) if stored.version == expected => {
+                *stored = c.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn insert_credential(&self, c: &Credential) -> StoreResult<bool> {
         match self.lock().credentials.entry(c.client_id.clone()) {
             Entry::Occupied(_) => Ok(false),

@@ -3,7 +3,9 @@
 //! DynamoDB implementation (production) and an embedded one (local default and fast tests)
 //! with the same guarantees; one contract test suite runs against both.
 
+pub mod access;
 pub mod capacity;
+pub mod credential_update;
 pub mod dynamo;
 pub mod keys;
 pub mod memory;
@@ -388,8 +390,13 @@ pub trait Store: Send + Sync {
 pub trait AdminStore: Store {
     async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>>;
 
-    /// Writes the credential, replacing what is stored under its client id.
+    /// Writes the credential, replacing what is stored under its client id, whatever its
+    /// version (tests and fixtures; operators go through `credential_update::update`).
     async fn put_credential(&self, c: &Credential) -> StoreResult<()>;
+    /// Replaces the credential only if the stored one's `version` is still `expected`
+    /// (the version the caller read); `false`, and nothing written, when another write came
+    /// first or the credential is gone.
+    async fn replace_credential(&self, c: &Credential, expected: u64) -> StoreResult<bool>;
     /// Writes the credential only if its client id is new; `false` (and nothing written)
     /// when one exists.
     async fn insert_credential(&self, c: &Credential) -> StoreResult<bool>;

@@ -120,7 +120,7 @@ impl DynamoStore {
                 Item::Stash(r) => {
                     let st = &r.stash;
                     new_copies.insert(
-                        keys::in_workspace(st.workspace_id, kind::STASH, &st.id),
+                        keys::stash(st.workspace_id, &st.id),
                         stash_list_keys(st),
                     );
                 }

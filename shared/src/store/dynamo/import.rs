@@ -50,10 +50,7 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
                 .try_for_each(|k| put(encode(&f.family, k)))
         }
         Item::Stash(st) => {
-            put(encode(
-                st,
-                keys::in_workspace(st.stash.workspace_id, kind::STASH, &st.stash.id),
-            ))?;
+            put(encode(st, keys::stash(st.stash.workspace_id, &st.stash.id)))?;
             stash_list_keys(&st.stash)
                 .into_iter()
                 .try_for_each(|k| put(encode(st, k)))
@@ -244,6 +241,41 @@ impl DynamoStore {
             changes.record(old.get(key).copied(), *t);
         }
         Ok(())
+    }
+
+    /// Puts `item` over a stored one whose `version` is `expected` (absent counts as 0);
+    /// `false` when it holds another version or there is none.
+    pub(super) async fn put_if_version(&self, item: Attrs, expected: u64) -> StoreResult<bool> {
+        self.count();
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":v", n(expected))
+            .return_consumed_capacity(capacity::TOTAL);
+        let put = if expected == 0 {
+            put.condition_expression(
+                "attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)",
+            )
+            .expression_attribute_names("#pk", PK)
+        } else {
+            put.condition_expression("#v = :v")
+        };
+        match put.send().await {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(true)
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(classify(e)),
+        }
     }
 
     /// Puts `item` unless its key holds an item already; `false` then.

@@ -320,8 +320,7 @@ impl Store for DynamoStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<Option<StashRecord>> {
-        self.get_as(keys::in_workspace(ws, kind::STASH, id), true)
-            .await
+        self.get_as(keys::stash(ws, id), true).await
     }
 
     async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {
@@ -500,6 +499,11 @@ impl AdminStore for DynamoStore {
 
     async fn put_credential(&self, c: &Credential) -> StoreResult<()> {
         self.put(encode(c, keys::credential(&c.client_id))?).await
+    }
+
+    async fn replace_credential(&self, c: &Credential, expected: u64) -> StoreResult<bool> {
+        self.put_if_version(encode(c, keys::credential(&c.client_id))?, expected)
+            .await
     }
 
     async fn insert_credential(&self, c: &Credential) -> StoreResult<bool> {

@@ -107,7 +107,7 @@ impl DynamoStore {
         let still_current = built(
             ConditionCheck::builder()
                 .table_name(&self.table)
-                .set_key(Some(key_attrs(keys::in_workspace(ws, kind::STASH, &st.id))))
+                .set_key(Some(key_attrs(keys::stash(ws, &st.id))))
                 .condition_expression("#v = :v")
                 .expression_attribute_names("#v", "version")
                 .expression_attribute_values(":v", n(write.record.version))
@@ -173,7 +173,7 @@ impl DynamoStore {
             .items
             .iter()
             .filter(|(_, e)| e.unverified)
-            .map(|(_, e)| keys::in_workspace(ws, kind::STASH, &e.id))
+            .map(|(_, e)| keys::stash(ws, &e.id))
             .collect();
         if !unverified.is_empty() {
             let stashes: HashMap<ResourceId, StashRecord> = self
@@ -205,11 +205,9 @@ impl DynamoStore {
                     kind::DETAIL,
                     &d.detail.id,
                 )),
-                Item::Stash(st) => stash_keys.push(keys::in_workspace(
-                    st.stash.workspace_id,
-                    kind::STASH,
-                    &st.stash.id,
-                )),
+                Item::Stash(st) => {
+                    stash_keys.push(keys::stash(st.stash.workspace_id, &st.stash.id))
+                }
                 _ => {}
             }
         }

@@ -9,13 +9,13 @@ use super::{
 };
 use crate::model::StashRecord;
 use crate::references::{ReferenceChanges, ReferenceEntry};
-use crate::store::keys::{PK, kind};
+use crate::store::keys::PK;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 impl DynamoStore {
     pub(super) async fn transact_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {
         let st = &write.record.stash;
-        let key = keys::in_workspace(st.workspace_id, kind::STASH, &st.id);
+        let key = keys::stash(st.workspace_id, &st.id);
         // The entries to drop or rename are those of the stash as stored, which the
         // version condition below pins.
         let old = match write.expected_version {

@@ -1,0 +1,52 @@
+//! Operator changes to a credential (revoke, regenerate, roll, grant changes): read it,
+//! change it, and write it back only if nobody wrote it in between; otherwise read it again
+//! and redo the change. Concurrent operators never undo each other's writes.
+
+use super::{AdminStore, StoreError};
+use crate::ids::ClientId;
+use crate::model::Credential;
+use rand::Rng;
+use std::time::Duration;
+
+/// Enough for dozens of operators writing one credential at once.
+pub const MAX_ATTEMPTS: u32 = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError<E: std::fmt::Display> {
+    #[error("no credential {0:?}")]
+    NotFound(String),
+    /// The change itself refused (a grant to remove that is not there, say).
+    #[error("{0}")]
+    Refused(E),
+    #[error("the credential kept changing under {0} attempts; try again")]
+    Contended(u32),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Applies `change` to the stored credential `id` as one conditional write on its version,
+/// retried with jittered backoff while other writes get in first. Returns what was written
+/// and what `change` returned.
+pub async fn update<T, E: std::fmt::Display>(
+    store: &dyn AdminStore,
+    id: &ClientId,
+    mut change: impl FnMut(&mut Credential) -> Result<T, E>,
+) -> Result<(Credential, T), UpdateError<E>> {
+    for attempt in 0..MAX_ATTEMPTS {
+        let current = store
+            .get_credential(id)
+            .await?
+            .ok_or_else(|| UpdateError::NotFound(id.to_string()))?;
+        let mut next = current.clone();
+        let out = change(&mut next).map_err(UpdateError::Refused)?;
+        next.version = current.version + 1;
+        if store.replace_credential(&next, current.version).await? {
+            return Ok((next, out));
+        }
+        // Full jitter: racing writers spread out instead of colliding again in step.
+        let cap_ms = 5u64 << attempt.min(4);
+        let wait = rand::rng().random_range(1..=cap_ms);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+    }
+    Err(UpdateError::Contended(MAX_ATTEMPTS))
+}

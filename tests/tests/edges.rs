@@ -1,0 +1,290 @@
+//! The edges of the deployed API: what no route matches gets the documented 404 envelope
+//! (on AWS from the docs function, through the `$default` route); every answer carries the
+//! headers that keep browsers and caches from misusing it; and the most verbose log level
+//! logs no client secret, bearer token or download signature.
+
+use pirros_tests::exercise::{CALLERS, exercise};
+use pirros_tests::*;
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pirros_tests::on_both_stores!(
+    unknown_routes_answer_the_404_envelope,
+    every_answer_is_nosniff_and_api_answers_are_not_stored,
+);
+
+async fn unknown_routes_answer_the_404_envelope(b: Backend) {
+    let api = api(b).await;
+    for path in [
+        "/",
+        "/nope",
+        "/v1",
+        "/v1/nothing",
+        "/v2/workspaces",
+        "/docs/missing",
+    ] {
+        let r = api.send(api.http.get(api.url(path))).await;
+        r.assert_error(404, "not_found");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    }
+    // A known path with a method it does not take: 405 naming the ones it does.
+    let r = api
+        .send(
+            api.http
+                .delete(api.url(&format!("/v1/workspaces/{A1}/stashes/s1"))),
+        )
+        .await;
+    r.assert_error(405, "method_not_allowed");
+    assert_eq!(r.header("allow"), Some("GET, PATCH"));
+}
+
+async fn every_answer_is_nosniff_and_api_answers_are_not_stored(b: Backend) {
+    let api = api(b).await;
+    let mut tokens = Vec::new();
+    for c in CALLERS {
+        tokens.push((c.to_string(), api.token(c).await));
+    }
+    let answers = exercise(&api.http, &api.base, None, &tokens).await;
+    assert!(answers.len() > 100, "{} answers", answers.len());
+    for a in &answers {
+        let h = |n: &str| a.headers.get(n).and_then(|v| v.to_str().ok());
+        assert_eq!(
+            h("x-content-type-options"),
+            Some("nosniff"),
+            "{}",
+            a.request
+        );
+        assert!(h("x-request-id").is_some(), "{}", a.request);
+        let cache = h("cache-control").unwrap_or_default();
+        let public = a.request.contains("/openapi.json")
+            || a.request.contains("/docs")
+            || a.request.contains("/.well-known/jwks.json");
+        if public && a.status == 200 {
+            assert!(cache.starts_with("public"), "{}: {cache}", a.request);
+        } else {
+            assert_eq!(cache, "no-store", "{} ({})", a.request, a.status);
+        }
+    }
+}
+
+/// The console and the error table: only their own inline scripts and styles may run, and
+/// no other site may frame them; the console keeps no authorization in browser storage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn docs_pages_lock_down_what_a_browser_may_do() {
+    use base64::Engine;
+    let api = api(Backend::Memory).await;
+    for path in ["/docs", "/docs/errors"] {
+        let r = api.send(api.http.get(api.url(path))).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
+        let csp = r.header("content-security-policy").expect("a CSP");
+        for part in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {csp}");
+        }
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{csp}"
+        );
+        // Each inline block is allowed by its own hash, and nothing else is.
+        let mut hashes = Vec::new();
+        for tag in ["script", "style"] {
+            // Each block runs from the first opening tag after the previous block's end to
+            // its closing tag (Swagger UI's bundle holds "<script>" in a string literal).
+            let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+            let chunks: Vec<&str> = r.text.split(&close).collect();
+            for chunk in &chunks[..chunks.len() - 1] {
+                let (_, body) = chunk.split_once(&open).expect("an opening tag");
+                let digest = <sha2::Sha256 as sha2::Digest>::digest(body.as_bytes());
+                let h = format!(
+                    "'sha256-{}'",
+                    base64::engine::general_purpose::STANDARD.encode(digest)
+                );
+                assert!(csp.contains(&h), "{path}: no {h} for a <{tag}> block");
+                hashes.push(h);
+            }
+        }
+        // Beside them, only the console's one style that Swagger UI inserts at run time
+        // (its logo's, written in the preset script on the page).
+        if path == "/docs" {
+            let runtime = ".logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}";
+            assert!(
+                r.text.contains(runtime),
+                "the preset no longer holds {runtime}"
+            );
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(runtime.as_bytes());
+            let h = format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            );
+            assert!(csp.contains(&h), "{path}: no {h} for the logo's style");
+            hashes.push(h);
+        }
+        assert_eq!(csp.matches("'sha256-").count(), hashes.len(), "{csp}");
+    }
+    let page = api.send(api.http.get(api.url("/docs"))).await.text;
+    assert!(page.contains("persistAuthorization: false"));
+    assert!(!page.contains("persistAuthorization: true"));
+}
+
+/// `pirros-local` as a process at RUST_LOG=trace: (child, base URL, log file).
+// The child is handed to the caller, which kills and waits for it.
+#[allow(clippy::zombie_processes)]
+fn start_local(args: &[&str], env: &[(&str, &str)]) -> (Child, String, std::path::PathBuf) {
+    let log = std::env::temp_dir().join(format!("pirros-trace-{}.log", uuid::Uuid::new_v4()));
+    let file = std::fs::File::create(&log).unwrap();
+    let mut cmd = Command::new(bin("pirros-local"));
+    cmd.args(args)
+        .args(["--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "trace")
+        .env("JWT_SECRET", JWT_SECRET)
+        .stdout(Stdio::from(file.try_clone().unwrap()))
+        .stderr(Stdio::from(file));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("pirros-local starts");
+    let started = Instant::now();
+    loop {
+        let mut text = String::new();
+        std::fs::File::open(&log)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        if let Some(rest) = text.split("listening on ").nth(1) {
+            let base = rest.split_whitespace().next().unwrap().to_owned();
+            return (child, base, log);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no start: {text}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Every value of query parameter `name` in the URLs among `bodies`.
+fn url_params(answers: &[pirros_tests::exercise::Answer], name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in answers {
+        let Some(url) = a
+            .body
+            .pointer("/response/download_url")
+            .and_then(|u| u.as_str())
+        else {
+            continue;
+        };
+        let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            if k == name {
+                out.push(v.into_owned());
+            }
+        }
+    }
+    out
+}
+
+async fn secrets_stay_out_of_trace_logs(store: &str, env: &[(&str, &str)], signature: &str) {
+    let fixture = fixture_path("world.json");
+    let (mut child, base, log) = start_local(
+        &["--store", store, "--fixture", fixture.to_str().unwrap()],
+        env,
+    );
+    let http = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for c in CALLERS {
+        let r = http
+            .post(format!("{base}/oauth/token"))
+            .json(&serde_json::json!({"grant_type": "client_credentials", "client_id": c, "client_secret": secret_of(c)}))
+            .send()
+            .await
+            .unwrap();
+        let body: serde_json::Value = r.json().await.unwrap();
+        tokens.push((
+            c.to_string(),
+            body["access_token"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let answers = exercise(&http, &base, None, &tokens).await;
+    let signatures = url_params(&answers, signature);
+    assert!(!signatures.is_empty(), "no signed download URL was issued");
+    let issued: Vec<String> = answers
+        .iter()
+        .filter_map(|a| a.body["access_token"].as_str().map(str::to_owned))
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let logs = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    // The logs were captured: every /v1 and token request logs its outcome with its id
+    // (the key set and the docs log nothing per request). On DynamoDB the SDK's own
+    // trace events show the level was the most verbose one.
+    if store == "dynamodb" {
+        assert!(logs.contains("\"TRACE\""), "nothing at trace level");
+    }
+    for a in answers
+        .iter()
+        .filter(|a| a.request.contains("/v1/") || a.request.contains("/oauth/token"))
+    {
+        let id = a.headers["x-request-id"].to_str().unwrap();
+        assert!(
+            logs.contains(id),
+            "{}: request id {id} not in the logs",
+            a.request
+        );
+    }
+    let mut leaks = Vec::new();
+    for c in CALLERS {
+        if logs.contains(&secret_of(c)) {
+            leaks.push(format!("client secret of {c}"));
+        }
+    }
+    for (what, values) in [
+        (
+            "bearer token",
+            tokens
+                .iter()
+                .map(|(_, t)| t.clone())
+                .chain(issued)
+                .collect::<Vec<_>>(),
+        ),
+        ("download signature", signatures),
+    ] {
+        for v in values {
+            // A JWT's signature part alone is enough to find it.
+            let tail = v.rsplit('.').next().unwrap_or(&v);
+            if logs.contains(tail) {
+                leaks.push(format!("{what} {}...", &v[..12.min(v.len())]));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{store}: the logs hold {leaks:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_logs_hold_no_secret_token_or_signature_embedded() {
+    secrets_stay_out_of_trace_logs("memory", &[], "sig").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_logs_hold_no_secret_token_or_signature_dynamodb_and_s3() {
+    let table = dynamo_env()["TABLE_NAME"].clone();
+    let bucket = std::env::var("FILES_BUCKET").expect("test.sh sets FILES_BUCKET");
+    secrets_stay_out_of_trace_logs(
+        "dynamodb",
+        &[("TABLE_NAME", &table), ("FILES_BUCKET", &bucket)],
+        "X-Amz-Signature",
+    )
+    .await;
+}

@@ -1,0 +1,328 @@
+//! Least privilege, three ways round: the IAM policies in `template.yaml` allow each
+//! function exactly the DynamoDB actions and partition families that the code's table
+//! (`pirros_shared::store::access`) names, and the table names exactly what each function's
+//! handlers touch when every route of it is exercised against DynamoDB Local (the calls
+//! read off the wire by `pirros_tests::ddb_recorder`).
+//!
+//! A new function: its entry in `access::FUNCTIONS`, its role in the template, and (if a
+//! route needs a body the generic exercise cannot guess) a line in
+//! `pirros_tests::exercise::BODIES`.
+
+use pirros_local::App;
+use pirros_local::files::LocalFiles;
+use pirros_shared::AppState;
+use pirros_shared::auth::keys::SigningKeys;
+use pirros_shared::config::Config;
+use pirros_shared::files::FileSigner;
+use pirros_shared::routes::ROUTES;
+use pirros_shared::store::access::{self, Op};
+use pirros_shared::store::dynamo::DynamoStore;
+use pirros_shared::store::keys::Partition;
+use pirros_tests::ddb_recorder::{Recorder, recorded_client};
+use pirros_tests::exercise::{CALLERS, exercise};
+use pirros_tests::*;
+use serde_norway::Value as Yaml;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+const XRAY_WRITE: &str = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
+
+fn template() -> Yaml {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml"))
+        .expect("template.yaml");
+    serde_norway::from_str(&text).expect("template.yaml parses")
+}
+
+/// The operand of a CloudFormation short-form function (`!GetAtt X.Arn` → "X.Arn").
+fn tagged<'a>(v: &'a Yaml, tag: &str) -> Option<&'a Yaml> {
+    match v {
+        Yaml::Tagged(t) if t.tag == tag => Some(&t.value),
+        _ => None,
+    }
+}
+
+fn strings(v: &Yaml) -> Vec<String> {
+    match v {
+        Yaml::String(s) => vec![s.clone()],
+        Yaml::Sequence(items) => items.iter().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// function name (binary `pirros-{name}`) → its role's (action, partition family) pairs on
+/// the table, with every problem found on the way.
+fn template_access(problems: &mut Vec<String>) -> BTreeMap<String, BTreeSet<(Op, Partition)>> {
+    let doc = template();
+    let resources = doc["Resources"].as_mapping().expect("Resources");
+    let mut out = BTreeMap::new();
+    for (name, res) in resources {
+        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let name = name.as_str().unwrap_or_default();
+        let Some(binary) = res["Metadata"]["BuildProperties"]["Binary"].as_str() else {
+            problems.push(format!("{name}: no BuildProperties.Binary"));
+            continue;
+        };
+        let function = binary.trim_start_matches("pirros-").to_owned();
+        let role = tagged(&res["Properties"]["Role"], "!GetAtt")
+            .and_then(Yaml::as_str)
+            .and_then(|r| r.strip_suffix(".Arn"));
+        let Some(role) = role.and_then(|r| resources.get(r)) else {
+            problems.push(format!(
+                "{name}: Role is not !GetAtt <a role in this template>.Arn"
+            ));
+            continue;
+        };
+        let mut pairs = BTreeSet::new();
+        for policy in role["Properties"]["Policies"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+        {
+            for st in policy["PolicyDocument"]["Statement"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+            {
+                statement_pairs(&function, st, &mut pairs, problems);
+            }
+        }
+        // The one managed policy allowed is X-Ray's segment upload for active tracing (no
+        // DynamoDB, S3 or secret in it); any other could grant what this check cannot see.
+        for arn in role["Properties"]["ManagedPolicyArns"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+        {
+            let arn = tagged(arn, "!Sub")
+                .and_then(Yaml::as_str)
+                .unwrap_or_default();
+            if arn != XRAY_WRITE {
+                problems.push(format!(
+                    "{function}: managed policy {arn:?} cannot be checked here"
+                ));
+            }
+        }
+        out.insert(function, pairs);
+    }
+    out
+}
+
+fn statement_pairs(
+    function: &str,
+    st: &Yaml,
+    pairs: &mut BTreeSet<(Op, Partition)>,
+    problems: &mut Vec<String>,
+) {
+    let sid = st["Sid"].as_str().unwrap_or("?");
+    let at = format!("{function} statement {sid}");
+    let actions = strings(&st["Action"]);
+    let dynamo: Vec<&String> = actions
+        .iter()
+        .filter(|a| a.starts_with("dynamodb:") || a.as_str() == "*")
+        .collect();
+    if dynamo.is_empty() {
+        return;
+    }
+    if st["Effect"].as_str() != Some("Allow") {
+        problems.push(format!("{at}: only Allow statements name DynamoDB actions"));
+        return;
+    }
+    let table_only = tagged(&st["Resource"], "!GetAtt").and_then(Yaml::as_str) == Some("Table.Arn");
+    if !table_only {
+        problems.push(format!("{at}: Resource must be !GetAtt Table.Arn alone"));
+    }
+    let condition = st["Condition"].as_mapping();
+    let leading = &st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"];
+    if condition.map(|c| c.len()) != Some(1) || leading.is_null() {
+        problems.push(format!(
+            "{at}: needs exactly ForAllValues:StringLike on dynamodb:LeadingKeys"
+        ));
+        return;
+    }
+    let mut families = Vec::new();
+    for pattern in strings(leading) {
+        match Partition::ALL.iter().find(|p| p.pattern() == pattern) {
+            Some(p) => families.push(*p),
+            None => problems.push(format!("{at}: {pattern:?} is no partition family")),
+        }
+    }
+    for a in dynamo {
+        match Op::from_iam_action(a) {
+            Some(op) => pairs.extend(families.iter().map(|p| (op, *p))),
+            None => problems.push(format!("{at}: {a} is not an item action")),
+        }
+    }
+}
+
+#[test]
+fn template_policies_allow_exactly_the_access_table() {
+    let mut problems = Vec::new();
+    let template = template_access(&mut problems);
+    for f in access::FUNCTIONS {
+        match template.get(f.function) {
+            None => problems.push(format!("{}: no such function in the template", f.function)),
+            Some(t) => {
+                let code = f.pairs();
+                for extra in t.difference(&code) {
+                    problems.push(format!(
+                        "{}: template allows {extra:?}, code does not use it",
+                        f.function
+                    ));
+                }
+                for missing in code.difference(t) {
+                    problems.push(format!(
+                        "{}: code uses {missing:?}, template does not allow it",
+                        f.function
+                    ));
+                }
+            }
+        }
+    }
+    for function in template.keys() {
+        if access::of(function).is_none() {
+            problems.push(format!("{function}: in the template, not in store::access"));
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// What the security review asked for, in the table (and so, by the test above, in IAM).
+#[test]
+fn the_access_table_keeps_the_promised_limits() {
+    let writes = [
+        Op::PutItem,
+        Op::UpdateItem,
+        Op::DeleteItem,
+        Op::BatchWriteItem,
+    ];
+    for f in access::FUNCTIONS {
+        let pairs = f.pairs();
+        let written: BTreeSet<Partition> = pairs
+            .iter()
+            .filter(|(op, _)| writes.contains(op))
+            .map(|(_, p)| *p)
+            .collect();
+        // Nothing on a request path writes credentials, firms or workspace content.
+        for p in [
+            Partition::Credential,
+            Partition::Firm,
+            Partition::Workspace,
+            Partition::DetailList,
+        ] {
+            assert!(!written.contains(&p), "{} writes {p:?}", f.function);
+        }
+        match f.function {
+            // The token function deletes attempt counters only, and writes the public keys.
+            "oauth" => {
+                assert_eq!(
+                    written,
+                    BTreeSet::from([Partition::TokenRate, Partition::Config])
+                );
+                assert!(!pairs.contains(&(Op::DeleteItem, Partition::Config)));
+            }
+            // The stash writer writes stashes and idempotency records besides its counter.
+            "stashes" => assert_eq!(
+                written,
+                BTreeSet::from([Partition::Stash, Partition::Idempotency, Partition::ApiRate])
+            ),
+            // Every other function is a reader: its rate counter is all it writes.
+            _ => assert!(
+                written.is_empty() || written == BTreeSet::from([Partition::ApiRate]),
+                "{} writes {written:?}",
+                f.function
+            ),
+        }
+    }
+}
+
+// ----------------------------------------------------------- what handlers really do
+
+/// A server of all routes whose state (store, cold start) is `function`'s, on a recorded
+/// client; returns its base URL.
+async fn recorded_server(
+    function: &str,
+    table: &str,
+    recorder: &Recorder,
+    material: &str,
+) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let env = HashMap::from([
+        ("TABLE_NAME".to_owned(), table.to_owned()),
+        ("PDF_PUBLIC_BASE_URL".to_owned(), format!("{base}/public/")),
+    ]);
+    let config = Config::from_map(&env).unwrap();
+    let store = Arc::new(DynamoStore::new(recorded_client(recorder).await, table));
+    let files = FileSigner::Local {
+        base_url: base.clone(),
+        key: b"exercise".to_vec(),
+    };
+    // Each function's cold start, as its main.rs does it.
+    let state = match function {
+        "oauth" => {
+            AppState::start_token_issuer(config, store, SigningKeys::parse(material).unwrap())
+                .await
+                .unwrap()
+        }
+        // Builds no state at all (functions/docs/src/main.rs); its handler takes none.
+        "docs" => Arc::new(AppState::new(config, store, None, files)),
+        _ => AppState::start_v1(config, store, files).await,
+    };
+    let app = Arc::new(App {
+        state,
+        files: LocalFiles::default(),
+    });
+    tokio::spawn(pirros_local::serve(listener, app));
+    base
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_call_the_handlers_make_is_in_the_access_table_and_nothing_more() {
+    let api = api(Backend::Dynamo).await;
+    let table = api.running.app.state.config.table_name.clone();
+    let mut tokens = Vec::new();
+    for c in CALLERS {
+        tokens.push((c.to_string(), api.token(c).await));
+    }
+    // A key rotation for the token function, so its cold start publishes (the previous key
+    // stays published: the tokens above keep working).
+    let rotated = format!(
+        r#"{{"current": "least-privilege-key-0123456789abcdef0123", "previous": "{JWT_SECRET}"}}"#
+    );
+    let mut problems = Vec::new();
+    for f in access::FUNCTIONS {
+        if !ROUTES.iter().any(|r| r.function.name() == f.function) {
+            // Not behind the HTTP API (a queue worker): the template check covers it.
+            continue;
+        }
+        let recorder = Recorder::default();
+        let base = recorded_server(f.function, &table, &recorder, &rotated).await;
+        exercise(&api.http, &base, Some(f.function), &tokens).await;
+        let allowed = f.pairs();
+        let mut used = BTreeSet::new();
+        for (op, pk) in recorder.seen() {
+            let pair = (
+                Op::from_iam_action(&format!("dynamodb:{op}")),
+                Partition::of(&pk),
+            );
+            match pair {
+                (Some(op), Some(p)) if allowed.contains(&(op, p)) => {
+                    used.insert((op, p));
+                }
+                _ => problems.push(format!(
+                    "{}: {op} on {pk:?} is not in store::access",
+                    f.function
+                )),
+            }
+        }
+        for unused in allowed.difference(&used) {
+            problems.push(format!(
+                "{}: store::access allows {unused:?}, but no exercised call used it (drop it, or add the request that needs it to BODIES)",
+                f.function
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
