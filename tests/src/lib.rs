@@ -7,9 +7,9 @@ pub mod emf;
 pub mod lambda;
 
 pub mod ddb_proxy;
-pub mod uploads;
 pub mod ddb_recorder;
 pub mod exercise;
+pub mod uploads;
 
 use pirros_local::start::{Options, Running, StoreKind, start};
 use reqwest::{Method, StatusCode, header::HeaderMap};

@@ -63,6 +63,7 @@ async fn put_credential(api: &Api, id: &str, firm: &str, grants: &[(&str, &str, 
         status: CredentialStatus::Active,
         secret: SecretHash::of(&secret_of(id)),
         secret_version: 1,
+        previous_secret: None,
         grants: grants
             .iter()
             .map(|(w, f, a)| Grant {
@@ -72,6 +73,7 @@ async fn put_credential(api: &Api, id: &str, firm: &str, grants: &[(&str, &str, 
             })
             .collect(),
         created_at: Timestamp::now(),
+        version: 1,
     };
     api.store().put_credential(&c).await.unwrap();
 }

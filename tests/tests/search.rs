@@ -197,12 +197,14 @@ fn rare_reader() -> Vec<Item> {
             status: CredentialStatus::Active,
             secret: SecretHash::of(&secret_of("rare-a")),
             secret_version: 1,
+            previous_secret: None,
             grants: vec![Grant {
                 workspace_id: ws(),
                 filter_id: FilterId::parse("flt-rare").unwrap(),
                 action: Action::Read,
             }],
             created_at: Timestamp::now(),
+            version: 1,
         }),
     ]
 }

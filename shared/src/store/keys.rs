@@ -181,7 +181,6 @@ pub fn family_version(ws: WorkspaceId, family: &ResourceId, version: u64) -> (St
         format!("{}{version:020}", family_versions_prefix(family)),
     )
 }
-}
 
 /// A stash, in a partition of its workspace's stashes: the stashes function writes there,
 /// and IAM can let it write nowhere else (a condition names partition keys, not sort keys).
@@ -268,8 +267,22 @@ mod tests {
             (workspace(ws).0, Partition::Workspace),
             (in_workspace(ws, kind::DETAIL, &id).0, Partition::Workspace),
             (detail_list_all(ws), Partition::DetailList),
-            (detail_list_tag(ws, &id), Partition::DetailList),
-            (detail_list_project(ws, &id), Partition::DetailList),
+            (
+                search_list(
+                    Listed::Details,
+                    ws,
+                    &SearchList::newest(ListKey::Tag(id.clone())),
+                ),
+                Partition::DetailList,
+            ),
+            (
+                search_list(
+                    Listed::Details,
+                    ws,
+                    &SearchList::updated(ListKey::Project(id.clone())),
+                ),
+                Partition::DetailList,
+            ),
             (stash(ws, &id).0, Partition::Stash),
             (idempotency(&client, "k").0, Partition::Idempotency),
             (rate("API#c1#0").0, Partition::ApiRate),

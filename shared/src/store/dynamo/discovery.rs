@@ -119,10 +119,7 @@ impl DynamoStore {
                 }
                 Item::Stash(r) => {
                     let st = &r.stash;
-                    new_copies.insert(
-                        keys::stash(st.workspace_id, &st.id),
-                        stash_list_keys(st),
-                    );
+                    new_copies.insert(keys::stash(st.workspace_id, &st.id), stash_list_keys(st));
                 }
                 _ => {}
             }

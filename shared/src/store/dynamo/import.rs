@@ -4,7 +4,9 @@
 use super::batch::{delete_request, put_request};
 use super::discovery::{project_list_key, stash_list_keys};
 use super::lists::{copy_keys, size_item};
-use super::{Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, key_attrs, keys};
+use super::{
+    Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, key_attrs, keys, n,
+};
 use crate::search::lists::Indexed;
 use crate::store::capacity;
 use crate::store::keys::{PK, kind};
