@@ -110,7 +110,7 @@ impl AppState {
 
     /// `state` after one round of storage reads (the published token keys, the kill
     /// switch), which also opens the connection before the first request.
-    async fn warm_v1(state: Self) -> Arc<Self> {
+    pub async fn warm_v1(state: Self) -> Arc<Self> {
         let state = Arc::new(state);
         tokio::join!(
             state.verifier.refresh(state.store.as_ref()),

@@ -3,8 +3,9 @@
 //! differ, and no token at all. The least-privilege test records what this makes each
 //! function touch; the logging test checks what it makes the server log.
 
-use crate::{A1, secret_of};
-use pirros_shared::routes::ROUTES;
+use crate::uploads::{rfa, upload_body};
+use crate::{A1, PA, secret_of};
+use pirros_shared::routes::{ROUTES, RouteDef};
 use serde_json::{Value, json};
 
 /// What a call answered: the request, the status, the headers and the JSON body (`Null`
@@ -53,6 +54,55 @@ pub const BODIES: &[(&str, &str, &[&str], Option<&str>)] = &[
     ),
     (
         "GET",
+        "/v1/workspaces/{ws}/families",
+        &[
+            "",
+            "?include=tags,project",
+            "?q=door",
+            "?category=Doors",
+            "?tag_id=t-timber",
+            "?project_id=11111111-0000-4000-8000-0000000000a1",
+            "?updated_since=2020-01-01T00:00:00.000Z",
+        ],
+        None,
+    ),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/stashes",
+        &[
+            "",
+            "?project_id=11111111-0000-4000-8000-0000000000a1",
+            "?created_by=full-a",
+        ],
+        None,
+    ),
+    (
+        "POST",
+        "/v1/workspaces/{ws}/details/{id}/flags",
+        &[""],
+        Some(r#"{"reason": "outdated", "note": "Exercise"}"#),
+    ),
+    (
+        "PATCH",
+        "/v1/workspaces/{ws}/details/{id}/flags/{flag_id}",
+        &[""],
+        Some(r#"{"status": "resolved", "resolution_note": "Done"}"#),
+    ),
+    // Twice: a new family, then the next version of f1 (`Upload`).
+    (
+        "POST",
+        "/v1/workspaces/{ws}/families/uploads",
+        &["", ""],
+        None,
+    ),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/jobs/{id}",
+        &["", "?wait_for_completion=true"],
+        None,
+    ),
+    (
+        "GET",
         "/v1/workspaces/{ws}/families/{id}",
         &["", "?include=tags,project"],
         None,
@@ -84,6 +134,8 @@ pub const BODIES: &[(&str, &str, &[&str], Option<&str>)] = &[
 /// Credentials whose grants differ (system filters, custom filters of each entity type).
 pub const CALLERS: &[&str] = &[
     "full-a",
+    "famwriter-a",
+    "flagger-a",
     "concrete-a",
     "projfam-a",
     "stash-mine-a",
@@ -152,42 +204,127 @@ pub async fn exercise(
     let routes = ROUTES
         .iter()
         .filter(|r| function.is_none_or(|f| r.function.name() == f));
+    let mut made = Made::default();
     for route in routes {
-        let path = example_path(route.path);
         let extra = BODIES
             .iter()
             .find(|(m, p, _, _)| *m == route.method && *p == route.path);
         let queries: &[&str] = extra.map_or(&[""], |e| e.2);
-        let body = extra.and_then(|e| e.3).unwrap_or("{}");
         let method = reqwest::Method::from_bytes(route.method.as_bytes()).expect("method");
         let mut callers: Vec<Option<&str>> = tokens.iter().map(|(_, t)| Some(t.as_str())).collect();
         callers.push(None);
-        for q in queries {
-            for token in &callers {
-                let url = format!("{base}{path}{q}");
-                let mut req = http.request(method.clone(), &url);
-                if let Some(t) = token {
-                    req = req.bearer_auth(t);
-                }
-                if route.method != "GET" {
-                    req = req
-                        .header("content-type", "application/json")
-                        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-                        .body(body.to_owned());
-                }
-                if route.method == "PATCH"
-                    && let Some(t) = token
-                {
-                    // The current version, as a client would send it.
-                    let current = http.get(&url).bearer_auth(t).send().await.expect("sent");
-                    if let Some(etag) = current.headers().get("etag").cloned() {
-                        req = req.header("if-match", etag);
+        for path in made.paths(route) {
+            for (nth, q) in queries.iter().enumerate() {
+                for token in &callers {
+                    let url = format!("{base}{path}{q}");
+                    let upload = Upload::for_route(route, nth);
+                    let body = match &upload {
+                        Some(u) => u.body.to_string(),
+                        None => extra.and_then(|e| e.3).unwrap_or("{}").to_owned(),
+                    };
+                    let mut req = http.request(method.clone(), &url);
+                    if let Some(t) = token {
+                        req = req.bearer_auth(t);
                     }
+                    if route.method != "GET" {
+                        req = req
+                            .header("content-type", "application/json")
+                            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                            .body(body);
+                    }
+                    if route.method == "PATCH"
+                        && let Some(t) = token
+                    {
+                        // The current version, as a client would send it.
+                        let current = http.get(&url).bearer_auth(t).send().await.expect("sent");
+                        if let Some(etag) = current.headers().get("etag").cloned() {
+                            req = req.header("if-match", etag);
+                        }
+                    }
+                    let resp = req.send().await.expect("sent");
+                    let a = answer(format!("{} {url}", route.method), resp).await;
+                    if let Some(u) = upload {
+                        u.send(http, &a).await;
+                    }
+                    made.note(route, &a);
+                    bodies.push(a);
                 }
-                let resp = req.send().await.expect("sent");
-                bodies.push(answer(format!("{} {url}", route.method), resp).await);
             }
         }
     }
     bodies
+}
+
+/// Ids that calls made, for the routes that name them: the flag a create made, the jobs
+/// uploads and exports started.
+#[derive(Default)]
+struct Made {
+    flag: Option<String>,
+    jobs: Vec<String>,
+}
+
+impl Made {
+    /// The paths to call `route` on: the example path, with the flag or each job made.
+    fn paths(&self, route: &RouteDef) -> Vec<String> {
+        let path = example_path(route.path);
+        if route.path.ends_with("/{flag_id}") {
+            let flag = self.flag.as_deref().unwrap_or("x1");
+            return vec![format!("{}/{flag}", path.trim_end_matches("/x1"))];
+        }
+        if route.path.ends_with("/jobs/{id}") && !self.jobs.is_empty() {
+            let prefix = path.trim_end_matches("/x1");
+            return self.jobs.iter().map(|j| format!("{prefix}/{j}")).collect();
+        }
+        vec![path]
+    }
+
+    fn note(&mut self, route: &RouteDef, a: &Answer) {
+        let id = a.body["response"]["id"].as_str();
+        let job = a.body["response"]["job"]["id"].as_str();
+        match (route.method, route.path) {
+            ("POST", p) if p.ends_with("/flags") && a.status == 201 => {
+                self.flag = id.map(str::to_owned);
+            }
+            ("POST", p) if p.ends_with("/uploads") || p.ends_with("/exports") => {
+                self.jobs.extend(job.or(id).map(str::to_owned));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An upload request, and the file its answer says where to PUT: a new family on the
+/// route's first call, the next version of f1 on its second.
+struct Upload {
+    body: Value,
+    data: Vec<u8>,
+}
+
+impl Upload {
+    fn for_route(route: &RouteDef, nth: usize) -> Option<Upload> {
+        if !(route.method == "POST" && route.path.ends_with("/families/uploads")) {
+            return None;
+        }
+        let data = rfa(8192, Some(2024));
+        let mut body = upload_body(&data, (nth == 1).then_some("f1"));
+        if nth == 0 {
+            body["project_id"] = json!(PA);
+            body["tag_ids"] = json!(["t-timber"]);
+        }
+        Some(Upload { body, data })
+    }
+
+    /// PUTs the file where an accepted upload says (not an answer of the API itself).
+    async fn send(self, http: &reqwest::Client, a: &Answer) {
+        let upload = &a.body["response"]["upload"];
+        let Some(url) = upload["url"].as_str().filter(|_| a.status == 202) else {
+            return;
+        };
+        let mut req = http.put(url).body(self.data);
+        for (k, v) in upload["headers"].as_object().into_iter().flatten() {
+            req = req.header(k, v.as_str().unwrap_or_default());
+        }
+        let status = req.send().await.expect("PUT sent").status();
+        assert!(status.is_success(), "upload PUT: {status}");
+    }
 }

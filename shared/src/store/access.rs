@@ -51,6 +51,9 @@ pub struct FunctionAccess {
     /// The function's name: its binary is `pirros-{function}`.
     pub function: &'static str,
     pub uses: &'static [Uses],
+    /// Uses on paths that no exercise of the routes reaches (each says why), allowed all
+    /// the same: without them those paths would fail in production.
+    pub rare: Uses,
 }
 
 /// What every `/v1` function does before its handler: the credential, the kill switch and
@@ -77,25 +80,51 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             // Its public keys for the `/v1` functions, at cold start.
             (Op::PutItem, &[Config]),
         ]],
+        rare: &[],
     },
     FunctionAccess {
         function: "tags",
         uses: &[V1_GUARD, SCOPE_AND_EXPANSIONS, &[(Op::Query, &[Workspace])]],
+        rare: &[],
     },
     FunctionAccess {
         function: "details",
         uses: &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
-            &[(Op::GetItem, &[Workspace]), (Op::Query, &[DetailList])],
+            &[
+                // A detail; a flag being resolved; a retried flag write's answer.
+                (Op::GetItem, &[Workspace, Flags, Idempotency]),
+                // Search lists and a detail's flags, a page at a time.
+                (Op::Query, &[DetailList, Flags]),
+                // List sizes (the search plan) and open-flag counts of a page.
+                (Op::BatchGetItem, &[DetailList, Flags]),
+                // A flag, its detail's open count and its idempotency record, in one
+                // transaction.
+                (Op::PutItem, &[Flags, Idempotency]),
+                (Op::UpdateItem, &[Flags]),
+            ],
         ],
+        rare: &[],
     },
     FunctionAccess {
         function: "families",
         uses: &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
-            &[(Op::GetItem, &[Workspace]), (Op::Query, &[Workspace])],
+            &[
+                // A family, its group, one of its versions.
+                (Op::GetItem, &[Workspace]),
+                // Search lists, `similar`'s candidates, references, versions.
+                (Op::Query, &[Workspace, FamilyList, References]),
+                // List sizes (the search plan).
+                (Op::BatchGetItem, &[FamilyList]),
+            ],
+        ],
+        rare: &[
+            // Stashes whose reference entries are still unverified (a stash write in
+            // steps that stopped half-way), checked against the stash as stored.
+            (Op::BatchGetItem, &[Stash]),
         ],
     },
     FunctionAccess {
@@ -106,9 +135,20 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             SCOPE_AND_EXPANSIONS,
             &[
                 (Op::GetItem, &[Stash, Idempotency]),
-                // A stash and its idempotency record, in one transaction.
-                (Op::PutItem, &[Stash, Idempotency]),
+                // The stashes listing, all, per project or per creator.
+                (Op::Query, &[StashList]),
+                // A stash, its idempotency record, its listing copies and its families'
+                // reference entries, in one transaction.
+                (Op::PutItem, &[Stash, Idempotency, StashList, References]),
+                (Op::DeleteItem, &[References]),
             ],
+        ],
+        rare: &[
+            // A stash write whose reference changes overflow one transaction
+            // (`write_stash_in_steps`): the changed entries marked first, then applied in
+            // transactions that each check the stash is still at its version.
+            (Op::BatchWriteItem, &[References]),
+            (Op::ConditionCheckItem, &[Stash]),
         ],
     },
     FunctionAccess {
@@ -116,12 +156,63 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
         uses: &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
+            // The workspace, the detail or family, a family's version.
             &[(Op::GetItem, &[Workspace])],
         ],
+        rare: &[],
     },
     FunctionAccess {
         function: "docs",
         uses: &[],
+        rare: &[],
+    },
+    FunctionAccess {
+        function: "discovery",
+        uses: &[
+            V1_GUARD,
+            SCOPE_AND_EXPANSIONS,
+            &[
+                // The caller's firm, workspaces and grants' filters (`/v1/me`).
+                (Op::BatchGetItem, &[Firm]),
+                // The projects list.
+                (Op::Query, &[ProjectList]),
+            ],
+        ],
+        rare: &[],
+    },
+    FunctionAccess {
+        function: "jobs",
+        uses: &[
+            V1_GUARD,
+            // Scope; the family, tags and project an upload names; a stash to export.
+            SCOPE_AND_EXPANSIONS,
+            &[
+                (Op::GetItem, &[Workspace, Job, Stash, Idempotency]),
+                // A new job and its idempotency record in one transaction; a job moving
+                // on (an upload's file arrived, or never did).
+                (Op::PutItem, &[Job, Idempotency]),
+            ],
+        ],
+        rare: &[],
+    },
+    FunctionAccess {
+        function: "worker",
+        uses: &[&[
+            // The job; an upload's family as stored; an export's stash, and the
+            // credential of the export's creator (whose grants decide what it holds).
+            (Op::GetItem, &[Job, Workspace, Stash, Credential]),
+            // An export's details, families and filters; the sizes of the search lists a
+            // new family joins.
+            (Op::BatchGetItem, &[Workspace, FamilyList]),
+            // A job moving on; an upload's family, version record and job in one
+            // transaction, with the family's search-list copies (and deletes of those it
+            // left).
+            (Op::PutItem, &[Job, Workspace, FamilyList]),
+            (Op::DeleteItem, &[FamilyList]),
+            // The moved list sizes.
+            (Op::BatchWriteItem, &[FamilyList]),
+        ]],
+        rare: &[],
     },
 ];
 
@@ -135,8 +226,25 @@ impl FunctionAccess {
     pub fn pairs(&self) -> BTreeSet<(Op, Partition)> {
         self.uses
             .iter()
+            .copied()
+            .chain([self.rare])
             .flat_map(|u| u.iter())
             .flat_map(|(op, parts)| parts.iter().map(move |p| (*op, *p)))
+            .collect()
+    }
+
+    /// The pairs only `rare` names.
+    pub fn rare_pairs(&self) -> BTreeSet<(Op, Partition)> {
+        let common: BTreeSet<_> = self
+            .uses
+            .iter()
+            .flat_map(|u| u.iter())
+            .flat_map(|(op, parts)| parts.iter().map(move |p| (*op, *p)))
+            .collect();
+        self.rare
+            .iter()
+            .flat_map(|(op, parts)| parts.iter().map(move |p| (*op, *p)))
+            .filter(|pair| !common.contains(pair))
             .collect()
     }
 }

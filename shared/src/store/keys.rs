@@ -160,13 +160,15 @@ pub fn reference(ws: WorkspaceId, family: &ResourceId, sort_key: &str) -> (Strin
 
 // ---- Jobs and family versions (uploads and exports).
 
-/// Sort-key prefixes of jobs and family versions in a workspace's partition. Neither
-/// starts with another kind's prefix, so `begins_with` queries of those never meet them.
+/// Sort-key prefixes of jobs (in a partition of their workspace's jobs) and family versions
+/// (in the workspace's partition, which no `begins_with` query of another kind meets).
 pub const JOB: &str = "JOB#";
 pub const FAMILY_VERSION: &str = "FAMVER#";
 
+/// A job, in a partition of its workspace's jobs: the jobs function writes there, and IAM
+/// can let it write nowhere near workspace content (as with stashes below).
 pub fn job(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
-    (workspace_pk(ws), format!("{JOB}{id}"))
+    (format!("JOB#{ws}"), format!("{JOB}{id}"))
 }
 
 /// The sort keys of one family's versions: zero-padded, so ascending key order is version
@@ -201,6 +203,12 @@ pub enum Partition {
     Firm,
     Workspace,
     DetailList,
+    FamilyList,
+    ProjectList,
+    StashList,
+    Flags,
+    References,
+    Job,
     Stash,
     Idempotency,
     ApiRate,
@@ -214,6 +222,12 @@ impl Partition {
         Self::Firm,
         Self::Workspace,
         Self::DetailList,
+        Self::FamilyList,
+        Self::ProjectList,
+        Self::StashList,
+        Self::Flags,
+        Self::References,
+        Self::Job,
         Self::Stash,
         Self::Idempotency,
         Self::ApiRate,
@@ -227,7 +241,17 @@ impl Partition {
             Self::Credential => "CRED#*",
             Self::Firm => "FIRM#*",
             Self::Workspace => "WS#*",
+            // Every search list of details (`search_list` with `Listed::Details`).
             Self::DetailList => "DLIST#*",
+            // Every search list of families (`Listed::Families`).
+            Self::FamilyList => "FLIST#*",
+            Self::ProjectList => "PLIST#*",
+            // Stashes newest first: all of a workspace's, a project's, a creator's.
+            Self::StashList => "SLIST#*",
+            // A detail's flags and its open-flag count.
+            Self::Flags => "DFLAG#*",
+            Self::References => "FREF#*",
+            Self::Job => "JOB#*",
             Self::Stash => "STASH#*",
             Self::Idempotency => "IDEM#*",
             Self::ApiRate => "RATE#API#*",
@@ -283,7 +307,52 @@ mod tests {
                 ),
                 Partition::DetailList,
             ),
+            (
+                search_list(Listed::Families, ws, &SearchList::newest(ListKey::All)),
+                Partition::FamilyList,
+            ),
+            (
+                search_list(
+                    Listed::Families,
+                    ws,
+                    &SearchList::updated(ListKey::Category("Doors#%".into())),
+                ),
+                Partition::FamilyList,
+            ),
+            (
+                search_list(
+                    Listed::Families,
+                    ws,
+                    &SearchList::newest(ListKey::Word("door".into())),
+                ),
+                Partition::FamilyList,
+            ),
+            (
+                search_list(
+                    Listed::Details,
+                    ws,
+                    &SearchList::newest(ListKey::NameWord("slab".into())),
+                ),
+                Partition::DetailList,
+            ),
+            (project_list(ws), Partition::ProjectList),
+            (stash_list_all(ws), Partition::StashList),
+            (stash_list_project(ws, &id), Partition::StashList),
+            (stash_list_creator(ws, "c1"), Partition::StashList),
+            (stash_list_creator(ws, "user#1 @x"), Partition::StashList),
+            (flags_pk(ws, &id), Partition::Flags),
+            (flag(ws, &id, &id).0, Partition::Flags),
+            (open_flags(ws, &id).0, Partition::Flags),
+            (references_pk(ws, &id), Partition::References),
+            (reference(ws, &id, "DETAIL#d1").0, Partition::References),
+            (job(ws, &id).0, Partition::Job),
+            (family_version(ws, &id, 1).0, Partition::Workspace),
+            (
+                in_workspace(ws, kind::FAMILY_GROUP, &id).0,
+                Partition::Workspace,
+            ),
             (stash(ws, &id).0, Partition::Stash),
+            (stash_pk(ws), Partition::Stash),
             (idempotency(&client, "k").0, Partition::Idempotency),
             (rate("API#c1#0").0, Partition::ApiRate),
             (rate("TOKEN#c1#127.0.0.1#0").0, Partition::TokenRate),
