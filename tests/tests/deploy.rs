@@ -168,8 +168,10 @@ fn throttling_concurrency_and_log_level_are_bounded_parameters() {
 }
 
 /// The files bucket keeps every version an import overwrites (previous ones expire after a
-/// parameter's days), and no function's role may write or delete an object in it: only
-/// the operator's import does.
+/// parameter's days), and no function's role may write or delete an imported file (`pdf/`,
+/// `rvt/`, `rfa/`): only the operator's import does. The jobs function may have uploads PUT
+/// (presigned) under `uploads/`; the worker consumes them there and writes `families/` and
+/// `exports/`.
 #[test]
 fn the_files_bucket_keeps_versions_and_no_function_writes_it() {
     let doc = template_doc();
@@ -191,19 +193,53 @@ fn the_files_bucket_keeps_versions_and_no_function_writes_it() {
         referenced(&expiry["NoncurrentVersionExpiration"]["NoncurrentDays"]),
         Some("NoncurrentFileVersionDays")
     );
+    let writable = |role: &str| -> &[&str] {
+        match role {
+            "JobsRole" => &["uploads/*"],
+            "WorkerRole" => &["uploads/*", "families/*", "exports/*"],
+            _ => &[],
+        }
+    };
     for (name, res) in doc["Resources"].as_mapping().unwrap() {
         if res["Type"].as_str() != Some("AWS::IAM::Role") {
             continue;
         }
-        let text = serde_norway::to_string(&res["Properties"]["Policies"]).unwrap();
-        for action in [
-            "s3:PutObject",
-            "s3:DeleteObject",
-            "s3:*",
-            "s3:Put",
-            "s3:Delete",
-        ] {
-            assert!(!text.contains(action), "{name:?} may {action}");
+        let name = name.as_str().unwrap();
+        for policy in res["Properties"]["Policies"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+        {
+            for st in policy["PolicyDocument"]["Statement"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+            {
+                let text = serde_norway::to_string(&st["Action"]).unwrap();
+                let writes = ["s3:Put", "s3:Delete", "s3:*", "s3:Abort", "\"*\""]
+                    .iter()
+                    .any(|a| text.contains(a));
+                if !writes {
+                    continue;
+                }
+                let resources = match &st["Resource"] {
+                    serde_norway::Value::Sequence(items) => items.clone(),
+                    one => vec![one.clone()],
+                };
+                for r in resources {
+                    let arn = match &r {
+                        serde_norway::Value::Tagged(t) if t.tag == "!Sub" => {
+                            t.value.as_str().unwrap_or_default().to_owned()
+                        }
+                        other => panic!("{name}: S3 write on {other:?}"),
+                    };
+                    let prefix = arn.strip_prefix("${FilesBucket.Arn}/").unwrap_or_default();
+                    assert!(
+                        writable(name).contains(&prefix),
+                        "{name:?} may write {arn:?}"
+                    );
+                }
+            }
         }
     }
 }
