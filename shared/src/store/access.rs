@@ -141,15 +141,14 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 // reference entries, in one transaction.
                 (Op::PutItem, &[Stash, Idempotency, StashList, References]),
                 (Op::DeleteItem, &[References]),
+                // A stash write whose reference changes overflow one transaction
+                // (`write_stash_in_steps`): the changed entries marked first, then applied
+                // in transactions that each check the stash is still at its version.
+                (Op::BatchWriteItem, &[References]),
+                (Op::ConditionCheckItem, &[Stash]),
             ],
         ],
-        rare: &[
-            // A stash write whose reference changes overflow one transaction
-            // (`write_stash_in_steps`): the changed entries marked first, then applied in
-            // transactions that each check the stash is still at its version.
-            (Op::BatchWriteItem, &[References]),
-            (Op::ConditionCheckItem, &[Stash]),
-        ],
+        rare: &[],
     },
     FunctionAccess {
         function: "downloads",
