@@ -372,7 +372,26 @@ async fn every_call_the_handlers_make_is_in_the_access_table_and_nothing_more() 
         }
         let recorder = Recorder::default();
         let base = recorded_server(f.function, &table, &recorder, &worker_recorder, &rotated).await;
-        exercise(&api.http, &base, Some(f.function), &tokens).await;
+        let answers = exercise(&api.http, &base, Some(f.function), &tokens).await;
+        // Each route did its work at least once (a refusal alone would leave its writes
+        // unseen).
+        for route in ROUTES.iter().filter(|r| r.function.name() == f.function) {
+            let ok = answers.iter().any(|a| {
+                let (method, url) = a.request.split_once(' ').unwrap_or_default();
+                let path = url.trim_start_matches(&base);
+                let path = path.split('?').next().unwrap_or_default();
+                let method = http::Method::from_bytes(method.as_bytes()).unwrap();
+                pirros_shared::routes::template_for(&method, path) == Some(route.path)
+                    && method.as_str() == route.method
+                    && (200..300).contains(&a.status)
+            });
+            if !ok {
+                problems.push(format!(
+                    "{}: {} {} never succeeded",
+                    f.function, route.method, route.path
+                ));
+            }
+        }
         if f.function == "stashes" {
             large_stash_write(&table, &recorder).await;
         }
