@@ -1,7 +1,10 @@
 //! Every route of the routing table, called the way clients call it: the test world's ids
 //! in the path, the bodies and query strings a route needs, several callers whose grants
-//! differ, and no token at all. The least-privilege test records what this makes each
-//! function touch; the logging test checks what it makes the server log.
+//! differ, and no token at all. Routes that name what an earlier call made get its id (the
+//! flag a create made, each job an upload or export started), and an accepted upload's file
+//! is PUT where its answer says, so the worker has jobs to do. The least-privilege test
+//! records what this makes each function touch; the logging test checks what it makes the
+//! server log.
 
 use crate::uploads::{rfa, upload_body};
 use crate::{A1, PA, secret_of};
