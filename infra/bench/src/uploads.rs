@@ -27,6 +27,7 @@ fn rfa(size: usize) -> Vec<u8> {
         .unwrap()
         .write_all(&info)
         .unwrap();
+    file.create_storage("/Global").unwrap();
     let mut stream = file.create_stream("/Global/Latest").unwrap();
     let chunk: Vec<u8> = (0..1_048_576u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
