@@ -10,6 +10,7 @@ use super::{
 use crate::search::lists::Indexed;
 use crate::store::capacity;
 use crate::store::keys::{PK, kind};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, WriteRequest};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
@@ -248,15 +249,13 @@ impl DynamoStore {
     /// Puts `item` over a stored one whose `version` is `expected` (absent counts as 0);
     /// `false` when it holds another version or there is none.
     pub(super) async fn put_if_version(&self, item: Attrs, expected: u64) -> StoreResult<bool> {
-        self.count();
         let put = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .expression_attribute_names("#v", "version")
-            .expression_attribute_values(":v", n(expected))
-            .return_consumed_capacity(capacity::TOTAL);
+            .expression_attribute_values(":v", n(expected));
         let put = if expected == 0 {
             put.condition_expression(
                 "attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)",
@@ -265,35 +264,26 @@ impl DynamoStore {
         } else {
             put.condition_expression("#v = :v")
         };
-        match put.send().await {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                Ok(true)
-            }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(classify(e)),
-        }
+        self.put_if(put).await
     }
 
     /// Puts `item` unless its key holds an item already; `false` then.
     pub(super) async fn put_new(&self, item: Attrs) -> StoreResult<bool> {
-        self.count();
-        let res = self
+        let put = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(#pk)")
-            .expression_attribute_names("#pk", PK)
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await;
-        match res {
+            .expression_attribute_names("#pk", PK);
+        self.put_if(put).await
+    }
+
+    /// Sends a conditional `PutItem`: `true` when it wrote, `false` when its condition
+    /// failed.
+    pub(super) async fn put_if(&self, put: PutItemFluentBuilder) -> StoreResult<bool> {
+        self.count();
+        match put.return_consumed_capacity(capacity::TOTAL).send().await {
             Ok(out) => {
                 self.capacity.write(out.consumed_capacity());
                 Ok(true)

@@ -88,31 +88,15 @@ impl DynamoStore {
     }
 
     pub(super) async fn put_job_over(&self, job: &JobRecord, expected: u64) -> StoreResult<bool> {
-        self.count();
-        let res = self
+        let put = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(job_item(job)?))
             .condition_expression("#r = :r")
             .expression_attribute_names("#r", "revision")
-            .expression_attribute_values(":r", n(expected))
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await;
-        match res {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                Ok(true)
-            }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(classify(e)),
-        }
+            .expression_attribute_values(":r", n(expected));
+        self.put_if(put).await
     }
 
     pub(super) async fn transact_version(&self, c: &VersionCommit) -> StoreResult<CommitOutcome> {

@@ -48,7 +48,7 @@ fn sort_key(item: &mut Attrs) -> Option<String> {
 }
 
 impl DynamoStore {
-    /// One `Query` of one ordered list (search, projects, stashes): up to `max` members
+    /// One `Query` of one ordered list (search, projects, stashes, references): up to `max` members
     /// after position `after`.
     pub(super) async fn query_list<T: DeserializeOwned>(
         &self,

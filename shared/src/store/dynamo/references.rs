@@ -7,28 +7,18 @@
 use super::batch::{delete_request, put_request};
 use super::transact::MAX_TRANSACTION_ITEMS;
 use super::{
-    Attrs, DynamoStore, IdemKey, Item, SaveOutcome, Slice, StashWrite, StoreError, StoreResult,
-    WorkspaceId, built, classify, decode, encode, key_attrs, keys, n, s,
+    DynamoStore, IdemKey, Item, SaveOutcome, Slice, StashWrite, StoreResult, WorkspaceId, built,
+    encode, key_attrs, keys, n,
 };
 use crate::ids::ResourceId;
 use crate::model::{DetailRecord, StashRecord};
 use crate::references::{ReferenceChanges, ReferenceEntry};
-use crate::store::capacity;
-use crate::store::keys::{PK, SK, kind};
-use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, WriteRequest,
-};
+use crate::store::keys::kind;
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, WriteRequest};
 use std::collections::HashMap;
 
 fn entry_key(ws: WorkspaceId, e: &ReferenceEntry) -> (String, String) {
     keys::reference(ws, &e.family_id, &e.sort_key())
-}
-
-fn take_sort_key(item: &mut Attrs) -> Option<String> {
-    match item.remove(SK) {
-        Some(AttributeValue::S(sk)) => Some(sk),
-        _ => None,
-    }
 }
 
 /// Puts and deletes that apply `changes` as trusted entries, for a batch write.
@@ -144,31 +134,9 @@ impl DynamoStore {
         after: Option<&str>,
         max: usize,
     ) -> StoreResult<Slice<ReferenceEntry>> {
-        let pk = keys::references_pk(ws, family);
-        let start = after.map(|a| key_attrs((pk.clone(), a.to_owned())));
-        self.count();
-        let mut out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_values(":pk", s(pk))
-            .set_exclusive_start_key(start)
-            .limit(max.clamp(1, 1000) as i32)
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await
-            .map_err(classify)?;
-        self.capacity.read(out.consumed_capacity());
-        self.read(out.scanned_count as usize);
-        let mut page = Slice::default();
-        for mut item in out.items.unwrap_or_default() {
-            let sk = take_sort_key(&mut item)
-                .ok_or_else(|| StoreError::Internal("reference entry without sort key".into()))?;
-            page.items.push((sk, decode::<ReferenceEntry>(item)?));
-        }
-        page.last_key = out.last_evaluated_key.as_mut().and_then(take_sort_key);
+        let mut page: Slice<ReferenceEntry> = self
+            .query_list(keys::references_pk(ws, family), after, max)
+            .await?;
         let unverified: Vec<(String, String)> = page
             .items
             .iter()
