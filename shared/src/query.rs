@@ -116,6 +116,26 @@ pub struct IncludeQuery {
     pub include: Include,
 }
 
+/// The query of a list that takes nothing but its page (projects, a family's references,
+/// its versions).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the list
+    /// and the credential it came from: with another it is 400.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub cursor: Option<String>,
+}
+
 /// `limit`: a whole number from 1 to `MAX`, `DEFAULT` when absent; out of range is a 400,
 /// never clamped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

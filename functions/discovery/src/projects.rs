@@ -11,28 +11,8 @@ use pirros_shared::model::Project;
 use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::pagination::binding;
 use pirros_shared::payload::{ListPage, NoExpansions};
-use pirros_shared::query::Limit;
+use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
-use serde::Deserialize;
-
-/// The query of `list`: the page.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ProjectsQuery {
-    /// Page size. Out of range is 400, never clamped.
-    #[serde(default)]
-    #[param(inline, required = false)]
-    pub limit: Limit<25, 100>,
-    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
-    /// workspace and credential it came from: elsewhere it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
-}
 
 /// Whether some grant reads something of some type in `ws`.
 fn reads_anything(call: &V1Call, ws: WorkspaceId, filters: &[Filter]) -> bool {
@@ -83,7 +63,7 @@ pirros_shared::error_responses!(
     path = "/v1/workspaces/{ws}/projects",
     operation_id = "listProjects",
     tag = "discovery",
-    params(WorkspacePath, ProjectsQuery),
+    params(WorkspacePath, PageQuery),
     security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of projects.",
@@ -92,7 +72,7 @@ pirros_shared::error_responses!(
     )
 )]
 pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let ProjectsQuery { limit, cursor } = call.query()?;
+    let PageQuery { limit, cursor } = call.query()?;
     let limit = limit.get();
     let bound = binding(&[
         "projects",

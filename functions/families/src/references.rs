@@ -8,29 +8,9 @@ use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::binding;
 use pirros_shared::payload::{ListPage, NoExpansions};
-use pirros_shared::query::Limit;
+use pirros_shared::query::PageQuery;
 use pirros_shared::references::FamilyReference;
 use pirros_shared::response::{Envelope, Reply};
-use serde::Deserialize;
-
-/// The query of `references`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ReferencesQuery {
-    /// Page size. Out of range is 400, never clamped.
-    #[serde(default)]
-    #[param(inline, required = false)]
-    pub limit: Limit<25, 100>,
-    /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
-    /// family it came from: with another it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
-}
 
 pirros_shared::error_responses!(
     /// What listing a family's references answers besides them.
@@ -50,7 +30,7 @@ pirros_shared::error_responses!(
     path = "/v1/workspaces/{ws}/families/{id}/references",
     operation_id = "familyReferences",
     tag = "families",
-    params(ResourcePath, ReferencesQuery),
+    params(ResourcePath, PageQuery),
     security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of the family's uses.",
@@ -64,7 +44,7 @@ pub async fn references(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let ReferencesQuery { limit, cursor } = call.query()?;
+    let PageQuery { limit, cursor } = call.query()?;
     let limit = limit.get();
     let bound = binding(&[
         "references",

@@ -8,27 +8,8 @@ use pirros_shared::model::FamilyVersion;
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::binding;
 use pirros_shared::payload::{ListPage, NoExpansions};
-use pirros_shared::query::Limit;
+use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
-use serde::Deserialize;
-
-/// The query of `versions`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct VersionsQuery {
-    /// Page size. Out of range is 400, never clamped.
-    #[serde(default)]
-    #[param(inline, required = false)]
-    pub limit: Limit<25, 100>,
-    /// `response.next_cursor` of the previous page, unchanged.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
-}
 
 pirros_shared::error_responses!(
     /// What the history answers besides the versions.
@@ -46,7 +27,7 @@ pirros_shared::error_responses!(
     path = "/v1/workspaces/{ws}/families/{id}/versions",
     operation_id = "familyVersions",
     tag = "families",
-    params(ResourcePath, VersionsQuery),
+    params(ResourcePath, PageQuery),
     security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of versions, newest first.",
@@ -60,7 +41,7 @@ pub async fn versions(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<Reply, ApiError> {
-    let VersionsQuery { limit, cursor } = call.query()?;
+    let PageQuery { limit, cursor } = call.query()?;
     let bound = binding(&[
         "family-versions",
         &ws.to_string(),
