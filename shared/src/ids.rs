@@ -103,6 +103,21 @@ impl ResourceId {
     pub fn new_uuid() -> Self {
         Self(Uuid::new_v4().to_string())
     }
+
+    /// The ids of a request's list, each once, in their first order; `Err` with the
+    /// malformed ones (an id that can't exist is reported as an invalid reference).
+    pub fn parse_unique(raw: &[String]) -> Result<Vec<ResourceId>, Vec<String>> {
+        let mut ids: Vec<ResourceId> = Vec::with_capacity(raw.len());
+        let mut bad = Vec::new();
+        for s in raw {
+            match ResourceId::parse(s) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None => bad.push(s.clone()),
+            }
+        }
+        if bad.is_empty() { Ok(ids) } else { Err(bad) }
+    }
 }
 
 impl ClientId {
@@ -114,6 +129,23 @@ impl ClientId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_unique_keeps_first_order_or_names_the_malformed() {
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let ids = ResourceId::parse_unique(&raw(&["b", "a", "b"])).unwrap();
+        assert_eq!(
+            ids,
+            [
+                ResourceId::parse("b").unwrap(),
+                ResourceId::parse("a").unwrap()
+            ]
+        );
+        assert_eq!(
+            ResourceId::parse_unique(&raw(&["a", "x#y", "", "a"])),
+            Err(raw(&["x#y", ""]))
+        );
+    }
 
     #[test]
     fn workspace_ids_are_hyphenated_uuids_only() {

@@ -148,43 +148,28 @@ impl UploadFamily {
                 format!("a family carries at most {MAX_TAGS} tags"),
             ));
         }
-        let bad_tags: Vec<String> = self
-            .tag_ids
-            .iter()
-            .flatten()
-            .filter(|t| ResourceId::parse(t).is_none())
-            .cloned()
-            .collect();
-        let bad_project: Vec<String> = self
+        let tags = self.tag_ids.as_deref().map(ResourceId::parse_unique);
+        let project = self
             .project_id
-            .iter()
-            .filter(|p| ResourceId::parse(p).is_none())
-            .cloned()
-            .collect();
-        if !bad_tags.is_empty() || !bad_project.is_empty() {
-            return Err(ApiError::InvalidItemReference(ItemReferenceDetails {
-                tag_ids: bad_tags,
-                project_ids: bad_project,
-                ..Default::default()
-            }));
-        }
-        let tag_ids = self.tag_ids.map(|tags| {
-            let mut out: Vec<ResourceId> = Vec::with_capacity(tags.len());
-            for t in tags {
-                let id = ResourceId::parse(&t).expect("checked above");
-                if !out.contains(&id) {
-                    out.push(id);
-                }
+            .as_deref()
+            .map(|p| ResourceId::parse(p).ok_or_else(|| vec![p.to_owned()]));
+        let (tag_ids, project_id) = match (tags.transpose(), project.transpose()) {
+            (Ok(t), Ok(p)) => (t, p),
+            (t, p) => {
+                return Err(ApiError::InvalidItemReference(ItemReferenceDetails {
+                    tag_ids: t.err().unwrap_or_default(),
+                    project_ids: p.err().unwrap_or_default(),
+                    ..Default::default()
+                }));
             }
-            out
-        });
+        };
         Ok(ValidUpload {
             family_id,
             name,
             category,
             description,
             tag_ids,
-            project_id: self.project_id.and_then(|p| ResourceId::parse(&p)),
+            project_id,
             file_name,
             size_bytes: self.size_bytes,
             sha256: self.sha256.to_ascii_lowercase(),

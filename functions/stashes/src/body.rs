@@ -125,39 +125,20 @@ fn item_ids(v: ItemIdsIn) -> Result<ItemIds, ApiError> {
             format!("a stash holds at most {MAX_ITEMS} items"),
         ));
     }
-    let bad_d: Vec<String> = v
-        .detail_ids
-        .iter()
-        .filter(|i| ResourceId::parse(i).is_none())
-        .cloned()
-        .collect();
-    let bad_f: Vec<String> = v
-        .family_ids
-        .iter()
-        .filter(|i| ResourceId::parse(i).is_none())
-        .cloned()
-        .collect();
-    if !bad_d.is_empty() || !bad_f.is_empty() {
-        return Err(ApiError::InvalidItemReference(ItemReferenceDetails {
-            detail_ids: bad_d,
-            family_ids: bad_f,
+    match (
+        ResourceId::parse_unique(&v.detail_ids),
+        ResourceId::parse_unique(&v.family_ids),
+    ) {
+        (Ok(detail_ids), Ok(family_ids)) => Ok(ItemIds {
+            detail_ids,
+            family_ids,
+        }),
+        (d, f) => Err(ApiError::InvalidItemReference(ItemReferenceDetails {
+            detail_ids: d.err().unwrap_or_default(),
+            family_ids: f.err().unwrap_or_default(),
             ..Default::default()
-        }));
+        })),
     }
-    let dedup = |ids: Vec<String>| {
-        let mut out: Vec<ResourceId> = Vec::with_capacity(ids.len());
-        for i in ids {
-            let id = ResourceId::parse(&i).expect("checked above");
-            if !out.contains(&id) {
-                out.push(id);
-            }
-        }
-        out
-    };
-    Ok(ItemIds {
-        detail_ids: dedup(v.detail_ids),
-        family_ids: dedup(v.family_ids),
-    })
 }
 
 impl CreateStash {
