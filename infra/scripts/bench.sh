@@ -3,10 +3,16 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, routes, init, cost, throughput, profile,
-#                                               # uploads, export, plots)
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, routes, init, cost,
+#                                               # throughput, profile, uploads, export, rfa, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+what="${1:-all}"
+# The crafted-family reader needs no emulator and no build of the functions.
+if [[ "$what" == all || "$what" == rfa ]]; then
+	bash infra/scripts/rfa_peak.sh
+	[[ "$what" == rfa ]] && exit 0
+fi
 # shellcheck source=infra/scripts/emulators.sh
 source infra/scripts/emulators.sh
 emulators_install
@@ -15,7 +21,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 emulators_start
 mkdir -p docs/bench
-what="${1:-all}"
 profile="${BENCH_PROFILE:-release}"
 # One build of everything the parts run: separate builds of subsets would unify features
 # differently and compile the AWS SDK again.
@@ -27,6 +32,10 @@ bin="target/$profile/pirros-bench"
 if [[ "$what" == all || "$what" == search-scale ]]; then
 	# Workspace sizes, comma-separated (300000 works too; it takes ~20 minutes to load).
 	"$bin" search-scale --details "${BENCH_DETAILS:-10000,100000}" --json docs/bench/search_scale.json
+fi
+if [[ "$what" == all || "$what" == index-writes ]]; then
+	# Items and write units of one upload's commit and one import, 2,000-character description.
+	"$bin" index-writes --json docs/bench/index_writes.json
 fi
 if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json

@@ -8,7 +8,7 @@ an integrator's service would: signature, algorithm, issuer, audience and expiry
 checks that PyJWT refuses the token with the wrong audience or issuer, with a tampered
 signature, and (when the server's TOKEN_TTL_SECS is 5 or less) once it has expired.
 Prints one JSON line on success; exits non-zero with the reason otherwise. The tests run it
-(tests/tests/signing_keys.rs); `pip install 'pyjwt[crypto]'` provides `jwt`.
+(tests/tests/api/signing_keys.rs); `pip install 'pyjwt[crypto]'` provides `jwt`.
 """
 
 import json

@@ -124,6 +124,10 @@ catalogue! {
     StalePrecondition: CONFLICT, "stale_precondition", V1,
         "The stash or flag changed since the `ETag` sent in `If-Match`; read it again.",
         ApiError::StalePrecondition;
+    LimitExceeded: CONFLICT, "limit_exceeded", V1,
+        "The write would pass a cap on what one resource holds: a detail holds at most 100 \
+         open flags. The message states the limit; resolve a flag to make room.",
+        crate::error::too_many_open_flags();
     TooManyRequests: TOO_MANY_REQUESTS, "too_many_requests", Any,
         "Over the rate limit: requests per sliding hour per credential on `/v1`, failed \
          attempts per client id and source IP (and per client id over all IPs) on `/oauth/token`, \

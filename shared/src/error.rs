@@ -76,6 +76,9 @@ pub enum ApiError {
     IdempotencyConflict,
     #[error("The resource changed since it was last read")]
     StalePrecondition,
+    /// A cap on what one resource holds; the message states the limit.
+    #[error("{0}")]
+    LimitExceeded(String),
     #[error("Rate limit exceeded. Please retry after the indicated time.")]
     TooManyRequests { retry_after: u64 },
     #[error("{0}")]
@@ -131,6 +134,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => ErrorKind::MethodNotAllowed,
             Self::IdempotencyConflict => ErrorKind::IdempotencyConflict,
             Self::StalePrecondition => ErrorKind::StalePrecondition,
+            Self::LimitExceeded(_) => ErrorKind::LimitExceeded,
             Self::TooManyRequests { .. } => ErrorKind::TooManyRequests,
             Self::ServiceUnavailable(_) => ErrorKind::ServiceUnavailable,
             Self::Internal(_) => ErrorKind::Internal,
@@ -232,6 +236,14 @@ struct FlatTooMany<'a> {
     error_description: Message<'a>,
     retry_after: u64,
     request_id: &'a str,
+}
+
+/// The 409 of a detail at `flags::MAX_OPEN_FLAGS`, stating the limit.
+pub fn too_many_open_flags() -> ApiError {
+    ApiError::LimitExceeded(format!(
+        "A detail holds at most {} open flags; resolve one before flagging it again",
+        crate::flags::MAX_OPEN_FLAGS
+    ))
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! `Idempotency-Key` on writes: the key, the request fingerprint and replays.
 
 use crate::error::ApiError;
+use crate::grants::{Action, EntityType};
 use crate::headers::{self, shown};
-use crate::ids::ClientId;
+use crate::ids::{ClientId, WorkspaceId};
 use crate::openapi::header_parameter;
 use crate::request;
 use crate::response::Reply;
@@ -58,7 +59,8 @@ impl IntoParams for IdempotencyKey {
             shown::IDEMPOTENCY_KEY,
             "1 to 255 visible ASCII characters, unique per write (a UUID is fine); \
              remembered for 24 hours. A retry with the same key and body gets the \
-             original answer; the same key with another body is 409 \
+             original answer, while you still hold the grant the request needs (else \
+             403 `insufficient_scope`); the same key with another body is 409 \
              `IDEMPOTENCY_CONFLICT`.",
             PATTERN,
         )]
@@ -104,9 +106,29 @@ pub enum Begun {
     Fresh(Option<Draft>),
 }
 
-/// Looks the request's key up: a live record is replayed, else the write goes ahead.
-pub async fn begin(state: &crate::AppState, call: &crate::api::V1Call) -> Result<Begun, ApiError> {
-    let Some(key) = IdempotencyKey::from_request(&call.request)? else {
+/// The grant a write needs in the first place (its workspace, entity type and action; the
+/// resource it names, for the 403's details). It is checked before a remembered answer is
+/// replayed: an answer is the caller's only while the caller may still make the request,
+/// so a withdrawn grant is 403 `insufficient_scope`, never the stored answer.
+#[derive(Clone, Copy, Debug)]
+pub struct Needs<'a> {
+    pub ws: WorkspaceId,
+    pub entity: EntityType,
+    pub action: Action,
+    pub entity_id: Option<&'a str>,
+}
+
+/// Checks the caller's grant (`needs`, 403 without it), then looks the request's key up: a
+/// live record is replayed, else the write goes ahead. A malformed key is 400 first.
+pub async fn begin(
+    state: &crate::AppState,
+    call: &crate::api::V1Call,
+    needs: Needs<'_>,
+) -> Result<Begun, ApiError> {
+    let key = IdempotencyKey::from_request(&call.request)?;
+    call.require_scope(state, needs.ws, needs.entity, needs.action, needs.entity_id)
+        .await?;
+    let Some(key) = key else {
         return Ok(Begun::Fresh(None));
     };
     let key = key.of(&call.credential.client_id);
@@ -149,18 +171,20 @@ impl Draft {
     }
 }
 
-/// Runs a write under the request's `Idempotency-Key`, if it has one: replays a remembered
-/// answer, or hands `write` the draft of the record to commit together with the write.
+/// Runs a write under the request's `Idempotency-Key`, if it has one: once the caller's
+/// grant (`needs`) is checked, replays a remembered answer, or hands `write` the draft of
+/// the record to commit together with the write.
 pub async fn run<F, Fut>(
     state: &crate::AppState,
     call: &crate::api::V1Call,
+    needs: Needs<'_>,
     write: F,
 ) -> Result<Reply, ApiError>
 where
     F: FnOnce(Option<Draft>) -> Fut,
     Fut: Future<Output = Result<Reply, ApiError>>,
 {
-    match begin(state, call).await? {
+    match begin(state, call, needs).await? {
         Begun::Replay(reply) => Ok(reply),
         Begun::Fresh(draft) => write(draft).await,
     }

@@ -10,33 +10,27 @@ pub mod error;
 pub mod etag;
 pub mod expand;
 pub mod files;
-pub mod flags;
-pub mod grants;
 pub mod headers;
 pub mod idempotency;
-pub mod ids;
-pub mod jobs;
 pub mod killswitch;
 pub mod lambda;
 pub mod logging;
 pub mod metrics;
-pub mod model;
 pub mod objects;
 pub mod openapi;
 pub mod pagination;
 pub mod payload;
 pub mod query;
 pub mod ratelimit;
-pub mod references;
 pub mod request;
 pub mod response;
 pub mod routes;
-#[cfg(feature = "schema")]
-mod schema;
 pub mod search;
 pub mod state;
 pub mod store;
-pub mod timestamp;
+
+// The domain's types, where every crate of the workspace has always found them.
+pub use pirros_domain::{flags, grants, ids, jobs, model, references, timestamp};
 
 pub use error::ApiError;
 pub use state::AppState;

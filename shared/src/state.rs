@@ -187,6 +187,16 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
         .await
 }
 
+/// Timeouts for operator work (creating the table, importing a fixture): it is on no
+/// request's path, so a busy table makes it wait rather than fail half-way.
+pub fn operator_timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(30))
+        .operation_timeout(Duration::from_secs(120))
+        .build()
+}
+
 /// S3 client; path-style addressing when an endpoint override points at an emulator.
 pub fn s3_client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     let path_style = std::env::var_os("AWS_ENDPOINT_URL_S3").is_some()

@@ -1,6 +1,7 @@
 //! An AWS SDK interceptor that records what a DynamoDB client touches, read from each
 //! request as it goes on the wire: the IAM action and the partition key of every item (a
-//! transaction's items each as the put, update, delete or condition check IAM sees).
+//! transaction's items each as the put, update, delete or condition check IAM sees), and
+//! the full key of every item written.
 
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
@@ -12,13 +13,65 @@ use std::sync::{Arc, Mutex};
 /// (IAM action without `dynamodb:`, partition key) of every item touched.
 pub type Access = (String, String);
 
+/// (IAM action without `dynamodb:`, partition key, sort key) of an item written.
+pub type Written = (String, String, String);
+
 #[derive(Clone, Debug, Default)]
-pub struct Recorder(Arc<Mutex<BTreeSet<Access>>>);
+pub struct Recorder(Arc<Mutex<(BTreeSet<Access>, BTreeSet<Written>)>>);
 
 impl Recorder {
     pub fn seen(&self) -> BTreeSet<Access> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).0.clone()
     }
+
+    /// Every item written (put, updated or deleted, alone, in a batch or a transaction).
+    pub fn written(&self) -> BTreeSet<Written> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).1.clone()
+    }
+}
+
+fn key_of(item_or_key: &Value) -> Option<(String, String)> {
+    let pk = item_or_key.pointer("/pk/S").and_then(Value::as_str)?;
+    let sk = item_or_key.pointer("/sk/S").and_then(Value::as_str)?;
+    Some((pk.to_owned(), sk.to_owned()))
+}
+
+/// The items one request body writes.
+pub fn writes(operation: &str, body: &Value) -> Vec<Written> {
+    let mut out = Vec::new();
+    let mut add = |op: &str, v: &Value| {
+        if let Some((pk, sk)) = key_of(v) {
+            out.push((op.to_owned(), pk, sk));
+        }
+    };
+    match operation {
+        "PutItem" => add(operation, &body["Item"]),
+        "UpdateItem" | "DeleteItem" => add(operation, &body["Key"]),
+        "BatchWriteItem" => {
+            for (_, requests) in body["RequestItems"].as_object().into_iter().flatten() {
+                for w in requests.as_array().into_iter().flatten() {
+                    if let Some(p) = w.get("PutRequest") {
+                        add(operation, &p["Item"]);
+                    } else if let Some(d) = w.get("DeleteRequest") {
+                        add(operation, &d["Key"]);
+                    }
+                }
+            }
+        }
+        "TransactWriteItems" => {
+            for t in body["TransactItems"].as_array().into_iter().flatten() {
+                if let Some(p) = t.get("Put") {
+                    add("PutItem", &p["Item"]);
+                } else if let Some(u) = t.get("Update") {
+                    add("UpdateItem", &u["Key"]);
+                } else if let Some(d) = t.get("Delete") {
+                    add("DeleteItem", &d["Key"]);
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 fn pk_of(item_or_key: &Value) -> Result<String, String> {
@@ -130,10 +183,10 @@ impl Intercept for Recorder {
             .to_owned();
         let body: Value = serde_json::from_slice(req.body().bytes().unwrap_or_default())?;
         let found = accesses(&operation, &body)?;
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(found);
+        let written = writes(&operation, &body);
+        let mut sets = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        sets.0.extend(found);
+        sets.1.extend(written);
         Ok(())
     }
 }
@@ -175,6 +228,28 @@ mod tests {
                 ("ConditionCheckItem".to_owned(), "IDEM#c#k".to_owned())
             ]
         );
+        let tx = json!({"TransactItems": [
+            {"Put": {"Item": {"pk": {"S": "FAM#1"}, "sk": {"S": "FAMILY#f"}, "n": {"N": "1"}}}},
+            {"ConditionCheck": {"Key": {"pk": {"S": "IDEM#c#k"}, "sk": {"S": "IDEM"}}}},
+            {"Delete": {"Key": {"pk": {"S": "FLIST#1"}, "sk": {"S": "0#f"}}}}
+        ]});
+        let w = |op: &str, pk: &str, sk: &str| (op.to_owned(), pk.to_owned(), sk.to_owned());
+        assert_eq!(
+            writes("TransactWriteItems", &tx),
+            [
+                w("PutItem", "FAM#1", "FAMILY#f"),
+                w("DeleteItem", "FLIST#1", "0#f")
+            ]
+        );
+        let bw = json!({"RequestItems": {"t": [
+            {"PutRequest": {"Item": {"pk": {"S": "A"}, "sk": {"S": "1"}}}},
+            {"DeleteRequest": {"Key": {"pk": {"S": "B"}, "sk": {"S": "2"}}}}
+        ]}});
+        assert_eq!(
+            writes("BatchWriteItem", &bw),
+            [w("BatchWriteItem", "A", "1"), w("BatchWriteItem", "B", "2")]
+        );
+        assert!(writes("Query", &q).is_empty());
         let bg = json!({"RequestItems": {"t": {"Keys": [{"pk": {"S": "A"}}, {"pk": {"S": "B"}}]}}});
         assert_eq!(accesses("BatchGetItem", &bg).unwrap().len(), 2);
         assert_eq!(accesses("Scan", &json!({})).unwrap()[0].1, "*");

@@ -331,6 +331,11 @@ impl Api {
     pub fn store(&self) -> &dyn pirros_shared::store::AdminStore {
         self.running.admin.as_ref()
     }
+
+    /// The same table with operator timeouts, for seeding many items at once.
+    pub fn operator(&self) -> &dyn pirros_shared::store::AdminStore {
+        self.running.operator.as_ref()
+    }
 }
 
 /// A token as the token function would sign it (EdDSA with the key derived from

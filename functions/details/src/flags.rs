@@ -14,10 +14,12 @@ use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::etag::{self, ETag, IfMatch};
-use pirros_shared::flags::{Flag, FlagRecord, FlagStatus, OpenFlagsChange, new_flag_id};
+use pirros_shared::flags::{
+    Flag, FlagRecord, FlagStatus, MAX_OPEN_FLAGS, OpenFlagsChange, new_flag_id,
+};
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::headers::{self, shown};
-use pirros_shared::idempotency::{self, IdempotencyKey};
+use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Detail;
 use pirros_shared::openapi::{ResourcePath, header_parameter};
@@ -26,6 +28,8 @@ use pirros_shared::payload::{ListPage, NoExpansions, Resource};
 use pirros_shared::query::{self, Limit, NoQuery};
 use pirros_shared::request::json_body;
 use pirros_shared::response::{Envelope, Reply, envelope};
+use pirros_shared::search::budget;
+use pirros_shared::search::walk::walk_one;
 use pirros_shared::store::{FlagWrite, SaveOutcome};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
@@ -123,14 +127,15 @@ async fn writable_detail(
 
 error_responses!(
     /// What flagging a detail answers besides the flag.
-    pub CreateErrors = V1[InsufficientScope, IdempotencyConflict]
+    pub CreateErrors = V1[InsufficientScope, IdempotencyConflict, LimitExceeded]
 );
 
 /// Flag a detail
 ///
 /// Reports a problem with a detail: outdated, incorrect, a duplicate, in need of review,
 /// or something else (then `note` says what). The flag starts `open`, and the detail's
-/// `open_flags` counts it. Needs a write grant on details covering the detail; a detail
+/// `open_flags` counts it. A detail holds at most 100 open flags: flagging it again is 409
+/// `limit_exceeded` until one is resolved. Needs a write grant on details covering the detail; a detail
 /// you cannot read is 404. Send an `Idempotency-Key`: a retry with the same key and body
 /// answers the original response (with `Idempotent-Replayed: true`) instead of flagging
 /// twice.
@@ -163,7 +168,13 @@ pub async fn create(
     let NoQuery {} = call.query()?;
     let body: CreateFlag = json_body(&call.request)?;
     let input = body.validate()?;
-    idempotency::run(state, call, |draft| async move {
+    let needs = Needs {
+        ws,
+        entity: EntityType::Detail,
+        action: Action::Write,
+        entity_id: Some(id.as_str()),
+    };
+    idempotency::run(state, call, needs, |draft| async move {
         let detail = writable_detail(state, call, ws, id).await?;
         let (flag_id, now) = new_flag_id();
         let record = FlagRecord {
@@ -191,6 +202,7 @@ pub async fn create(
             record,
             expected_version: None,
             open_flags: OpenFlagsChange::Opened,
+            open_limit: Some(MAX_OPEN_FLAGS),
         };
         match state.store.save_flag(&write).await? {
             SaveOutcome::Saved => Ok(tagged(Reply::new(StatusCode::CREATED, body), 1)),
@@ -198,6 +210,7 @@ pub async fn create(
                 draft.expect("taken implies a key").replay_winner(&rec)
             }
             SaveOutcome::VersionMismatch => Err(ApiError::internal("fresh flag id collided")),
+            SaveOutcome::LimitReached => Err(pirros_shared::error::too_many_open_flags()),
         }
     })
     .await
@@ -242,8 +255,11 @@ error_responses!(
 /// A detail's flags
 ///
 /// The flags of a detail you may read, newest first, paged with `limit` and `cursor`;
-/// `status` keeps the `open` or the `resolved` ones. Without a read grant on details in
-/// this workspace the answer is 403 `insufficient_scope`; a detail you cannot read is 404.
+/// `status` keeps the `open` or the `resolved` ones. A page reads at most 4 × `limit` + 10
+/// flags: when few of them have the `status` asked for, it may hold fewer than `limit`
+/// (even none) while `next_cursor` is set; follow it until it is `null`. Without a read
+/// grant on details in this workspace the answer is 403 `insufficient_scope`; a detail you
+/// cannot read is 404.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/details/{id}/flags",
@@ -276,7 +292,7 @@ pub async fn list(
             Some(FlagStatus::Resolved) => "resolved",
         },
     ]);
-    let mut after = match &q.cursor {
+    let after = match &q.cursor {
         Some(c) => Some(state.cursors.decode(c, &bound)?),
         None => None,
     };
@@ -287,38 +303,25 @@ pub async fn list(
     if !record.is_some_and(|r| scope.allows(&r.detail)) {
         return Err(ApiError::NotFound);
     }
-    // One item past the page tells whether another page exists.
-    let want = limit + 1;
-    let mut found: Vec<(String, Flag)> = Vec::with_capacity(want);
-    let mut batch = want;
-    loop {
-        let page = state
-            .store
-            .query_flags(ws, id, after.as_deref(), batch)
-            .await?;
-        for (key, f) in page.items {
-            if found.len() < want && q.status.is_none_or(|s| s == f.flag.status) {
-                found.push((key, f.flag));
-            }
-        }
-        match page.last_key {
-            Some(k) if found.len() < want => {
-                after = Some(k);
-                // Few flags of the status asked for: read further ahead per round trip.
-                batch = (batch * 2).min(1000);
-            }
-            _ => break,
-        }
-    }
-    let next_cursor = if found.len() > limit {
-        found.truncate(limit);
-        found.last().map(|(k, _)| state.cursors.encode(k, &bound))
-    } else {
-        None
-    };
+    // Within the read budget of every list page: a detail whose newest flags are mostly of
+    // the other status answers a short page and a cursor rather than reading them all.
+    let walked = walk_one(
+        |after: Option<String>, max| async move {
+            state.store.query_flags(ws, id, after.as_deref(), max).await
+        },
+        after,
+        limit,
+        budget(limit),
+        |f: &FlagRecord| q.status.is_none_or(|s| s == f.flag.status),
+    )
+    .await?;
     call.reply(&ListPage {
-        data: found.into_iter().map(|(_, f)| f).collect(),
-        next_cursor,
+        data: walked
+            .items
+            .into_iter()
+            .map(|f| f.flag)
+            .collect::<Vec<Flag>>(),
+        next_cursor: walked.next.map(|k| state.cursors.encode(&k, &bound)),
         expanded: NoExpansions {},
     })
 }
@@ -402,6 +405,7 @@ pub async fn resolve(
             record: next,
             expected_version: Some(current.version),
             open_flags: change,
+            open_limit: None,
             idempotency: None,
         };
         match state.store.save_flag(&write).await? {

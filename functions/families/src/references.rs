@@ -9,8 +9,10 @@ use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::binding;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
-use pirros_shared::references::FamilyReference;
+use pirros_shared::references::{FamilyReference, ReferenceEntry};
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::search::budget;
+use pirros_shared::search::walk::walk_one;
 
 pirros_shared::error_responses!(
     /// What listing a family's references answers besides them.
@@ -24,7 +26,9 @@ pirros_shared::error_responses!(
 /// listed (details by your detail read grants, stashes by your stash read grants): a family
 /// you may read whose users you may not answers an empty `data`. Without a read grant on
 /// families in this workspace the answer is 403 `insufficient_scope`; a family you cannot
-/// read is 404.
+/// read is 404. A page reads at most 4 × `limit` + 10 uses: when few of them are yours to
+/// see, it may hold fewer than `limit` (even none) while `next_cursor` is set; follow it
+/// until it is `null`.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/families/{id}/references",
@@ -52,7 +56,7 @@ pub async fn references(
         id.as_str(),
         call.credential.client_id.as_str(),
     ]);
-    let mut after = match &cursor {
+    let after = match &cursor {
         Some(c) => Some(state.cursors.decode(c, &bound)?),
         None => None,
     };
@@ -70,39 +74,36 @@ pub async fn references(
         return Err(ApiError::NotFound);
     }
     let (details, stashes) = (scope(EntityType::Detail), scope(EntityType::Stash));
-    let want = limit + 1;
-    let mut found: Vec<(String, FamilyReference)> = Vec::with_capacity(want);
-    let mut batch = want;
     // Nothing could be visible: no need to read the uses.
-    let mut more = !(details.is_none() && stashes.is_none());
-    while more {
-        let page = state
-            .store
-            .query_family_references(ws, id, after.as_deref(), batch)
-            .await?;
-        for (key, e) in page.items {
-            if found.len() < want && e.visible(&details, &stashes) {
-                found.push((key, e.answer()));
-            }
-        }
-        match page.last_key {
-            Some(k) if found.len() < want => {
-                after = Some(k);
-                // Few visible uses: read further ahead per round trip.
-                batch = (batch * 2).min(1000);
-            }
-            _ => more = false,
-        }
+    if details.is_none() && stashes.is_none() {
+        return call.reply(&ListPage {
+            data: Vec::<FamilyReference>::new(),
+            next_cursor: None,
+            expanded: NoExpansions {},
+        });
     }
-    let next_cursor = if found.len() > limit {
-        found.truncate(limit);
-        found.last().map(|(k, _)| state.cursors.encode(k, &bound))
-    } else {
-        None
-    };
+    // Within the read budget of every list page: a family used mostly where the caller
+    // may not look answers a short page and a cursor rather than reading every use.
+    let walked = walk_one(
+        |after: Option<String>, max| async move {
+            state
+                .store
+                .query_family_references(ws, id, after.as_deref(), max)
+                .await
+        },
+        after,
+        limit,
+        budget(limit),
+        |e: &ReferenceEntry| e.visible(&details, &stashes),
+    )
+    .await?;
     call.reply(&ListPage {
-        data: found.into_iter().map(|(_, r)| r).collect(),
-        next_cursor,
+        data: walked
+            .items
+            .iter()
+            .map(ReferenceEntry::answer)
+            .collect::<Vec<FamilyReference>>(),
+        next_cursor: walked.next.map(|k| state.cursors.encode(&k, &bound)),
         expanded: NoExpansions {},
     })
 }

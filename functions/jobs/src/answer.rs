@@ -1,35 +1,77 @@
 //! How jobs are answered: the job as integrators see it (an export's zip URL signed on each
-//! read), its revision as the `ETag`, and a new job saved together with the answer that an
-//! `Idempotency-Key` will replay.
+//! read, and only while its creator may still download there), its revision as the `ETag`,
+//! and a new job saved together with the answer that an `Idempotency-Key` will replay.
 
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::etag::ETag;
+use pirros_shared::grants::{self, Action, FilterId};
 use pirros_shared::headers;
 use pirros_shared::idempotency::Draft;
-use pirros_shared::jobs::{Job, JobRecord, JobSpec, StoredResult};
+use pirros_shared::jobs::{ExportOutcome, Job, JobRecord, JobSpec, JobStatus, StoredResult};
 use pirros_shared::response::{Reply, envelope};
 use pirros_shared::store::SaveOutcome;
 use serde::Serialize;
 
-/// The job as answered now.
-pub async fn job_of(state: &AppState, record: &JobRecord) -> Result<Job, ApiError> {
+/// The job as answered now, to `call`, its creator.
+pub async fn job_of(state: &AppState, call: &V1Call, record: &JobRecord) -> Result<Job, ApiError> {
     let url = match (&record.result, &record.spec) {
-        (Some(StoredResult::Export(e)), JobSpec::Export(spec)) => Some(
-            state
-                .files
-                .presign(
-                    &e.key,
-                    &format!("stash-{}.zip", spec.stash_id),
-                    state.config.download_url_ttl_secs,
-                )
-                .await?,
-        ),
+        (Some(StoredResult::Export(e)), JobSpec::Export(spec))
+            if record.status == JobStatus::Succeeded
+                && may_fetch(state, call, record, e).await? =>
+        {
+            Some(
+                state
+                    .files
+                    .presign(
+                        &e.key,
+                        &format!("stash-{}.zip", spec.stash_id),
+                        state.config.download_url_ttl_secs,
+                    )
+                    .await?,
+            )
+        }
         _ => None,
     };
     Ok(record.answer(url))
+}
+
+/// Whether the job's creator (the caller: only the creator reads a job) may still fetch its
+/// export's zip: the workspace's downloads are on, and the credential the request already
+/// loaded still holds a download grant matching the zip (`ExportOutcome::fetchable_by`:
+/// one on every type of item whose files it holds). At most two reads, side by side: the
+/// workspace, and the custom filters its grants name (only when system filters alone do
+/// not decide); none when no grant could.
+async fn may_fetch(
+    state: &AppState,
+    call: &V1Call,
+    record: &JobRecord,
+    zip: &ExportOutcome,
+) -> Result<bool, ApiError> {
+    let ws = record.workspace_id;
+    let credential = &call.credential;
+    let decided = zip.fetchable_by(credential, ws, &[]);
+    let custom_download = grants::grants_in(credential, ws)
+        .any(|g| g.action == Action::Download && matches!(g.filter_id, FilterId::Custom(_)));
+    if !decided && !custom_download {
+        return Ok(false);
+    }
+    let (workspace, filters) = tokio::try_join!(
+        async { Ok::<_, ApiError>(state.store.get_workspace(ws).await?) },
+        async {
+            if decided {
+                Ok(Vec::new())
+            } else {
+                call.granted_filters(state, ws).await
+            }
+        },
+    )?;
+    if !workspace.is_some_and(|w| w.downloads_enabled) {
+        return Ok(false);
+    }
+    Ok(decided || zip.fetchable_by(credential, ws, &filters))
 }
 
 /// A job's answer carries its revision as the `ETag`.
@@ -57,5 +99,6 @@ pub async fn save_new<T: Serialize>(
             None => Err(ApiError::internal("idempotency record taken without a key")),
         },
         SaveOutcome::VersionMismatch => Err(ApiError::internal("fresh job id collided")),
+        SaveOutcome::LimitReached => Err(ApiError::internal("a job has no limit yet")),
     }
 }

@@ -6,7 +6,7 @@ use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::grants::{Action, EntityType};
-use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
+use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{ExportSpec, Job, JobRecord, JobSpec, JobStatus};
 use pirros_shared::openapi::ResourcePath;
@@ -41,8 +41,10 @@ error_responses!(
 /// stash that doesn't exist or that you may not read is 404. When the job succeeds its
 /// `result` holds a signed `download_url` of the zip, the number of `files` and their
 /// `bytes`, and the items left out in `skipped` with a `reason` (`not_found`,
-/// `not_downloadable`, `downloads_disabled`, `no_file`). `Idempotency-Key` replays the
-/// first answer (the same job).
+/// `not_downloadable`, `downloads_disabled`, `no_file`); `download_url` is signed on each
+/// read while you may still download there, else it is `null`. `Idempotency-Key` replays
+/// the first answer (the same job) while you still hold a read grant on stashes (else
+/// 403).
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/stashes/{id}/exports",
@@ -74,18 +76,16 @@ pub async fn export(
     if !body_bytes(&call.request).is_empty() {
         let ExportStash {} = json_body(&call.request)?;
     }
-    let draft = match idempotency::begin(state, call).await? {
+    let needs = Needs {
+        ws,
+        entity: EntityType::Stash,
+        action: Action::Read,
+        entity_id: Some(id.as_str()),
+    };
+    let draft = match idempotency::begin(state, call, needs).await? {
         Begun::Replay(reply) => return Ok(reply),
         Begun::Fresh(draft) => draft,
     };
-    call.require_scope(
-        state,
-        ws,
-        EntityType::Stash,
-        Action::Read,
-        Some(id.as_str()),
-    )
-    .await?;
     let fetch = state.store.get_stash(ws, id);
     call.readable(state, ws, fetch, |r| &r.stash).await?;
     let job = JobRecord::new(

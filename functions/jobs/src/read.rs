@@ -55,8 +55,11 @@ error_responses!(
 ///
 /// A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
 /// `processing`, `succeeded`, `failed` or `expired`; `result` is set once it succeeded,
-/// `error` (`{code, message}`) once it failed. Only the credential that created the job
-/// sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
+/// `error` (`{code, message}`) once it failed. A succeeded export's `result.download_url`
+/// is signed afresh on each read, and only while you may still download there (the
+/// workspace's downloads on, a download grant on each type of item the zip holds);
+/// otherwise it and `result.expires_at` are `null`. Only the credential that created the
+/// job sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
 /// `wait_for_completion=true` the answer comes when the job ends, or after 20 seconds with
 /// the job as it stands.
 #[utoipa::path(
@@ -101,7 +104,7 @@ pub async fn get(
         tokio::time::sleep(pause.min(deadline - now)).await;
         job = own(state, call, ws, id).await?;
     }
-    let answered = job_of(state, &job).await?;
+    let answered = job_of(state, call, &job).await?;
     Ok(tagged(
         call.reply(&Resource {
             item: &answered,

@@ -8,7 +8,7 @@ use pirros_shared::api::V1Call;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
 use pirros_shared::grants::{Action, EntityType};
-use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
+use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{Job, JobRecord, JobSpec, JobStatus, UploadSpec, upload_key};
 use pirros_shared::model::Family;
@@ -58,9 +58,12 @@ error_responses!(
 /// to `upload.url` with exactly `upload.headers` before `upload.expires_at` (15 minutes).
 /// The file is then checked (size, SHA-256, a Revit family container) and becomes the
 /// family's next version; follow the job (`GET .../jobs/{id}`, `wait_for_completion=true`)
-/// for `result.version`, or for `error.code` `invalid_rfa`, `checksum_mismatch` or
-/// `file_too_large`. A `family_id` that doesn't exist or that you may not read is 404.
-/// `Idempotency-Key` replays the first answer (same job, same URL).
+/// for `result.version`, or for `error.code` `invalid_rfa`, `checksum_mismatch`,
+/// `file_too_large` or `access_revoked` (by the time the file arrived, your credential was
+/// revoked or no longer held write on families covering the family; nothing is written).
+/// A `family_id` that doesn't exist or that you may not read is 404. `Idempotency-Key`
+/// replays the first answer (same job, same URL) while you still hold a write grant on
+/// families (else 403).
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/families/uploads",
@@ -86,12 +89,16 @@ pub async fn upload(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
     let NoQuery {} = call.query()?;
     let body: UploadFamily = json_body(&call.request)?;
     let input = body.validate(state.config.max_upload_bytes)?;
-    let draft = match idempotency::begin(state, call).await? {
+    let needs = Needs {
+        ws,
+        entity: EntityType::Family,
+        action: Action::Write,
+        entity_id: None,
+    };
+    let draft = match idempotency::begin(state, call, needs).await? {
         Begun::Replay(reply) => return Ok(reply),
         Begun::Fresh(draft) => draft,
     };
-    call.require_scope(state, ws, EntityType::Family, Action::Write, None)
-        .await?;
     let family_id = match &input.family_id {
         Some(id) => {
             let fetch = state.store.get_family(ws, id);

@@ -14,7 +14,7 @@ use pirros_shared::error_responses;
 use pirros_shared::etag::{ETag, IfMatch};
 use pirros_shared::grants::{Action, EntityType, Scope};
 use pirros_shared::headers;
-use pirros_shared::idempotency::{self, IdempotencyKey};
+use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
@@ -207,6 +207,7 @@ async fn save(
             .replay_winner(&rec)
             .map(Some),
         SaveOutcome::VersionMismatch => Ok(None),
+        SaveOutcome::LimitReached => Err(ApiError::internal("a stash write has no limit")),
     }
 }
 
@@ -220,7 +221,7 @@ error_responses!(
 /// A new stash of details and families in a project of the workspace, created by your
 /// client. Needs a write grant on stashes. Send an `Idempotency-Key`: a retry with the same
 /// key and body answers the original response (with `Idempotent-Replayed: true`) instead of
-/// creating a duplicate.
+/// creating a duplicate, while you still hold a write grant on stashes (else 403).
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/stashes",
@@ -245,7 +246,13 @@ pub async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<
     let NoQuery {} = call.query()?;
     let body: CreateStash = json_body(&call.request)?;
     let input = body.validate()?;
-    idempotency::run(state, call, |draft| async move {
+    let needs = Needs {
+        ws,
+        entity: EntityType::Stash,
+        action: Action::Write,
+        entity_id: None,
+    };
+    idempotency::run(state, call, needs, |draft| async move {
         let now = Timestamp::now();
         let stash = Stash {
             id: ResourceId::new_uuid(),
@@ -325,15 +332,13 @@ pub async fn update(
     let body: UpdateStash = json_body(&call.request)?;
     let patch = body.validate()?;
     let expected = IfMatch::from_request(&call.request)?;
-    idempotency::run(state, call, |draft| async move {
-        call.require_scope(
-            state,
-            ws,
-            EntityType::Stash,
-            Action::Write,
-            Some(id.as_str()),
-        )
-        .await?;
+    let needs = Needs {
+        ws,
+        entity: EntityType::Stash,
+        action: Action::Write,
+        entity_id: Some(id.as_str()),
+    };
+    idempotency::run(state, call, needs, |draft| async move {
         let read_scope = call
             .scope(state, ws, EntityType::Stash, Action::Read)
             .await?;

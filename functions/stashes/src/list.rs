@@ -12,16 +12,14 @@ use pirros_shared::pagination::binding;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::{self, Limit};
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::search::walk::walk_one;
 use pirros_shared::store::StashIndex;
 use serde::{Deserialize, Deserializer};
 
 /// Most stored stashes one request examines: a page of a sparse match (a filter that
-/// keeps few of the list's stashes) stops there and hands on a cursor.
+/// keeps few of the list's stashes) stops there and hands on a cursor. The walk is every
+/// list page's (`search::walk`); stashes keep the larger budget they always had.
 pub const READ_BUDGET: usize = 1000;
-
-/// Most storage queries one request makes (the read-ahead grows fourfold per query, so
-/// even a page of one reaches the budget within it).
-const MAX_ROUNDS: usize = 8;
 
 /// Longest `created_by` a filter takes.
 const MAX_CREATOR: usize = 256;
@@ -137,7 +135,7 @@ pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Re
     let q: ListQuery = call.query()?;
     let limit = q.limit.get();
     let bound = q.binding(ws, call);
-    let mut after = match &q.cursor {
+    let after = match &q.cursor {
         Some(c) => Some(state.cursors.decode(c, &bound)?),
         None => None,
     };
@@ -145,49 +143,25 @@ pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Re
         .require_scope(state, ws, EntityType::Stash, Action::Read, None)
         .await?;
     let index = q.index();
-    // One item past the page tells whether another page exists.
-    let want = limit + 1;
-    let mut found: Vec<(String, Stash)> = Vec::with_capacity(want);
-    let mut batch = want;
-    let mut read = 0;
-    // Where the next request resumes when this one stops short of a full page.
-    let mut resume = None;
-    for round in 1..=MAX_ROUNDS {
-        let page = state
-            .store
-            .query_stashes(ws, &index, after.as_deref(), batch.min(READ_BUDGET - read))
-            .await?;
-        read += page.items.len();
-        for (key, s) in page.items {
-            if found.len() == want {
-                break;
+    let walked = walk_one(
+        |after: Option<String>, max| {
+            let index = &index;
+            async move {
+                state
+                    .store
+                    .query_stashes(ws, index, after.as_deref(), max)
+                    .await
             }
-            if q.matches(&s) && scope.allows(&s) {
-                found.push((key, s));
-            }
-        }
-        match page.last_key {
-            Some(k) if found.len() < want => {
-                if read >= READ_BUDGET || round == MAX_ROUNDS {
-                    resume = Some(k);
-                    break;
-                }
-                after = Some(k);
-                // Sparse matches: read further ahead per round trip.
-                batch *= 4;
-            }
-            _ => break,
-        }
-    }
-    let next_key = if found.len() > limit {
-        found.truncate(limit);
-        found.last().map(|(k, _)| k.clone())
-    } else {
-        resume
-    };
+        },
+        after,
+        limit,
+        READ_BUDGET,
+        |s: &Stash| q.matches(s) && scope.allows(s),
+    )
+    .await?;
     call.reply(&ListPage {
-        data: found.into_iter().map(|(_, s)| s).collect::<Vec<Stash>>(),
-        next_cursor: next_key.map(|k| state.cursors.encode(&k, &bound)),
+        data: walked.items,
+        next_cursor: walked.next.map(|k| state.cursors.encode(&k, &bound)),
         expanded: NoExpansions {},
     })
 }

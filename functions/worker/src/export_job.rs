@@ -114,6 +114,13 @@ pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError>
         "skipped": skipped,
     });
     let key = export_key(ws, &job.id);
+    // What a download grant must still cover for the zip's URL to be signed on a read.
+    let mut item_types: Vec<ItemType> = Vec::with_capacity(2);
+    for p in &files {
+        if !item_types.contains(&p.kind) {
+            item_types.push(p.kind);
+        }
+    }
     let zipped: Vec<ExportFile> = files.into_iter().map(|p| p.file).collect();
     let summary = export_zip(w.objects.as_ref(), &zipped, &manifest, &key).await?;
     let outcome = ExportOutcome {
@@ -121,6 +128,7 @@ pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError>
         files: summary.files as u64,
         bytes: summary.bytes,
         skipped,
+        item_types: Some(item_types),
     };
     w.finish(job, |j| {
         let mut done = j.advanced(JobStatus::Succeeded);

@@ -9,7 +9,6 @@ pub mod export;
 pub mod export_job;
 pub mod inline;
 pub mod messages;
-pub mod rfa;
 pub mod sqs;
 pub mod upload_error;
 pub mod upload_job;

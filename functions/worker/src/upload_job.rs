@@ -1,9 +1,12 @@
 //! A family upload, once its file is in storage: check size and SHA-256 (streaming, never
 //! past `MAX_UPLOAD_BYTES`), check the OLE container and read the Revit release, keep the
-//! file under the family, then write the family, its version record and the job's result
-//! in one transaction. A refused file fails the job with its code and is deleted; the
+//! file under the family, then check that the job's creator still holds write on families
+//! covering the family, and write the family, its version record and the job's result in
+//! one transaction. A refused file, or a creator whose access was withdrawn since the
+//! request (`access_revoked`), fails the job with its code, and the file is deleted; the
 //! family is untouched.
 
+use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::jobs::{
     JobRecord, JobSpec, JobStatus, StoredResult, UploadResult, UploadSpec, family_file_key,
     upload_key,
@@ -13,9 +16,9 @@ use pirros_shared::store::{CommitOutcome, VersionCommit};
 use pirros_shared::timestamp::Timestamp;
 
 use crate::checksum::{CheckError, Declared, verify_into};
-use crate::rfa::{self, RfaInfo};
 use crate::upload_error::UploadError;
 use crate::worker::{ATTEMPTS, WorkError, Worker, pause};
+use pirros_rfa::RfaInfo;
 
 pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError> {
     let JobSpec::Upload(spec) = job.spec.clone() else {
@@ -24,10 +27,16 @@ pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError>
     let ws = job.workspace_id;
     let key = upload_key(ws, &job.id);
     if job.status.is_terminal() {
-        // A late or repeated event: a refused or expired upload's file must not linger.
-        if job.status != JobStatus::Succeeded {
-            w.objects.delete(&key).await?;
+        // A late or repeated event. After a commit whose search-list copies did not all
+        // land (the commit answered an error, so the message came again), write the rest.
+        if job.status == JobStatus::Succeeded
+            && w.store.settle_family_lists(ws, &spec.family_id).await?
+        {
+            tracing::info!(job = %job.id, family = %spec.family_id, "search lists settled");
         }
+        // The file must not linger: a refused or expired upload's, and a committed one's
+        // whose deletion an error after the commit skipped (it was copied before).
+        w.objects.delete(&key).await?;
         return Ok(());
     }
     let Some(object) = w.objects.open(&key).await? else {
@@ -71,10 +80,28 @@ pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError>
     };
     let kept = family_file_key(ws, &spec.family_id, &job.id);
     w.objects.copy(&key, &kept).await?;
-    if commit(w, job, &spec, file, kept).await? {
-        w.objects.delete(&key).await?;
+    match commit(w, job, &spec, file, kept.clone()).await? {
+        Ended::Committed => w.objects.delete(&key).await?,
+        Ended::Refused => {
+            // This run failed the job: no family names the copy, which only this job's
+            // runs write.
+            w.objects.delete(&kept).await?;
+            w.objects.delete(&key).await?;
+        }
+        Ended::Moved => {}
     }
     Ok(())
+}
+
+/// How `commit` ended.
+enum Ended {
+    /// The version and the job's result are written.
+    Committed,
+    /// This run failed the job (access withdrawn, the family gone or its id taken):
+    /// nothing was written, and the file goes.
+    Refused,
+    /// Another run ended the job first; what it left stays.
+    Moved,
 }
 
 /// The OLE check and the release year, off the async threads (it reads the copy with
@@ -83,7 +110,7 @@ async fn inspect(scratch: tempfile::NamedTempFile) -> Result<RfaInfo, UploadErro
     let inspected = tokio::task::spawn_blocking(move || {
         let file = std::fs::File::open(scratch.path())
             .map_err(|e| UploadError::InvalidRfa(format!("the copy cannot be read: {e}")))?;
-        rfa::inspect(std::io::BufReader::new(file)).map_err(UploadError::from)
+        pirros_rfa::inspect(std::io::BufReader::new(file)).map_err(UploadError::from)
     })
     .await;
     match inspected {
@@ -93,42 +120,62 @@ async fn inspect(scratch: tempfile::NamedTempFile) -> Result<RfaInfo, UploadErro
 }
 
 /// Writes the family's next version (or the new family) with the job's result; retries
-/// when another version landed first, so versions stay consecutive. `false` when the job
-/// had moved on (another delivery committed it, or the family disappeared).
+/// when another version landed first, so versions stay consecutive.
+///
+/// Access is checked here, when the work is done, not only when the upload was asked for:
+/// the creator's stored credential must still be active and hold write on families
+/// covering the family as stored and as it will be (the new family's fields, for a new
+/// one), as `POST .../families/uploads` required. Otherwise the job fails with
+/// `access_revoked` and nothing is written.
+const REVOKED: UploadError = UploadError::AccessRevoked;
+
 async fn commit(
     w: &Worker,
     mut job: JobRecord,
     spec: &UploadSpec,
     file: FamilyFile,
     file_key: String,
-) -> Result<bool, WorkError> {
+) -> Result<Ended, WorkError> {
     let ws = job.workspace_id;
+    let write = w
+        .creator_scope(&job, EntityType::Family, Action::Write)
+        .await?;
+    let refused = async |job: JobRecord, code: &str, message: &str| {
+        Ok(if w.fail_here(job, code, message).await? {
+            Ended::Refused
+        } else {
+            Ended::Moved
+        })
+    };
     for attempt in 0..ATTEMPTS {
         let current = w.store.get_family(ws, &spec.family_id).await?;
         let now = Timestamp::now();
         let (family, expected) = match (current, spec.new_family) {
             (None, true) => (new_family(&job, spec, now), None),
             (Some(current), false) => {
+                if !write.allows(&current.family) {
+                    return refused(job, REVOKED.code(), &REVOKED.to_string()).await;
+                }
                 let expected = current.family.version;
                 (next_version(current, spec, now), Some(expected))
             }
             (Some(_), true) => {
                 // A finished run of this very job would have ended it (one transaction),
                 // so the fresh id was taken by someone else: never expected, never hung.
-                w.fail(job, "internal_error", "The new family's id was taken")
-                    .await?;
-                return Ok(false);
+                return refused(job, "internal_error", "The new family's id was taken").await;
             }
             (None, false) => {
-                w.fail(
+                return refused(
                     job,
                     "not_found",
                     "The family was deleted before its new version was processed",
                 )
-                .await?;
-                return Ok(false);
+                .await;
             }
         };
+        if !write.allows(&family.family) {
+            return refused(job, REVOKED.code(), &REVOKED.to_string()).await;
+        }
         let mut family = family;
         family.family.file = Some(file.clone());
         family.family.has_rfa = true;
@@ -161,12 +208,12 @@ async fn commit(
             })
             .await?;
         match outcome {
-            CommitOutcome::Committed => return Ok(true),
+            CommitOutcome::Committed => return Ok(Ended::Committed),
             CommitOutcome::FamilyMoved => pause(attempt).await,
             CommitOutcome::JobMoved => {
                 match w.store.get_job(ws, &job.id).await? {
                     Some(j) if !j.status.is_terminal() => job = j,
-                    _ => return Ok(false),
+                    _ => return Ok(Ended::Moved),
                 }
                 pause(attempt).await;
             }

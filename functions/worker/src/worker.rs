@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use pirros_shared::grants::{self, Action, EntityType, Scope};
 use pirros_shared::jobs::{JobRecord, JobRef, JobSpec, JobStatus};
+use pirros_shared::model::Credential;
 use pirros_shared::objects::{ObjectError, SharedObjects};
 use pirros_shared::store::{SharedStore, StoreError};
 
@@ -87,20 +89,30 @@ impl Worker {
     /// Ends the job with `next` (built from `job`), unless it ended already.
     pub(crate) async fn finish(
         &self,
-        mut job: JobRecord,
+        job: JobRecord,
         next: impl Fn(&JobRecord) -> JobRecord,
     ) -> Result<(), WorkError> {
+        self.end(job, next).await.map(drop)
+    }
+
+    /// `finish`, answering whether this call ended the job (`false`: it had ended already,
+    /// or is gone).
+    async fn end(
+        &self,
+        mut job: JobRecord,
+        next: impl Fn(&JobRecord) -> JobRecord,
+    ) -> Result<bool, WorkError> {
         for attempt in 0..ATTEMPTS {
             if job.status.is_terminal() {
-                return Ok(());
+                return Ok(false);
             }
             if self.store.update_job(&next(&job), job.revision).await? {
-                return Ok(());
+                return Ok(true);
             }
             pause(attempt).await;
             match self.store.get_job(job.workspace_id, &job.id).await? {
                 Some(j) => job = j,
-                None => return Ok(()),
+                None => return Ok(false),
             }
         }
         Err(WorkError::Contended)
@@ -113,8 +125,49 @@ impl Worker {
         code: &str,
         message: &str,
     ) -> Result<(), WorkError> {
+        self.fail_here(job, code, message).await.map(drop)
+    }
+
+    /// `fail`, answering whether this call failed the job (`false`: another run ended it
+    /// first, and what that run left must stay).
+    pub(crate) async fn fail_here(
+        &self,
+        job: JobRecord,
+        code: &str,
+        message: &str,
+    ) -> Result<bool, WorkError> {
         tracing::info!(job = %job.id, code, message, "job failed");
-        self.finish(job, |j| j.failed(code, message)).await
+        self.end(job, |j| j.failed(code, message)).await
+    }
+
+    /// What the job's creator may do with `entity` for `action` in the job's workspace,
+    /// read now from its stored credential and the custom filters its grants name (as a
+    /// `/v1` request resolves it): nothing when the credential is gone or revoked.
+    pub(crate) async fn creator_scope(
+        &self,
+        job: &JobRecord,
+        entity: EntityType,
+        action: Action,
+    ) -> Result<Scope, WorkError> {
+        let ws = job.workspace_id;
+        let Some(credential) = self
+            .store
+            .get_credential(&job.client_id)
+            .await?
+            .filter(Credential::is_active)
+        else {
+            return Ok(Scope::None);
+        };
+        let quick = Scope::resolve(&credential, ws, entity, action, &[]);
+        if !quick.is_none() {
+            return Ok(quick);
+        }
+        let ids = grants::custom_filter_ids(&credential, ws);
+        if ids.is_empty() {
+            return Ok(Scope::None);
+        }
+        let filters = self.store.get_filters(ws, &ids).await?;
+        Ok(Scope::resolve(&credential, ws, entity, action, &filters))
     }
 
     /// After the last delivery failed too: the job fails with `internal_error` rather than

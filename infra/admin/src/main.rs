@@ -6,7 +6,7 @@ use pirros_shared::auth::secret::{self, SecretHash};
 use pirros_shared::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{Credential, CredentialStatus, Grant};
-use pirros_shared::state::{s3_client, sdk_config};
+use pirros_shared::state::{operator_timeouts, s3_client, sdk_config};
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::{AdminStore, Item, Store, credential_update};
 use pirros_shared::timestamp::Timestamp;
@@ -252,7 +252,12 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
         .filter(|t| !t.trim().is_empty())
         .context("TABLE_NAME is not set")?;
     let sdk = sdk_config().await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table.clone());
+    // Every command here is an operator's: no request waits on it.
+    let ddb = aws_sdk_dynamodb::config::Builder::from(&sdk).timeout_config(operator_timeouts());
+    let store = DynamoStore::new(
+        aws_sdk_dynamodb::Client::from_conf(ddb.build()),
+        table.clone(),
+    );
     match command {
         Command::Table {
             command: TableCommand::Create,

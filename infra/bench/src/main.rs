@@ -7,6 +7,7 @@ mod init;
 mod routes;
 mod scale;
 mod uploads;
+mod writes;
 
 use clap::{Parser, Subcommand};
 
@@ -74,6 +75,15 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// Items and write units of one family upload's commit and one detail's import with a
+    /// long description of distinct words (what the word index costs a write).
+    IndexWrites {
+        /// Characters of the description.
+        #[arg(long, default_value_t = 2000)]
+        chars: usize,
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
     /// p50/p99 per route over HTTP against DynamoDB Local, beside the raw DynamoDB floor.
     Routes {
         #[arg(long, default_value_t = 300)]
@@ -92,6 +102,7 @@ async fn main() -> anyhow::Result<()> {
             json,
         } => scale::run(details, samples, json).await,
         Command::Routes { samples, json } => routes::run(samples, json).await,
+        Command::IndexWrites { chars, json } => writes::run(chars, json).await,
         Command::Cost {
             bin_dir,
             samples,

@@ -252,9 +252,8 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
                     auth_floor(&c, t).await;
                     c.get_item()
                         .table_name(t)
-                        .set_key(Some(key(keys::in_workspace(
+                        .set_key(Some(key(keys::family(
                             ws,
-                            kind::FAMILY,
                             &ResourceId::parse("fam-door-single").unwrap(),
                         ))))
                         .send()
@@ -263,10 +262,7 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
                     c.query()
                         .table_name(t)
                         .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                        .expression_attribute_values(
-                            ":pk",
-                            AttributeValue::S(keys::workspace_pk(ws)),
-                        )
+                        .expression_attribute_values(":pk", AttributeValue::S(keys::family_pk(ws)))
                         .expression_attribute_values(":p", AttributeValue::S(kind::FAMILY.into()))
                         .send()
                         .await
@@ -311,9 +307,8 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
                                 kind::DETAIL,
                                 &ResourceId::parse("det-slab-edge").unwrap()
                             )),
-                            batch(keys::in_workspace(
+                            batch(keys::family(
                                 ws,
-                                kind::FAMILY,
                                 &ResourceId::parse("fam-door-single").unwrap()
                             )),
                         );

@@ -10,7 +10,7 @@ use pirros_shared::files::FileSigner;
 use pirros_shared::objects::SharedObjects;
 use pirros_shared::objects::local::LocalObjects;
 use pirros_shared::objects::s3::S3Objects;
-use pirros_shared::state::{s3_client, sdk_config};
+use pirros_shared::state::{operator_timeouts, s3_client, sdk_config};
 use pirros_shared::store::SharedAdminStore;
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::memory::MemoryStore;
@@ -48,8 +48,12 @@ pub struct Options {
 pub struct Running {
     pub addr: SocketAddr,
     pub app: Arc<App>,
-    /// The same store the handlers use, with the operator's writes (tests, the bench).
+    /// The same store the handlers use (its call counters included), with the operator's
+    /// writes (tests, the bench).
     pub admin: SharedAdminStore,
+    /// The same table with operator timeouts, for bulk writes (seeding a test or a bench)
+    /// that a busy table should delay rather than fail.
+    pub operator: SharedAdminStore,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     /// Whether the demo fixture was loaded.
     pub demo: bool,
@@ -96,6 +100,9 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         (_, None) => bail!("no SDK configuration for the JWT secret"),
     };
     let local_file_key = random_key().into_bytes();
+    // The table's creation and the fixture's import go through `setup` (operator timeouts);
+    // the handlers keep the request path's.
+    let mut setup: Option<SharedAdminStore> = None;
     let (store, files, s3): (
         SharedAdminStore,
         FileSigner,
@@ -117,11 +124,21 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
             if let Some(url) = env.get("AWS_ENDPOINT_URL_DYNAMODB") {
                 ddb = ddb.endpoint_url(url);
             }
+            let operator = DynamoStore::new(
+                aws_sdk_dynamodb::Client::from_conf(
+                    ddb.clone().timeout_config(operator_timeouts()).build(),
+                ),
+                config.table_name.clone(),
+            );
+            operator
+                .create_table()
+                .await
+                .context("creating the table")?;
+            setup = Some(Arc::new(operator));
             let store = DynamoStore::new(
                 aws_sdk_dynamodb::Client::from_conf(ddb.build()),
                 config.table_name.clone(),
             );
-            store.create_table().await.context("creating the table")?;
             match &config.files_bucket {
                 Some(bucket) => {
                     let client = s3_client(sdk);
@@ -160,12 +177,13 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     };
     let mut file_entries = Vec::new();
     if let Some(text) = text {
-        let fx = pirros_fixture::load(&text, &dir, store.as_ref())
+        let setup = setup.as_ref().unwrap_or(&store);
+        let fx = pirros_fixture::load(&text, &dir, setup.as_ref())
             .await
             .map_err(|problems| anyhow::anyhow!("fixture refused:\n  {}", problems.join("\n  ")))?;
         let written = pirros_fixture::write(
             &fx,
-            store.as_ref(),
+            setup.as_ref(),
             s3.as_ref().map(|(c, b)| (c, b.as_str())),
         )
         .await
@@ -223,6 +241,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     Ok(Running {
         addr,
         app,
+        operator: setup.unwrap_or_else(|| store.clone()),
         admin: store,
         task,
         demo,

@@ -4,6 +4,6 @@
 pub mod cache;
 pub mod jwks;
 pub mod keys;
-pub mod secret;
+pub use pirros_domain::secret;
 pub mod token;
 pub mod verifier;

@@ -229,7 +229,7 @@ mod tests {
         assert!(lists.contains(&&SearchList::newest(ListKey::NameWord("door".into()))));
         assert!(lists.contains(&&SearchList::newest(ListKey::Word("fl".into()))));
         assert!(!lists.contains(&&SearchList::updated(ListKey::Word("fl".into()))));
-        // All(2) + tag(2) + category(2) + do/doo/door + fl/flu/flus/flush + name word door.
-        assert_eq!(m.len(), 6 + 3 + 4 + 1);
+        // All(2) + tag(2) + category(2) + do/door + fl/flus + name word door.
+        assert_eq!(m.len(), 6 + 2 + 2 + 1);
     }
 }

@@ -1,13 +1,24 @@
-//! A page's walk: members of one or more lists of the same order, merged by position,
-//! each resource once, checked as they come, within a budget of items read. It stops at
-//! `limit` matches (with one more in sight), at the end of the lists, or when the budget is
-//! spent; the position it stops at is where the next page resumes, exactly.
+//! A page's walk: members of one or more stored lists of the same order, merged by
+//! position, each resource once, checked as they come, within a budget of items read. It
+//! stops at `limit` matches (with one more in sight), at the end of the lists, or when the
+//! budget is spent; the position it stops at is where the next page resumes, exactly.
+//!
+//! Search walks its lists (`walk`); every other list page (a detail's flags, a family's
+//! references, stashes) walks its one stored list the same way (`walk_one`), so a page
+//! whose filter keeps few of what it reads answers fewer items and a cursor rather than
+//! reading on.
 
 use super::Searchable;
 use super::lists::SearchList;
 use crate::ids::WorkspaceId;
-use crate::store::{Store, StoreResult};
+use crate::store::{Slice, Store, StoreResult};
 use std::collections::VecDeque;
+use std::future::Future;
+
+/// Most reads of each list one page makes. The read-ahead doubles each round, so a budget
+/// is spent within a dozen rounds; this only ends a walk that a store keeps answering short
+/// slices (DynamoDB's 1 MB pages of large items) as a spent budget does.
+const MAX_ROUNDS: u32 = 16;
 
 #[derive(Debug)]
 pub struct Walked<T> {
@@ -19,8 +30,8 @@ pub struct Walked<T> {
 }
 
 /// One list's progress.
-struct Lane<'a, T> {
-    list: &'a SearchList,
+struct Lane<'a, L, T> {
+    list: &'a L,
     /// Every member up to here has been read.
     pos: Option<String>,
     /// Read, not yet merged.
@@ -38,7 +49,7 @@ enum Edge {
     End,
 }
 
-fn edge<T>(lanes: &[Lane<'_, T>]) -> Edge {
+fn edge<L, T>(lanes: &[Lane<'_, L, T>]) -> Edge {
     lanes
         .iter()
         .filter(|l| !l.done)
@@ -58,9 +69,61 @@ pub async fn walk<T: Searchable>(
     budget: usize,
     accept: impl Fn(&T) -> bool,
 ) -> StoreResult<Walked<T>> {
+    walk_lists(
+        lists,
+        |list, after: Option<String>, max| async move {
+            T::query(store, ws, list, after.as_deref(), max).await
+        },
+        start,
+        limit,
+        budget,
+        accept,
+    )
+    .await
+}
+
+/// Walks the one list `read` reads (`read(after, max)`: up to `max` members strictly after
+/// position `after`, in the list's own order, which may be either way round), as `walk`
+/// does: from `start` for `limit` members that `accept` takes, reading at most `budget`.
+pub async fn walk_one<T, F, Fut>(
+    read: F,
+    start: Option<String>,
+    limit: usize,
+    budget: usize,
+    accept: impl Fn(&T) -> bool,
+) -> StoreResult<Walked<T>>
+where
+    F: Fn(Option<String>, usize) -> Fut,
+    Fut: Future<Output = StoreResult<Slice<T>>>,
+{
+    walk_lists(
+        &[()],
+        |_, after, max| read(after, max),
+        start,
+        limit,
+        budget,
+        accept,
+    )
+    .await
+}
+
+/// The walk of `lists`, each read with `read(list, after, max)`. Several lists are merged
+/// by ascending position; one list is taken in the order it reads.
+async fn walk_lists<'a, L, T, F, Fut>(
+    lists: &'a [L],
+    read: F,
+    start: Option<String>,
+    limit: usize,
+    budget: usize,
+    accept: impl Fn(&T) -> bool,
+) -> StoreResult<Walked<T>>
+where
+    F: Fn(&'a L, Option<String>, usize) -> Fut,
+    Fut: Future<Output = StoreResult<Slice<T>>>,
+{
     // One match past the page tells whether another page exists.
     let want = limit + 1;
-    let mut lanes: Vec<Lane<'_, T>> = lists
+    let mut lanes: Vec<Lane<'a, L, T>> = lists
         .iter()
         .map(|list| Lane {
             list,
@@ -73,15 +136,17 @@ pub async fn walk<T: Searchable>(
     let mut remaining = budget;
     let mut round = 0u32;
     loop {
-        // Merge what every list has been read past, each position once.
+        // Merge what every list has been read past, each position once. A single list has
+        // no other to wait for: what it read is in order already.
         let edge = edge(&lanes);
+        let merged = lanes.len() > 1;
         while let Some(head) = lanes
             .iter()
             .filter_map(|l| l.buf.front().map(|(k, _)| k))
             .min()
             .cloned()
         {
-            if edge != Edge::End && Edge::At(head.clone()) > edge {
+            if merged && edge != Edge::End && Edge::At(head.clone()) > edge {
                 break;
             }
             let mut item = None;
@@ -108,9 +173,9 @@ pub async fn walk<T: Searchable>(
             .collect();
         let stop = match edge {
             Edge::End => Some(None),
-            // Spent: resume where every list has been read to. The first round always
-            // reads, so that every page moves on.
-            Edge::At(at) if remaining < reading.len() => Some(Some(at)),
+            // Spent (or read as often as a page may): resume where every list has been
+            // read to. The first round always reads, so that every page moves on.
+            Edge::At(at) if remaining < reading.len() || round >= MAX_ROUNDS => Some(Some(at)),
             _ => None,
         };
         if let Some(next) = stop {
@@ -125,16 +190,23 @@ pub async fn walk<T: Searchable>(
         let per = ahead.min(remaining / reading.len().max(1)).max(1);
         let reads = reading.iter().map(|i| {
             let lane = &lanes[*i];
-            T::query(store, ws, lane.list, lane.pos.as_deref(), per)
+            read(lane.list, lane.pos.clone(), per)
         });
         let slices = futures::future::try_join_all(reads).await?;
         for (i, slice) in reading.into_iter().zip(slices) {
             let lane = &mut lanes[i];
             remaining = remaining.saturating_sub(slice.items.len());
-            if let Some((k, _)) = slice.items.last() {
-                lane.pos = Some(k.clone());
+            // Where the read stopped: its last key when the list goes on (a store may
+            // leave out members it read, such as stale references), else its last member.
+            let reached = slice
+                .last_key
+                .clone()
+                .or_else(|| slice.items.last().map(|(k, _)| k.clone()));
+            let moved = reached.is_some() && reached != lane.pos;
+            lane.done = slice.last_key.is_none() || !moved;
+            if moved {
+                lane.pos = reached;
             }
-            lane.done = slice.items.is_empty() || slice.last_key.is_none();
             lane.buf.extend(slice.items);
         }
         round += 1;

@@ -5,16 +5,25 @@ use std::collections::BTreeSet;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// The shortest prefix with an entry of its own. One-letter prefixes would be 36 lists
-/// that each hold most of a workspace: no narrower than the list of everything, so a
-/// one-letter query word is checked on what the walk reads instead (it matches densely
-/// enough for that), and every indexed word saves one write.
-pub const MIN_PREFIX: usize = 2;
+/// The lengths of the prefixes that have an entry of their own: a word of 9 letters has
+/// entries for its first 2, 4 and 8. Each length is at most twice the one before, so a
+/// query word walks the entry of the longest of them that is not longer than itself, which
+/// keeps at least half of its letters (up to 8), and the rest of the word is checked on
+/// what the walk reads. Three entries a word at most, where every length from 2 to 8
+/// took seven: the entries are a copy each, and most of what a long description costs to
+/// write.
+///
+/// Not 1: one-letter prefixes would be 36 lists that each hold most of a workspace, no
+/// narrower than the list of everything, so a one-letter query word is checked on what the
+/// walk reads instead. Not past 8: words that share 8 letters nearly always share a root
+/// (waterproof/waterproofing), so longer entries would narrow nothing.
+pub const PREFIX_LENGTHS: [usize; 3] = [2, 4, 8];
 
-/// The longest prefix with an entry of its own. Words that share 8 letters nearly always
-/// share a root (waterproof/waterproofing), so longer entries would narrow nothing; a
-/// longer query word walks its 8-letter entry and is checked in full on what it reads.
-pub const MAX_PREFIX: usize = 8;
+/// The shortest prefix with an entry of its own.
+pub const MIN_PREFIX: usize = PREFIX_LENGTHS[0];
+
+/// The longest prefix with an entry of its own.
+pub const MAX_PREFIX: usize = PREFIX_LENGTHS[PREFIX_LENGTHS.len() - 1];
 
 /// At most this many words in one `q` (contract).
 pub const MAX_QUERY_WORDS: usize = 8;
@@ -50,14 +59,14 @@ fn head(w: &str, n: usize) -> &str {
     }
 }
 
-/// The word-index entries of `texts`: every prefix of `MIN_PREFIX..=MAX_PREFIX`
-/// characters of each of their words, once.
+/// The word-index entries of `texts`: the prefix of each of `PREFIX_LENGTHS` characters
+/// of each of their words (as long as the word has them), once.
 pub fn prefix_entries(texts: &[&str]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for text in texts {
         for w in words(text) {
             let len = w.chars().count();
-            for n in MIN_PREFIX..=len.min(MAX_PREFIX) {
+            for n in PREFIX_LENGTHS.into_iter().filter(|n| *n <= len) {
                 out.insert(head(&w, n).to_owned());
             }
         }
@@ -65,10 +74,16 @@ pub fn prefix_entries(texts: &[&str]) -> BTreeSet<String> {
     out
 }
 
-/// The entry that holds every resource matching query word `w`, if it has one: `None`
-/// below `MIN_PREFIX` characters.
+/// The entry that holds every resource matching query word `w`, if it has one: its
+/// prefix of the longest of `PREFIX_LENGTHS` it has (every word it starts has that
+/// prefix too, and so that entry); `None` below `MIN_PREFIX` characters.
 pub fn entry_of(w: &str) -> Option<String> {
-    (w.chars().count() >= MIN_PREFIX).then(|| head(w, MAX_PREFIX).to_owned())
+    let len = w.chars().count();
+    PREFIX_LENGTHS
+        .into_iter()
+        .rev()
+        .find(|n| *n <= len)
+        .map(|n| head(w, n).to_owned())
 }
 
 /// True when every query word is a prefix of some word of `texts`.
@@ -136,17 +151,45 @@ mod tests {
     }
 
     #[test]
-    fn prefix_entries_run_from_two_to_eight_letters() {
-        let e = prefix_entries(&["Waterproofing", "a W1"]);
-        let want: BTreeSet<String> = [
-            "wa", "wat", "wate", "water", "waterp", "waterpr", "waterpro", "w1",
-        ]
-        .map(String::from)
-        .into();
+    fn prefix_entries_are_of_two_four_and_eight_letters() {
+        let e = prefix_entries(&["Waterproofing", "a W1 ÉTAN"]);
+        let want: BTreeSet<String> = ["wa", "wate", "waterpro", "w1", "et", "etan"]
+            .map(String::from)
+            .into();
         assert_eq!(e, want);
         assert_eq!(entry_of("waterproofing").as_deref(), Some("waterpro"));
+        assert_eq!(entry_of("waterpr").as_deref(), Some("wate"));
+        assert_eq!(entry_of("wat").as_deref(), Some("wa"));
         assert_eq!(entry_of("wa").as_deref(), Some("wa"));
         assert_eq!(entry_of("w"), None);
+        assert_eq!(
+            entry_of("façade").as_deref(),
+            Some("faça"),
+            "characters, not bytes"
+        );
+    }
+
+    /// What makes a walk complete: whatever word a resource has, every query word of 2
+    /// characters or more that starts it has its entry among the word's entries.
+    #[test]
+    fn every_query_word_has_its_entry_among_the_entries_of_the_words_it_starts() {
+        let text = "a ab abc abcd abcde abcdef abcdefg abcdefgh abcdefghi abcdefghijklmnopq ÉTANCHÉITÉ 2024";
+        for w in words(text) {
+            let entries = prefix_entries(&[&w]);
+            let chars: Vec<char> = w.chars().collect();
+            for n in 1..=chars.len() {
+                let q: String = chars[..n].iter().collect();
+                match entry_of(&q) {
+                    Some(e) => {
+                        assert!(entries.contains(&e), "{q:?} of {w:?}: {e:?}");
+                        assert!(q.starts_with(&e));
+                        assert!(e.chars().count() * 2 >= n.min(MAX_PREFIX * 2 - 1));
+                    }
+                    None => assert_eq!(n, 1),
+                }
+            }
+            assert!(entries.len() <= PREFIX_LENGTHS.len());
+        }
     }
 
     #[test]

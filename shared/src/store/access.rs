@@ -1,6 +1,6 @@
 //! Which DynamoDB actions each Lambda function uses, on which partition families
 //! (`keys::Partition`): exactly what its IAM role in `template.yaml` allows, as
-//! `dynamodb:LeadingKeys` conditions. `tests/tests/least_privilege.rs` checks the template
+//! `dynamodb:LeadingKeys` conditions. `tests/tests/deploy/least_privilege.rs` checks the template
 //! against this table, and this table against the calls each function's handlers make.
 //! A new function is one `FunctionAccess` entry here plus its role in the template; a new
 //! partition family is one `Partition` variant in `keys.rs`.
@@ -113,12 +113,12 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
             &[
-                // A family, its group, one of its versions.
-                (Op::GetItem, &[Workspace]),
+                // A family, one of its versions; its group.
+                (Op::GetItem, &[Family, Workspace]),
                 // Search lists, `similar`'s candidates, references, versions.
-                (Op::Query, &[Workspace, FamilyList, References]),
-                // List sizes (the search plan).
-                (Op::BatchGetItem, &[FamilyList]),
+                (Op::Query, &[FamilyList, References, Family]),
+                // List sizes (the search plan); a group's members.
+                (Op::BatchGetItem, &[FamilyList, Family]),
             ],
         ],
         rare: &[
@@ -134,6 +134,7 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             // Scope, and the details, families and project a stash write names.
             SCOPE_AND_EXPANSIONS,
             &[
+                (Op::BatchGetItem, &[Family]),
                 (Op::GetItem, &[Stash, Idempotency]),
                 // The stashes listing, all, per project or per creator.
                 (Op::Query, &[StashList]),
@@ -156,7 +157,7 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
             // The workspace, the detail or family, a family's version.
-            &[(Op::GetItem, &[Workspace])],
+            &[(Op::GetItem, &[Workspace, Family])],
         ],
         rare: &[],
     },
@@ -186,7 +187,10 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             // Scope; the family, tags and project an upload names; a stash to export.
             SCOPE_AND_EXPANSIONS,
             &[
-                (Op::GetItem, &[Workspace, Job, Stash, Idempotency]),
+                // The family an upload names, its job, a stash to export, a retried
+                // write's answer; the workspace (are downloads on?) when a succeeded
+                // export is read.
+                (Op::GetItem, &[Workspace, Family, Job, Stash, Idempotency]),
                 // A new job and its idempotency record in one transaction; a job moving
                 // on (an upload's file arrived, or never did).
                 (Op::PutItem, &[Job, Idempotency]),
@@ -197,16 +201,17 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
     FunctionAccess {
         function: "worker",
         uses: &[&[
-            // The job; an upload's family as stored; an export's stash, and the
-            // credential of the export's creator (whose grants decide what it holds).
-            (Op::GetItem, &[Job, Workspace, Stash, Credential]),
-            // An export's details, families and filters; the sizes of the search lists a
-            // new family joins.
+            // The job; an upload's family as stored; an export's workspace, details,
+            // families and stash, and the credential of the job's creator (whose grants
+            // decide what an export holds and whether an upload may still be written).
+            (Op::GetItem, &[Job, Family, Workspace, Stash, Credential]),
+            // The creator's filters; the sizes of the search lists a new family joins.
             (Op::BatchGetItem, &[Workspace, FamilyList]),
             // A job moving on; an upload's family, version record and job in one
             // transaction, with the family's search-list copies (and deletes of those it
-            // left).
-            (Op::PutItem, &[Job, Workspace, FamilyList]),
+            // left). Never anything else of a workspace: families have a partition of
+            // their own.
+            (Op::PutItem, &[Job, Family, FamilyList]),
             (Op::DeleteItem, &[FamilyList]),
             // The moved list sizes.
             (Op::BatchWriteItem, &[FamilyList]),

@@ -23,7 +23,8 @@ pub fn workspace(ws: WorkspaceId) -> (String, String) {
     (workspace_pk(ws), "WS".into())
 }
 
-/// Sort-key prefixes of the resources kept in a workspace's partition.
+/// Sort-key prefixes of the resources kept in a workspace's partition (and of stashes and
+/// families, in partitions of their own).
 pub mod kind {
     pub const PROJECT: &str = "PROJECT#";
     pub const FILTER: &str = "FILTER#";
@@ -158,12 +159,23 @@ pub fn reference(ws: WorkspaceId, family: &ResourceId, sort_key: &str) -> (Strin
     (references_pk(ws, family), sort_key.to_owned())
 }
 
-// ---- Jobs and family versions (uploads and exports).
+// ---- Families, their versions, and jobs (uploads and exports).
 
 /// Sort-key prefixes of jobs (in a partition of their workspace's jobs) and family versions
-/// (in the workspace's partition, which no `begins_with` query of another kind meets).
+/// (beside the families, where no `begins_with` query of another kind meets them).
 pub const JOB: &str = "JOB#";
 pub const FAMILY_VERSION: &str = "FAMVER#";
+
+/// A workspace's families and their versions, in a partition of their own: the upload
+/// worker writes there, and IAM can let it write nothing else of the workspace's (a
+/// condition names partition keys, not sort keys).
+pub fn family_pk(ws: WorkspaceId) -> String {
+    format!("FAM#{ws}")
+}
+
+pub fn family(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
+    (family_pk(ws), format!("{}{id}", kind::FAMILY))
+}
 
 /// A job, in a partition of its workspace's jobs: the jobs function writes there, and IAM
 /// can let it write nowhere near workspace content (as with stashes below).
@@ -179,7 +191,7 @@ pub fn family_versions_prefix(family: &ResourceId) -> String {
 
 pub fn family_version(ws: WorkspaceId, family: &ResourceId, version: u64) -> (String, String) {
     (
-        workspace_pk(ws),
+        family_pk(ws),
         format!("{}{version:020}", family_versions_prefix(family)),
     )
 }
@@ -202,6 +214,7 @@ pub enum Partition {
     Credential,
     Firm,
     Workspace,
+    Family,
     DetailList,
     FamilyList,
     ProjectList,
@@ -221,6 +234,7 @@ impl Partition {
         Self::Credential,
         Self::Firm,
         Self::Workspace,
+        Self::Family,
         Self::DetailList,
         Self::FamilyList,
         Self::ProjectList,
@@ -241,6 +255,8 @@ impl Partition {
             Self::Credential => "CRED#*",
             Self::Firm => "FIRM#*",
             Self::Workspace => "WS#*",
+            // Families and their versions.
+            Self::Family => "FAM#*",
             // Every search list of details (`search_list` with `Listed::Details`).
             Self::DetailList => "DLIST#*",
             // Every search list of families (`Listed::Families`).
@@ -259,6 +275,47 @@ impl Partition {
             Self::TokenRate => "RATE#TOKEN*",
             Self::Config => "CONFIG",
         }
+    }
+
+    /// The kinds of item its partitions hold, by sort key: an exact key, a prefix (`*` at
+    /// the end) or `*` alone for every other key (a list's positions). IAM cannot tell
+    /// them apart (a condition names partition keys only): a role that may write a family
+    /// may write every kind in it, so `tests/tests/least_privilege.rs` checks that a role
+    /// writing a family writes each of its kinds.
+    pub const fn holds(self) -> &'static [&'static str] {
+        match self {
+            Self::Credential => &["CRED"],
+            Self::Firm => &["FIRM"],
+            Self::Workspace => &[
+                "WS",
+                "PROJECT#*",
+                "TAG#*",
+                "FILTER#*",
+                "DETAIL#*",
+                "FGROUP#*",
+            ],
+            Self::Family => &["FAMILY#*", "FAMVER#*"],
+            Self::DetailList | Self::FamilyList => &["#SIZE", "*"],
+            Self::ProjectList | Self::StashList => &["*"],
+            Self::Flags => &["FLAG#*", "OPEN"],
+            Self::References => &["detail#*", "stash#*"],
+            Self::Job => &["JOB#*"],
+            Self::Stash => &["STASH#*"],
+            Self::Idempotency => &["IDEM"],
+            Self::ApiRate | Self::TokenRate => &["RATE"],
+            Self::Config => &["KILLSWITCH", "JWKS"],
+        }
+    }
+
+    /// Which of `holds` the item under sort key `sk` is; `None` for a key no builder makes.
+    pub fn kind_of(self, sk: &str) -> Option<&'static str> {
+        let holds = self.holds();
+        let named = holds.iter().copied().find(|k| match k.strip_suffix('*') {
+            Some("") => false,
+            Some(prefix) => sk.starts_with(prefix),
+            None => sk == *k,
+        });
+        named.or_else(|| holds.iter().copied().find(|k| *k == "*"))
     }
 
     pub fn matches(self, pk: &str) -> bool {
@@ -346,7 +403,8 @@ mod tests {
             (references_pk(ws, &id), Partition::References),
             (reference(ws, &id, "DETAIL#d1").0, Partition::References),
             (job(ws, &id).0, Partition::Job),
-            (family_version(ws, &id, 1).0, Partition::Workspace),
+            (family(ws, &id).0, Partition::Family),
+            (family_version(ws, &id, 1).0, Partition::Family),
             (
                 in_workspace(ws, kind::FAMILY_GROUP, &id).0,
                 Partition::Workspace,
@@ -367,5 +425,96 @@ mod tests {
         }
         assert_eq!(Partition::of("OTHER#1"), None);
         assert_eq!(Partition::of("CONFIGX"), None);
+    }
+
+    /// Every builder's item is one of the kinds its partition family says it holds, and
+    /// every kind named is one some builder makes.
+    #[test]
+    fn every_item_is_of_a_kind_its_partition_family_holds() {
+        use crate::search::lists::{newest_key, updated_key};
+        use crate::timestamp::Timestamp;
+        let ws = WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").unwrap();
+        let id = ResourceId::parse("x1").unwrap();
+        let client = ClientId::parse("c1").unwrap();
+        let at = Timestamp::from_millis(1_000);
+        let list = |listed, key| search_list(listed, ws, &SearchList::newest(key));
+        let built = [
+            (credential(&client), "CRED"),
+            (firm(&id), "FIRM"),
+            (workspace(ws), "WS"),
+            (in_workspace(ws, kind::PROJECT, &id), "PROJECT#*"),
+            (in_workspace(ws, kind::TAG, &id), "TAG#*"),
+            (in_workspace(ws, kind::FILTER, &id), "FILTER#*"),
+            (in_workspace(ws, kind::DETAIL, &id), "DETAIL#*"),
+            (in_workspace(ws, kind::FAMILY_GROUP, &id), "FGROUP#*"),
+            (family(ws, &id), "FAMILY#*"),
+            (family_version(ws, &id, 3), "FAMVER#*"),
+            (
+                (list(Listed::Details, ListKey::All), LIST_SIZE_SK.into()),
+                "#SIZE",
+            ),
+            (
+                (
+                    list(Listed::Details, ListKey::Word("wa".into())),
+                    newest_key(at, &id),
+                ),
+                "*",
+            ),
+            (
+                (
+                    list(Listed::Families, ListKey::Tag(id.clone())),
+                    updated_key(at, &id),
+                ),
+                "*",
+            ),
+            (
+                (list(Listed::Families, ListKey::All), LIST_SIZE_SK.into()),
+                "#SIZE",
+            ),
+            ((project_list(ws), "61#x1".into()), "*"),
+            ((stash_list_all(ws), newest_key(at, &id)), "*"),
+            (flag(ws, &id, &id), "FLAG#*"),
+            (open_flags(ws, &id), "OPEN"),
+            (
+                reference(
+                    ws,
+                    &id,
+                    &crate::references::sort_key(
+                        crate::references::ReferenceType::Detail,
+                        "n",
+                        &id,
+                    ),
+                ),
+                "detail#*",
+            ),
+            (
+                reference(
+                    ws,
+                    &id,
+                    &crate::references::sort_key(crate::references::ReferenceType::Stash, "n", &id),
+                ),
+                "stash#*",
+            ),
+            (job(ws, &id), "JOB#*"),
+            (stash(ws, &id), "STASH#*"),
+            (idempotency(&client, "k"), "IDEM"),
+            (rate("API#c1#0"), "RATE"),
+            (rate("TOKEN#c1#127.0.0.1#0"), "RATE"),
+            (kill_switch(), "KILLSWITCH"),
+            (published_keys(), "JWKS"),
+        ];
+        let mut named = std::collections::BTreeSet::new();
+        for ((pk, sk), kind) in built {
+            let family = Partition::of(&pk).expect("a family");
+            assert_eq!(family.kind_of(&sk), Some(kind), "{pk} {sk}");
+            named.insert((family, kind));
+        }
+        for p in Partition::ALL {
+            for k in p.holds() {
+                assert!(named.contains(&(*p, *k)), "{p:?} {k}: no builder makes it");
+            }
+        }
+        assert_eq!(Partition::Config.kind_of("OTHER"), None);
+        assert_eq!(Partition::Workspace.kind_of("JOB#1"), None);
     }
 }

@@ -132,6 +132,13 @@ impl MemoryStore {
         items
     }
 
+    /// A page of an ordered list, its members counted as read (as DynamoDB's query of the
+    /// list's partition counts them).
+    fn counted_slice<T>(&self, slice: Slice<T>) -> Slice<T> {
+        self.read(slice.items.len());
+        slice
+    }
+
     fn found<T>(&self, item: Option<T>) -> Option<T> {
         self.read(usize::from(item.is_some()));
         item
@@ -453,13 +460,13 @@ impl Store for MemoryStore {
         max: usize,
     ) -> StoreResult<Slice<Project>> {
         let g = self.lock();
-        Ok(keyed_page(
+        Ok(self.counted_slice(keyed_page(
             g.project_order.get(&ws),
             after,
             max,
             |id| g.projects.get(&(ws, id.clone())).cloned(),
             |_| true,
-        ))
+        )))
     }
 
     async fn query_stashes(
@@ -470,13 +477,13 @@ impl Store for MemoryStore {
         max: usize,
     ) -> StoreResult<Slice<Stash>> {
         let g = self.lock();
-        Ok(keyed_page(
+        Ok(self.counted_slice(keyed_page(
             g.stash_order.get(&ws),
             after,
             max,
             |id| g.stashes.get(&(ws, id.clone())).map(|r| r.stash.clone()),
             |s| index.contains(s),
-        ))
+        )))
     }
 
     async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome> {
@@ -496,6 +503,12 @@ impl Store for MemoryStore {
             .map(|f| f.version);
         if current != write.expected_version {
             return Ok(SaveOutcome::VersionMismatch);
+        }
+        let open = g.open_flags.get(&detail).copied().unwrap_or(0);
+        if write.open_flags == OpenFlagsChange::Opened
+            && write.open_limit.is_some_and(|limit| open >= limit)
+        {
+            return Ok(SaveOutcome::LimitReached);
         }
         g.flags
             .entry(detail.clone())
@@ -561,10 +574,10 @@ impl Store for MemoryStore {
             .iter()
             .rev()
             .filter(|(id, _)| after.is_none_or(|a| id.as_str() < a));
-        Ok(page_of(
+        Ok(self.counted_slice(page_of(
             newest_first.map(|(id, f)| (id.to_string(), f.clone())),
             max,
-        ))
+        )))
     }
 
     async fn open_flag_counts(
@@ -598,7 +611,7 @@ impl Store for MemoryStore {
         let entries = list
             .range((start, Bound::Unbounded))
             .map(|(k, e)| (k.clone(), e.clone()));
-        Ok(page_of(entries, max))
+        Ok(self.counted_slice(page_of(entries, max)))
     }
 
     async fn get_family_group(
@@ -657,6 +670,11 @@ impl Store for MemoryStore {
             .insert((ws, v.family_id.clone(), v.version.version), v.clone());
         g.jobs.insert(job_key, commit.job.clone());
         Ok(CommitOutcome::Committed)
+    }
+
+    /// The lists move with the commit, under the same lock: nothing is ever left over.
+    async fn settle_family_lists(&self, _: WorkspaceId, _: &ResourceId) -> StoreResult<bool> {
+        Ok(false)
     }
 
     async fn get_family_version(

@@ -167,6 +167,9 @@ pub enum SaveOutcome {
     IdempotencyTaken(IdemRecord),
     /// The stored version was not the expected one (or the stash is gone).
     VersionMismatch,
+    /// A limit the write is conditional on is reached (a detail's open flags, a
+    /// credential's unfinished exports): nothing was written.
+    LimitReached,
 }
 
 /// A flag create or update, with the change to its detail's open count and, on create,
@@ -178,6 +181,10 @@ pub struct FlagWrite {
     /// `None`: create (the id must be new). `Some(v)`: update only if the stored version is `v`.
     pub expected_version: Option<u64>,
     pub open_flags: OpenFlagsChange,
+    /// A write that opens a flag commits only while fewer than this many are open
+    /// (`SaveOutcome::LimitReached` otherwise), checked in the same atomic write that
+    /// counts it, so concurrent writes never pass it. `None`: no limit (imports, tests).
+    pub open_limit: Option<u64>,
     pub idempotency: Option<IdemRecord>,
 }
 
@@ -350,8 +357,15 @@ pub trait Store: Send + Sync {
     async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool>;
     /// One transaction: the family (new, or still at its expected version), its version
     /// record and the job (still at its expected revision). Nothing is written unless all
-    /// three hold.
+    /// three hold. The family's search-list copies go with them, or, when there are more
+    /// than a transaction takes, right after (retried); if those still fail, the commit
+    /// stands, the error is returned, and `settle_family_lists` finishes them later.
     async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome>;
+    /// Writes what a committed version of the family left out of its search lists (see
+    /// `commit_family_version`), if anything: `true` when there was something. Safe to
+    /// repeat and to run twice at once (sizes move once), and beside the family's next
+    /// version (its copies are written again if this one's may have landed over them).
+    async fn settle_family_lists(&self, ws: WorkspaceId, family: &ResourceId) -> StoreResult<bool>;
     async fn get_family_version(
         &self,
         ws: WorkspaceId,

@@ -53,8 +53,9 @@ impl DynamoStore {
                 .build(),
         ];
         let delta = write.open_flags.delta();
+        let mut limit_at = None;
         if delta != 0 {
-            let update = Update::builder()
+            let mut update = Update::builder()
                 .table_name(&self.table)
                 .set_key(Some(key_attrs(keys::open_flags(ws, &flag.detail_id))))
                 .update_expression("SET #d = :d ADD #open :delta")
@@ -62,6 +63,15 @@ impl DynamoStore {
                 .expression_attribute_names("#open", "open")
                 .expression_attribute_values(":d", s(flag.detail_id.as_str()))
                 .expression_attribute_values(":delta", n(delta));
+            // The limit is a condition of the count's own update: two writes racing for
+            // the last place conflict on this item, and the loser is retried against the
+            // count the winner left.
+            if let Some(limit) = write.open_limit.filter(|_| delta > 0) {
+                update = update
+                    .condition_expression("attribute_not_exists(#open) OR #open < :limit")
+                    .expression_attribute_values(":limit", n(limit));
+                limit_at = Some(items.len());
+            }
             items.push(
                 TransactWriteItem::builder()
                     .update(built(update.build())?)
@@ -75,7 +85,7 @@ impl DynamoStore {
             }
             None => None,
         };
-        self.commit(items, idempotency).await
+        self.commit_limited(items, idempotency, limit_at).await
     }
 
     pub(super) async fn query_flag_list(

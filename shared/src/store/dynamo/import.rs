@@ -3,11 +3,12 @@
 
 use super::batch::{delete_request, put_request};
 use super::discovery::{project_list_key, stash_list_keys};
+use super::jobs::StoredFamily;
 use super::lists::{copy_keys, size_item};
 use super::{
     Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, key_attrs, keys, n,
 };
-use crate::search::lists::Indexed;
+use crate::search::lists::{Indexed, Listed};
 use crate::store::capacity;
 use crate::store::keys::{PK, kind};
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
@@ -36,7 +37,7 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
             keys::in_workspace(t.workspace_id, kind::TAG, &t.id),
         )),
         Item::Detail(d) => {
-            put(encode(d, record_key(&d.detail, kind::DETAIL)))?;
+            put(encode(d, record_key(&d.detail)))?;
             copy_keys(&d.detail)
                 .into_iter()
                 .try_for_each(|k| put(encode(&d.detail, k)))
@@ -47,7 +48,7 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
                 &v,
                 keys::family_version(v.workspace_id, &v.family_id, v.version.version),
             ))?;
-            put(encode(f, record_key(&f.family, kind::FAMILY)))?;
+            put(encode(f, keys::family(f.family.workspace_id, &f.family.id)))?;
             copy_keys(&f.family)
                 .into_iter()
                 .try_for_each(|k| put(encode(&f.family, k)))
@@ -70,8 +71,12 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
     }
 }
 
-fn record_key<T: Indexed>(item: &T, kind: &str) -> Key {
-    keys::in_workspace(item.workspace(), kind, item.id())
+/// The key of a detail's or family's record.
+fn record_key<T: Indexed>(item: &T) -> Key {
+    match T::LISTED {
+        Listed::Details => keys::in_workspace(item.workspace(), kind::DETAIL, item.id()),
+        Listed::Families => keys::family(item.workspace(), item.id()),
+    }
 }
 
 /// What writing some details and families changes in the lists besides their new copies.
@@ -85,12 +90,28 @@ pub(super) struct ListChanges {
 
 impl ListChanges {
     /// `new` replaces `old` (if it was stored).
-    fn record<T: Indexed>(&mut self, old: Option<&T>, new: &T) {
+    pub(super) fn record<T: Indexed>(&mut self, old: Option<&T>, new: &T) {
+        self.record_unsettled(old, None, new);
+    }
+
+    /// `new` replaces a resource that the lists count as `old` and that may also have
+    /// copies as `also` (a family whose last version's copies were not all written:
+    /// `old` is what the lists held before it, `also` that version).
+    fn record_unsettled<T: Indexed>(&mut self, old: Option<&T>, also: Option<&T>, new: &T) {
         let now = copy_keys(new);
         let before = old.map(copy_keys).unwrap_or_default();
         let kept: HashSet<&Key> = now.iter().collect();
-        self.stale
-            .extend(before.iter().filter(|k| !kept.contains(k)).cloned());
+        let mut stale: Vec<Key> = before
+            .iter()
+            .filter(|k| !kept.contains(k))
+            .cloned()
+            .collect();
+        if let Some(also) = also {
+            stale.extend(copy_keys(also).into_iter().filter(|k| !kept.contains(k)));
+        }
+        stale.sort();
+        stale.dedup();
+        self.stale.extend(stale);
         let lists_now: HashSet<&String> = now.iter().map(|(pk, _)| pk).collect();
         let lists_before: HashSet<&String> = before.iter().map(|(pk, _)| pk).collect();
         for pk in lists_now.difference(&lists_before) {
@@ -121,15 +142,18 @@ impl DynamoStore {
             .collect();
         self.compare(
             &details,
-            kind::DETAIL,
-            |r: &crate::model::DetailRecord| &r.detail,
+            |r: &crate::model::DetailRecord| (Some(&r.detail), None),
             &mut changes,
         )
         .await?;
+        // A family whose last upload's list copies are not all written is counted as the
+        // lists held it before that upload, and may have copies of both.
         self.compare(
             &families,
-            kind::FAMILY,
-            |r: &crate::model::FamilyRecord| &r.family,
+            |r: &StoredFamily| match &r.unlisted {
+                Some(u) => (u.old.as_ref(), Some(&r.record.family)),
+                None => (Some(&r.record.family), None),
+            },
             &mut changes,
         )
         .await?;
@@ -168,10 +192,14 @@ impl DynamoStore {
             .collect()
     }
 
-    /// Moves one resource that `new` replaced `old` with (an upload's family) in every
-    /// list, outside any transaction: its copies rewritten, the ones it left deleted, the
-    /// sizes of the lists it joined or left moved.
-    pub(super) async fn relist<T: Indexed>(&self, old: Option<&T>, new: &T) -> StoreResult<()> {
+    /// The writes that move one resource that `new` replaced `old` with (an upload's
+    /// family) in every list, outside any transaction: its copies rewritten, the ones it
+    /// left deleted (`write_sizes` then moves the sizes of the lists it joined or left).
+    pub(super) fn relist_requests<T: Indexed>(
+        &self,
+        old: Option<&T>,
+        new: &T,
+    ) -> StoreResult<Vec<WriteRequest>> {
         let mut changes = ListChanges::default();
         changes.record(old, new);
         let mut requests = Vec::new();
@@ -181,8 +209,7 @@ impl DynamoStore {
         for key in copy_keys(new) {
             requests.push(put_request(encode(new, key)?)?);
         }
-        requests.extend(self.size_requests(&changes).await?);
-        self.batch_write(requests).await
+        Ok(requests)
     }
 
     /// The same move as transaction items (the copies' puts and the stale copies' deletes),
@@ -223,25 +250,30 @@ impl DynamoStore {
         self.batch_write(requests).await
     }
 
-    /// Reads the stored records of `new` and records how the lists change.
+    /// Reads the stored records of `new` and records how the lists change. `listed` says,
+    /// of a stored record, what the lists count it as and what else they may hold copies
+    /// of.
     async fn compare<R: DeserializeOwned, T: Indexed>(
         &self,
         new: &[&T],
-        kind: &str,
-        inner: fn(&R) -> &T,
+        listed: for<'a> fn(&'a R) -> (Option<&'a T>, Option<&'a T>),
         changes: &mut ListChanges,
     ) -> StoreResult<()> {
         if new.is_empty() {
             return Ok(());
         }
-        let new: HashMap<Key, &T> = new.iter().map(|t| (record_key(*t, kind), *t)).collect();
-        let old: Vec<R> = self.batch_get(new.keys().cloned().collect()).await?;
-        let old: HashMap<Key, &T> = old
-            .iter()
-            .map(|r| (record_key(inner(r), kind), inner(r)))
-            .collect();
+        let new: HashMap<Key, &T> = new.iter().map(|t| (record_key(*t), *t)).collect();
+        let stored: Vec<R> = self.batch_get(new.keys().cloned().collect()).await?;
+        let mut old: HashMap<Key, (Option<&T>, Option<&T>)> = HashMap::new();
+        for r in &stored {
+            let (counted, also) = listed(r);
+            if let Some(t) = counted.or(also) {
+                old.insert(record_key(t), (counted, also));
+            }
+        }
         for (key, t) in &new {
-            changes.record(old.get(key).copied(), *t);
+            let (counted, also) = old.get(key).copied().unwrap_or((None, None));
+            changes.record_unsettled(counted, also, *t);
         }
         Ok(())
     }

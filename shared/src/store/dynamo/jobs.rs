@@ -2,17 +2,75 @@
 //! transaction, moves forward by conditional puts on its revision, and an upload's result
 //! lands in one transaction with the family and its version record.
 
+use super::import::ListChanges;
 use super::transact::{MAX_TRANSACTION_ITEMS, idempotency_put};
 use super::{
     Attrs, CommitOutcome, DynamoStore, FamilyRecord, FamilyVersionRecord, IdemRecord, JobRecord,
     ResourceId, SaveOutcome, StoreError, StoreResult, Timestamp, VersionCommit, VersionPage,
     WorkspaceId, built, classify, decode, encode, keys, n, s,
 };
+use crate::model::Family;
 use crate::store::capacity;
-use crate::store::keys::{PK, SK, TTL, kind};
+use crate::store::keys::{PK, SK, TTL};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::time::Duration;
+
+/// The attribute of a family record whose search-list copies are not all written yet.
+const UNLISTED: &str = "unlisted";
+
+/// What a family record carries while its list copies are not all written (the commit of
+/// a version whose copies did not fit in its transaction, until `settle` is done): the
+/// family as the lists held it before (`None`: a new family, in no list yet). Stored copies
+/// are then those of `old`, of the record, or of either, list by list; sizes count `old`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct Unlisted {
+    pub old: Option<Family>,
+}
+
+/// A family record as stored, with its mark if it has one.
+#[derive(Deserialize)]
+pub(super) struct StoredFamily {
+    #[serde(flatten)]
+    pub record: FamilyRecord,
+    #[serde(default)]
+    pub unlisted: Option<Unlisted>,
+}
+
+fn encode_value<T: Serialize>(v: &T) -> StoreResult<AttributeValue> {
+    serde_dynamo::to_attribute_value(v)
+        .map_err(|e| StoreError::Internal(format!("cannot encode item: {e}")))
+}
+
+/// Attempts of each write that follows a commit (an upload's list copies and sizes),
+/// when DynamoDB is unavailable; the pauses between them grow fourfold from 200 ms.
+pub(super) const AFTER_COMMIT_ATTEMPTS: u32 = 3;
+
+/// Runs `op` until it succeeds, up to `AFTER_COMMIT_ATTEMPTS` times while it fails as
+/// `Unavailable` (throttled, timed out, batches left unprocessed), pausing a growing,
+/// jittered while between attempts. Any other error is returned at once.
+pub(super) async fn after_commit<T, F, Fut>(what: &str, mut op: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = StoreResult<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        match op().await {
+            Err(StoreError::Unavailable(e)) if attempt + 1 < AFTER_COMMIT_ATTEMPTS => {
+                let base = 200u64 << (2 * attempt);
+                tracing::warn!(what, attempt, error = %e, "write after a commit failed; retrying");
+                let pause = base + rand::random_range(0..=base / 2);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
 
 /// Codes of a cancelled transaction item that mean "something changed under us".
 fn moved(code: Option<&str>) -> bool {
@@ -101,18 +159,21 @@ impl DynamoStore {
 
     pub(super) async fn transact_version(&self, c: &VersionCommit) -> StoreResult<CommitOutcome> {
         let f = &c.family.family;
+        let key = keys::family(f.workspace_id, &f.id);
         // The family as stored, whose list copies the new version replaces. If it is not
-        // the expected version, the transaction below fails and nothing is relisted.
-        let before: Option<FamilyRecord> = self
-            .get_as(
-                keys::in_workspace(f.workspace_id, kind::FAMILY, &f.id),
-                true,
-            )
-            .await?;
-        let family_put = Put::builder().table_name(&self.table).set_item(Some(encode(
-            &c.family,
-            keys::in_workspace(f.workspace_id, kind::FAMILY, &f.id),
-        )?));
+        // the expected version, the transaction below fails and nothing is relisted. A
+        // family whose last version's copies are not all written yet is settled first, so
+        // that the lists hold one version of it when the next one moves them.
+        let stored: Option<StoredFamily> = self.get_as(key.clone(), true).await?;
+        if let Some(StoredFamily {
+            record,
+            unlisted: Some(unlisted),
+        }) = &stored
+        {
+            self.settle(record, unlisted).await?;
+        }
+        let before = stored.map(|s| s.record.family);
+        let family_put = Put::builder().table_name(&self.table);
         // Imported records written before families had versions carry none: they are
         // version 1.
         let family_put = match c.expected_family_version {
@@ -136,11 +197,21 @@ impl DynamoStore {
         )?));
         // The search lists hold a copy per word prefix, tag, category and order: they go in
         // the same transaction when they fit (the usual family), so a job that succeeded is
-        // a family every search answers; a family with more list entries than a
+        // a family every search answers. A family with more list entries than a
         // transaction takes is relisted right after it (searches answer the previous
-        // version meanwhile).
-        let (list_items, changes) = self.relist_items(before.as_ref().map(|r| &r.family), f)?;
+        // version meanwhile), and its record says so (`Unlisted`) until that is done, so
+        // that a later delivery of the job, the family's next version or an import
+        // finishes what a failure left.
+        let (list_items, changes) = self.relist_items(before.as_ref(), f)?;
         let inline = 3 + list_items.len() <= MAX_TRANSACTION_ITEMS;
+        let unlisted = (!inline).then(|| Unlisted {
+            old: before.clone(),
+        });
+        let mut family_item = encode(&c.family, key)?;
+        if let Some(u) = &unlisted {
+            family_item.insert(UNLISTED.into(), encode_value(u)?);
+        }
+        let family_put = family_put.set_item(Some(family_item));
         let mut items = vec![
             TransactWriteItem::builder()
                 .put(built(family_put.build())?)
@@ -163,10 +234,9 @@ impl DynamoStore {
         let reasons = match tx.return_consumed_capacity(capacity::TOTAL).send().await {
             Ok(out) => {
                 self.capacity.write(out.consumed_capacity());
-                if inline {
-                    self.write_sizes(&changes).await?;
-                } else {
-                    self.relist(before.as_ref().map(|r| &r.family), f).await?;
+                match &unlisted {
+                    None => self.write_sizes_after_commit(&changes).await,
+                    Some(u) => self.settle(&c.family, u).await?,
                 }
                 return Ok(CommitOutcome::Committed);
             }
@@ -184,6 +254,97 @@ impl DynamoStore {
         Err(StoreError::Unavailable(format!(
             "version transaction cancelled: {reasons:?}"
         )))
+    }
+
+    /// Writes the list copies of `record` (committed, marked `unlisted`) that its commit
+    /// left out, deletes those `unlisted.old` had and it has not, then clears the mark and
+    /// moves the lists' sizes. Every step is retried (`after_commit`); the copies' puts and
+    /// deletes may run any number of times, and the sizes move only after the mark is
+    /// cleared, by whoever cleared it, so they move once at most (a size left unmoved costs
+    /// a worse search plan, never a wrong page). An error leaves the mark for the next try.
+    pub(super) async fn settle(
+        &self,
+        record: &FamilyRecord,
+        unlisted: &Unlisted,
+    ) -> StoreResult<()> {
+        let f = &record.family;
+        let requests = self.relist_requests(unlisted.old.as_ref(), f)?;
+        after_commit("search-list copies", || self.batch_write(requests.clone())).await?;
+        // The record as committed, without the mark, if it still carries it: a newer
+        // version settled this one before replacing it, and of two settles at once (a
+        // delivery beside another), one clears it. That one moves the sizes.
+        let item = encode(record, keys::family(f.workspace_id, &f.id))?;
+        let cleared = after_commit("the family's list mark", || {
+            self.put_if(
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(item.clone()))
+                    .condition_expression("#v = :v AND attribute_exists(#u)")
+                    .expression_attribute_names("#v", "version")
+                    .expression_attribute_names("#u", UNLISTED)
+                    .expression_attribute_values(":v", n(f.version)),
+            )
+        })
+        .await?;
+        if cleared {
+            let mut changes = ListChanges::default();
+            changes.record(unlisted.old.as_ref(), f);
+            self.write_sizes_after_commit(&changes).await;
+            return Ok(());
+        }
+        self.converge(f).await
+    }
+
+    /// After writing the copies of `written` without clearing its mark: if a newer version
+    /// was committed meanwhile (having settled `written` first), those writes may have
+    /// landed over its copies or put back ones it deleted. Writes the stored version's
+    /// copies again and deletes those only `written` has, until the stored version is the
+    /// one last written (a few rounds at most; a version committed after that relists
+    /// itself).
+    async fn converge(&self, written: &Family) -> StoreResult<()> {
+        let key = keys::family(written.workspace_id, &written.id);
+        let mut written = written.clone();
+        for _ in 0..AFTER_COMMIT_ATTEMPTS {
+            let stored: Option<StoredFamily> = self.get_as(key.clone(), true).await?;
+            let Some(current) = stored.map(|s| s.record.family) else {
+                return Ok(());
+            };
+            if current.version <= written.version {
+                return Ok(());
+            }
+            let requests = self.relist_requests(Some(&written), &current)?;
+            after_commit("search-list copies", || self.batch_write(requests.clone())).await?;
+            written = current;
+        }
+        Ok(())
+    }
+
+    /// The sizes a committed write moved, retried; a failure is only logged (sizes are
+    /// hints for planning).
+    async fn write_sizes_after_commit(&self, changes: &ListChanges) {
+        if let Err(e) = after_commit("list sizes", || self.write_sizes(changes)).await {
+            tracing::warn!(error = %e, "list sizes not moved; searches may plan worse");
+        }
+    }
+
+    /// `Store::settle_family_lists`.
+    pub(super) async fn settle_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<bool> {
+        let stored: Option<StoredFamily> = self.get_as(keys::family(ws, id), true).await?;
+        match stored {
+            Some(StoredFamily {
+                record,
+                unlisted: Some(unlisted),
+            }) => {
+                self.settle(&record, &unlisted).await?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     pub(super) async fn read_family_version(
@@ -218,7 +379,7 @@ impl DynamoStore {
             .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
             .expression_attribute_names("#pk", PK)
             .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(keys::workspace_pk(ws)))
+            .expression_attribute_values(":pk", s(keys::family_pk(ws)))
             .expression_attribute_values(":lo", s(prefix))
             .expression_attribute_values(":hi", s(upper))
             .scan_index_forward(false)
@@ -238,5 +399,47 @@ impl DynamoStore {
         let more = versions.len() > max;
         versions.truncate(max);
         Ok(VersionPage { versions, more })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Instant;
+
+    /// `op` failing with `err` its first `fails` calls; counts the calls.
+    async fn run(fails: u32, err: fn() -> StoreError) -> (StoreResult<u32>, u32, Duration) {
+        let calls = AtomicU32::new(0);
+        let started = Instant::now();
+        let out = after_commit("test", || async {
+            let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if n <= fails { Err(err()) } else { Ok(n) }
+        })
+        .await;
+        (out, calls.load(Ordering::SeqCst), started.elapsed())
+    }
+
+    #[tokio::test]
+    async fn writes_after_a_commit_are_tried_up_to_three_times_while_unavailable() {
+        let unavailable = || StoreError::Unavailable("throttled".into());
+        let (out, calls, took) = run(2, unavailable).await;
+        assert_eq!(
+            (out.unwrap(), calls),
+            (3, 3),
+            "two failures, then it went in"
+        );
+        assert!(
+            took >= Duration::from_millis(1000),
+            "paused 200 + 800 ms: {took:?}"
+        );
+        let (out, calls, _) = run(u32::MAX, unavailable).await;
+        assert!(matches!(out, Err(StoreError::Unavailable(_))));
+        assert_eq!(calls, AFTER_COMMIT_ATTEMPTS, "bounded");
+        // A bug or corrupt data is not retried.
+        let (out, calls, took) = run(1, || StoreError::Internal("corrupt".into())).await;
+        assert!(matches!(out, Err(StoreError::Internal(_))));
+        assert_eq!(calls, 1);
+        assert!(took < Duration::from_millis(200));
     }
 }

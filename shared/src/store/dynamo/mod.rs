@@ -286,12 +286,12 @@ impl Store for DynamoStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<Option<FamilyRecord>> {
-        self.get_as(keys::in_workspace(ws, kind::FAMILY, id), false)
-            .await
+        self.get_as(keys::family(ws, id), false).await
     }
 
     async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>> {
-        let recs: Vec<FamilyRecord> = self.batch_get(keys_in(ws, kind::FAMILY, ids)).await?;
+        let keys = ids.iter().map(|id| keys::family(ws, id)).collect();
+        let recs: Vec<FamilyRecord> = self.batch_get(keys).await?;
         Ok(recs.into_iter().map(|r| r.family).collect())
     }
 
@@ -457,6 +457,10 @@ impl Store for DynamoStore {
 
     async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome> {
         self.transact_version(commit).await
+    }
+
+    async fn settle_family_lists(&self, ws: WorkspaceId, family: &ResourceId) -> StoreResult<bool> {
+        self.settle_family(ws, family).await
     }
 
     async fn get_family_version(

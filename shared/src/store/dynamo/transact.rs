@@ -48,6 +48,17 @@ impl DynamoStore {
         items: Vec<TransactWriteItem>,
         idempotency: Option<(usize, &IdemKey)>,
     ) -> StoreResult<SaveOutcome> {
+        self.commit_limited(items, idempotency, None).await
+    }
+
+    /// `commit`, where the item at `limit_at`, if any, is conditional on a limit: its
+    /// condition failing means `LimitReached`.
+    pub(super) async fn commit_limited(
+        &self,
+        items: Vec<TransactWriteItem>,
+        idempotency: Option<(usize, &IdemKey)>,
+        limit_at: Option<usize>,
+    ) -> StoreResult<SaveOutcome> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -86,6 +97,9 @@ impl DynamoStore {
             }
             if code(0) == "ConditionalCheckFailed" {
                 return Ok(SaveOutcome::VersionMismatch);
+            }
+            if limit_at.is_some_and(|at| code(at) == "ConditionalCheckFailed") {
+                return Ok(SaveOutcome::LimitReached);
             }
             let conflict = reasons
                 .iter()

@@ -7,7 +7,9 @@
 //! `succeeded` or `failed`. An upload whose file never came is `expired` once its URL is.
 //! An export starts `queued`. Terminal states never change.
 
+use crate::grants::{Action, EntityType, Filter, Scope};
 use crate::ids::{ClientId, ResourceId, WorkspaceId};
+use crate::model::Credential;
 use crate::timestamp::Timestamp;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -44,8 +46,10 @@ impl JobStatus {
     }
 }
 
-/// Why a job failed: `invalid_rfa`, `checksum_mismatch`, `file_too_large`, `stash_not_found`
-/// or `internal_error`.
+/// Why a job failed: `invalid_rfa`, `checksum_mismatch`, `file_too_large`, `access_revoked`
+/// (an upload whose creator no longer holds write on families covering the family when the
+/// file arrives: its credential was revoked or its grant removed; nothing is written),
+/// `stash_not_found` or `internal_error`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct JobError {
     #[schema(example = "checksum_mismatch")]
@@ -67,6 +71,18 @@ pub struct UploadResult {
 pub enum ItemType {
     Detail,
     Family,
+}
+
+impl ItemType {
+    pub const ALL: [ItemType; 2] = [Self::Detail, Self::Family];
+
+    /// The entity type whose grants cover items of this kind.
+    pub fn entity(self) -> EntityType {
+        match self {
+            Self::Detail => EntityType::Detail,
+            Self::Family => EntityType::Family,
+        }
+    }
 }
 
 /// Why an item of the stash has no file in the export.
@@ -96,11 +112,15 @@ pub struct Skipped {
 /// A stash export's result: where to fetch the zip, and what it holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ExportResult {
-    /// A signed URL of the zip, made afresh on each read of the job.
-    #[schema(format = "uri")]
-    pub download_url: String,
-    #[schema(value_type = String, format = DateTime, example = "2026-06-04T12:15:00.000Z")]
-    pub expires_at: Timestamp,
+    /// A signed URL of the zip, made afresh on each read of the job, and only while you may
+    /// still download there: the workspace's downloads are on and you still hold a download
+    /// grant on each type of item (details, families) whose files the zip holds. Otherwise
+    /// `null` (and `expires_at` too), until that holds again.
+    #[schema(required, format = "uri")]
+    pub download_url: Option<String>,
+    /// When `download_url` stops working; `null` when it is.
+    #[schema(required, value_type = Option<String>, format = DateTime, example = "2026-06-04T12:15:00.000Z")]
+    pub expires_at: Option<Timestamp>,
     /// Files in the zip (`manifest.json` not counted).
     pub files: u64,
     /// Their total size before compression.
@@ -176,6 +196,45 @@ pub struct ExportOutcome {
     pub files: u64,
     pub bytes: u64,
     pub skipped: Vec<Skipped>,
+    /// The kinds of item whose files the zip holds, once each: what a download grant must
+    /// still cover for its URL to be signed. `None` for an export recorded before this was
+    /// kept, read as both kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_types: Option<Vec<ItemType>>,
+}
+
+impl ExportOutcome {
+    /// The entity types a download grant must cover for the zip to be fetched: each type
+    /// of item whose files the zip holds.
+    pub fn entity_types(&self) -> Vec<EntityType> {
+        let kinds = self.item_types.as_deref().unwrap_or(&ItemType::ALL);
+        let mut types: Vec<EntityType> = kinds.iter().map(|k| k.entity()).collect();
+        types.sort();
+        types.dedup();
+        types
+    }
+
+    /// Whether `credential` still holds the download grants this zip needs in `ws`, with
+    /// `filters` the custom filters its grants there name (those loaded; a grant whose
+    /// filter is gone grants nothing).
+    ///
+    /// What "matching" means for a zip: a download grant (a system filter, or a custom
+    /// filter that still exists) on every entity type whose files the zip holds, so a zip
+    /// of details and families needs both, and a zip of no files (only its manifest, which
+    /// lists what a read of the stash shows) needs none. Matching is by entity type, not
+    /// item by item: telling whether a custom filter still covers each zipped item would
+    /// read every item again on each read of the job. Whether the workspace's downloads are
+    /// on is the caller's to check beside this.
+    pub fn fetchable_by(
+        &self,
+        credential: &Credential,
+        ws: WorkspaceId,
+        filters: &[Filter],
+    ) -> bool {
+        self.entity_types().into_iter().all(|entity| {
+            !Scope::resolve(credential, ws, entity, Action::Download, filters).is_none()
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -272,11 +331,13 @@ impl JobRecord {
         next
     }
 
-    /// The job as answered; an export's `download_url` is signed by `sign`.
+    /// The job as answered; an export's `download_url` and its end are `export_url`
+    /// (`None`: both `null`, as when its creator may no longer fetch the zip).
     pub fn answer(&self, export_url: Option<(String, Timestamp)>) -> Job {
-        let result = match (&self.result, export_url) {
-            (Some(StoredResult::Upload(u)), _) => Some(JobResult::Upload(u.clone())),
-            (Some(StoredResult::Export(e)), Some((download_url, expires_at))) => {
+        let result = match &self.result {
+            Some(StoredResult::Upload(u)) => Some(JobResult::Upload(u.clone())),
+            Some(StoredResult::Export(e)) => {
+                let (download_url, expires_at) = export_url.unzip();
                 Some(JobResult::Export(ExportResult {
                     download_url,
                     expires_at,
@@ -285,7 +346,7 @@ impl JobRecord {
                     skipped: e.skipped.clone(),
                 }))
             }
-            _ => None,
+            None => None,
         };
         Job {
             id: self.id.clone(),
@@ -406,6 +467,7 @@ mod tests {
             files: 1,
             bytes: 2,
             skipped: vec![],
+            item_types: Some(vec![ItemType::Family]),
         }));
         let url = || Some(("https://x".to_owned(), Timestamp::from_millis(0)));
         assert_eq!(job.answer(url()).result, None);
@@ -416,5 +478,110 @@ mod tests {
         assert_eq!(answered["result"]["files"], 1);
         assert_eq!(answered["result"]["download_url"], "https://x");
         assert_eq!(answered["error"], serde_json::Value::Null);
+        // Unsigned: the URL and its end are null, the rest stays.
+        let answered = serde_json::to_value(done.answer(None)).unwrap();
+        let result = &answered["result"];
+        assert_eq!(
+            result.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["download_url", "expires_at", "files", "bytes", "skipped"]
+        );
+        assert_eq!(result["download_url"], serde_json::Value::Null);
+        assert_eq!(result["expires_at"], serde_json::Value::Null);
+        assert_eq!(result["files"], 1);
+    }
+
+    fn credential(grants: &[(&str, Action)]) -> Credential {
+        let ws = WorkspaceId::parse(WS).unwrap();
+        Credential {
+            client_id: ClientId::parse("c").unwrap(),
+            name: "c".into(),
+            firm_id: ResourceId::parse("firm").unwrap(),
+            status: crate::model::CredentialStatus::Active,
+            secret: crate::secret::SecretHash::of("secret-0123456789"),
+            secret_version: 1,
+            previous_secret: None,
+            grants: grants
+                .iter()
+                .map(|(f, action)| crate::model::Grant {
+                    workspace_id: ws,
+                    filter_id: crate::grants::FilterId::parse(f).unwrap(),
+                    action: *action,
+                })
+                .collect(),
+            created_at: Timestamp::from_millis(0),
+            version: 1,
+        }
+    }
+
+    const WS: &str = "6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11";
+
+    fn zip_of(item_types: Option<Vec<ItemType>>) -> ExportOutcome {
+        ExportOutcome {
+            key: "k".into(),
+            files: 0,
+            bytes: 0,
+            skipped: vec![],
+            item_types,
+        }
+    }
+
+    #[test]
+    fn a_zip_is_fetchable_with_a_download_grant_on_each_kind_it_holds() {
+        use ItemType::{Detail, Family};
+        let ws = WorkspaceId::parse(WS).unwrap();
+        let family_filter = Filter {
+            id: ResourceId::parse("flt-fam").unwrap(),
+            workspace_id: ws,
+            name: "Some families".into(),
+            entity_type: EntityType::Family,
+            rule: Default::default(),
+        };
+        let filters = std::slice::from_ref(&family_filter);
+        let details = credential(&[("default:details", Action::Download)]);
+        let families = credential(&[("flt-fam", Action::Download)]);
+        let both = credential(&[
+            ("default:details", Action::Download),
+            ("flt-fam", Action::Download),
+        ]);
+        let readers = credential(&[
+            ("default:details", Action::Read),
+            ("default:families", Action::Write),
+        ]);
+        for (zip, fetchable) in [
+            (Some(vec![Detail]), [true, false, true, false]),
+            (Some(vec![Family]), [false, true, true, false]),
+            (Some(vec![Detail, Family]), [false, false, true, false]),
+            // Recorded before the kinds were kept: read as both.
+            (None, [false, false, true, false]),
+            // Only a manifest: no download grant needed.
+            (Some(vec![]), [true, true, true, true]),
+        ] {
+            let zip = zip_of(zip);
+            for (who, want) in [&details, &families, &both, &readers].iter().zip(fetchable) {
+                assert_eq!(
+                    zip.fetchable_by(who, ws, filters),
+                    want,
+                    "{:?} by {:?}",
+                    zip.item_types,
+                    who.grants
+                );
+            }
+        }
+        // A custom filter that is gone (not loaded) grants nothing; another workspace's
+        // grants count nothing here.
+        assert!(!zip_of(Some(vec![Family])).fetchable_by(&families, ws, &[]));
+        let elsewhere = WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e12").unwrap();
+        assert!(!zip_of(Some(vec![Detail])).fetchable_by(&details, elsewhere, filters));
+    }
+
+    #[test]
+    fn an_export_outcome_without_its_kinds_still_reads() {
+        let old = r#"{"key": "k", "files": 1, "bytes": 2, "skipped": []}"#;
+        let outcome: ExportOutcome = serde_json::from_str(old).unwrap();
+        assert_eq!(outcome.item_types, None);
+        assert_eq!(
+            outcome.entity_types(),
+            [EntityType::Detail, EntityType::Family]
+        );
     }
 }

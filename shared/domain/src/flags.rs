@@ -84,6 +84,11 @@ pub fn new_flag_id() -> (ResourceId, Timestamp) {
     (id, at)
 }
 
+/// Most open flags one detail holds: flagging it once more is 409 `limit_exceeded` until one
+/// is resolved. The count beside the detail is what every flag write changes, so the limit
+/// is a condition of that same write.
+pub const MAX_OPEN_FLAGS: u64 = 100;
+
 /// How a flag write moves its detail's count of open flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpenFlagsChange {

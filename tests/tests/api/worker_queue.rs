@@ -359,3 +359,98 @@ async fn messages_that_keep_failing_end_in_the_dead_letter_queue() {
     assert_eq!(job.body["response"]["status"], "failed", "{}", job.text);
     assert_eq!(job.body["response"]["error"]["code"], "internal_error");
 }
+
+/// A crafted family (a directory of 20,000 entries) beside a sound one in one batch: the
+/// crafted job fails `invalid_rfa` and its message is done with; the sound one succeeds;
+/// nothing is delivered again or reaches the dead-letter queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crafted_file_fails_its_job_and_spares_its_batch() {
+    let api = s3_api().await;
+    let q = queues().await;
+    let worker = worker_of(&api);
+    let t = api.token("famwriter-a").await;
+    let crafted = pirros_rfa::craft::long_directory(20_000).bytes();
+    let sound = rfa(30_000, Some(2022));
+    let mut jobs = Vec::new();
+    for data in [crafted, sound] {
+        let r = api
+            .start_upload(A1, &t, &upload_body(&data, Some("f1")))
+            .await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        assert_eq!(api.put_upload(&r, data, true).await, 200);
+        let id = r.body["response"]["job"]["id"].as_str().unwrap().to_owned();
+        q.send(&s3_event(&format!("uploads/{A1}/{id}"))).await;
+        jobs.push(id);
+    }
+    let done = async || {
+        let a = stored_job(&api, A1, &jobs[0]).await;
+        let b = stored_job(&api, A1, &jobs[1]).await;
+        a["status"] == "failed" && b["status"] == "succeeded"
+    };
+    q.drain(&worker, done).await;
+    let failed = stored_job(&api, A1, &jobs[0]).await;
+    assert_eq!(failed["error"]["code"], "invalid_rfa", "{failed}");
+    let message = failed["error"]["message"].as_str().unwrap();
+    assert!(message.contains("more than 4096 entries"), "{message}");
+    assert_eq!(
+        stored_job(&api, A1, &jobs[1]).await["result"],
+        json!({"family_id": "f1", "version": 2})
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(q.depth(&q.url).await, 0);
+    assert_eq!(q.depth(&q.dlq).await, 0);
+}
+
+/// The worker checks the creator's access when the file arrives, not only when the upload
+/// was asked for: a credential revoked in between (by the real `pirros-admin`) fails the
+/// job with `access_revoked` through the queue too, writes nothing, and the file goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_event_after_its_creator_was_revoked_writes_nothing() {
+    let api = s3_api().await;
+    let q = queues().await;
+    let worker = worker_of(&api);
+    let t = api.token("famwriter-a").await;
+    let data = rfa(9_000, Some(2024));
+    let r = api
+        .start_upload(A1, &t, &upload_body(&data, Some("f1")))
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(api.put_upload(&r, data, true).await, 200);
+    let job_id = r.body["response"]["job"]["id"].as_str().unwrap().to_owned();
+    let table = api.running.app.state.config.table_name.clone();
+    let (ok, _, err) = admin(&table, &["credentials", "revoke", "famwriter-a"], &[]);
+    assert!(ok, "{err}");
+    let key = format!("uploads/{A1}/{job_id}");
+    q.send(&s3_event(&key)).await;
+
+    let ended = async || {
+        let status = stored_job(&api, A1, &job_id).await["status"].clone();
+        status == "failed" || status == "succeeded"
+    };
+    q.drain(&worker, ended).await;
+    let job = stored_job(&api, A1, &job_id).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["error"]["code"], "access_revoked", "{job}");
+    assert_eq!(job["result"], Value::Null);
+    // Refused for good: the message was not left for SQS to deliver again.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(q.depth(&q.url).await, 0);
+    assert_eq!(q.depth(&q.dlq).await, 0);
+    // The file is gone, with no copy under the family; the family is untouched.
+    let objects = &api.running.app.state.objects;
+    assert_eq!(objects.head(&key).await.unwrap(), None);
+    let kept = format!("families/{A1}/f1/{job_id}.rfa");
+    assert_eq!(objects.head(&kept).await.unwrap(), None);
+    let reader = api.token("full-a").await;
+    let f = api
+        .get(&format!("/v1/workspaces/{A1}/families/f1"), &reader)
+        .await;
+    assert_eq!(f.body["response"]["version"], 1, "{}", f.text);
+    let v = api
+        .get(
+            &format!("/v1/workspaces/{A1}/families/f1/versions"),
+            &reader,
+        )
+        .await;
+    assert_eq!(v.body["response"]["data"].as_array().unwrap().len(), 1);
+}

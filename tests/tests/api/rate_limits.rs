@@ -404,7 +404,7 @@ async fn counter_throttling_proxy(
 
 /// A counter DynamoDB throttles while the rest of the table answers: the limiter refuses
 /// (429, fail closed) instead of letting the flood through; once the counter answers again,
-/// so does the API. (A table that is down altogether answers 503: `dynamodb_outage.rs`.)
+/// so does the API. (A table that is down altogether answers 503: `tests/tests/outage/dynamodb_down.rs`.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttled_counters_refuse_with_429() {
     use std::sync::atomic::{AtomicBool, Ordering};

@@ -302,7 +302,7 @@ pub struct Credential {
     pub name: String,
     pub firm_id: ResourceId,
     pub status: CredentialStatus,
-    pub secret: crate::auth::secret::SecretHash,
+    pub secret: crate::secret::SecretHash,
     /// Bumped when the secret is regenerated or rolled; tokens carry it (`sv`), so the
     /// tokens of a replaced secret die with it.
     pub secret_version: u64,
@@ -322,7 +322,7 @@ pub struct Credential {
 /// A rolled-over secret and the version its tokens carry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PreviousSecret {
-    pub secret: crate::auth::secret::SecretHash,
+    pub secret: crate::secret::SecretHash,
     pub secret_version: u64,
     pub valid_until: Timestamp,
 }
@@ -361,7 +361,7 @@ impl Credential {
 
     /// A new secret; the old one and its tokens fail at once.
     pub fn regenerate(&mut self, plain: &str) {
-        self.secret = crate::auth::secret::SecretHash::of(plain);
+        self.secret = crate::secret::SecretHash::of(plain);
         self.secret_version += 1;
         self.previous_secret = None;
     }
@@ -369,7 +369,7 @@ impl Credential {
     /// A new secret; the current one (and its tokens) keeps working until `valid_until`.
     /// A secret rolled over before is dropped: at most two secrets are ever valid.
     pub fn roll(&mut self, plain: &str, valid_until: Timestamp) {
-        let old = std::mem::replace(&mut self.secret, crate::auth::secret::SecretHash::of(plain));
+        let old = std::mem::replace(&mut self.secret, crate::secret::SecretHash::of(plain));
         self.previous_secret = Some(PreviousSecret {
             secret: old,
             secret_version: self.secret_version,

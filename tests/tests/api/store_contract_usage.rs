@@ -67,6 +67,7 @@ fn write(record: FlagRecord, expected: Option<u64>, change: OpenFlagsChange) -> 
         record,
         expected_version: expected,
         open_flags: change,
+        open_limit: None,
         idempotency: None,
     }
 }

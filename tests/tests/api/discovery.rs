@@ -589,7 +589,7 @@ async fn sparse_stash_pages_do_bounded_work(b: Backend) {
     let items: Vec<Item> = (0..1050)
         .map(|i| stash_item(&format!("other-{i:04}"), i, PB, "someone-else"))
         .collect();
-    api.store().put_items(&items).await.unwrap();
+    api.operator().put_items(&items).await.unwrap();
     let t = api.token("stash-mine-a").await;
     let path = format!("/v1/workspaces/{A1}/stashes");
     let first = api.get(&format!("{path}?limit=5"), &t).await;
@@ -747,7 +747,7 @@ async fn etags_follow_the_answer(b: Backend) {
         d.detail.name = "Concrete slab edge (rev B)".into();
         d.detail.updated_at = Timestamp::now();
     }
-    api.store().put_items(&[item]).await.unwrap();
+    api.operator().put_items(&[item]).await.unwrap();
     let r = conditional(&api, &d1, &t, &plain).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["response"]["name"], "Concrete slab edge (rev B)");

@@ -11,6 +11,7 @@ pirros_tests::on_both_stores!(
     an_upload_creates_a_family_at_version_one,
     an_upload_adds_the_next_version_and_history_keeps_the_old_ones,
     refused_files_fail_the_job_with_their_code_and_leave_the_family_alone,
+    crafted_files_fail_as_invalid_rfa_naming_what_is_broken,
     a_file_over_the_limit_is_file_too_large,
     bad_upload_requests_are_refused_before_any_job,
     grants_decide_which_families_may_be_written,
@@ -294,6 +295,50 @@ async fn refused_files_fail_the_job_with_their_code_and_leave_the_family_alone(b
         .get(&format!("/v1/workspaces/{A1}/families/f1/versions"), &t)
         .await;
     assert_eq!(v.body["response"]["data"].as_array().unwrap().len(), 1);
+}
+
+/// Files shaped to make a general-purpose reader expand them: each is judged from its header,
+/// FAT and directory and refused with a message naming the limit or the broken part.
+async fn crafted_files_fail_as_invalid_rfa_naming_what_is_broken(b: Backend) {
+    use pirros_rfa::craft::{Dir, Layout, long_directory};
+    let api = api(b).await;
+    let t = famwriter(&api).await;
+    let layout = || {
+        Layout::new(
+            vec![Dir::root(), Dir::new("A", 2), Dir::new("B", 2)],
+            vec![(1, vec![1u8; 8192]), (2, vec![2u8; 4608])],
+        )
+    };
+    let mut looping = layout();
+    let (_, ids, _) = looping.streams[0].clone();
+    looping.fat[*ids.last().unwrap() as usize] = ids[0];
+    let mut past_end = layout();
+    past_end.dirs[2].start = 900_000;
+    let mut oversized = layout();
+    oversized.dirs[1].size = 50_000_000;
+    let whole = layout().bytes();
+    let truncated = whole[..whole.len() - 2048].to_vec();
+    for (bytes, names) in [
+        (long_directory(20_000).bytes(), "more than 4096 entries"),
+        (looping.bytes(), "loops back to sector"),
+        (past_end.bytes(), "runs past the end of the file"),
+        (oversized.bytes(), "is larger than the file"),
+        (truncated, "runs past the end of the file"),
+    ] {
+        let job = refused(&api, &t, &bytes, bytes.clone(), true).await;
+        assert_eq!(job["error"]["code"], "invalid_rfa", "{job}");
+        let message = job["error"]["message"].as_str().unwrap();
+        assert!(message.contains(names), "{names}: {message}");
+    }
+    // The same layout unbroken is a family.
+    let r = api
+        .start_upload(A1, &t, &upload_body(&whole, Some("f1")))
+        .await;
+    assert_eq!(api.put_upload(&r, whole, true).await, 200);
+    let id = r.body["response"]["job"]["id"].as_str().unwrap();
+    let job = api.wait_job(A1, &t, id).await.body["response"].clone();
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["result"]["version"], 2, "{job}");
 }
 
 async fn a_file_over_the_limit_is_file_too_large(b: Backend) {

@@ -213,7 +213,7 @@ async fn seeded(b: Backend) -> Api {
     let api = api(b).await;
     let mut items: Vec<Item> = (0..GENERATED).map(|i| put_detail(generated(i))).collect();
     items.extend(rare_reader());
-    api.store().put_items(&items).await.unwrap();
+    api.operator().put_items(&items).await.unwrap();
     api
 }
 
@@ -449,7 +449,7 @@ async fn reimport_moves_a_detail_in_every_index(b: Backend) {
     d5.detail.name = "Balustrade".into();
     d5.detail.tag_ids = vec![rid("t-timber")];
     d5.detail.updated_at = Timestamp::parse("2026-08-01T00:00:00Z").unwrap();
-    api.store().put_items(&[Item::Detail(d5)]).await.unwrap();
+    api.operator().put_items(&[Item::Detail(d5)]).await.unwrap();
     assert!(search("q=parapet").await.is_empty(), "old name word");
     assert_eq!(search("q=balus").await, ["d5"]);
     assert_eq!(search("q=coping").await, ["d5"], "description kept");
@@ -654,7 +654,7 @@ async fn similar_reads_a_bounded_number_of_candidates(b: Backend) {
             })
         })
         .collect();
-    api.store().put_items(&doors).await.unwrap();
+    api.operator().put_items(&doors).await.unwrap();
     let t = api.token("full-a").await;
     let path = format!("/v1/workspaces/{A1}/families/f1/similar?limit=5");
     api.get(&path, &t).await;

@@ -1,0 +1,347 @@
+//! Budgets and caps: every list page reads a bounded number of items and resumes exactly
+//! where it stopped; a detail holds at most 100 open flags, also under concurrent
+//! creates.
+
+use futures::StreamExt;
+use pirros_shared::flags::{Flag, FlagReason, FlagRecord, FlagStatus, OpenFlagsChange};
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::model::{ItemIds, Stash, StashRecord};
+use pirros_shared::search::budget;
+use pirros_shared::store::{FlagWrite, Item, SaveOutcome, Store};
+use pirros_shared::timestamp::Timestamp;
+use pirros_tests::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+pirros_tests::on_both_stores!(
+    a_sparse_flag_page_reads_within_its_budget_and_the_walk_misses_nothing,
+    a_sparse_references_page_reads_within_its_budget,
+    the_101st_open_flag_is_refused_and_resolving_one_makes_room,
+    concurrent_flags_never_pass_the_limit,
+);
+
+fn rid(s: &str) -> ResourceId {
+    ResourceId::parse(s).expect("plain id")
+}
+
+fn ws_id(ws: &str) -> WorkspaceId {
+    WorkspaceId::parse(ws).expect("workspace uuid")
+}
+
+fn flags_path(detail: &str) -> String {
+    format!("/v1/workspaces/{A1}/details/{detail}/flags")
+}
+
+/// A flag of `detail` in A1 as the API writes one, with id `id`.
+fn flag_record(detail: &str, id: &ResourceId, status: FlagStatus) -> FlagRecord {
+    let now = Timestamp::now();
+    FlagRecord {
+        flag: Flag {
+            id: id.clone(),
+            detail_id: rid(detail),
+            reason: FlagReason::Outdated,
+            note: None,
+            status,
+            resolution_note: None,
+            created_by: "flagger-a".into(),
+            created_at: now,
+            resolved_at: (status == FlagStatus::Resolved).then_some(now),
+            updated_at: now,
+        },
+        version: 1,
+    }
+}
+
+/// Writes flags straight to the store, a few at a time (the open count is not what the
+/// tests using this look at, so the writes leave it alone and never contend on it).
+async fn put_flags(store: &dyn Store, detail: &str, flags: &[(ResourceId, FlagStatus)]) {
+    futures::stream::iter(flags)
+        .map(|(id, status)| async move {
+            let write = FlagWrite {
+                workspace_id: ws_id(A1),
+                record: flag_record(detail, id, *status),
+                expected_version: None,
+                open_flags: OpenFlagsChange::Unchanged,
+                open_limit: None,
+                idempotency: None,
+            };
+            assert_eq!(store.save_flag(&write).await.unwrap(), SaveOutcome::Saved);
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<()>>()
+        .await;
+}
+
+/// Items the server's store reads for one GET of `path`.
+async fn items_read_by(api: &Api, path: &str, token: &str) -> (Reply, u64) {
+    let before = api.store().items_read();
+    let r = api.get(path, token).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.text);
+    (r, api.store().items_read() - before)
+}
+
+/// Every page of `path` (which has a `?`), following `next_cursor`: the ids in order, and
+/// the most items any page read beyond what a page of an empty list reads (`base`).
+async fn walk(api: &Api, path: &str, token: &str, base: u64) -> (Vec<String>, u64) {
+    let mut seen = Vec::new();
+    let mut most = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = match &cursor {
+            Some(c) => format!("{path}&cursor={c}"),
+            None => path.to_owned(),
+        };
+        let (r, read) = items_read_by(api, &page, token).await;
+        most = most.max(read.saturating_sub(base));
+        seen.extend(ids(&r));
+        match r.body["response"]["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return (seen, most),
+        }
+    }
+}
+
+/// 800 open flags newer than 40 resolved ones: a page of resolved flags used to read all
+/// 800 open ones first. Now each page reads at most `budget(limit)` flags, answering fewer
+/// (even none) with a cursor, and the walk still returns every resolved flag once.
+async fn a_sparse_flag_page_reads_within_its_budget_and_the_walk_misses_nothing(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("flagger-a").await;
+    // Flag ids sort by creation: the first 40 made are the oldest.
+    let mut made: Vec<ResourceId> = (0..840)
+        .map(|_| pirros_shared::flags::new_flag_id().0)
+        .collect();
+    made.sort();
+    let flags: Vec<(ResourceId, FlagStatus)> = made
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let status = if i < 40 {
+                FlagStatus::Resolved
+            } else {
+                FlagStatus::Open
+            };
+            (id.clone(), status)
+        })
+        .collect();
+    put_flags(api.store(), "d2", &flags).await;
+    let newest_first = |status: FlagStatus| -> Vec<String> {
+        flags
+            .iter()
+            .rev()
+            .filter(|(_, s)| *s == status)
+            .map(|(id, _)| id.to_string())
+            .collect()
+    };
+    // What a page of a detail without flags reads: the credential and the detail.
+    let (_, base) = items_read_by(&api, &flags_path("d5"), &t).await;
+
+    let (first, read) =
+        items_read_by(&api, &format!("{}?status=resolved", flags_path("d2")), &t).await;
+    let read = read - base;
+    eprintln!("{b:?}: the first resolved page read {read} flags");
+    assert!(read <= budget(25) as u64, "read {read} flags");
+    assert!(ids(&first).is_empty(), "only open flags within the budget");
+    assert!(first.body["response"]["next_cursor"].is_string());
+
+    for (limit, status, query) in [
+        (25, FlagStatus::Resolved, "status=resolved"),
+        (7, FlagStatus::Resolved, "status=resolved"),
+        (100, FlagStatus::Open, "status=open"),
+    ] {
+        let path = format!("{}?{query}&limit={limit}", flags_path("d2"));
+        let (walked, most) = walk(&api, &path, &t, base).await;
+        assert!(
+            most <= budget(limit) as u64,
+            "{query} limit {limit}: {most}"
+        );
+        assert_eq!(walked, newest_first(status), "{query} limit {limit}");
+        assert_eq!(walked.iter().collect::<HashSet<_>>().len(), walked.len());
+    }
+    let (all, most) = walk(&api, &format!("{}?limit=100", flags_path("d2")), &t, base).await;
+    assert_eq!(all.len(), 840);
+    assert!(most <= budget(100) as u64);
+}
+
+/// A stash of A1 made by someone else, holding family `f1`.
+fn stash_holding_f1(id: &str) -> Item {
+    let at = Timestamp::parse("2026-07-01T00:00:00Z").unwrap();
+    Item::Stash(StashRecord {
+        stash: Stash {
+            id: rid(id),
+            workspace_id: ws_id(A1),
+            // Before "Mine", the name of `stash-mine-a`'s own stash.
+            name: format!("A hidden stash {id}"),
+            description: None,
+            project_id: rid(PA),
+            is_permanent: false,
+            item_ids: ItemIds {
+                detail_ids: Vec::new(),
+                family_ids: vec![rid("f1")],
+            },
+            created_by: "someone-else".into(),
+            created_at: at,
+            updated_at: at,
+        },
+        version: 1,
+    })
+}
+
+/// `stash-mine-a` may read its own stashes only: 300 others holding `f1` sort between
+/// the details that place it and its own stash. A page reads within its budget and the
+/// walk still reaches that stash.
+async fn a_sparse_references_page_reads_within_its_budget(b: Backend) {
+    let api = api(b).await;
+    let items: Vec<Item> = (0..300)
+        .map(|i| stash_holding_f1(&format!("other-{i:04}")))
+        .collect();
+    api.operator().put_items(&items).await.unwrap();
+    let t = api.token("stash-mine-a").await;
+    let refs = format!("/v1/workspaces/{A1}/families/f1/references");
+    let one_page = api.get(&format!("{refs}?limit=100"), &t).await;
+    assert_eq!(one_page.status, 200, "{}", one_page.text);
+    let everything = ids(&one_page);
+    // The details by name, then the caller's own stash, after every hidden one.
+    assert_eq!(everything, ["d3", "d1", "d2", "s1"], "{}", one_page.text);
+    assert_eq!(one_page.body["response"]["next_cursor"], Value::Null);
+    // What a page of a family without uses reads: the credential, its filter, the family.
+    let (_, base) = items_read_by(
+        &api,
+        &format!("/v1/workspaces/{A1}/families/f4/references"),
+        &t,
+    )
+    .await;
+    for limit in [1, 2, 5] {
+        let (walked, most) = walk(&api, &format!("{refs}?limit={limit}"), &t, base).await;
+        assert_eq!(walked, everything, "limit {limit}");
+        assert!(most <= budget(limit) as u64, "limit {limit}: {most}");
+    }
+}
+
+/// Opens `n` flags on `detail` as the API would (each counted), one after another.
+async fn open_flags_in_store(store: &dyn Store, detail: &str, n: usize) {
+    for _ in 0..n {
+        let (id, _) = pirros_shared::flags::new_flag_id();
+        let write = FlagWrite {
+            workspace_id: ws_id(A1),
+            record: flag_record(detail, &id, FlagStatus::Open),
+            expected_version: None,
+            open_flags: OpenFlagsChange::Opened,
+            open_limit: None,
+            idempotency: None,
+        };
+        assert_eq!(store.save_flag(&write).await.unwrap(), SaveOutcome::Saved);
+    }
+}
+
+async fn open_count(api: &Api, token: &str, detail: &str) -> Value {
+    let r = api
+        .get(&format!("/v1/workspaces/{A1}/details/{detail}"), token)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["response"]["open_flags"].clone()
+}
+
+async fn post_flag(api: &Api, token: &str, detail: &str, note: &str) -> Reply {
+    api.write(
+        Method::POST,
+        &flags_path(detail),
+        token,
+        &json!({"reason": "other", "note": note}),
+        None,
+    )
+    .await
+}
+
+#[track_caller]
+fn assert_limit_exceeded(r: &Reply) {
+    r.assert_error(409, "limit_exceeded");
+    let message = r.body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("100"), "states the limit: {message}");
+}
+
+async fn the_101st_open_flag_is_refused_and_resolving_one_makes_room(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("flagger-a").await;
+    open_flags_in_store(api.store(), "d4", 99).await;
+    let last = post_flag(&api, &t, "d4", "the hundredth").await;
+    assert_eq!(last.status, 201, "{}", last.text);
+    assert_eq!(open_count(&api, &t, "d4").await, 100);
+    let refused = post_flag(&api, &t, "d4", "one too many").await;
+    assert_limit_exceeded(&refused);
+    // With a key too: refused, and nothing remembered that a retry would replay.
+    for _ in 0..2 {
+        let r = api
+            .write(
+                Method::POST,
+                &flags_path("d4"),
+                &t,
+                &json!({"reason": "outdated"}),
+                Some("over-the-limit"),
+            )
+            .await;
+        assert_limit_exceeded(&r);
+    }
+    assert_eq!(open_count(&api, &t, "d4").await, 100);
+    // Another detail is not affected.
+    assert_eq!(post_flag(&api, &t, "d5", "elsewhere").await.status, 201);
+    // Resolving one makes room for exactly one.
+    let id = last.body["response"]["id"].as_str().unwrap();
+    let r = api
+        .write(
+            Method::PATCH,
+            &format!("{}/{id}", flags_path("d4")),
+            &t,
+            &json!({"status": "resolved"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(open_count(&api, &t, "d4").await, 99);
+    let again = api
+        .write(
+            Method::POST,
+            &flags_path("d4"),
+            &t,
+            &json!({"reason": "outdated"}),
+            Some("over-the-limit"),
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_limit_exceeded(&post_flag(&api, &t, "d4", "full again").await);
+    assert_eq!(open_count(&api, &t, "d4").await, 100);
+}
+
+/// 20 flags at once on a detail with 95 open: exactly 5 are written, whichever store.
+async fn concurrent_flags_never_pass_the_limit(b: Backend) {
+    let api = Arc::new(api(b).await);
+    let t = api.token("flagger-a").await;
+    open_flags_in_store(api.store(), "d3", 95).await;
+    let barrier = Arc::new(tokio::sync::Barrier::new(20));
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (api, t, barrier) = (api.clone(), t.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            post_flag(&api, &t, "d3", &format!("racer {i}")).await
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        let r = task.await.unwrap();
+        if r.status == 201 {
+            created += 1;
+        } else {
+            assert_limit_exceeded(&r);
+        }
+    }
+    assert_eq!(created, 5);
+    assert_eq!(open_count(&api, &t, "d3").await, 100);
+    let open = api
+        .get(&format!("{}?status=open&limit=100", flags_path("d3")), &t)
+        .await;
+    assert_eq!(ids(&open).len(), 100);
+    assert_eq!(open.body["response"]["next_cursor"], Value::Null);
+}

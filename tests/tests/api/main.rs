@@ -1,0 +1,35 @@
+//! The integration tests: one binary (it links the SDKs once), a module per feature, each
+//! driving a real `pirros-local` (or the function binaries) over HTTP, on both stores where
+//! the feature has storage of its own. Deploy checks live in `tests/tests/deploy`, DynamoDB
+//! outages in `tests/tests/outage`.
+
+mod access_at_work;
+mod admin;
+mod caps;
+mod discovery;
+mod downloads;
+mod edges;
+mod errors;
+mod exports;
+mod flags;
+mod import_limits;
+mod lambda_path;
+mod metrics;
+mod monitoring;
+mod openapi;
+mod rate_limits;
+mod read_endpoints;
+mod readme;
+mod references;
+mod rotation;
+mod search;
+mod signing_keys;
+mod stashes;
+mod store_contract;
+mod store_contract_discovery;
+mod store_contract_usage;
+mod sync_example;
+mod tokens_and_envelopes;
+mod uploads;
+mod usage_costs;
+mod worker_queue;

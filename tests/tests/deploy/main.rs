@@ -1,0 +1,4 @@
+//! Deploy checks: `template.yaml` against the code (routes, least privilege, parameters).
+
+mod least_privilege;
+mod template;
