@@ -131,7 +131,8 @@ catalogue! {
     TooManyRequests: TOO_MANY_REQUESTS, "too_many_requests", Any,
         "Over the rate limit: requests per sliding hour per credential on `/v1`, failed \
          attempts per client id and source IP (and per client id over all IPs) on `/oauth/token`, \
-         or a rate counter that cannot be updated. The body is flat, not the `/v1` envelope; \
+         a 4th export of one credential while 3 are queued or running, or a rate counter that \
+         cannot be updated. The body is flat, not the `/v1` envelope; \
          wait `Retry-After` seconds.",
         ApiError::TooManyRequests { retry_after: 1234 };
     Internal: INTERNAL_SERVER_ERROR, "internal_error", Any,

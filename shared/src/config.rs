@@ -36,10 +36,15 @@ pub struct Config {
     pub upload_url_ttl_secs: u64,
     /// How long `GET .../jobs/{id}?wait_for_completion=true` holds a request at most.
     pub job_wait_secs: u64,
+    /// Largest sum of the files one export zips; a larger one fails before it is written.
+    pub max_export_bytes: u64,
 }
 
 /// `MAX_UPLOAD_BYTES` when the environment sets none: 200 MiB.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+
+/// `MAX_EXPORT_BYTES` when the environment sets none: 2 GiB.
+pub const DEFAULT_MAX_EXPORT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
@@ -128,6 +133,7 @@ impl Config {
             max_upload_bytes: num("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)?,
             upload_url_ttl_secs: num("UPLOAD_URL_TTL_SECS", 900)?,
             job_wait_secs: num("JOB_WAIT_SECS", 20)?,
+            max_export_bytes: num("MAX_EXPORT_BYTES", DEFAULT_MAX_EXPORT_BYTES)?,
         })
     }
 }
@@ -192,5 +198,6 @@ mod tests {
         assert_eq!(c.max_upload_bytes, 200 * 1024 * 1024);
         assert_eq!(c.upload_url_ttl_secs, 900);
         assert_eq!(c.job_wait_secs, 20);
+        assert_eq!(c.max_export_bytes, 2 * 1024 * 1024 * 1024);
     }
 }

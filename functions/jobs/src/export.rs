@@ -13,10 +13,19 @@ use pirros_shared::openapi::ResourcePath;
 use pirros_shared::query::NoQuery;
 use pirros_shared::request::{body_bytes, json_body};
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::LeaseKind;
+use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::answer::save_new;
+
+/// How long an export holds its slot at most, had the worker never given it back: longer
+/// than any queue wait and run (the worker's timeout is 5 minutes).
+const BULK_LEASE_SECS: u64 = 3600;
+
+/// What a refused export is told to wait: exports take seconds to minutes.
+const BULK_RETRY_AFTER_SECS: u64 = 30;
 
 /// The body of an export: nothing, or an empty JSON object. Any field is a 400.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -44,7 +53,9 @@ error_responses!(
 /// `not_downloadable`, `downloads_disabled`, `no_file`); `download_url` is signed on each
 /// read while you may still download there, else it is `null`. `Idempotency-Key` replays
 /// the first answer (the same job) while you still hold a read grant on stashes (else
-/// 403).
+/// 403). One credential has at most 3 exports queued or running; a 4th is 429
+/// `too_many_requests` with `Retry-After`. An export whose files add up to more than the
+/// deployment's `MAX_EXPORT_BYTES` (2 GiB unless set) fails with `export_too_large`.
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/stashes/{id}/exports",
@@ -96,18 +107,42 @@ pub async fn export(
         }),
         JobStatus::Queued,
     );
+    // A credential holds at most `LeaseKind::Bulk.slots()` exports queued or running; the
+    // worker gives the slot back when the job ends, and a slot it never gives back lapses
+    // after `BULK_LEASE_SECS`.
+    let client = &call.credential.client_id;
+    let until = Timestamp::now().plus_secs(BULK_LEASE_SECS);
+    if !state
+        .store
+        .take_lease(LeaseKind::Bulk, client, job.id.as_str(), until)
+        .await?
+    {
+        return Err(ApiError::TooManyRequests {
+            retry_after: BULK_RETRY_AFTER_SECS,
+        });
+    }
     let started = ExportStarted {
         job: job.answer(None),
     };
-    let reply = save_new(state, call, draft.as_ref(), &job, &started).await?;
+    let saved = save_new(state, call, draft.as_ref(), &job, &started).await;
     // A replayed answer names a job that was handed over already.
-    if reply.status == http::StatusCode::ACCEPTED
-        && !reply
-            .headers
-            .iter()
-            .any(|(k, _)| k == pirros_shared::headers::IDEMPOTENT_REPLAYED)
-        && let Err(e) = state.queue.enqueue(&job.job_ref()).await
+    let fresh = saved.as_ref().is_ok_and(|reply| {
+        reply.status == http::StatusCode::ACCEPTED
+            && !reply
+                .headers
+                .iter()
+                .any(|(k, _)| k == pirros_shared::headers::IDEMPOTENT_REPLAYED)
+    });
+    if !fresh
+        && let Err(e) = state
+            .store
+            .drop_lease(LeaseKind::Bulk, client, job.id.as_str())
+            .await
     {
+        tracing::warn!(job = %job.id, error = %e, "unused export slot lapses by itself");
+    }
+    let reply = saved?;
+    if fresh && let Err(e) = state.queue.enqueue(&job.job_ref()).await {
         // The job stays `queued`; reading it hands it over again (see `read`).
         tracing::warn!(job = %job.id, error = %e, "export not handed to the worker yet");
     }

@@ -3,7 +3,8 @@
 //! event did not announce (lost, or no events at all, as locally) is handed to the worker,
 //! an upload whose file never came expires, and an export whose message was lost is
 //! handed over again. `wait_for_completion=true` polls with growing pauses, holding no
-//! storage connection in between, until the job ends or `JOB_WAIT_SECS` (20) pass.
+//! storage connection in between, until the job ends or `JOB_WAIT_SECS` (20) pass; a
+//! credential holds at most two such waits at once.
 
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use pirros_shared::openapi::ResourcePath;
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query;
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::LeaseKind;
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
@@ -61,7 +63,8 @@ error_responses!(
 /// otherwise it and `result.expires_at` are `null`. Only the credential that created the
 /// job sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
 /// `wait_for_completion=true` the answer comes when the job ends, or after 20 seconds with
-/// the job as it stands.
+/// the job as it stands; at most 2 requests of one credential wait at a time, and a further
+/// one answers at once.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/jobs/{id}",
@@ -85,25 +88,23 @@ pub async fn get(
     let JobQuery {
         wait_for_completion,
     } = call.query()?;
-    let wait = if wait_for_completion {
-        Duration::from_secs(state.config.job_wait_secs)
-    } else {
-        Duration::ZERO
-    };
-    let deadline = Instant::now() + wait;
     let mut job = own(state, call, ws, id).await?;
-    for round in 0u32.. {
-        job = move_along(state, job).await?;
-        let now = Instant::now();
-        if job.status.is_terminal() || now >= deadline {
-            break;
-        }
-        // 100 ms, doubling to a second: quick jobs answer fast, slow ones cost a read a
-        // second.
-        let pause = Duration::from_millis(100 << round.min(3)).min(Duration::from_secs(1));
-        tokio::time::sleep(pause.min(deadline - now)).await;
-        job = own(state, call, ws, id).await?;
+    // A credential waits in at most `LeaseKind::Waits.slots()` requests at once, so one
+    // cannot hold the function's reserved concurrency: a further one answers at once.
+    let lease = if wait_for_completion && !job.status.is_terminal() {
+        WaitLease::take(state, call).await?
+    } else {
+        None
+    };
+    let wait = match lease {
+        Some(_) => Duration::from_secs(state.config.job_wait_secs),
+        None => Duration::ZERO,
+    };
+    let answered = wait_for(state, call, ws, id, &mut job, Instant::now() + wait).await;
+    if let Some(lease) = lease {
+        lease.give_back(state, call).await;
     }
+    answered?;
     let answered = job_of(state, call, &job).await?;
     Ok(tagged(
         call.reply(&Resource {
@@ -112,6 +113,61 @@ pub async fn get(
         })?,
         &job,
     ))
+}
+
+/// One of the caller's wait slots, held until `until` at most (a request that dies holding
+/// it frees it then).
+struct WaitLease {
+    holder: String,
+}
+
+impl WaitLease {
+    async fn take(state: &AppState, call: &V1Call) -> Result<Option<WaitLease>, ApiError> {
+        let holder = ResourceId::new_uuid().to_string();
+        // The wait, and a margin for the reads around it.
+        let until = Timestamp::now().plus_secs(state.config.job_wait_secs + 10);
+        let taken = state
+            .store
+            .take_lease(LeaseKind::Waits, &call.credential.client_id, &holder, until)
+            .await?;
+        Ok(taken.then_some(WaitLease { holder }))
+    }
+
+    /// Best effort: a slot not given back lapses by itself.
+    async fn give_back(self, state: &AppState, call: &V1Call) {
+        let client = &call.credential.client_id;
+        if let Err(e) = state
+            .store
+            .drop_lease(LeaseKind::Waits, client, &self.holder)
+            .await
+        {
+            tracing::warn!(error = %e, "wait slot not given back; it lapses by itself");
+        }
+    }
+}
+
+/// Moves `job` along and re-reads it, with growing pauses, until it ends or `deadline`.
+async fn wait_for(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    job: &mut JobRecord,
+    deadline: Instant,
+) -> Result<(), ApiError> {
+    for round in 0u32.. {
+        *job = move_along(state, job.clone()).await?;
+        let now = Instant::now();
+        if job.status.is_terminal() || now >= deadline {
+            break;
+        }
+        // 100 ms, doubling to a second: quick jobs answer fast, slow ones cost a read a
+        // second.
+        let pause = Duration::from_millis(100 << round.min(3)).min(Duration::from_secs(1));
+        tokio::time::sleep(pause.min(deadline - now)).await;
+        *job = own(state, call, ws, id).await?;
+    }
+    Ok(())
 }
 
 /// The job, if it is the caller's.

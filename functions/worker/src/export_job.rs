@@ -18,6 +18,10 @@ use crate::export::{ExportFile, MANIFEST_NAME, export_zip};
 use crate::worker::{WorkError, Worker};
 use crate::zip_names::ZipNames;
 
+/// How long a run that moved an export to `processing` owns it: three times the worker's
+/// timeout (5 minutes), so a run that died is redone, and a live one never twice.
+const PROCESSING_LEASE_MS: i64 = 15 * 60 * 1000;
+
 /// Item reads in flight at once.
 const READS_IN_FLIGHT: usize = 16;
 
@@ -42,6 +46,14 @@ pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError>
     let JobSpec::Export(spec) = job.spec.clone() else {
         unreachable!("dispatched on the spec");
     };
+    // A second delivery while another run zips it (SQS delivers at least once) waits its
+    // turn instead of zipping everything again: the message comes back after the queue's
+    // visibility timeout, by when the job has ended, or its run has surely died.
+    if job.status == JobStatus::Processing
+        && Timestamp::now().millis() - job.updated_at.millis() < PROCESSING_LEASE_MS
+    {
+        return Err(WorkError::Busy);
+    }
     let Some(job) = w.start(job).await? else {
         return Ok(());
     };
@@ -79,12 +91,23 @@ pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError>
     // none of whose files are there is listed as having none.
     let mut files = Vec::with_capacity(planned.len());
     let mut missing = Vec::new();
+    let mut total: u64 = 0;
     for p in planned {
-        if w.objects.head(&p.file.key).await?.is_some() {
-            files.push(p);
-        } else {
-            missing.push((p.kind, p.id));
+        match w.objects.head(&p.file.key).await? {
+            Some(info) => {
+                total = total.saturating_add(info.size);
+                files.push(p);
+            }
+            None => missing.push((p.kind, p.id)),
         }
+    }
+    if total > w.max_export_bytes {
+        let message = format!(
+            "The stash's files add up to {total} bytes, more than an export may hold ({} \
+             bytes); export fewer items at a time",
+            w.max_export_bytes
+        );
+        return w.fail(job, "export_too_large", &message).await;
     }
     for (kind, id) in missing {
         let listed = |k: ItemType, i: &ResourceId| k == kind && *i == id;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use pirros_shared::jobs::{JobQueue, JobRef, QueueError};
 
-use crate::worker::Worker;
+use crate::worker::{WorkError, Worker};
 
 /// Attempts per job, as the queue's receive count allows on AWS.
 const ATTEMPTS: u32 = 3;
@@ -24,7 +24,8 @@ impl JobQueue for InlineQueue {
         tokio::spawn(async move {
             for attempt in 1..=ATTEMPTS {
                 match worker.process(&job).await {
-                    Ok(()) => return,
+                    // Another task of this process is on it and ends it.
+                    Ok(()) | Err(WorkError::Busy) => return,
                     Err(e) if attempt == ATTEMPTS => {
                         tracing::warn!(job = %job.id, error = %e, "job not processed; giving up");
                         worker.give_up(&job, &e.to_string()).await;

@@ -53,6 +53,7 @@ async fn from_env() -> Result<SqsWorker, ConfigError> {
             )),
             objects: Arc::new(S3Objects::new(s3_client(&sdk), bucket)),
             max_upload_bytes: config.max_upload_bytes,
+            max_export_bytes: config.max_export_bytes,
             scratch_dir: std::env::temp_dir(),
         },
         max_receives,

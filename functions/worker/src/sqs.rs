@@ -8,7 +8,7 @@ use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 
 use crate::batch::{ProcessRecord, RecordError, handle_batch};
 use crate::messages::jobs_of;
-use crate::worker::Worker;
+use crate::worker::{WorkError, Worker};
 
 pub struct SqsWorker {
     pub worker: Worker,
@@ -32,6 +32,11 @@ impl ProcessRecord for SqsWorker {
         for job in &jobs {
             if let Err(e) = self.worker.process(job).await {
                 tracing::warn!(job = %job.id, error = %e, last, "job not processed");
+                if last && matches!(e, WorkError::Busy) {
+                    // Another run holds the job, and its own message brings it back if
+                    // that run dies: this copy is done with.
+                    continue;
+                }
                 if last {
                     self.worker.give_up(job, &e.to_string()).await;
                 }

@@ -10,7 +10,7 @@ use pirros_shared::grants::{self, Action, EntityType, Scope};
 use pirros_shared::jobs::{JobRecord, JobRef, JobSpec, JobStatus};
 use pirros_shared::model::Credential;
 use pirros_shared::objects::{ObjectError, SharedObjects};
-use pirros_shared::store::{SharedStore, StoreError};
+use pirros_shared::store::{LeaseKind, SharedStore, StoreError};
 
 use crate::export::ExportError;
 
@@ -28,6 +28,8 @@ pub enum WorkError {
     Export(#[from] ExportError),
     #[error("the job kept changing under the worker")]
     Contended,
+    #[error("another run is processing the job; try again later")]
+    Busy,
 }
 
 pub struct Worker {
@@ -35,6 +37,8 @@ pub struct Worker {
     pub objects: SharedObjects,
     /// `MAX_UPLOAD_BYTES`: the worker never reads past it.
     pub max_upload_bytes: u64,
+    /// `MAX_EXPORT_BYTES`: an export whose files add up to more fails before it is written.
+    pub max_export_bytes: u64,
     /// Where an upload is copied for the OLE check, which needs random access.
     pub scratch_dir: PathBuf,
 }
@@ -104,9 +108,11 @@ impl Worker {
     ) -> Result<bool, WorkError> {
         for attempt in 0..ATTEMPTS {
             if job.status.is_terminal() {
+                self.free_slot(&job).await;
                 return Ok(false);
             }
             if self.store.update_job(&next(&job), job.revision).await? {
+                self.free_slot(&job).await;
                 return Ok(true);
             }
             pause(attempt).await;
@@ -116,6 +122,22 @@ impl Worker {
             }
         }
         Err(WorkError::Contended)
+    }
+
+    /// An ended export gives its creator's bulk slot back (again, if a run before this one
+    /// did): best effort, as a slot never given back lapses by itself.
+    async fn free_slot(&self, job: &JobRecord) {
+        if !matches!(job.spec, JobSpec::Export(_)) {
+            return;
+        }
+        let holder = job.id.as_str();
+        if let Err(e) = self
+            .store
+            .drop_lease(LeaseKind::Bulk, &job.client_id, holder)
+            .await
+        {
+            tracing::warn!(job = %job.id, error = %e, "export slot not given back; it lapses");
+        }
     }
 
     /// Fails the job with `code` for good (retrying cannot help).

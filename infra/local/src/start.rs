@@ -226,6 +226,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         store: store.clone(),
         objects: objects.clone(),
         max_upload_bytes: config.max_upload_bytes,
+        max_export_bytes: config.max_export_bytes,
         scratch_dir: std::env::temp_dir(),
     });
     let state = Arc::new(

@@ -49,7 +49,8 @@ impl JobStatus {
 /// Why a job failed: `invalid_rfa`, `checksum_mismatch`, `file_too_large`, `access_revoked`
 /// (an upload whose creator no longer holds write on families covering the family when the
 /// file arrives: its credential was revoked or its grant removed; nothing is written),
-/// `stash_not_found` or `internal_error`.
+/// `stash_not_found`, `export_too_large` (an export whose files add up to more than the
+/// deployment's `MAX_EXPORT_BYTES`; nothing is written) or `internal_error`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct JobError {
     #[schema(example = "checksum_mismatch")]

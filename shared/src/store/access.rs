@@ -194,6 +194,9 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 // A new job and its idempotency record in one transaction; a job moving
                 // on (an upload's file arrived, or never did).
                 (Op::PutItem, &[Job, Idempotency]),
+                // The credential's wait and export slots: read, taken, given back.
+                (Op::GetItem, &[Lease]),
+                (Op::UpdateItem, &[Lease]),
             ],
         ],
         rare: &[],
@@ -215,6 +218,9 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             (Op::DeleteItem, &[FamilyList]),
             // The moved list sizes.
             (Op::BatchWriteItem, &[FamilyList]),
+            // An ended export's slot, given back.
+            (Op::GetItem, &[Lease]),
+            (Op::UpdateItem, &[Lease]),
         ]],
         rare: &[],
     },

@@ -2,6 +2,7 @@
 //! `infra/TABLE.md` lists every access pattern against these keys.
 
 use crate::ids::{ClientId, ResourceId, WorkspaceId};
+use crate::store::LeaseKind;
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
@@ -51,6 +52,16 @@ pub fn idempotency(client: &ClientId, key: &str) -> (String, String) {
 
 pub fn rate(key: &str) -> (String, String) {
     (format!("RATE#{key}"), "RATE".into())
+}
+
+/// The leases of one credential that bound what it holds open (`LeaseKind`): one item of
+/// numbered slots.
+pub fn lease(kind: LeaseKind, client: &ClientId) -> (String, String) {
+    let kind = match kind {
+        LeaseKind::Waits => "WAITS",
+        LeaseKind::Bulk => "BULK",
+    };
+    (format!("LEASE#{kind}#{client}"), "LEASE".into())
 }
 
 pub fn kill_switch() -> (String, String) {
@@ -226,6 +237,7 @@ pub enum Partition {
     Idempotency,
     ApiRate,
     TokenRate,
+    Lease,
     Config,
 }
 
@@ -246,6 +258,7 @@ impl Partition {
         Self::Idempotency,
         Self::ApiRate,
         Self::TokenRate,
+        Self::Lease,
         Self::Config,
     ];
 
@@ -273,6 +286,9 @@ impl Partition {
             Self::ApiRate => "RATE#API#*",
             // Per client and IP (`RATE#TOKEN#`) and per client (`RATE#TOKENC#`).
             Self::TokenRate => "RATE#TOKEN*",
+            // A credential's long-poll slots (`LEASE#WAITS#`) and bulk-job slots
+            // (`LEASE#BULK#`).
+            Self::Lease => "LEASE#*",
             Self::Config => "CONFIG",
         }
     }
@@ -303,6 +319,7 @@ impl Partition {
             Self::Stash => &["STASH#*"],
             Self::Idempotency => &["IDEM"],
             Self::ApiRate | Self::TokenRate => &["RATE"],
+            Self::Lease => &["LEASE"],
             Self::Config => &["KILLSWITCH", "JWKS"],
         }
     }

@@ -26,6 +26,8 @@ struct Inner {
     idempotency: HashMap<IdemKey, IdemRecord>,
     /// key → (count, expires_at)
     rate: HashMap<String, (u64, Timestamp)>,
+    /// Per credential and kind, its held leases: holder → until.
+    leases: HashMap<(LeaseKind, ClientId), HashMap<String, Timestamp>>,
     kill_switch: bool,
     published_keys: Option<PublishedKeys>,
     /// Per workspace, projects by list position (see `project_sort_key`).
@@ -414,6 +416,36 @@ impl Store for MemoryStore {
             .get(key)
             .filter(|(_, expires_at)| *expires_at > now)
             .map_or(0, |(count, _)| *count))
+    }
+
+    async fn take_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        until: Timestamp,
+    ) -> StoreResult<bool> {
+        let now = Timestamp::now();
+        let mut g = self.lock();
+        let held = g.leases.entry((kind, client.clone())).or_default();
+        held.retain(|_, u| *u > now);
+        if !held.contains_key(holder) && held.len() >= kind.slots() {
+            return Ok(false);
+        }
+        held.insert(holder.to_owned(), until);
+        Ok(true)
+    }
+
+    async fn drop_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+    ) -> StoreResult<()> {
+        if let Some(held) = self.lock().leases.get_mut(&(kind, client.clone())) {
+            held.remove(holder);
+        }
+        Ok(())
     }
 
     async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {

@@ -195,6 +195,26 @@ pub struct RateHit {
     pub count: u64,
 }
 
+/// What one credential may hold open at a time, counted in leases that lapse by themselves
+/// (a Lambda that dies holding one frees it when its time runs out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LeaseKind {
+    /// `wait_for_completion` requests waiting now.
+    Waits,
+    /// Exports (and snapshots) queued or running.
+    Bulk,
+}
+
+impl LeaseKind {
+    /// How many the credential may hold.
+    pub const fn slots(self) -> usize {
+        match self {
+            Self::Waits => 2,
+            Self::Bulk => 3,
+        }
+    }
+}
+
 /// What request handlers call: reads, stash writes, rate limits, the kill switch.
 /// The batch reads (`get_tags`, `get_details`, ...) return each stored item once, in no
 /// particular order, however often its id is asked for; ids that name nothing are left out.
@@ -267,6 +287,20 @@ pub trait Store: Send + Sync {
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
     /// The hits counted in the window `key`: 0 when it has none or it expired.
     async fn rate_count(&self, key: &str) -> StoreResult<u64>;
+
+    /// Takes one of `kind`'s leases of `client` for `holder` until `until`: `false` when
+    /// every slot is held by someone else and unexpired. A holder that holds one already
+    /// keeps it (a retried take), with the later expiry.
+    async fn take_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        until: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Gives `holder`'s lease back, if it holds one.
+    async fn drop_lease(&self, kind: LeaseKind, client: &ClientId, holder: &str)
+    -> StoreResult<()>;
 
     /// What the token function publishes for the `/v1` functions (its public keys).
     async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>>;

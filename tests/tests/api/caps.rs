@@ -1,14 +1,18 @@
 //! Budgets and caps: every list page reads a bounded number of items and resumes exactly
 //! where it stopped; a detail holds at most 100 open flags, also under concurrent
-//! creates.
+//! creates; a credential waits in at most 2 job reads and holds at most 3 exports at once;
+//! an export larger than `MAX_EXPORT_BYTES` fails before its zip is written.
 
 use futures::StreamExt;
 use pirros_shared::flags::{Flag, FlagReason, FlagRecord, FlagStatus, OpenFlagsChange};
+use pirros_shared::ids::ClientId;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::jobs::export_key;
 use pirros_shared::model::{ItemIds, Stash, StashRecord};
 use pirros_shared::search::budget;
-use pirros_shared::store::{FlagWrite, Item, SaveOutcome, Store};
+use pirros_shared::store::{FlagWrite, Item, LeaseKind, SaveOutcome, Store};
 use pirros_shared::timestamp::Timestamp;
+use pirros_tests::uploads::{rfa, upload_body};
 use pirros_tests::*;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -20,6 +24,9 @@ pirros_tests::on_both_stores!(
     a_sparse_references_page_reads_within_its_budget,
     the_101st_open_flag_is_refused_and_resolving_one_makes_room,
     concurrent_flags_never_pass_the_limit,
+    a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back,
+    a_fourth_export_is_refused_until_one_ends,
+    an_export_over_the_byte_cap_fails_before_its_zip_is_written,
 );
 
 fn rid(s: &str) -> ResourceId {
@@ -344,4 +351,141 @@ async fn concurrent_flags_never_pass_the_limit(b: Backend) {
         .await;
     assert_eq!(ids(&open).len(), 100);
     assert_eq!(open.body["response"]["next_cursor"], Value::Null);
+}
+
+fn client(id: &str) -> ClientId {
+    ClientId::parse(id).expect("client id")
+}
+
+/// Whether `n` more slots of `kind` are free for `client`: takes them under probe names,
+/// then gives them back.
+async fn free_slots(store: &dyn Store, kind: LeaseKind, client: &ClientId, n: usize) -> bool {
+    let until = Timestamp::now().plus_secs(60);
+    let mut taken = Vec::new();
+    for i in 0..n {
+        let holder = format!("probe-{i}");
+        if !store
+            .take_lease(kind, client, &holder, until)
+            .await
+            .unwrap()
+        {
+            break;
+        }
+        taken.push(holder);
+    }
+    let all = taken.len() == n;
+    for holder in taken {
+        store.drop_lease(kind, client, &holder).await.unwrap();
+    }
+    all
+}
+
+async fn a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back(b: Backend) {
+    let api = Setup::new(b).env("JOB_WAIT_SECS", "15").start().await;
+    let t = api.token("famwriter-a").await;
+    // A job whose file never comes: every wait on it lasts the whole 15 seconds.
+    let r = api
+        .start_upload(A1, &t, &upload_body(&rfa(5_000, None), None))
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["response"]["job"]["id"].as_str().unwrap().to_owned();
+    let url = api.url(&format!(
+        "/v1/workspaces/{A1}/jobs/{id}?wait_for_completion=true"
+    ));
+    let waits: Vec<_> = (0..2)
+        .map(|_| tokio::spawn(api.http.get(&url).bearer_auth(&t).send()))
+        .collect();
+    // Both have taken their slots long before their 15 seconds are up.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let third = api.wait_job(A1, &t, &id).await;
+    assert_eq!(third.status, 200, "{}", third.text);
+    assert_eq!(third.body["response"]["status"], "awaiting_upload");
+    assert!(
+        waits.iter().all(|w| !w.is_finished()),
+        "the third read answered at once, while the first two still wait"
+    );
+    for w in waits {
+        let r = w.await.unwrap().unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    // Both waits gave their slots back: two are free again.
+    let famwriter = client("famwriter-a");
+    assert!(free_slots(api.store(), LeaseKind::Waits, &famwriter, 2).await);
+    // A read without `wait_for_completion` never needs a slot.
+    for w in ["w1", "w2"] {
+        let until = Timestamp::now().plus_secs(60);
+        let taken = api
+            .store()
+            .take_lease(LeaseKind::Waits, &famwriter, w, until);
+        assert!(taken.await.unwrap());
+    }
+    let plain = api.get(&format!("/v1/workspaces/{A1}/jobs/{id}"), &t).await;
+    assert_eq!(plain.status, 200, "{}", plain.text);
+}
+
+async fn a_fourth_export_is_refused_until_one_ends(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let full = client("full-a");
+    let path = format!("/v1/workspaces/{A1}/stashes/s1/exports");
+    // Three exports queued or running (held here, so none ends while the test looks).
+    let until = Timestamp::now().plus_secs(600);
+    for held in ["x1", "x2", "x3"] {
+        let taken = api.store().take_lease(LeaseKind::Bulk, &full, held, until);
+        assert!(taken.await.unwrap());
+    }
+    let r = api.write(Method::POST, &path, &t, &json!({}), None).await;
+    assert_eq!(r.status, 429, "{}", r.text);
+    assert_eq!(r.body["error"], "too_many_requests", "{}", r.text);
+    assert_eq!(r.header("retry-after"), Some("30"));
+    assert_eq!(r.body["retry_after"], 30);
+    r.request_id();
+    // Another credential's exports are its own.
+    let other = api.token("stash-mine-a").await;
+    let mine = api
+        .write(Method::POST, &path, &other, &json!({}), None)
+        .await;
+    assert_eq!(mine.status, 202, "{}", mine.text);
+    // One ends: the next is accepted, and gives its slot back when it ends in turn.
+    api.store()
+        .drop_lease(LeaseKind::Bulk, &full, "x1")
+        .await
+        .unwrap();
+    let r = api.write(Method::POST, &path, &t, &json!({}), None).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["response"]["job"]["id"].as_str().unwrap();
+    let done = api.wait_job(A1, &t, id).await;
+    assert_eq!(
+        done.body["response"]["status"], "succeeded",
+        "{}",
+        done.text
+    );
+    assert!(free_slots(api.store(), LeaseKind::Bulk, &full, 1).await);
+    // A refused request left nothing behind: the same key later starts a job.
+    let again = api
+        .write(Method::POST, &path, &t, &json!({}), Some("cap-1"))
+        .await;
+    assert_eq!(again.status, 202, "{}", again.text);
+}
+
+async fn an_export_over_the_byte_cap_fails_before_its_zip_is_written(b: Backend) {
+    // s1's three files are a few kilobytes together.
+    let api = Setup::new(b).env("MAX_EXPORT_BYTES", "100").start().await;
+    let t = api.token("full-a").await;
+    let path = format!("/v1/workspaces/{A1}/stashes/s1/exports");
+    let r = api.write(Method::POST, &path, &t, &json!({}), None).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["response"]["job"]["id"].as_str().unwrap().to_owned();
+    let done = api.wait_job(A1, &t, &id).await;
+    let job = &done.body["response"];
+    assert_eq!(job["status"], "failed", "{}", done.text);
+    assert_eq!(job["error"]["code"], "export_too_large");
+    let message = job["error"]["message"].as_str().unwrap();
+    assert!(message.contains("100 bytes"), "{message}");
+    assert!(job["result"].is_null());
+    let key = export_key(ws_id(A1), &rid(&id));
+    let zip = api.running.app.state.objects.head(&key).await.unwrap();
+    assert!(zip.is_none(), "no zip was written");
+    // Its slot came back with its end.
+    assert!(free_slots(api.store(), LeaseKind::Bulk, &client("full-a"), 3).await);
 }

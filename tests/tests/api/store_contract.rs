@@ -655,6 +655,7 @@ async fn a_later_delivery_settles_the_lists_an_upload_left_unwritten() {
             std::collections::HashMap::new(),
         )),
         max_upload_bytes: 1 << 20,
+        max_export_bytes: 1 << 20,
         scratch_dir: std::env::temp_dir(),
     };
     // Twice at once, as two deliveries may be: the copies land once each, and the sizes

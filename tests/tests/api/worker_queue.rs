@@ -203,6 +203,7 @@ fn worker_of(api: &Api) -> SqsWorker {
             store: state.store.clone(),
             objects: state.objects.clone(),
             max_upload_bytes: state.config.max_upload_bytes,
+            max_export_bytes: state.config.max_export_bytes,
             scratch_dir: std::env::temp_dir(),
         },
         max_receives: MAX_RECEIVES,

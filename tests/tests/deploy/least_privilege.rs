@@ -303,6 +303,7 @@ async fn recorded_server(
                 )),
                 objects: objects.clone(),
                 max_upload_bytes: config.max_upload_bytes,
+                max_export_bytes: config.max_export_bytes,
                 scratch_dir: std::env::temp_dir(),
             });
             local_files = LocalFiles::new(key, &[]).with_objects(objects.clone(), dir);

@@ -7,6 +7,7 @@ mod discovery;
 mod flags;
 mod import;
 mod jobs;
+mod leases;
 mod limits;
 mod lists;
 mod references;
@@ -347,6 +348,25 @@ impl Store for DynamoStore {
 
     async fn rate_count(&self, key: &str) -> StoreResult<u64> {
         self.read_rate_count(key).await
+    }
+
+    async fn take_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        until: Timestamp,
+    ) -> StoreResult<bool> {
+        self.take_slot(kind, client, holder, until).await
+    }
+
+    async fn drop_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+    ) -> StoreResult<()> {
+        self.give_slot_back(kind, client, holder).await
     }
 
     async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {

@@ -1,0 +1,129 @@
+//! A credential's leases (`LeaseKind`): one item, `LEASE#{kind}#{client}`, whose slots
+//! `s0`, `s1`, ... each hold `{h: holder, u: until in ms}`. A take reads the item and
+//! claims a free or lapsed slot with one conditional update; a lost race reads again.
+
+use super::{Attrs, DynamoStore, StoreResult, Timestamp, classify, key_attrs, keys, n, s};
+use crate::ids::ClientId;
+use crate::store::LeaseKind;
+use crate::store::capacity;
+use crate::store::keys::TTL;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+/// Reads and claims before a take gives up as if every slot were held.
+const TAKE_ATTEMPTS: usize = 3;
+
+/// The item outlives every slot in it: leases last an hour at most.
+const ITEM_TTL_SECS: u64 = 2 * 3600;
+
+/// Slot `i`'s holder and expiry, if it holds anything readable.
+fn slot(item: &Attrs, i: usize) -> Option<(&str, i64)> {
+    let AttributeValue::M(m) = item.get(&format!("s{i}"))? else {
+        return None;
+    };
+    let holder = m.get("h")?.as_s().ok()?;
+    let until = m.get("u")?.as_n().ok()?.parse().ok()?;
+    Some((holder.as_str(), until))
+}
+
+impl DynamoStore {
+    pub(super) async fn take_slot(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        until: Timestamp,
+    ) -> StoreResult<bool> {
+        for _ in 0..TAKE_ATTEMPTS {
+            let now = Timestamp::now();
+            let item = self
+                .get(keys::lease(kind, client), true)
+                .await?
+                .unwrap_or_default();
+            let slots: Vec<_> = (0..kind.slots()).map(|i| slot(&item, i)).collect();
+            let mine = slots
+                .iter()
+                .position(|s| s.is_some_and(|(h, _)| h == holder));
+            let free = || {
+                slots
+                    .iter()
+                    .position(|s| s.is_none_or(|(_, u)| u <= now.millis()))
+            };
+            let Some(i) = mine.or_else(free) else {
+                return Ok(false);
+            };
+            let value = AttributeValue::M(HashMap::from([
+                ("h".to_owned(), s(holder)),
+                ("u".to_owned(), n(until.millis())),
+            ]));
+            self.count();
+            let res = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key_attrs(keys::lease(kind, client))))
+                .update_expression("SET #s = :v, #ttl = :ttl")
+                .condition_expression("attribute_not_exists(#s) OR #s.u <= :now OR #s.h = :h")
+                .expression_attribute_names("#s", format!("s{i}"))
+                .expression_attribute_names("#ttl", TTL)
+                .expression_attribute_values(":v", value)
+                .expression_attribute_values(":now", n(now.millis()))
+                .expression_attribute_values(":h", s(holder))
+                .expression_attribute_values(":ttl", n(now.plus_secs(ITEM_TTL_SECS).secs()))
+                .return_consumed_capacity(capacity::TOTAL)
+                .send()
+                .await;
+            match res {
+                Ok(out) => {
+                    self.capacity.write(out.consumed_capacity());
+                    return Ok(true);
+                }
+                // Someone took that slot between the read and the claim.
+                Err(SdkError::ServiceError(se))
+                    if se.err().is_conditional_check_failed_exception() => {}
+                Err(e) => return Err(classify(e)),
+            }
+        }
+        Ok(false)
+    }
+
+    pub(super) async fn give_slot_back(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+    ) -> StoreResult<()> {
+        let Some(item) = self.get(keys::lease(kind, client), true).await? else {
+            return Ok(());
+        };
+        let Some(i) = (0..kind.slots()).find(|i| slot(&item, *i).is_some_and(|(h, _)| h == holder))
+        else {
+            return Ok(());
+        };
+        self.count();
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(keys::lease(kind, client))))
+            .update_expression("REMOVE #s")
+            .condition_expression("#s.h = :h")
+            .expression_attribute_names("#s", format!("s{i}"))
+            .expression_attribute_values(":h", s(holder))
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await;
+        match res {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(())
+            }
+            // It lapsed and someone else holds the slot now: nothing of ours to give back.
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                Ok(())
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+}
