@@ -519,6 +519,8 @@ mod tests {
             (rate("TOKEN#c1#127.0.0.1#0"), "RATE"),
             (kill_switch(), "KILLSWITCH"),
             (published_keys(), "JWKS"),
+            (lease(LeaseKind::Waits, &client), "LEASE"),
+            (lease(LeaseKind::Bulk, &client), "LEASE"),
         ];
         let mut named = std::collections::BTreeSet::new();
         for ((pk, sk), kind) in built {

@@ -236,10 +236,11 @@ fn the_access_table_keeps_the_promised_limits() {
             "stashes" => &[Stash, StashList, References, Idempotency, ApiRate],
             // A detail's flags and open count.
             "details" => &[Flags, Idempotency, ApiRate],
-            // Jobs, in partitions of their own.
-            "jobs" => &[Job, Idempotency, ApiRate],
-            // Jobs, and an upload's family, version record and search-list copies.
-            "worker" => &[Job, Family, FamilyList],
+            // Jobs, in partitions of their own; the credential's wait and export slots.
+            "jobs" => &[Job, Idempotency, ApiRate, Lease],
+            // Jobs, an upload's family, version record and search-list copies, and an ended
+            // export's slot.
+            "worker" => &[Job, Family, FamilyList, Lease],
             // Every other function is a reader: its rate counter is all it writes.
             "docs" => &[],
             _ => &[ApiRate],
