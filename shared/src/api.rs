@@ -10,7 +10,7 @@ use crate::query;
 use crate::ratelimit::RateStatus;
 use crate::request;
 use crate::response::{self, Reply};
-use crate::routes::{self, FunctionRoute};
+use crate::routes::FunctionRoute;
 use crate::store::{StoreError, StoreResult};
 use crate::timestamp::Timestamp;
 use http::StatusCode;
@@ -115,10 +115,12 @@ impl V1Call {
         let fail = |e: ApiError, req: &Request| early_failure(e, &request_id, started, req);
         // Unknown routes answer at once; malformed parameters only after authentication,
         // so an anonymous caller learns nothing but 401.
-        let matched = match routes::find_for::<R>(request.method(), request.uri().path()) {
+        let mut request = request;
+        let matched = match R::table().find(request.method(), request.uri().path()) {
             Ok(m) => m,
             Err(e) => return Err(fail(e, &request)),
         };
+        request.extensions_mut().insert(matched.def.name());
         if state.kill_switch.is_on(state.store.as_ref()).await {
             return Err(fail(
                 ApiError::ServiceUnavailable("The API is temporarily disabled; retry later"),
@@ -176,7 +178,7 @@ impl V1Call {
                 return Err(resp);
             }
         };
-        let route = match matched.resolve() {
+        let route = match matched.resolve(request.uri().path()) {
             Ok(r) => r,
             Err(e) => {
                 let mut resp = fail(e, &request);

@@ -20,7 +20,7 @@ impl Surface {
     pub fn label(self) -> &'static str {
         match self {
             Self::V1 => "/v1",
-            Self::Token => "/oauth/token",
+            Self::Token => crate::routes::TOKEN_PATH,
             Self::Any => "any",
         }
     }

@@ -34,3 +34,7 @@ pub use pirros_domain::{flags, grants, ids, jobs, model, references, timestamp};
 
 pub use error::ApiError;
 pub use state::AppState;
+
+/// For `declare_routes!`: the handler's OpenAPI type is named by joining identifiers.
+#[doc(hidden)]
+pub use pastey as __paste;

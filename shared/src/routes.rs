@@ -1,12 +1,26 @@
-//! The one routing table: what `pirros-local` mounts, what each Lambda answers, the `Allow`
-//! header of a 405, and what `template.yaml` and the OpenAPI document must list (tests
-//! compare them).
+//! Routes, each declared once, beside its handler, with `declare_routes!`: the method and
+//! path template are read off the handler's `#[utoipa::path]` (the one place they are
+//! written), and the declaration gives the function's route enum, its routing table, its
+//! dispatch and its OpenAPI operations. The docs function joins every function's table into
+//! one (`Joined`: its 404s and 405s, the OpenAPI paths, `pirros-local`'s mounting), and the
+//! tests check `template.yaml` against that.
+//!
+//! This module holds what every table shares: matching a path against templates, parsing
+//! path parameters, and the `Allow` header of a 405.
 
 use crate::error::ApiError;
 use crate::ids::{ResourceId, WorkspaceId};
-use Function as F;
 use http::Method;
-use std::sync::LazyLock;
+pub use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::path::HttpMethod;
+
+/// The token endpoint: its route, the token URL of the OAuth flow the document describes,
+/// and the surface the error catalogue names.
+pub const TOKEN_PATH: &str = "/oauth/token";
+
+/// The OpenAPI document: its route, and what the console loads.
+pub const OPENAPI_PATH: &str = "/openapi.json";
 
 /// The Lambda function (resource group) that serves a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,317 +52,154 @@ impl Function {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OAuthRoute {
-    Token,
-    Jwks,
+/// A path parameter's type: how its raw segment becomes a value, or the error it is.
+pub trait FromParam: Sized {
+    fn from_param(raw: &str) -> Result<Self, ApiError>;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TagsRoute {
-    List(WorkspaceId),
+impl FromParam for WorkspaceId {
+    /// A malformed workspace id is a malformed request.
+    fn from_param(raw: &str) -> Result<Self, ApiError> {
+        WorkspaceId::parse(raw).ok_or_else(|| {
+            ApiError::invalid_field("workspaceId", "workspaceId must be a workspace UUID")
+        })
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DetailsRoute {
-    Search(WorkspaceId),
-    Get(WorkspaceId, ResourceId),
-    CreateFlag(WorkspaceId, ResourceId),
-    ListFlags(WorkspaceId, ResourceId),
-    /// The detail, then the flag.
-    ResolveFlag(WorkspaceId, ResourceId, ResourceId),
+impl FromParam for ResourceId {
+    /// A malformed resource id can't exist.
+    fn from_param(raw: &str) -> Result<Self, ApiError> {
+        ResourceId::parse(raw).ok_or(ApiError::NotFound)
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FamiliesRoute {
-    Get(WorkspaceId, ResourceId),
-    Similar(WorkspaceId, ResourceId),
-    Search(WorkspaceId),
-    References(WorkspaceId, ResourceId),
-    Group(WorkspaceId, ResourceId),
-    Versions(WorkspaceId, ResourceId),
+/// How a parsed parameter is handed to its handler: a workspace id by value, an id by
+/// reference (what the handlers take).
+pub trait Pass {
+    type Out<'a>
+    where
+        Self: 'a;
+    fn pass(&self) -> Self::Out<'_>;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StashesRoute {
-    Get(WorkspaceId, ResourceId),
-    Create(WorkspaceId),
-    Update(WorkspaceId, ResourceId),
-    List(WorkspaceId),
+impl Pass for WorkspaceId {
+    type Out<'a> = WorkspaceId;
+    fn pass(&self) -> WorkspaceId {
+        *self
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DownloadsRoute {
-    Pdf(WorkspaceId, ResourceId),
-    Rvt(WorkspaceId, ResourceId),
-    Rfa(WorkspaceId, ResourceId),
+impl Pass for ResourceId {
+    type Out<'a> = &'a ResourceId;
+    fn pass(&self) -> &ResourceId {
+        self
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DocsRoute {
-    OpenApi,
-    Console,
-    Errors,
+/// The route a request matched, kept in the request's extensions for the metrics and logs
+/// that name routes by template, never by path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteName {
+    pub method: &'static str,
+    pub template: &'static str,
+    pub function: Function,
 }
 
-/// Who the caller is and what it can reach: not tied to one resource type.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DiscoveryRoute {
-    Me,
-    Projects(WorkspaceId),
+/// Where a segment is in its path: byte offsets, so a match borrows nothing of the request.
+type Span = (usize, usize);
+
+/// The path parameters of a template match, in template order.
+#[derive(Clone, Copy, Debug)]
+pub struct Params<'a> {
+    path: &'a str,
+    spans: [Span; MAX_PARAMS],
 }
-
-/// Family uploads, stash exports and the jobs they start.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum JobsRoute {
-    Upload(WorkspaceId),
-    Export(WorkspaceId, ResourceId),
-    Get(WorkspaceId, ResourceId),
-}
-
-/// The routes of one function: what its handler matches on.
-pub trait FunctionRoute: Sized {
-    const FUNCTION: Function;
-    /// `None` for a route of another function.
-    fn from_route(route: Route) -> Option<Self>;
-}
-
-macro_rules! function_routes {
-    ($($variant:ident($ty:ident)),* $(,)?) => {
-        /// A matched route with its path parameters parsed: one enum per function, so each
-        /// function's dispatch is an exhaustive match over its own routes.
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        pub enum Route {
-            $($variant($ty),)*
-        }
-
-        $(
-            impl FunctionRoute for $ty {
-                const FUNCTION: Function = Function::$variant;
-                fn from_route(route: Route) -> Option<Self> {
-                    match route {
-                        Route::$variant(r) => Some(r),
-                        _ => None,
-                    }
-                }
-            }
-        )*
-
-        impl Route {
-            pub fn function(&self) -> Function {
-                match self {
-                    $(Self::$variant(_) => Function::$variant,)*
-                }
-            }
-        }
-    };
-}
-
-function_routes!(
-    OAuth(OAuthRoute),
-    Tags(TagsRoute),
-    Details(DetailsRoute),
-    Families(FamiliesRoute),
-    Stashes(StashesRoute),
-    Downloads(DownloadsRoute),
-    Docs(DocsRoute),
-    Discovery(DiscoveryRoute),
-    Jobs(JobsRoute),
-);
-
-/// The path parameters of a template match, in order: `{ws}` first, then the resource id,
-/// then a sub-resource's id.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Params<'a>([&'a str; MAX_PARAMS]);
 
 const MAX_PARAMS: usize = 3;
 
 impl Params<'_> {
-    /// A malformed workspace id is a malformed request.
-    fn ws(&self) -> Result<WorkspaceId, ApiError> {
-        WorkspaceId::parse(self.0[0]).ok_or_else(|| {
-            ApiError::invalid_field("workspaceId", "workspaceId must be a workspace UUID")
-        })
-    }
-
-    /// A malformed resource id can't exist.
-    fn id(&self) -> Result<ResourceId, ApiError> {
-        ResourceId::parse(self.0[1]).ok_or(ApiError::NotFound)
-    }
-
-    /// A sub-resource's id (a detail's flag), malformed or not, is like `id`.
-    fn sub_id(&self) -> Result<ResourceId, ApiError> {
-        ResourceId::parse(self.0[2]).ok_or(ApiError::NotFound)
+    /// The `i`th parameter, parsed.
+    pub fn get<T: FromParam>(&self, i: usize) -> Result<T, ApiError> {
+        let (start, end) = self.spans[i];
+        T::from_param(&self.path[start..end])
     }
 }
 
-/// How a table entry turns its path parameters into a `Route`.
-type Build = fn(&Params<'_>) -> Result<Route, ApiError>;
-
-/// One entry of the routing table.
-pub struct RouteDef {
-    pub method: &'static str,
+/// One declared route.
+pub struct RouteDef<R> {
+    pub method: Method,
     pub path: &'static str,
     pub function: Function,
-    build: Build,
+    method_name: &'static str,
+    build: fn(&Params<'_>) -> Result<R, ApiError>,
 }
 
-const fn route(
-    method: &'static str,
-    path: &'static str,
-    function: Function,
-    build: Build,
-) -> RouteDef {
-    RouteDef {
-        method,
-        path,
-        function,
-        build,
+/// Adds `P`'s operation and the schemas it names to `api`. Kept out of the tables, so only
+/// the binary that renders the document links what it takes.
+pub fn document<P>(api: &mut OpenApi)
+where
+    P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
+{
+    // `Path::operation` leaves out the `tag` of the attribute, which `#[derive(OpenApi)]`
+    // adds from `Tags`: so does this.
+    let mut operation = P::operation();
+    let tags = operation.tags.get_or_insert_with(Vec::new);
+    tags.extend(P::tags().into_iter().map(str::to_owned));
+    api.paths
+        .add_path_operation(P::path(), P::methods(), operation);
+    let mut schemas = Vec::new();
+    P::schemas(&mut schemas);
+    let components = api.components.get_or_insert_with(Default::default);
+    components.schemas.extend(schemas);
+}
+
+impl<R> RouteDef<R> {
+    /// The route whose handler `P` documents: its one method and its path template.
+    pub fn of<P: utoipa::Path>(
+        function: Function,
+        build: fn(&Params<'_>) -> Result<R, ApiError>,
+    ) -> Self {
+        let methods = P::methods();
+        let [method] = methods.as_slice() else {
+            panic!("{}: a route has exactly one method", P::path());
+        };
+        let (method, method_name) = match method {
+            HttpMethod::Get => (Method::GET, "GET"),
+            HttpMethod::Post => (Method::POST, "POST"),
+            HttpMethod::Put => (Method::PUT, "PUT"),
+            HttpMethod::Patch => (Method::PATCH, "PATCH"),
+            HttpMethod::Delete => (Method::DELETE, "DELETE"),
+            HttpMethod::Head => (Method::HEAD, "HEAD"),
+            HttpMethod::Options => (Method::OPTIONS, "OPTIONS"),
+            HttpMethod::Trace => (Method::TRACE, "TRACE"),
+        };
+        // Once per route per process, for the table's life: the process's.
+        let path: &'static str = Box::leak(P::path().into_boxed_str());
+        Self {
+            method,
+            path,
+            function,
+            method_name,
+            build,
+        }
+    }
+
+    pub fn name(&self) -> RouteName {
+        RouteName {
+            method: self.method_name,
+            template: self.path,
+            function: self.function,
+        }
     }
 }
 
-/// Every route: method, path template, function, and how its parameters become a `Route`.
-pub const ROUTES: &[RouteDef] = &[
-    route("POST", "/oauth/token", F::OAuth, |_| {
-        Ok(Route::OAuth(OAuthRoute::Token))
-    }),
-    route("GET", "/.well-known/jwks.json", F::OAuth, |_| {
-        Ok(Route::OAuth(OAuthRoute::Jwks))
-    }),
-    route("GET", "/v1/workspaces/{ws}/tags", F::Tags, |p| {
-        Ok(Route::Tags(TagsRoute::List(p.ws()?)))
-    }),
-    route("GET", "/v1/workspaces/{ws}/details", F::Details, |p| {
-        Ok(Route::Details(DetailsRoute::Search(p.ws()?)))
-    }),
-    route("GET", "/v1/workspaces/{ws}/details/{id}", F::Details, |p| {
-        Ok(Route::Details(DetailsRoute::Get(p.ws()?, p.id()?)))
-    }),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/families/{id}",
-        F::Families,
-        |p| Ok(Route::Families(FamiliesRoute::Get(p.ws()?, p.id()?))),
-    ),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/families/{id}/similar",
-        F::Families,
-        |p| Ok(Route::Families(FamiliesRoute::Similar(p.ws()?, p.id()?))),
-    ),
-    route("GET", "/v1/workspaces/{ws}/stashes/{id}", F::Stashes, |p| {
-        Ok(Route::Stashes(StashesRoute::Get(p.ws()?, p.id()?)))
-    }),
-    route("POST", "/v1/workspaces/{ws}/stashes", F::Stashes, |p| {
-        Ok(Route::Stashes(StashesRoute::Create(p.ws()?)))
-    }),
-    route(
-        "PATCH",
-        "/v1/workspaces/{ws}/stashes/{id}",
-        F::Stashes,
-        |p| Ok(Route::Stashes(StashesRoute::Update(p.ws()?, p.id()?))),
-    ),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/downloads/pdf/{detailId}",
-        F::Downloads,
-        |p| Ok(Route::Downloads(DownloadsRoute::Pdf(p.ws()?, p.id()?))),
-    ),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/downloads/rvt/{detailId}",
-        F::Downloads,
-        |p| Ok(Route::Downloads(DownloadsRoute::Rvt(p.ws()?, p.id()?))),
-    ),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/families/{id}/rfa",
-        F::Downloads,
-        |p| Ok(Route::Downloads(DownloadsRoute::Rfa(p.ws()?, p.id()?))),
-    ),
-    // Detail flags, family references, family groups.
-    route(
-        "POST",
-        "/v1/workspaces/{ws}/details/{id}/flags",
-        F::Details,
-        |p| Ok(Route::Details(DetailsRoute::CreateFlag(p.ws()?, p.id()?))),
-    ),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/details/{id}/flags",
-        F::Details,
-        |p| Ok(Route::Details(DetailsRoute::ListFlags(p.ws()?, p.id()?))),
-    ),
-    route(
-        "PATCH",
-        "/v1/workspaces/{ws}/details/{id}/flags/{flag_id}",
-        F::Details,
-        |p| {
-            Ok(Route::Details(DetailsRoute::ResolveFlag(
-                p.ws()?,
-                p.id()?,
-                p.sub_id()?,
-            )))
-        },
-    ),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/families/{id}/references",
-        F::Families,
-        |p| Ok(Route::Families(FamiliesRoute::References(p.ws()?, p.id()?))),
-    ),
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/families/{id}/group",
-        F::Families,
-        |p| Ok(Route::Families(FamiliesRoute::Group(p.ws()?, p.id()?))),
-    ),
-    route("GET", "/openapi.json", F::Docs, |_| {
-        Ok(Route::Docs(DocsRoute::OpenApi))
-    }),
-    route("GET", "/docs", F::Docs, |_| {
-        Ok(Route::Docs(DocsRoute::Console))
-    }),
-    route("GET", "/docs/errors", F::Docs, |_| {
-        Ok(Route::Docs(DocsRoute::Errors))
-    }),
-    // Search of families.
-    route("GET", "/v1/workspaces/{ws}/families", F::Families, |p| {
-        Ok(Route::Families(FamiliesRoute::Search(p.ws()?)))
-    }),
-    // Discovery.
-    route("GET", "/v1/me", F::Discovery, |_| {
-        Ok(Route::Discovery(DiscoveryRoute::Me))
-    }),
-    route("GET", "/v1/workspaces/{ws}/projects", F::Discovery, |p| {
-        Ok(Route::Discovery(DiscoveryRoute::Projects(p.ws()?)))
-    }),
-    route("GET", "/v1/workspaces/{ws}/stashes", F::Stashes, |p| {
-        Ok(Route::Stashes(StashesRoute::List(p.ws()?)))
-    }),
-    // ---- Family uploads, jobs and history.
-    route(
-        "GET",
-        "/v1/workspaces/{ws}/families/{id}/versions",
-        F::Families,
-        |p| Ok(Route::Families(FamiliesRoute::Versions(p.ws()?, p.id()?))),
-    ),
-    route(
-        "POST",
-        "/v1/workspaces/{ws}/families/uploads",
-        F::Jobs,
-        |p| Ok(Route::Jobs(JobsRoute::Upload(p.ws()?))),
-    ),
-    route(
-        "POST",
-        "/v1/workspaces/{ws}/stashes/{id}/exports",
-        F::Jobs,
-        |p| Ok(Route::Jobs(JobsRoute::Export(p.ws()?, p.id()?))),
-    ),
-    route("GET", "/v1/workspaces/{ws}/jobs/{id}", F::Jobs, |p| {
-        Ok(Route::Jobs(JobsRoute::Get(p.ws()?, p.id()?)))
-    }),
-];
+/// The routes of one function: what its dispatch matches on (`declare_routes!` makes it).
+pub trait FunctionRoute: Sized + 'static {
+    const FUNCTION: Function;
+    fn table() -> &'static Table<Self>;
+    /// Each route's `document`, in the table's order.
+    fn documented() -> Vec<fn(&mut OpenApi)>;
+}
 
 /// Most segments any template has; a longer path matches nothing.
 const MAX_SEGMENTS: usize = 8;
@@ -380,6 +231,15 @@ fn compile(template: &'static str) -> Compiled {
             }
         })
         .collect();
+    assert!(
+        segments.len() <= MAX_SEGMENTS
+            && segments
+                .iter()
+                .filter(|s| matches!(s, Segment::Param))
+                .count()
+                <= MAX_PARAMS,
+        "{template}: too many segments or parameters"
+    );
     let literals = segments
         .iter()
         .filter(|s| matches!(s, Segment::Literal(_)))
@@ -387,34 +247,35 @@ fn compile(template: &'static str) -> Compiled {
     Compiled { segments, literals }
 }
 
-/// `ROUTES`, compiled in the same order, once per process.
-static COMPILED: LazyLock<Vec<Compiled>> =
-    LazyLock::new(|| ROUTES.iter().map(|d| compile(d.path)).collect());
-
-/// A path split into its segments (trailing slashes ignored); `None` when it has more
-/// than any template.
-fn segments(path: &str) -> Option<([&str; MAX_SEGMENTS], usize)> {
-    let mut out = [""; MAX_SEGMENTS];
+/// Where a path's segments are (trailing slashes ignored); `None` when it has more than
+/// any template.
+fn segments(path: &str) -> Option<([Span; MAX_SEGMENTS], usize)> {
+    let mut out = [(0, 0); MAX_SEGMENTS];
     let mut n = 0;
-    for s in path.trim_end_matches('/').split('/').skip(1) {
-        *out.get_mut(n)? = s;
-        n += 1;
+    let mut start = 0;
+    for (i, s) in path.trim_end_matches('/').split('/').enumerate() {
+        if i > 0 {
+            *out.get_mut(n)? = (start, start + s.len());
+            n += 1;
+        }
+        start += s.len() + 1;
     }
     Some((out, n))
 }
 
-/// The path parameters of a path (as `segments` split it) if it fits `template`.
-fn match_compiled<'a>(template: &Compiled, path: &[&'a str]) -> Option<Params<'a>> {
-    if template.segments.len() != path.len() {
+/// The spans of the path parameters if `path` (whose segments are at `spans`) fits
+/// `template`.
+fn match_compiled(template: &Compiled, path: &str, spans: &[Span]) -> Option<[Span; MAX_PARAMS]> {
+    if template.segments.len() != spans.len() {
         return None;
     }
-    let mut params = Params::default();
+    let mut params = [(0, 0); MAX_PARAMS];
     let mut n = 0;
-    for (want, have) in template.segments.iter().zip(path) {
+    for (want, &(start, end)) in template.segments.iter().zip(spans) {
         match want {
-            Segment::Literal(w) if w == have => {}
-            Segment::Param if !have.is_empty() && n < MAX_PARAMS => {
-                params.0[n] = have;
+            Segment::Literal(w) if *w == &path[start..end] => {}
+            Segment::Param if end > start && n < MAX_PARAMS => {
+                params[n] = (start, end);
                 n += 1;
             }
             _ => return None,
@@ -423,90 +284,219 @@ fn match_compiled<'a>(template: &Compiled, path: &[&'a str]) -> Option<Params<'a
     Some(params)
 }
 
-/// A request's entry in the routing table, its parameters not yet checked.
-pub struct Matched<'a> {
-    def: &'static RouteDef,
-    params: Params<'a>,
+/// A routing table: routes and their compiled templates.
+pub struct Table<R> {
+    defs: Vec<RouteDef<R>>,
+    compiled: Vec<Compiled>,
 }
 
-impl Matched<'_> {
-    pub fn function(&self) -> Function {
-        self.def.function
-    }
-
-    /// The route with its parameters parsed: a malformed workspace id is 400, a malformed
-    /// resource id 404 (it can't exist), and a route of another function 404.
-    pub fn resolve<R: FunctionRoute>(&self) -> Result<R, ApiError> {
-        R::from_route((self.def.build)(&self.params)?).ok_or(ApiError::NotFound)
-    }
+/// A request's entry in a table, its parameters not yet checked.
+pub struct Matched<'t, R> {
+    pub def: &'t RouteDef<R>,
+    spans: [Span; MAX_PARAMS],
 }
 
-/// The route template `method path` matches (metrics name routes by it, never by path).
-pub fn template_for(method: &Method, path: &str) -> Option<&'static str> {
-    find(method, path).ok().map(|m| m.def.path)
-}
-
-/// The table entry of `method path`, without looking at the parameters' values: unknown
-/// paths are 404, known paths with another method 405 with the methods they take.
-pub fn find<'a>(method: &Method, path: &'a str) -> Result<Matched<'a>, ApiError> {
-    let Some((split, n)) = segments(path) else {
-        return Err(ApiError::NotFound);
-    };
-    let split = &split[..n];
-    let mut best: Option<usize> = None;
-    let mut hit: Option<Matched<'a>> = None;
-    let mut allowed: Vec<&'static str> = Vec::new();
-    for (def, compiled) in ROUTES.iter().zip(COMPILED.iter()) {
-        let Some(params) = match_compiled(compiled, split) else {
-            continue;
-        };
-        match best {
-            Some(b) if compiled.literals < b => continue,
-            Some(b) if compiled.literals > b => {
-                hit = None;
-                allowed.clear();
-            }
-            _ => {}
-        }
-        best = Some(compiled.literals);
-        if def.method == method.as_str() {
-            hit = hit.or(Some(Matched { def, params }));
-        } else if !allowed.contains(&def.method) {
-            allowed.push(def.method);
-        }
-    }
-    if let Some(matched) = hit {
-        return Ok(matched);
-    }
-    if allowed.is_empty() {
-        Err(ApiError::NotFound)
-    } else {
-        Err(ApiError::MethodNotAllowed {
-            allow: allowed.join(", "),
+impl<R> Matched<'_, R> {
+    /// The route with its parameters (read off `path`, the path it matched) parsed: a
+    /// malformed workspace id is 400, a malformed resource id 404 (it can't exist).
+    pub fn resolve(&self, path: &str) -> Result<R, ApiError> {
+        (self.def.build)(&Params {
+            path,
+            spans: self.spans,
         })
     }
 }
 
-/// As `find`, and a route of another function than `R`'s is 404.
-pub fn find_for<'a, R: FunctionRoute>(
-    method: &Method,
-    path: &'a str,
-) -> Result<Matched<'a>, ApiError> {
-    let matched = find(method, path)?;
-    if matched.function() != R::FUNCTION {
-        return Err(ApiError::NotFound);
+impl<R> Table<R> {
+    pub fn new(defs: Vec<RouteDef<R>>) -> Self {
+        let compiled = defs.iter().map(|d| compile(d.path)).collect();
+        Self { defs, compiled }
     }
-    Ok(matched)
+
+    pub fn defs(&self) -> &[RouteDef<R>] {
+        &self.defs
+    }
+
+    /// The entry of `method path`, without looking at the parameters' values, chosen as API
+    /// Gateway chooses: among the templates of `method` that fit, the one with the most
+    /// literal segments. A path that only templates of other methods fit is 405 with the
+    /// methods of the most literal of them; one that no template fits, 404.
+    pub fn find(&self, method: &Method, path: &str) -> Result<Matched<'_, R>, ApiError> {
+        let Some((split, n)) = segments(path) else {
+            return Err(ApiError::NotFound);
+        };
+        let split = &split[..n];
+        let mut hit: Option<(usize, Matched<'_, R>)> = None;
+        let mut others: Option<usize> = None;
+        let mut allowed: Vec<&str> = Vec::new();
+        for (def, compiled) in self.defs.iter().zip(&self.compiled) {
+            let Some(spans) = match_compiled(compiled, path, split) else {
+                continue;
+            };
+            let literals = compiled.literals;
+            if def.method == method {
+                if hit.as_ref().is_none_or(|(best, _)| literals > *best) {
+                    hit = Some((literals, Matched { def, spans }));
+                }
+                continue;
+            }
+            match others {
+                Some(best) if literals < best => continue,
+                Some(best) if literals > best => allowed.clear(),
+                _ => {}
+            }
+            others = Some(literals);
+            if !allowed.contains(&def.method.as_str()) {
+                allowed.push(def.method.as_str());
+            }
+        }
+        if let Some((_, matched)) = hit {
+            return Ok(matched);
+        }
+        if allowed.is_empty() {
+            Err(ApiError::NotFound)
+        } else {
+            Err(ApiError::MethodNotAllowed {
+                allow: allowed.join(", "),
+            })
+        }
+    }
+
+    /// The route for `method path`, parameters parsed.
+    pub fn resolve(&self, method: &Method, path: &str) -> Result<R, ApiError> {
+        self.find(method, path)?.resolve(path)
+    }
 }
 
-/// The function serving `method path` (what `pirros-local` dispatches on).
-pub fn function_for(method: &Method, path: &str) -> Result<Function, ApiError> {
-    find(method, path).map(|m| m.function())
+/// Every function's routes in one table (what `pirros-local` dispatches on, where the docs
+/// function finds a 405's methods, what the OpenAPI document lists): each entry names its
+/// function, and resolves to nothing more.
+pub type Joined = Table<()>;
+
+impl<R> RouteDef<R> {
+    /// The route as an entry of a `Joined` table.
+    pub fn erased(&self) -> RouteDef<()> {
+        RouteDef {
+            method: self.method.clone(),
+            path: self.path,
+            function: self.function,
+            method_name: self.method_name,
+            build: |_| Ok(()),
+        }
+    }
 }
 
-/// `R`'s route for `method path`, parameters parsed.
-pub fn resolve<R: FunctionRoute>(method: &Method, path: &str) -> Result<R, ApiError> {
-    find_for::<R>(method, path)?.resolve()
+impl<R: FunctionRoute> Table<R> {
+    /// `req`'s route, its name kept in the request for metrics (for functions with a
+    /// pipeline of their own: the token endpoint, the docs).
+    pub fn route(&self, req: &mut lambda_http::Request) -> Result<R, ApiError> {
+        let (name, route) = {
+            let path = req.uri().path();
+            let m = self.find(req.method(), path)?;
+            (m.def.name(), m.resolve(path))
+        };
+        req.extensions_mut().insert(name);
+        route
+    }
+}
+
+/// Declares a function's routes once: the route enum (one variant per route, holding its
+/// path parameters), its table, and, for `/v1` functions, `handle`, the Lambda's whole
+/// handling (the request pipeline of `api::serve`, then the handler of the route).
+///
+/// ```ignore
+/// declare_routes! {
+///     v1 TagsRoute for Tags {
+///         List(ws: WorkspaceId) => {list},
+///         Flags(ws: WorkspaceId, id: ResourceId) => flags::{list},
+///     }
+/// }
+/// ```
+///
+/// Each handler carries `#[utoipa::path(method, path = "...")]`: the table reads the method
+/// and template there. A `/v1` handler is `async fn(&AppState, &V1Call, params...) ->
+/// Result<Reply, ApiError>`, its parameters in template order (a workspace id by value, ids
+/// by reference). Without `v1`, only the enum and the table are made.
+#[macro_export]
+macro_rules! declare_routes {
+    (v1 $name:ident for $function:ident {
+        $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
+            $($module:ident ::)* { $handler:ident } ),* $(,)?
+    }) => {
+        $crate::declare_routes!($name for $function {
+            $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler } ),*
+        });
+
+        /// Everything a request to this function goes through: the `/v1` pipeline, then
+        /// the handler of its route.
+        pub async fn handle(
+            state: &$crate::AppState,
+            req: ::lambda_http::Request,
+        ) -> ::lambda_http::Response<::lambda_http::Body> {
+            $crate::api::serve(state, req, async |route: $name, call| match route {
+                $( $name::$variant($($param),*) => {
+                    $($module ::)* $handler(
+                        state,
+                        call,
+                        $( $crate::routes::Pass::pass(&$param) ),*
+                    ).await
+                } )*
+            })
+            .await
+        }
+    };
+    ($name:ident for $function:ident {
+        $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
+            $($module:ident ::)* { $handler:ident } ),* $(,)?
+    }) => {
+        /// This function's routes, with their path parameters parsed.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $( $(#[$doc])* $variant($($ty),*), )*
+        }
+
+        impl $crate::routes::FunctionRoute for $name {
+            const FUNCTION: $crate::routes::Function = $crate::routes::Function::$function;
+
+            fn table() -> &'static $crate::routes::Table<Self> {
+                static TABLE: ::std::sync::LazyLock<$crate::routes::Table<$name>> =
+                    ::std::sync::LazyLock::new(|| {
+                        $crate::routes::Table::new(vec![$(
+                            $crate::routes::RouteDef::of::<
+                                $crate::__path_struct!($($module ::)* { $handler })
+                            >(
+                                $crate::routes::Function::$function,
+                                #[allow(unused_variables, unused_mut, unused_assignments)]
+                                |p| {
+                                    let mut i = 0;
+                                    $(
+                                        let $param: $ty = p.get(i)?;
+                                        i += 1;
+                                    )*
+                                    Ok($name::$variant($($param),*))
+                                },
+                            ),
+                        )*])
+                    });
+                &TABLE
+            }
+
+            fn documented() -> Vec<fn(&mut $crate::routes::Document)> {
+                vec![$(
+                    $crate::routes::document::<$crate::__path_struct!($($module ::)* { $handler })>,
+                )*]
+            }
+        }
+    };
+}
+
+/// The type `#[utoipa::path]` makes for handler `module::{handler}`: `module::__path_handler`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __path_struct {
+    ($($module:ident ::)* { $handler:ident }) => {
+        $crate::__paste::paste! { $($module ::)* [<__path_ $handler>] }
+    };
 }
 
 #[cfg(test)]
@@ -515,103 +505,138 @@ mod tests {
 
     const WS: &str = "6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11";
 
-    fn example(template: &str) -> String {
-        template
-            .replace("{ws}", WS)
-            .replace("{id}", "x1")
-            .replace("{detailId}", "d1")
-            .replace("{flag_id}", "fl1")
+    /// Two routes of a made-up function, as a function crate declares them.
+    mod made_up {
+        use crate::error::ApiError;
+        use crate::ids::{ResourceId, WorkspaceId};
+
+        #[utoipa::path(get, path = "/v1/workspaces/{ws}/things/{id}")]
+        #[allow(dead_code)]
+        pub fn get() {}
+
+        #[utoipa::path(patch, path = "/v1/workspaces/{ws}/things/{id}")]
+        #[allow(dead_code)]
+        pub fn update() {}
+
+        #[utoipa::path(post, path = "/v1/workspaces/{ws}/things/uploads")]
+        #[allow(dead_code)]
+        pub fn upload() {}
+
+        #[utoipa::path(get, path = "/v1/workspaces/{ws}/things")]
+        #[allow(dead_code)]
+        pub fn list() {}
+
+        crate::declare_routes! {
+            ThingsRoute for Tags {
+                Get(ws: WorkspaceId, id: ResourceId) => {get},
+                Update(ws: WorkspaceId, id: ResourceId) => {update},
+                Upload(ws: WorkspaceId) => {upload},
+                List(ws: WorkspaceId) => {list},
+            }
+        }
+
+        pub fn _unused(_: ApiError) {}
+    }
+
+    use made_up::ThingsRoute;
+
+    fn table() -> &'static Table<ThingsRoute> {
+        <ThingsRoute as FunctionRoute>::table()
     }
 
     #[test]
-    fn every_entry_builds_a_route_of_its_function() {
-        for def in ROUTES {
-            assert!(def.path.matches('{').count() <= MAX_PARAMS, "{}", def.path);
-            let method = Method::from_bytes(def.method.as_bytes()).unwrap();
-            let path = example(def.path);
-            let m = find(&method, &path).unwrap();
-            assert_eq!(m.def.path, def.path);
-            let route = (m.def.build)(&m.params).unwrap();
-            assert_eq!(
-                route.function(),
-                def.function,
-                "{} {}",
-                def.method,
-                def.path
-            );
-            assert_eq!(
-                function_for(&method, &format!("{path}/")).unwrap(),
-                def.function
-            );
-        }
+    fn the_table_reads_method_and_template_off_the_handler() {
+        let defs: Vec<(&str, &str)> = table()
+            .defs()
+            .iter()
+            .map(|d| (d.method.as_str(), d.path))
+            .collect();
+        assert_eq!(
+            defs,
+            [
+                ("GET", "/v1/workspaces/{ws}/things/{id}"),
+                ("PATCH", "/v1/workspaces/{ws}/things/{id}"),
+                ("POST", "/v1/workspaces/{ws}/things/uploads"),
+                ("GET", "/v1/workspaces/{ws}/things"),
+            ]
+        );
+        let ws = WorkspaceId::parse(WS).unwrap();
+        let id = ResourceId::parse("x1").unwrap();
+        assert_eq!(
+            table()
+                .resolve(&Method::GET, &format!("/v1/workspaces/{WS}/things/x1/"))
+                .unwrap(),
+            ThingsRoute::Get(ws, id)
+        );
     }
 
     #[test]
     fn wrong_method_is_405_with_the_methods_of_the_path() {
-        let e = find(&Method::DELETE, &format!("/v1/workspaces/{WS}/stashes/s1")).err();
+        let e = table()
+            .find(&Method::DELETE, &format!("/v1/workspaces/{WS}/things/s1"))
+            .err();
         assert!(
             matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "GET, PATCH"),
             "{e:?}"
         );
-        let e = find(&Method::PUT, &format!("/v1/workspaces/{WS}/stashes")).err();
-        assert!(matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST, GET"));
     }
 
     #[test]
-    fn a_literal_segment_beats_a_parameter() {
-        let uploads = format!("/v1/workspaces/{WS}/families/uploads");
-        let m = find(&Method::POST, &uploads).unwrap();
-        assert_eq!(m.function(), Function::Jobs);
-        let e = find(&Method::GET, &uploads).err();
+    fn a_literal_segment_beats_a_parameter_of_the_same_method() {
+        let uploads = format!("/v1/workspaces/{WS}/things/uploads");
+        let ws = WorkspaceId::parse(WS).unwrap();
+        assert_eq!(
+            table().resolve(&Method::POST, &uploads).unwrap(),
+            ThingsRoute::Upload(ws)
+        );
+        // As on API Gateway, a GET takes the GET route that fits: `uploads` is an id there.
+        assert_eq!(
+            table().resolve(&Method::GET, &uploads).unwrap(),
+            ThingsRoute::Get(ws, ResourceId::parse("uploads").unwrap())
+        );
+        // A method no template of the path takes: the methods of the most literal one.
+        let e = table().find(&Method::DELETE, &uploads).err();
         assert!(
             matches!(&e, Some(ApiError::MethodNotAllowed { allow }) if allow == "POST"),
             "{e:?}"
         );
-        let family = format!("/v1/workspaces/{WS}/families/f1");
-        assert_eq!(
-            find(&Method::GET, &family).unwrap().function(),
-            Function::Families
-        );
     }
 
     #[test]
-    fn unknown_paths_bad_parameters_and_other_functions() {
-        let e = find(&Method::GET, "/v1/nothing").err();
-        assert!(matches!(e, Some(ApiError::NotFound)));
-        let e = find(&Method::GET, "/docs/errors/x").err();
-        assert!(matches!(e, Some(ApiError::NotFound)));
-        let e = resolve::<TagsRoute>(&Method::GET, "/v1/workspaces/nope/tags").unwrap_err();
+    fn bad_parameters_and_unknown_paths() {
+        let e = table()
+            .resolve(&Method::GET, "/v1/workspaces/nope/things")
+            .unwrap_err();
         assert_eq!(e.code(), "invalid_request");
-        let e =
-            resolve::<DetailsRoute>(&Method::GET, &format!("/v1/workspaces/{WS}/details/a%23b"))
-                .unwrap_err();
-        assert!(matches!(e, ApiError::NotFound));
-        let e = resolve::<DetailsRoute>(&Method::GET, &format!("/v1/workspaces/{WS}/tags"))
+        let e = table()
+            .resolve(&Method::GET, &format!("/v1/workspaces/{WS}/things/a%23b"))
             .unwrap_err();
         assert!(matches!(e, ApiError::NotFound));
-        let ws = WorkspaceId::parse(WS).unwrap();
-        assert_eq!(
-            resolve::<TagsRoute>(&Method::GET, &format!("/v1/workspaces/{WS}/tags")).unwrap(),
-            TagsRoute::List(ws)
-        );
-    }
-
-    #[test]
-    fn trailing_slashes_empty_parameters_and_overlong_paths() {
-        let tags = format!("/v1/workspaces/{WS}/tags//");
-        assert_eq!(
-            find(&Method::GET, &tags).unwrap().def.path,
-            "/v1/workspaces/{ws}/tags"
-        );
         for path in [
-            "/v1/workspaces//tags".to_owned(),
-            format!("/v1/workspaces/{WS}/details//flags"),
-            format!("/v1/workspaces/{WS}/details/d1/flags/f1/x/y/z/w"),
+            "/v1/nothing".to_owned(),
+            "/v1/workspaces//things".to_owned(),
+            format!("/v1/workspaces/{WS}/things//x"),
+            format!("/v1/workspaces/{WS}/things/t1/x/y/z/w/v"),
             "/".to_owned(),
             String::new(),
         ] {
-            let e = find(&Method::GET, &path).err();
+            let e = table().find(&Method::GET, &path).err();
             assert!(matches!(e, Some(ApiError::NotFound)), "{path}");
         }
+    }
+
+    #[test]
+    fn a_joined_table_names_each_route_s_function() {
+        let joined = Joined::new(table().defs().iter().map(RouteDef::erased).collect());
+        let m = joined
+            .find(&Method::PATCH, &format!("/v1/workspaces/{WS}/things/t1"))
+            .unwrap();
+        assert_eq!(m.def.function, Function::Tags);
+        assert_eq!(m.def.path, "/v1/workspaces/{ws}/things/{id}");
+        let mut api = OpenApi::default();
+        for document in ThingsRoute::documented() {
+            document(&mut api);
+        }
+        assert_eq!(api.paths.paths.len(), 3);
     }
 }

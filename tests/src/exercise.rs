@@ -6,9 +6,9 @@
 //! records what this makes each function touch; the logging test checks what it makes the
 //! server log.
 
+use crate::routes::{ROUTES, Route};
 use crate::uploads::{rfa, upload_body};
 use crate::{A1, PA, secret_of};
-use pirros_shared::routes::{ROUTES, RouteDef};
 use serde_json::{Value, json};
 
 /// What a call answered: the request, the status, the headers and the JSON body (`Null`
@@ -268,7 +268,7 @@ struct Made {
 
 impl Made {
     /// The paths to call `route` on: the example path, with the flag or each job made.
-    fn paths(&self, route: &RouteDef) -> Vec<String> {
+    fn paths(&self, route: &Route) -> Vec<String> {
         let path = example_path(route.path);
         if route.path.ends_with("/{flag_id}") {
             let flag = self.flag.as_deref().unwrap_or("x1");
@@ -281,7 +281,7 @@ impl Made {
         vec![path]
     }
 
-    fn note(&mut self, route: &RouteDef, a: &Answer) {
+    fn note(&mut self, route: &Route, a: &Answer) {
         let id = a.body["response"]["id"].as_str();
         let job = a.body["response"]["job"]["id"].as_str();
         match (route.method, route.path) {
@@ -304,7 +304,7 @@ struct Upload {
 }
 
 impl Upload {
-    fn for_route(route: &RouteDef, nth: usize) -> Option<Upload> {
+    fn for_route(route: &Route, nth: usize) -> Option<Upload> {
         if !(route.method == "POST" && route.path.ends_with("/families/uploads")) {
             return None;
         }

@@ -6,8 +6,9 @@
 //! `docs`), so the 404/405 envelopes the functions give, which `pirros-local` also gives,
 //! can be asserted on this path too.
 
+use crate::routes;
 use pirros_runtime_api::gateway::{Functions, Gateway, Router, Target};
-use pirros_shared::routes::{self, Function};
+use pirros_shared::routes::Function;
 use reqwest::Method;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,7 +34,7 @@ pub fn router() -> Router {
                 } else {
                     [Method::GET, Method::POST, Method::PATCH]
                         .iter()
-                        .find_map(|m| routes::function_for(m, path).ok())
+                        .find_map(|m| routes::function_for(m, path))
                 };
                 (other.unwrap_or(Function::Docs), "$default".to_owned())
             }

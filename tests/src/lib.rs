@@ -5,6 +5,7 @@
 
 pub mod emf;
 pub mod lambda;
+pub mod routes;
 
 pub mod ddb_proxy;
 pub mod ddb_recorder;

@@ -146,7 +146,6 @@ error_responses!(
     tag = "details",
     params(ResourcePath, NoQuery, IdempotencyKey),
     request_body(content = CreateFlag, content_type = "application/json"),
-    security(("oauth2" = [])),
     responses(
         (status = 201, description = "The new flag (or, replayed, the original answer).",
             body = Envelope<Resource<Flag, NoExpansions>>,
@@ -266,7 +265,6 @@ error_responses!(
     operation_id = "listDetailFlags",
     tag = "details",
     params(ResourcePath, FlagsQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of flags.",
             body = Envelope<ListPage<Flag, NoExpansions>>),
@@ -345,7 +343,6 @@ error_responses!(
     tag = "details",
     params(FlagPath, NoQuery, FlagIfMatch),
     request_body(content = ResolveFlag, content_type = "application/json"),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The flag as it now stands.",
             body = Envelope<Resource<Flag, NoExpansions>>,

@@ -4,9 +4,8 @@
 pub mod flag_body;
 pub mod flags;
 
-use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::{self, V1Call};
+use pirros_shared::api::V1Call;
 use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
@@ -16,22 +15,19 @@ use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
 use pirros_shared::query::{self, Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::routes::DetailsRoute;
 use pirros_shared::search::{Criteria, params, run};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    api::serve(state, req, async |route, call| match route {
-        DetailsRoute::Search(ws) => search(state, call, ws).await,
-        DetailsRoute::Get(ws, id) => get(state, call, ws, &id).await,
-        DetailsRoute::CreateFlag(ws, id) => flags::create(state, call, ws, &id).await,
-        DetailsRoute::ListFlags(ws, id) => flags::list(state, call, ws, &id).await,
-        DetailsRoute::ResolveFlag(ws, id, flag) => {
-            flags::resolve(state, call, ws, &id, &flag).await
-        }
-    })
-    .await
+pirros_shared::declare_routes! {
+    v1 DetailsRoute for Details {
+        Search(ws: WorkspaceId) => {search},
+        Get(ws: WorkspaceId, id: ResourceId) => {get},
+        CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create},
+        ListFlags(ws: WorkspaceId, id: ResourceId) => flags::{list},
+        /// The detail, then the flag.
+        ResolveFlag(ws: WorkspaceId, id: ResourceId, flag: ResourceId) => flags::{resolve},
+    }
 }
 
 pirros_shared::error_responses!(
@@ -51,7 +47,6 @@ pirros_shared::error_responses!(
     operation_id = "getDetail",
     tag = "details",
     params(ResourcePath, IncludeQuery, IfNoneMatch),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The detail.", body = Envelope<Resource<Detail, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
@@ -172,7 +167,6 @@ pirros_shared::error_responses!(
     operation_id = "searchDetails",
     tag = "details",
     params(WorkspacePath, SearchQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of details.", body = Envelope<ListPage<Detail, Expanded>>),
         SearchErrors,

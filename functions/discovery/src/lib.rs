@@ -5,15 +5,11 @@
 pub mod me;
 pub mod projects;
 
-use lambda_http::{Body, Request, Response};
-use pirros_shared::AppState;
-use pirros_shared::api;
-use pirros_shared::routes::DiscoveryRoute;
+use pirros_shared::ids::WorkspaceId;
 
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    api::serve(state, req, async |route, call| match route {
-        DiscoveryRoute::Me => me::me(state, call).await,
-        DiscoveryRoute::Projects(ws) => projects::list(state, call, ws).await,
-    })
-    .await
+pirros_shared::declare_routes! {
+    v1 DiscoveryRoute for Discovery {
+        Me() => me::{me},
+        Projects(ws: WorkspaceId) => projects::{list},
+    }
 }

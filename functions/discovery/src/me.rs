@@ -181,7 +181,6 @@ pirros_shared::error_responses!(
     operation_id = "getMe",
     tag = "discovery",
     params(NoQuery, IfNoneMatch),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The credential.",
             body = Envelope<Resource<Me, NoExpansions>>,

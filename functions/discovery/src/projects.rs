@@ -64,7 +64,6 @@ pirros_shared::error_responses!(
     operation_id = "listProjects",
     tag = "discovery",
     params(WorkspacePath, PageQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of projects.",
             body = Envelope<ListPage<Project, NoExpansions>>),

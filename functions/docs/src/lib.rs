@@ -6,24 +6,41 @@ mod csp;
 pub mod errors;
 pub mod openapi;
 mod page;
+pub mod routes;
 
 use http::{HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
 use pirros_shared::api::early_failure;
+use pirros_shared::error::ApiError;
 use pirros_shared::headers;
 use pirros_shared::request::new_request_id;
-use pirros_shared::routes::{self, DocsRoute};
+use pirros_shared::routes::{Function, FunctionRoute};
 use std::time::Instant;
 
 use errors::errors_page;
 
-pub async fn handle(req: Request) -> Response<Body> {
+pirros_shared::declare_routes! {
+    DocsRoute for Docs {
+        OpenApi() => {openapi_json},
+        Console() => {docs_page},
+        Errors() => errors::{errors_page},
+    }
+}
+
+/// Its own pages, and every request no route of any function takes (API Gateway's
+/// `$default` route): 404, or 405 with the methods the path takes.
+pub async fn handle(mut req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = new_request_id();
-    let resp = match routes::resolve(req.method(), req.uri().path()) {
-        Ok(DocsRoute::OpenApi) => openapi_json(&request_id),
-        Ok(DocsRoute::Console) => docs_page(&request_id),
-        Ok(DocsRoute::Errors) => errors_page(&req, &request_id),
+    let route = match routes::all().find(req.method(), req.uri().path()) {
+        Ok(m) if m.def.function == Function::Docs => DocsRoute::table().route(&mut req),
+        Ok(_) => Err(ApiError::NotFound),
+        Err(e) => Err(e),
+    };
+    let resp = match route {
+        Ok(DocsRoute::OpenApi()) => openapi_json(&request_id),
+        Ok(DocsRoute::Console()) => docs_page(&request_id),
+        Ok(DocsRoute::Errors()) => errors_page(&req, &request_id),
         Err(e) => return early_failure(e, &request_id, started, &req),
     };
     let status = resp.status().as_u16();
@@ -75,7 +92,7 @@ fn html_page(body: &str, csp: &str, request_id: &str) -> Response<Body> {
 /// This document: OpenAPI 3.1, generated from the code.
 #[utoipa::path(
     get,
-    path = "/openapi.json",
+    path = pirros_shared::routes::OPENAPI_PATH,
     operation_id = "getOpenApi",
     tag = "docs",
     responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object)),

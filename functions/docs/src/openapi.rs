@@ -1,5 +1,5 @@
-//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` annotations,
-//! the payload types, the query structs and the error catalogue. What the annotations can't
+//! The OpenAPI 3.1 document, generated from the routes' declarations (each handler's
+//! `#[utoipa::path]`), the payload types, the query structs and the error catalogue. What the annotations can't
 //! say is added here: the security schemes, the tags, shared error responses, and the
 //! headers every response carries.
 
@@ -9,9 +9,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{
-    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityRequirement,
+    SecurityScheme,
 };
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{Ref, RefOr};
@@ -31,37 +32,6 @@ Every response carries `X-Request-Id`; quote it to support. Every error code is 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Pirros External API", version = "1.0.0"),
-    paths(
-        pirros_oauth::handle,
-        pirros_oauth::jwks,
-        pirros_tags::list,
-        pirros_details::search,
-        pirros_details::get,
-        pirros_families::get,
-        pirros_families::similar,
-        pirros_families::search,
-        pirros_stashes::get,
-        pirros_stashes::create,
-        pirros_stashes::update,
-        pirros_downloads::download_pdf,
-        pirros_downloads::download_rvt,
-        pirros_downloads::download_rfa,
-        pirros_details::flags::create,
-        pirros_details::flags::list,
-        pirros_details::flags::resolve,
-        pirros_families::references::references,
-        pirros_families::group::group,
-        pirros_families::versions::versions,
-        pirros_jobs::upload::upload,
-        pirros_jobs::export::export,
-        pirros_jobs::read::get,
-        crate::openapi_json,
-        crate::docs_page,
-        crate::errors::errors_page,
-        pirros_discovery::me::me,
-        pirros_discovery::projects::list,
-        pirros_stashes::list::list,
-    ),
     components(schemas(
         pirros_shared::query::IncludeValue,
         pirros_shared::error::FieldDetails,
@@ -85,7 +55,7 @@ impl Modify for Additions {
             doc::OAUTH2,
             SecurityScheme::OAuth2(OAuth2::with_description(
                 [Flow::ClientCredentials(ClientCredentials::new(
-                    "/oauth/token",
+                    pirros_shared::routes::TOKEN_PATH,
                     Scopes::new(),
                 ))],
                 "OAuth 2.0 client credentials: your client id and secret for a bearer token \
@@ -146,20 +116,23 @@ impl Modify for Additions {
 }
 
 fn operations(api: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
-    api.paths.paths.values_mut().flat_map(|item| {
-        [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ]
-        .into_iter()
-        .flatten()
-    })
+    api.paths.paths.values_mut().flat_map(operations_of)
+}
+
+/// The operations of one path.
+fn operations_of(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Moves the error responses operations share into `components.responses`, under the name
@@ -315,9 +288,30 @@ fn mark_required(headers: &mut Value, rate_limits: bool) {
     }
 }
 
+/// Every `/v1` operation takes a bearer token: said here once, not on each handler.
+fn require_token(api: &mut utoipa::openapi::OpenApi) {
+    let v1 = api
+        .paths
+        .paths
+        .iter_mut()
+        .filter(|(p, _)| p.starts_with("/v1/"));
+    for op in v1.flat_map(|(_, item)| operations_of(item)) {
+        op.security
+            .get_or_insert_with(|| vec![SecurityRequirement::new(doc::OAUTH2, NO_SCOPES)]);
+    }
+}
+
+/// A bearer token's grants are not OAuth scopes.
+const NO_SCOPES: [&str; 0] = [];
+
 /// The document as a JSON value.
 pub fn document() -> Value {
     let mut api = ApiDoc::openapi();
+    // The paths, and the schemas they name, from each route's one declaration.
+    for document in crate::routes::documented() {
+        document(&mut api);
+    }
+    require_token(&mut api);
     let throttled = share_error_responses(&mut api);
     let mut doc = to_value(api);
     add_headers(&mut doc, &throttled);
@@ -333,9 +327,9 @@ pub fn json() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routes::all;
     use pirros_shared::catalogue::ErrorKind;
     use pirros_shared::headers;
-    use pirros_shared::routes::ROUTES;
 
     fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
         let mut out = Vec::new();
@@ -360,9 +354,10 @@ mod tests {
             .into_iter()
             .map(|(m, p, _)| (m, p))
             .collect();
-        let mut routes: Vec<(String, String)> = ROUTES
+        let mut routes: Vec<(String, String)> = all()
+            .defs()
             .iter()
-            .map(|r| (r.method.to_owned(), r.path.to_owned()))
+            .map(|r| (r.method.to_string(), r.path.to_owned()))
             .collect();
         documented.sort();
         routes.sort();

@@ -18,7 +18,7 @@ pub const RUNTIME_STYLE: &str =
 /// live in the page's memory only, never in the browser's storage, and go with the tab.
 const INIT: &str = r##"
 window.ui = SwaggerUIBundle({
-  url: "/openapi.json",
+  url: "OPENAPI_PATH",
   dom_id: "#swagger-ui",
   deepLinking: true,
   persistAuthorization: false,
@@ -35,9 +35,11 @@ pub struct Page {
 
 pub fn console() -> &'static Page {
     static PAGE: OnceLock<Page> = OnceLock::new();
-    PAGE.get_or_init(|| Page {
-        html: format!(
-            r##"<!doctype html>
+    PAGE.get_or_init(|| {
+        let init = INIT.replace("OPENAPI_PATH", pirros_shared::routes::OPENAPI_PATH);
+        Page {
+            html: format!(
+                r##"<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -49,11 +51,12 @@ pub fn console() -> &'static Page {
 <div id="swagger-ui"></div>
 <script>{BUNDLE}</script>
 <script>{PRESET}</script>
-<script>{INIT}</script>
+<script>{init}</script>
 </body>
 </html>"##
-        ),
-        csp: csp::policy(&[BUNDLE, PRESET, INIT], &[CSS, RUNTIME_STYLE]),
+            ),
+            csp: csp::policy(&[BUNDLE, PRESET, &init], &[CSS, RUNTIME_STYLE]),
+        }
     })
 }
 

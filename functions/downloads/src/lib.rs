@@ -1,9 +1,8 @@
 //! File downloads: JSON with a `download_url`, never a redirect. RVT and RFA are presigned
 //! S3 URLs that expire; PDFs are public URLs that don't.
 
-use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::{self, V1Call};
+use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
 use pirros_shared::grants::{Action, EntityType};
@@ -12,7 +11,6 @@ use pirros_shared::openapi::{DetailPath, ResourcePath};
 use pirros_shared::payload::NoExpansions;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::routes::DownloadsRoute;
 use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
 
@@ -23,13 +21,12 @@ enum Kind {
     Rfa,
 }
 
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    api::serve(state, req, async |route, call| match route {
-        DownloadsRoute::Pdf(ws, id) => download_pdf(state, call, ws, &id).await,
-        DownloadsRoute::Rvt(ws, id) => download_rvt(state, call, ws, &id).await,
-        DownloadsRoute::Rfa(ws, id) => download_rfa(state, call, ws, &id).await,
-    })
-    .await
+pirros_shared::declare_routes! {
+    v1 DownloadsRoute for Downloads {
+        Pdf(ws: WorkspaceId, id: ResourceId) => {download_pdf},
+        Rvt(ws: WorkspaceId, id: ResourceId) => {download_rvt},
+        Rfa(ws: WorkspaceId, id: ResourceId) => {download_rfa},
+    }
 }
 
 /// Where to fetch a file. Fetch it yourself; the API never redirects.
@@ -77,7 +74,6 @@ fn file_name(name: &str, ext: &str) -> String {
     operation_id = "downloadDetailPdf",
     tag = "downloads",
     params(DetailPath, NoQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
         DownloadErrors,
@@ -104,7 +100,6 @@ pub async fn download_pdf(
     operation_id = "downloadDetailRvt",
     tag = "downloads",
     params(DetailPath, NoQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
         DownloadErrors,
@@ -131,7 +126,6 @@ pub async fn download_rvt(
     operation_id = "downloadFamilyRfa",
     tag = "downloads",
     params(ResourcePath, RfaQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
         DownloadErrors,

@@ -29,7 +29,6 @@ pirros_shared::error_responses!(
     operation_id = "familyGroup",
     tag = "families",
     params(ResourcePath, NoQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The family's group.",
             body = Envelope<Resource<FamilyGroup, NoExpansions>>,

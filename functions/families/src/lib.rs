@@ -1,9 +1,8 @@
 //! `GET /v1/workspaces/{ws}/families` (search), `GET .../families/{id}` and `.../similar`,
 //! and where a family is used (`references.rs`) and its group (`group.rs`).
 
-use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::{self, V1Call};
+use pirros_shared::api::V1Call;
 use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded, References};
@@ -14,7 +13,6 @@ use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
 use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::routes::FamiliesRoute;
 use pirros_shared::search::{Criteria, params, run, similar as candidates};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -24,16 +22,15 @@ pub mod references;
 pub mod similarity;
 pub mod versions;
 
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    api::serve(state, req, async |route, call| match route {
-        FamiliesRoute::Get(ws, id) => get(state, call, ws, &id).await,
-        FamiliesRoute::Similar(ws, id) => similar(state, call, ws, &id).await,
-        FamiliesRoute::Search(ws) => search(state, call, ws).await,
-        FamiliesRoute::References(ws, id) => references::references(state, call, ws, &id).await,
-        FamiliesRoute::Group(ws, id) => group::group(state, call, ws, &id).await,
-        FamiliesRoute::Versions(ws, id) => versions::versions(state, call, ws, &id).await,
-    })
-    .await
+pirros_shared::declare_routes! {
+    v1 FamiliesRoute for Families {
+        Get(ws: WorkspaceId, id: ResourceId) => {get},
+        Similar(ws: WorkspaceId, id: ResourceId) => {similar},
+        Search(ws: WorkspaceId) => {search},
+        References(ws: WorkspaceId, id: ResourceId) => references::{references},
+        Group(ws: WorkspaceId, id: ResourceId) => group::{group},
+        Versions(ws: WorkspaceId, id: ResourceId) => versions::{versions},
+    }
 }
 
 /// The family if the caller may read it, and the caller's family read scope.
@@ -65,7 +62,6 @@ pirros_shared::error_responses!(
     operation_id = "getFamily",
     tag = "families",
     params(ResourcePath, IncludeQuery, IfNoneMatch),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The family.", body = Envelope<Resource<Family, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
@@ -131,7 +127,6 @@ impl References for ScoredFamily {
     operation_id = "similarFamilies",
     tag = "families",
     params(ResourcePath, SimilarQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The most similar families.",
             body = Envelope<ListPage<ScoredFamily, Expanded>>),
@@ -242,7 +237,6 @@ pirros_shared::error_responses!(
     operation_id = "searchFamilies",
     tag = "families",
     params(WorkspacePath, SearchQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of families.", body = Envelope<ListPage<Family, Expanded>>),
         SearchErrors,

@@ -35,7 +35,6 @@ pirros_shared::error_responses!(
     operation_id = "familyReferences",
     tag = "families",
     params(ResourcePath, PageQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of the family's uses.",
             body = Envelope<ListPage<FamilyReference, NoExpansions>>),

@@ -28,7 +28,6 @@ pirros_shared::error_responses!(
     operation_id = "familyVersions",
     tag = "families",
     params(ResourcePath, PageQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of versions, newest first.",
             body = Envelope<ListPage<FamilyVersion, NoExpansions>>),

@@ -64,7 +64,6 @@ error_responses!(
     params(ResourcePath, NoQuery, IdempotencyKey),
     request_body(content = Option<ExportStash>, content_type = "application/json",
         description = "Optional: nothing, or `{}`."),
-    security(("oauth2" = [])),
     responses(
         (status = 202, description = "The export's job (or, replayed, the original answer).",
             body = Envelope<ExportStarted>,

@@ -10,16 +10,12 @@ pub mod sqs_queue;
 pub mod upload;
 pub mod upload_body;
 
-use lambda_http::{Body, Request, Response};
-use pirros_shared::AppState;
-use pirros_shared::api;
-use pirros_shared::routes::JobsRoute;
+use pirros_shared::ids::{ResourceId, WorkspaceId};
 
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    api::serve(state, req, async |route, call| match route {
-        JobsRoute::Upload(ws) => upload::upload(state, call, ws).await,
-        JobsRoute::Export(ws, id) => export::export(state, call, ws, &id).await,
-        JobsRoute::Get(ws, id) => read::get(state, call, ws, &id).await,
-    })
-    .await
+pirros_shared::declare_routes! {
+    v1 JobsRoute for Jobs {
+        Upload(ws: WorkspaceId) => upload::{upload},
+        Export(ws: WorkspaceId, id: ResourceId) => export::{export},
+        Get(ws: WorkspaceId, id: ResourceId) => read::{get},
+    }
 }

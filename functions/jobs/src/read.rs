@@ -71,7 +71,6 @@ error_responses!(
     operation_id = "getJob",
     tag = "jobs",
     params(ResourcePath, JobQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The job.",
             body = Envelope<Resource<Job, NoExpansions>>,

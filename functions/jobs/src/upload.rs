@@ -71,7 +71,6 @@ error_responses!(
     tag = "jobs",
     params(WorkspacePath, NoQuery, IdempotencyKey),
     request_body(content = UploadFamily, content_type = "application/json"),
-    security(("oauth2" = [])),
     responses(
         (status = 202, description = "The job, and where to PUT the file (or, replayed, \
             the original answer).",

@@ -12,7 +12,7 @@ use pirros_shared::ids::ClientId;
 use pirros_shared::ratelimit::{COUNTER_FAILED_RETRY_AFTER, TokenLimiter, TokenVerdict};
 use pirros_shared::request;
 use pirros_shared::response::{failure, json_response};
-use pirros_shared::routes::{self, OAuthRoute};
+use pirros_shared::routes::FunctionRoute;
 use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -225,6 +225,13 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
     .map_err(|e| ApiError::Internal(format!("signing the token failed: {e}")))
 }
 
+pirros_shared::declare_routes! {
+    OAuthRoute for OAuth {
+        Token() => {handle},
+        Jwks() => {jwks},
+    }
+}
+
 /// The token signing keys (JWKS)
 ///
 /// The public keys that verify access tokens (RFC 7517; Ed25519 keys used with EdDSA, RFC
@@ -279,7 +286,7 @@ pirros_shared::error_responses!(
 /// Tokens are EdDSA-signed JWTs; `/.well-known/jwks.json` holds the keys that verify them.
 #[utoipa::path(
     post,
-    path = "/oauth/token",
+    path = pirros_shared::routes::TOKEN_PATH,
     operation_id = "getToken",
     tag = "oauth",
     request_body(
@@ -295,12 +302,12 @@ pirros_shared::error_responses!(
         TokenErrors,
     )
 )]
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
+pub async fn handle(state: &AppState, mut req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = request::new_request_id();
-    let outcome = match routes::resolve(req.method(), req.uri().path()) {
-        Ok(OAuthRoute::Token) => exchange(state, &req).await,
-        Ok(OAuthRoute::Jwks) => match jwks(state, &request_id) {
+    let outcome = match OAuthRoute::table().route(&mut req) {
+        Ok(OAuthRoute::Token()) => exchange(state, &req).await,
+        Ok(OAuthRoute::Jwks()) => match jwks(state, &request_id) {
             Ok(resp) => return resp,
             Err(e) => Err(e),
         },

@@ -5,9 +5,8 @@ pub mod list;
 
 use body::{CreateStash, UpdateStash};
 use http::StatusCode;
-use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::{self, V1Call};
+use pirros_shared::api::V1Call;
 use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
@@ -22,18 +21,19 @@ use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query::NoQuery;
 use pirros_shared::request::json_body;
 use pirros_shared::response::{Envelope, Reply, envelope};
-use pirros_shared::routes::StashesRoute;
 use pirros_shared::store::{SaveOutcome, StashWrite};
 use pirros_shared::timestamp::Timestamp;
 
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    api::serve(state, req, async |route, call| match route {
-        StashesRoute::Get(ws, id) => get(state, call, ws, &id).await,
-        StashesRoute::Create(ws) => create(state, call, ws).await,
-        StashesRoute::Update(ws, id) => update(state, call, ws, &id).await,
-        StashesRoute::List(ws) => list::list(state, call, ws).await,
-    })
-    .await
+/// The stashes of a workspace: listed (`GET`) and created (`POST`).
+pub const STASHES_PATH: &str = "/v1/workspaces/{ws}/stashes";
+
+pirros_shared::declare_routes! {
+    v1 StashesRoute for Stashes {
+        Get(ws: WorkspaceId, id: ResourceId) => {get},
+        Create(ws: WorkspaceId) => {create},
+        Update(ws: WorkspaceId, id: ResourceId) => {update},
+        List(ws: WorkspaceId) => list::{list},
+    }
 }
 
 /// A stash as it is answered: its fields, and nothing to expand.
@@ -65,7 +65,6 @@ error_responses!(
     operation_id = "getStash",
     tag = "stashes",
     params(ResourcePath, NoQuery, IfNoneMatch),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The stash.",
             body = Envelope<Resource<Stash, NoExpansions>>,
@@ -224,12 +223,11 @@ error_responses!(
 /// creating a duplicate, while you still hold a write grant on stashes (else 403).
 #[utoipa::path(
     post,
-    path = "/v1/workspaces/{ws}/stashes",
+    path = STASHES_PATH,
     operation_id = "createStash",
     tag = "stashes",
     params(WorkspacePath, NoQuery, IdempotencyKey),
     request_body(content = CreateStash, content_type = "application/json"),
-    security(("oauth2" = [])),
     responses(
         (status = 201, description = "The new stash (or, replayed, the original answer).",
             body = Envelope<Resource<Stash, NoExpansions>>,
@@ -309,7 +307,6 @@ error_responses!(
     tag = "stashes",
     params(ResourcePath, NoQuery, IdempotencyKey, IfMatch),
     request_body(content = UpdateStash, content_type = "application/json"),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The updated stash (or, replayed, the original answer).",
             body = Envelope<Resource<Stash, NoExpansions>>,

@@ -120,11 +120,10 @@ pirros_shared::error_responses!(
 /// `insufficient_scope`.
 #[utoipa::path(
     get,
-    path = "/v1/workspaces/{ws}/stashes",
+    path = crate::STASHES_PATH,
     operation_id = "listStashes",
     tag = "stashes",
     params(WorkspacePath, ListQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "One page of stashes.",
             body = Envelope<ListPage<Stash, NoExpansions>>),

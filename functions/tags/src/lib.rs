@@ -1,8 +1,7 @@
 //! `GET /v1/workspaces/{ws}/tags`: every tag the caller may read, by name, in one page.
 
-use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::{self, V1Call};
+use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::WorkspaceId;
@@ -11,16 +10,14 @@ use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::routes::TagsRoute;
 
 /// Tag counts are capped, so the list is never paged.
 pub const MAX_TAGS: usize = pirros_shared::model::MAX_TAGS_PER_WORKSPACE;
 
-pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
-    api::serve(state, req, async |route, call| match route {
-        TagsRoute::List(ws) => list(state, call, ws).await,
-    })
-    .await
+pirros_shared::declare_routes! {
+    v1 TagsRoute for Tags {
+        List(ws: WorkspaceId) => {list},
+    }
 }
 
 pirros_shared::error_responses!(
@@ -38,7 +35,6 @@ pirros_shared::error_responses!(
     operation_id = "listTags",
     tag = "tags",
     params(WorkspacePath, NoQuery),
-    security(("oauth2" = [])),
     responses(
         (status = 200, description = "The tags.", body = Envelope<ListPage<Tag, NoExpansions>>),
         ListErrors,

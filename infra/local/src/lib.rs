@@ -14,7 +14,7 @@ use pirros_shared::AppState;
 use pirros_shared::api::early_failure;
 use pirros_shared::error::ApiError;
 use pirros_shared::request::{MAX_BODY_BYTES, new_request_id};
-use pirros_shared::routes::{self, Function};
+use pirros_shared::routes::Function;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -38,8 +38,8 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
     if let Some(resp) = app.files.serve(&req).await {
         return resp;
     }
-    let function = match routes::function_for(req.method(), path) {
-        Ok(f) => f,
+    let function = match pirros_docs::routes::all().find(req.method(), path) {
+        Ok(m) => m.def.function,
         // What API Gateway's `$default` route does: the docs function answers every request
         // no route matches (404, or 405 with the methods the path takes).
         Err(_) => return pirros_docs::handle(req).await,

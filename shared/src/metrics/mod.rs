@@ -17,7 +17,7 @@ pub mod usage;
 pub use usage::{StorageUse, scoped};
 
 use crate::config::ConfigError;
-use crate::routes;
+use crate::routes::RouteName;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 use std::io::Write;
@@ -105,16 +105,16 @@ pub fn request_finished(
     if s.mode == Mode::Off {
         return;
     }
-    let (method, path) = (req.method(), req.uri().path());
-    let route = match routes::template_for(method, path) {
-        Some(t) => format!("{method} {t}"),
+    // The route its function matched (`routes::RouteName`, kept in the request).
+    let matched = req.extensions().get::<RouteName>();
+    let route = match matched {
+        Some(r) => format!("{} {}", r.method, r.template),
         None => catalog::UNMATCHED_ROUTE.to_owned(),
     };
-    let function = match &s.function {
-        Some(f) => f.clone(),
-        None => routes::function_for(method, path)
-            .map(|f| format!("pirros-{}", f.name()))
-            .unwrap_or_else(|_| "pirros-local".to_owned()),
+    let function = match (&s.function, matched) {
+        (Some(f), _) => f.clone(),
+        (None, Some(r)) => format!("pirros-{}", r.function.name()),
+        (None, None) => "pirros-local".to_owned(),
     };
     let api_request_id = match req.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(ctx)) => ctx.request_id.as_deref(),

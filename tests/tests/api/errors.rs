@@ -2,7 +2,7 @@
 //! 405's `Allow` lists the routing table's methods for the path.
 
 use pirros_shared::catalogue::ErrorKind;
-use pirros_shared::routes::ROUTES;
+use pirros_tests::routes::ROUTES;
 use pirros_tests::*;
 use reqwest::Method;
 use serde_json::Value;

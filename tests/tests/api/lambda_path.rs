@@ -327,10 +327,10 @@ fn every_event_file_is_listed_and_is_an_api_gateway_v2_event() {
             let m = Method::from_bytes(method.as_bytes()).unwrap();
             // The route key is the one API Gateway would set, and the folder is the
             // function that route belongs to.
-            match pirros_shared::routes::template_for(&m, path) {
+            match pirros_tests::routes::template_for(&m, path) {
                 Some(t) => {
                     assert_eq!(ev["routeKey"], format!("{method} {t}"), "{name}");
-                    let f = pirros_shared::routes::function_for(&m, path).unwrap();
+                    let f = pirros_tests::routes::function_for(&m, path).unwrap();
                     assert_eq!(f.name(), function, "{name}");
                 }
                 None => assert_eq!(ev["routeKey"], "$default", "{name}"),
@@ -353,7 +353,7 @@ fn every_event_file_is_listed_and_is_an_api_gateway_v2_event() {
         files, listed,
         "infra/events/ and EVENTS list the same files"
     );
-    for route in pirros_shared::routes::ROUTES {
+    for route in pirros_tests::routes::ROUTES.iter() {
         let f = route.function;
         assert!(
             files.iter().any(|(dir, _)| dir == f.name()),

@@ -17,12 +17,12 @@ use pirros_shared::auth::keys::SigningKeys;
 use pirros_shared::config::Config;
 use pirros_shared::files::FileSigner;
 use pirros_shared::objects::local::LocalObjects;
-use pirros_shared::routes::ROUTES;
 use pirros_shared::store::access::{self, Op};
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::keys::Partition;
 use pirros_tests::ddb_recorder::{Recorder, recorded_client};
 use pirros_tests::exercise::{CALLERS, exercise};
+use pirros_tests::routes::ROUTES;
 use pirros_tests::*;
 use pirros_worker::inline::InlineQueue;
 use pirros_worker::worker::Worker;
@@ -510,7 +510,7 @@ async fn every_call_the_handlers_make_is_in_the_access_table_and_nothing_more() 
                 let path = url.trim_start_matches(&base);
                 let path = path.split('?').next().unwrap_or_default();
                 let method = http::Method::from_bytes(method.as_bytes()).unwrap();
-                pirros_shared::routes::template_for(&method, path) == Some(route.path)
+                pirros_tests::routes::template_for(&method, path) == Some(route.path)
                     && method.as_str() == route.method
                     && (200..300).contains(&a.status)
             });

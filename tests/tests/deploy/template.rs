@@ -1,6 +1,6 @@
 //! `template.yaml` and the code route the same set: one routing table, no drift.
 
-use pirros_shared::routes::ROUTES;
+use pirros_tests::routes::ROUTES;
 use std::collections::BTreeSet;
 
 /// The route SAM makes of an HttpApi event with neither `Path` nor `Method`: the API's
