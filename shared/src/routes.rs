@@ -414,9 +414,11 @@ impl<R: FunctionRoute> Table<R> {
 /// ```
 ///
 /// Each handler carries `#[utoipa::path(method, path = "...")]`: the table reads the method
-/// and template there. A `/v1` handler is `async fn(&AppState, &V1Call, params...) ->
-/// Result<Reply, ApiError>`, its parameters in template order (a workspace id by value, ids
-/// by reference). Without `v1`, only the enum and the table are made.
+/// and template there. A `/v1` handler is `async fn(&AppState, &V1Call, params..., query) ->
+/// Result<Reply, ApiError>`: its path parameters in template order (a workspace id by value,
+/// ids by reference), then its query struct (`NoQuery` for none), which is parsed before the
+/// handler runs and refused with the one error type. Without `v1`, only the enum and the
+/// table are made.
 #[macro_export]
 macro_rules! declare_routes {
     (v1 $name:ident for $function:ident {
@@ -438,7 +440,9 @@ macro_rules! declare_routes {
                     $($module ::)* $handler(
                         state,
                         call,
-                        $( $crate::routes::Pass::pass(&$param) ),*
+                        $( $crate::routes::Pass::pass(&$param), )*
+                        // The query struct its last parameter names, parsed before it runs.
+                        call.query()?,
                     ).await
                 } )*
             })

@@ -163,8 +163,8 @@ pub async fn create(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     let body: CreateFlag = json_body(&call.request)?;
     let input = body.validate()?;
     let needs = Needs {
@@ -276,8 +276,8 @@ pub async fn list(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    q: FlagsQuery,
 ) -> Result<Reply, ApiError> {
-    let q: FlagsQuery = call.query()?;
     let limit = q.limit.get();
     let bound = binding(&[
         "flags",
@@ -356,8 +356,8 @@ pub async fn resolve(
     ws: WorkspaceId,
     id: &ResourceId,
     flag_id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     let body: ResolveFlag = json_body(&call.request)?;
     let resolution_note = body.validate()?;
     let expected = IfMatch::from_request(&call.request)?;

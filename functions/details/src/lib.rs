@@ -61,8 +61,8 @@ pub async fn get(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    IncludeQuery { include }: IncludeQuery,
 ) -> Result<Reply, ApiError> {
-    let IncludeQuery { include } = call.query()?;
     // The detail and its open-flag count in one round trip.
     let fetch = async {
         let (record, counts) = tokio::try_join!(
@@ -172,8 +172,12 @@ pirros_shared::error_responses!(
         SearchErrors,
     )
 )]
-pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let search: SearchQuery = call.query()?;
+pub async fn search(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    search: SearchQuery,
+) -> Result<Reply, ApiError> {
     let mut page = run::page::<Detail>(
         state,
         call,

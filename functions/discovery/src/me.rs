@@ -191,8 +191,7 @@ pirros_shared::error_responses!(
         MeErrors,
     )
 )]
-pub async fn me(state: &AppState, call: &V1Call) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
+pub async fn me(state: &AppState, call: &V1Call, NoQuery {}: NoQuery) -> Result<Reply, ApiError> {
     let credential = &call.credential;
     let mut granted: Vec<WorkspaceId> = credential.grants.iter().map(|g| g.workspace_id).collect();
     granted.sort();

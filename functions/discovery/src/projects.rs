@@ -70,8 +70,12 @@ pirros_shared::error_responses!(
         ListErrors,
     )
 )]
-pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let PageQuery { limit, cursor } = call.query()?;
+pub async fn list(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    PageQuery { limit, cursor }: PageQuery,
+) -> Result<Reply, ApiError> {
     let limit = limit.get();
     let bound = binding(&[
         "projects",

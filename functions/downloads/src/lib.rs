@@ -84,8 +84,8 @@ pub async fn download_pdf(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     download(state, call, ws, id, Kind::Pdf, None).await
 }
 
@@ -110,8 +110,8 @@ pub async fn download_rvt(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     download(state, call, ws, id, Kind::Rvt, None).await
 }
 
@@ -136,8 +136,8 @@ pub async fn download_rfa(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    RfaQuery { version }: RfaQuery,
 ) -> Result<Reply, ApiError> {
-    let RfaQuery { version } = call.query()?;
     download(state, call, ws, id, Kind::Rfa, version).await
 }
 

@@ -42,8 +42,8 @@ pub async fn group(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     let (family, scope) = crate::readable(state, call, ws, id).await?;
     let group_id = family.group_id.ok_or(ApiError::NotFound)?;
     let mut group = state

@@ -76,8 +76,8 @@ pub async fn get(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    IncludeQuery { include }: IncludeQuery,
 ) -> Result<Reply, ApiError> {
-    let IncludeQuery { include } = call.query()?;
     let (family, _) = readable(state, call, ws, id).await?;
     expand::reply(state, call, ws, include, &family).await
 }
@@ -138,8 +138,8 @@ pub async fn similar(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    SimilarQuery { limit, include }: SimilarQuery,
 ) -> Result<Reply, ApiError> {
-    let SimilarQuery { limit, include } = call.query()?;
     let (family, scope) = readable(state, call, ws, id).await?;
     let others: Vec<Family> = candidates::candidates(state.store.as_ref(), ws, &family)
         .await?
@@ -242,8 +242,12 @@ pirros_shared::error_responses!(
         SearchErrors,
     )
 )]
-pub async fn search(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let search: SearchQuery = call.query()?;
+pub async fn search(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    search: SearchQuery,
+) -> Result<Reply, ApiError> {
     let page = run::page::<Family>(
         state,
         call,

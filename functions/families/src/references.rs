@@ -46,8 +46,8 @@ pub async fn references(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    PageQuery { limit, cursor }: PageQuery,
 ) -> Result<Reply, ApiError> {
-    let PageQuery { limit, cursor } = call.query()?;
     let limit = limit.get();
     let bound = binding(&[
         "references",

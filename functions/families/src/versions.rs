@@ -39,8 +39,8 @@ pub async fn versions(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    PageQuery { limit, cursor }: PageQuery,
 ) -> Result<Reply, ApiError> {
-    let PageQuery { limit, cursor } = call.query()?;
     let bound = binding(&[
         "family-versions",
         &ws.to_string(),

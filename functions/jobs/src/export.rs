@@ -81,8 +81,8 @@ pub async fn export(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     if !body_bytes(&call.request).is_empty() {
         let ExportStash {} = json_body(&call.request)?;
     }

@@ -83,10 +83,10 @@ pub async fn get(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-) -> Result<Reply, ApiError> {
-    let JobQuery {
+    JobQuery {
         wait_for_completion,
-    } = call.query()?;
+    }: JobQuery,
+) -> Result<Reply, ApiError> {
     let mut job = own(state, call, ws, id).await?;
     // A credential waits in at most `LeaseKind::Waits.slots()` requests at once, so one
     // cannot hold the function's reserved concurrency: a further one answers at once.

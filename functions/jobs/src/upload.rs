@@ -84,8 +84,12 @@ error_responses!(
         UploadErrors,
     )
 )]
-pub async fn upload(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
+pub async fn upload(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    NoQuery {}: NoQuery,
+) -> Result<Reply, ApiError> {
     let body: UploadFamily = json_body(&call.request)?;
     let input = body.validate(state.config.max_upload_bytes)?;
     let needs = Needs {

@@ -80,8 +80,8 @@ pub async fn get(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     let fetch = state.store.get_stash(ws, id);
     let (record, _) = call.readable(state, ws, fetch, |r| &r.stash).await?;
     call.reply_tagged(&payload(&record.stash), EntityTag::version(record.version))
@@ -240,8 +240,12 @@ error_responses!(
         CreateErrors,
     )
 )]
-pub async fn create(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
+pub async fn create(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    NoQuery {}: NoQuery,
+) -> Result<Reply, ApiError> {
     let body: CreateStash = json_body(&call.request)?;
     let input = body.validate()?;
     let needs = Needs {
@@ -324,8 +328,8 @@ pub async fn update(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
     let body: UpdateStash = json_body(&call.request)?;
     let patch = body.validate()?;
     let expected = IfMatch::from_request(&call.request)?;

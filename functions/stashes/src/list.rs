@@ -130,8 +130,12 @@ pirros_shared::error_responses!(
         ListErrors,
     )
 )]
-pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let q: ListQuery = call.query()?;
+pub async fn list(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    q: ListQuery,
+) -> Result<Reply, ApiError> {
     let limit = q.limit.get();
     let bound = q.binding(ws, call);
     let after = match &q.cursor {

@@ -40,8 +40,12 @@ pirros_shared::error_responses!(
         ListErrors,
     )
 )]
-pub async fn list(state: &AppState, call: &V1Call, ws: WorkspaceId) -> Result<Reply, ApiError> {
-    let NoQuery {} = call.query()?;
+pub async fn list(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    NoQuery {}: NoQuery,
+) -> Result<Reply, ApiError> {
     let scope = call
         .require_scope(state, ws, EntityType::Tag, Action::Read, None)
         .await?;
