@@ -74,6 +74,10 @@ enum OnOff {
 enum TableCommand {
     /// Create the table (pk/sk, on demand, TTL on `ttl`); a no-op when it exists.
     Create,
+    /// Move what an earlier release wrote to where this one reads it (families and their
+    /// versions: from their workspace's partition to their own). Run it once after
+    /// deploying over an older stack; running it again is harmless. Prints what it moved.
+    Migrate,
 }
 
 #[derive(Subcommand)]
@@ -264,6 +268,16 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
         } => {
             let created = store.create_table().await?;
             print(json!({ "table": table, "created": created }));
+        }
+        Command::Table {
+            command: TableCommand::Migrate,
+        } => {
+            let done = store.move_families_to_their_partition().await?;
+            print(json!({
+                "table": table,
+                "families_and_versions_moved": done.moved,
+                "superseded_by_newer": done.superseded,
+            }));
         }
         Command::Import { file } => import(&store, &sdk, &file).await?,
         Command::Credentials { command } => match command {

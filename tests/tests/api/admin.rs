@@ -669,3 +669,98 @@ async fn imports_choose_object_keys_per_workspace_that_nobody_can_guess() {
     );
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// Every item of partition `pk`.
+async fn partition(
+    ddb: &aws_sdk_dynamodb::Client,
+    table: &str,
+    pk: &str,
+) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    ddb.query()
+        .table_name(table)
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_migrate_moves_families_an_older_release_kept_in_the_workspace() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let t = world_table();
+    let ddb = aws_sdk_dynamodb::Client::new(&pirros_shared::state::sdk_config().await);
+    let (old_pk, new_pk) = (format!("WS#{A1}"), format!("FAM#{A1}"));
+    // Lay A1's families out as the release before kept them: in the workspace's partition.
+    // f2 is also at its new key already, as this release would have written it since: the
+    // old copy, renamed, must not win.
+    let families = partition(&ddb, &t, &new_pk).await;
+    assert!(families.len() >= 2, "the world has families in A1");
+    let mut superseded = 0;
+    for mut item in families {
+        let sk = item["sk"].as_s().unwrap().clone();
+        let newer_exists = sk == "FAMILY#f2";
+        if newer_exists {
+            item.insert("name".into(), AttributeValue::S("Stale copy".into()));
+            superseded += 1;
+        } else {
+            ddb.delete_item()
+                .table_name(&t)
+                .key("pk", AttributeValue::S(new_pk.clone()))
+                .key("sk", AttributeValue::S(sk))
+                .send()
+                .await
+                .unwrap();
+        }
+        item.insert("pk".into(), AttributeValue::S(old_pk.clone()));
+        ddb.put_item()
+            .table_name(&t)
+            .set_item(Some(item))
+            .send()
+            .await
+            .unwrap();
+    }
+    let legacy = |items: &[std::collections::HashMap<String, AttributeValue>]| {
+        items
+            .iter()
+            .filter(|i| {
+                let sk = i["sk"].as_s().unwrap();
+                sk.starts_with("FAMILY#") || sk.starts_with("FAMVER#")
+            })
+            .count()
+    };
+    let before = legacy(&partition(&ddb, &t, &old_pk).await);
+    let api = api_on(&t).await;
+    let token = api.token("full-a").await;
+    let f1 = format!("/v1/workspaces/{A1}/families/f1");
+    api.get(&f1, &token).await.assert_error(404, "not_found");
+
+    let (ok, out, err) = admin(&t, &["table", "migrate"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["families_and_versions_moved"], before - superseded);
+    assert_eq!(out["superseded_by_newer"], superseded);
+    let r = api.get(&f1, &token).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["response"]["name"], "Door Single Flush");
+    let r = api
+        .get(&format!("/v1/workspaces/{A1}/families/f2"), &token)
+        .await;
+    assert_eq!(
+        r.body["response"]["name"], "Door Double Flush",
+        "{}",
+        r.text
+    );
+    assert_eq!(legacy(&partition(&ddb, &t, &old_pk).await), 0);
+    // The workspace's own items stayed where they are.
+    assert!(!partition(&ddb, &t, &old_pk).await.is_empty());
+
+    // Again: nothing left to move.
+    let (ok, out, err) = admin(&t, &["table", "migrate"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["families_and_versions_moved"], 0);
+    assert_eq!(out["superseded_by_newer"], 0);
+}

@@ -10,6 +10,7 @@ mod jobs;
 mod leases;
 mod limits;
 mod lists;
+mod migrate;
 mod references;
 mod stashes;
 mod table;
@@ -17,6 +18,7 @@ mod transact;
 
 use super::capacity::{self, Meter};
 pub use batch::item_bytes;
+pub use migrate::Migrated;
 
 use super::keys::{self, PK, SK, kind};
 use super::*;

@@ -1,0 +1,105 @@
+//! Moving items that an earlier release wrote to where this one reads them, for
+//! `pirros-admin table migrate`. One move today: families and their versions were kept in
+//! their workspace's partition (`WS#{ws}`) and now have one of their own (`FAM#{ws}`), so
+//! the upload worker's role may write them without writing workspace content.
+//!
+//! An operator's one-off, so a Scan (filtered to the moved kinds) is the right tool: no
+//! request waits on it. Each item is copied unless its new key holds one already (written
+//! by this release, so newer), then deleted from the old key: a run cut short anywhere is
+//! finished by running it again, and nothing is lost or overwritten.
+
+use super::{Attrs, DynamoStore, StoreResult, classify, kind, s};
+use crate::store::capacity;
+use crate::store::keys::{FAMILY_VERSION, PK, SK};
+use aws_sdk_dynamodb::error::SdkError;
+
+/// What a migration did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Migrated {
+    /// Items copied to their new key and removed from the old one.
+    pub moved: u64,
+    /// Items whose new key held a newer item already: only removed from the old key.
+    pub superseded: u64,
+}
+
+const OLD_PREFIX: &str = "WS#";
+const NEW_PREFIX: &str = "FAM#";
+
+impl DynamoStore {
+    /// Moves every family and family version still under `WS#{ws}` to `FAM#{ws}`.
+    pub async fn move_families_to_their_partition(&self) -> StoreResult<Migrated> {
+        let mut done = Migrated::default();
+        let mut start: Option<Attrs> = None;
+        loop {
+            self.count();
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression(
+                    "begins_with(#pk, :ws) AND (begins_with(#sk, :family) OR begins_with(#sk, :version))",
+                )
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":ws", s(OLD_PREFIX))
+                .expression_attribute_values(":family", s(kind::FAMILY))
+                .expression_attribute_values(":version", s(FAMILY_VERSION))
+                .set_exclusive_start_key(start)
+                .consistent_read(true)
+                .return_consumed_capacity(capacity::TOTAL)
+                .send()
+                .await
+                .map_err(classify)?;
+            self.capacity.read(page.consumed_capacity());
+            for item in page.items.unwrap_or_default() {
+                if self.move_one(item).await? {
+                    done.moved += 1;
+                } else {
+                    done.superseded += 1;
+                }
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(done),
+            }
+        }
+    }
+
+    /// Copies `item` to its new partition unless one is there, then deletes the old one;
+    /// `false` when the new key held an item already.
+    async fn move_one(&self, mut item: Attrs) -> StoreResult<bool> {
+        let (Some(pk), Some(sk)) = (
+            item.get(PK).and_then(|v| v.as_s().ok()).cloned(),
+            item.get(SK).and_then(|v| v.as_s().ok()).cloned(),
+        ) else {
+            return Ok(false);
+        };
+        let Some(ws) = pk.strip_prefix(OLD_PREFIX) else {
+            return Ok(false);
+        };
+        item.insert(PK.to_owned(), s(format!("{NEW_PREFIX}{ws}")));
+        self.count();
+        let copied = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", PK)
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await;
+        let moved = match copied {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                true
+            }
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                false
+            }
+            Err(e) => return Err(classify(e)),
+        };
+        self.delete((pk, sk)).await?;
+        Ok(moved)
+    }
+}
