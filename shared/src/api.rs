@@ -10,7 +10,7 @@ use crate::query;
 use crate::ratelimit::RateStatus;
 use crate::request;
 use crate::response::{self, Reply};
-use crate::routes::FunctionRoute;
+use crate::routes::{FunctionRoute, RouteName};
 use crate::store::{StoreError, StoreResult};
 use crate::timestamp::Timestamp;
 use http::StatusCode;
@@ -39,11 +39,14 @@ pub struct V1Call {
     pub credential: Credential,
     rate: RateStatus,
     started: Instant,
+    /// The route it matched, for the metrics that name routes by template.
+    route: RouteName,
 }
 
 /// Answers an error before a call was established (no credential yet).
 pub fn early_failure(
     err: ApiError,
+    route: Option<RouteName>,
     request_id: &str,
     started: Instant,
     req: &Request,
@@ -57,7 +60,7 @@ pub fn early_failure(
         Some(&err),
     );
     let status = err.status().as_u16();
-    crate::metrics::request_finished(req, request_id, status, Some(err.code()), started);
+    crate::metrics::request_finished(req, route, request_id, status, Some(err.code()), started);
     response::failure(&err, Flavor::V1, request_id)
 }
 
@@ -112,15 +115,15 @@ impl V1Call {
     ) -> Result<(R, Self), Response<Body>> {
         let started = Instant::now();
         let request_id = request::new_request_id();
-        let fail = |e: ApiError, req: &Request| early_failure(e, &request_id, started, req);
         // Unknown routes answer at once; malformed parameters only after authentication,
         // so an anonymous caller learns nothing but 401.
-        let mut request = request;
         let matched = match R::table().find(request.method(), request.uri().path()) {
             Ok(m) => m,
-            Err(e) => return Err(fail(e, &request)),
+            Err(e) => return Err(early_failure(e, None, &request_id, started, &request)),
         };
-        request.extensions_mut().insert(matched.def.name());
+        let name = matched.def.name();
+        let fail =
+            |e: ApiError, req: &Request| early_failure(e, Some(name), &request_id, started, req);
         if state.kill_switch.is_on(state.store.as_ref()).await {
             return Err(fail(
                 ApiError::ServiceUnavailable("The API is temporarily disabled; retry later"),
@@ -192,6 +195,7 @@ impl V1Call {
             credential,
             rate,
             started,
+            route: name,
         };
         Ok((route, call))
     }
@@ -214,6 +218,7 @@ impl V1Call {
         let (status, code) = (resp.status().as_u16(), err.as_ref().map(ApiError::code));
         crate::metrics::request_finished(
             &self.request,
+            Some(self.route),
             &self.request_id,
             status,
             code,

@@ -96,8 +96,8 @@ impl Pass for ResourceId {
     }
 }
 
-/// The route a request matched, kept in the request's extensions for the metrics and logs
-/// that name routes by template, never by path.
+/// The route a request matched, for the metrics that name routes by template, never by
+/// path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RouteName {
     pub method: &'static str,
@@ -386,17 +386,14 @@ impl<R> RouteDef<R> {
     }
 }
 
-impl<R: FunctionRoute> Table<R> {
-    /// `req`'s route, its name kept in the request for metrics (for functions with a
-    /// pipeline of their own: the token endpoint, the docs).
-    pub fn route(&self, req: &mut lambda_http::Request) -> Result<R, ApiError> {
-        let (name, route) = {
-            let path = req.uri().path();
-            let m = self.find(req.method(), path)?;
-            (m.def.name(), m.resolve(path))
-        };
-        req.extensions_mut().insert(name);
-        route
+impl<R> Table<R> {
+    /// The route of `method path` with its parameters parsed, and its name when a template
+    /// fits (for functions with a pipeline of their own: the token endpoint, the docs).
+    pub fn route(&self, method: &Method, path: &str) -> (Option<RouteName>, Result<R, ApiError>) {
+        match self.find(method, path) {
+            Ok(m) => (Some(m.def.name()), m.resolve(path)),
+            Err(e) => (None, Err(e)),
+        }
     }
 }
 

@@ -29,22 +29,23 @@ pirros_shared::declare_routes! {
 
 /// Its own pages, and every request no route of any function takes (API Gateway's
 /// `$default` route): 404, or 405 with the methods the path takes.
-pub async fn handle(mut req: Request) -> Response<Body> {
+pub async fn handle(req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = new_request_id();
-    let route = match routes::all().find(req.method(), req.uri().path()) {
-        Ok(m) if m.def.function == Function::Docs => DocsRoute::table().route(&mut req),
-        Ok(_) => Err(ApiError::NotFound),
-        Err(e) => Err(e),
+    let (method, path) = (req.method(), req.uri().path());
+    let (name, route) = match routes::all().find(method, path) {
+        Ok(m) if m.def.function == Function::Docs => DocsRoute::table().route(method, path),
+        Ok(_) => (None, Err(ApiError::NotFound)),
+        Err(e) => (None, Err(e)),
     };
     let resp = match route {
         Ok(DocsRoute::OpenApi()) => openapi_json(&request_id),
         Ok(DocsRoute::Console()) => docs_page(&request_id),
         Ok(DocsRoute::Errors()) => errors_page(&req, &request_id),
-        Err(e) => return early_failure(e, &request_id, started, &req),
+        Err(e) => return early_failure(e, name, &request_id, started, &req),
     };
     let status = resp.status().as_u16();
-    pirros_shared::metrics::request_finished(&req, &request_id, status, None, started);
+    pirros_shared::metrics::request_finished(&req, name, &request_id, status, None, started);
     resp
 }
 

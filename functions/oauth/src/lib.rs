@@ -302,10 +302,11 @@ pirros_shared::error_responses!(
         TokenErrors,
     )
 )]
-pub async fn handle(state: &AppState, mut req: Request) -> Response<Body> {
+pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     let started = Instant::now();
     let request_id = request::new_request_id();
-    let outcome = match OAuthRoute::table().route(&mut req) {
+    let (route, found) = OAuthRoute::table().route(req.method(), req.uri().path());
+    let outcome = match found {
         Ok(OAuthRoute::Token()) => exchange(state, &req).await,
         Ok(OAuthRoute::Jwks()) => match jwks(state, &request_id) {
             Ok(resp) => return resp,
@@ -354,6 +355,6 @@ pub async fn handle(state: &AppState, mut req: Request) -> Response<Body> {
         }
     };
     let status = resp.status().as_u16();
-    pirros_shared::metrics::request_finished(&req, &request_id, status, code, started);
+    pirros_shared::metrics::request_finished(&req, route, &request_id, status, code, started);
     resp
 }

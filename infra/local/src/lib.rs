@@ -74,6 +74,7 @@ async fn to_lambda(
             let fake = http::Request::from_parts(parts, Body::Empty);
             return Err(early_failure(
                 ApiError::invalid(format!("Body is larger than {MAX_BODY_BYTES} bytes")),
+                None,
                 &new_request_id(),
                 Instant::now(),
                 &fake,

@@ -89,9 +89,11 @@ fn settings() -> &'static Settings {
     })
 }
 
-/// Publishes one request's document. `error_code` is the code of an error answer.
+/// Publishes one request's document. `route` is the route its function matched (none for
+/// a path no route takes), `error_code` the code of an error answer.
 pub fn request_finished(
     req: &Request,
+    route: Option<RouteName>,
     request_id: &str,
     status: u16,
     error_code: Option<&str>,
@@ -105,8 +107,7 @@ pub fn request_finished(
     if s.mode == Mode::Off {
         return;
     }
-    // The route its function matched (`routes::RouteName`, kept in the request).
-    let matched = req.extensions().get::<RouteName>();
+    let matched = route;
     let route = match matched {
         Some(r) => format!("{} {}", r.method, r.template),
         None => catalog::UNMATCHED_ROUTE.to_owned(),
