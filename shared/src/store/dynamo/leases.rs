@@ -8,6 +8,7 @@ use crate::store::LeaseKind;
 use crate::store::capacity;
 use crate::store::keys::TTL;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
@@ -57,32 +58,19 @@ impl DynamoStore {
                 ("h".to_owned(), s(holder)),
                 ("u".to_owned(), n(until.millis())),
             ]));
-            self.count();
-            let res = self
+            let ttl = n(now.plus_secs(ITEM_TTL_SECS).secs());
+            let claim = self
                 .client
                 .update_item()
-                .table_name(&self.table)
-                .set_key(Some(key_attrs(keys::lease(kind, client))))
                 .update_expression("SET #s = :v, #ttl = :ttl")
                 .condition_expression("attribute_not_exists(#s) OR #s.u <= :now OR #s.h = :h")
-                .expression_attribute_names("#s", format!("s{i}"))
                 .expression_attribute_names("#ttl", TTL)
                 .expression_attribute_values(":v", value)
                 .expression_attribute_values(":now", n(now.millis()))
-                .expression_attribute_values(":h", s(holder))
-                .expression_attribute_values(":ttl", n(now.plus_secs(ITEM_TTL_SECS).secs()))
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await;
-            match res {
-                Ok(out) => {
-                    self.capacity.write(out.consumed_capacity());
-                    return Ok(true);
-                }
-                // Someone took that slot between the read and the claim.
-                Err(SdkError::ServiceError(se))
-                    if se.err().is_conditional_check_failed_exception() => {}
-                Err(e) => return Err(classify(e)),
+                .expression_attribute_values(":ttl", ttl);
+            // `false`: someone took that slot between the read and the claim.
+            if self.on_slot(claim, kind, client, i, holder).await? {
+                return Ok(true);
             }
         }
         Ok(false)
@@ -101,14 +89,30 @@ impl DynamoStore {
         else {
             return Ok(());
         };
-        self.count();
-        let res = self
+        let give_back = self
             .client
             .update_item()
+            .update_expression("REMOVE #s")
+            .condition_expression("#s.h = :h");
+        // `false`: it lapsed and someone else holds the slot now, nothing of ours to give.
+        self.on_slot(give_back, kind, client, i, holder).await?;
+        Ok(())
+    }
+
+    /// Sends `update` to slot `i` of the lease item (`#s`, with `:h` the holder);
+    /// `false` when its condition failed.
+    async fn on_slot(
+        &self,
+        update: UpdateItemFluentBuilder,
+        kind: LeaseKind,
+        client: &ClientId,
+        i: usize,
+        holder: &str,
+    ) -> StoreResult<bool> {
+        self.count();
+        let res = update
             .table_name(&self.table)
             .set_key(Some(key_attrs(keys::lease(kind, client))))
-            .update_expression("REMOVE #s")
-            .condition_expression("#s.h = :h")
             .expression_attribute_names("#s", format!("s{i}"))
             .expression_attribute_values(":h", s(holder))
             .return_consumed_capacity(capacity::TOTAL)
@@ -117,11 +121,10 @@ impl DynamoStore {
         match res {
             Ok(out) => {
                 self.capacity.write(out.consumed_capacity());
-                Ok(())
+                Ok(true)
             }
-            // It lapsed and someone else holds the slot now: nothing of ours to give back.
             Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                Ok(())
+                Ok(false)
             }
             Err(e) => Err(classify(e)),
         }
