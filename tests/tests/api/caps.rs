@@ -434,7 +434,10 @@ async fn a_fourth_export_is_refused_until_one_ends(b: Backend) {
         let taken = api.store().take_lease(LeaseKind::Bulk, &full, held, until);
         assert!(taken.await.unwrap());
     }
-    let r = api.write(Method::POST, &path, &t, &json!({}), None).await;
+    // Refused with an `Idempotency-Key`: the key is not spent on the refusal.
+    let r = api
+        .write(Method::POST, &path, &t, &json!({}), Some("cap-1"))
+        .await;
     assert_eq!(r.status, 429, "{}", r.text);
     assert_eq!(r.body["error"], "too_many_requests", "{}", r.text);
     assert_eq!(r.header("retry-after"), Some("30"));
@@ -461,11 +464,12 @@ async fn a_fourth_export_is_refused_until_one_ends(b: Backend) {
         done.text
     );
     assert!(free_slots(api.store(), LeaseKind::Bulk, &full, 1).await);
-    // A refused request left nothing behind: the same key later starts a job.
+    // The refused request left nothing behind: its key, sent again, starts a job.
     let again = api
         .write(Method::POST, &path, &t, &json!({}), Some("cap-1"))
         .await;
     assert_eq!(again.status, 202, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), None);
 }
 
 async fn an_export_over_the_byte_cap_fails_before_its_zip_is_written(b: Backend) {
