@@ -6,43 +6,42 @@ use pirros_shared::routes::{FunctionRoute, Joined, RouteDef, Table};
 use std::sync::LazyLock;
 use utoipa::openapi::OpenApi;
 
-/// Each function's table, in the order the OpenAPI document lists them.
-fn tables() -> Vec<Vec<RouteDef<()>>> {
-    fn erased<R: FunctionRoute>() -> Vec<RouteDef<()>> {
-        R::table().defs().iter().map(RouteDef::erased).collect()
-    }
-    vec![
-        erased::<pirros_oauth::OAuthRoute>(),
-        erased::<pirros_tags::TagsRoute>(),
-        erased::<pirros_details::DetailsRoute>(),
-        erased::<pirros_families::FamiliesRoute>(),
-        erased::<pirros_stashes::StashesRoute>(),
-        erased::<pirros_downloads::DownloadsRoute>(),
-        erased::<pirros_discovery::DiscoveryRoute>(),
-        erased::<pirros_jobs::JobsRoute>(),
-        erased::<crate::DocsRoute>(),
-    ]
+/// `f::<R>()` for each function's route type `R`, in the order the OpenAPI document lists
+/// them: a new function is one line here.
+macro_rules! each_function {
+    ($f:ident) => {
+        [
+            $f::<pirros_oauth::OAuthRoute>(),
+            $f::<pirros_tags::TagsRoute>(),
+            $f::<pirros_details::DetailsRoute>(),
+            $f::<pirros_families::FamiliesRoute>(),
+            $f::<pirros_stashes::StashesRoute>(),
+            $f::<pirros_downloads::DownloadsRoute>(),
+            $f::<pirros_discovery::DiscoveryRoute>(),
+            $f::<pirros_jobs::JobsRoute>(),
+            $f::<crate::DocsRoute>(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    };
 }
 
-/// Each route's operation for the OpenAPI document, in the same order.
+fn erased<R: FunctionRoute>() -> Vec<RouteDef<()>> {
+    R::table().defs().iter().map(RouteDef::erased).collect()
+}
+
+/// Each route's operation for the OpenAPI document, in the table's order.
 pub fn documented() -> Vec<fn(&mut OpenApi)> {
-    [
-        pirros_oauth::OAuthRoute::documented(),
-        pirros_tags::TagsRoute::documented(),
-        pirros_details::DetailsRoute::documented(),
-        pirros_families::FamiliesRoute::documented(),
-        pirros_stashes::StashesRoute::documented(),
-        pirros_downloads::DownloadsRoute::documented(),
-        pirros_discovery::DiscoveryRoute::documented(),
-        pirros_jobs::JobsRoute::documented(),
-        crate::DocsRoute::documented(),
-    ]
-    .concat()
+    each_function!(documented_by)
+}
+
+fn documented_by<R: FunctionRoute>() -> Vec<fn(&mut OpenApi)> {
+    R::documented()
 }
 
 /// Every route of every function, joined once per process.
 pub fn all() -> &'static Joined {
-    static ALL: LazyLock<Joined> =
-        LazyLock::new(|| Table::new(tables().into_iter().flatten().collect()));
+    static ALL: LazyLock<Joined> = LazyLock::new(|| Table::new(each_function!(erased)));
     &ALL
 }
