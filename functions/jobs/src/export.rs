@@ -111,15 +111,15 @@ pub async fn export(
     // after `BULK_LEASE_SECS`.
     let client = &call.credential.client_id;
     let until = Timestamp::now().plus_secs(BULK_LEASE_SECS);
-    if !state
+    let Some(slot) = state
         .store
         .take_lease(LeaseKind::Bulk, client, job.id.as_str(), until)
         .await?
-    {
+    else {
         return Err(ApiError::TooManyRequests {
             retry_after: BULK_RETRY_AFTER_SECS,
         });
-    }
+    };
     let started = ExportStarted {
         job: job.answer(None),
     };
@@ -135,7 +135,7 @@ pub async fn export(
     if !fresh
         && let Err(e) = state
             .store
-            .drop_lease(LeaseKind::Bulk, client, job.id.as_str())
+            .drop_lease(LeaseKind::Bulk, client, job.id.as_str(), Some(slot))
             .await
     {
         tracing::warn!(job = %job.id, error = %e, "unused export slot lapses by itself");

@@ -18,7 +18,7 @@ use pirros_shared::openapi::ResourcePath;
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::LeaseKind;
+use pirros_shared::store::{LeaseKind, LeaseSlot};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
@@ -118,6 +118,7 @@ pub async fn get(
 /// it frees it then).
 struct WaitLease {
     holder: String,
+    at: LeaseSlot,
 }
 
 impl WaitLease {
@@ -129,7 +130,7 @@ impl WaitLease {
             .store
             .take_lease(LeaseKind::Waits, &call.credential.client_id, &holder, until)
             .await?;
-        Ok(taken.then_some(WaitLease { holder }))
+        Ok(taken.map(|at| WaitLease { holder, at }))
     }
 
     /// Best effort: a slot not given back lapses by itself.
@@ -137,7 +138,7 @@ impl WaitLease {
         let client = &call.credential.client_id;
         if let Err(e) = state
             .store
-            .drop_lease(LeaseKind::Waits, client, &self.holder)
+            .drop_lease(LeaseKind::Waits, client, &self.holder, Some(self.at))
             .await
         {
             tracing::warn!(error = %e, "wait slot not given back; it lapses by itself");

@@ -133,7 +133,7 @@ impl Worker {
         let holder = job.id.as_str();
         if let Err(e) = self
             .store
-            .drop_lease(LeaseKind::Bulk, &job.client_id, holder)
+            .drop_lease(LeaseKind::Bulk, &job.client_id, holder, None)
             .await
         {
             tracing::warn!(job = %job.id, error = %e, "export slot not given back; it lapses");

@@ -424,16 +424,17 @@ impl Store for MemoryStore {
         client: &ClientId,
         holder: &str,
         until: Timestamp,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<LeaseSlot>> {
         let now = Timestamp::now();
         let mut g = self.lock();
         let held = g.leases.entry((kind, client.clone())).or_default();
         held.retain(|_, u| *u > now);
         if !held.contains_key(holder) && held.len() >= kind.slots() {
-            return Ok(false);
+            return Ok(None);
         }
         held.insert(holder.to_owned(), until);
-        Ok(true)
+        // Kept by holder: the slot's number is of no use here.
+        Ok(Some(LeaseSlot(0)))
     }
 
     async fn drop_lease(
@@ -441,6 +442,7 @@ impl Store for MemoryStore {
         kind: LeaseKind,
         client: &ClientId,
         holder: &str,
+        _: Option<LeaseSlot>,
     ) -> StoreResult<()> {
         if let Some(held) = self.lock().leases.get_mut(&(kind, client.clone())) {
             held.remove(holder);

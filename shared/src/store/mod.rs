@@ -215,6 +215,10 @@ impl LeaseKind {
     }
 }
 
+/// Where a store keeps a taken lease: given back with it, the lease needs no look-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeaseSlot(pub usize);
+
 /// What request handlers call: reads, stash writes, rate limits, the kill switch.
 /// The batch reads (`get_tags`, `get_details`, ...) return each stored item once, in no
 /// particular order, however often its id is asked for; ids that name nothing are left out.
@@ -288,7 +292,7 @@ pub trait Store: Send + Sync {
     /// The hits counted in the window `key`: 0 when it has none or it expired.
     async fn rate_count(&self, key: &str) -> StoreResult<u64>;
 
-    /// Takes one of `kind`'s leases of `client` for `holder` until `until`: `false` when
+    /// Takes one of `kind`'s leases of `client` for `holder` until `until`: `None` when
     /// every slot is held by someone else and unexpired. A holder that holds one already
     /// keeps it (a retried take), with the later expiry.
     async fn take_lease(
@@ -297,10 +301,16 @@ pub trait Store: Send + Sync {
         client: &ClientId,
         holder: &str,
         until: Timestamp,
-    ) -> StoreResult<bool>;
-    /// Gives `holder`'s lease back, if it holds one.
-    async fn drop_lease(&self, kind: LeaseKind, client: &ClientId, holder: &str)
-    -> StoreResult<()>;
+    ) -> StoreResult<Option<LeaseSlot>>;
+    /// Gives `holder`'s lease back, if it holds one. `at`, where `take_lease` put it, saves
+    /// looking for it.
+    async fn drop_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        at: Option<LeaseSlot>,
+    ) -> StoreResult<()>;
 
     /// What the token function publishes for the `/v1` functions (its public keys).
     async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>>;

@@ -364,18 +364,21 @@ async fn free_slots(store: &dyn Store, kind: LeaseKind, client: &ClientId, n: us
     let mut taken = Vec::new();
     for i in 0..n {
         let holder = format!("probe-{i}");
-        if !store
+        let Some(at) = store
             .take_lease(kind, client, &holder, until)
             .await
             .unwrap()
-        {
+        else {
             break;
-        }
-        taken.push(holder);
+        };
+        taken.push((holder, at));
     }
     let all = taken.len() == n;
-    for holder in taken {
-        store.drop_lease(kind, client, &holder).await.unwrap();
+    for (holder, at) in taken {
+        store
+            .drop_lease(kind, client, &holder, Some(at))
+            .await
+            .unwrap();
     }
     all
 }
@@ -417,7 +420,7 @@ async fn a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back(b:
         let taken = api
             .store()
             .take_lease(LeaseKind::Waits, &famwriter, w, until);
-        assert!(taken.await.unwrap());
+        assert!(taken.await.unwrap().is_some());
     }
     let plain = api.get(&format!("/v1/workspaces/{A1}/jobs/{id}"), &t).await;
     assert_eq!(plain.status, 200, "{}", plain.text);
@@ -432,7 +435,7 @@ async fn a_fourth_export_is_refused_until_one_ends(b: Backend) {
     let until = Timestamp::now().plus_secs(600);
     for held in ["x1", "x2", "x3"] {
         let taken = api.store().take_lease(LeaseKind::Bulk, &full, held, until);
-        assert!(taken.await.unwrap());
+        assert!(taken.await.unwrap().is_some());
     }
     // Refused with an `Idempotency-Key`: the key is not spent on the refusal.
     let r = api
@@ -451,7 +454,7 @@ async fn a_fourth_export_is_refused_until_one_ends(b: Backend) {
     assert_eq!(mine.status, 202, "{}", mine.text);
     // One ends: the next is accepted, and gives its slot back when it ends in turn.
     api.store()
-        .drop_lease(LeaseKind::Bulk, &full, "x1")
+        .drop_lease(LeaseKind::Bulk, &full, "x1", None)
         .await
         .unwrap();
     let r = api.write(Method::POST, &path, &t, &json!({}), None).await;

@@ -4,9 +4,9 @@
 
 use super::{Attrs, DynamoStore, StoreResult, Timestamp, classify, key_attrs, keys, n, s};
 use crate::ids::ClientId;
-use crate::store::LeaseKind;
 use crate::store::capacity;
 use crate::store::keys::TTL;
+use crate::store::{LeaseKind, LeaseSlot};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -35,7 +35,7 @@ impl DynamoStore {
         client: &ClientId,
         holder: &str,
         until: Timestamp,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<LeaseSlot>> {
         for _ in 0..TAKE_ATTEMPTS {
             let now = Timestamp::now();
             let item = self
@@ -52,7 +52,7 @@ impl DynamoStore {
                     .position(|s| s.is_none_or(|(_, u)| u <= now.millis()))
             };
             let Some(i) = mine.or_else(free) else {
-                return Ok(false);
+                return Ok(None);
             };
             let value = AttributeValue::M(HashMap::from([
                 ("h".to_owned(), s(holder)),
@@ -70,10 +70,10 @@ impl DynamoStore {
                 .expression_attribute_values(":ttl", ttl);
             // `false`: someone took that slot between the read and the claim.
             if self.on_slot(claim, kind, client, i, holder).await? {
-                return Ok(true);
+                return Ok(Some(LeaseSlot(i)));
             }
         }
-        Ok(false)
+        Ok(None)
     }
 
     pub(super) async fn give_slot_back(
@@ -81,13 +81,21 @@ impl DynamoStore {
         kind: LeaseKind,
         client: &ClientId,
         holder: &str,
+        at: Option<LeaseSlot>,
     ) -> StoreResult<()> {
-        let Some(item) = self.get(keys::lease(kind, client), true).await? else {
-            return Ok(());
-        };
-        let Some(i) = (0..kind.slots()).find(|i| slot(&item, *i).is_some_and(|(h, _)| h == holder))
-        else {
-            return Ok(());
+        let i = match at {
+            Some(LeaseSlot(i)) => i,
+            None => {
+                let Some(item) = self.get(keys::lease(kind, client), true).await? else {
+                    return Ok(());
+                };
+                let mine =
+                    (0..kind.slots()).find(|i| slot(&item, *i).is_some_and(|(h, _)| h == holder));
+                let Some(i) = mine else {
+                    return Ok(());
+                };
+                i
+            }
         };
         let give_back = self
             .client

@@ -358,7 +358,7 @@ impl Store for DynamoStore {
         client: &ClientId,
         holder: &str,
         until: Timestamp,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<LeaseSlot>> {
         self.take_slot(kind, client, holder, until).await
     }
 
@@ -367,8 +367,9 @@ impl Store for DynamoStore {
         kind: LeaseKind,
         client: &ClientId,
         holder: &str,
+        at: Option<LeaseSlot>,
     ) -> StoreResult<()> {
-        self.give_slot_back(kind, client, holder).await
+        self.give_slot_back(kind, client, holder, at).await
     }
 
     async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {
