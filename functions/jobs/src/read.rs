@@ -87,7 +87,7 @@ pub async fn get(
         wait_for_completion,
     }: JobQuery,
 ) -> Result<Reply, ApiError> {
-    let mut job = own(state, call, ws, id).await?;
+    let job = own(state, call, ws, id).await?;
     // A credential waits in at most `LeaseKind::Waits.slots()` requests at once, so one
     // cannot hold the function's reserved concurrency: a further one answers at once.
     let lease = if wait_for_completion && !job.status.is_terminal() {
@@ -99,11 +99,11 @@ pub async fn get(
         Some(_) => Duration::from_secs(state.config.job_wait_secs),
         None => Duration::ZERO,
     };
-    let answered = wait_for(state, call, ws, id, &mut job, Instant::now() + wait).await;
+    let waited = wait_for(state, call, ws, id, job, Instant::now() + wait).await;
     if let Some(lease) = lease {
         lease.give_back(state, call).await;
     }
-    answered?;
+    let job = waited?;
     let answered = job_of(state, call, &job).await?;
     Ok(tagged(
         call.reply(&Resource {
@@ -152,11 +152,11 @@ async fn wait_for(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    job: &mut JobRecord,
+    mut job: JobRecord,
     deadline: Instant,
-) -> Result<(), ApiError> {
+) -> Result<JobRecord, ApiError> {
     for round in 0u32.. {
-        *job = move_along(state, job.clone()).await?;
+        job = move_along(state, job).await?;
         let now = Instant::now();
         if job.status.is_terminal() || now >= deadline {
             break;
@@ -165,9 +165,9 @@ async fn wait_for(
         // second.
         let pause = Duration::from_millis(100 << round.min(3)).min(Duration::from_secs(1));
         tokio::time::sleep(pause.min(deadline - now)).await;
-        *job = own(state, call, ws, id).await?;
+        job = own(state, call, ws, id).await?;
     }
-    Ok(())
+    Ok(job)
 }
 
 /// The job, if it is the caller's.
