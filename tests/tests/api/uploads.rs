@@ -118,10 +118,15 @@ async fn an_upload_creates_a_family_at_version_one(b: Backend) {
     let (status, bytes) = fetch(d.body["response"]["download_url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert!(bytes == data, "the downloaded file differs");
-    // The worker deletes the upload object right after the commit that ends the job (and
-    // after relisting the family), so a reader may see `succeeded` a moment before.
+    upload_object_goes(&api, A1, id).await;
+}
+
+/// The worker deletes the upload object right after the write that ends the job (after
+/// relisting the family, or after failing the job), so a reader may see the job ended a
+/// moment before the object goes.
+async fn upload_object_goes(api: &Api, ws: &str, job: &str) {
     let gone = async {
-        while upload_object(&api, A1, id).await.is_some() {
+        while upload_object(api, ws, job).await.is_some() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     };
@@ -258,7 +263,7 @@ async fn refused(api: &Api, t: &str, declared: &[u8], sent: Vec<u8>, honest: boo
     assert_eq!(job["result"], Value::Null);
     assert!(job["error"]["message"].is_string(), "{job}");
     // A refused file is deleted.
-    assert_eq!(upload_object(api, A1, id).await, None);
+    upload_object_goes(api, A1, id).await;
     job
 }
 
