@@ -7,7 +7,7 @@ use crate::conditional::EntityTag;
 use crate::error::ApiError;
 use crate::grants::{Action, EntityType};
 use crate::ids::{ResourceId, WorkspaceId};
-use crate::model::{Detail, Family, Project, Tag};
+use crate::model::{Project, References, Tag};
 use crate::payload::Resource;
 use crate::query::Include;
 use crate::response::Reply;
@@ -28,30 +28,6 @@ pub struct Expanded {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = BTreeMap<String, Project>, required = false)]
     pub projects: Option<BTreeMap<ResourceId, Project>>,
-}
-
-/// What a resource references that `include` can expand.
-pub trait References {
-    fn tag_ids(&self) -> &[ResourceId];
-    fn project_id(&self) -> Option<&ResourceId>;
-}
-
-impl References for Detail {
-    fn tag_ids(&self) -> &[ResourceId] {
-        &self.tag_ids
-    }
-    fn project_id(&self) -> Option<&ResourceId> {
-        self.project_id.as_ref()
-    }
-}
-
-impl References for Family {
-    fn tag_ids(&self) -> &[ResourceId] {
-        &self.tag_ids
-    }
-    fn project_id(&self) -> Option<&ResourceId> {
-        self.project_id.as_ref()
-    }
 }
 
 fn sorted_unique<'a>(ids: impl Iterator<Item = &'a ResourceId>) -> Vec<ResourceId> {

@@ -5,7 +5,6 @@ pub mod api;
 pub mod auth;
 pub mod catalogue;
 pub mod conditional;
-pub mod config;
 pub mod error;
 pub mod etag;
 pub mod expand;
@@ -14,7 +13,6 @@ pub mod headers;
 pub mod idempotency;
 pub mod killswitch;
 pub mod lambda;
-pub mod logging;
 pub mod metrics;
 pub mod objects;
 pub mod openapi;
@@ -30,6 +28,7 @@ pub mod state;
 pub mod store;
 
 // The domain's types, where every crate of the workspace has always found them.
+pub use pirros_config::{self as config, logging};
 pub use pirros_domain::{flags, grants, ids, jobs, model, references, timestamp};
 
 pub use error::ApiError;

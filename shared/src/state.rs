@@ -3,6 +3,7 @@
 use crate::auth::keys::{KeyError, SigningKeys};
 use crate::auth::verifier::Verifier;
 use crate::config::Config;
+use crate::config::aws::sdk_config;
 use crate::files::FileSigner;
 use crate::jobs::{NoQueue, SharedQueue};
 use crate::killswitch::KillSwitch;
@@ -166,35 +167,6 @@ pub fn s3_signer(sdk: &aws_config::SdkConfig, config: &Config) -> FileSigner {
         },
         None => FileSigner::None,
     }
-}
-
-/// The SDK configuration every client uses: the SDK's own environment variables (including
-/// `AWS_ENDPOINT_URL_*` for emulators), three attempts, and per-call timeouts so no request
-/// hangs on a slow dependency.
-pub async fn sdk_config() -> aws_config::SdkConfig {
-    use aws_config::retry::RetryConfig;
-    use aws_config::timeout::TimeoutConfig;
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(1))
-                .operation_attempt_timeout(Duration::from_secs(2))
-                .operation_timeout(Duration::from_secs(5))
-                .build(),
-        )
-        .load()
-        .await
-}
-
-/// Timeouts for operator work (creating the table, importing a fixture): it is on no
-/// request's path, so a busy table makes it wait rather than fail half-way.
-pub fn operator_timeouts() -> aws_config::timeout::TimeoutConfig {
-    aws_config::timeout::TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .operation_attempt_timeout(Duration::from_secs(30))
-        .operation_timeout(Duration::from_secs(120))
-        .build()
 }
 
 /// S3 client; path-style addressing when an endpoint override points at an emulator.

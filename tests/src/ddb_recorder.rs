@@ -194,7 +194,7 @@ impl Intercept for Recorder {
 /// A DynamoDB client for the emulator of `infra/scripts/test.sh` that records into
 /// `recorder`.
 pub async fn recorded_client(recorder: &Recorder) -> aws_sdk_dynamodb::Client {
-    let sdk = pirros_shared::state::sdk_config().await;
+    let sdk = pirros_shared::config::aws::sdk_config().await;
     let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
         .interceptor(recorder.clone())
         .build();

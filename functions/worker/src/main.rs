@@ -16,19 +16,12 @@ use pirros_worker::worker::Worker;
 /// The shared clients' timeouts (2 s per attempt, 5 s per call) suit request paths; an
 /// 8 MiB part or a 200 MiB copy needs far longer.
 async fn worker_sdk_config() -> aws_config::SdkConfig {
-    use aws_config::retry::RetryConfig;
-    use aws_config::timeout::TimeoutConfig;
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(4))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(3))
-                .operation_attempt_timeout(Duration::from_secs(60))
-                .operation_timeout(Duration::from_secs(180))
-                .build(),
-        )
-        .load()
-        .await
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(60))
+        .operation_timeout(Duration::from_secs(180))
+        .build();
+    pirros_shared::config::aws::sdk_config_with(4, timeouts).await
 }
 
 async fn from_env() -> Result<SqsWorker, ConfigError> {

@@ -227,7 +227,7 @@ pub async fn run(
         3600,
     )?;
     // As on Lambda, the functions read the signing key from Secrets Manager at init.
-    let sdk = pirros_shared::state::sdk_config().await;
+    let sdk = pirros_shared::config::aws::sdk_config().await;
     let secret = aws_sdk_secretsmanager::Client::new(&sdk)
         .create_secret()
         .name(format!("bench-jwt-{}", uuid::Uuid::new_v4().simple()))

@@ -91,7 +91,7 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
     })
     .await?;
     let store = running.app.state.store.clone();
-    let sdk = pirros_shared::state::sdk_config().await;
+    let sdk = pirros_shared::config::aws::sdk_config().await;
     let c = Client::new(&sdk);
     let base = format!("http://{}", running.addr);
     let http = reqwest::Client::new();

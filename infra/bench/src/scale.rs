@@ -346,7 +346,7 @@ async fn run_one(n: usize, samples: usize) -> anyhow::Result<Value> {
 
 /// DynamoDB Local keeps tables in memory: free this run's before the next.
 async fn drop_table(table: &str) {
-    let sdk = pirros_shared::state::sdk_config().await;
+    let sdk = pirros_shared::config::aws::sdk_config().await;
     let c = aws_sdk_dynamodb::Client::new(&sdk);
     if let Err(e) = c.delete_table().table_name(table).send().await {
         eprintln!(

@@ -204,7 +204,7 @@ pub async fn run(chars: usize, json_out: Option<std::path::PathBuf>) -> anyhow::
         "run through infra/scripts/bench.sh (DynamoDB Local)"
     );
     let counter = Counter::default();
-    let sdk = pirros_shared::state::sdk_config().await;
+    let sdk = pirros_shared::config::aws::sdk_config().await;
     let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
         .interceptor(counter.clone())
         .build();

@@ -382,3 +382,27 @@ impl Credential {
 /// The most tags a workspace holds: the tags list reads them all on every call, so the
 /// importer refuses a fixture that would take a workspace past it.
 pub const MAX_TAGS_PER_WORKSPACE: usize = 500;
+
+/// What a resource references that `include` can expand.
+pub trait References {
+    fn tag_ids(&self) -> &[ResourceId];
+    fn project_id(&self) -> Option<&ResourceId>;
+}
+
+impl References for Detail {
+    fn tag_ids(&self) -> &[ResourceId] {
+        &self.tag_ids
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.project_id.as_ref()
+    }
+}
+
+impl References for Family {
+    fn tag_ids(&self) -> &[ResourceId] {
+        &self.tag_ids
+    }
+    fn project_id(&self) -> Option<&ResourceId> {
+        self.project_id.as_ref()
+    }
+}

@@ -2,7 +2,7 @@
 //! tokens and their verification.
 
 pub mod cache;
-pub mod jwks;
+pub use pirros_domain::jwks;
 pub mod keys;
 pub use pirros_domain::secret;
 pub mod token;

@@ -3,13 +3,13 @@
 //! fixed budget of items read (`walk`). `run` ties them to a `/v1` call; `similar` finds
 //! a family's candidates from the same lists.
 
-pub mod lists;
 pub mod params;
 pub mod plan;
 pub mod run;
 pub mod similar;
 pub mod walk;
-pub mod words;
+
+pub use pirros_domain::{lists, words};
 
 use crate::ids::ResourceId;
 use crate::model::{Detail, Family, Library};

@@ -557,7 +557,7 @@ fn fixture_schema_command_prints_the_published_schema() {
 
 /// The objects of `bucket` (path-style listing of the S3 emulator), with their bytes.
 async fn bucket_objects(bucket: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let sdk = pirros_shared::state::sdk_config().await;
+    let sdk = pirros_shared::config::aws::sdk_config().await;
     let s3 = pirros_shared::state::s3_client(&sdk);
     let mut out = std::collections::BTreeMap::new();
     let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
@@ -693,7 +693,7 @@ async fn partition(
 async fn table_migrate_moves_families_an_older_release_kept_in_the_workspace() {
     use aws_sdk_dynamodb::types::AttributeValue;
     let t = world_table();
-    let ddb = aws_sdk_dynamodb::Client::new(&pirros_shared::state::sdk_config().await);
+    let ddb = aws_sdk_dynamodb::Client::new(&pirros_shared::config::aws::sdk_config().await);
     let (old_pk, new_pk) = (format!("WS#{A1}"), format!("FAM#{A1}"));
     // Lay A1's families out as the release before kept them: in the workspace's partition.
     // f2 is also at its new key already, as this release would have written it since: the

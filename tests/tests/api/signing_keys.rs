@@ -280,7 +280,7 @@ async fn signing_key_is_read_from_secrets_manager() {
         std::env::var_os("AWS_ENDPOINT_URL_SECRETS_MANAGER").is_some(),
         "run with infra/scripts/test.sh (Secrets Manager emulator)"
     );
-    let sdk = pirros_shared::state::sdk_config().await;
+    let sdk = pirros_shared::config::aws::sdk_config().await;
     let keys =
         json!({"current": {"kid": "sm-2", "key": K2}, "previous": {"kid": "sm-1", "key": K1}});
     let secret = aws_sdk_secretsmanager::Client::new(&sdk)

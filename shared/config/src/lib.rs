@@ -1,4 +1,8 @@
-//! Configuration from the environment, with the names Lambda sets (README "Configuration").
+//! Configuration from the environment, with the names Lambda sets (README "Configuration"),
+//! the JSON logs every binary writes, and the AWS SDK settings every client shares.
+
+pub mod aws;
+pub mod logging;
 
 use std::collections::HashMap;
 

@@ -2,12 +2,12 @@
 //! them it sits. Both stores keep exactly these memberships (`memberships`), so a list
 //! holds a resource once and a rewritten resource leaves the lists it no longer belongs to.
 
-use super::words;
-use crate::expand::References;
 use crate::grants::Filterable;
 use crate::ids::{ResourceId, WorkspaceId};
+use crate::model::References;
 use crate::model::{Detail, Family, Library};
 use crate::timestamp::Timestamp;
+use crate::words;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
