@@ -25,11 +25,11 @@ pub mod response;
 pub mod routes;
 pub mod search;
 pub mod state;
-pub mod store;
 
 // The domain's types, where every crate of the workspace has always found them.
 pub use pirros_config::{self as config, logging};
 pub use pirros_domain::{flags, grants, ids, jobs, model, references, timestamp};
+pub use pirros_store as store;
 
 pub use error::ApiError;
 pub use state::AppState;

@@ -12,7 +12,7 @@
 
 pub mod catalog;
 pub mod emf;
-pub mod usage;
+pub use pirros_store::usage;
 
 pub use usage::{StorageUse, scoped};
 

@@ -9,12 +9,12 @@ use super::{
     ResourceId, SaveOutcome, StoreError, StoreResult, Timestamp, VersionCommit, VersionPage,
     WorkspaceId, built, classify, decode, encode, keys, n, s,
 };
-use crate::model::Family;
-use crate::store::capacity;
-use crate::store::keys::{PK, SK, TTL};
+use crate::capacity;
+use crate::keys::{PK, SK, TTL};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use pirros_domain::model::Family;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::time::Duration;

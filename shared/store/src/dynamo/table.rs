@@ -1,7 +1,7 @@
 //! Creating the table: `pirros-admin table create` and `pirros-local --store dynamodb`.
 
 use super::{DynamoStore, StoreResult, classify};
-use crate::store::keys::{PK, SK, TTL};
+use crate::keys::{PK, SK, TTL};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
     TimeToLiveSpecification,

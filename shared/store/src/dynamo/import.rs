@@ -8,11 +8,11 @@ use super::lists::{copy_keys, size_item};
 use super::{
     Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, key_attrs, keys, n,
 };
-use crate::search::lists::{Indexed, Listed};
-use crate::store::capacity;
-use crate::store::keys::{PK, kind};
+use crate::capacity;
+use crate::keys::{PK, kind};
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, WriteRequest};
+use pirros_domain::lists::{Indexed, Listed};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 
@@ -142,7 +142,7 @@ impl DynamoStore {
             .collect();
         self.compare(
             &details,
-            |r: &crate::model::DetailRecord| (Some(&r.detail), None),
+            |r: &pirros_domain::model::DetailRecord| (Some(&r.detail), None),
             &mut changes,
         )
         .await?;

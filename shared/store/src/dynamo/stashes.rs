@@ -7,10 +7,10 @@ use super::transact::{MAX_TRANSACTION_ITEMS, idempotency_put};
 use super::{
     DynamoStore, SaveOutcome, StashWrite, Store, StoreResult, Timestamp, built, encode, keys, n,
 };
-use crate::model::StashRecord;
-use crate::references::{ReferenceChanges, ReferenceEntry};
-use crate::store::keys::PK;
+use crate::keys::PK;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use pirros_domain::model::StashRecord;
+use pirros_domain::references::{ReferenceChanges, ReferenceEntry};
 
 impl DynamoStore {
     pub(super) async fn transact_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {

@@ -1,4 +1,4 @@
-//! Family reference entries (`crate::references`) in DynamoDB: one partition per family
+//! Family reference entries (`pirros_domain::references`) in DynamoDB: one partition per family
 //! (`FREF#{ws}#{family}`), sorted by `references::sort_key`. The importer writes the
 //! entries of details and stashes beside their records; stash writes change them in their
 //! own transaction, or in steps when a stash changes more families than one transaction
@@ -10,11 +10,11 @@ use super::{
     DynamoStore, IdemKey, Item, SaveOutcome, Slice, StashWrite, StoreResult, WorkspaceId, built,
     encode, key_attrs, keys, n,
 };
-use crate::ids::ResourceId;
-use crate::model::{DetailRecord, StashRecord};
-use crate::references::{ReferenceChanges, ReferenceEntry};
-use crate::store::keys::kind;
+use crate::keys::kind;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, WriteRequest};
+use pirros_domain::ids::ResourceId;
+use pirros_domain::model::{DetailRecord, StashRecord};
+use pirros_domain::references::{ReferenceChanges, ReferenceEntry};
 use std::collections::HashMap;
 
 fn entry_key(ws: WorkspaceId, e: &ReferenceEntry) -> (String, String) {

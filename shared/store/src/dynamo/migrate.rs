@@ -9,8 +9,8 @@
 //! finished by running it again, and nothing is lost or overwritten.
 
 use super::{Attrs, DynamoStore, StoreResult, classify, kind, s};
-use crate::store::capacity;
-use crate::store::keys::{FAMILY_VERSION, PK, SK};
+use crate::capacity;
+use crate::keys::{FAMILY_VERSION, PK, SK};
 use aws_sdk_dynamodb::error::SdkError;
 
 /// What a migration did.

@@ -3,13 +3,13 @@
 //! claims a free or lapsed slot with one conditional update; a lost race reads again.
 
 use super::{Attrs, DynamoStore, StoreResult, Timestamp, classify, key_attrs, keys, n, s};
-use crate::ids::ClientId;
-use crate::store::capacity;
-use crate::store::keys::TTL;
-use crate::store::{LeaseKind, LeaseSlot};
+use crate::capacity;
+use crate::keys::TTL;
+use crate::{LeaseKind, LeaseSlot};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
+use pirros_domain::ids::ClientId;
 use std::collections::HashMap;
 
 /// Reads and claims before a take gives up as if every slot were held.

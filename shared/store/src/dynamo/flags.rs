@@ -7,11 +7,11 @@ use super::{
     DynamoStore, FlagWrite, SaveOutcome, Slice, StoreError, StoreResult, WorkspaceId, built,
     classify, decode, encode, key_attrs, keys, n, s,
 };
-use crate::flags::FlagRecord;
-use crate::ids::ResourceId;
-use crate::store::capacity;
-use crate::store::keys::{FLAG_PREFIX, PK, SK};
+use crate::capacity;
+use crate::keys::{FLAG_PREFIX, PK, SK};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use pirros_domain::flags::FlagRecord;
+use pirros_domain::ids::ResourceId;
 use serde::Deserialize;
 use std::collections::HashMap;
 

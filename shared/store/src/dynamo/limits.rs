@@ -4,8 +4,8 @@
 use super::{
     DynamoStore, RateHit, StoreResult, Timestamp, classify, decode, encode, key_attrs, keys, n,
 };
-use crate::store::capacity;
-use crate::store::keys::TTL;
+use crate::capacity;
+use crate::keys::TTL;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};

@@ -5,11 +5,11 @@ use super::batch::MAX_BATCH_GET;
 use super::{
     Attrs, DynamoStore, Key, StoreError, StoreResult, WorkspaceId, classify, decode, keys, n, s,
 };
-use crate::search::lists::{Indexed, Listed, SearchList, memberships};
-use crate::store::Slice;
-use crate::store::capacity;
-use crate::store::keys::{LIST_SIZE_SK, PK, SK};
+use crate::Slice;
+use crate::capacity;
+use crate::keys::{LIST_SIZE_SK, PK, SK};
 use aws_sdk_dynamodb::types::AttributeValue;
+use pirros_domain::lists::{Indexed, Listed, SearchList, memberships};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;

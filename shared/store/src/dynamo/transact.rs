@@ -6,8 +6,8 @@ use super::{
     DynamoStore, IdemKey, IdemRecord, SaveOutcome, Store, StoreError, StoreResult, Timestamp,
     built, classify, decode, encode, keys, n,
 };
-use crate::store::capacity;
-use crate::store::keys::{PK, TTL};
+use crate::capacity;
+use crate::keys::{PK, TTL};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use rand::Rng;

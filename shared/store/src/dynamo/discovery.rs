@@ -6,8 +6,8 @@ use super::{
     Attrs, DynamoStore, Filter, Firm, Item, Key, Project, Reach, ResourceId, Slice, Stash,
     StashIndex, StashRecord, StoreError, StoreResult, Workspace, WorkspaceId, decode, keys,
 };
-use crate::store::keys::{PK, SK, kind};
-use crate::store::{project_sort_key, stash_sort_key};
+use crate::keys::{PK, SK, kind};
+use crate::{project_sort_key, stash_sort_key};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::{HashMap, HashSet};
 

@@ -9,20 +9,21 @@ pub mod credential_update;
 pub mod dynamo;
 pub mod keys;
 pub mod memory;
+pub mod usage;
 
-use crate::auth::jwks::PublishedKeys;
-use crate::flags::{FlagRecord, OpenFlagsChange};
-use crate::grants::Filter;
-use crate::ids::{ClientId, ResourceId, WorkspaceId};
-use crate::jobs::JobRecord;
-use crate::model::{
+use async_trait::async_trait;
+use pirros_domain::flags::{FlagRecord, OpenFlagsChange};
+use pirros_domain::grants::Filter;
+use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
+use pirros_domain::jobs::JobRecord;
+use pirros_domain::jwks::PublishedKeys;
+use pirros_domain::lists::{Listed, SearchList};
+use pirros_domain::model::{
     Credential, Detail, DetailRecord, Family, FamilyGroup, FamilyRecord, FamilyVersionRecord, Firm,
     Project, Stash, StashRecord, Tag, Workspace,
 };
-use crate::references::ReferenceEntry;
-use crate::search::lists::{Listed, SearchList};
-use crate::timestamp::Timestamp;
-use async_trait::async_trait;
+use pirros_domain::references::ReferenceEntry;
+use pirros_domain::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -105,7 +106,7 @@ impl StashIndex {
 /// `created_at`, `project_id` and `created_by` never change after it is created, so an
 /// update leaves its copies where they are.
 pub fn stash_sort_key(s: &Stash) -> String {
-    crate::search::lists::newest_key(s.created_at, &s.id)
+    pirros_domain::lists::newest_key(s.created_at, &s.id)
 }
 
 /// Bytes of a project's name that its sort key keeps (a sort key holds at most 1,024).

@@ -1,8 +1,8 @@
 //! The DynamoDB key design: one table, `pk` + `sk`, no secondary indexes.
 //! `infra/TABLE.md` lists every access pattern against these keys.
 
-use crate::ids::{ClientId, ResourceId, WorkspaceId};
-use crate::store::LeaseKind;
+use crate::LeaseKind;
+use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
@@ -77,7 +77,7 @@ pub fn published_keys() -> (String, String) {
 // Search lists: every list of `search::lists` in a partition of its own, its
 // members sorted by position, and its size beside them.
 
-use crate::search::lists::{ListKey, Listed, Order, SearchList};
+use pirros_domain::lists::{ListKey, Listed, Order, SearchList};
 
 /// Sort key of a list's size item. Positions start with a digit, so it sorts before them
 /// and a walk (`sk > position`) never meets it.
@@ -133,7 +133,7 @@ pub fn stash_list_project(ws: WorkspaceId, project: &ResourceId) -> String {
 pub fn stash_list_creator(ws: WorkspaceId, created_by: &str) -> String {
     use base64::Engine;
     use sha2::{Digest, Sha256};
-    if crate::ids::is_plain_id(created_by) {
+    if pirros_domain::ids::is_plain_id(created_by) {
         format!("SLIST#{ws}#BY#{created_by}")
     } else {
         let digest = Sha256::digest(created_by.as_bytes());
@@ -448,8 +448,8 @@ mod tests {
     /// every kind named is one some builder makes.
     #[test]
     fn every_item_is_of_a_kind_its_partition_family_holds() {
-        use crate::search::lists::{newest_key, updated_key};
-        use crate::timestamp::Timestamp;
+        use pirros_domain::lists::{newest_key, updated_key};
+        use pirros_domain::timestamp::Timestamp;
         let ws = WorkspaceId::parse("6a1f4c4e-0b0e-4f6c-9a43-3f1c2b1d0e11").unwrap();
         let id = ResourceId::parse("x1").unwrap();
         let client = ClientId::parse("c1").unwrap();
@@ -496,8 +496,8 @@ mod tests {
                 reference(
                     ws,
                     &id,
-                    &crate::references::sort_key(
-                        crate::references::ReferenceType::Detail,
+                    &pirros_domain::references::sort_key(
+                        pirros_domain::references::ReferenceType::Detail,
                         "n",
                         &id,
                     ),
@@ -508,7 +508,11 @@ mod tests {
                 reference(
                     ws,
                     &id,
-                    &crate::references::sort_key(crate::references::ReferenceType::Stash, "n", &id),
+                    &pirros_domain::references::sort_key(
+                        pirros_domain::references::ReferenceType::Stash,
+                        "n",
+                        &id,
+                    ),
                 ),
                 "stash#*",
             ),

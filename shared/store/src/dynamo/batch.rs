@@ -2,7 +2,7 @@
 //! taking the keys or items a call leaves unprocessed again until none are left.
 
 use super::{Attrs, DynamoStore, Key, StoreError, StoreResult, built, classify, decode, key_attrs};
-use crate::store::capacity;
+use crate::capacity;
 use aws_sdk_dynamodb::types::{
     AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
 };

@@ -124,12 +124,12 @@ impl DynamoStore {
 
     fn count(&self) {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        crate::metrics::usage::add(|u| u.calls += 1);
+        crate::usage::add(|u| u.calls += 1);
     }
 
     fn read(&self, items: usize) {
         self.items_read.fetch_add(items as u64, Ordering::Relaxed);
-        crate::metrics::usage::add(|u| u.items_read += items as u64);
+        crate::usage::add(|u| u.items_read += items as u64);
     }
 
     fn wrote(&self, bytes: usize) {

@@ -3,8 +3,8 @@
 //! and redo the change. Concurrent operators never undo each other's writes.
 
 use super::{AdminStore, StoreError};
-use crate::ids::ClientId;
-use crate::model::Credential;
+use pirros_domain::ids::ClientId;
+use pirros_domain::model::Credential;
 use rand::Rng;
 use std::time::Duration;
 

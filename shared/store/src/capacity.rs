@@ -27,13 +27,13 @@ impl Meter {
     pub fn read<'a>(&self, reported: impl IntoIterator<Item = &'a ConsumedCapacity>) {
         let u = units(reported);
         self.read_milli.fetch_add(milli(u), Ordering::Relaxed);
-        crate::metrics::usage::add(|m| m.read_units += u);
+        crate::usage::add(|m| m.read_units += u);
     }
 
     pub fn write<'a>(&self, reported: impl IntoIterator<Item = &'a ConsumedCapacity>) {
         let u = units(reported);
         self.write_milli.fetch_add(milli(u), Ordering::Relaxed);
-        crate::metrics::usage::add(|m| m.write_units += u);
+        crate::usage::add(|m| m.write_units += u);
     }
 
     /// (read units, write units) so far.

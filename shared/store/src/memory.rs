@@ -2,8 +2,8 @@
 //! atomicity the DynamoDB store gets from conditional writes and transactions.
 
 use super::*;
-use crate::references::ReferenceChanges;
-use crate::search::lists::{Indexed, memberships};
+use pirros_domain::lists::{Indexed, memberships};
+use pirros_domain::references::ReferenceChanges;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
