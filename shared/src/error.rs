@@ -246,6 +246,31 @@ pub fn too_many_open_flags() -> ApiError {
     ))
 }
 
+impl From<crate::objects::ObjectError> for ApiError {
+    fn from(e: crate::objects::ObjectError) -> Self {
+        match e {
+            crate::objects::ObjectError::NotConfigured => {
+                ApiError::ServiceUnavailable("File uploads are not configured")
+            }
+            other => {
+                tracing::error!(error = %other, "object storage failed");
+                ApiError::ServiceUnavailable("A dependency is temporarily unavailable; retry later")
+            }
+        }
+    }
+}
+
+impl From<crate::files::SignError> for ApiError {
+    fn from(e: crate::files::SignError) -> Self {
+        match e {
+            crate::files::SignError::NotConfigured => {
+                ApiError::ServiceUnavailable("File downloads are not configured")
+            }
+            crate::files::SignError::Failed(message) => ApiError::internal(message),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

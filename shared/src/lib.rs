@@ -8,13 +8,11 @@ pub mod conditional;
 pub mod error;
 pub mod etag;
 pub mod expand;
-pub mod files;
 pub mod headers;
 pub mod idempotency;
 pub mod killswitch;
 pub mod lambda;
 pub mod metrics;
-pub mod objects;
 pub mod openapi;
 pub mod pagination;
 pub mod payload;
@@ -29,6 +27,7 @@ pub mod state;
 // The domain's types, where every crate of the workspace has always found them.
 pub use pirros_config::{self as config, logging};
 pub use pirros_domain::{flags, grants, ids, jobs, model, references, timestamp};
+pub use pirros_objects::{self as objects, files};
 pub use pirros_store as store;
 
 pub use error::ApiError;

@@ -7,6 +7,7 @@ use crate::config::aws::sdk_config;
 use crate::files::FileSigner;
 use crate::jobs::{NoQueue, SharedQueue};
 use crate::killswitch::KillSwitch;
+use crate::objects::s3::client as s3_client;
 use crate::objects::{NoObjects, SharedObjects};
 use crate::pagination::Cursors;
 use crate::ratelimit::ApiLimiter;
@@ -167,17 +168,4 @@ pub fn s3_signer(sdk: &aws_config::SdkConfig, config: &Config) -> FileSigner {
         },
         None => FileSigner::None,
     }
-}
-
-/// S3 client; path-style addressing when an endpoint override points at an emulator.
-pub fn s3_client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
-    let path_style = std::env::var_os("AWS_ENDPOINT_URL_S3").is_some()
-        || std::env::var_os("AWS_ENDPOINT_URL").is_some();
-    // Checksums only where S3 requires them: streaming (aws-chunked) uploads with trailing
-    // checksums are not understood by every S3-compatible store, and ours are tiny.
-    let conf = aws_sdk_s3::config::Builder::from(sdk)
-        .force_path_style(path_style)
-        .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired)
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
 }

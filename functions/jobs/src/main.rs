@@ -7,7 +7,8 @@ use std::sync::Arc;
 use pirros_jobs::sqs_queue::SqsQueue;
 use pirros_shared::config::ConfigError;
 use pirros_shared::objects::s3::S3Objects;
-use pirros_shared::state::{s3_client, s3_signer};
+use pirros_shared::objects::s3::client as s3_client;
+use pirros_shared::state::s3_signer;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {

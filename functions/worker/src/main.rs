@@ -8,7 +8,7 @@ use aws_lambda_events::sqs::SqsEvent;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use pirros_shared::config::{Config, ConfigError};
 use pirros_shared::objects::s3::S3Objects;
-use pirros_shared::state::s3_client;
+use pirros_shared::objects::s3::client as s3_client;
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_worker::sqs::{SqsWorker, handle};
 use pirros_worker::worker::Worker;

@@ -7,7 +7,7 @@ use pirros_shared::config::aws::{operator_timeouts, sdk_config};
 use pirros_shared::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{Credential, CredentialStatus, Grant};
-use pirros_shared::state::s3_client;
+use pirros_shared::objects::s3::client as s3_client;
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::{AdminStore, Item, Store, credential_update};
 use pirros_shared::timestamp::Timestamp;

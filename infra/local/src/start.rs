@@ -11,7 +11,7 @@ use pirros_shared::files::FileSigner;
 use pirros_shared::objects::SharedObjects;
 use pirros_shared::objects::local::LocalObjects;
 use pirros_shared::objects::s3::S3Objects;
-use pirros_shared::state::s3_client;
+use pirros_shared::objects::s3::client as s3_client;
 use pirros_shared::store::SharedAdminStore;
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::memory::MemoryStore;

@@ -558,7 +558,7 @@ fn fixture_schema_command_prints_the_published_schema() {
 /// The objects of `bucket` (path-style listing of the S3 emulator), with their bytes.
 async fn bucket_objects(bucket: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
     let sdk = pirros_shared::config::aws::sdk_config().await;
-    let s3 = pirros_shared::state::s3_client(&sdk);
+    let s3 = pirros_shared::objects::s3::client(&sdk);
     let mut out = std::collections::BTreeMap::new();
     let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
     for o in listed.contents() {

@@ -1,12 +1,11 @@
 //! Download URLs: presigned S3 GETs for RVT/RFA, a public base URL for PDFs, and, for the
 //! embedded local run, URLs that `pirros-local` signs and serves itself.
 
-use crate::error::ApiError;
-use crate::ids::WorkspaceId;
-use crate::timestamp::Timestamp;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use pirros_domain::ids::WorkspaceId;
+use pirros_domain::timestamp::Timestamp;
 use rand::RngCore;
 use sha2::Sha256;
 use std::time::{Duration, UNIX_EPOCH};
@@ -127,6 +126,15 @@ pub(crate) fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// Why a download URL could not be signed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error("file downloads are not configured")]
+    NotConfigured,
+    #[error("signing a download URL failed: {0}")]
+    Failed(String),
+}
+
 impl FileSigner {
     /// A URL valid for `ttl_secs` from now, and the instant it expires.
     pub async fn presign(
@@ -134,7 +142,7 @@ impl FileSigner {
         file_key: &str,
         filename: &str,
         ttl_secs: u64,
-    ) -> Result<(String, Timestamp), ApiError> {
+    ) -> Result<(String, Timestamp), SignError> {
         // Whole seconds: SigV4 dates have no fraction, so `expires_at` is exact.
         let start = Timestamp::from_millis(Timestamp::now().secs() * 1000);
         let expires = start.plus_secs(ttl_secs);
@@ -144,7 +152,7 @@ impl FileSigner {
                     .start_time(UNIX_EPOCH + Duration::from_secs(start.secs() as u64))
                     .expires_in(Duration::from_secs(ttl_secs))
                     .build()
-                    .map_err(ApiError::internal)?;
+                    .map_err(|e| SignError::Failed(e.to_string()))?;
                 let req = client
                     .get_object()
                     .bucket(bucket)
@@ -152,7 +160,7 @@ impl FileSigner {
                     .response_content_disposition(content_disposition(filename))
                     .presigned(cfg)
                     .await
-                    .map_err(ApiError::internal)?;
+                    .map_err(|e| SignError::Failed(e.to_string()))?;
                 Ok((req.uri().to_owned(), expires))
             }
             FileSigner::Local { base_url, key } => {
@@ -168,9 +176,7 @@ impl FileSigner {
                     expires,
                 ))
             }
-            FileSigner::None => Err(ApiError::ServiceUnavailable(
-                "File downloads are not configured",
-            )),
+            FileSigner::None => Err(SignError::NotConfigured),
         }
     }
 }

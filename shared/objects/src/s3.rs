@@ -4,13 +4,13 @@
 
 use super::multipart::{MultipartError, upload_stream};
 use super::{ObjectError, ObjectInfo, ObjectReader, Objects, PresignedPut};
-use crate::timestamp::Timestamp;
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use pirros_domain::timestamp::Timestamp;
 use std::time::{Duration, UNIX_EPOCH};
 
 pub struct S3Objects {
@@ -177,6 +177,19 @@ impl Objects for S3Objects {
     ) -> Result<u64, ObjectError> {
         Ok(upload_stream(&self.client, &self.bucket, key, content_type, reader).await?)
     }
+}
+
+/// S3 client; path-style addressing when an endpoint override points at an emulator.
+pub fn client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    let path_style = std::env::var_os("AWS_ENDPOINT_URL_S3").is_some()
+        || std::env::var_os("AWS_ENDPOINT_URL").is_some();
+    // Checksums only where S3 requires them: streaming (aws-chunked) uploads with trailing
+    // checksums are not understood by every S3-compatible store, and ours are tiny.
+    let conf = aws_sdk_s3::config::Builder::from(sdk)
+        .force_path_style(path_style)
+        .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired)
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 
 use super::{ObjectError, ObjectInfo, ObjectReader, Objects, PresignedPut};
 use crate::files::{enc, local_put_query};
-use crate::timestamp::Timestamp;
 use async_trait::async_trait;
+use pirros_domain::timestamp::Timestamp;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use tokio::io::AsyncWriteExt;

@@ -1,13 +1,14 @@
 //! Object storage for uploads and exports, behind one trait: S3 (production, and tests on
 //! s3rver) and a local directory (`pirros-local` without a bucket). Handlers and the worker
-//! see only `Objects`.
+//! see only `Objects`. `files` signs the download URLs of stored resource files.
 
+pub mod files;
 pub mod local;
 pub mod multipart;
 pub mod s3;
 
-use crate::timestamp::Timestamp;
 use async_trait::async_trait;
+use pirros_domain::timestamp::Timestamp;
 use std::sync::Arc;
 use tokio::io::AsyncRead;
 
@@ -102,19 +103,3 @@ impl Objects for NoObjects {
 }
 
 pub type SharedObjects = Arc<dyn Objects>;
-
-impl From<ObjectError> for crate::error::ApiError {
-    fn from(e: ObjectError) -> Self {
-        match e {
-            ObjectError::NotConfigured => {
-                crate::error::ApiError::ServiceUnavailable("File uploads are not configured")
-            }
-            other => {
-                tracing::error!(error = %other, "object storage failed");
-                crate::error::ApiError::ServiceUnavailable(
-                    "A dependency is temporarily unavailable; retry later",
-                )
-            }
-        }
-    }
-}
