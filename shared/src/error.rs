@@ -271,6 +271,12 @@ impl From<crate::files::SignError> for ApiError {
     }
 }
 
+impl From<crate::pagination::BadCursor> for ApiError {
+    fn from(e: crate::pagination::BadCursor) -> Self {
+        ApiError::invalid_field("cursor", e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

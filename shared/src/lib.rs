@@ -2,7 +2,6 @@
 //! envelopes and errors, pagination, idempotency, rate limits and storage.
 
 pub mod api;
-pub mod auth;
 pub mod catalogue;
 pub mod conditional;
 pub mod error;
@@ -25,6 +24,7 @@ pub mod search;
 pub mod state;
 
 // The domain's types, where every crate of the workspace has always found them.
+pub use pirros_auth as auth;
 pub use pirros_config::{self as config, logging};
 pub use pirros_domain::{flags, grants, ids, jobs, model, references, timestamp};
 pub use pirros_objects::{self as objects, files};

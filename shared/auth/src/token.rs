@@ -2,9 +2,9 @@
 //! private key and checked on `/v1` with the public one.
 
 use super::keys::SigningKeys;
-use crate::ids::ClientId;
-use crate::timestamp::Timestamp;
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation, decode, decode_header, encode};
+use pirros_domain::ids::ClientId;
+use pirros_domain::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
 pub const ISSUER: &str = "https://auth.pirros.com";

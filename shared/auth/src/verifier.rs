@@ -8,11 +8,11 @@
 use super::cache::TokenCache;
 use super::jwks::PublishedKeys;
 use super::token::{self, Claims, Rejection};
-use crate::pagination::Cursors;
-use crate::store::Store;
+use crate::cursors::Cursors;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::DecodingKey;
+use pirros_store::Store;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -163,9 +163,9 @@ impl Verifier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::keys::SigningKeys;
-    use crate::ids::ClientId;
-    use crate::store::memory::MemoryStore;
+    use crate::keys::SigningKeys;
+    use pirros_domain::ids::ClientId;
+    use pirros_store::memory::MemoryStore;
 
     const OLD: &str = "verifier-old-key-0123456789abcdef0123456789";
     const NEW: &str = "verifier-new-key-0123456789abcdef0123456789";

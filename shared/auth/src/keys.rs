@@ -8,14 +8,14 @@
 //! CloudFormation can generate, and the `kid` is the public key's RFC 7638 thumbprint.
 
 use super::jwks::{Jwk, Jwks, PublishedKeys};
-use crate::config::JwtKeySource;
-use crate::store::{Store, StoreResult};
 use aws_lc_rs::hkdf::{HKDF_SHA256, Salt};
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use jsonwebtoken::EncodingKey;
+use pirros_config::JwtKeySource;
+use pirros_store::{Store, StoreResult};
 use serde::Deserialize;
 
 pub struct SigningKey {

@@ -7,7 +7,7 @@
 //! request).
 
 use super::token::Claims;
-use crate::timestamp::Timestamp;
+use pirros_domain::timestamp::Timestamp;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
