@@ -10,8 +10,8 @@
 
 use super::Searchable;
 use super::lists::SearchList;
-use crate::ids::WorkspaceId;
-use crate::store::{Slice, Store, StoreResult};
+use pirros_domain::ids::WorkspaceId;
+use pirros_store::{Slice, Store, StoreResult};
 use std::collections::VecDeque;
 use std::future::Future;
 

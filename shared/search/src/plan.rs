@@ -6,9 +6,9 @@
 
 use super::Criteria;
 use super::lists::{ListKey, Listed, Order, SearchList};
-use crate::grants::{FilterMatch, Scope};
-use crate::ids::WorkspaceId;
-use crate::store::{Store, StoreResult};
+use pirros_domain::grants::{FilterMatch, Scope};
+use pirros_domain::ids::WorkspaceId;
+use pirros_store::{Store, StoreResult};
 
 /// Most lists whose sizes one plan reads (the `+ 10` of `search::budget`).
 pub const MAX_SIZED: usize = 10;
@@ -126,8 +126,8 @@ pub async fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grants::{EntityType, Filter};
-    use crate::ids::ResourceId;
+    use pirros_domain::grants::{EntityType, Filter};
+    use pirros_domain::ids::ResourceId;
 
     fn filter(rule: FilterMatch) -> Filter {
         Filter {
@@ -170,7 +170,7 @@ mod tests {
             ]
         );
         let typical = filter(FilterMatch {
-            library: Some(crate::model::Library::Typical),
+            library: Some(pirros_domain::model::Library::Typical),
             ..Default::default()
         });
         let s = Scope::Filters(vec![a.clone(), typical]);

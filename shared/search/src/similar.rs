@@ -5,9 +5,9 @@
 
 use super::lists::{ListKey, Listed, SearchList};
 use super::words;
-use crate::ids::WorkspaceId;
-use crate::model::Family;
-use crate::store::{Store, StoreResult};
+use pirros_domain::ids::WorkspaceId;
+use pirros_domain::model::Family;
+use pirros_store::{Store, StoreResult};
 use std::collections::BTreeMap;
 
 /// Families `similar` may read for one request, list sizes included: ten times its
