@@ -6,7 +6,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::upload_error::UploadError;
 
-pub use pirros_shared::config::DEFAULT_MAX_UPLOAD_BYTES;
+pub use pirros_config::DEFAULT_MAX_UPLOAD_BYTES;
 
 const CHUNK_BYTES: usize = 64 * 1024;
 

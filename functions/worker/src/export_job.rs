@@ -4,14 +4,14 @@
 //! the request already counts.
 
 use futures::{StreamExt, TryStreamExt};
-use pirros_shared::grants::{self, Action, EntityType, Scope};
-use pirros_shared::ids::ResourceId;
-use pirros_shared::jobs::{
+use pirros_domain::grants::{self, Action, EntityType, Scope};
+use pirros_domain::ids::ResourceId;
+use pirros_domain::jobs::{
     ExportOutcome, ItemType, JobRecord, JobSpec, JobStatus, SkipReason, Skipped, StoredResult,
     export_key,
 };
-use pirros_shared::model::{Credential, DetailRecord, FamilyRecord, Stash};
-use pirros_shared::timestamp::Timestamp;
+use pirros_domain::model::{Credential, DetailRecord, FamilyRecord, Stash};
+use pirros_domain::timestamp::Timestamp;
 use serde_json::json;
 
 use crate::export::{ExportFile, MANIFEST_NAME, export_zip};

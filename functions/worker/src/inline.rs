@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use pirros_shared::jobs::{JobQueue, JobRef, QueueError};
+use pirros_domain::jobs::{JobQueue, JobRef, QueueError};
 
 use crate::worker::{WorkError, Worker};
 

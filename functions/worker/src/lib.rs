@@ -15,5 +15,5 @@ pub mod upload_job;
 pub mod worker;
 pub mod zip_names;
 
-/// Moved to `pirros_shared::objects` (the S3 object store stores streams with it).
-pub use pirros_shared::objects::multipart;
+/// Moved to `pirros_objects` (the S3 object store stores streams with it).
+pub use pirros_objects::multipart;

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use aws_lambda_events::sqs::SqsEvent;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
-use pirros_shared::config::{Config, ConfigError};
-use pirros_shared::objects::s3::S3Objects;
-use pirros_shared::objects::s3::client as s3_client;
-use pirros_shared::store::dynamo::DynamoStore;
+use pirros_config::{Config, ConfigError};
+use pirros_objects::s3::S3Objects;
+use pirros_objects::s3::client as s3_client;
+use pirros_store::dynamo::DynamoStore;
 use pirros_worker::sqs::{SqsWorker, handle};
 use pirros_worker::worker::Worker;
 
@@ -21,7 +21,7 @@ async fn worker_sdk_config() -> aws_config::SdkConfig {
         .operation_attempt_timeout(Duration::from_secs(60))
         .operation_timeout(Duration::from_secs(180))
         .build();
-    pirros_shared::config::aws::sdk_config_with(4, timeouts).await
+    pirros_config::aws::sdk_config_with(4, timeouts).await
 }
 
 async fn from_env() -> Result<SqsWorker, ConfigError> {
@@ -55,7 +55,7 @@ async fn from_env() -> Result<SqsWorker, ConfigError> {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    pirros_shared::logging::init();
+    pirros_config::logging::init();
     let worker = Arc::new(from_env().await.inspect_err(|e| {
         tracing::error!(error = %e, "cannot start");
     })?);

@@ -2,7 +2,7 @@
 //! (the S3 event notification, key `uploads/{ws}/{job}`), and the jobs function's own
 //! `{"job": {"workspace_id", "id"}}` (an export, or an upload whose event was lost).
 
-use pirros_shared::jobs::{JobRef, parse_upload_key};
+use pirros_domain::jobs::{JobRef, parse_upload_key};
 use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -96,8 +96,8 @@ mod tests {
     #[test]
     fn our_own_messages_round_trip() {
         let job = JobRef {
-            workspace_id: pirros_shared::ids::WorkspaceId::parse(WS).unwrap(),
-            id: pirros_shared::ids::ResourceId::parse("j1").unwrap(),
+            workspace_id: pirros_domain::ids::WorkspaceId::parse(WS).unwrap(),
+            id: pirros_domain::ids::ResourceId::parse("j1").unwrap(),
         };
         assert_eq!(jobs_of(&job.message()).unwrap(), [job]);
     }

@@ -6,14 +6,14 @@
 //! request (`access_revoked`), fails the job with its code, and the file is deleted; the
 //! family is untouched.
 
-use pirros_shared::grants::{Action, EntityType};
-use pirros_shared::jobs::{
+use pirros_domain::grants::{Action, EntityType};
+use pirros_domain::jobs::{
     JobRecord, JobSpec, JobStatus, StoredResult, UploadResult, UploadSpec, family_file_key,
     upload_key,
 };
-use pirros_shared::model::{Family, FamilyFile, FamilyRecord, FamilyVersion, FamilyVersionRecord};
-use pirros_shared::store::{CommitOutcome, VersionCommit};
-use pirros_shared::timestamp::Timestamp;
+use pirros_domain::model::{Family, FamilyFile, FamilyRecord, FamilyVersion, FamilyVersionRecord};
+use pirros_domain::timestamp::Timestamp;
+use pirros_store::{CommitOutcome, VersionCommit};
 
 use crate::checksum::{CheckError, Declared, verify_into};
 use crate::upload_error::UploadError;

@@ -6,11 +6,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use pirros_shared::grants::{self, Action, EntityType, Scope};
-use pirros_shared::jobs::{JobRecord, JobRef, JobSpec, JobStatus};
-use pirros_shared::model::Credential;
-use pirros_shared::objects::{ObjectError, SharedObjects};
-use pirros_shared::store::{LeaseKind, SharedStore, StoreError};
+use pirros_domain::grants::{self, Action, EntityType, Scope};
+use pirros_domain::jobs::{JobRecord, JobRef, JobSpec, JobStatus};
+use pirros_domain::model::Credential;
+use pirros_objects::{ObjectError, SharedObjects};
+use pirros_store::{LeaseKind, SharedStore, StoreError};
 
 use crate::export::ExportError;
 

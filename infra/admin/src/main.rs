@@ -2,15 +2,15 @@
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use pirros_shared::auth::secret::{self, SecretHash};
-use pirros_shared::config::aws::{operator_timeouts, sdk_config};
-use pirros_shared::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
-use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
-use pirros_shared::model::{Credential, CredentialStatus, Grant};
-use pirros_shared::objects::s3::client as s3_client;
-use pirros_shared::store::dynamo::DynamoStore;
-use pirros_shared::store::{AdminStore, Item, Store, credential_update};
-use pirros_shared::timestamp::Timestamp;
+use pirros_config::aws::{operator_timeouts, sdk_config};
+use pirros_domain::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
+use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
+use pirros_domain::model::{Credential, CredentialStatus, Grant};
+use pirros_domain::secret::{self, SecretHash};
+use pirros_domain::timestamp::Timestamp;
+use pirros_objects::s3::client as s3_client;
+use pirros_store::dynamo::DynamoStore;
+use pirros_store::{AdminStore, Item, Store, credential_update};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 

@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use aws_sdk_s3::Client;
-use pirros_shared::objects::s3::S3Objects;
+use pirros_objects::s3::S3Objects;
 use pirros_worker::export::{ExportFile, export_zip};
 use pirros_worker::multipart::upload_stream;
 use tokio::io::{AsyncRead, ReadBuf};
