@@ -1,5 +1,8 @@
-//! Everything the Pirros Lambda functions share: configuration, authentication, grants,
-//! envelopes and errors, pagination, idempotency, rate limits and storage.
+//! The HTTP pipeline every `/v1` and `/oauth` function runs: the call and its extraction,
+//! envelopes and the one error type, pagination, conditional requests, idempotency, rate
+//! limits, the kill switch, route tables, metrics and OpenAPI pieces. The layers below
+//! (domain, config, store, objects, auth, search) are crates of their own, re-exported here
+//! under the module paths the functions use.
 
 pub mod api;
 pub mod catalogue;
@@ -23,7 +26,7 @@ pub mod routes;
 pub mod search;
 pub mod state;
 
-// The domain's types, where every crate of the workspace has always found them.
+// The layers below, where the functions have always found them.
 pub use pirros_auth as auth;
 pub use pirros_config::{self as config, logging};
 pub use pirros_domain::{flags, grants, ids, jobs, model, references, timestamp};
