@@ -118,14 +118,15 @@ pub struct Needs<'a> {
     pub entity_id: Option<&'a str>,
 }
 
-/// Checks the caller's grant (`needs`, 403 without it), then looks the request's key up: a
-/// live record is replayed, else the write goes ahead. A malformed key is 400 first.
+/// Checks the caller's grant (`needs`, 403 without it), then looks the request's key (its
+/// `Idempotency-Key`, extracted with the handler's other inputs) up: a live record is
+/// replayed, else the write goes ahead.
 pub async fn begin(
     state: &crate::AppState,
     call: &crate::api::V1Call,
     needs: Needs<'_>,
+    key: Option<IdempotencyKey>,
 ) -> Result<Begun, ApiError> {
-    let key = IdempotencyKey::from_request(&call.request)?;
     call.require_scope(state, needs.ws, needs.entity, needs.action, needs.entity_id)
         .await?;
     let Some(key) = key else {
@@ -178,13 +179,14 @@ pub async fn run<F, Fut>(
     state: &crate::AppState,
     call: &crate::api::V1Call,
     needs: Needs<'_>,
+    key: Option<IdempotencyKey>,
     write: F,
 ) -> Result<Reply, ApiError>
 where
     F: FnOnce(Option<Draft>) -> Fut,
     Fut: Future<Output = Result<Reply, ApiError>>,
 {
-    match begin(state, call, needs).await? {
+    match begin(state, call, needs, key).await? {
         Begun::Replay(reply) => Ok(reply),
         Begun::Fresh(draft) => write(draft).await,
     }

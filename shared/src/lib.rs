@@ -10,6 +10,7 @@ pub mod conditional;
 pub mod error;
 pub mod etag;
 pub mod expand;
+pub mod extract;
 pub mod headers;
 pub mod idempotency;
 pub mod killswitch;
@@ -25,6 +26,7 @@ pub mod response;
 pub mod routes;
 pub mod search;
 pub mod state;
+pub mod write;
 
 // The layers below, where the functions have always found them.
 pub use pirros_auth as auth;

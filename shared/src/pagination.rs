@@ -1,4 +1,71 @@
-//! Opaque, signed cursors (`pirros_auth::cursors`): a cursor that is not genuine, or not
-//! bound to its query, is a 400 on the `cursor` field.
+//! List pages: where a page starts, what its next cursor is, and what a cursor is bound to.
+//!
+//! Every cursor of every list is bound to the same three things: the list (the request's
+//! path, so the route, the workspace and any resource id in it), the credential that walks
+//! it (its client id), and the list's normalised query (filters and order; not `limit`,
+//! `cursor` or `include`, which may change between pages). A cursor replayed on another
+//! list, workspace, query or credential is 400 `invalid_request` on `cursor`.
+//!
+//! A cursor is not bound to the caller's grants: each page applies the grants the caller
+//! holds when it is read, so a grant taken away mid-walk hides what it covered from the next
+//! page on, and a walk (a copy kept in step, an export in progress) survives a grant
+//! change instead of starting over. What a cursor holds is a position in the list's order,
+//! the same for every caller; it reveals nothing the next page would not.
+//!
+//! The cursors are signed with the keys in `pirros_auth::cursors`.
 
 pub use pirros_auth::cursors::{BadCursor, Cursors, binding};
+
+use crate::api::V1Call;
+use crate::error::ApiError;
+use crate::payload::ListPage;
+use std::str::FromStr;
+
+/// The cursors of one list for one caller and query.
+pub struct Pager<'a> {
+    cursors: &'a Cursors,
+    bound: String,
+}
+
+impl<'a> Pager<'a> {
+    /// The pager of the list `call` reads, its normalised query being `query`.
+    pub fn new(cursors: &'a Cursors, call: &V1Call, query: &[&str]) -> Self {
+        let path = call.request.uri().path().trim_end_matches('/');
+        let mut parts = Vec::with_capacity(query.len() + 2);
+        parts.push(path);
+        parts.push(call.credential.client_id.as_str());
+        parts.extend_from_slice(query);
+        Self {
+            cursors,
+            bound: binding(&parts),
+        }
+    }
+
+    /// The position the page starts after: `None` for the first page.
+    pub fn start(&self, cursor: Option<&str>) -> Result<Option<String>, ApiError> {
+        Ok(cursor
+            .map(|c| self.cursors.decode(c, &self.bound))
+            .transpose()?)
+    }
+
+    /// `start` for a list whose positions are typed (a version number).
+    pub fn start_at<K: FromStr>(&self, cursor: Option<&str>) -> Result<Option<K>, ApiError> {
+        self.start(cursor)?
+            .map(|k| k.parse::<K>().map_err(|_| BadCursor.into()))
+            .transpose()
+    }
+
+    /// The cursor of the page after the one ending at `position` (none: the last page).
+    pub fn next(&self, position: Option<&str>) -> Option<String> {
+        position.map(|k| self.cursors.encode(k, &self.bound))
+    }
+
+    /// The page: `data`, and the cursor after `position`.
+    pub fn page<T, E>(&self, data: Vec<T>, position: Option<&str>, expanded: E) -> ListPage<T, E> {
+        ListPage {
+            data,
+            next_cursor: self.next(position),
+            expanded,
+        }
+    }
+}

@@ -57,6 +57,12 @@ impl Reply {
         self.headers.push((name, value));
         self
     }
+
+    /// The answer with a resource's version as its `ETag` (`"v{version}"`).
+    pub fn tagged(self, version: u64) -> Self {
+        let tag = crate::etag::ETag(version).header_value();
+        self.with_header(crate::headers::ETAG, tag)
+    }
 }
 
 pub fn json_response(status: StatusCode, body: String, request_id: &str) -> Response<Body> {

@@ -413,8 +413,9 @@ impl<R> Table<R> {
 /// Each handler carries `#[utoipa::path(method, path = "...")]`: the table reads the method
 /// and template there. A `/v1` handler is `async fn(&AppState, &V1Call, params..., query) ->
 /// Result<Reply, ApiError>`: its path parameters in template order (a workspace id by value,
-/// ids by reference), then its query struct (`NoQuery` for none), which is parsed before the
-/// handler runs and refused with the one error type. Without `v1`, only the enum and the
+/// ids by reference), then what else it takes (`extract`: its query struct, `NoQuery` for
+/// none; or a tuple of the query, the body, `If-Match` and `Idempotency-Key`), which is
+/// extracted before the handler runs and refused with the one error type. Without `v1`, only the enum and the
 /// table are made.
 #[macro_export]
 macro_rules! declare_routes {
@@ -438,8 +439,9 @@ macro_rules! declare_routes {
                         state,
                         call,
                         $( $crate::routes::Pass::pass(&$param), )*
-                        // The query struct its last parameter names, parsed before it runs.
-                        call.query()?,
+                        // What its last parameter names (the query struct, the body,
+                        // preconditions, or a tuple of them), extracted before it runs.
+                        $crate::extract::Extract::extract(state, call)?,
                     ).await
                 } )*
             })

@@ -1,6 +1,8 @@
 //! The strict request bodies of flag writes: unknown fields are a 400.
 
+use pirros_shared::AppState;
 use pirros_shared::error::ApiError;
+use pirros_shared::extract::RequestBody;
 use pirros_shared::flags::FlagReason;
 use serde::de::IntoDeserializer;
 use serde::{Deserialize, Deserializer};
@@ -64,8 +66,10 @@ fn note(field: &str, v: &Option<String>) -> Result<(), ApiError> {
     Ok(())
 }
 
-impl CreateFlag {
-    pub fn validate(self) -> Result<ValidCreate, ApiError> {
+impl RequestBody for CreateFlag {
+    type Valid = ValidCreate;
+
+    fn validate(self, _: &AppState) -> Result<ValidCreate, ApiError> {
         note("note", &self.note)?;
         if self.reason == FlagReason::Other
             && self.note.as_deref().is_none_or(|n| n.trim().is_empty())
@@ -82,9 +86,11 @@ impl CreateFlag {
     }
 }
 
-impl ResolveFlag {
+impl RequestBody for ResolveFlag {
+    type Valid = Option<String>;
+
     /// The resolution note, checked.
-    pub fn validate(self) -> Result<Option<String>, ApiError> {
+    fn validate(self, _: &AppState) -> Result<Option<String>, ApiError> {
         let ResolvedStatus::Resolved = self.status;
         note("resolution_note", &self.resolution_note)?;
         Ok(self.resolution_note)

@@ -13,25 +13,26 @@ use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
-use pirros_shared::etag::{self, ETag, IfMatch};
+use pirros_shared::etag::{self, IfMatch};
+use pirros_shared::extract::Body;
 use pirros_shared::flags::{
     Flag, FlagRecord, FlagStatus, MAX_OPEN_FLAGS, OpenFlagsChange, new_flag_id,
 };
 use pirros_shared::grants::{Action, EntityType};
-use pirros_shared::headers::{self, shown};
+use pirros_shared::headers::shown;
 use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Detail;
 use pirros_shared::openapi::{ResourcePath, header_parameter};
-use pirros_shared::pagination::binding;
+use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions, Resource};
 use pirros_shared::query::{self, Limit, NoQuery};
-use pirros_shared::request::json_body;
-use pirros_shared::response::{Envelope, Reply, envelope};
+use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::budget;
 use pirros_shared::search::walk::walk_one;
-use pirros_shared::store::{FlagWrite, SaveOutcome};
+use pirros_shared::store::FlagWrite;
 use pirros_shared::timestamp::Timestamp;
+use pirros_shared::write::{Committed, commit, commit_new, versioned_update};
 use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
@@ -59,11 +60,6 @@ fn payload(flag: &Flag) -> Resource<&Flag, NoExpansions> {
         item: flag,
         expanded: NoExpansions {},
     }
-}
-
-/// A flag's answer carries its version as the ETag.
-fn tagged(reply: Reply, version: u64) -> Reply {
-    reply.with_header(headers::ETAG, ETag(version).header_value())
 }
 
 /// `{ws}`, `{id}` (the detail) and `{flag_id}`.
@@ -163,17 +159,15 @@ pub async fn create(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, Body(input), key): (NoQuery, Body<CreateFlag>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
-    let body: CreateFlag = json_body(&call.request)?;
-    let input = body.validate()?;
     let needs = Needs {
         ws,
         entity: EntityType::Detail,
         action: Action::Write,
         entity_id: Some(id.as_str()),
     };
-    idempotency::run(state, call, needs, |draft| async move {
+    idempotency::run(state, call, needs, key, |draft| async move {
         let detail = writable_detail(state, call, ws, id).await?;
         let (flag_id, now) = new_flag_id();
         let record = FlagRecord {
@@ -191,26 +185,29 @@ pub async fn create(
             },
             version: 1,
         };
-        // Serialised once: the answer and the remembered body are the same bytes.
-        let body = envelope(&payload(&record.flag), &call.request_id)?;
-        let write = FlagWrite {
-            workspace_id: ws,
-            idempotency: draft
-                .as_ref()
-                .map(|d| d.complete(StatusCode::CREATED, &body, 1)),
-            record,
-            expected_version: None,
-            open_flags: OpenFlagsChange::Opened,
-            open_limit: Some(MAX_OPEN_FLAGS),
-        };
-        match state.store.save_flag(&write).await? {
-            SaveOutcome::Saved => Ok(tagged(Reply::new(StatusCode::CREATED, body), 1)),
-            SaveOutcome::IdempotencyTaken(rec) => {
-                draft.expect("taken implies a key").replay_winner(&rec)
-            }
-            SaveOutcome::VersionMismatch => Err(ApiError::internal("fresh flag id collided")),
-            SaveOutcome::LimitReached => Err(pirros_shared::error::too_many_open_flags()),
-        }
+        let flag = record.flag.clone();
+        let full = pirros_shared::error::too_many_open_flags;
+        let status = StatusCode::CREATED;
+        commit_new(
+            call,
+            draft.as_ref(),
+            status,
+            &payload(&flag),
+            1,
+            full,
+            |idem| async move {
+                let write = FlagWrite {
+                    workspace_id: ws,
+                    idempotency: idem,
+                    record,
+                    expected_version: None,
+                    open_flags: OpenFlagsChange::Opened,
+                    open_limit: Some(MAX_OPEN_FLAGS),
+                };
+                state.store.save_flag(&write).await
+            },
+        )
+        .await
     })
     .await
 }
@@ -237,6 +234,8 @@ pub struct FlagsQuery {
     )]
     pub cursor: Option<String>,
 }
+
+impl pirros_shared::extract::QueryParams for FlagsQuery {}
 
 fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<FlagStatus>, D::Error> {
     query::value(d, |v| {
@@ -279,21 +278,13 @@ pub async fn list(
     q: FlagsQuery,
 ) -> Result<Reply, ApiError> {
     let limit = q.limit.get();
-    let bound = binding(&[
-        "flags",
-        &ws.to_string(),
-        id.as_str(),
-        call.credential.client_id.as_str(),
-        match q.status {
-            None => "",
-            Some(FlagStatus::Open) => "open",
-            Some(FlagStatus::Resolved) => "resolved",
-        },
-    ]);
-    let after = match &q.cursor {
-        Some(c) => Some(state.cursors.decode(c, &bound)?),
-        None => None,
+    let status = match q.status {
+        None => "",
+        Some(FlagStatus::Open) => "open",
+        Some(FlagStatus::Resolved) => "resolved",
     };
+    let pager = Pager::new(&state.cursors, call, &[status]);
+    let after = pager.start(q.cursor.as_deref())?;
     let (scope, record) = tokio::try_join!(
         call.require_scope(state, ws, EntityType::Detail, Action::Read, None),
         async { Ok(state.store.get_detail(ws, id).await?) },
@@ -313,15 +304,8 @@ pub async fn list(
         |f: &FlagRecord| q.status.is_none_or(|s| s == f.flag.status),
     )
     .await?;
-    call.reply(&ListPage {
-        data: walked
-            .items
-            .into_iter()
-            .map(|f| f.flag)
-            .collect::<Vec<Flag>>(),
-        next_cursor: walked.next.map(|k| state.cursors.encode(&k, &bound)),
-        expanded: NoExpansions {},
-    })
+    let data: Vec<Flag> = walked.items.into_iter().map(|f| f.flag).collect();
+    call.reply(&pager.page(data, walked.next.as_deref(), NoExpansions {}))
 }
 
 error_responses!(
@@ -356,25 +340,17 @@ pub async fn resolve(
     ws: WorkspaceId,
     id: &ResourceId,
     flag_id: &ResourceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, Body(resolution_note), expected): (NoQuery, Body<ResolveFlag>, Option<IfMatch>),
 ) -> Result<Reply, ApiError> {
-    let body: ResolveFlag = json_body(&call.request)?;
-    let resolution_note = body.validate()?;
-    let expected = IfMatch::from_request(&call.request)?;
     writable_detail(state, call, ws, id).await?;
     // Without If-Match a concurrent writer only makes us re-read: the flag is resolved
     // once, and its detail's count goes down once.
-    for _ in 0..5 {
-        let current = state
-            .store
-            .get_flag(ws, id, flag_id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        if let Some(m) = &expected
-            && !m.allows(current.version)
-        {
-            return Err(ApiError::StalePrecondition);
-        }
+    let resolution_note = &resolution_note;
+    let read = || async move {
+        let flag = state.store.get_flag(ws, id, flag_id).await?;
+        flag.ok_or(ApiError::NotFound)
+    };
+    let write = |current: FlagRecord| async move {
         let now = Timestamp::now().max(current.flag.updated_at);
         let mut next = current.clone();
         let change = match current.flag.status {
@@ -385,36 +361,36 @@ pub async fn resolve(
                 OpenFlagsChange::Closed
             }
             FlagStatus::Resolved
-                if resolution_note.is_some() && resolution_note != current.flag.resolution_note =>
+                if resolution_note.is_some()
+                    && *resolution_note != current.flag.resolution_note =>
             {
                 next.flag.resolution_note = resolution_note.clone();
                 OpenFlagsChange::Unchanged
             }
             FlagStatus::Resolved => {
                 let reply = call.reply(&payload(&current.flag))?;
-                return Ok(tagged(reply, current.version));
+                return Ok(Some(reply.tagged(current.version)));
             }
         };
         next.flag.updated_at = now;
         next.version = current.version + 1;
-        let write = FlagWrite {
-            workspace_id: ws,
-            record: next,
-            expected_version: Some(current.version),
-            open_flags: change,
-            open_limit: None,
-            idempotency: None,
+        let (flag, version) = (next.flag.clone(), next.version);
+        let save = |_| async move {
+            let write = FlagWrite {
+                workspace_id: ws,
+                record: next,
+                expected_version: Some(current.version),
+                open_flags: change,
+                open_limit: None,
+                idempotency: None,
+            };
+            state.store.save_flag(&write).await
         };
-        match state.store.save_flag(&write).await? {
-            SaveOutcome::Saved => {
-                let reply = call.reply(&payload(&write.record.flag))?;
-                return Ok(tagged(reply, write.record.version));
-            }
-            _ if expected.is_some() => return Err(ApiError::StalePrecondition),
-            _ => continue,
+        match commit(call, None, StatusCode::OK, &payload(&flag), version, save).await? {
+            Committed::Answer(reply) => Ok(Some(reply)),
+            Committed::Moved | Committed::Full => Ok(None),
         }
-    }
-    Err(ApiError::ServiceUnavailable(
-        "The flag is being updated concurrently; retry",
-    ))
+    };
+    let busy = "The flag is being updated concurrently; retry";
+    versioned_update(expected.as_ref(), busy, read, write).await
 }

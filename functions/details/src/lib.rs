@@ -126,6 +126,8 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
+impl pirros_shared::extract::QueryParams for SearchQuery {}
+
 fn library<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Library>, D::Error> {
     query::value(d, |l| {
         Library::parse(l)

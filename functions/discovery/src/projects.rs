@@ -9,7 +9,7 @@ use pirros_shared::grants::{self, Action, EntityType, Filter, Scope};
 use pirros_shared::ids::WorkspaceId;
 use pirros_shared::model::Project;
 use pirros_shared::openapi::WorkspacePath;
-use pirros_shared::pagination::binding;
+use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
@@ -77,15 +77,8 @@ pub async fn list(
     PageQuery { limit, cursor }: PageQuery,
 ) -> Result<Reply, ApiError> {
     let limit = limit.get();
-    let bound = binding(&[
-        "projects",
-        &ws.to_string(),
-        call.credential.client_id.as_str(),
-    ]);
-    let after = match &cursor {
-        Some(c) => Some(state.cursors.decode(c, &bound)?),
-        None => None,
-    };
+    let pager = Pager::new(&state.cursors, call, &[]);
+    let after = pager.start(cursor.as_deref())?;
     require_any_read(state, call, ws).await?;
     // One item past the page tells whether another page exists; a read that stops short
     // (DynamoDB's 1 MB page) says so with its last key, and the client reads on from there.
@@ -100,9 +93,6 @@ pub async fn list(
     } else {
         page.last_key
     };
-    call.reply(&ListPage {
-        data: items.into_iter().map(|(_, p)| p).collect::<Vec<Project>>(),
-        next_cursor: next_key.map(|k| state.cursors.encode(&k, &bound)),
-        expanded: NoExpansions {},
-    })
+    let data: Vec<Project> = items.into_iter().map(|(_, p)| p).collect();
+    call.reply(&pager.page(data, next_key.as_deref(), NoExpansions {}))
 }

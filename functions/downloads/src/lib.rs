@@ -153,6 +153,8 @@ pub struct RfaQuery {
     pub version: Option<u64>,
 }
 
+impl pirros_shared::extract::QueryParams for RfaQuery {}
+
 fn version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     pirros_shared::query::value(d, |v| match v.parse::<u64>() {
         Ok(n) if n >= 1 && !v.starts_with('+') => Ok(Some(n)),

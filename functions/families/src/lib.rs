@@ -98,6 +98,8 @@ pub struct SimilarQuery {
     pub include: Include,
 }
 
+impl pirros_shared::extract::QueryParams for SimilarQuery {}
+
 /// A family with how alike it is to the one asked about.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ScoredFamily {
@@ -205,6 +207,8 @@ pub struct SearchQuery {
     )]
     pub cursor: Option<String>,
 }
+
+impl pirros_shared::extract::QueryParams for SearchQuery {}
 
 impl SearchQuery {
     fn criteria(&self) -> Criteria {

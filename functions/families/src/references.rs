@@ -6,7 +6,7 @@ use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType, Scope};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::ResourcePath;
-use pirros_shared::pagination::binding;
+use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::references::{FamilyReference, ReferenceEntry};
@@ -49,16 +49,8 @@ pub async fn references(
     PageQuery { limit, cursor }: PageQuery,
 ) -> Result<Reply, ApiError> {
     let limit = limit.get();
-    let bound = binding(&[
-        "references",
-        &ws.to_string(),
-        id.as_str(),
-        call.credential.client_id.as_str(),
-    ]);
-    let after = match &cursor {
-        Some(c) => Some(state.cursors.decode(c, &bound)?),
-        None => None,
-    };
+    let pager = Pager::new(&state.cursors, call, &[]);
+    let after = pager.start(cursor.as_deref())?;
     // The caller's filters once, for the three scopes this needs, beside the family.
     let (filters, record) = tokio::try_join!(call.granted_filters(state, ws), async {
         Ok(state.store.get_family(ws, id).await?)
@@ -96,13 +88,6 @@ pub async fn references(
         |e: &ReferenceEntry| e.visible(&details, &stashes),
     )
     .await?;
-    call.reply(&ListPage {
-        data: walked
-            .items
-            .iter()
-            .map(ReferenceEntry::answer)
-            .collect::<Vec<FamilyReference>>(),
-        next_cursor: walked.next.map(|k| state.cursors.encode(&k, &bound)),
-        expanded: NoExpansions {},
-    })
+    let data: Vec<FamilyReference> = walked.items.iter().map(ReferenceEntry::answer).collect();
+    call.reply(&pager.page(data, walked.next.as_deref(), NoExpansions {}))
 }

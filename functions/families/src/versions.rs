@@ -6,7 +6,7 @@ use pirros_shared::error::ApiError;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::FamilyVersion;
 use pirros_shared::openapi::ResourcePath;
-use pirros_shared::pagination::binding;
+use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
@@ -41,42 +41,17 @@ pub async fn versions(
     id: &ResourceId,
     PageQuery { limit, cursor }: PageQuery,
 ) -> Result<Reply, ApiError> {
-    let bound = binding(&[
-        "family-versions",
-        &ws.to_string(),
-        id.as_str(),
-        call.credential.client_id.as_str(),
-    ]);
-    let before = match &cursor {
-        Some(c) => Some(
-            state
-                .cursors
-                .decode(c, &bound)?
-                .parse::<u64>()
-                .map_err(|_| ApiError::invalid_field("cursor", "cursor is invalid"))?,
-        ),
-        None => None,
-    };
+    let pager = Pager::new(&state.cursors, call, &[]);
+    let before = pager.start_at::<u64>(cursor.as_deref())?;
     crate::readable(state, call, ws, id).await?;
     let page = state
         .store
         .list_family_versions(ws, id, before, limit.get())
         .await?;
-    let next_cursor = match page.versions.last() {
-        Some(last) if page.more => Some(
-            state
-                .cursors
-                .encode(&last.version.version.to_string(), &bound),
-        ),
+    let next = match page.versions.last() {
+        Some(last) if page.more => Some(last.version.version.to_string()),
         _ => None,
     };
-    call.reply(&ListPage {
-        data: page
-            .versions
-            .into_iter()
-            .map(|r| r.version)
-            .collect::<Vec<FamilyVersion>>(),
-        next_cursor,
-        expanded: NoExpansions {},
-    })
+    let data: Vec<FamilyVersion> = page.versions.into_iter().map(|r| r.version).collect();
+    call.reply(&pager.page(data, next.as_deref(), NoExpansions {}))
 }

@@ -6,13 +6,11 @@ use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::etag::ETag;
 use pirros_shared::grants::{self, Action, FilterId};
-use pirros_shared::headers;
 use pirros_shared::idempotency::Draft;
 use pirros_shared::jobs::{ExportOutcome, Job, JobRecord, JobSpec, JobStatus, StoredResult};
-use pirros_shared::response::{Reply, envelope};
-use pirros_shared::store::SaveOutcome;
+use pirros_shared::response::Reply;
+use pirros_shared::write::commit_new;
 use serde::Serialize;
 
 /// The job as answered now, to `call`, its creator.
@@ -76,7 +74,7 @@ async fn may_fetch(
 
 /// A job's answer carries its revision as the `ETag`.
 pub fn tagged(reply: Reply, record: &JobRecord) -> Reply {
-    reply.with_header(headers::ETAG, ETag(record.revision).header_value())
+    reply.tagged(record.revision)
 }
 
 /// Saves a new job with the idempotency record of `payload`, its 202 answer: the answer,
@@ -88,17 +86,16 @@ pub async fn save_new<T: Serialize>(
     record: &JobRecord,
     payload: &T,
 ) -> Result<Reply, ApiError> {
+    let full = || ApiError::internal("a job has no limit yet");
     let status = StatusCode::ACCEPTED;
-    // Serialised once: the answer and the remembered body are the same bytes.
-    let body = envelope(payload, &call.request_id)?;
-    let idem = draft.map(|d| d.complete(status, &body, record.revision));
-    match state.store.create_job(record, idem.as_ref()).await? {
-        SaveOutcome::Saved => Ok(tagged(Reply::new(status, body), record)),
-        SaveOutcome::IdempotencyTaken(rec) => match draft {
-            Some(d) => d.replay_winner(&rec),
-            None => Err(ApiError::internal("idempotency record taken without a key")),
-        },
-        SaveOutcome::VersionMismatch => Err(ApiError::internal("fresh job id collided")),
-        SaveOutcome::LimitReached => Err(ApiError::internal("a job has no limit yet")),
-    }
+    commit_new(
+        call,
+        draft,
+        status,
+        payload,
+        record.revision,
+        full,
+        |idem| async move { state.store.create_job(record, idem.as_ref()).await },
+    )
+    .await
 }

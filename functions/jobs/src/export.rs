@@ -5,13 +5,13 @@ use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
+use pirros_shared::extract::{Body, RequestBody};
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{ExportSpec, Job, JobRecord, JobSpec, JobStatus};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::query::NoQuery;
-use pirros_shared::request::{body_bytes, json_body};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::store::LeaseKind;
 use pirros_shared::timestamp::Timestamp;
@@ -31,6 +31,15 @@ const BULK_RETRY_AFTER_SECS: u64 = 30;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportStash {}
+
+impl RequestBody for ExportStash {
+    type Valid = ();
+    const OPTIONAL: bool = true;
+
+    fn validate(self, _: &AppState) -> Result<(), ApiError> {
+        Ok(())
+    }
+}
 
 /// The answer to an export request: its job.
 #[derive(Serialize, ToSchema)]
@@ -81,18 +90,15 @@ pub async fn export(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, Body(()), key): (NoQuery, Body<ExportStash>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
-    if !body_bytes(&call.request).is_empty() {
-        let ExportStash {} = json_body(&call.request)?;
-    }
     let needs = Needs {
         ws,
         entity: EntityType::Stash,
         action: Action::Read,
         entity_id: Some(id.as_str()),
     };
-    let draft = match idempotency::begin(state, call, needs).await? {
+    let draft = match idempotency::begin(state, call, needs, key).await? {
         Begun::Replay(reply) => return Ok(reply),
         Begun::Fresh(draft) => draft,
     };

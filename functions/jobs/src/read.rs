@@ -40,6 +40,8 @@ pub struct JobQuery {
     pub wait_for_completion: bool,
 }
 
+impl pirros_shared::extract::QueryParams for JobQuery {}
+
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     query::value(d, |v| match v {
         "true" => Ok(true),

@@ -7,6 +7,7 @@ use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
+use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
@@ -14,7 +15,6 @@ use pirros_shared::jobs::{Job, JobRecord, JobSpec, JobStatus, UploadSpec, upload
 use pirros_shared::model::Family;
 use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::query::NoQuery;
-use pirros_shared::request::json_body;
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
@@ -88,17 +88,15 @@ pub async fn upload(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, Body(input), key): (NoQuery, Body<UploadFamily>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
-    let body: UploadFamily = json_body(&call.request)?;
-    let input = body.validate(state.config.max_upload_bytes)?;
     let needs = Needs {
         ws,
         entity: EntityType::Family,
         action: Action::Write,
         entity_id: None,
     };
-    let draft = match idempotency::begin(state, call, needs).await? {
+    let draft = match idempotency::begin(state, call, needs, key).await? {
         Begun::Replay(reply) => return Ok(reply),
         Begun::Fresh(draft) => draft,
     };

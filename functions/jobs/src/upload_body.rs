@@ -1,6 +1,8 @@
 //! The strict body of a family upload, and what it becomes once checked.
 
+use pirros_shared::AppState;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
+use pirros_shared::extract::RequestBody;
 use pirros_shared::ids::ResourceId;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -116,10 +118,18 @@ fn file_name(v: String) -> Result<String, ApiError> {
     Ok(v)
 }
 
+impl RequestBody for UploadFamily {
+    type Valid = ValidUpload;
+
+    fn validate(self, state: &AppState) -> Result<ValidUpload, ApiError> {
+        self.check(state.config.max_upload_bytes)
+    }
+}
+
 impl UploadFamily {
     /// Checks every field; `max_bytes` is `MAX_UPLOAD_BYTES`. Malformed tag and project ids
     /// can't exist, so they are invalid references like missing ones.
-    pub fn validate(self, max_bytes: u64) -> Result<ValidUpload, ApiError> {
+    pub fn check(self, max_bytes: u64) -> Result<ValidUpload, ApiError> {
         let new = self.family_id.is_none();
         let family_id = match self.family_id {
             None => None,
@@ -186,7 +196,7 @@ mod tests {
     fn check(body: serde_json::Value) -> Result<ValidUpload, ApiError> {
         serde_json::from_value::<UploadFamily>(body)
             .unwrap()
-            .validate(1000)
+            .check(1000)
     }
 
     fn field(e: ApiError) -> String {

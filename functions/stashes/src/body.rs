@@ -1,6 +1,8 @@
 //! The strict request bodies of stash writes: unknown fields are a 400.
 
+use pirros_shared::AppState;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
+use pirros_shared::extract::RequestBody;
 use pirros_shared::ids::ResourceId;
 use pirros_shared::model::{ItemIds, Stash};
 use serde::{Deserialize, Deserializer};
@@ -141,8 +143,10 @@ fn item_ids(v: ItemIdsIn) -> Result<ItemIds, ApiError> {
     }
 }
 
-impl CreateStash {
-    pub fn validate(self) -> Result<ValidCreate, ApiError> {
+impl RequestBody for CreateStash {
+    type Valid = ValidCreate;
+
+    fn validate(self, _: &AppState) -> Result<ValidCreate, ApiError> {
         let project_id = ResourceId::parse(&self.project_id).ok_or_else(|| {
             ApiError::invalid_field("project_id", "project_id is not a valid project id")
         })?;
@@ -156,8 +160,10 @@ impl CreateStash {
     }
 }
 
-impl UpdateStash {
-    pub fn validate(self) -> Result<ValidPatch, ApiError> {
+impl RequestBody for UpdateStash {
+    type Valid = ValidPatch;
+
+    fn validate(self, _: &AppState) -> Result<ValidPatch, ApiError> {
         let null = |f: &str| ApiError::invalid_field(f, format!("{f} cannot be null"));
         Ok(ValidPatch {
             name: match self.name {

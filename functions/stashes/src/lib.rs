@@ -10,19 +10,19 @@ use pirros_shared::api::V1Call;
 use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
-use pirros_shared::etag::{ETag, IfMatch};
+use pirros_shared::etag::IfMatch;
+use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType, Scope};
-use pirros_shared::headers;
 use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query::NoQuery;
-use pirros_shared::request::json_body;
-use pirros_shared::response::{Envelope, Reply, envelope};
-use pirros_shared::store::{SaveOutcome, StashWrite};
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::StashWrite;
 use pirros_shared::timestamp::Timestamp;
+use pirros_shared::write::{Committed, commit, versioned_update};
 
 /// The stashes of a workspace: listed (`GET`) and created (`POST`).
 pub const STASHES_PATH: &str = "/v1/workspaces/{ws}/stashes";
@@ -42,11 +42,6 @@ fn payload(stash: &Stash) -> Resource<&Stash, NoExpansions> {
         item: stash,
         expanded: NoExpansions {},
     }
-}
-
-/// A stash's answer carries its version as the ETag.
-fn tagged(reply: Reply, version: u64) -> Reply {
-    reply.with_header(headers::ETAG, ETag(version).header_value())
 }
 
 error_responses!(
@@ -180,9 +175,9 @@ async fn write_scope(
         .await
 }
 
-/// Saves a stash write (with its idempotency record, if the request had a key): the answer,
-/// the remembered one if another request with the key won, or `None` when the stored
-/// version moved.
+/// Commits a stash write (with its idempotency record, if the request had a key): the
+/// answer, the remembered one if another request with the key won, or `None` when the
+/// stored version moved.
 async fn save(
     state: &AppState,
     call: &V1Call,
@@ -191,22 +186,27 @@ async fn save(
     record: StashRecord,
     expected_version: Option<u64>,
 ) -> Result<Option<Reply>, ApiError> {
-    let version = record.version;
-    // Serialised once: the answer and the remembered body are the same bytes.
-    let body = envelope(&payload(&record.stash), &call.request_id)?;
-    let write = StashWrite {
-        idempotency: draft.map(|d| d.complete(status, &body, version)),
-        record,
-        expected_version,
-    };
-    match state.store.save_stash(&write).await? {
-        SaveOutcome::Saved => Ok(Some(tagged(Reply::new(status, body), version))),
-        SaveOutcome::IdempotencyTaken(rec) => draft
-            .expect("taken implies a key")
-            .replay_winner(&rec)
-            .map(Some),
-        SaveOutcome::VersionMismatch => Ok(None),
-        SaveOutcome::LimitReached => Err(ApiError::internal("a stash write has no limit")),
+    let (stash, version) = (record.stash.clone(), record.version);
+    let committed = commit(
+        call,
+        draft,
+        status,
+        &payload(&stash),
+        version,
+        |idem| async move {
+            let write = StashWrite {
+                idempotency: idem,
+                record,
+                expected_version,
+            };
+            state.store.save_stash(&write).await
+        },
+    )
+    .await?;
+    match committed {
+        Committed::Answer(reply) => Ok(Some(reply)),
+        Committed::Moved => Ok(None),
+        Committed::Full => Err(ApiError::internal("a stash write has no limit")),
     }
 }
 
@@ -244,17 +244,15 @@ pub async fn create(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, Body(input), key): (NoQuery, Body<CreateStash>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
-    let body: CreateStash = json_body(&call.request)?;
-    let input = body.validate()?;
     let needs = Needs {
         ws,
         entity: EntityType::Stash,
         action: Action::Write,
         entity_id: None,
     };
-    idempotency::run(state, call, needs, |draft| async move {
+    idempotency::run(state, call, needs, key, |draft| async move {
         let now = Timestamp::now();
         let stash = Stash {
             id: ResourceId::new_uuid(),
@@ -328,18 +326,20 @@ pub async fn update(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, Body(patch), expected, key): (
+        NoQuery,
+        Body<UpdateStash>,
+        Option<IfMatch>,
+        Option<IdempotencyKey>,
+    ),
 ) -> Result<Reply, ApiError> {
-    let body: UpdateStash = json_body(&call.request)?;
-    let patch = body.validate()?;
-    let expected = IfMatch::from_request(&call.request)?;
     let needs = Needs {
         ws,
         entity: EntityType::Stash,
         action: Action::Write,
         entity_id: Some(id.as_str()),
     };
-    idempotency::run(state, call, needs, |draft| async move {
+    idempotency::run(state, call, needs, key, |draft| async move {
         let read_scope = call
             .scope(state, ws, EntityType::Stash, Action::Read)
             .await?;
@@ -347,40 +347,25 @@ pub async fn update(
             check_items(state, call, ws, items).await?;
         }
         // Without If-Match the last write wins; a concurrent writer only makes us re-read.
-        for _ in 0..5 {
-            let current = match state.store.get_stash(ws, id).await? {
-                Some(r) if read_scope.allows(&r.stash) => r,
-                _ => return Err(ApiError::NotFound),
-            };
-            if let Some(m) = &expected
-                && !m.allows(current.version)
-            {
-                return Err(ApiError::StalePrecondition);
+        let (read_scope, patch, draft) = (&read_scope, &patch, draft.as_ref());
+        let read = || async move {
+            match state.store.get_stash(ws, id).await? {
+                Some(r) if read_scope.allows(&r.stash) => Ok(r),
+                _ => Err(ApiError::NotFound),
             }
+        };
+        let write = |current: StashRecord| async move {
             write_scope(state, call, ws, &current.stash).await?;
             let mut next = current.clone();
             patch.apply(&mut next.stash);
             next.stash.updated_at = Timestamp::now().max(current.stash.updated_at);
             next.version = current.version + 1;
             write_scope(state, call, ws, &next.stash).await?;
-            let saved = save(
-                state,
-                call,
-                draft.as_ref(),
-                StatusCode::OK,
-                next,
-                Some(current.version),
-            )
-            .await?;
-            match saved {
-                Some(reply) => return Ok(reply),
-                None if expected.is_some() => return Err(ApiError::StalePrecondition),
-                None => continue,
-            }
-        }
-        Err(ApiError::ServiceUnavailable(
-            "The stash is being updated concurrently; retry",
-        ))
+            let status = StatusCode::OK;
+            save(state, call, draft, status, next, Some(current.version)).await
+        };
+        let busy = "The stash is being updated concurrently; retry";
+        versioned_update(expected.as_ref(), busy, read, write).await
     })
     .await
 }

@@ -8,7 +8,7 @@ use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Stash;
 use pirros_shared::openapi::WorkspacePath;
-use pirros_shared::pagination::binding;
+use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::{self, Limit};
 use pirros_shared::response::{Envelope, Reply};
@@ -51,6 +51,8 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
+impl pirros_shared::extract::QueryParams for ListQuery {}
+
 fn project_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ResourceId>, D::Error> {
     query::value(d, |p| {
         ResourceId::parse(p)
@@ -84,24 +86,12 @@ impl ListQuery {
         }
     }
 
-    /// What a cursor is bound to: the filters and the caller's grants here.
-    fn binding(&self, ws: WorkspaceId, call: &V1Call) -> String {
-        let mut grants: Vec<String> = call
-            .credential
-            .grants
-            .iter()
-            .filter(|g| g.workspace_id == ws)
-            .map(|g| format!("{}:{}", g.filter_id, g.action.as_str()))
-            .collect();
-        grants.sort();
-        binding(&[
-            "stashes",
-            &ws.to_string(),
-            call.credential.client_id.as_str(),
-            &grants.join(","),
+    /// The query a cursor is bound to (`pagination`): the filters.
+    fn bound(&self) -> [&str; 2] {
+        [
             self.project_id.as_ref().map_or("", |p| p.as_str()),
             self.created_by.as_deref().unwrap_or(""),
-        ])
+        ]
     }
 }
 
@@ -137,11 +127,8 @@ pub async fn list(
     q: ListQuery,
 ) -> Result<Reply, ApiError> {
     let limit = q.limit.get();
-    let bound = q.binding(ws, call);
-    let after = match &q.cursor {
-        Some(c) => Some(state.cursors.decode(c, &bound)?),
-        None => None,
-    };
+    let pager = Pager::new(&state.cursors, call, &q.bound());
+    let after = pager.start(q.cursor.as_deref())?;
     let scope = call
         .require_scope(state, ws, EntityType::Stash, Action::Read, None)
         .await?;
@@ -162,9 +149,5 @@ pub async fn list(
         |s: &Stash| q.matches(s) && scope.allows(s),
     )
     .await?;
-    call.reply(&ListPage {
-        data: walked.items,
-        next_cursor: walked.next.map(|k| state.cursors.encode(&k, &bound)),
-        expanded: NoExpansions {},
-    })
+    call.reply(&pager.page(walked.items, walked.next.as_deref(), NoExpansions {}))
 }

@@ -6,33 +6,11 @@ use crate::api::V1Call;
 use crate::error::ApiError;
 use crate::grants::{Action, EntityType, Filterable};
 use crate::ids::WorkspaceId;
-use crate::pagination::binding;
+use crate::pagination::Pager;
 
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
-}
-
-/// What a cursor is bound to: the resource, the workspace, the caller and its grants
-/// there, and the criteria (not the page size or expansions).
-fn bound<T: Searchable>(ws: WorkspaceId, call: &V1Call, criteria: &Criteria) -> String {
-    let mut grants: Vec<String> = call
-        .credential
-        .grants
-        .iter()
-        .filter(|g| g.workspace_id == ws)
-        .map(|g| format!("{}:{}", g.filter_id, g.action.as_str()))
-        .collect();
-    grants.sort();
-    let mut parts = vec![
-        <T as Filterable>::ENTITY.as_str().to_owned(),
-        ws.to_string(),
-        call.credential.client_id.as_str().to_owned(),
-        grants.join(","),
-    ];
-    parts.extend(criteria.binding_parts());
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    binding(&parts)
 }
 
 /// One page of the resources of `ws` the caller may read that match `criteria`, after
@@ -46,11 +24,11 @@ pub async fn page<T: Searchable>(
     limit: usize,
     cursor: Option<&str>,
 ) -> Result<Page<T>, ApiError> {
-    let bound = bound::<T>(ws, call, criteria);
-    let after = match cursor {
-        Some(c) => Some(state.cursors.decode(c, &bound)?),
-        None => None,
-    };
+    // The cursor is bound to the criteria (not the page size or expansions).
+    let query = criteria.binding_parts();
+    let query: Vec<&str> = query.iter().map(String::as_str).collect();
+    let pager = Pager::new(&state.cursors, call, &query);
+    let after = pager.start(cursor)?;
     let entity: EntityType = <T as Filterable>::ENTITY;
     let scope = call
         .require_scope(state, ws, entity, Action::Read, None)
@@ -70,6 +48,6 @@ pub async fn page<T: Searchable>(
     .await?;
     Ok(Page {
         items: walked.items,
-        next_cursor: walked.next.map(|k| state.cursors.encode(&k, &bound)),
+        next_cursor: pager.next(walked.next.as_deref()),
     })
 }
