@@ -51,17 +51,59 @@ pub fn early_failure(
     started: Instant,
     req: &Request,
 ) -> Response<Body> {
-    log_outcome(
+    let done = Done {
+        request: req,
+        route,
         request_id,
-        req,
-        err.status().as_u16(),
-        None,
+        client: None,
         started,
-        Some(&err),
-    );
-    let status = err.status().as_u16();
-    crate::metrics::request_finished(req, route, request_id, status, Some(err.code()), started);
-    response::failure(&err, Flavor::V1, request_id)
+    };
+    done.finish(Err(err), Flavor::V1)
+}
+
+/// Where every request of every function ends (`/v1`, the token endpoint, the key set):
+/// its answer or its error rendered in its flavour's shape, one log line with the request
+/// id, and its metrics.
+pub struct Done<'a> {
+    pub request: &'a Request,
+    /// The route it matched, if any (metrics name routes by template).
+    pub route: Option<RouteName>,
+    pub request_id: &'a str,
+    /// The caller, once known.
+    pub client: Option<&'a ClientId>,
+    pub started: Instant,
+}
+
+impl Done<'_> {
+    /// The response to send for `outcome`, logged and counted.
+    pub fn finish(
+        &self,
+        outcome: Result<Response<Body>, ApiError>,
+        flavor: Flavor,
+    ) -> Response<Body> {
+        let (resp, err) = match outcome {
+            Ok(resp) => (resp, None),
+            Err(e) => (response::failure(&e, flavor, self.request_id), Some(e)),
+        };
+        let status = resp.status().as_u16();
+        log_outcome(
+            self.request_id,
+            self.request,
+            status,
+            self.client,
+            self.started,
+            err.as_ref(),
+        );
+        crate::metrics::request_finished(
+            self.request,
+            self.route,
+            self.request_id,
+            status,
+            err.as_ref().map(ApiError::code),
+            self.started,
+        );
+        resp
+    }
 }
 
 fn log_outcome(
@@ -202,28 +244,18 @@ impl V1Call {
 
     /// Wraps the handler's outcome in the envelope, with the request id and rate headers.
     pub fn finish(self, outcome: Result<Reply, ApiError>) -> Response<Body> {
-        let (mut resp, err) = match outcome {
-            Ok(reply) => (response::success(reply, &self.request_id), None),
-            Err(e) => (response::failure(&e, Flavor::V1, &self.request_id), Some(e)),
+        let done = Done {
+            request: &self.request,
+            route: Some(self.route),
+            request_id: &self.request_id,
+            client: Some(&self.credential.client_id),
+            started: self.started,
         };
+        let mut resp = done.finish(
+            outcome.map(|reply| response::success(reply, &self.request_id)),
+            Flavor::V1,
+        );
         response::add_rate_headers(&mut resp, &self.rate);
-        log_outcome(
-            &self.request_id,
-            &self.request,
-            resp.status().as_u16(),
-            Some(&self.credential.client_id),
-            self.started,
-            err.as_ref(),
-        );
-        let (status, code) = (resp.status().as_u16(), err.as_ref().map(ApiError::code));
-        crate::metrics::request_finished(
-            &self.request,
-            Some(self.route),
-            &self.request_id,
-            status,
-            code,
-            self.started,
-        );
         resp
     }
 

@@ -1,6 +1,6 @@
 //! The operator kill switch, read from storage at most once per 10 seconds per container.
 
-use crate::store::Store;
+use crate::store::AccessStore;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,7 @@ pub struct KillSwitch {
 impl KillSwitch {
     /// Whether `/v1` is switched off. A failed read keeps the last known state: the kill
     /// switch must not turn every storage hiccup into an outage of its own.
-    pub async fn is_on(&self, store: &dyn Store) -> bool {
+    pub async fn is_on(&self, store: &dyn AccessStore) -> bool {
         let cached = *self.cached.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((at, on)) = cached
             && at.elapsed() < CACHE_FOR

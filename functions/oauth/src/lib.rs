@@ -4,6 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lambda_http::{Body, Request, Response};
 use pirros_shared::AppState;
+use pirros_shared::api::Done;
 use pirros_shared::auth::jwks::Jwks;
 use pirros_shared::auth::token;
 use pirros_shared::error::{ApiError, Flavor};
@@ -11,7 +12,7 @@ use pirros_shared::headers;
 use pirros_shared::ids::ClientId;
 use pirros_shared::ratelimit::{COUNTER_FAILED_RETRY_AFTER, TokenLimiter, TokenVerdict};
 use pirros_shared::request;
-use pirros_shared::response::{failure, json_response};
+use pirros_shared::response::json_response;
 use pirros_shared::routes::FunctionRoute;
 use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
@@ -307,54 +308,35 @@ pub async fn handle(state: &AppState, req: Request) -> Response<Body> {
     let request_id = request::new_request_id();
     let (route, found) = OAuthRoute::table().route(req.method(), req.uri().path());
     let outcome = match found {
-        Ok(OAuthRoute::Token()) => exchange(state, &req).await,
-        Ok(OAuthRoute::Jwks()) => match jwks(state, &request_id) {
-            Ok(resp) => return resp,
-            Err(e) => Err(e),
-        },
+        Ok(OAuthRoute::Token()) => token(state, &req, &request_id).await,
+        Ok(OAuthRoute::Jwks()) => jwks(state, &request_id),
         Err(e) => Err(e),
     };
-    let latency_us = started.elapsed().as_micros() as u64;
-    let code = outcome.as_ref().err().map(ApiError::code);
-    let resp = match outcome {
-        Ok(access_token) => {
-            tracing::info!(request_id, status = 200, latency_us, "token issued");
-            let body = TokenResponse {
-                access_token,
-                token_type: "Bearer",
-                expires_in: state.config.token_ttl_secs,
-                request_id: request_id.clone(),
-            };
-            let mut resp = json_response(
-                http::StatusCode::OK,
-                serde_json::to_string(&body).expect("plain struct"),
-                &request_id,
-            );
-            resp.headers_mut()
-                .insert(headers::PRAGMA, http::HeaderValue::from_static("no-cache"));
-            resp
-        }
-        Err(e) => {
-            if let ApiError::Internal(cause) = &e {
-                tracing::error!(
-                    request_id,
-                    cause = cause.as_str(),
-                    latency_us,
-                    "token request failed"
-                );
-            } else {
-                tracing::info!(
-                    request_id,
-                    status = e.status().as_u16(),
-                    code = e.code(),
-                    latency_us,
-                    "token refused"
-                );
-            }
-            failure(&e, Flavor::OAuth, &request_id)
-        }
+    let done = Done {
+        request: &req,
+        route,
+        request_id: &request_id,
+        client: None,
+        started,
     };
-    let status = resp.status().as_u16();
-    pirros_shared::metrics::request_finished(&req, route, &request_id, status, code, started);
-    resp
+    done.finish(outcome, Flavor::OAuth)
+}
+
+/// A token, in RFC 6749's shape and never cached (§5.1).
+async fn token(
+    state: &AppState,
+    req: &Request,
+    request_id: &str,
+) -> Result<Response<Body>, ApiError> {
+    let body = TokenResponse {
+        access_token: exchange(state, req).await?,
+        token_type: "Bearer",
+        expires_in: state.config.token_ttl_secs,
+        request_id: request_id.to_owned(),
+    };
+    let body = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    let mut resp = json_response(http::StatusCode::OK, body, request_id);
+    resp.headers_mut()
+        .insert(headers::PRAGMA, http::HeaderValue::from_static("no-cache"));
+    Ok(resp)
 }

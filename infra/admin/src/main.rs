@@ -9,8 +9,9 @@ use pirros_domain::model::{Credential, CredentialStatus, Grant};
 use pirros_domain::secret::{self, SecretHash};
 use pirros_domain::timestamp::Timestamp;
 use pirros_objects::s3::client as s3_client;
+use pirros_store::AccessStore;
 use pirros_store::dynamo::DynamoStore;
-use pirros_store::{AdminStore, Item, Store, credential_update};
+use pirros_store::{AdminStore, Item, credential_update};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 

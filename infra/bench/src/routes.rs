@@ -90,7 +90,7 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
         env,
     })
     .await?;
-    let store = running.app.state.store.clone();
+    let store = running.admin.clone();
     let sdk = pirros_shared::config::aws::sdk_config().await;
     let c = Client::new(&sdk);
     let base = format!("http://{}", running.addr);

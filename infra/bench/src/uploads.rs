@@ -70,6 +70,8 @@ pub async fn run(
     })
     .await?;
     let state = running.app.state.clone();
+    // The same store as the handlers', with its call counters.
+    let meter = running.admin.clone();
     let base = format!("http://{}", running.addr);
     let http = reqwest::Client::new();
     let tok: Value = http
@@ -88,7 +90,7 @@ pub async fn run(
         let (mut put_ms, mut done_ms) = (Vec::new(), Vec::new());
         let mut calls = json!({});
         for run in 0..runs {
-            let before = state.store.calls();
+            let before = meter.calls();
             let body = json!({"family_id": "fam-door-single", "file_name": "Door.rfa",
                               "size_bytes": data.len(), "sha256": sha});
             let r: Value = http
@@ -99,7 +101,7 @@ pub async fn run(
                 .await?
                 .json()
                 .await?;
-            let request_calls = state.store.calls() - before;
+            let request_calls = meter.calls() - before;
             let upload = &r["response"]["upload"];
             let job_id = r["response"]["job"]["id"]
                 .as_str()
@@ -119,12 +121,12 @@ pub async fn run(
             // The arrival is noticed by one read of the job (s3rver sends no events); then
             // the store is watched directly, so polling adds no delay of its own.
             let t = Instant::now();
-            let before = state.store.calls();
+            let before = meter.calls();
             http.get(format!("{base}/v1/workspaces/{WS}/jobs/{job_id}"))
                 .bearer_auth(&token)
                 .send()
                 .await?;
-            let read_calls = state.store.calls() - before;
+            let read_calls = meter.calls() - before;
             let id = ResourceId::parse(&job_id).unwrap();
             let mut watched = 0;
             let job = loop {
@@ -138,7 +140,7 @@ pub async fn run(
             done_ms.push(t.elapsed().as_secs_f64() * 1000.0);
             // The worker's share: all calls since the read, less the read's and the
             // watching loop's own.
-            let worker_calls = state.store.calls() - before - read_calls - watched;
+            let worker_calls = meter.calls() - before - read_calls - watched;
             anyhow::ensure!(
                 job.status == JobStatus::Succeeded,
                 "job ended {:?}: {:?}",

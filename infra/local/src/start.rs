@@ -104,13 +104,14 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     // The table's creation and the fixture's import go through `setup` (operator timeouts);
     // the handlers keep the request path's.
     let mut setup: Option<SharedAdminStore> = None;
+    let transaction_items = transaction_items(&env)?;
     let (store, files, s3): (
         SharedAdminStore,
         FileSigner,
         Option<(aws_sdk_s3::Client, String)>,
     ) = match opts.store {
         StoreKind::Memory => (
-            Arc::new(MemoryStore::new()),
+            Arc::new(MemoryStore::new().with_transaction_items(transaction_items)),
             FileSigner::Local {
                 base_url: base.clone(),
                 key: local_file_key.clone(),
@@ -139,7 +140,8 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
             let store = DynamoStore::new(
                 aws_sdk_dynamodb::Client::from_conf(ddb.build()),
                 config.table_name.clone(),
-            );
+            )
+            .with_transaction_items(transaction_items);
             match &config.files_bucket {
                 Some(bucket) => {
                     let client = s3_client(sdk);
@@ -248,4 +250,17 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         task,
         demo,
     })
+}
+
+/// `STORE_TRANSACTION_ITEMS`: most items a stash write puts in one transaction before it
+/// goes in steps (2 to 100; DynamoDB's 100 when unset). Lower, the stepped path runs on
+/// small stashes, on either store (the tests use it).
+fn transaction_items(env: &HashMap<String, String>) -> anyhow::Result<usize> {
+    match env.get("STORE_TRANSACTION_ITEMS") {
+        None => Ok(100),
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(n) if (2..=100).contains(&n) => Ok(n),
+            _ => bail!("STORE_TRANSACTION_ITEMS must be a whole number from 2 to 100, got {v:?}"),
+        },
+    }
 }

@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use jsonwebtoken::EncodingKey;
 use pirros_config::JwtKeySource;
-use pirros_store::{Store, StoreResult};
+use pirros_store::{AccessStore, StoreResult};
 use serde::Deserialize;
 
 pub struct SigningKey {
@@ -169,7 +169,7 @@ impl SigningKeys {
 
     /// Writes the public keys for the `/v1` functions when storage holds others (a rotation
     /// step, or the first start). Returns whether it wrote.
-    pub async fn publish(&self, store: &dyn Store) -> StoreResult<bool> {
+    pub async fn publish(&self, store: &dyn AccessStore) -> StoreResult<bool> {
         let mine = self.published();
         if store.published_keys().await?.as_ref() == Some(&mine) {
             return Ok(false);

@@ -12,7 +12,7 @@ use crate::cursors::Cursors;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::DecodingKey;
-use pirros_store::Store;
+use pirros_store::AccessStore;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -65,7 +65,7 @@ impl Verifier {
 
     /// Reads the published keys now (cold start). A failure is logged and leaves the keys
     /// as they were; the next request tries again.
-    pub async fn refresh(&self, store: &dyn Store) {
+    pub async fn refresh(&self, store: &dyn AccessStore) {
         match store.published_keys().await {
             Ok(published) => self.install(published),
             Err(e) => {
@@ -112,7 +112,7 @@ impl Verifier {
 
     /// Re-reads the keys when the copy is stale; one request does it, the others go on
     /// with the keys they have.
-    async fn refresh_if_stale(&self, store: &dyn Store) {
+    async fn refresh_if_stale(&self, store: &dyn AccessStore) {
         {
             let mut st = self.lock();
             let now = Instant::now();
@@ -129,7 +129,7 @@ impl Verifier {
         st.keys.get(kid).map(|k| (st.generation, k.clone()))
     }
 
-    pub async fn verify(&self, store: &dyn Store, token: &str) -> Result<Claims, Rejection> {
+    pub async fn verify(&self, store: &dyn AccessStore, token: &str) -> Result<Claims, Rejection> {
         self.refresh_if_stale(store).await;
         let generation = self.lock().generation;
         if let Some(claims) = self.tokens.get(token, generation) {

@@ -14,7 +14,7 @@ use lists::{Indexed, ListKey, Order, SearchList};
 use pirros_domain::ids::ResourceId;
 use pirros_domain::model::{Detail, Family, Library};
 use pirros_domain::timestamp::Timestamp;
-use pirros_store::{Slice, Store, StoreResult};
+use pirros_store::{ContentStore, Slice, StoreResult};
 
 /// Items a search page may read, `limit` being its size: the list sizes it plans with and
 /// the members it walks. `limit + 1` when every member read matches (the extra one tells
@@ -137,7 +137,7 @@ impl Criteria {
 #[async_trait]
 pub trait Searchable: Indexed {
     async fn query(
-        store: &dyn Store,
+        store: &dyn ContentStore,
         ws: pirros_domain::ids::WorkspaceId,
         list: &SearchList,
         after: Option<&str>,
@@ -148,7 +148,7 @@ pub trait Searchable: Indexed {
 #[async_trait]
 impl Searchable for Detail {
     async fn query(
-        store: &dyn Store,
+        store: &dyn ContentStore,
         ws: pirros_domain::ids::WorkspaceId,
         list: &SearchList,
         after: Option<&str>,
@@ -161,7 +161,7 @@ impl Searchable for Detail {
 #[async_trait]
 impl Searchable for Family {
     async fn query(
-        store: &dyn Store,
+        store: &dyn ContentStore,
         ws: pirros_domain::ids::WorkspaceId,
         list: &SearchList,
         after: Option<&str>,

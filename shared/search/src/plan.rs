@@ -8,7 +8,7 @@ use super::Criteria;
 use super::lists::{ListKey, Listed, Order, SearchList};
 use pirros_domain::grants::{FilterMatch, Scope};
 use pirros_domain::ids::WorkspaceId;
-use pirros_store::{Store, StoreResult};
+use pirros_store::{ContentStore, StoreResult};
 
 /// Most lists whose sizes one plan reads (the `+ 10` of `search::budget`).
 pub const MAX_SIZED: usize = 10;
@@ -77,7 +77,7 @@ pub fn scope_lists(
 /// The plan of a page of `criteria` under `scope`, reading list sizes only when there is
 /// a choice to make.
 pub async fn plan(
-    store: &dyn Store,
+    store: &dyn ContentStore,
     ws: WorkspaceId,
     listed: Listed,
     criteria: &Criteria,

@@ -7,7 +7,7 @@ use super::lists::{ListKey, Listed, SearchList};
 use super::words;
 use pirros_domain::ids::WorkspaceId;
 use pirros_domain::model::Family;
-use pirros_store::{Store, StoreResult};
+use pirros_store::{ContentStore, StoreResult};
 use std::collections::BTreeMap;
 
 /// Families `similar` may read for one request, list sizes included: ten times its
@@ -53,7 +53,7 @@ fn shares(sizes: &[u64], budget: usize) -> Vec<usize> {
 
 /// The families other than `target` that share something with it, each once.
 pub async fn candidates(
-    store: &dyn Store,
+    store: &dyn ContentStore,
     ws: WorkspaceId,
     target: &Family,
 ) -> StoreResult<Vec<Family>> {

@@ -11,7 +11,7 @@
 use super::Searchable;
 use super::lists::SearchList;
 use pirros_domain::ids::WorkspaceId;
-use pirros_store::{Slice, Store, StoreResult};
+use pirros_store::{ContentStore, Slice, StoreResult};
 use std::collections::VecDeque;
 use std::future::Future;
 
@@ -61,7 +61,7 @@ fn edge<L, T>(lanes: &[Lane<'_, L, T>]) -> Edge {
 /// Walks `lists` from position `start` (exclusive; `None`: their head) for `limit`
 /// members that `accept` takes, reading at most `budget` members (at least one per list).
 pub async fn walk<T: Searchable>(
-    store: &dyn Store,
+    store: &dyn ContentStore,
     ws: WorkspaceId,
     lists: &[SearchList],
     start: Option<String>,

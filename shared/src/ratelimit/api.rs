@@ -2,7 +2,7 @@
 
 use super::{COUNTER_FAILED_RETRY_AFTER, RateStatus, key_part, sliding, window};
 use crate::error::ApiError;
-use crate::store::{Store, StoreResult};
+use crate::store::{AccessStore, StoreResult};
 use crate::timestamp::Timestamp;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,7 +25,7 @@ fn counter(client: &str, start: i64) -> String {
 impl ApiLimiter {
     async fn previous_count(
         &self,
-        store: &dyn Store,
+        store: &dyn AccessStore,
         client: &str,
         start: i64,
     ) -> StoreResult<u64> {
@@ -53,7 +53,7 @@ impl ApiLimiter {
     /// One `/v1` request of a credential. `Err` is the 429, with the headers' status.
     pub async fn hit(
         &self,
-        store: &dyn Store,
+        store: &dyn AccessStore,
         client: &str,
         limit: u64,
         window_secs: u64,

@@ -4,7 +4,7 @@
 
 use super::{key_part, window};
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::AccessStore;
 use crate::timestamp::Timestamp;
 
 /// The limiter's answer for one attempt.
@@ -20,7 +20,7 @@ pub enum TokenVerdict {
 }
 
 pub struct TokenLimiter<'a> {
-    pub store: &'a dyn Store,
+    pub store: &'a dyn AccessStore,
     pub config: &'a Config,
 }
 

@@ -220,212 +220,18 @@ impl LeaseKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LeaseSlot(pub usize);
 
-/// What request handlers call: reads, stash writes, rate limits, the kill switch.
-/// The batch reads (`get_tags`, `get_details`, ...) return each stored item once, in no
-/// particular order, however often its id is asked for; ids that name nothing are left out.
-#[async_trait]
-pub trait Store: Send + Sync {
-    async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>>;
+/// What request handlers call, by capability (`AccessStore`, `ContentStore`, `StashStore`,
+/// `FlagStore`, `JobStore`): a module names the capabilities it uses in its imports, and a
+/// store is one by implementing them all. The batch reads (`get_tags`, `get_details`, ...)
+/// return each stored item once, in no particular order, however often its id is asked
+/// for; ids that name nothing are left out.
+pub trait Store: AccessStore + ContentStore + StashStore + FlagStore + JobStore {}
 
-    async fn get_workspace(&self, ws: WorkspaceId) -> StoreResult<Option<Workspace>>;
+impl<T: AccessStore + ContentStore + StashStore + FlagStore + JobStore> Store for T {}
 
-    async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>>;
-
-    async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>>;
-    async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>>;
-    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>>;
-
-    async fn get_detail(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<DetailRecord>>;
-    async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>>;
-    /// Up to `max` details of `list` strictly after position `after`, in order.
-    async fn query_details(
-        &self,
-        ws: WorkspaceId,
-        list: &SearchList,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Detail>>;
-
-    async fn get_family(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<FamilyRecord>>;
-    async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>>;
-    /// Up to `max` families of `list` strictly after position `after`, in order.
-    async fn query_families(
-        &self,
-        ws: WorkspaceId,
-        list: &SearchList,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Family>>;
-    /// How many members each of `lists` has, in the order asked (0 for an empty list).
-    /// What search plans with; one batch read of one small item per list.
-    async fn list_sizes(
-        &self,
-        ws: WorkspaceId,
-        listed: Listed,
-        lists: &[SearchList],
-    ) -> StoreResult<Vec<u64>>;
-
-    async fn get_stash(&self, ws: WorkspaceId, id: &ResourceId)
-    -> StoreResult<Option<StashRecord>>;
-    /// Writes the stash, its idempotency record and the reference entries of the families
-    /// it holds (added, renamed or dropped ones) atomically: all or nothing.
-    async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome>;
-
-    async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>>;
-
-    /// Counts one hit in the window `key` (which expires at `expires_at`), unless `limit`
-    /// hits are counted already. One atomic conditional update.
-    async fn hit_rate_limit(
-        &self,
-        key: &str,
-        limit: u64,
-        expires_at: Timestamp,
-    ) -> StoreResult<RateHit>;
-    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
-    /// The hits counted in the window `key`: 0 when it has none or it expired.
-    async fn rate_count(&self, key: &str) -> StoreResult<u64>;
-
-    /// Takes one of `kind`'s leases of `client` for `holder` until `until`: `None` when
-    /// every slot is held by someone else and unexpired. A holder that holds one already
-    /// keeps it (a retried take), with the later expiry.
-    async fn take_lease(
-        &self,
-        kind: LeaseKind,
-        client: &ClientId,
-        holder: &str,
-        until: Timestamp,
-    ) -> StoreResult<Option<LeaseSlot>>;
-    /// Gives `holder`'s lease back, if it holds one. `at`, where `take_lease` put it, saves
-    /// looking for it.
-    async fn drop_lease(
-        &self,
-        kind: LeaseKind,
-        client: &ClientId,
-        holder: &str,
-        at: Option<LeaseSlot>,
-    ) -> StoreResult<()>;
-
-    /// What the token function publishes for the `/v1` functions (its public keys).
-    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>>;
-    async fn put_published_keys(&self, keys: &PublishedKeys) -> StoreResult<()>;
-
-    async fn kill_switch(&self) -> StoreResult<bool>;
-
-    // Discovery: who a credential is, and the workspace's projects and stashes in order.
-
-    /// The firm, workspaces and custom filters a credential's grants name, in one batch
-    /// read; what names nothing is left out.
-    async fn get_reach(
-        &self,
-        firm: &ResourceId,
-        workspaces: &[WorkspaceId],
-        filters: &[(WorkspaceId, ResourceId)],
-    ) -> StoreResult<Reach>;
-    /// Up to `max` projects of `ws` in `project_sort_key` order, strictly after `after`.
-    async fn query_projects(
-        &self,
-        ws: WorkspaceId,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Project>>;
-    /// Up to `max` stashes of `index`, newest first, strictly after `after`.
-    async fn query_stashes(
-        &self,
-        ws: WorkspaceId,
-        index: &StashIndex,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Stash>>;
-
-    // Detail flags, family references and family groups.
-
-    /// Writes a flag and moves its detail's open count, atomically (see `FlagWrite`).
-    async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome>;
-    async fn get_flag(
-        &self,
-        ws: WorkspaceId,
-        detail: &ResourceId,
-        flag: &ResourceId,
-    ) -> StoreResult<Option<FlagRecord>>;
-    /// Up to `max` flags of a detail strictly after `after`, newest first; the sort key is
-    /// the flag id.
-    async fn query_flags(
-        &self,
-        ws: WorkspaceId,
-        detail: &ResourceId,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<FlagRecord>>;
-    /// The open-flag counts of `ids` (absent: none open).
-    async fn open_flag_counts(
-        &self,
-        ws: WorkspaceId,
-        ids: &[ResourceId],
-    ) -> StoreResult<HashMap<ResourceId, u64>>;
-    /// Up to `max` current uses of a family strictly after `after`, in
-    /// `references::sort_key` order (possibly fewer, with `last_key` set, when entries
-    /// read turned out stale).
-    async fn query_family_references(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<ReferenceEntry>>;
-    async fn get_family_group(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<FamilyGroup>>;
-
-    // ---- Jobs and family versions (uploads and exports).
-
-    /// Writes a new job and its idempotency record atomically: both or neither.
-    /// `VersionMismatch` when the job id is taken.
-    async fn create_job(
-        &self,
-        job: &JobRecord,
-        idempotency: Option<&IdemRecord>,
-    ) -> StoreResult<SaveOutcome>;
-    /// A consistent read; `None` when there is none or it is past its lifetime.
-    async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>>;
-    /// Replaces the job if its stored revision is still `expected`; `false` (nothing
-    /// written) when it moved on.
-    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool>;
-    /// One transaction: the family (new, or still at its expected version), its version
-    /// record and the job (still at its expected revision). Nothing is written unless all
-    /// three hold. The family's search-list copies go with them, or, when there are more
-    /// than a transaction takes, right after (retried); if those still fail, the commit
-    /// stands, the error is returned, and `settle_family_lists` finishes them later.
-    async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome>;
-    /// Writes what a committed version of the family left out of its search lists (see
-    /// `commit_family_version`), if anything: `true` when there was something. Safe to
-    /// repeat and to run twice at once (sizes move once), and beside the family's next
-    /// version (its copies are written again if this one's may have landed over them).
-    async fn settle_family_lists(&self, ws: WorkspaceId, family: &ResourceId) -> StoreResult<bool>;
-    async fn get_family_version(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        version: u64,
-    ) -> StoreResult<Option<FamilyVersionRecord>>;
-    /// Up to `max` versions of the family, newest first, older than `before`.
-    async fn list_family_versions(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        before: Option<u64>,
-        max: usize,
-    ) -> StoreResult<VersionPage>;
-
+/// What a store has done, for the cost-per-request tests and the benchmarks: no request
+/// handler reads these.
+pub trait Metered {
     /// How many storage calls this store has made (for the cost-per-request tests).
     fn calls(&self) -> u64 {
         0
@@ -441,12 +247,261 @@ pub trait Store: Send + Sync {
     fn consumed_capacity(&self) -> (f64, f64) {
         (0.0, 0.0)
     }
+
+    /// Items and bytes the writes of this store have stored (for the scale benchmark's
+    /// index cost).
+    fn written(&self) -> (u64, u64) {
+        (0, 0)
+    }
+}
+
+/// Who may call and how often: credentials, workspaces and filters, idempotency records,
+/// rate-limit counters, leases, the published keys and the kill switch. Every `/v1` request
+/// and the token endpoint use it.
+#[async_trait]
+pub trait AccessStore: Send + Sync {
+    async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>>;
+
+    async fn get_workspace(&self, ws: WorkspaceId) -> StoreResult<Option<Workspace>>;
+
+    async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>>;
+
+    async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>>;
+
+    /// Counts one hit in the window `key` (which expires at `expires_at`), unless `limit`
+    /// hits are counted already. One atomic conditional update.
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        limit: u64,
+        expires_at: Timestamp,
+    ) -> StoreResult<RateHit>;
+
+    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
+
+    /// The hits counted in the window `key`: 0 when it has none or it expired.
+    async fn rate_count(&self, key: &str) -> StoreResult<u64>;
+
+    /// Takes one of `kind`'s leases of `client` for `holder` until `until`: `None` when
+    /// every slot is held by someone else and unexpired. A holder that holds one already
+    /// keeps it (a retried take), with the later expiry.
+    async fn take_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        until: Timestamp,
+    ) -> StoreResult<Option<LeaseSlot>>;
+
+    /// Gives `holder`'s lease back, if it holds one. `at`, where `take_lease` put it, saves
+    /// looking for it.
+    async fn drop_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        at: Option<LeaseSlot>,
+    ) -> StoreResult<()>;
+
+    /// What the token function publishes for the `/v1` functions (its public keys).
+    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>>;
+
+    async fn put_published_keys(&self, keys: &PublishedKeys) -> StoreResult<()>;
+
+    async fn kill_switch(&self) -> StoreResult<bool>;
+
+    /// The firm, workspaces and custom filters a credential's grants name, in one batch
+    /// read; what names nothing is left out.
+    async fn get_reach(
+        &self,
+        firm: &ResourceId,
+        workspaces: &[WorkspaceId],
+        filters: &[(WorkspaceId, ResourceId)],
+    ) -> StoreResult<Reach>;
+}
+
+/// What a workspace holds, read: tags, projects, details, families, their search lists,
+/// references, groups and versions.
+#[async_trait]
+pub trait ContentStore: Send + Sync {
+    async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>>;
+
+    async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>>;
+
+    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>>;
+
+    async fn get_detail(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>>;
+
+    async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>>;
+
+    /// Up to `max` details of `list` strictly after position `after`, in order.
+    async fn query_details(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Detail>>;
+
+    async fn get_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyRecord>>;
+
+    async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>>;
+
+    /// Up to `max` families of `list` strictly after position `after`, in order.
+    async fn query_families(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Family>>;
+
+    /// How many members each of `lists` has, in the order asked (0 for an empty list).
+    /// What search plans with; one batch read of one small item per list.
+    async fn list_sizes(
+        &self,
+        ws: WorkspaceId,
+        listed: Listed,
+        lists: &[SearchList],
+    ) -> StoreResult<Vec<u64>>;
+
+    /// Up to `max` projects of `ws` in `project_sort_key` order, strictly after `after`.
+    async fn query_projects(
+        &self,
+        ws: WorkspaceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Project>>;
+
+    /// Up to `max` current uses of a family strictly after `after`, in
+    /// `references::sort_key` order (possibly fewer, with `last_key` set, when entries
+    /// read turned out stale).
+    async fn query_family_references(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<ReferenceEntry>>;
+
+    async fn get_family_group(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyGroup>>;
+
+    async fn get_family_version(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        version: u64,
+    ) -> StoreResult<Option<FamilyVersionRecord>>;
+
+    /// Up to `max` versions of the family, newest first, older than `before`.
+    async fn list_family_versions(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        before: Option<u64>,
+        max: usize,
+    ) -> StoreResult<VersionPage>;
+}
+
+/// Stashes: read, written with their idempotency records and reference entries, listed.
+#[async_trait]
+pub trait StashStore: Send + Sync {
+    async fn get_stash(&self, ws: WorkspaceId, id: &ResourceId)
+    -> StoreResult<Option<StashRecord>>;
+
+    /// Writes the stash, its idempotency record and the reference entries of the families
+    /// it holds (added, renamed or dropped ones) atomically: all or nothing.
+    async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome>;
+
+    /// Up to `max` stashes of `index`, newest first, strictly after `after`.
+    async fn query_stashes(
+        &self,
+        ws: WorkspaceId,
+        index: &StashIndex,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Stash>>;
+}
+
+/// Detail flags and the open count kept on their detail.
+#[async_trait]
+pub trait FlagStore: Send + Sync {
+    /// Writes a flag and moves its detail's open count, atomically (see `FlagWrite`).
+    async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome>;
+
+    async fn get_flag(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        flag: &ResourceId,
+    ) -> StoreResult<Option<FlagRecord>>;
+
+    /// Up to `max` flags of a detail strictly after `after`, newest first; the sort key is
+    /// the flag id.
+    async fn query_flags(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<FlagRecord>>;
+
+    /// The open-flag counts of `ids` (absent: none open).
+    async fn open_flag_counts(
+        &self,
+        ws: WorkspaceId,
+        ids: &[ResourceId],
+    ) -> StoreResult<HashMap<ResourceId, u64>>;
+}
+
+/// Jobs (uploads and exports) and what the upload worker commits.
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Writes a new job and its idempotency record atomically: both or neither.
+    /// `VersionMismatch` when the job id is taken.
+    async fn create_job(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome>;
+
+    /// A consistent read; `None` when there is none or it is past its lifetime.
+    async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>>;
+
+    /// Replaces the job if its stored revision is still `expected`; `false` (nothing
+    /// written) when it moved on.
+    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool>;
+
+    /// One transaction: the family (new, or still at its expected version), its version
+    /// record and the job (still at its expected revision). Nothing is written unless all
+    /// three hold. The family's search-list copies go with them, or, when there are more
+    /// than a transaction takes, right after (retried); if those still fail, the commit
+    /// stands, the error is returned, and `settle_family_lists` finishes them later.
+    async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome>;
+
+    /// Writes what a committed version of the family left out of its search lists (see
+    /// `commit_family_version`), if anything: `true` when there was something. Safe to
+    /// repeat and to run twice at once (sizes move once), and beside the family's next
+    /// version (its copies are written again if this one's may have landed over them).
+    async fn settle_family_lists(&self, ws: WorkspaceId, family: &ResourceId) -> StoreResult<bool>;
 }
 
 /// What only operators call (`pirros-admin`, the fixture importer, tests): no request
 /// handler holds one, so none of these can run on a request path.
 #[async_trait]
-pub trait AdminStore: Store {
+pub trait AdminStore: Store + Metered {
     async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>>;
 
     /// Writes the credential, replacing what is stored under its client id, whatever its
@@ -471,12 +526,6 @@ pub trait AdminStore: Store {
     /// sizes. A detail or family written again leaves no copy in a list it no longer
     /// belongs to.
     async fn put_items(&self, items: &[Item]) -> StoreResult<()>;
-
-    /// Items and bytes the writes of this store have stored (for the scale benchmark's
-    /// index cost).
-    fn written(&self) -> (u64, u64) {
-        (0, 0)
-    }
 }
 
 pub type SharedStore = Arc<dyn Store>;

@@ -83,6 +83,47 @@ fn keyed_page<T>(
 }
 
 impl Inner {
+    /// The stash write's checks and the stash with its order and idempotency record, and,
+    /// with `references`, its reference entries: all or nothing.
+    fn commit_stash(&mut self, write: &StashWrite, references: bool) -> SaveOutcome {
+        let now = Timestamp::now();
+        if let Some(idem) = &write.idempotency
+            && let Some(existing) = self.idempotency.get(&idem.key)
+            && existing.is_live(now)
+        {
+            return SaveOutcome::IdempotencyTaken(existing.clone());
+        }
+        let key = (
+            write.record.stash.workspace_id,
+            write.record.stash.id.clone(),
+        );
+        let current = self.stashes.get(&key).map(|s| s.version);
+        if current != write.expected_version {
+            return SaveOutcome::VersionMismatch;
+        }
+        let old = self.stashes.get(&key).map(|r| stash_sort_key(&r.stash));
+        reorder(
+            &mut self.stash_order,
+            key.0,
+            old,
+            stash_sort_key(&write.record.stash),
+            &key.1,
+        );
+        if references {
+            let old = self
+                .stashes
+                .get(&key)
+                .map(|s| ReferenceEntry::of_stash(&s.stash))
+                .unwrap_or_default();
+            self.change_references(key.0, &old, &ReferenceEntry::of_stash(&write.record.stash));
+        }
+        self.stashes.insert(key, write.record.clone());
+        if let Some(idem) = &write.idempotency {
+            self.idempotency.insert(idem.key.clone(), idem.clone());
+        }
+        SaveOutcome::Saved
+    }
+
     fn change_references(
         &mut self,
         ws: WorkspaceId,
@@ -105,17 +146,93 @@ impl Inner {
     }
 }
 
-#[derive(Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
     calls: AtomicU64,
     /// Items examined, counted as the DynamoDB store counts them.
     items_read: AtomicU64,
+    /// Most items a stash write changes at once before it goes in steps, as DynamoDB's
+    /// transactions bound it: the same steps, so both stores show the same references at
+    /// every step of a large stash write.
+    transaction_items: usize,
 }
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::default(),
+            calls: AtomicU64::default(),
+            items_read: AtomicU64::default(),
+            transaction_items: DYNAMODB_TRANSACTION_ITEMS,
+        }
+    }
+}
+
+/// Items one DynamoDB transaction takes.
+const DYNAMODB_TRANSACTION_ITEMS: usize = 100;
 
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Stash writes of more than `n` items (2 to 100) go in steps.
+    pub fn with_transaction_items(mut self, n: usize) -> Self {
+        self.transaction_items = n.clamp(2, DYNAMODB_TRANSACTION_ITEMS);
+        self
+    }
+
+    /// A stash write whose reference changes don't fit one transaction with it, in the
+    /// DynamoDB store's steps: every entry it adds, renames or drops is first written
+    /// marked `unverified`; then the stash and its idempotency record commit, or the write
+    /// ends there; then the changes land as trusted entries, a transaction's worth at a
+    /// time, each only while the stash is still at the version just written. Readers show
+    /// an unverified entry only if the stash as stored holds it.
+    fn save_stash_in_steps(
+        &self,
+        write: &StashWrite,
+        changes: ReferenceChanges,
+    ) -> StoreResult<SaveOutcome> {
+        let st = &write.record.stash;
+        let ws = st.workspace_id;
+        {
+            let mut g = self.lock();
+            for e in changes.put.iter().chain(&changes.delete) {
+                let mut marked = e.clone();
+                marked.unverified = true;
+                g.references
+                    .entry((ws, e.family_id.clone()))
+                    .or_default()
+                    .insert(e.sort_key(), marked);
+            }
+        }
+        let outcome = self.lock().commit_stash(write, false);
+        if outcome != SaveOutcome::Saved {
+            return Ok(outcome);
+        }
+        let steps: Vec<(bool, &ReferenceEntry)> = changes
+            .delete
+            .iter()
+            .map(|e| (false, e))
+            .chain(changes.put.iter().map(|e| (true, e)))
+            .collect();
+        let key = (ws, st.id.clone());
+        for chunk in steps.chunks(self.transaction_items - 1) {
+            let mut g = self.lock();
+            if g.stashes.get(&key).map(|r| r.version) != Some(write.record.version) {
+                // The stash moved on: its newer write owns the entries now.
+                break;
+            }
+            for (put, e) in chunk {
+                let list = g.references.entry((ws, e.family_id.clone())).or_default();
+                if *put {
+                    list.insert(e.sort_key(), (*e).clone());
+                } else {
+                    list.remove(&e.sort_key());
+                }
+            }
+        }
+        Ok(SaveOutcome::Saved)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -218,7 +335,7 @@ fn pick<V: Clone>(
 }
 
 #[async_trait]
-impl Store for MemoryStore {
+impl AccessStore for MemoryStore {
     async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>> {
         let found = self.lock().credentials.get(id).cloned();
         Ok(self.found(found))
@@ -231,147 +348,6 @@ impl Store for MemoryStore {
     async fn get_filters(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Filter>> {
         let g = self.lock();
         Ok(self.counted(pick(ws, ids, |k| g.filters.get(k).cloned())))
-    }
-
-    async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>> {
-        Ok(self
-            .lock()
-            .tags
-            .iter()
-            .filter(|((w, _), _)| *w == ws)
-            .map(|(_, t)| t.clone())
-            .collect())
-    }
-
-    async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>> {
-        let g = self.lock();
-        Ok(self.counted(pick(ws, ids, |k| g.tags.get(k).cloned())))
-    }
-
-    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>> {
-        let g = self.lock();
-        Ok(self.counted(pick(ws, ids, |k| g.projects.get(k).cloned())))
-    }
-
-    async fn get_detail(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<DetailRecord>> {
-        let found = self.lock().details.get(&(ws, id.clone())).cloned();
-        Ok(self.found(found))
-    }
-
-    async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>> {
-        let g = self.lock();
-        Ok(self.counted(pick(ws, ids, |k| {
-            g.details.get(k).map(|r| r.detail.clone())
-        })))
-    }
-
-    async fn query_details(
-        &self,
-        ws: WorkspaceId,
-        list: &SearchList,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Detail>> {
-        Ok(self.query_list(ws, list, after, max, |g, k| {
-            g.details.get(k).map(|r| r.detail.clone())
-        }))
-    }
-
-    async fn get_family(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<FamilyRecord>> {
-        let found = self.lock().families.get(&(ws, id.clone())).cloned();
-        Ok(self.found(found))
-    }
-
-    async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>> {
-        let g = self.lock();
-        Ok(self.counted(pick(ws, ids, |k| {
-            g.families.get(k).map(|r| r.family.clone())
-        })))
-    }
-
-    async fn query_families(
-        &self,
-        ws: WorkspaceId,
-        list: &SearchList,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Family>> {
-        Ok(self.query_list(ws, list, after, max, |g, k| {
-            g.families.get(k).map(|r| r.family.clone())
-        }))
-    }
-
-    async fn list_sizes(
-        &self,
-        ws: WorkspaceId,
-        listed: Listed,
-        lists: &[SearchList],
-    ) -> StoreResult<Vec<u64>> {
-        let g = self.lock();
-        let sizes: Vec<u64> = lists
-            .iter()
-            .map(|l| {
-                g.lists
-                    .get(&keys::search_list(listed, ws, l))
-                    .map_or(0, |m| m.len() as u64)
-            })
-            .collect();
-        self.read(sizes.iter().filter(|n| **n > 0).count());
-        Ok(sizes)
-    }
-
-    async fn get_stash(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<StashRecord>> {
-        Ok(self.lock().stashes.get(&(ws, id.clone())).cloned())
-    }
-
-    async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {
-        let mut g = self.lock();
-        let now = Timestamp::now();
-        if let Some(idem) = &write.idempotency
-            && let Some(existing) = g.idempotency.get(&idem.key)
-            && existing.is_live(now)
-        {
-            return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
-        }
-        let key = (
-            write.record.stash.workspace_id,
-            write.record.stash.id.clone(),
-        );
-        let current = g.stashes.get(&key).map(|s| s.version);
-        if current != write.expected_version {
-            return Ok(SaveOutcome::VersionMismatch);
-        }
-        let old = g.stashes.get(&key).map(|r| stash_sort_key(&r.stash));
-        reorder(
-            &mut g.stash_order,
-            key.0,
-            old,
-            stash_sort_key(&write.record.stash),
-            &key.1,
-        );
-        let old = g
-            .stashes
-            .get(&key)
-            .map(|s| ReferenceEntry::of_stash(&s.stash))
-            .unwrap_or_default();
-        g.change_references(key.0, &old, &ReferenceEntry::of_stash(&write.record.stash));
-        g.stashes.insert(key, write.record.clone());
-        if let Some(idem) = &write.idempotency {
-            g.idempotency.insert(idem.key.clone(), idem.clone());
-        }
-        Ok(SaveOutcome::Saved)
     }
 
     async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>> {
@@ -486,6 +462,104 @@ impl Store for MemoryStore {
                 .collect(),
         })
     }
+}
+
+#[async_trait]
+impl ContentStore for MemoryStore {
+    async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>> {
+        Ok(self
+            .lock()
+            .tags
+            .iter()
+            .filter(|((w, _), _)| *w == ws)
+            .map(|(_, t)| t.clone())
+            .collect())
+    }
+
+    async fn get_tags(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Tag>> {
+        let g = self.lock();
+        Ok(self.counted(pick(ws, ids, |k| g.tags.get(k).cloned())))
+    }
+
+    async fn get_projects(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Project>> {
+        let g = self.lock();
+        Ok(self.counted(pick(ws, ids, |k| g.projects.get(k).cloned())))
+    }
+
+    async fn get_detail(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>> {
+        let found = self.lock().details.get(&(ws, id.clone())).cloned();
+        Ok(self.found(found))
+    }
+
+    async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>> {
+        let g = self.lock();
+        Ok(self.counted(pick(ws, ids, |k| {
+            g.details.get(k).map(|r| r.detail.clone())
+        })))
+    }
+
+    async fn query_details(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Detail>> {
+        Ok(self.query_list(ws, list, after, max, |g, k| {
+            g.details.get(k).map(|r| r.detail.clone())
+        }))
+    }
+
+    async fn get_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyRecord>> {
+        let found = self.lock().families.get(&(ws, id.clone())).cloned();
+        Ok(self.found(found))
+    }
+
+    async fn get_families(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Family>> {
+        let g = self.lock();
+        Ok(self.counted(pick(ws, ids, |k| {
+            g.families.get(k).map(|r| r.family.clone())
+        })))
+    }
+
+    async fn query_families(
+        &self,
+        ws: WorkspaceId,
+        list: &SearchList,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Family>> {
+        Ok(self.query_list(ws, list, after, max, |g, k| {
+            g.families.get(k).map(|r| r.family.clone())
+        }))
+    }
+
+    async fn list_sizes(
+        &self,
+        ws: WorkspaceId,
+        listed: Listed,
+        lists: &[SearchList],
+    ) -> StoreResult<Vec<u64>> {
+        let g = self.lock();
+        let sizes: Vec<u64> = lists
+            .iter()
+            .map(|l| {
+                g.lists
+                    .get(&keys::search_list(listed, ws, l))
+                    .map_or(0, |m| m.len() as u64)
+            })
+            .collect();
+        self.read(sizes.iter().filter(|n| **n > 0).count());
+        Ok(sizes)
+    }
 
     async fn query_projects(
         &self,
@@ -501,6 +575,110 @@ impl Store for MemoryStore {
             |id| g.projects.get(&(ws, id.clone())).cloned(),
             |_| true,
         )))
+    }
+
+    async fn query_family_references(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<ReferenceEntry>> {
+        use std::ops::Bound;
+        let g = self.lock();
+        let Some(list) = g.references.get(&(ws, family.clone())) else {
+            return Ok(Slice::default());
+        };
+        let start = match after {
+            Some(k) => Bound::Excluded(k.to_owned()),
+            None => Bound::Unbounded,
+        };
+        let entries = list
+            .range((start, Bound::Unbounded))
+            .map(|(k, e)| (k.clone(), e.clone()));
+        let mut page = self.counted_slice(page_of(entries, max));
+        // An entry a stepped stash write left unverified shows only if the stash as stored
+        // holds it (as the DynamoDB store checks it).
+        page.items.retain(|(_, e)| {
+            !e.unverified
+                || g.stashes
+                    .get(&(ws, e.id.clone()))
+                    .is_some_and(|r| e.holds(&r.stash))
+        });
+        Ok(page)
+    }
+
+    async fn get_family_group(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyGroup>> {
+        Ok(self.lock().family_groups.get(&(ws, id.clone())).cloned())
+    }
+
+    async fn get_family_version(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        version: u64,
+    ) -> StoreResult<Option<FamilyVersionRecord>> {
+        Ok(self
+            .lock()
+            .family_versions
+            .get(&(ws, family.clone(), version))
+            .cloned())
+    }
+
+    async fn list_family_versions(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        before: Option<u64>,
+        max: usize,
+    ) -> StoreResult<VersionPage> {
+        let g = self.lock();
+        let end = before.unwrap_or(u64::MAX);
+        let mut older = g
+            .family_versions
+            .range((ws, family.clone(), 0)..(ws, family.clone(), end))
+            .rev()
+            .map(|(_, v)| v.clone());
+        let versions: Vec<_> = older.by_ref().take(max).collect();
+        Ok(VersionPage {
+            versions,
+            more: older.next().is_some(),
+        })
+    }
+}
+
+#[async_trait]
+impl StashStore for MemoryStore {
+    async fn get_stash(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<StashRecord>> {
+        Ok(self.lock().stashes.get(&(ws, id.clone())).cloned())
+    }
+
+    async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome> {
+        let mut g = self.lock();
+        let st = &write.record.stash;
+        let old = g
+            .stashes
+            .get(&(st.workspace_id, st.id.clone()))
+            .filter(|r| Some(r.version) == write.expected_version)
+            .map(|r| ReferenceEntry::of_stash(&r.stash))
+            .unwrap_or_default();
+        let changes = ReferenceChanges::between(&old, &ReferenceEntry::of_stash(st));
+        // What DynamoDB's transaction would hold: the stash, its idempotency record, its
+        // three listing copies and the reference changes.
+        let items = 4 + usize::from(write.idempotency.is_some()) + changes.len();
+        if items > self.transaction_items {
+            drop(g);
+            return self.save_stash_in_steps(write, changes);
+        }
+        Ok(g.commit_stash(write, true))
     }
 
     async fn query_stashes(
@@ -519,7 +697,10 @@ impl Store for MemoryStore {
             |s| index.contains(s),
         )))
     }
+}
 
+#[async_trait]
+impl FlagStore for MemoryStore {
     async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome> {
         let mut g = self.lock();
         let now = Timestamp::now();
@@ -551,29 +732,6 @@ impl Store for MemoryStore {
         let count = g.open_flags.entry(detail).or_default();
         *count = count.saturating_add_signed(write.open_flags.delta());
         if let Some(idem) = &write.idempotency {
-            g.idempotency.insert(idem.key.clone(), idem.clone());
-        }
-        Ok(SaveOutcome::Saved)
-    }
-
-    async fn create_job(
-        &self,
-        job: &JobRecord,
-        idempotency: Option<&IdemRecord>,
-    ) -> StoreResult<SaveOutcome> {
-        let mut g = self.lock();
-        if let Some(idem) = idempotency
-            && let Some(existing) = g.idempotency.get(&idem.key)
-            && existing.is_live(Timestamp::now())
-        {
-            return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
-        }
-        let key = (job.workspace_id, job.id.clone());
-        if g.jobs.contains_key(&key) {
-            return Ok(SaveOutcome::VersionMismatch);
-        }
-        g.jobs.insert(key, job.clone());
-        if let Some(idem) = idempotency {
             g.idempotency.insert(idem.key.clone(), idem.clone());
         }
         Ok(SaveOutcome::Saved)
@@ -625,35 +783,31 @@ impl Store for MemoryStore {
             .filter_map(|id| Some((id.clone(), *g.open_flags.get(&(ws, id.clone()))?)))
             .collect())
     }
+}
 
-    async fn query_family_references(
+#[async_trait]
+impl JobStore for MemoryStore {
+    async fn create_job(
         &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<ReferenceEntry>> {
-        use std::ops::Bound;
-        let g = self.lock();
-        let Some(list) = g.references.get(&(ws, family.clone())) else {
-            return Ok(Slice::default());
-        };
-        let start = match after {
-            Some(k) => Bound::Excluded(k.to_owned()),
-            None => Bound::Unbounded,
-        };
-        let entries = list
-            .range((start, Bound::Unbounded))
-            .map(|(k, e)| (k.clone(), e.clone()));
-        Ok(self.counted_slice(page_of(entries, max)))
-    }
-
-    async fn get_family_group(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<FamilyGroup>> {
-        Ok(self.lock().family_groups.get(&(ws, id.clone())).cloned())
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
+        let mut g = self.lock();
+        if let Some(idem) = idempotency
+            && let Some(existing) = g.idempotency.get(&idem.key)
+            && existing.is_live(Timestamp::now())
+        {
+            return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
+        }
+        let key = (job.workspace_id, job.id.clone());
+        if g.jobs.contains_key(&key) {
+            return Ok(SaveOutcome::VersionMismatch);
+        }
+        g.jobs.insert(key, job.clone());
+        if let Some(idem) = idempotency {
+            g.idempotency.insert(idem.key.clone(), idem.clone());
+        }
+        Ok(SaveOutcome::Saved)
     }
 
     async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>> {
@@ -710,41 +864,9 @@ impl Store for MemoryStore {
     async fn settle_family_lists(&self, _: WorkspaceId, _: &ResourceId) -> StoreResult<bool> {
         Ok(false)
     }
+}
 
-    async fn get_family_version(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        version: u64,
-    ) -> StoreResult<Option<FamilyVersionRecord>> {
-        Ok(self
-            .lock()
-            .family_versions
-            .get(&(ws, family.clone(), version))
-            .cloned())
-    }
-
-    async fn list_family_versions(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        before: Option<u64>,
-        max: usize,
-    ) -> StoreResult<VersionPage> {
-        let g = self.lock();
-        let end = before.unwrap_or(u64::MAX);
-        let mut older = g
-            .family_versions
-            .range((ws, family.clone(), 0)..(ws, family.clone(), end))
-            .rev()
-            .map(|(_, v)| v.clone());
-        let versions: Vec<_> = older.by_ref().take(max).collect();
-        Ok(VersionPage {
-            versions,
-            more: older.next().is_some(),
-        })
-    }
-
+impl Metered for MemoryStore {
     fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
     }

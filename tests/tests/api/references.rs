@@ -9,6 +9,7 @@ pirros_tests::on_both_stores!(
     references_list_details_then_stashes_by_name,
     references_show_only_what_the_caller_may_read,
     references_follow_stash_writes,
+    references_follow_stash_writes_made_in_steps,
     references_page_with_cursors_bound_to_the_family,
     group_lists_the_members_the_caller_may_read,
     families_name_their_group,
@@ -127,7 +128,21 @@ async fn references_show_only_what_the_caller_may_read(b: Backend) {
 }
 
 async fn references_follow_stash_writes(b: Backend) {
-    let api = api(b).await;
+    follow_stash_writes(&api(b).await).await;
+}
+
+/// A stash write whose items don't fit one transaction goes in steps (entries marked, the
+/// stash committed, the entries settled); with transactions of 4 items every write above
+/// does, on either store, and every answer is the same.
+async fn references_follow_stash_writes_made_in_steps(b: Backend) {
+    let api = Setup::new(b)
+        .env("STORE_TRANSACTION_ITEMS", "4")
+        .start()
+        .await;
+    follow_stash_writes(&api).await;
+}
+
+async fn follow_stash_writes(api: &Api) {
     let t = api.token("full-a").await;
     let created = api
         .write(
@@ -321,4 +336,31 @@ async fn families_name_their_group(b: Backend) {
         .expect("f2 is similar")
         .clone();
     assert_eq!(f2["group_id"], "g-doors");
+}
+
+/// A transaction size outside what DynamoDB allows stops `pirros-local` with a message
+/// naming the variable, rather than running with another size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_size_out_of_range_stops_the_server() {
+    use pirros_local::start::{Options, StoreKind, start};
+    for bad in ["1", "101", "many", ""] {
+        let env = std::collections::HashMap::from([(
+            "STORE_TRANSACTION_ITEMS".to_owned(),
+            bad.to_owned(),
+        )]);
+        let started = start(Options {
+            store: StoreKind::Memory,
+            fixture: None,
+            addr: "127.0.0.1:0".parse().unwrap(),
+            env,
+        })
+        .await;
+        let Err(e) = started else {
+            panic!("STORE_TRANSACTION_ITEMS={bad:?} was accepted");
+        };
+        assert!(
+            e.to_string().contains("STORE_TRANSACTION_ITEMS must be"),
+            "{bad:?}: {e}"
+        );
+    }
 }

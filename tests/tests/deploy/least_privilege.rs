@@ -17,6 +17,7 @@ use pirros_shared::auth::keys::SigningKeys;
 use pirros_shared::config::Config;
 use pirros_shared::files::FileSigner;
 use pirros_shared::objects::local::LocalObjects;
+use pirros_shared::store::StashStore;
 use pirros_shared::store::access::{self, Op};
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::keys::Partition;
@@ -328,7 +329,7 @@ async fn recorded_server(
 async fn large_stash_write(table: &str, recorder: &Recorder) {
     use pirros_shared::ids::{ResourceId, WorkspaceId};
     use pirros_shared::model::{ItemIds, Stash, StashRecord};
-    use pirros_shared::store::{SaveOutcome, StashWrite, Store};
+    use pirros_shared::store::{SaveOutcome, StashWrite};
     use pirros_shared::timestamp::Timestamp;
     let store = DynamoStore::new(recorded_client(recorder).await, table);
     let now = Timestamp::now();

@@ -40,6 +40,9 @@ pub struct DynamoStore {
     capacity: Meter,
     items_written: AtomicU64,
     bytes_written: AtomicU64,
+    /// Most items a stash write puts in one transaction before it goes in steps:
+    /// DynamoDB's 100, or fewer where a test makes the stepped path run on small stashes.
+    transaction_items: usize,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -119,7 +122,14 @@ impl DynamoStore {
             capacity: Meter::default(),
             items_written: AtomicU64::new(0),
             bytes_written: AtomicU64::new(0),
+            transaction_items: transact::MAX_TRANSACTION_ITEMS,
         }
+    }
+
+    /// Stash writes of more than `n` items (2 to 100) go in steps.
+    pub fn with_transaction_items(mut self, n: usize) -> Self {
+        self.transaction_items = n.clamp(2, transact::MAX_TRANSACTION_ITEMS);
+        self
     }
 
     fn count(&self) {
@@ -233,7 +243,7 @@ impl DynamoStore {
 }
 
 #[async_trait]
-impl Store for DynamoStore {
+impl AccessStore for DynamoStore {
     async fn get_credential(&self, id: &ClientId) -> StoreResult<Option<Credential>> {
         // Consistent: a revocation must be seen by the very next request.
         self.get_as(keys::credential(id), true).await
@@ -247,6 +257,72 @@ impl Store for DynamoStore {
         self.batch_get(keys_in(ws, kind::FILTER, ids)).await
     }
 
+    async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>> {
+        self.get_as(keys::idempotency(&key.client_id, &key.key), true)
+            .await
+    }
+
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        limit: u64,
+        expires_at: Timestamp,
+    ) -> StoreResult<RateHit> {
+        self.count_hit(key, limit, expires_at).await
+    }
+
+    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
+        self.delete(keys::rate(key)).await.map(drop)
+    }
+
+    async fn rate_count(&self, key: &str) -> StoreResult<u64> {
+        self.read_rate_count(key).await
+    }
+
+    async fn take_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        until: Timestamp,
+    ) -> StoreResult<Option<LeaseSlot>> {
+        self.take_slot(kind, client, holder, until).await
+    }
+
+    async fn drop_lease(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        at: Option<LeaseSlot>,
+    ) -> StoreResult<()> {
+        self.give_slot_back(kind, client, holder, at).await
+    }
+
+    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {
+        self.get_as(keys::published_keys(), true).await
+    }
+
+    async fn put_published_keys(&self, published: &PublishedKeys) -> StoreResult<()> {
+        self.put(encode(published, keys::published_keys())?).await
+    }
+
+    async fn kill_switch(&self) -> StoreResult<bool> {
+        self.read_kill_switch().await
+    }
+
+    async fn get_reach(
+        &self,
+        firm: &ResourceId,
+        workspaces: &[WorkspaceId],
+        filters: &[(WorkspaceId, ResourceId)],
+    ) -> StoreResult<Reach> {
+        self.read_reach(firm, workspaces, filters).await
+    }
+}
+
+#[async_trait]
+impl ContentStore for DynamoStore {
     async fn list_tags(&self, ws: WorkspaceId) -> StoreResult<Vec<Tag>> {
         self.query_prefix(keys::workspace_pk(ws), kind::TAG).await
     }
@@ -318,6 +394,56 @@ impl Store for DynamoStore {
         self.list_sizes_of(ws, listed, lists).await
     }
 
+    async fn query_projects(
+        &self,
+        ws: WorkspaceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<Project>> {
+        self.query_project_list(ws, after, max).await
+    }
+
+    async fn query_family_references(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        after: Option<&str>,
+        max: usize,
+    ) -> StoreResult<Slice<ReferenceEntry>> {
+        self.query_references(ws, family, after, max).await
+    }
+
+    async fn get_family_group(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<FamilyGroup>> {
+        self.get_as(keys::in_workspace(ws, kind::FAMILY_GROUP, id), false)
+            .await
+    }
+
+    async fn get_family_version(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        version: u64,
+    ) -> StoreResult<Option<FamilyVersionRecord>> {
+        self.read_family_version(ws, family, version).await
+    }
+
+    async fn list_family_versions(
+        &self,
+        ws: WorkspaceId,
+        family: &ResourceId,
+        before: Option<u64>,
+        max: usize,
+    ) -> StoreResult<VersionPage> {
+        self.query_family_versions(ws, family, before, max).await
+    }
+}
+
+#[async_trait]
+impl StashStore for DynamoStore {
     async fn get_stash(
         &self,
         ws: WorkspaceId,
@@ -330,78 +456,6 @@ impl Store for DynamoStore {
         self.transact_stash(write).await
     }
 
-    async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>> {
-        self.get_as(keys::idempotency(&key.client_id, &key.key), true)
-            .await
-    }
-
-    async fn hit_rate_limit(
-        &self,
-        key: &str,
-        limit: u64,
-        expires_at: Timestamp,
-    ) -> StoreResult<RateHit> {
-        self.count_hit(key, limit, expires_at).await
-    }
-
-    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
-        self.delete(keys::rate(key)).await.map(drop)
-    }
-
-    async fn rate_count(&self, key: &str) -> StoreResult<u64> {
-        self.read_rate_count(key).await
-    }
-
-    async fn take_lease(
-        &self,
-        kind: LeaseKind,
-        client: &ClientId,
-        holder: &str,
-        until: Timestamp,
-    ) -> StoreResult<Option<LeaseSlot>> {
-        self.take_slot(kind, client, holder, until).await
-    }
-
-    async fn drop_lease(
-        &self,
-        kind: LeaseKind,
-        client: &ClientId,
-        holder: &str,
-        at: Option<LeaseSlot>,
-    ) -> StoreResult<()> {
-        self.give_slot_back(kind, client, holder, at).await
-    }
-
-    async fn published_keys(&self) -> StoreResult<Option<PublishedKeys>> {
-        self.get_as(keys::published_keys(), true).await
-    }
-
-    async fn put_published_keys(&self, published: &PublishedKeys) -> StoreResult<()> {
-        self.put(encode(published, keys::published_keys())?).await
-    }
-
-    async fn kill_switch(&self) -> StoreResult<bool> {
-        self.read_kill_switch().await
-    }
-
-    async fn get_reach(
-        &self,
-        firm: &ResourceId,
-        workspaces: &[WorkspaceId],
-        filters: &[(WorkspaceId, ResourceId)],
-    ) -> StoreResult<Reach> {
-        self.read_reach(firm, workspaces, filters).await
-    }
-
-    async fn query_projects(
-        &self,
-        ws: WorkspaceId,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Project>> {
-        self.query_project_list(ws, after, max).await
-    }
-
     async fn query_stashes(
         &self,
         ws: WorkspaceId,
@@ -411,7 +465,10 @@ impl Store for DynamoStore {
     ) -> StoreResult<Slice<Stash>> {
         self.query_stash_list(ws, index, after, max).await
     }
+}
 
+#[async_trait]
+impl FlagStore for DynamoStore {
     async fn save_flag(&self, write: &FlagWrite) -> StoreResult<SaveOutcome> {
         self.transact_flag(write).await
     }
@@ -442,26 +499,10 @@ impl Store for DynamoStore {
     ) -> StoreResult<HashMap<ResourceId, u64>> {
         self.read_open_flag_counts(ws, ids).await
     }
+}
 
-    async fn query_family_references(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<ReferenceEntry>> {
-        self.query_references(ws, family, after, max).await
-    }
-
-    async fn get_family_group(
-        &self,
-        ws: WorkspaceId,
-        id: &ResourceId,
-    ) -> StoreResult<Option<FamilyGroup>> {
-        self.get_as(keys::in_workspace(ws, kind::FAMILY_GROUP, id), false)
-            .await
-    }
-
+#[async_trait]
+impl JobStore for DynamoStore {
     async fn create_job(
         &self,
         job: &JobRecord,
@@ -485,26 +526,9 @@ impl Store for DynamoStore {
     async fn settle_family_lists(&self, ws: WorkspaceId, family: &ResourceId) -> StoreResult<bool> {
         self.settle_family(ws, family).await
     }
+}
 
-    async fn get_family_version(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        version: u64,
-    ) -> StoreResult<Option<FamilyVersionRecord>> {
-        self.read_family_version(ws, family, version).await
-    }
-
-    async fn list_family_versions(
-        &self,
-        ws: WorkspaceId,
-        family: &ResourceId,
-        before: Option<u64>,
-        max: usize,
-    ) -> StoreResult<VersionPage> {
-        self.query_family_versions(ws, family, before, max).await
-    }
-
+impl Metered for DynamoStore {
     fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
     }
@@ -515,6 +539,13 @@ impl Store for DynamoStore {
 
     fn consumed_capacity(&self) -> (f64, f64) {
         self.capacity.totals()
+    }
+
+    fn written(&self) -> (u64, u64) {
+        (
+            self.items_written.load(Ordering::Relaxed),
+            self.bytes_written.load(Ordering::Relaxed),
+        )
     }
 }
 
@@ -553,12 +584,5 @@ impl AdminStore for DynamoStore {
 
     async fn put_items(&self, items: &[Item]) -> StoreResult<()> {
         self.import(items).await
-    }
-
-    fn written(&self) -> (u64, u64) {
-        (
-            self.items_written.load(Ordering::Relaxed),
-            self.bytes_written.load(Ordering::Relaxed),
-        )
     }
 }

@@ -5,7 +5,6 @@
 //! holds.
 
 use super::batch::{delete_request, put_request};
-use super::transact::MAX_TRANSACTION_ITEMS;
 use super::{
     DynamoStore, IdemKey, Item, SaveOutcome, Slice, StashWrite, StoreResult, WorkspaceId, built,
     encode, key_attrs, keys, n,
@@ -104,7 +103,7 @@ impl DynamoStore {
                 .build(),
         )?;
         let writes = self.reference_writes(ws, &changes)?;
-        for chunk in writes.chunks(MAX_TRANSACTION_ITEMS - 1) {
+        for chunk in writes.chunks(self.transaction_items - 1) {
             let mut tx = vec![
                 TransactWriteItem::builder()
                     .condition_check(still_current.clone())

@@ -3,10 +3,9 @@
 //! overflow one, in the steps of `references.rs`).
 
 use super::discovery::stash_list_keys;
-use super::transact::{MAX_TRANSACTION_ITEMS, idempotency_put};
-use super::{
-    DynamoStore, SaveOutcome, StashWrite, Store, StoreResult, Timestamp, built, encode, keys, n,
-};
+use super::transact::idempotency_put;
+use super::{DynamoStore, SaveOutcome, StashWrite, StoreResult, Timestamp, built, encode, keys, n};
+use crate::AccessStore;
 use crate::keys::PK;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use pirros_domain::model::StashRecord;
@@ -73,7 +72,7 @@ impl DynamoStore {
                     .build(),
             );
         }
-        if items.len() + changes.len() > MAX_TRANSACTION_ITEMS {
+        if items.len() + changes.len() > self.transaction_items {
             return self
                 .write_stash_in_steps(write, items, idempotency, changes)
                 .await;

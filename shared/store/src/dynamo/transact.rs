@@ -3,9 +3,10 @@
 //! item at the same moment (many flags on one detail all add to its one counter).
 
 use super::{
-    DynamoStore, IdemKey, IdemRecord, SaveOutcome, Store, StoreError, StoreResult, Timestamp,
-    built, classify, decode, encode, keys, n,
+    DynamoStore, IdemKey, IdemRecord, SaveOutcome, StoreError, StoreResult, Timestamp, built,
+    classify, decode, encode, keys, n,
 };
+use crate::AccessStore;
 use crate::capacity;
 use crate::keys::{PK, TTL};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
