@@ -106,6 +106,15 @@ pub fn rate_limit_headers() -> [(&'static str, Header); 3] {
 }
 
 /// The header every response carries.
+/// On the success of every operation that takes an `Idempotency-Key`.
+pub fn idempotent_replayed_header() -> Header {
+    header(
+        "`true` when this is the remembered answer to an earlier request with the same \
+         `Idempotency-Key`.",
+        Type::String,
+    )
+}
+
 pub fn request_id_header() -> Header {
     header(
         "The request's id, the same as `request_id` in the body; quote it to support.",

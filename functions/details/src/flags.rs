@@ -147,9 +147,6 @@ error_responses!(
             body = Envelope<Resource<Flag, NoExpansions>>,
             headers(
                 ("ETag" = String, description = "The flag's version, like `\"v1\"`."),
-                ("Idempotent-Replayed" = String,
-                    description = "`true` when this is the remembered answer to an earlier \
-                    request with the same `Idempotency-Key`."),
             )),
         CreateErrors,
     )

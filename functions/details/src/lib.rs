@@ -50,9 +50,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "The detail.", body = Envelope<Resource<Detail, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
-        (status = 304, description = "Not modified: `If-None-Match` names the current `ETag`. \
-            No body.",
-            headers(("ETag" = String, description = "A digest of the answer's `response`."))),
         GetErrors,
     )
 )]

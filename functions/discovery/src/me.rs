@@ -185,9 +185,6 @@ pirros_shared::error_responses!(
         (status = 200, description = "The credential.",
             body = Envelope<Resource<Me, NoExpansions>>,
             headers(("ETag" = String, description = "A digest of the answer without `rate_limit`."))),
-        (status = 304, description = "Not modified: `If-None-Match` names the current `ETag`. \
-            No body.",
-            headers(("ETag" = String, description = "A digest of the answer without `rate_limit`."))),
         MeErrors,
     )
 )]

@@ -220,6 +220,14 @@ fn add_headers(doc: &mut Value, throttled: &BTreeSet<String>) {
             }),
         );
     }
+    defs.insert(
+        shown::IDEMPOTENT_REPLAYED.into(),
+        to_value(HeaderObject {
+            description: &description(&doc::idempotent_replayed_header()),
+            required: false,
+            schema: SchemaType { kind: "string" },
+        }),
+    );
     let rate_limit = [shown::RATE_LIMIT, shown::RATE_REMAINING, shown::RATE_RESET];
 
     // Inline responses (the successes): the request id, and on /v1 the rate-limit headers.
@@ -230,10 +238,12 @@ fn add_headers(doc: &mut Value, throttled: &BTreeSet<String>) {
                 continue;
             };
             for op in ops.values_mut() {
+                let idempotent = takes_idempotency_key(op);
+                add_not_modified(op);
                 let Some(responses) = op["responses"].as_object_mut() else {
                     continue;
                 };
-                for response in responses.values_mut() {
+                for (status, response) in responses.iter_mut() {
                     let Some(response) = response.as_object_mut() else {
                         continue;
                     };
@@ -244,6 +254,10 @@ fn add_headers(doc: &mut Value, throttled: &BTreeSet<String>) {
                         .entry("headers")
                         .or_insert_with(|| Value::Object(Map::new()));
                     hs[shown::REQUEST_ID] = reference(shown::REQUEST_ID);
+                    // A write that takes a key says on its success when it was replayed.
+                    if idempotent && status.starts_with('2') {
+                        hs[shown::IDEMPOTENT_REPLAYED] = reference(shown::IDEMPOTENT_REPLAYED);
+                    }
                     if v1 {
                         for name in rate_limit {
                             hs[name] = reference(name);
@@ -269,8 +283,37 @@ fn add_headers(doc: &mut Value, throttled: &BTreeSet<String>) {
     doc["components"]["headers"] = Value::Object(defs);
 }
 
-/// Marks the inline headers of a response required, except `Idempotent-Replayed` (only on
-/// replays) and, unless `rate_limits`, the `X-RateLimit-*` ones.
+/// A read that takes `If-None-Match` answers 304 with the `ETag` its 200 describes.
+fn add_not_modified(op: &mut Value) {
+    let conditional = op["parameters"].as_array().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| p["in"] == "header" && p["name"] == shown::IF_NONE_MATCH)
+    });
+    let etag = op["responses"]["200"]["headers"][shown::ETAG].clone();
+    if !conditional || etag.is_null() {
+        return;
+    }
+    let mut headers = Map::new();
+    headers.insert(shown::ETAG.into(), etag);
+    let mut not_modified = Map::new();
+    not_modified.insert(
+        "description".into(),
+        Value::String("Not modified: `If-None-Match` names the current `ETag`. No body.".into()),
+    );
+    not_modified.insert("headers".into(), Value::Object(headers));
+    op["responses"]["304"] = Value::Object(not_modified);
+}
+
+/// Whether an operation takes the `Idempotency-Key` header.
+fn takes_idempotency_key(op: &Value) -> bool {
+    op["parameters"].as_array().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| p["in"] == "header" && p["name"] == shown::IDEMPOTENCY_KEY)
+    })
+}
+
+/// Marks the inline headers of a response required, except, unless `rate_limits`, the
+/// `X-RateLimit-*` ones.
 fn mark_required(headers: &mut Value, rate_limits: bool) {
     let Some(hs) = headers.as_object_mut() else {
         return;
@@ -280,7 +323,6 @@ fn mark_required(headers: &mut Value, rate_limits: bool) {
             continue;
         }
         let always = match name.as_str() {
-            shown::IDEMPOTENT_REPLAYED => false,
             shown::RATE_LIMIT | shown::RATE_REMAINING | shown::RATE_RESET => rate_limits,
             _ => true,
         };

@@ -66,9 +66,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "The family.", body = Envelope<Resource<Family, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
-        (status = 304, description = "Not modified: `If-None-Match` names the current `ETag`. \
-            No body.",
-            headers(("ETag" = String, description = "A digest of the answer's `response`."))),
         FamilyErrors,
     )
 )]

@@ -78,9 +78,6 @@ error_responses!(
             body = Envelope<ExportStarted>,
             headers(
                 ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
-                ("Idempotent-Replayed" = String,
-                    description = "`true` when this is the remembered answer to an earlier \
-                    request with the same `Idempotency-Key`."),
             )),
         ExportErrors,
     )

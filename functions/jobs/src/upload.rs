@@ -77,9 +77,6 @@ error_responses!(
             body = Envelope<UploadStarted>,
             headers(
                 ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
-                ("Idempotent-Replayed" = String,
-                    description = "`true` when this is the remembered answer to an earlier \
-                    request with the same `Idempotency-Key`."),
             )),
         UploadErrors,
     )

@@ -64,9 +64,6 @@ error_responses!(
         (status = 200, description = "The stash.",
             body = Envelope<Resource<Stash, NoExpansions>>,
             headers(("ETag" = String, description = "The stash's version, like `\"v3\"`."))),
-        (status = 304, description = "Not modified: `If-None-Match` names the stash's \
-            current version. No body.",
-            headers(("ETag" = String, description = "The stash's version."))),
         GetErrors,
     )
 )]
@@ -233,9 +230,6 @@ error_responses!(
             body = Envelope<Resource<Stash, NoExpansions>>,
             headers(
                 ("ETag" = String, description = "The stash's version, like `\"v1\"`."),
-                ("Idempotent-Replayed" = String,
-                    description = "`true` when this is the remembered answer to an earlier \
-                    request with the same `Idempotency-Key`."),
             )),
         CreateErrors,
     )
@@ -314,9 +308,6 @@ error_responses!(
             body = Envelope<Resource<Stash, NoExpansions>>,
             headers(
                 ("ETag" = String, description = "The stash's new version."),
-                ("Idempotent-Replayed" = String,
-                    description = "`true` when this is the remembered answer to an earlier \
-                    request with the same `Idempotency-Key`."),
             )),
         UpdateErrors,
     )
