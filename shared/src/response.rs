@@ -58,6 +58,11 @@ impl Reply {
         self
     }
 
+    /// A 204: done, nothing to answer (no body, no `Content-Type`).
+    pub fn no_content() -> Self {
+        Self::new(StatusCode::NO_CONTENT, String::new())
+    }
+
     /// The answer with a resource's version as its `ETag` (`"v{version}"`).
     pub fn tagged(self, version: u64) -> Self {
         let tag = crate::etag::ETag(version).header_value();
@@ -88,7 +93,7 @@ pub fn json_response(status: StatusCode, body: String, request_id: &str) -> Resp
 
 pub fn success(reply: Reply, request_id: &str) -> Response<Body> {
     let mut resp = json_response(reply.status, reply.body, request_id);
-    if reply.status == StatusCode::NOT_MODIFIED {
+    if reply.status == StatusCode::NOT_MODIFIED || reply.status == StatusCode::NO_CONTENT {
         *resp.body_mut() = Body::Empty;
         resp.headers_mut().remove(headers::CONTENT_TYPE);
     }

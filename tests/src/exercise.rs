@@ -259,11 +259,13 @@ pub async fn exercise(
 }
 
 /// Ids that calls made, for the routes that name them: the flag a create made, the jobs
-/// uploads and exports started.
+/// uploads and exports started, the stash a create made (which the delete deletes, so the
+/// test world's stashes stay for the routes after it).
 #[derive(Default)]
 struct Made {
     flag: Option<String>,
     jobs: Vec<String>,
+    stash: Option<String>,
 }
 
 impl Made {
@@ -273,6 +275,10 @@ impl Made {
         if route.path.ends_with("/{flag_id}") {
             let flag = self.flag.as_deref().unwrap_or("x1");
             return vec![format!("{}/{flag}", path.trim_end_matches("/x1"))];
+        }
+        if route.method == "DELETE" && route.path.ends_with("/stashes/{id}") {
+            let stash = self.stash.as_deref().unwrap_or("x1");
+            return vec![format!("{}/{stash}", path.trim_end_matches("/s1"))];
         }
         if route.path.ends_with("/jobs/{id}") && !self.jobs.is_empty() {
             let prefix = path.trim_end_matches("/x1");
@@ -287,6 +293,9 @@ impl Made {
         match (route.method, route.path) {
             ("POST", p) if p.ends_with("/flags") && a.status == 201 => {
                 self.flag = id.map(str::to_owned);
+            }
+            ("POST", p) if p.ends_with("/stashes") && a.status == 201 => {
+                self.stash = id.map(str::to_owned);
             }
             ("POST", p) if p.ends_with("/uploads") || p.ends_with("/exports") => {
                 self.jobs.extend(job.or(id).map(str::to_owned));

@@ -20,18 +20,22 @@ use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::StashWrite;
+use pirros_shared::store::{SaveOutcome, StashWrite};
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::{Committed, commit, versioned_update};
 
 /// The stashes of a workspace: listed (`GET`) and created (`POST`).
 pub const STASHES_PATH: &str = "/v1/workspaces/{ws}/stashes";
 
+/// One stash: read (`GET`), updated (`PATCH`) and deleted (`DELETE`).
+pub const STASH_PATH: &str = "/v1/workspaces/{ws}/stashes/{id}";
+
 pirros_shared::declare_routes! {
     v1 StashesRoute for Stashes {
         Get(ws: WorkspaceId, id: ResourceId) => {get},
         Create(ws: WorkspaceId) => {create},
         Update(ws: WorkspaceId, id: ResourceId) => {update},
+        Delete(ws: WorkspaceId, id: ResourceId) => {delete},
         List(ws: WorkspaceId) => list::{list},
     }
 }
@@ -56,7 +60,7 @@ error_responses!(
 /// in another workspace or firm, or that your grants don't cover is 404 `not_found` alike.
 #[utoipa::path(
     get,
-    path = "/v1/workspaces/{ws}/stashes/{id}",
+    path = STASH_PATH,
     operation_id = "getStash",
     tag = "stashes",
     params(ResourcePath, NoQuery, IfNoneMatch),
@@ -298,7 +302,7 @@ error_responses!(
 /// `Idempotency-Key` works as on create.
 #[utoipa::path(
     patch,
-    path = "/v1/workspaces/{ws}/stashes/{id}",
+    path = STASH_PATH,
     operation_id = "updateStash",
     tag = "stashes",
     params(ResourcePath, NoQuery, IdempotencyKey, IfMatch),
@@ -359,4 +363,63 @@ pub async fn update(
         versioned_update(expected.as_ref(), busy, read, write).await
     })
     .await
+}
+
+error_responses!(
+    /// What deleting a stash answers besides 204.
+    pub DeleteErrors = V1[InsufficientScope, StalePrecondition]
+);
+
+/// Delete a stash
+///
+/// Deletes the stash: it then answers 404 everywhere and leaves every list and every
+/// family's references. Needs a write grant on stashes covering the stash. With `If-Match`
+/// the delete applies only if the stash is still at that version (else 409
+/// `stale_precondition`). A stash that doesn't exist, or that you may not read, is 404.
+#[utoipa::path(
+    delete,
+    path = STASH_PATH,
+    operation_id = "deleteStash",
+    tag = "stashes",
+    params(ResourcePath, NoQuery, IfMatch),
+    responses(
+        (status = 204, description = "Deleted. No body."),
+        DeleteErrors,
+    )
+)]
+pub async fn delete(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    (NoQuery {}, expected): (NoQuery, Option<IfMatch>),
+) -> Result<Reply, ApiError> {
+    call.require_scope(
+        state,
+        ws,
+        EntityType::Stash,
+        Action::Write,
+        Some(id.as_str()),
+    )
+    .await?;
+    let read_scope = &call
+        .scope(state, ws, EntityType::Stash, Action::Read)
+        .await?;
+    let read = || async move {
+        match state.store.get_stash(ws, id).await? {
+            Some(r) if read_scope.allows(&r.stash) => Ok(r),
+            _ => Err(ApiError::NotFound),
+        }
+    };
+    let write = |current: StashRecord| async move {
+        write_scope(state, call, ws, &current.stash).await?;
+        Ok(
+            match state.store.delete_stash(ws, id, current.version).await? {
+                SaveOutcome::Saved => Some(Reply::no_content()),
+                _ => None,
+            },
+        )
+    };
+    let busy = "The stash is being updated concurrently; retry";
+    versioned_update(expected.as_ref(), busy, read, write).await
 }

@@ -142,6 +142,8 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 // reference entries, in one transaction.
                 (Op::PutItem, &[Stash, Idempotency, StashList, References]),
                 (Op::DeleteItem, &[References]),
+                // A stash deleted, with its listing copies (and its entries, above).
+                (Op::DeleteItem, &[Stash, StashList]),
                 // A stash write whose reference changes overflow one transaction
                 // (`write_stash_in_steps`): the changed entries marked first, then applied
                 // in transactions that each check the stash is still at its version.

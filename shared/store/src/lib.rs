@@ -8,6 +8,7 @@ pub mod capacity;
 pub mod credential_update;
 pub mod dynamo;
 pub mod keys;
+#[cfg(feature = "embedded")]
 pub mod memory;
 pub mod usage;
 
@@ -424,6 +425,17 @@ pub trait StashStore: Send + Sync {
     /// Writes the stash, its idempotency record and the reference entries of the families
     /// it holds (added, renamed or dropped ones) atomically: all or nothing.
     async fn save_stash(&self, write: &StashWrite) -> StoreResult<SaveOutcome>;
+
+    /// Deletes the stash if it is still at version `expected`, with its listing copies and
+    /// the reference entries of the families it holds: `Saved`, or `VersionMismatch` when
+    /// it moved on or is gone. A stash whose entries don't fit one transaction goes in
+    /// steps that never show a reader an entry of the deleted stash.
+    async fn delete_stash(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        expected: u64,
+    ) -> StoreResult<SaveOutcome>;
 
     /// Up to `max` stashes of `index`, newest first, strictly after `after`.
     async fn query_stashes(

@@ -124,6 +124,15 @@ impl Inner {
         SaveOutcome::Saved
     }
 
+    /// The stash and its place in the order.
+    fn remove_stash(&mut self, key: &(WorkspaceId, ResourceId)) {
+        if let Some(old) = self.stashes.remove(key)
+            && let Some(order) = self.stash_order.get_mut(&key.0)
+        {
+            order.remove(&stash_sort_key(&old.stash));
+        }
+    }
+
     fn change_references(
         &mut self,
         ws: WorkspaceId,
@@ -653,6 +662,54 @@ impl ContentStore for MemoryStore {
 
 #[async_trait]
 impl StashStore for MemoryStore {
+    async fn delete_stash(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        expected: u64,
+    ) -> StoreResult<SaveOutcome> {
+        let key = (ws, id.clone());
+        let entries = {
+            let mut g = self.lock();
+            let Some(current) = g.stashes.get(&key).filter(|r| r.version == expected) else {
+                return Ok(SaveOutcome::VersionMismatch);
+            };
+            let entries = ReferenceEntry::of_stash(&current.stash);
+            // The stash, its three listing copies and its entries: DynamoDB's transaction.
+            if 4 + entries.len() <= self.transaction_items {
+                g.remove_stash(&key);
+                g.change_references(ws, &entries, &[]);
+                return Ok(SaveOutcome::Saved);
+            }
+            // In the DynamoDB store's steps: entries marked, the stash gone, entries gone.
+            for e in &entries {
+                let mut marked = e.clone();
+                marked.unverified = true;
+                g.references
+                    .entry((ws, e.family_id.clone()))
+                    .or_default()
+                    .insert(e.sort_key(), marked);
+            }
+            entries
+        };
+        {
+            let mut g = self.lock();
+            if g.stashes.get(&key).map(|r| r.version) != Some(expected) {
+                return Ok(SaveOutcome::VersionMismatch);
+            }
+            g.remove_stash(&key);
+        }
+        for chunk in entries.chunks(self.transaction_items) {
+            let mut g = self.lock();
+            for e in chunk {
+                if let Some(list) = g.references.get_mut(&(ws, e.family_id.clone())) {
+                    list.remove(&e.sort_key());
+                }
+            }
+        }
+        Ok(SaveOutcome::Saved)
+    }
+
     async fn get_stash(
         &self,
         ws: WorkspaceId,

@@ -563,13 +563,13 @@ async fn bucket_objects(bucket: &str) -> std::collections::BTreeMap<String, Vec<
     let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
     for o in listed.contents() {
         let key = o.key().unwrap().to_owned();
-        let body = s3
-            .get_object()
-            .bucket(bucket)
-            .key(&key)
-            .send()
-            .await
-            .unwrap();
+        // Tests running beside this one share the bucket: an upload another one finishes
+        // is deleted between the listing and the read.
+        let body = match s3.get_object().bucket(bucket).key(&key).send().await {
+            Ok(body) => body,
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_no_such_key()) => continue,
+            Err(e) => panic!("{key}: {e}"),
+        };
         out.insert(key, body.body.collect().await.unwrap().to_vec());
     }
     out

@@ -32,11 +32,11 @@ async fn unknown_routes_answer_the_404_envelope(b: Backend) {
     let r = api
         .send(
             api.http
-                .delete(api.url(&format!("/v1/workspaces/{A1}/stashes/s1"))),
+                .put(api.url(&format!("/v1/workspaces/{A1}/stashes/s1"))),
         )
         .await;
     r.assert_error(405, "method_not_allowed");
-    assert_eq!(r.header("allow"), Some("GET, PATCH"));
+    assert_eq!(r.header("allow"), Some("GET, PATCH, DELETE"));
 }
 
 async fn every_answer_is_nosniff_and_api_answers_are_not_stored(b: Backend) {

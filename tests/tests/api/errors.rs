@@ -115,7 +115,7 @@ async fn method_not_allowed_lists_the_methods_of_the_path(b: Backend) {
             .replace("{detailId}", "d1")
             .replace("{flag_id}", "fl1");
         let r = api
-            .send(api.http.request(Method::DELETE, api.url(&path)))
+            .send(api.http.request(Method::PUT, api.url(&path)))
             .await;
         assert_eq!(r.status, 405, "{path}: {}", r.text);
         assert_eq!(

@@ -20,6 +20,9 @@ pirros_tests::on_both_stores!(
     twenty_concurrent_retries_create_exactly_one_stash,
     concurrent_retries_with_one_different_body,
     a_stash_holds_at_most_a_thousand_ids,
+    a_deleted_stash_is_gone_from_every_read,
+    deletes_check_grants_and_if_match,
+    a_large_stash_is_deleted_in_steps_that_leave_nothing,
 );
 
 fn stashes() -> String {
@@ -609,4 +612,165 @@ async fn a_stash_holds_at_most_a_thousand_ids(b: Backend) {
     at["item_ids"] = items(500, 500);
     let r = api.write(Method::POST, &stashes(), &t, &at, None).await;
     r.assert_error(400, "INVALID_ITEM_REFERENCE");
+}
+
+/// The families a family's references list holds as stashes, by id.
+async fn referencing_stashes(api: &Api, t: &str, family: &str) -> Vec<String> {
+    let r = api
+        .get(
+            &format!("/v1/workspaces/{A1}/families/{family}/references"),
+            t,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["response"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["type"] == "stash")
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn listed_stashes(api: &Api, t: &str, query: &str) -> Vec<String> {
+    let r = api.get(&format!("{}{query}", stashes()), t).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["response"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn a_deleted_stash_is_gone_from_every_read(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let created = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    let path = format!("{}/{id}", stashes());
+    assert!(referencing_stashes(&api, &t, "f1").await.contains(&id));
+    for query in ["", &format!("?project_id={PA}"), "?created_by=full-a"] {
+        assert!(
+            listed_stashes(&api, &t, query).await.contains(&id),
+            "{query}"
+        );
+    }
+
+    let r = api.call(Method::DELETE, &path, &t).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert!(r.text.is_empty(), "a 204 has no body: {}", r.text);
+    assert!(r.headers.get("content-type").is_none());
+    assert!(r.headers.get("x-request-id").is_some());
+
+    api.get(&path, &t).await.assert_error(404, "not_found");
+    api.write(Method::PATCH, &path, &t, &json!({"name": "x"}), None)
+        .await
+        .assert_error(404, "not_found");
+    assert!(!referencing_stashes(&api, &t, "f1").await.contains(&id));
+    for query in ["", &format!("?project_id={PA}"), "?created_by=full-a"] {
+        assert!(
+            !listed_stashes(&api, &t, query).await.contains(&id),
+            "{query}"
+        );
+    }
+    // Deleting it again, or what never was, is 404; so is a malformed id.
+    api.call(Method::DELETE, &path, &t)
+        .await
+        .assert_error(404, "not_found");
+    api.call(Method::DELETE, &format!("{}/nope", stashes()), &t)
+        .await
+        .assert_error(404, "not_found");
+    api.call(Method::DELETE, &format!("{}/bad%20id", stashes()), &t)
+        .await
+        .assert_error(404, "not_found");
+    // The fixture's other stash is untouched.
+    assert_eq!(api.get(&format!("{}/s1", stashes()), &t).await.status, 200);
+}
+
+async fn deletes_check_grants_and_if_match(b: Backend) {
+    let api = api(b).await;
+    // No write grant on stashes: 403, and the stash stays.
+    let reader = api.token("readonly-a").await;
+    let r = api
+        .call(Method::DELETE, &format!("{}/s1", stashes()), &reader)
+        .await;
+    r.assert_error(403, "insufficient_scope");
+    assert_eq!(r.body["error"]["details"]["entity_id"], "s1");
+    // A write grant whose filter does not cover the stash: 403; one that does: 204.
+    let delegate = api.token("delegate-a").await;
+    let r = api
+        .call(Method::DELETE, &format!("{}/s2", stashes()), &delegate)
+        .await;
+    r.assert_error(403, "insufficient_scope");
+    assert_eq!(r.body["error"]["details"]["entity_id"], "s2");
+    let full = api.token("full-a").await;
+    assert_eq!(
+        api.get(&format!("{}/s2", stashes()), &full).await.status,
+        200
+    );
+    // Another workspace's credential: as if it did not exist.
+    let other = api.token("full-b").await;
+    api.call(Method::DELETE, &format!("{}/s1", stashes()), &other)
+        .await
+        .assert_error(403, "insufficient_scope");
+    // If-Match: a stale version is 409 and deletes nothing; the current one deletes.
+    let created = api
+        .write(Method::POST, &stashes(), &full, &body(), None)
+        .await;
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    let path = format!("{}/{id}", stashes());
+    let renamed = api
+        .write(Method::PATCH, &path, &full, &json!({"name": "v2"}), None)
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    let delete_if = |tag: &'static str| {
+        api.http
+            .delete(api.url(&path))
+            .bearer_auth(&full)
+            .header("if-match", tag)
+    };
+    api.send(delete_if("\"v1\""))
+        .await
+        .assert_error(409, "stale_precondition");
+    api.send(delete_if("not-an-etag"))
+        .await
+        .assert_error(400, "invalid_request");
+    assert_eq!(api.get(&path, &full).await.status, 200);
+    let r = api.send(delete_if("\"v2\"")).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    api.get(&path, &full).await.assert_error(404, "not_found");
+    // delegate-a's filter covers s1 (created by stash-mine-a).
+    let r = api
+        .call(Method::DELETE, &format!("{}/s1", stashes()), &delegate)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+}
+
+/// With transactions of 4 items, a stash holding 3 families is deleted in steps (its
+/// entries marked, the stash gone, the entries gone): every read after it, on either store,
+/// shows nothing of it.
+async fn a_large_stash_is_deleted_in_steps_that_leave_nothing(b: Backend) {
+    let api = Setup::new(b)
+        .env("STORE_TRANSACTION_ITEMS", "4")
+        .start()
+        .await;
+    let t = api.token("full-a").await;
+    let mut big = body();
+    big["item_ids"] = json!({"detail_ids": ["d1"], "family_ids": ["f1", "f2", "f3"]});
+    let created = api.write(Method::POST, &stashes(), &t, &big, None).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    for f in ["f1", "f2", "f3"] {
+        assert!(referencing_stashes(&api, &t, f).await.contains(&id), "{f}");
+    }
+    let r = api
+        .call(Method::DELETE, &format!("{}/{id}", stashes()), &t)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    for f in ["f1", "f2", "f3"] {
+        assert!(!referencing_stashes(&api, &t, f).await.contains(&id), "{f}");
+    }
+    assert!(!listed_stashes(&api, &t, "").await.contains(&id));
 }

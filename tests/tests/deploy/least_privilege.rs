@@ -324,7 +324,7 @@ async fn recorded_server(
 }
 
 /// A stash write whose reference entries overflow one transaction, as the stashes
-/// handler saves it: the test world has too few families for a request to get there (the
+/// handler saves it, and its delete: the test world has too few families for a request to get there (the
 /// handler refuses ids that do not exist), so its store call is made directly.
 async fn large_stash_write(table: &str, recorder: &Recorder) {
     use pirros_shared::ids::{ResourceId, WorkspaceId};
@@ -359,6 +359,12 @@ async fn large_stash_write(table: &str, recorder: &Recorder) {
         idempotency: None,
     };
     assert_eq!(store.save_stash(&write).await.unwrap(), SaveOutcome::Saved);
+    // And deleted, in steps too: its entries marked, the stash gone, the entries gone.
+    let (ws, id) = (write.record.stash.workspace_id, &write.record.stash.id);
+    assert_eq!(
+        store.delete_stash(ws, id, 1).await.unwrap(),
+        SaveOutcome::Saved
+    );
 }
 
 /// Kinds of item a function's role may write (its partition family is writable) although

@@ -444,6 +444,15 @@ impl ContentStore for DynamoStore {
 
 #[async_trait]
 impl StashStore for DynamoStore {
+    async fn delete_stash(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        expected: u64,
+    ) -> StoreResult<SaveOutcome> {
+        self.transact_stash_delete(ws, id, expected).await
+    }
+
     async fn get_stash(
         &self,
         ws: WorkspaceId,

@@ -63,6 +63,22 @@ impl DynamoStore {
         Ok(out)
     }
 
+    /// Writes `entries` marked `unverified`: readers show them only while the stash as
+    /// stored holds them.
+    pub(super) async fn mark_unverified(
+        &self,
+        ws: WorkspaceId,
+        entries: &[ReferenceEntry],
+    ) -> StoreResult<()> {
+        let mut marks = Vec::with_capacity(entries.len());
+        for e in entries {
+            let mut marked = e.clone();
+            marked.unverified = true;
+            marks.push(put_request(encode(&marked, entry_key(ws, e))?)?);
+        }
+        self.batch_write(marks).await
+    }
+
     /// A stash write whose reference changes don't fit one transaction with it:
     /// 1. every entry the write adds, renames or drops is written marked `unverified`;
     /// 2. the stash and its idempotency record commit (`items`), or the write ends there;
@@ -82,13 +98,9 @@ impl DynamoStore {
     ) -> StoreResult<SaveOutcome> {
         let st = &write.record.stash;
         let ws = st.workspace_id;
-        let mut marks = Vec::with_capacity(changes.len());
-        for e in changes.put.iter().chain(&changes.delete) {
-            let mut marked = e.clone();
-            marked.unverified = true;
-            marks.push(put_request(encode(&marked, entry_key(ws, e))?)?);
-        }
-        self.batch_write(marks).await?;
+        let touched: Vec<ReferenceEntry> =
+            changes.put.iter().chain(&changes.delete).cloned().collect();
+        self.mark_unverified(ws, &touched).await?;
         let outcome = self.commit(items, idempotency).await?;
         if outcome != SaveOutcome::Saved {
             return Ok(outcome);
