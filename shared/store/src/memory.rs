@@ -124,6 +124,23 @@ impl Inner {
         SaveOutcome::Saved
     }
 
+    /// Writes `entries` marked `unverified`: readers show them only while the stash as
+    /// stored holds them.
+    fn mark_unverified<'e>(
+        &mut self,
+        ws: WorkspaceId,
+        entries: impl IntoIterator<Item = &'e ReferenceEntry>,
+    ) {
+        for e in entries {
+            let mut marked = e.clone();
+            marked.unverified = true;
+            self.references
+                .entry((ws, e.family_id.clone()))
+                .or_default()
+                .insert(e.sort_key(), marked);
+        }
+    }
+
     /// The stash and its place in the order.
     fn remove_stash(&mut self, key: &(WorkspaceId, ResourceId)) {
         if let Some(old) = self.stashes.remove(key)
@@ -205,15 +222,8 @@ impl MemoryStore {
         let st = &write.record.stash;
         let ws = st.workspace_id;
         {
-            let mut g = self.lock();
-            for e in changes.put.iter().chain(&changes.delete) {
-                let mut marked = e.clone();
-                marked.unverified = true;
-                g.references
-                    .entry((ws, e.family_id.clone()))
-                    .or_default()
-                    .insert(e.sort_key(), marked);
-            }
+            let touched = changes.put.iter().chain(&changes.delete);
+            self.lock().mark_unverified(ws, touched);
         }
         let outcome = self.lock().commit_stash(write, false);
         if outcome != SaveOutcome::Saved {
@@ -682,14 +692,7 @@ impl StashStore for MemoryStore {
                 return Ok(SaveOutcome::Saved);
             }
             // In the DynamoDB store's steps: entries marked, the stash gone, entries gone.
-            for e in &entries {
-                let mut marked = e.clone();
-                marked.unverified = true;
-                g.references
-                    .entry((ws, e.family_id.clone()))
-                    .or_default()
-                    .insert(e.sort_key(), marked);
-            }
+            g.mark_unverified(ws, &entries);
             entries
         };
         {
