@@ -406,7 +406,13 @@ pub async fn delete(
         .scope(state, ws, EntityType::Stash, Action::Read)
         .await?;
     let read = || async move {
-        match state.store.get_stash(ws, id).await? {
+        let found = match state.store.get_stash(ws, id).await? {
+            Some(r) => Some(r),
+            // A delete in steps that stopped half-way (the stash is gone, some of its
+            // entries may not be): this one finishes it.
+            None => state.store.pending_stash_delete(ws, id).await?,
+        };
+        match found {
             Some(r) if read_scope.allows(&r.stash) => Ok(r),
             _ => Err(ApiError::NotFound),
         }

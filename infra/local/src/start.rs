@@ -12,9 +12,9 @@ use pirros_shared::objects::SharedObjects;
 use pirros_shared::objects::local::LocalObjects;
 use pirros_shared::objects::s3::S3Objects;
 use pirros_shared::objects::s3::client as s3_client;
-use pirros_shared::store::SharedAdminStore;
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::memory::MemoryStore;
+use pirros_shared::store::{SharedAdminStore, StopPoint};
 use pirros_worker::inline::InlineQueue;
 use pirros_worker::worker::Worker;
 use rand::RngCore;
@@ -105,13 +105,18 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     // the handlers keep the request path's.
     let mut setup: Option<SharedAdminStore> = None;
     let transaction_items = transaction_items(&env)?;
+    let stop = || stop_point(&env);
     let (store, files, s3): (
         SharedAdminStore,
         FileSigner,
         Option<(aws_sdk_s3::Client, String)>,
     ) = match opts.store {
         StoreKind::Memory => (
-            Arc::new(MemoryStore::new().with_transaction_items(transaction_items)),
+            Arc::new(
+                MemoryStore::new()
+                    .with_transaction_items(transaction_items)
+                    .with_stop(stop()?),
+            ),
             FileSigner::Local {
                 base_url: base.clone(),
                 key: local_file_key.clone(),
@@ -141,7 +146,8 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
                 aws_sdk_dynamodb::Client::from_conf(ddb.build()),
                 config.table_name.clone(),
             )
-            .with_transaction_items(transaction_items);
+            .with_transaction_items(transaction_items)
+            .with_stop(stop()?);
             match &config.files_bucket {
                 Some(bucket) => {
                     let client = s3_client(sdk);
@@ -262,5 +268,16 @@ fn transaction_items(env: &HashMap<String, String>) -> anyhow::Result<usize> {
             Ok(n) if (2..=100).contains(&n) => Ok(n),
             _ => bail!("STORE_TRANSACTION_ITEMS must be a whole number from 2 to 100, got {v:?}"),
         },
+    }
+}
+
+/// `STORE_STOP_AFTER` (`journaled` or `unlinked`): a stash delete going in steps stops once
+/// after that step, as if the process died there (tests of what a stopped delete leaves).
+fn stop_point(env: &HashMap<String, String>) -> anyhow::Result<StopPoint> {
+    match env.get("STORE_STOP_AFTER") {
+        None => Ok(StopPoint::default()),
+        Some(v) => StopPoint::after(v.trim()).ok_or_else(|| {
+            anyhow::anyhow!("STORE_STOP_AFTER must be journaled or unlinked, got {v:?}")
+        }),
     }
 }

@@ -213,6 +213,12 @@ pub fn stash(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
     (stash_pk(ws), format!("{}{id}", kind::STASH))
 }
 
+/// The journal of a stash delete going in steps: the stash as it was, kept until every
+/// step is done, so a delete that stopped half-way is finished by the next one.
+pub fn stash_delete_journal(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
+    (stash_pk(ws), format!("DELETING#{id}"))
+}
+
 pub fn stash_pk(ws: WorkspaceId) -> String {
     format!("STASH#{ws}")
 }
@@ -316,7 +322,7 @@ impl Partition {
             Self::Flags => &["FLAG#*", "OPEN"],
             Self::References => &["detail#*", "stash#*"],
             Self::Job => &["JOB#*"],
-            Self::Stash => &["STASH#*"],
+            Self::Stash => &["STASH#*", "DELETING#*"],
             Self::Idempotency => &["IDEM"],
             Self::ApiRate | Self::TokenRate => &["RATE"],
             Self::Lease => &["LEASE"],

@@ -42,6 +42,37 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Where a write in steps stops, once, as if the process died there: for the tests that
+/// check a stopped write leaves nothing a reader can see and is finished by the next one
+/// (`STORE_STOP_AFTER` in `pirros-local`). Production stores have none.
+#[derive(Debug, Default)]
+pub struct StopPoint {
+    step: Option<&'static str>,
+    passed: std::sync::atomic::AtomicBool,
+}
+
+impl StopPoint {
+    /// Stops after `step` (`journaled`: a stash delete's journal and marks are written;
+    /// `unlinked`: the stash and its listing copies are gone).
+    pub fn after(step: &str) -> Option<Self> {
+        let step = ["journaled", "unlinked"].into_iter().find(|s| *s == step)?;
+        Some(Self {
+            step: Some(step),
+            passed: Default::default(),
+        })
+    }
+
+    /// An error the first time `step` is the stop point's.
+    pub fn check(&self, step: &'static str) -> StoreResult<()> {
+        if self.step == Some(step) && !self.passed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::Internal(format!(
+                "stopped after the step {step:?} (STORE_STOP_AFTER)"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// One thing the importer writes.
 #[derive(Clone, Debug)]
 pub enum Item {
@@ -436,6 +467,15 @@ pub trait StashStore: Send + Sync {
         id: &ResourceId,
         expected: u64,
     ) -> StoreResult<SaveOutcome>;
+
+    /// The stash as it was when a delete in steps began that has not finished (the stash is
+    /// gone, some of its marked reference entries may not be): `delete_stash` with its
+    /// version finishes it.
+    async fn pending_stash_delete(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<StashRecord>>;
 
     /// Up to `max` stashes of `index`, newest first, strictly after `after`.
     async fn query_stashes(

@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Default)]
 struct Inner {
+    /// Stash deletes going in steps (`keys::stash_delete_journal`).
+    stash_delete_journal: HashMap<(WorkspaceId, ResourceId), StashRecord>,
     credentials: HashMap<ClientId, Credential>,
     firms: HashMap<ResourceId, Firm>,
     workspaces: HashMap<WorkspaceId, Workspace>,
@@ -181,6 +183,7 @@ pub struct MemoryStore {
     /// transactions bound it: the same steps, so both stores show the same references at
     /// every step of a large stash write.
     transaction_items: usize,
+    stop: StopPoint,
 }
 
 impl Default for MemoryStore {
@@ -190,6 +193,7 @@ impl Default for MemoryStore {
             calls: AtomicU64::default(),
             items_read: AtomicU64::default(),
             transaction_items: DYNAMODB_TRANSACTION_ITEMS,
+            stop: StopPoint::default(),
         }
     }
 }
@@ -200,6 +204,30 @@ const DYNAMODB_TRANSACTION_ITEMS: usize = 100;
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Stops a write in steps once after `stop`'s step (tests only).
+    pub fn with_stop(mut self, stop: StopPoint) -> Self {
+        self.stop = stop;
+        self
+    }
+
+    /// The last steps of a stash delete: its reference entries, a transaction's worth at a
+    /// time, then its journal.
+    fn finish_stash_delete(&self, deleted: &StashRecord) {
+        let st = &deleted.stash;
+        let ws = st.workspace_id;
+        for chunk in ReferenceEntry::of_stash(st).chunks(self.transaction_items) {
+            let mut g = self.lock();
+            for e in chunk {
+                if let Some(list) = g.references.get_mut(&(ws, e.family_id.clone())) {
+                    list.remove(&e.sort_key());
+                }
+            }
+        }
+        self.lock()
+            .stash_delete_journal
+            .remove(&(ws, st.id.clone()));
     }
 
     /// Stash writes of more than `n` items (2 to 100) go in steps.
@@ -679,10 +707,23 @@ impl StashStore for MemoryStore {
         expected: u64,
     ) -> StoreResult<SaveOutcome> {
         let key = (ws, id.clone());
-        let entries = {
+        let current = {
             let mut g = self.lock();
-            let Some(current) = g.stashes.get(&key).filter(|r| r.version == expected) else {
-                return Ok(SaveOutcome::VersionMismatch);
+            let current = match g.stashes.get(&key) {
+                Some(r) if r.version == expected => r.clone(),
+                Some(_) => return Ok(SaveOutcome::VersionMismatch),
+                None => {
+                    // A delete in steps that stopped half-way: finish it from its journal.
+                    let pending = g.stash_delete_journal.get(&key).cloned();
+                    drop(g);
+                    return match pending {
+                        Some(j) if j.version == expected => {
+                            self.finish_stash_delete(&j);
+                            Ok(SaveOutcome::Saved)
+                        }
+                        _ => Ok(SaveOutcome::VersionMismatch),
+                    };
+                }
             };
             let entries = ReferenceEntry::of_stash(&current.stash);
             // The stash, its three listing copies and its entries: DynamoDB's transaction.
@@ -691,10 +732,13 @@ impl StashStore for MemoryStore {
                 g.change_references(ws, &entries, &[]);
                 return Ok(SaveOutcome::Saved);
             }
-            // In the DynamoDB store's steps: entries marked, the stash gone, entries gone.
+            // In the DynamoDB store's steps: the journal and the marked entries, the stash
+            // gone, the entries gone, the journal gone.
+            g.stash_delete_journal.insert(key.clone(), current.clone());
             g.mark_unverified(ws, &entries);
-            entries
+            current
         };
+        self.stop.check("journaled")?;
         {
             let mut g = self.lock();
             if g.stashes.get(&key).map(|r| r.version) != Some(expected) {
@@ -702,15 +746,21 @@ impl StashStore for MemoryStore {
             }
             g.remove_stash(&key);
         }
-        for chunk in entries.chunks(self.transaction_items) {
-            let mut g = self.lock();
-            for e in chunk {
-                if let Some(list) = g.references.get_mut(&(ws, e.family_id.clone())) {
-                    list.remove(&e.sort_key());
-                }
-            }
-        }
+        self.stop.check("unlinked")?;
+        self.finish_stash_delete(&current);
         Ok(SaveOutcome::Saved)
+    }
+
+    async fn pending_stash_delete(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<StashRecord>> {
+        Ok(self
+            .lock()
+            .stash_delete_journal
+            .get(&(ws, id.clone()))
+            .cloned())
     }
 
     async fn get_stash(

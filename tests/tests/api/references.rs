@@ -338,10 +338,10 @@ async fn families_name_their_group(b: Backend) {
     assert_eq!(f2["group_id"], "g-doors");
 }
 
-/// A transaction size outside what DynamoDB allows stops `pirros-local` with a message
-/// naming the variable, rather than running with another size.
+/// A transaction size outside what DynamoDB allows, or a stop point that names no step,
+/// stops `pirros-local` with a message naming the variable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_transaction_size_out_of_range_stops_the_server() {
+async fn store_knobs_out_of_range_stop_the_server() {
     use pirros_local::start::{Options, StoreKind, start};
     for bad in ["1", "101", "many", ""] {
         let env = std::collections::HashMap::from([(
@@ -363,4 +363,18 @@ async fn a_transaction_size_out_of_range_stops_the_server() {
             "{bad:?}: {e}"
         );
     }
+    // So does a stop point that names no step.
+    let env =
+        std::collections::HashMap::from([("STORE_STOP_AFTER".to_owned(), "halfway".to_owned())]);
+    let started = start(Options {
+        store: StoreKind::Memory,
+        fixture: None,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        env,
+    })
+    .await;
+    let Err(e) = started else {
+        panic!("STORE_STOP_AFTER=halfway was accepted");
+    };
+    assert!(e.to_string().contains("STORE_STOP_AFTER must be"), "{e}");
 }

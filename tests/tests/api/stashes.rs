@@ -23,6 +23,7 @@ pirros_tests::on_both_stores!(
     a_deleted_stash_is_gone_from_every_read,
     deletes_check_grants_and_if_match,
     a_large_stash_is_deleted_in_steps_that_leave_nothing,
+    a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_it,
 );
 
 fn stashes() -> String {
@@ -773,4 +774,98 @@ async fn a_large_stash_is_deleted_in_steps_that_leave_nothing(b: Backend) {
         assert!(!referencing_stashes(&api, &t, f).await.contains(&id), "{f}");
     }
     assert!(!listed_stashes(&api, &t, "").await.contains(&id));
+}
+
+/// Items of the table whose partition key is `pk` and whose `id` is `id` (the DynamoDB
+/// store's reference entries of one stash in one family, marked or not).
+async fn stored_entries(api: &Api, pk: &str, id: &str) -> usize {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let ddb = aws_sdk_dynamodb::Client::new(&pirros_shared::config::aws::sdk_config().await);
+    let table = &api.running.app.state.config.table_name;
+    let items = ddb
+        .query()
+        .table_name(table)
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter(|i| {
+            i.get("id")
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|v| v == id)
+        })
+        .count()
+}
+
+/// A stash delete going in steps that stops (as if the process died) after writing its
+/// journal and marks, or after the stash went: at no point does a reader see a reference of
+/// a deleted stash or miss one of a stash that is still there, and the next DELETE finishes
+/// the work (204), after which nothing of the stash is stored.
+async fn a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_it(b: Backend) {
+    for step in ["journaled", "unlinked"] {
+        let api = Setup::new(b)
+            .env("STORE_TRANSACTION_ITEMS", "4")
+            .env("STORE_STOP_AFTER", step)
+            .start()
+            .await;
+        let t = api.token("full-a").await;
+        let mut big = body();
+        big["item_ids"] = json!({"detail_ids": [], "family_ids": ["f1", "f2", "f3"]});
+        let created = api.write(Method::POST, &stashes(), &t, &big, None).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+        let path = format!("{}/{id}", stashes());
+
+        api.call(Method::DELETE, &path, &t)
+            .await
+            .assert_error(500, "internal_error");
+        let still_there = step == "journaled";
+        assert_eq!(
+            api.get(&path, &t).await.status == 200,
+            still_there,
+            "{step}"
+        );
+        assert_eq!(
+            listed_stashes(&api, &t, "").await.contains(&id),
+            still_there,
+            "{step}"
+        );
+        for f in ["f1", "f2", "f3"] {
+            assert_eq!(
+                referencing_stashes(&api, &t, f).await.contains(&id),
+                still_there,
+                "{step} {f}"
+            );
+        }
+
+        let r = api.call(Method::DELETE, &path, &t).await;
+        assert_eq!(r.status, 204, "{step}: {}", r.text);
+        api.get(&path, &t).await.assert_error(404, "not_found");
+        api.call(Method::DELETE, &path, &t)
+            .await
+            .assert_error(404, "not_found");
+        for f in ["f1", "f2", "f3"] {
+            assert!(!referencing_stashes(&api, &t, f).await.contains(&id), "{f}");
+        }
+        let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+        let sid = pirros_shared::ids::ResourceId::parse(&id).unwrap();
+        assert_eq!(
+            api.store().pending_stash_delete(ws, &sid).await.unwrap(),
+            None,
+            "{step}: the journal is gone"
+        );
+        if b == Backend::Dynamo {
+            for f in ["f1", "f2", "f3"] {
+                let family = pirros_shared::ids::ResourceId::parse(f).unwrap();
+                let pk = pirros_shared::store::keys::references_pk(ws, &family);
+                assert_eq!(stored_entries(&api, &pk, &id).await, 0, "{step} {f}");
+            }
+        }
+    }
 }

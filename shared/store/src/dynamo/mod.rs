@@ -43,6 +43,7 @@ pub struct DynamoStore {
     /// Most items a stash write puts in one transaction before it goes in steps:
     /// DynamoDB's 100, or fewer where a test makes the stepped path run on small stashes.
     transaction_items: usize,
+    stop: StopPoint,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -123,7 +124,14 @@ impl DynamoStore {
             items_written: AtomicU64::new(0),
             bytes_written: AtomicU64::new(0),
             transaction_items: transact::MAX_TRANSACTION_ITEMS,
+            stop: StopPoint::default(),
         }
+    }
+
+    /// Stops a write in steps once after `stop`'s step (tests only).
+    pub fn with_stop(mut self, stop: StopPoint) -> Self {
+        self.stop = stop;
+        self
     }
 
     /// Stash writes of more than `n` items (2 to 100) go in steps.
@@ -451,6 +459,14 @@ impl StashStore for DynamoStore {
         expected: u64,
     ) -> StoreResult<SaveOutcome> {
         self.transact_stash_delete(ws, id, expected).await
+    }
+
+    async fn pending_stash_delete(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<StashRecord>> {
+        self.get_as(keys::stash_delete_journal(ws, id), true).await
     }
 
     async fn get_stash(

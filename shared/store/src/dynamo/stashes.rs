@@ -87,11 +87,12 @@ impl DynamoStore {
 
 impl DynamoStore {
     /// Deletes the stash at version `expected` with its listing copies and the reference
-    /// entries of the families it holds, in one transaction; when the entries don't fit
-    /// one, they are first marked `unverified` (a reader shows such an entry only if the
-    /// stash as stored holds it, and a deleted stash holds nothing), then the stash goes,
-    /// then the entries, a transaction's worth at a time. A crash between steps leaves only
-    /// marked entries, which no reader shows.
+    /// entries of the families it holds, in one transaction. When the entries don't fit
+    /// one, in steps: the stash is kept in a journal item and its entries are marked
+    /// `unverified` (a reader shows a marked entry only while the stash as stored holds it);
+    /// then the stash and its copies go (from here a reader sees nothing of it); then the
+    /// entries, a transaction's worth at a time; then the journal. A delete that stopped
+    /// after the stash went is finished by the next one, from the journal.
     pub(super) async fn transact_stash_delete(
         &self,
         ws: WorkspaceId,
@@ -101,7 +102,17 @@ impl DynamoStore {
         let key = keys::stash(ws, id);
         let current = match self.get_as::<StashRecord>(key.clone(), true).await? {
             Some(r) if r.version == expected => r,
-            _ => return Ok(SaveOutcome::VersionMismatch),
+            Some(_) => return Ok(SaveOutcome::VersionMismatch),
+            None => {
+                let journal = keys::stash_delete_journal(ws, id);
+                return match self.get_as::<StashRecord>(journal, true).await? {
+                    Some(j) if j.version == expected => {
+                        self.finish_stash_delete(&j).await?;
+                        Ok(SaveOutcome::Saved)
+                    }
+                    _ => Ok(SaveOutcome::VersionMismatch),
+                };
+            }
         };
         let stash_delete = Delete::builder()
             .table_name(&self.table)
@@ -115,36 +126,59 @@ impl DynamoStore {
                 .build(),
         ];
         for copy in stash_list_keys(&current.stash) {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(key_attrs(copy)));
-            items.push(
-                TransactWriteItem::builder()
-                    .delete(built(delete.build())?)
-                    .build(),
-            );
+            items.push(self.delete_action(copy)?);
         }
-        let changes = ReferenceChanges {
-            put: Vec::new(),
-            delete: ReferenceEntry::of_stash(&current.stash),
-        };
-        if items.len() + changes.len() <= self.transaction_items {
+        let entries = ReferenceEntry::of_stash(&current.stash);
+        if items.len() + entries.len() <= self.transaction_items {
+            let changes = ReferenceChanges {
+                put: Vec::new(),
+                delete: entries,
+            };
             items.extend(self.reference_writes(ws, &changes)?);
             return self.commit(items, None).await;
         }
-        self.mark_unverified(ws, &changes.delete).await?;
+        let journal = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(encode(&current, keys::stash_delete_journal(ws, id))?));
+        let journal = TransactWriteItem::builder()
+            .put(built(journal.build())?)
+            .build();
+        self.commit(vec![journal], None).await?;
+        self.mark_unverified(ws, &entries).await?;
+        self.stop.check("journaled")?;
         let outcome = self.commit(items, None).await?;
         if outcome != SaveOutcome::Saved {
             return Ok(outcome);
         }
-        let writes = self.reference_writes(ws, &changes)?;
-        for chunk in writes.chunks(self.transaction_items) {
-            if let Err(e) = self.commit(chunk.to_vec(), None).await {
-                // The stash is gone; what is left stays marked, and no reader shows it.
-                tracing::warn!(error = %e, stash = %id, "reference entries of a deleted stash left marked");
-                break;
-            }
-        }
+        self.stop.check("unlinked")?;
+        self.finish_stash_delete(&current).await?;
         Ok(SaveOutcome::Saved)
+    }
+
+    /// The last steps of a stash delete: its reference entries, then its journal. An error
+    /// leaves the journal, so the next delete finishes the work.
+    async fn finish_stash_delete(&self, deleted: &StashRecord) -> StoreResult<()> {
+        let st = &deleted.stash;
+        let changes = ReferenceChanges {
+            put: Vec::new(),
+            delete: ReferenceEntry::of_stash(st),
+        };
+        let writes = self.reference_writes(st.workspace_id, &changes)?;
+        for chunk in writes.chunks(self.transaction_items) {
+            self.commit(chunk.to_vec(), None).await?;
+        }
+        let journal = self.delete_action(keys::stash_delete_journal(st.workspace_id, &st.id))?;
+        self.commit(vec![journal], None).await?;
+        Ok(())
+    }
+
+    /// An unconditional delete of `key`, as a transaction action.
+    fn delete_action(&self, key: (String, String)) -> StoreResult<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)));
+        Ok(TransactWriteItem::builder()
+            .delete(built(delete.build())?)
+            .build())
     }
 }
