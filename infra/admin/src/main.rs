@@ -5,13 +5,13 @@ use clap::{Parser, Subcommand};
 use pirros_config::aws::{operator_timeouts, sdk_config};
 use pirros_domain::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
 use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
-use pirros_domain::model::{Credential, CredentialStatus, Grant};
+use pirros_domain::model::{Credential, CredentialStatus, Grant, StashRecord};
 use pirros_domain::secret::{self, SecretHash};
 use pirros_domain::timestamp::Timestamp;
 use pirros_objects::s3::client as s3_client;
 use pirros_store::AccessStore;
 use pirros_store::dynamo::DynamoStore;
-use pirros_store::{AdminStore, Item, credential_update};
+use pirros_store::{AdminStore, Item, SaveOutcome, StashStore, credential_update};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -64,6 +64,23 @@ enum Command {
     },
     /// Turn every /v1 route off (503) or back on, within 10 seconds.
     Killswitch { state: OnOff },
+    /// Remove one resource from wherever it is held; prints what changed.
+    Delete {
+        #[command(subcommand)]
+        command: DeleteCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeleteCommand {
+    /// A stash: it leaves every stash list and every family's references (as
+    /// `DELETE /v1/workspaces/{ws}/stashes/{id}` does).
+    Stash {
+        id: String,
+        /// The stash's workspace, when the id is in more than one.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -160,6 +177,64 @@ enum FiltersCommand {
         #[arg(long)]
         workspace: String,
     },
+}
+
+/// The one workspace holding stash `id` (`--workspace` names it when several do), with the
+/// stash, or the journal of a delete of it that stopped half-way.
+async fn find_stash(
+    store: &DynamoStore,
+    id: &ResourceId,
+    named: Option<&str>,
+) -> anyhow::Result<(WorkspaceId, StashRecord)> {
+    let workspaces: Vec<WorkspaceId> = match named {
+        Some(w) => vec![workspace(w)?],
+        None => store
+            .list_workspaces()
+            .await?
+            .iter()
+            .map(|w| w.id)
+            .collect(),
+    };
+    let mut found = Vec::new();
+    for ws in workspaces {
+        let record = match store.get_stash(ws, id).await? {
+            Some(r) => Some(r),
+            None => store.pending_stash_delete(ws, id).await?,
+        };
+        found.extend(record.map(|r| (ws, r)));
+    }
+    match found.len() {
+        0 => bail!("no stash {:?}", id.as_str()),
+        1 => Ok(found.remove(0)),
+        n => bail!(
+            "stash {:?} is in {n} workspaces ({}); name one with --workspace",
+            id.as_str(),
+            found
+                .iter()
+                .map(|(ws, _)| ws.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Deletes the stash at the version read, reading again when a writer came first.
+async fn delete_stash(
+    store: &DynamoStore,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    mut record: StashRecord,
+) -> anyhow::Result<()> {
+    for _ in 0..5 {
+        if store.delete_stash(ws, id, record.version).await? == SaveOutcome::Saved {
+            return Ok(());
+        }
+        record = match store.get_stash(ws, id).await? {
+            Some(r) => r,
+            None => bail!("stash {:?} was deleted meanwhile", id.as_str()),
+        };
+    }
+    bail!("stash {:?} keeps changing; try again", id.as_str())
 }
 
 fn print(v: serde_json::Value) {
@@ -462,6 +537,17 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 print(json!({ "deleted": id }));
             }
         },
+        Command::Delete {
+            command: DeleteCommand::Stash { id, workspace: w },
+        } => {
+            let sid = ResourceId::parse(&id).context("not a stash id")?;
+            let (ws, record) = find_stash(&store, &sid, w.as_deref()).await?;
+            delete_stash(&store, ws, &sid, record).await?;
+            print(json!({
+                "deleted": {"type": "stash", "id": id, "workspace_id": ws.to_string()},
+                "changed": [],
+            }));
+        }
         Command::Killswitch { state } => {
             let on = matches!(state, OnOff::On);
             store.set_kill_switch(on).await?;

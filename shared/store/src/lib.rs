@@ -568,6 +568,10 @@ pub trait AdminStore: Store + Metered {
     async fn insert_credential(&self, c: &Credential) -> StoreResult<bool>;
 
     async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>>;
+
+    /// Every workspace of the table (an operator's look-up of an id across workspaces;
+    /// the DynamoDB store scans for them, which no request path does).
+    async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>>;
     /// `false` when there was no such filter.
     async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool>;
 

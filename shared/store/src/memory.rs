@@ -1033,6 +1033,10 @@ impl AdminStore for MemoryStore {
         }
     }
 
+    async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        Ok(self.lock().workspaces.values().cloned().collect())
+    }
+
     async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>> {
         Ok(self
             .lock()

@@ -869,3 +869,67 @@ async fn a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_
         }
     }
 }
+
+/// `pirros-admin delete stash ID` (the real binary, on the DynamoDB table the API uses):
+/// the stash leaves every read as with `DELETE`, the tool prints what it did, and an unknown
+/// or ambiguous id exits non-zero naming why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_tool_deletes_a_stash_by_id() {
+    use pirros_shared::model::{ItemIds, Stash, StashRecord};
+    use pirros_shared::store::Item;
+    let api = api(Backend::Dynamo).await;
+    let table = api.running.app.state.config.table_name.clone();
+    let t = api.token("full-a").await;
+    let created = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    assert!(referencing_stashes(&api, &t, "f1").await.contains(&id));
+
+    let (ok, out, err) = admin(&table, &["delete", "stash", &id], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        json!({"deleted": {"type": "stash", "id": id, "workspace_id": A1}, "changed": []})
+    );
+    api.get(&format!("{}/{id}", stashes()), &t)
+        .await
+        .assert_error(404, "not_found");
+    assert!(!referencing_stashes(&api, &t, "f1").await.contains(&id));
+    assert!(!listed_stashes(&api, &t, "").await.contains(&id));
+
+    // Gone now, and never was: non-zero, naming the id.
+    for missing in [id.as_str(), "never-was"] {
+        let (ok, _, err) = admin(&table, &["delete", "stash", missing], &[]);
+        assert!(!ok, "{missing}");
+        assert!(err.contains(&format!("no stash \"{missing}\"")), "{err}");
+    }
+    // An id two workspaces use needs --workspace.
+    let at = pirros_shared::timestamp::Timestamp::now();
+    let twin = StashRecord {
+        stash: Stash {
+            id: pirros_shared::ids::ResourceId::parse("s1").unwrap(),
+            workspace_id: pirros_shared::ids::WorkspaceId::parse(B1).unwrap(),
+            name: "Twin".into(),
+            description: None,
+            project_id: pirros_shared::ids::ResourceId::parse(PB).unwrap(),
+            is_permanent: false,
+            item_ids: ItemIds::default(),
+            created_by: "full-b".into(),
+            created_at: at,
+            updated_at: at,
+        },
+        version: 1,
+    };
+    api.store().put_items(&[Item::Stash(twin)]).await.unwrap();
+    let (ok, _, err) = admin(&table, &["delete", "stash", "s1"], &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("is in 2 workspaces") && err.contains("--workspace"),
+        "{err}"
+    );
+    assert_eq!(api.get(&format!("{}/s1", stashes()), &t).await.status, 200);
+    let (ok, out, err) = admin(&table, &["delete", "stash", "s1", "--workspace", B1], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["deleted"]["workspace_id"], B1);
+    assert_eq!(api.get(&format!("{}/s1", stashes()), &t).await.status, 200);
+}

@@ -8,7 +8,7 @@
 //! by this release, so newer), then deleted from the old key: a run cut short anywhere is
 //! finished by running it again, and nothing is lost or overwritten.
 
-use super::{Attrs, DynamoStore, StoreResult, classify, kind, s};
+use super::{Attrs, DynamoStore, StoreResult, classify, decode, kind, s};
 use crate::capacity;
 use crate::keys::{FAMILY_VERSION, PK, SK};
 use aws_sdk_dynamodb::error::SdkError;
@@ -101,5 +101,41 @@ impl DynamoStore {
         };
         self.delete((pk, sk)).await?;
         Ok(moved)
+    }
+}
+
+impl DynamoStore {
+    /// Every workspace record (`WS#{ws}` / `WS`), by a filtered scan: for operators only.
+    pub(super) async fn scan_workspaces(
+        &self,
+    ) -> StoreResult<Vec<pirros_domain::model::Workspace>> {
+        let mut out = Vec::new();
+        let mut start: Option<Attrs> = None;
+        loop {
+            self.count();
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("begins_with(#pk, :ws) AND #sk = :sk")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":ws", s(OLD_PREFIX))
+                .expression_attribute_values(":sk", s("WS"))
+                .set_exclusive_start_key(start)
+                .consistent_read(true)
+                .return_consumed_capacity(capacity::TOTAL)
+                .send()
+                .await
+                .map_err(classify)?;
+            self.capacity.read(page.consumed_capacity());
+            for item in page.items.unwrap_or_default() {
+                out.push(decode(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
     }
 }

@@ -599,6 +599,10 @@ impl AdminStore for DynamoStore {
             .await
     }
 
+    async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        self.scan_workspaces().await
+    }
+
     async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool> {
         self.delete(keys::in_workspace(ws, kind::FILTER, id)).await
     }
