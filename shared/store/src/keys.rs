@@ -524,6 +524,7 @@ mod tests {
             ),
             (job(ws, &id), "JOB#*"),
             (stash(ws, &id), "STASH#*"),
+            (stash_delete_journal(ws, &id), "DELETING#*"),
             (idempotency(&client, "k"), "IDEM"),
             (rate("API#c1#0"), "RATE"),
             (rate("TOKEN#c1#127.0.0.1#0"), "RATE"),
