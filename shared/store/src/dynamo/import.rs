@@ -5,13 +5,11 @@ use super::batch::{delete_request, put_request};
 use super::discovery::{project_list_key, stash_list_keys};
 use super::jobs::StoredFamily;
 use super::lists::{copy_keys, size_item};
-use super::{
-    Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, key_attrs, keys, n,
-};
+use super::{Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, keys, n};
 use crate::capacity;
 use crate::keys::{PK, kind};
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, WriteRequest};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, WriteRequest};
 use pirros_domain::lists::{Indexed, Listed};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
@@ -223,14 +221,7 @@ impl DynamoStore {
         changes.record(old, new);
         let mut items = Vec::new();
         for key in std::mem::take(&mut changes.stale) {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(key_attrs(key)));
-            items.push(
-                TransactWriteItem::builder()
-                    .delete(built(delete.build())?)
-                    .build(),
-            );
+            items.push(self.delete_action(key)?);
         }
         for key in copy_keys(new) {
             let put = Put::builder()

@@ -10,7 +10,7 @@ use super::{
     encode, key_attrs, keys, n,
 };
 use crate::keys::kind;
-use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, WriteRequest};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, WriteRequest};
 use pirros_domain::ids::ResourceId;
 use pirros_domain::model::{DetailRecord, StashRecord};
 use pirros_domain::references::{ReferenceChanges, ReferenceEntry};
@@ -41,14 +41,7 @@ impl DynamoStore {
     ) -> StoreResult<Vec<TransactWriteItem>> {
         let mut out = Vec::with_capacity(changes.len());
         for e in &changes.delete {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(key_attrs(entry_key(ws, e))));
-            out.push(
-                TransactWriteItem::builder()
-                    .delete(built(delete.build())?)
-                    .build(),
-            );
+            out.push(self.delete_action(entry_key(ws, e))?);
         }
         for e in &changes.put {
             let put = Put::builder()

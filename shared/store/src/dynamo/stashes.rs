@@ -171,14 +171,4 @@ impl DynamoStore {
         self.commit(vec![journal], None).await?;
         Ok(())
     }
-
-    /// An unconditional delete of `key`, as a transaction action.
-    fn delete_action(&self, key: (String, String)) -> StoreResult<TransactWriteItem> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(key_attrs(key)));
-        Ok(TransactWriteItem::builder()
-            .delete(built(delete.build())?)
-            .build())
-    }
 }

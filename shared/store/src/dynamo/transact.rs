@@ -4,13 +4,15 @@
 
 use super::{
     DynamoStore, IdemKey, IdemRecord, SaveOutcome, StoreError, StoreResult, Timestamp, built,
-    classify, decode, encode, keys, n,
+    classify, decode, encode, key_attrs, keys, n,
 };
 use crate::AccessStore;
 use crate::capacity;
 use crate::keys::{PK, TTL};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use aws_sdk_dynamodb::types::{
+    Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+};
 use rand::Rng;
 use std::time::Duration;
 
@@ -44,6 +46,16 @@ impl DynamoStore {
     /// `VersionMismatch`) and whose item at `idempotency.0`, if any, is the idempotency
     /// record of `idempotency.1` (its condition failing means another request with the key
     /// won: `IdempotencyTaken` with that request's record).
+    /// An unconditional delete of `key`, as a transaction action.
+    pub(super) fn delete_action(&self, key: (String, String)) -> StoreResult<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)));
+        Ok(TransactWriteItem::builder()
+            .delete(built(delete.build())?)
+            .build())
+    }
+
     pub(super) async fn commit(
         &self,
         items: Vec<TransactWriteItem>,
