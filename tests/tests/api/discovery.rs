@@ -528,8 +528,17 @@ async fn stash_list_walk_sees_every_stash_once_and_updates(b: Backend) {
             )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
-        created.push(r.body["response"]["id"].as_str().unwrap().to_owned());
+        let stash = &r.body["response"];
+        created.push((
+            stash["created_at"].as_str().unwrap().to_owned(),
+            stash["id"].as_str().unwrap().to_owned(),
+        ));
     }
+    // Newest first; stashes made in the same millisecond (the embedded store is that
+    // fast) follow their ids.
+    let mut order = created.clone();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let created: Vec<String> = created.into_iter().map(|(_, id)| id).collect();
     // An update shows in the list at once, at the same place.
     let r = api
         .write(
@@ -541,6 +550,9 @@ async fn stash_list_walk_sees_every_stash_once_and_updates(b: Backend) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    // The stashes made during the walk must be newer than every one above, not tied
+    // with the newest in its millisecond.
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     let mut seen: Vec<Value> = Vec::new();
     let mut cursor: Option<String> = None;
     for round in 0..20 {
@@ -572,7 +584,7 @@ async fn stash_list_walk_sees_every_stash_once_and_updates(b: Backend) {
         }
     }
     let walked: Vec<&str> = seen.iter().map(|s| s["id"].as_str().unwrap()).collect();
-    let mut want: Vec<&str> = created.iter().rev().map(String::as_str).collect();
+    let mut want: Vec<&str> = order.iter().map(|(_, id)| id.as_str()).collect();
     want.extend(["s2", "s1"]);
     assert_eq!(walked, want);
     let renamed = seen
