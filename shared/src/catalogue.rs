@@ -124,6 +124,10 @@ catalogue! {
     StalePrecondition: CONFLICT, "stale_precondition", V1,
         "The stash or flag changed since the `ETag` sent in `If-Match`; read it again.",
         ApiError::StalePrecondition;
+    CursorExpired: GONE, "cursor_expired", V1,
+        "An events feed cursor older than the 30 days events are kept, or whose next events \
+         are gone: rebuild the copy from a snapshot and follow its `events_cursor`.",
+        ApiError::CursorExpired;
     LimitExceeded: CONFLICT, "limit_exceeded", V1,
         "The write would pass a cap on what one resource holds: a detail holds at most 100 \
          open flags. The message states the limit; resolve a flag to make room.",

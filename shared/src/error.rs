@@ -76,6 +76,8 @@ pub enum ApiError {
     IdempotencyConflict,
     #[error("The resource changed since it was last read")]
     StalePrecondition,
+    #[error("The events after this cursor are no longer kept (30 days); rebuild from a snapshot")]
+    CursorExpired,
     /// A cap on what one resource holds; the message states the limit.
     #[error("{0}")]
     LimitExceeded(String),
@@ -134,6 +136,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => ErrorKind::MethodNotAllowed,
             Self::IdempotencyConflict => ErrorKind::IdempotencyConflict,
             Self::StalePrecondition => ErrorKind::StalePrecondition,
+            Self::CursorExpired => ErrorKind::CursorExpired,
             Self::LimitExceeded(_) => ErrorKind::LimitExceeded,
             Self::TooManyRequests { .. } => ErrorKind::TooManyRequests,
             Self::ServiceUnavailable(_) => ErrorKind::ServiceUnavailable,

@@ -14,6 +14,7 @@ use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::etag::{self, IfMatch};
+use pirros_shared::events::{Actor, Change, flag_event};
 use pirros_shared::extract::Body;
 use pirros_shared::flags::{
     Flag, FlagRecord, FlagStatus, MAX_OPEN_FLAGS, OpenFlagsChange, new_flag_id,
@@ -170,7 +171,7 @@ pub async fn create(
         let record = FlagRecord {
             flag: Flag {
                 id: flag_id,
-                detail_id: detail.id,
+                detail_id: detail.id.clone(),
                 reason: input.reason,
                 note: input.note,
                 status: FlagStatus::Open,
@@ -183,6 +184,8 @@ pub async fn create(
             version: 1,
         };
         let flag = record.flag.clone();
+        let actor = Actor::client(call.credential.client_id.as_str());
+        let event = flag_event(ws, &flag, Change::Created, &detail, actor);
         let full = pirros_shared::error::too_many_open_flags;
         let status = StatusCode::CREATED;
         commit_new(
@@ -200,6 +203,7 @@ pub async fn create(
                     expected_version: None,
                     open_flags: OpenFlagsChange::Opened,
                     open_limit: Some(MAX_OPEN_FLAGS),
+                    events: vec![event],
                 };
                 state.store.save_flag(&write).await
             },
@@ -339,7 +343,7 @@ pub async fn resolve(
     flag_id: &ResourceId,
     (NoQuery {}, Body(resolution_note), expected): (NoQuery, Body<ResolveFlag>, Option<IfMatch>),
 ) -> Result<Reply, ApiError> {
-    writable_detail(state, call, ws, id).await?;
+    let detail = &writable_detail(state, call, ws, id).await?;
     // Without If-Match a concurrent writer only makes us re-read: the flag is resolved
     // once, and its detail's count goes down once.
     let resolution_note = &resolution_note;
@@ -372,6 +376,12 @@ pub async fn resolve(
         next.flag.updated_at = now;
         next.version = current.version + 1;
         let (flag, version) = (next.flag.clone(), next.version);
+        let actor = Actor::client(call.credential.client_id.as_str());
+        let events = match change {
+            OpenFlagsChange::Closed => vec![flag_event(ws, &flag, Change::Resolved, detail, actor)],
+            // A resolved flag's note edited: no event type records it.
+            _ => Vec::new(),
+        };
         let save = |_| async move {
             let write = FlagWrite {
                 workspace_id: ws,
@@ -380,6 +390,7 @@ pub async fn resolve(
                 open_flags: change,
                 open_limit: None,
                 idempotency: None,
+                events,
             };
             state.store.save_flag(&write).await
         };

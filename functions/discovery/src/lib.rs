@@ -1,7 +1,10 @@
 //! Discovery: `GET /v1/me` (who the credential is, the workspaces its grants open and its
-//! rate-limit state) and `GET /v1/workspaces/{ws}/projects` (the projects a stash or a
-//! search can name).
+//! rate-limit state), `GET /v1/workspaces/{ws}/projects` (the projects a stash or a
+//! search can name) and `GET /v1/workspaces/{ws}/events` (what changed, for copies kept
+//! in step).
 
+mod access;
+pub mod events;
 pub mod me;
 pub mod projects;
 
@@ -11,5 +14,6 @@ pirros_shared::declare_routes! {
     v1 DiscoveryRoute for Discovery {
         Me() => me::{me},
         Projects(ws: WorkspaceId) => projects::{list},
+        Events(ws: WorkspaceId) => events::{list},
     }
 }

@@ -2,10 +2,10 @@
 //! grants of their own: any read grant in the workspace shows them all, as `include=project`
 //! shows a project to whoever may read something of it.
 
+use crate::access::require_any_read;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::error::{ApiError, ScopeDetails};
-use pirros_shared::grants::{self, Action, EntityType, Filter, Scope};
+use pirros_shared::error::ApiError;
 use pirros_shared::ids::WorkspaceId;
 use pirros_shared::model::Project;
 use pirros_shared::openapi::WorkspacePath;
@@ -13,39 +13,6 @@ use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
-
-/// Whether some grant reads something of some type in `ws`.
-fn reads_anything(call: &V1Call, ws: WorkspaceId, filters: &[Filter]) -> bool {
-    EntityType::ALL
-        .into_iter()
-        .any(|e| !Scope::resolve(&call.credential, ws, e, Action::Read, filters).is_none())
-}
-
-/// 403 `insufficient_scope` (naming the filters held here) unless a read grant of any
-/// resource type covers something in `ws`.
-async fn require_any_read(
-    state: &AppState,
-    call: &V1Call,
-    ws: WorkspaceId,
-) -> Result<(), ApiError> {
-    // Fast path: a system filter needs no storage read.
-    if reads_anything(call, ws, &[]) {
-        return Ok(());
-    }
-    let filters = call.granted_filters(state, ws).await?;
-    if reads_anything(call, ws, &filters) {
-        return Ok(());
-    }
-    let (granted_filter_ids, granted_filter_names) =
-        grants::granted_filters(&call.credential, ws, &filters);
-    Err(ApiError::InsufficientScope(Box::new(ScopeDetails {
-        required_action: Action::Read.as_str(),
-        entity_type: "project",
-        entity_id: None,
-        granted_filter_ids,
-        granted_filter_names,
-    })))
-}
 
 pirros_shared::error_responses!(
     /// What listing projects answers besides the projects.
@@ -79,7 +46,7 @@ pub async fn list(
     let limit = limit.get();
     let pager = Pager::new(&state.cursors, call, &[]);
     let after = pager.start(cursor.as_deref())?;
-    require_any_read(state, call, ws).await?;
+    require_any_read(state, call, ws, "project").await?;
     // One item past the page tells whether another page exists; a read that stops short
     // (DynamoDB's 1 MB page) says so with its last key, and the client reads on from there.
     let page = state

@@ -96,7 +96,7 @@ impl Modify for Additions {
                 ("docs", "This document, its console and the error codes."),
                 (
                     "discovery",
-                    "Who you are, the workspaces you may use, and their projects.",
+                    "Who you are, the workspaces you may use, their projects, and what changed in them.",
                 ),
                 (
                     "jobs",

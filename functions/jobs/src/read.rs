@@ -216,7 +216,8 @@ async fn move_along(state: &AppState, job: JobRecord) -> Result<JobRecord, ApiEr
         }
         _ => return Ok(job),
     };
-    if state.store.update_job(&next, job.revision).await? {
+    // Queued or expired: neither is an end the feed reports.
+    if state.store.update_job(&next, job.revision, &[]).await? {
         return Ok(next);
     }
     // Someone else moved it first (the worker, most likely): answer what they wrote.

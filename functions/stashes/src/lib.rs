@@ -11,6 +11,7 @@ use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
 use pirros_shared::etag::IfMatch;
+use pirros_shared::events::{Actor, resource_event};
 use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType, Scope};
 use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
@@ -176,18 +177,23 @@ async fn write_scope(
         .await
 }
 
-/// Commits a stash write (with its idempotency record, if the request had a key): the
-/// answer, the remembered one if another request with the key won, or `None` when the
-/// stored version moved.
+/// Commits a stash write over `before` (`None`: a new stash), with its idempotency record
+/// if the request had a key and its event: the answer, the remembered one if another
+/// request with the key won, or `None` when the stored version moved.
 async fn save(
     state: &AppState,
     call: &V1Call,
     draft: Option<&idempotency::Draft>,
     status: StatusCode,
     record: StashRecord,
-    expected_version: Option<u64>,
+    before: Option<&StashRecord>,
 ) -> Result<Option<Reply>, ApiError> {
     let (stash, version) = (record.stash.clone(), record.version);
+    let expected_version = before.map(|b| b.version);
+    let actor = Actor::client(call.credential.client_id.as_str());
+    let events = resource_event(before.map(|b| &b.stash), Some(&stash), actor)
+        .into_iter()
+        .collect();
     let committed = commit(
         call,
         draft,
@@ -199,6 +205,7 @@ async fn save(
                 idempotency: idem,
                 record,
                 expected_version,
+                events,
             };
             state.store.save_stash(&write).await
         },
@@ -357,7 +364,7 @@ pub async fn update(
             next.version = current.version + 1;
             write_scope(state, call, ws, &next.stash).await?;
             let status = StatusCode::OK;
-            save(state, call, draft, status, next, Some(current.version)).await
+            save(state, call, draft, status, next, Some(&current)).await
         };
         let busy = "The stash is being updated concurrently; retry";
         versioned_update(expected.as_ref(), busy, read, write).await
@@ -419,8 +426,16 @@ pub async fn delete(
     };
     let write = |current: StashRecord| async move {
         write_scope(state, call, ws, &current.stash).await?;
+        let actor = Actor::client(call.credential.client_id.as_str());
+        let events: Vec<_> = resource_event(Some(&current.stash), None, actor)
+            .into_iter()
+            .collect();
         Ok(
-            match state.store.delete_stash(ws, id, current.version).await? {
+            match state
+                .store
+                .delete_stash(ws, id, current.version, &events)
+                .await?
+            {
                 SaveOutcome::Saved => Some(Reply::no_content()),
                 _ => None,
             },

@@ -6,6 +6,7 @@
 //! request (`access_revoked`), fails the job with its code, and the file is deleted; the
 //! family is untouched.
 
+use pirros_domain::events::{Actor, family_version_event, job_event, resource_event};
 use pirros_domain::grants::{Action, EntityType};
 use pirros_domain::jobs::{
     JobRecord, JobSpec, JobStatus, StoredResult, UploadResult, UploadSpec, family_file_key,
@@ -149,6 +150,7 @@ async fn commit(
     };
     for attempt in 0..ATTEMPTS {
         let current = w.store.get_family(ws, &spec.family_id).await?;
+        let before = current.as_ref().map(|c| c.family.clone());
         let now = Timestamp::now();
         let (family, expected) = match (current, spec.new_family) {
             (None, true) => (new_family(&job, spec, now), None),
@@ -197,6 +199,12 @@ async fn commit(
             family_id: spec.family_id.clone(),
             version: family.family.version,
         }));
+        let actor = Actor::client(job.client_id.as_str());
+        let events = resource_event(before.as_ref(), Some(&family.family), actor.clone())
+            .into_iter()
+            .chain([family_version_event(&family.family, actor)])
+            .chain(job_event(&done))
+            .collect();
         let outcome = w
             .store
             .commit_family_version(&VersionCommit {
@@ -205,6 +213,7 @@ async fn commit(
                 version,
                 job: done,
                 expected_job_revision: job.revision,
+                events,
             })
             .await?;
         match outcome {

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use pirros_domain::events::job_event;
 use pirros_domain::grants::{self, Action, EntityType, Scope};
 use pirros_domain::jobs::{JobRecord, JobRef, JobSpec, JobStatus};
 use pirros_domain::model::Credential;
@@ -78,7 +79,7 @@ impl Worker {
                 return Ok(Some(job));
             }
             let next = job.advanced(JobStatus::Processing);
-            if self.store.update_job(&next, job.revision).await? {
+            if self.store.update_job(&next, job.revision, &[]).await? {
                 return Ok(Some(next));
             }
             pause(attempt).await;
@@ -111,7 +112,9 @@ impl Worker {
                 self.free_slot(&job).await;
                 return Ok(false);
             }
-            if self.store.update_job(&next(&job), job.revision).await? {
+            let ended = next(&job);
+            let events: Vec<_> = job_event(&ended).into_iter().collect();
+            if self.store.update_job(&ended, job.revision, &events).await? {
                 self.free_slot(&job).await;
                 return Ok(true);
             }

@@ -3,6 +3,7 @@
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use pirros_config::aws::{operator_timeouts, sdk_config};
+use pirros_domain::events::{Actor, resource_event};
 use pirros_domain::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
 use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_domain::model::{Credential, CredentialStatus, Grant, StashRecord};
@@ -226,7 +227,10 @@ async fn delete_stash(
     mut record: StashRecord,
 ) -> anyhow::Result<()> {
     for _ in 0..5 {
-        if store.delete_stash(ws, id, record.version).await? == SaveOutcome::Saved {
+        let events: Vec<_> = resource_event(Some(&record.stash), None, Actor::admin())
+            .into_iter()
+            .collect();
+        if store.delete_stash(ws, id, record.version, &events).await? == SaveOutcome::Saved {
             return Ok(());
         }
         record = match store.get_stash(ws, id).await? {
@@ -299,7 +303,7 @@ async fn import(
         bail!("the fixture has files: set FILES_BUCKET to the bucket to upload them to");
     }
     let s3 = s3_client(sdk);
-    let written = pirros_fixture::write(&fx, store, bucket.as_deref().map(|b| (&s3, b)))
+    let written = pirros_fixture::import(&fx, store, bucket.as_deref().map(|b| (&s3, b)))
         .await
         .map_err(anyhow::Error::msg)?;
     for id in &written.kept_credentials {
@@ -311,6 +315,7 @@ async fn import(
         "imported_items": written.items,
         "uploaded_files": written.uploaded_files,
         "kept_credentials": written.kept_credentials,
+        "events": written.events,
     }));
     Ok(())
 }

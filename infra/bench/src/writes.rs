@@ -286,6 +286,7 @@ pub async fn run(chars: usize, json_out: Option<std::path::PathBuf>) -> anyhow::
         let units0 = store.consumed_capacity().1;
         let outcome = store
             .commit_family_version(&VersionCommit {
+                events: Vec::new(),
                 family: current.clone(),
                 expected_family_version: expected,
                 version: current.current_version(None, Some("bench-client".into())),

@@ -224,9 +224,29 @@ impl Filterable for DetailFacets<'_> {
 impl Filterable for Family {
     const ENTITY: EntityType = EntityType::Family;
     fn matches(&self, r: &FilterMatch) -> bool {
+        FamilyFacets {
+            tag_ids: &self.tag_ids,
+            project_id: self.project_id.as_ref(),
+            category: &self.category,
+        }
+        .matches(r)
+    }
+}
+
+/// What filters on families look at, borrowed from a family or from a copy of those
+/// fields (an event's).
+pub struct FamilyFacets<'a> {
+    pub tag_ids: &'a [ResourceId],
+    pub project_id: Option<&'a ResourceId>,
+    pub category: &'a str,
+}
+
+impl Filterable for FamilyFacets<'_> {
+    const ENTITY: EntityType = EntityType::Family;
+    fn matches(&self, r: &FilterMatch) -> bool {
         any_of(&r.tag_ids_any, |t| self.tag_ids.contains(t))
-            && any_of(&r.project_ids_any, |p| self.project_id.as_ref() == Some(p))
-            && any_of(&r.categories_any, |c| *c == self.category)
+            && any_of(&r.project_ids_any, |p| self.project_id == Some(p))
+            && any_of(&r.categories_any, |c| c == self.category)
     }
 }
 
@@ -258,7 +278,19 @@ impl Filterable for StashFacets<'_> {
 impl Filterable for Tag {
     const ENTITY: EntityType = EntityType::Tag;
     fn matches(&self, r: &FilterMatch) -> bool {
-        any_of(&r.tag_ids_any, |t| *t == self.id)
+        TagFacets { id: &self.id }.matches(r)
+    }
+}
+
+/// What filters on tags look at: the tag's id.
+pub struct TagFacets<'a> {
+    pub id: &'a ResourceId,
+}
+
+impl Filterable for TagFacets<'_> {
+    const ENTITY: EntityType = EntityType::Tag;
+    fn matches(&self, r: &FilterMatch) -> bool {
+        any_of(&r.tag_ids_any, |t| t == self.id)
     }
 }
 

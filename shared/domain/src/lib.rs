@@ -1,8 +1,9 @@
 //! The domain's plain types, below every other crate of the workspace: typed ids and
 //! timestamps, the resources and their stored records, grants and filters, detail flags,
-//! jobs, family references, credential secret hashes, published public keys, and the
+//! jobs, change events, family references, credential secret hashes, published public keys, and the
 //! search lists and words every store keeps.
 
+pub mod events;
 pub mod flags;
 pub mod grants;
 pub mod ids;

@@ -64,6 +64,14 @@ const V1_GUARD: Uses = &[
     (Op::UpdateItem, &[ApiRate]),
 ];
 
+/// A write's events, in its own transaction: the workspace's sequence counter read (once
+/// per container) and moved, and the events put.
+const EVENTS_WRITTEN: Uses = &[
+    (Op::GetItem, &[Events]),
+    (Op::UpdateItem, &[Events]),
+    (Op::PutItem, &[Events]),
+];
+
 /// Custom filters named by a credential's grants, and the tags and projects an `include`
 /// expands, all in the workspace's partition.
 const SCOPE_AND_EXPANSIONS: Uses = &[(Op::BatchGetItem, &[Workspace])];
@@ -104,6 +112,7 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 (Op::PutItem, &[Flags, Idempotency]),
                 (Op::UpdateItem, &[Flags]),
             ],
+            EVENTS_WRITTEN,
         ],
         rare: &[],
     },
@@ -150,6 +159,7 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 (Op::BatchWriteItem, &[References]),
                 (Op::ConditionCheckItem, &[Stash]),
             ],
+            EVENTS_WRITTEN,
         ],
         rare: &[],
     },
@@ -176,8 +186,8 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             &[
                 // The caller's firm, workspaces and grants' filters (`/v1/me`).
                 (Op::BatchGetItem, &[Firm]),
-                // The projects list.
-                (Op::Query, &[ProjectList]),
+                // The projects list; the events feed.
+                (Op::Query, &[ProjectList, Events]),
             ],
         ],
         rare: &[],
@@ -205,25 +215,28 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
     },
     FunctionAccess {
         function: "worker",
-        uses: &[&[
-            // The job; an upload's family as stored; an export's workspace, details,
-            // families and stash, and the credential of the job's creator (whose grants
-            // decide what an export holds and whether an upload may still be written).
-            (Op::GetItem, &[Job, Family, Workspace, Stash, Credential]),
-            // The creator's filters; the sizes of the search lists a new family joins.
-            (Op::BatchGetItem, &[Workspace, FamilyList]),
-            // A job moving on; an upload's family, version record and job in one
-            // transaction, with the family's search-list copies (and deletes of those it
-            // left). Never anything else of a workspace: families have a partition of
-            // their own.
-            (Op::PutItem, &[Job, Family, FamilyList]),
-            (Op::DeleteItem, &[FamilyList]),
-            // The moved list sizes.
-            (Op::BatchWriteItem, &[FamilyList]),
-            // An ended export's slot, given back.
-            (Op::GetItem, &[Lease]),
-            (Op::UpdateItem, &[Lease]),
-        ]],
+        uses: &[
+            EVENTS_WRITTEN,
+            &[
+                // The job; an upload's family as stored; an export's workspace, details,
+                // families and stash, and the credential of the job's creator (whose grants
+                // decide what an export holds and whether an upload may still be written).
+                (Op::GetItem, &[Job, Family, Workspace, Stash, Credential]),
+                // The creator's filters; the sizes of the search lists a new family joins.
+                (Op::BatchGetItem, &[Workspace, FamilyList]),
+                // A job moving on; an upload's family, version record and job in one
+                // transaction, with the family's search-list copies (and deletes of those it
+                // left). Never anything else of a workspace: families have a partition of
+                // their own.
+                (Op::PutItem, &[Job, Family, FamilyList]),
+                (Op::DeleteItem, &[FamilyList]),
+                // The moved list sizes.
+                (Op::BatchWriteItem, &[FamilyList]),
+                // An ended export's slot, given back.
+                (Op::GetItem, &[Lease]),
+                (Op::UpdateItem, &[Lease]),
+            ],
+        ],
         rare: &[],
     },
 ];

@@ -3,7 +3,10 @@
 //! and redo the change. Concurrent operators never undo each other's writes.
 
 use super::{AdminStore, StoreError};
-use pirros_domain::ids::ClientId;
+use pirros_domain::events::{
+    Actor, Change, EventObject, EventRecord, EventType, Facets, ObjectType,
+};
+use pirros_domain::ids::{ClientId, WorkspaceId};
 use pirros_domain::model::Credential;
 use rand::Rng;
 use std::time::Duration;
@@ -40,7 +43,11 @@ pub async fn update<T, E: std::fmt::Display>(
         let mut next = current.clone();
         let out = change(&mut next).map_err(UpdateError::Refused)?;
         next.version = current.version + 1;
-        if store.replace_credential(&next, current.version).await? {
+        let events = access_changed(&current, &next);
+        if store
+            .replace_credential(&next, current.version, &events)
+            .await?
+        {
             return Ok((next, out));
         }
         // Full jitter: racing writers spread out instead of colliding again in step.
@@ -49,4 +56,43 @@ pub async fn update<T, E: std::fmt::Display>(
         tokio::time::sleep(Duration::from_millis(wait)).await;
     }
     Err(UpdateError::Contended(MAX_ATTEMPTS))
+}
+
+/// One `access.changed` event in each workspace where the credential held a grant before
+/// or after the change, when anything but its version changed: only the credential itself
+/// sees it (its copy must be rebuilt).
+pub fn access_changed(before: &Credential, after: &Credential) -> Vec<EventRecord> {
+    let mut unchanged = after.clone();
+    unchanged.version = before.version;
+    if unchanged == *before {
+        return Vec::new();
+    }
+    let mut wss: Vec<WorkspaceId> = before
+        .grants
+        .iter()
+        .chain(&after.grants)
+        .map(|g| g.workspace_id)
+        .collect();
+    wss.sort();
+    wss.dedup();
+    let owner = Facets::Owner {
+        client_id: after.client_id.to_string(),
+    };
+    wss.into_iter()
+        .map(|ws| {
+            EventRecord::new(
+                ws,
+                EventType::new(ObjectType::Credential, Change::AccessChanged),
+                EventObject {
+                    kind: ObjectType::Credential,
+                    id: after.client_id.to_string(),
+                    detail_id: None,
+                    version: None,
+                },
+                Actor::admin(),
+                Some(owner.clone()),
+                Some(owner.clone()),
+            )
+        })
+        .collect()
 }

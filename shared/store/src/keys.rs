@@ -219,6 +219,17 @@ pub fn stash_delete_journal(ws: WorkspaceId, id: &ResourceId) -> (String, String
     (stash_pk(ws), format!("DELETING#{id}"))
 }
 
+/// A workspace's events, by sequence (20 digits, so text order is number order), beside
+/// the counter that numbers them (`#SEQ`, which sorts before every digit: a query of the
+/// events after one never meets it).
+pub fn event(ws: WorkspaceId, sequence: u64) -> (String, String) {
+    (format!("EVENT#{ws}"), format!("{sequence:020}"))
+}
+
+pub fn event_counter(ws: WorkspaceId) -> (String, String) {
+    (format!("EVENT#{ws}"), "#SEQ".into())
+}
+
 pub fn stash_pk(ws: WorkspaceId) -> String {
     format!("STASH#{ws}")
 }
@@ -240,6 +251,7 @@ pub enum Partition {
     References,
     Job,
     Stash,
+    Events,
     Idempotency,
     ApiRate,
     TokenRate,
@@ -261,6 +273,7 @@ impl Partition {
         Self::References,
         Self::Job,
         Self::Stash,
+        Self::Events,
         Self::Idempotency,
         Self::ApiRate,
         Self::TokenRate,
@@ -288,6 +301,8 @@ impl Partition {
             Self::References => "FREF#*",
             Self::Job => "JOB#*",
             Self::Stash => "STASH#*",
+            // A workspace's events and their sequence counter.
+            Self::Events => "EVENT#*",
             Self::Idempotency => "IDEM#*",
             Self::ApiRate => "RATE#API#*",
             // Per client and IP (`RATE#TOKEN#`) and per client (`RATE#TOKENC#`).
@@ -323,6 +338,7 @@ impl Partition {
             Self::References => &["detail#*", "stash#*"],
             Self::Job => &["JOB#*"],
             Self::Stash => &["STASH#*", "DELETING#*"],
+            Self::Events => &["#SEQ", "*"],
             Self::Idempotency => &["IDEM"],
             Self::ApiRate | Self::TokenRate => &["RATE"],
             Self::Lease => &["LEASE"],
@@ -434,6 +450,8 @@ mod tests {
             ),
             (stash(ws, &id).0, Partition::Stash),
             (stash_pk(ws), Partition::Stash),
+            (event(ws, 1).0, Partition::Events),
+            (event_counter(ws).0, Partition::Events),
             (idempotency(&client, "k").0, Partition::Idempotency),
             (rate("API#c1#0").0, Partition::ApiRate),
             (rate("TOKEN#c1#127.0.0.1#0").0, Partition::TokenRate),
@@ -525,6 +543,8 @@ mod tests {
             (job(ws, &id), "JOB#*"),
             (stash(ws, &id), "STASH#*"),
             (stash_delete_journal(ws, &id), "DELETING#*"),
+            (event_counter(ws), "#SEQ"),
+            (event(ws, 7), "*"),
             (idempotency(&client, "k"), "IDEM"),
             (rate("API#c1#0"), "RATE"),
             (rate("TOKEN#c1#127.0.0.1#0"), "RATE"),

@@ -13,6 +13,7 @@ pub mod memory;
 pub mod usage;
 
 use async_trait::async_trait;
+use pirros_domain::events::EventRecord;
 use pirros_domain::flags::{FlagRecord, OpenFlagsChange};
 use pirros_domain::grants::Filter;
 use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
@@ -191,6 +192,8 @@ pub struct StashWrite {
     /// `None`: create (the id must be new). `Some(v)`: update only if the stored version is `v`.
     pub expected_version: Option<u64>,
     pub idempotency: Option<IdemRecord>,
+    /// What the write records in the events feed, committed with it.
+    pub events: Vec<EventRecord>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -219,6 +222,8 @@ pub struct FlagWrite {
     /// counts it, so concurrent writes never pass it. `None`: no limit (imports, tests).
     pub open_limit: Option<u64>,
     pub idempotency: Option<IdemRecord>,
+    /// What the write records in the events feed, committed with it.
+    pub events: Vec<EventRecord>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,9 +262,12 @@ pub struct LeaseSlot(pub usize);
 /// store is one by implementing them all. The batch reads (`get_tags`, `get_details`, ...)
 /// return each stored item once, in no particular order, however often its id is asked
 /// for; ids that name nothing are left out.
-pub trait Store: AccessStore + ContentStore + StashStore + FlagStore + JobStore {}
+pub trait Store:
+    AccessStore + ContentStore + StashStore + FlagStore + JobStore + EventStore
+{
+}
 
-impl<T: AccessStore + ContentStore + StashStore + FlagStore + JobStore> Store for T {}
+impl<T: AccessStore + ContentStore + StashStore + FlagStore + JobStore + EventStore> Store for T {}
 
 /// What a store has done, for the cost-per-request tests and the benchmarks: no request
 /// handler reads these.
@@ -461,11 +469,13 @@ pub trait StashStore: Send + Sync {
     /// the reference entries of the families it holds: `Saved`, or `VersionMismatch` when
     /// it moved on or is gone. A stash whose entries don't fit one transaction goes in
     /// steps that never show a reader an entry of the deleted stash.
+    /// `events` commit with the step that takes the stash away.
     async fn delete_stash(
         &self,
         ws: WorkspaceId,
         id: &ResourceId,
         expected: u64,
+        events: &[EventRecord],
     ) -> StoreResult<SaveOutcome>;
 
     /// The stash as it was when a delete in steps began that has not finished (the stash is
@@ -532,9 +542,14 @@ pub trait JobStore: Send + Sync {
     /// A consistent read; `None` when there is none or it is past its lifetime.
     async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>>;
 
-    /// Replaces the job if its stored revision is still `expected`; `false` (nothing
-    /// written) when it moved on.
-    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool>;
+    /// Replaces the job if its stored revision is still `expected`, with `events`;
+    /// `false` (nothing written) when it moved on.
+    async fn update_job(
+        &self,
+        job: &JobRecord,
+        expected: u64,
+        events: &[EventRecord],
+    ) -> StoreResult<bool>;
 
     /// One transaction: the family (new, or still at its expected version), its version
     /// record and the job (still at its expected revision). Nothing is written unless all
@@ -550,6 +565,33 @@ pub trait JobStore: Send + Sync {
     async fn settle_family_lists(&self, ws: WorkspaceId, family: &ResourceId) -> StoreResult<bool>;
 }
 
+/// The events feed: every write above commits its events with it (`events` in each);
+/// these read them, and write those of changes that have no transaction of their own.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Up to `max` events of `ws` with a sequence above `after`, in sequence order.
+    async fn query_events(
+        &self,
+        ws: WorkspaceId,
+        after: u64,
+        max: usize,
+    ) -> StoreResult<Vec<EventRecord>>;
+
+    /// Writes `events` on their own, numbered in one transaction: for the changes of
+    /// imports and admin deletes, whose writes span more than one transaction (see
+    /// `AdminStore::put_items`).
+    async fn append_events(&self, events: &[EventRecord]) -> StoreResult<()>;
+}
+
+/// Actions a DynamoDB transaction needs for `events`: one per event and one sequence
+/// counter per workspace.
+pub fn event_actions(events: &[EventRecord]) -> usize {
+    let mut wss: Vec<WorkspaceId> = events.iter().map(|e| e.event.workspace_id).collect();
+    wss.sort();
+    wss.dedup();
+    events.len() + wss.len()
+}
+
 /// What only operators call (`pirros-admin`, the fixture importer, tests): no request
 /// handler holds one, so none of these can run on a request path.
 #[async_trait]
@@ -560,9 +602,14 @@ pub trait AdminStore: Store + Metered {
     /// version (tests and fixtures; operators go through `credential_update::update`).
     async fn put_credential(&self, c: &Credential) -> StoreResult<()>;
     /// Replaces the credential only if the stored one's `version` is still `expected`
-    /// (the version the caller read); `false`, and nothing written, when another write came
-    /// first or the credential is gone.
-    async fn replace_credential(&self, c: &Credential, expected: u64) -> StoreResult<bool>;
+    /// (the version the caller read), with `events`; `false`, and nothing written, when
+    /// another write came first or the credential is gone.
+    async fn replace_credential(
+        &self,
+        c: &Credential,
+        expected: u64,
+        events: &[EventRecord],
+    ) -> StoreResult<bool>;
     /// Writes the credential only if its client id is new; `false` (and nothing written)
     /// when one exists.
     async fn insert_credential(&self, c: &Credential) -> StoreResult<bool>;
@@ -597,6 +644,8 @@ pub struct VersionCommit {
     pub version: FamilyVersionRecord,
     pub job: JobRecord,
     pub expected_job_revision: u64,
+    /// What the commit records in the events feed, committed with it.
+    pub events: Vec<EventRecord>,
 }
 
 #[derive(Debug, PartialEq)]

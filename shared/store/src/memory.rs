@@ -44,6 +44,8 @@ struct Inner {
     family_groups: HashMap<(WorkspaceId, ResourceId), FamilyGroup>,
     jobs: HashMap<(WorkspaceId, ResourceId), JobRecord>,
     family_versions: BTreeMap<(WorkspaceId, ResourceId, u64), FamilyVersionRecord>,
+    /// Per workspace, its events by sequence.
+    events: HashMap<WorkspaceId, BTreeMap<u64, EventRecord>>,
 }
 
 /// Moves `id` in `ws`'s ordered list from the position `old` (if it had one) to `new`.
@@ -85,6 +87,17 @@ fn keyed_page<T>(
 }
 
 impl Inner {
+    /// Numbers `events` after their workspace's last and keeps them: called under the
+    /// lock with the change they record, as DynamoDB's transaction holds both.
+    fn append_events(&mut self, events: &[EventRecord]) {
+        for e in events {
+            let feed = self.events.entry(e.event.workspace_id).or_default();
+            let mut e = e.clone();
+            e.event.sequence = feed.last_key_value().map_or(0, |(n, _)| *n) + 1;
+            feed.insert(e.event.sequence, e);
+        }
+    }
+
     /// The stash write's checks and the stash with its order and idempotency record, and,
     /// with `references`, its reference entries: all or nothing.
     fn commit_stash(&mut self, write: &StashWrite, references: bool) -> SaveOutcome {
@@ -123,6 +136,7 @@ impl Inner {
         if let Some(idem) = &write.idempotency {
             self.idempotency.insert(idem.key.clone(), idem.clone());
         }
+        self.append_events(&write.events);
         SaveOutcome::Saved
     }
 
@@ -705,6 +719,7 @@ impl StashStore for MemoryStore {
         ws: WorkspaceId,
         id: &ResourceId,
         expected: u64,
+        events: &[EventRecord],
     ) -> StoreResult<SaveOutcome> {
         let key = (ws, id.clone());
         let current = {
@@ -727,9 +742,10 @@ impl StashStore for MemoryStore {
             };
             let entries = ReferenceEntry::of_stash(&current.stash);
             // The stash, its three listing copies and its entries: DynamoDB's transaction.
-            if 4 + entries.len() <= self.transaction_items {
+            if 4 + event_actions(events) + entries.len() <= self.transaction_items {
                 g.remove_stash(&key);
                 g.change_references(ws, &entries, &[]);
+                g.append_events(events);
                 return Ok(SaveOutcome::Saved);
             }
             // In the DynamoDB store's steps: the journal and the marked entries, the stash
@@ -745,6 +761,7 @@ impl StashStore for MemoryStore {
                 return Ok(SaveOutcome::VersionMismatch);
             }
             g.remove_stash(&key);
+            g.append_events(events);
         }
         self.stop.check("unlinked")?;
         self.finish_stash_delete(&current);
@@ -783,7 +800,10 @@ impl StashStore for MemoryStore {
         let changes = ReferenceChanges::between(&old, &ReferenceEntry::of_stash(st));
         // What DynamoDB's transaction would hold: the stash, its idempotency record, its
         // three listing copies and the reference changes.
-        let items = 4 + usize::from(write.idempotency.is_some()) + changes.len();
+        let items = 4
+            + usize::from(write.idempotency.is_some())
+            + event_actions(&write.events)
+            + changes.len();
         if items > self.transaction_items {
             drop(g);
             return self.save_stash_in_steps(write, changes);
@@ -806,6 +826,34 @@ impl StashStore for MemoryStore {
             |id| g.stashes.get(&(ws, id.clone())).map(|r| r.stash.clone()),
             |s| index.contains(s),
         )))
+    }
+}
+
+#[async_trait]
+impl EventStore for MemoryStore {
+    async fn query_events(
+        &self,
+        ws: WorkspaceId,
+        after: u64,
+        max: usize,
+    ) -> StoreResult<Vec<EventRecord>> {
+        let g = self.lock();
+        let page: Vec<EventRecord> = g
+            .events
+            .get(&ws)
+            .map(|feed| {
+                feed.range(after.saturating_add(1)..)
+                    .take(max)
+                    .map(|(_, e)| e.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(self.counted(page))
+    }
+
+    async fn append_events(&self, events: &[EventRecord]) -> StoreResult<()> {
+        self.lock().append_events(events);
+        Ok(())
     }
 }
 
@@ -844,6 +892,7 @@ impl FlagStore for MemoryStore {
         if let Some(idem) = &write.idempotency {
             g.idempotency.insert(idem.key.clone(), idem.clone());
         }
+        g.append_events(&write.events);
         Ok(SaveOutcome::Saved)
     }
 
@@ -930,12 +979,18 @@ impl JobStore for MemoryStore {
             .cloned())
     }
 
-    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool> {
+    async fn update_job(
+        &self,
+        job: &JobRecord,
+        expected: u64,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
         let mut g = self.lock();
         let key = (job.workspace_id, job.id.clone());
         match g.jobs.get(&key) {
             Some(current) if current.revision == expected => {
                 g.jobs.insert(key, job.clone());
+                g.append_events(events);
                 Ok(true)
             }
             _ => Ok(false),
@@ -967,6 +1022,7 @@ impl JobStore for MemoryStore {
         g.family_versions
             .insert((ws, v.family_id.clone(), v.version.version), v.clone());
         g.jobs.insert(job_key, commit.job.clone());
+        g.append_events(&commit.events);
         Ok(CommitOutcome::Committed)
     }
 
@@ -1012,11 +1068,17 @@ impl AdminStore for MemoryStore {
         Ok(())
     }
 
-    async fn replace_credential(&self, c: &Credential, expected: u64) -> StoreResult<bool> {
+    async fn replace_credential(
+        &self,
+        c: &Credential,
+        expected: u64,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
         let mut g = self.lock();
         match g.credentials.get_mut(&c.client_id) {
             Some(stored) if stored.version == expected => {
                 *stored = c.clone();
+                g.append_events(events);
                 Ok(true)
             }
             _ => Ok(false),

@@ -67,6 +67,7 @@ async fn put_flags(store: &dyn Store, detail: &str, flags: &[(ResourceId, FlagSt
     futures::stream::iter(flags)
         .map(|(id, status)| async move {
             let write = FlagWrite {
+                events: Vec::new(),
                 workspace_id: ws_id(A1),
                 record: flag_record(detail, id, *status),
                 expected_version: None,
@@ -232,6 +233,7 @@ async fn open_flags_in_store(store: &dyn Store, detail: &str, n: usize) {
     for _ in 0..n {
         let (id, _) = pirros_shared::flags::new_flag_id();
         let write = FlagWrite {
+            events: Vec::new(),
             workspace_id: ws_id(A1),
             record: flag_record(detail, &id, FlagStatus::Open),
             expected_version: None,

@@ -297,6 +297,7 @@ const EVENTS: &[(&str, &str, u16)] = &[
     ("docs", "console.json", 200),
     ("discovery", "me.json", 200),
     ("discovery", "projects.json", 200),
+    ("discovery", "events.json", 200),
     ("jobs", "get-missing.json", 404),
 ];
 

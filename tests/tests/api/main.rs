@@ -10,6 +10,7 @@ mod discovery;
 mod downloads;
 mod edges;
 mod errors;
+mod events;
 mod exports;
 mod flags;
 mod import_limits;

@@ -267,7 +267,7 @@ async fn stale_credential_writes_are_refused_on_both_stores() {
         first.version = read.version + 1;
         assert!(
             store
-                .replace_credential(&first, read.version)
+                .replace_credential(&first, read.version, &[])
                 .await
                 .unwrap()
         );
@@ -276,7 +276,7 @@ async fn stale_credential_writes_are_refused_on_both_stores() {
         stale.version = read.version + 1;
         assert!(
             !store
-                .replace_credential(&stale, read.version)
+                .replace_credential(&stale, read.version, &[])
                 .await
                 .unwrap(),
             "{b:?}: written over a newer version"
@@ -285,7 +285,12 @@ async fn stale_credential_writes_are_refused_on_both_stores() {
         let ghost = ClientId::parse("ghost").unwrap();
         let mut g = read.clone();
         g.client_id = ghost.clone();
-        assert!(!store.replace_credential(&g, read.version).await.unwrap());
+        assert!(
+            !store
+                .replace_credential(&g, read.version, &[])
+                .await
+                .unwrap()
+        );
         assert!(store.get_credential(&ghost).await.unwrap().is_none());
         // The update helper says what went wrong.
         let e = credential_update::update(store, &ghost, |_| Ok::<_, String>(()))

@@ -73,6 +73,7 @@ async fn failed_transaction_writes_neither_stash_nor_record(b: Backend) {
     let store = api.store();
     // Update with a stale expected version: the transaction is cancelled as a whole.
     let write = StashWrite {
+        events: Vec::new(),
         record: stash("s1", 99, "should not land"),
         expected_version: Some(41),
         idempotency: Some(record("k-fail", "body", 60)),
@@ -97,6 +98,7 @@ async fn failed_transaction_writes_neither_stash_nor_record(b: Backend) {
     assert_eq!(s1.version, 1);
     // Create of an id that exists fails the same way.
     let dup = StashWrite {
+        events: Vec::new(),
         record: stash("s1", 1, "dup"),
         expected_version: None,
         idempotency: Some(record("k-dup", "body", 60)),
@@ -118,12 +120,14 @@ async fn lost_idempotency_race_returns_the_winner(b: Backend) {
     let api = api(b).await;
     let store = api.store();
     let first = StashWrite {
+        events: Vec::new(),
         record: stash("race-1", 1, "first"),
         expected_version: None,
         idempotency: Some(record("k-race", "first-body", 60)),
     };
     assert_eq!(store.save_stash(&first).await.unwrap(), SaveOutcome::Saved);
     let second = StashWrite {
+        events: Vec::new(),
         record: stash("race-2", 1, "second"),
         expected_version: None,
         idempotency: Some(record("k-race", "second-body", 60)),
@@ -145,12 +149,14 @@ async fn expired_idempotency_records_are_replaced(b: Backend) {
     let api = api(b).await;
     let store = api.store();
     let old = StashWrite {
+        events: Vec::new(),
         record: stash("exp-1", 1, "old"),
         expected_version: None,
         idempotency: Some(record("k-exp", "old-body", -10)),
     };
     assert_eq!(store.save_stash(&old).await.unwrap(), SaveOutcome::Saved);
     let new = StashWrite {
+        events: Vec::new(),
         record: stash("exp-2", 1, "new"),
         expected_version: None,
         idempotency: Some(record("k-exp", "new-body", 60)),
@@ -560,6 +566,7 @@ async fn commit_new_family(
     );
     let outcome = store
         .commit_family_version(&VersionCommit {
+            events: Vec::new(),
             family: family.clone(),
             expected_family_version: None,
             version: family.current_version(None, Some("famwriter-a".into())),

@@ -225,6 +225,7 @@ async fn stash_writes_keep_the_lists_in_step(b: Backend) {
     let store = api.store();
     let created = stash("made", 60_000_000, PB, "full-a");
     let write = |record: StashRecord, expected_version| StashWrite {
+        events: Vec::new(),
         record,
         expected_version,
         idempotency: None,

@@ -63,6 +63,7 @@ fn flag(id: &str, detail: &str, version: u64, status: FlagStatus) -> FlagRecord 
 
 fn write(record: FlagRecord, expected: Option<u64>, change: OpenFlagsChange) -> FlagWrite {
     FlagWrite {
+        events: Vec::new(),
         workspace_id: ws(),
         record,
         expected_version: expected,
@@ -304,6 +305,7 @@ async fn large_stash_writes_keep_every_reference(b: Backend) {
     let store = api.store();
     let fams = put_families(store, 150).await;
     let create = StashWrite {
+        events: Vec::new(),
         record: stash("big", "Big stash", &fams, 1),
         expected_version: None,
         idempotency: Some(idem("big-create")),
@@ -319,6 +321,7 @@ async fn large_stash_writes_keep_every_reference(b: Backend) {
     // Renamed, and 120 of its families dropped, in one write.
     let kept = &fams[..30];
     let update = StashWrite {
+        events: Vec::new(),
         record: stash("big", "Aardvark", kept, 2),
         expected_version: Some(1),
         idempotency: None,
@@ -336,12 +339,14 @@ async fn large_stash_writes_keep_every_reference(b: Backend) {
     }
     // Grown again past one transaction, beside another stash holding the first family.
     let small = StashWrite {
+        events: Vec::new(),
         record: stash("small", "Bee", &fams[..1], 1),
         expected_version: None,
         idempotency: None,
     };
     assert_eq!(store.save_stash(&small).await.unwrap(), SaveOutcome::Saved);
     let regrow = StashWrite {
+        events: Vec::new(),
         record: stash("big", "Zebra", &fams, 3),
         expected_version: Some(2),
         idempotency: None,
@@ -361,6 +366,7 @@ async fn refused_stash_writes_leave_references_alone(b: Backend) {
     let store = api.store();
     let fams = put_families(store, 120).await;
     let first = StashWrite {
+        events: Vec::new(),
         record: stash("st-1", "First", &fams[..2], 1),
         expected_version: None,
         idempotency: Some(idem("taken")),
@@ -369,6 +375,7 @@ async fn refused_stash_writes_leave_references_alone(b: Backend) {
     // A large create under a key another write holds, a large update of a stale version,
     // and a create of an id that exists: each refused, no reference changes.
     let big_create = StashWrite {
+        events: Vec::new(),
         record: stash("st-2", "Second", &fams, 1),
         expected_version: None,
         idempotency: Some(idem("taken")),
@@ -378,6 +385,7 @@ async fn refused_stash_writes_leave_references_alone(b: Backend) {
         SaveOutcome::IdempotencyTaken(_)
     ));
     let stale = StashWrite {
+        events: Vec::new(),
         record: stash("st-1", "Renamed", &fams, 5),
         expected_version: Some(4),
         idempotency: None,
@@ -387,6 +395,7 @@ async fn refused_stash_writes_leave_references_alone(b: Backend) {
         SaveOutcome::VersionMismatch
     );
     let dup = StashWrite {
+        events: Vec::new(),
         record: stash("st-1", "Dup", &fams[5..], 1),
         expected_version: None,
         idempotency: None,

@@ -233,15 +233,16 @@ fn the_access_table_keeps_the_promised_limits() {
                 assert!(!pairs.contains(&(Op::DeleteItem, Config)));
                 &[TokenRate, Config]
             }
-            // Stashes, their listing copies and their families' reference entries.
-            "stashes" => &[Stash, StashList, References, Idempotency, ApiRate],
-            // A detail's flags and open count.
-            "details" => &[Flags, Idempotency, ApiRate],
+            // Stashes, their listing copies and their families' reference entries, and
+            // their events.
+            "stashes" => &[Stash, StashList, References, Idempotency, ApiRate, Events],
+            // A detail's flags and open count, and their events.
+            "details" => &[Flags, Idempotency, ApiRate, Events],
             // Jobs, in partitions of their own; the credential's wait and export slots.
             "jobs" => &[Job, Idempotency, ApiRate, Lease],
-            // Jobs, an upload's family, version record and search-list copies, and an ended
-            // export's slot.
-            "worker" => &[Job, Family, FamilyList, Lease],
+            // Jobs, an upload's family, version record and search-list copies, an ended
+            // export's slot, and their events.
+            "worker" => &[Job, Family, FamilyList, Lease, Events],
             // Every other function is a reader: its rate counter is all it writes.
             "docs" => &[],
             _ => &[ApiRate],
@@ -337,6 +338,7 @@ async fn large_stash_write(table: &str, recorder: &Recorder) {
         .map(|i| ResourceId::parse(&format!("lp-f{i}")).unwrap())
         .collect();
     let write = StashWrite {
+        events: Vec::new(),
         record: StashRecord {
             stash: Stash {
                 id: ResourceId::parse("lp-large").unwrap(),
@@ -362,7 +364,7 @@ async fn large_stash_write(table: &str, recorder: &Recorder) {
     // And deleted, in steps too: its entries marked, the stash gone, the entries gone.
     let (ws, id) = (write.record.stash.workspace_id, &write.record.stash.id);
     assert_eq!(
-        store.delete_stash(ws, id, 1).await.unwrap(),
+        store.delete_stash(ws, id, 1, &[]).await.unwrap(),
         SaveOutcome::Saved
     );
 }

@@ -85,7 +85,8 @@ impl DynamoStore {
             }
             None => None,
         };
-        self.commit_limited(items, idempotency, limit_at).await
+        self.commit_limited(items, idempotency, limit_at, &write.events)
+            .await
     }
 
     pub(super) async fn query_flag_list(

@@ -290,6 +290,35 @@ impl DynamoStore {
         self.put_if(put).await
     }
 
+    /// `put_if_version` in one transaction with `events`.
+    pub(super) async fn put_if_version_with_events(
+        &self,
+        item: Attrs,
+        expected: u64,
+        events: &[pirros_domain::events::EventRecord],
+    ) -> StoreResult<bool> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":v", n(expected));
+        let put = if expected == 0 {
+            put.condition_expression(
+                "attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)",
+            )
+            .expression_attribute_names("#pk", PK)
+        } else {
+            put.condition_expression("#v = :v")
+        };
+        let items = vec![
+            TransactWriteItem::builder()
+                .put(built(put.build())?)
+                .build(),
+        ];
+        let outcome = self.commit_with_events(items, None, events).await?;
+        Ok(outcome == super::SaveOutcome::Saved)
+    }
+
     /// Puts `item` unless its key holds an item already; `false` then.
     pub(super) async fn put_new(&self, item: Attrs) -> StoreResult<bool> {
         let put = self

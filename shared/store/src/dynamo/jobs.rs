@@ -10,10 +10,10 @@ use super::{
     WorkspaceId, built, classify, decode, encode, keys, n, s,
 };
 use crate::capacity;
+use crate::event_actions;
 use crate::keys::{PK, SK, TTL};
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use pirros_domain::events::EventRecord;
 use pirros_domain::model::Family;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -96,20 +96,6 @@ fn job_put(table: &str, job: &JobRecord, expected: u64) -> StoreResult<Put> {
     )
 }
 
-/// The reasons of a cancelled transaction, or the error itself when it was not one.
-fn cancellation(
-    e: SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
-) -> Result<Vec<Option<String>>, StoreError> {
-    match e.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(tc)) => Ok(tc
-            .cancellation_reasons()
-            .iter()
-            .map(|r| r.code().map(str::to_owned))
-            .collect()),
-        _ => Err(classify(e)),
-    }
-}
-
 impl DynamoStore {
     pub(super) async fn put_new_job(
         &self,
@@ -145,7 +131,36 @@ impl DynamoStore {
         Ok(job.filter(|j| !j.is_past_ttl(Timestamp::now())))
     }
 
-    pub(super) async fn put_job_over(&self, job: &JobRecord, expected: u64) -> StoreResult<bool> {
+    pub(super) async fn put_job_over(
+        &self,
+        job: &JobRecord,
+        expected: u64,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
+        if !events.is_empty() {
+            let items = [TransactWriteItem::builder()
+                .put(job_put(&self.table, job, expected)?)
+                .build()];
+            for _ in 0..8 {
+                let Err(reasons) = self.transact_numbered(&items, events).await? else {
+                    return Ok(true);
+                };
+                match reasons.first().and_then(|r| r.code()) {
+                    Some("ConditionalCheckFailed") => return Ok(false),
+                    // Another write held the counter at that moment: go again.
+                    _ if reasons
+                        .iter()
+                        .any(|r| r.code() == Some("TransactionConflict")) =>
+                    {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    _ => break,
+                }
+            }
+            return Err(StoreError::Unavailable(
+                "the job's transaction kept being cancelled".into(),
+            ));
+        }
         let put = self
             .client
             .put_item()
@@ -203,7 +218,7 @@ impl DynamoStore {
         // that a later delivery of the job, the family's next version or an import
         // finishes what a failure left.
         let (list_items, changes) = self.relist_items(before.as_ref(), f)?;
-        let inline = 3 + list_items.len() <= MAX_TRANSACTION_ITEMS;
+        let inline = 3 + event_actions(&c.events) + list_items.len() <= MAX_TRANSACTION_ITEMS;
         let unlisted = (!inline).then(|| Unlisted {
             old: before.clone(),
         });
@@ -226,21 +241,18 @@ impl DynamoStore {
         if inline {
             items.extend(list_items);
         }
-        let tx = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items));
-        self.count();
-        let reasons = match tx.return_consumed_capacity(capacity::TOTAL).send().await {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
+        let reasons = match self.transact_numbered(&items, &c.events).await? {
+            Ok(()) => {
                 match &unlisted {
                     None => self.write_sizes_after_commit(&changes).await,
                     Some(u) => self.settle(&c.family, u).await?,
                 }
                 return Ok(CommitOutcome::Committed);
             }
-            Err(e) => cancellation(e)?,
+            Err(reasons) => reasons
+                .iter()
+                .map(|r| r.code().map(str::to_owned))
+                .collect::<Vec<_>>(),
         };
         if reasons
             .get(2)

@@ -4,6 +4,7 @@
 
 mod batch;
 mod discovery;
+mod events;
 mod flags;
 mod import;
 mod jobs;
@@ -44,6 +45,8 @@ pub struct DynamoStore {
     /// DynamoDB's 100, or fewer where a test makes the stepped path run on small stashes.
     transaction_items: usize,
     stop: StopPoint,
+    /// Per workspace, the events sequence this container last saw (`events.rs`).
+    sequences: std::sync::Mutex<HashMap<WorkspaceId, u64>>,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -125,6 +128,7 @@ impl DynamoStore {
             bytes_written: AtomicU64::new(0),
             transaction_items: transact::MAX_TRANSACTION_ITEMS,
             stop: StopPoint::default(),
+            sequences: Default::default(),
         }
     }
 
@@ -457,8 +461,9 @@ impl StashStore for DynamoStore {
         ws: WorkspaceId,
         id: &ResourceId,
         expected: u64,
+        events: &[EventRecord],
     ) -> StoreResult<SaveOutcome> {
-        self.transact_stash_delete(ws, id, expected).await
+        self.transact_stash_delete(ws, id, expected, events).await
     }
 
     async fn pending_stash_delete(
@@ -540,8 +545,13 @@ impl JobStore for DynamoStore {
         self.read_job(ws, id).await
     }
 
-    async fn update_job(&self, job: &JobRecord, expected: u64) -> StoreResult<bool> {
-        self.put_job_over(job, expected).await
+    async fn update_job(
+        &self,
+        job: &JobRecord,
+        expected: u64,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
+        self.put_job_over(job, expected, events).await
     }
 
     async fn commit_family_version(&self, commit: &VersionCommit) -> StoreResult<CommitOutcome> {
@@ -575,6 +585,26 @@ impl Metered for DynamoStore {
 }
 
 #[async_trait]
+impl EventStore for DynamoStore {
+    async fn query_events(
+        &self,
+        ws: WorkspaceId,
+        after: u64,
+        max: usize,
+    ) -> StoreResult<Vec<EventRecord>> {
+        self.query_event_page(ws, after, max).await
+    }
+
+    async fn append_events(&self, events: &[EventRecord]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        self.commit_with_events(Vec::new(), None, events).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
 impl AdminStore for DynamoStore {
     async fn get_firm(&self, id: &ResourceId) -> StoreResult<Option<Firm>> {
         self.get_as(keys::firm(id), false).await
@@ -584,8 +614,17 @@ impl AdminStore for DynamoStore {
         self.put(encode(c, keys::credential(&c.client_id))?).await
     }
 
-    async fn replace_credential(&self, c: &Credential, expected: u64) -> StoreResult<bool> {
-        self.put_if_version(encode(c, keys::credential(&c.client_id))?, expected)
+    async fn replace_credential(
+        &self,
+        c: &Credential,
+        expected: u64,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
+        let item = encode(c, keys::credential(&c.client_id))?;
+        if events.is_empty() {
+            return self.put_if_version(item, expected).await;
+        }
+        self.put_if_version_with_events(item, expected, events)
             .await
     }
 

@@ -94,7 +94,9 @@ impl DynamoStore {
         let touched: Vec<ReferenceEntry> =
             changes.put.iter().chain(&changes.delete).cloned().collect();
         self.mark_unverified(ws, &touched).await?;
-        let outcome = self.commit(items, idempotency).await?;
+        let outcome = self
+            .commit_with_events(items, idempotency, &write.events)
+            .await?;
         if outcome != SaveOutcome::Saved {
             return Ok(outcome);
         }

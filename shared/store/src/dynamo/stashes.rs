@@ -8,8 +8,10 @@ use super::{
     DynamoStore, SaveOutcome, StashWrite, StoreResult, Timestamp, built, encode, key_attrs, keys, n,
 };
 use crate::AccessStore;
+use crate::event_actions;
 use crate::keys::PK;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use pirros_domain::events::EventRecord;
 use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::model::StashRecord;
 use pirros_domain::references::{ReferenceChanges, ReferenceEntry};
@@ -75,13 +77,14 @@ impl DynamoStore {
                     .build(),
             );
         }
-        if items.len() + changes.len() > self.transaction_items {
+        if items.len() + event_actions(&write.events) + changes.len() > self.transaction_items {
             return self
                 .write_stash_in_steps(write, items, idempotency, changes)
                 .await;
         }
         items.extend(self.reference_writes(st.workspace_id, &changes)?);
-        self.commit(items, idempotency).await
+        self.commit_with_events(items, idempotency, &write.events)
+            .await
     }
 }
 
@@ -98,6 +101,7 @@ impl DynamoStore {
         ws: WorkspaceId,
         id: &ResourceId,
         expected: u64,
+        events: &[EventRecord],
     ) -> StoreResult<SaveOutcome> {
         let key = keys::stash(ws, id);
         let current = match self.get_as::<StashRecord>(key.clone(), true).await? {
@@ -129,13 +133,13 @@ impl DynamoStore {
             items.push(self.delete_action(copy)?);
         }
         let entries = ReferenceEntry::of_stash(&current.stash);
-        if items.len() + entries.len() <= self.transaction_items {
+        if items.len() + event_actions(events) + entries.len() <= self.transaction_items {
             let changes = ReferenceChanges {
                 put: Vec::new(),
                 delete: entries,
             };
             items.extend(self.reference_writes(ws, &changes)?);
-            return self.commit(items, None).await;
+            return self.commit_with_events(items, None, events).await;
         }
         let journal = Put::builder()
             .table_name(&self.table)
@@ -146,7 +150,7 @@ impl DynamoStore {
         self.commit(vec![journal], None).await?;
         self.mark_unverified(ws, &entries).await?;
         self.stop.check("journaled")?;
-        let outcome = self.commit(items, None).await?;
+        let outcome = self.commit_with_events(items, None, events).await?;
         if outcome != SaveOutcome::Saved {
             return Ok(outcome);
         }

@@ -4,15 +4,14 @@
 
 use super::{
     DynamoStore, IdemKey, IdemRecord, SaveOutcome, StoreError, StoreResult, Timestamp, built,
-    classify, decode, encode, key_attrs, keys, n,
+    decode, encode, key_attrs, keys, n,
 };
 use crate::AccessStore;
-use crate::capacity;
 use crate::keys::{PK, TTL};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
 };
+use pirros_domain::events::EventRecord;
 use rand::Rng;
 use std::time::Duration;
 
@@ -61,41 +60,34 @@ impl DynamoStore {
         items: Vec<TransactWriteItem>,
         idempotency: Option<(usize, &IdemKey)>,
     ) -> StoreResult<SaveOutcome> {
-        self.commit_limited(items, idempotency, None).await
+        self.commit_limited(items, idempotency, None, &[]).await
     }
 
-    /// `commit`, where the item at `limit_at`, if any, is conditional on a limit: its
-    /// condition failing means `LimitReached`.
+    /// `commit`, with `events` numbered and written in the same transaction.
+    pub(super) async fn commit_with_events(
+        &self,
+        items: Vec<TransactWriteItem>,
+        idempotency: Option<(usize, &IdemKey)>,
+        events: &[EventRecord],
+    ) -> StoreResult<SaveOutcome> {
+        self.commit_limited(items, idempotency, None, events).await
+    }
+
+    /// `commit_with_events`, where the item at `limit_at`, if any, is conditional on a
+    /// limit: its condition failing means `LimitReached`.
     pub(super) async fn commit_limited(
         &self,
         items: Vec<TransactWriteItem>,
         idempotency: Option<(usize, &IdemKey)>,
         limit_at: Option<usize>,
+        events: &[EventRecord],
     ) -> StoreResult<SaveOutcome> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.count();
-            let e = match self
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items.clone()))
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await
-            {
-                Ok(out) => {
-                    self.capacity.write(out.consumed_capacity());
-                    return Ok(SaveOutcome::Saved);
-                }
-                Err(e) => e,
+            let Err(reasons) = self.transact_numbered(&items, events).await? else {
+                return Ok(SaveOutcome::Saved);
             };
-            let Some(TransactWriteItemsError::TransactionCanceledException(tc)) =
-                e.as_service_error()
-            else {
-                return Err(classify(e));
-            };
-            let reasons = tc.cancellation_reasons();
             let code = |i: usize| reasons.get(i).and_then(|r| r.code()).unwrap_or("None");
             if let Some((at, key)) = idempotency
                 && code(at) == "ConditionalCheckFailed"

@@ -1,0 +1,220 @@
+//! `GET /v1/workspaces/{ws}/events`: the workspace's change events in sequence order, each
+//! as the caller's grants show it (itself, a removal for `access`, or nothing).
+//!
+//! The cursor holds the last sequence the caller was shown a page up to, and when it was
+//! handed out. Sequences are assigned in the transaction of each change (see the stores),
+//! so a page never passes an event that commits later: nothing is missed, nothing repeats.
+//! It is bound to the workspace and the credential, not to `types`, so that a caller may
+//! change its selection mid-walk, and the same cursor serves snapshots and replays.
+
+use crate::access::require_any_read;
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::events::{Event, EventRecord, Facets, RETENTION_DAYS, Reader, TypeSelection};
+use pirros_shared::grants::{Action, EntityType, Filter, Scope};
+use pirros_shared::ids::WorkspaceId;
+use pirros_shared::openapi::WorkspacePath;
+use pirros_shared::pagination::{BadCursor, Cursors, binding};
+use pirros_shared::payload::NoExpansions;
+use pirros_shared::query::Limit;
+use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// The query of the feed.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// `response.next_cursor` of an earlier page (or a snapshot's `events_cursor`),
+    /// unchanged: the page starts after it. Absent: the oldest event kept. A cursor is
+    /// bound to the workspace and the credential it came from: with another it is 400;
+    /// one whose next events are no longer kept (30 days) is 410 `cursor_expired`.
+    #[param(
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
+    pub after: Option<String>,
+    /// Comma-separated event types (`stash.updated`) and type patterns (`detail.*`): only
+    /// those. Absent: every type.
+    #[param(required = false, min_length = 1, example = "detail.*,stash.removed")]
+    pub types: Option<String>,
+    /// Most events in the page. Out of range is 400, never clamped.
+    #[serde(default)]
+    #[param(inline, required = false)]
+    pub limit: Limit<25, 100>,
+}
+
+impl pirros_shared::extract::QueryParams for EventsQuery {}
+
+/// A page of the feed.
+#[derive(Serialize, ToSchema)]
+pub struct EventPage {
+    pub data: Vec<Event>,
+    /// Where the next request resumes, also when `data` is empty: never null. Pass it
+    /// back as `after`.
+    pub next_cursor: String,
+    /// Whether more events exist now after `next_cursor`.
+    pub has_more: bool,
+    pub expanded: NoExpansions,
+}
+
+/// A feed position: the last sequence passed and when the cursor was made (milliseconds).
+struct Position {
+    sequence: u64,
+    issued: i64,
+}
+
+fn cursor_binding(call: &V1Call, ws: WorkspaceId) -> String {
+    binding(&[
+        "events",
+        &ws.to_string(),
+        call.credential.client_id.as_str(),
+    ])
+}
+
+/// Makes the cursor of the position after `sequence`, for `call` in `ws`: also what a
+/// snapshot hands out as its `events_cursor`.
+pub fn encode_cursor(cursors: &Cursors, call: &V1Call, ws: WorkspaceId, sequence: u64) -> String {
+    let key = format!("{sequence}.{}", Timestamp::now().millis());
+    cursors.encode(&key, &cursor_binding(call, ws))
+}
+
+fn decode_cursor(
+    cursors: &Cursors,
+    call: &V1Call,
+    ws: WorkspaceId,
+    cursor: &str,
+) -> Result<Position, ApiError> {
+    let bad = || {
+        ApiError::invalid_field(
+            "after",
+            "after is not a cursor of this workspace's feed for this credential",
+        )
+    };
+    let key = cursors
+        .decode(cursor, &cursor_binding(call, ws))
+        .map_err(|BadCursor| bad())?;
+    let (sequence, issued) = key.split_once('.').ok_or_else(bad)?;
+    Ok(Position {
+        sequence: sequence.parse().map_err(|_| bad())?,
+        issued: issued.parse().map_err(|_| bad())?,
+    })
+}
+
+/// What the caller may read, asked of each side of an event.
+struct Grants<'a> {
+    call: &'a V1Call,
+    /// Read scopes of the four resource types with grants.
+    scopes: [(EntityType, Scope); 4],
+}
+
+impl<'a> Grants<'a> {
+    fn new(call: &'a V1Call, ws: WorkspaceId, filters: &[Filter]) -> Self {
+        let scope = |e| {
+            (
+                e,
+                Scope::resolve(&call.credential, ws, e, Action::Read, filters),
+            )
+        };
+        Self {
+            call,
+            scopes: EntityType::ALL.map(scope),
+        }
+    }
+}
+
+impl Reader for Grants<'_> {
+    fn sees(&self, facets: &Facets) -> bool {
+        match facets {
+            // The caller holds some read grant here (checked first): projects are shown.
+            Facets::Project => true,
+            Facets::Owner { client_id } => client_id == self.call.credential.client_id.as_str(),
+            other => other.entity().is_some_and(|entity| {
+                self.scopes
+                    .iter()
+                    .any(|(e, scope)| *e == entity && other.allowed_by(scope))
+            }),
+        }
+    }
+}
+
+pirros_shared::error_responses!(
+    /// What reading the feed answers besides the events.
+    pub ListErrors = V1[InsufficientScope, CursorExpired]
+);
+
+/// List events
+///
+/// What changed in the workspace, oldest first: every event you may see exactly once, in
+/// `sequence` order, also while others write. Each event is shown as your grants see the
+/// resource before and after the change: an update that takes a resource out of your view
+/// is shown as `<type>.removed` with `reason: "access"`; one that brings it in, as the
+/// update it is. Job events are shown to the job's creator, `access.changed` to the
+/// credential whose grants changed (rebuild your copy then). Follow `next_cursor` (never
+/// null) as `after`; when `data` is empty, wait and ask again with it. Events are kept 30
+/// days: an older cursor is 410 `cursor_expired`. Needs a read grant of any kind in the
+/// workspace.
+#[utoipa::path(
+    get,
+    path = "/v1/workspaces/{ws}/events",
+    operation_id = "listEvents",
+    tag = "discovery",
+    params(WorkspacePath, EventsQuery),
+    responses(
+        (status = 200, description = "One page of events.", body = Envelope<EventPage>),
+        ListErrors,
+    )
+)]
+pub async fn list(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    q: EventsQuery,
+) -> Result<Reply, ApiError> {
+    let limit = q.limit.get();
+    let types = match &q.types {
+        None => TypeSelection::default(),
+        Some(list) => TypeSelection::parse(list.split(',')).map_err(|bad| {
+            ApiError::invalid_field("types", format!("unknown event type {bad:?} in types"))
+        })?,
+    };
+    let start = q
+        .after
+        .as_deref()
+        .map(|c| decode_cursor(&state.cursors, call, ws, c))
+        .transpose()?;
+    let filters = require_any_read(state, call, ws, "event").await?;
+    let now = Timestamp::now().millis();
+    let after = match &start {
+        Some(p) if now - p.issued > RETENTION_DAYS * 86_400_000 => {
+            return Err(ApiError::CursorExpired);
+        }
+        Some(p) => p.sequence,
+        None => 0,
+    };
+    let mut read: Vec<EventRecord> = state.store.query_events(ws, after, limit + 1).await?;
+    // Sequences have no gaps: a first event past the next one means the events between
+    // were dropped when their 30 days ran out.
+    if start.is_some() && read.first().is_some_and(|e| e.event.sequence > after + 1) {
+        return Err(ApiError::CursorExpired);
+    }
+    let has_more = read.len() > limit;
+    read.truncate(limit);
+    let last = read.last().map_or(after, |e| e.event.sequence);
+    let grants = Grants::new(call, ws, &filters);
+    let data: Vec<Event> = read
+        .iter()
+        .filter_map(|e| e.seen_by(&grants))
+        .filter(|e| types.selects(e.kind))
+        .collect();
+    call.reply(&EventPage {
+        data,
+        next_cursor: encode_cursor(&state.cursors, call, ws, last),
+        has_more,
+        expanded: NoExpansions {},
+    })
+}
