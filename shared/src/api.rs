@@ -370,6 +370,32 @@ impl V1Call {
         }))
     }
 
+    /// The custom filters the caller's grants name in `ws`, when some read grant of any
+    /// resource type covers something there (what projects, the events feed and snapshots
+    /// need); otherwise 403 `insufficient_scope` naming `entity_type` and the filters held.
+    pub async fn require_any_read(
+        &self,
+        state: &AppState,
+        ws: WorkspaceId,
+        entity_type: &'static str,
+    ) -> Result<Vec<Filter>, ApiError> {
+        // Read only when a grant names a custom filter (`granted_filters`).
+        let filters = self.granted_filters(state, ws).await?;
+        let reads = |e| !Scope::resolve(&self.credential, ws, e, Action::Read, &filters).is_none();
+        if EntityType::ALL.into_iter().any(reads) {
+            return Ok(filters);
+        }
+        let (granted_filter_ids, granted_filter_names) =
+            grants::granted_filters(&self.credential, ws, &filters);
+        Err(ApiError::InsufficientScope(Box::new(ScopeDetails {
+            required_action: Action::Read.as_str(),
+            entity_type,
+            entity_id: None,
+            granted_filter_ids,
+            granted_filter_names,
+        })))
+    }
+
     /// The scope for a list or write: 403 `insufficient_scope` when there is none.
     pub async fn require_scope(
         &self,

@@ -129,6 +129,16 @@ pub async fn begin(
 ) -> Result<Begun, ApiError> {
     call.require_scope(state, needs.ws, needs.entity, needs.action, needs.entity_id)
         .await?;
+    lookup(state, call, key).await
+}
+
+/// `begin` for a write whose grant the caller checked itself (a snapshot needs some read
+/// grant, of any type): a live record of the key is replayed, else the write goes ahead.
+pub async fn lookup(
+    state: &crate::AppState,
+    call: &crate::api::V1Call,
+    key: Option<IdempotencyKey>,
+) -> Result<Begun, ApiError> {
     let Some(key) = key else {
         return Ok(Begun::Fresh(None));
     };

@@ -69,3 +69,59 @@ impl<'a> Pager<'a> {
         }
     }
 }
+
+/// The events feed's cursors (`GET .../events`, a snapshot's `events_cursor`): a position
+/// in a workspace's sequence and when the cursor was made, bound to the workspace and the
+/// credential, not to a query, so that one cursor serves the feed with any `types`, a
+/// snapshot and a replay.
+pub mod feed {
+    use super::{BadCursor, Cursors, binding};
+    use crate::api::V1Call;
+    use crate::error::ApiError;
+    use crate::ids::WorkspaceId;
+    use crate::timestamp::Timestamp;
+
+    /// A feed position: the last sequence passed, and when its cursor was made.
+    pub struct Position {
+        pub sequence: u64,
+        pub issued: Timestamp,
+    }
+
+    fn bound(call: &V1Call, ws: WorkspaceId) -> String {
+        binding(&[
+            "events",
+            &ws.to_string(),
+            call.credential.client_id.as_str(),
+        ])
+    }
+
+    /// The cursor of the position after `sequence`, for `call`'s credential in `ws`.
+    pub fn encode(cursors: &Cursors, call: &V1Call, ws: WorkspaceId, sequence: u64) -> String {
+        let key = format!("{sequence}.{}", Timestamp::now().millis());
+        cursors.encode(&key, &bound(call, ws))
+    }
+
+    /// The position of a cursor of `ws`'s feed made for `call`'s credential: anything else
+    /// is 400 `invalid_request` on `after`.
+    pub fn decode(
+        cursors: &Cursors,
+        call: &V1Call,
+        ws: WorkspaceId,
+        cursor: &str,
+    ) -> Result<Position, ApiError> {
+        let bad = || {
+            ApiError::invalid_field(
+                "after",
+                "after is not a cursor of this workspace's feed for this credential",
+            )
+        };
+        let key = cursors
+            .decode(cursor, &bound(call, ws))
+            .map_err(|BadCursor| bad())?;
+        let (sequence, issued) = key.split_once('.').ok_or_else(bad)?;
+        Ok(Position {
+            sequence: sequence.parse().map_err(|_| bad())?,
+            issued: Timestamp::from_millis(issued.parse().map_err(|_| bad())?),
+        })
+    }
+}

@@ -7,7 +7,6 @@
 //! It is bound to the workspace and the credential, not to `types`, so that a caller may
 //! change its selection mid-walk, and the same cursor serves snapshots and replays.
 
-use crate::access::require_any_read;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
@@ -15,7 +14,7 @@ use pirros_shared::events::{Event, EventRecord, Facets, RETENTION_DAYS, Reader, 
 use pirros_shared::grants::{Action, EntityType, Filter, Scope};
 use pirros_shared::ids::WorkspaceId;
 use pirros_shared::openapi::WorkspacePath;
-use pirros_shared::pagination::{BadCursor, Cursors, binding};
+use pirros_shared::pagination::feed;
 use pirros_shared::payload::NoExpansions;
 use pirros_shared::query::Limit;
 use pirros_shared::response::{Envelope, Reply};
@@ -60,49 +59,6 @@ pub struct EventPage {
     /// Whether more events exist now after `next_cursor`.
     pub has_more: bool,
     pub expanded: NoExpansions,
-}
-
-/// A feed position: the last sequence passed and when the cursor was made (milliseconds).
-struct Position {
-    sequence: u64,
-    issued: i64,
-}
-
-fn cursor_binding(call: &V1Call, ws: WorkspaceId) -> String {
-    binding(&[
-        "events",
-        &ws.to_string(),
-        call.credential.client_id.as_str(),
-    ])
-}
-
-/// Makes the cursor of the position after `sequence`, for `call` in `ws`: also what a
-/// snapshot hands out as its `events_cursor`.
-pub fn encode_cursor(cursors: &Cursors, call: &V1Call, ws: WorkspaceId, sequence: u64) -> String {
-    let key = format!("{sequence}.{}", Timestamp::now().millis());
-    cursors.encode(&key, &cursor_binding(call, ws))
-}
-
-fn decode_cursor(
-    cursors: &Cursors,
-    call: &V1Call,
-    ws: WorkspaceId,
-    cursor: &str,
-) -> Result<Position, ApiError> {
-    let bad = || {
-        ApiError::invalid_field(
-            "after",
-            "after is not a cursor of this workspace's feed for this credential",
-        )
-    };
-    let key = cursors
-        .decode(cursor, &cursor_binding(call, ws))
-        .map_err(|BadCursor| bad())?;
-    let (sequence, issued) = key.split_once('.').ok_or_else(bad)?;
-    Ok(Position {
-        sequence: sequence.parse().map_err(|_| bad())?,
-        issued: issued.parse().map_err(|_| bad())?,
-    })
 }
 
 /// What the caller may read, asked of each side of an event.
@@ -185,12 +141,12 @@ pub async fn list(
     let start = q
         .after
         .as_deref()
-        .map(|c| decode_cursor(&state.cursors, call, ws, c))
+        .map(|c| feed::decode(&state.cursors, call, ws, c))
         .transpose()?;
-    let filters = require_any_read(state, call, ws, "event").await?;
+    let filters = call.require_any_read(state, ws, "event").await?;
     let now = Timestamp::now().millis();
     let after = match &start {
-        Some(p) if now - p.issued > RETENTION_DAYS * 86_400_000 => {
+        Some(p) if now - p.issued.millis() > RETENTION_DAYS * 86_400_000 => {
             return Err(ApiError::CursorExpired);
         }
         Some(p) => p.sequence,
@@ -213,7 +169,7 @@ pub async fn list(
         .collect();
     call.reply(&EventPage {
         data,
-        next_cursor: encode_cursor(&state.cursors, call, ws, last),
+        next_cursor: feed::encode(&state.cursors, call, ws, last),
         has_more,
         expanded: NoExpansions {},
     })

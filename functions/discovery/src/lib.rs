@@ -3,7 +3,6 @@
 //! search can name) and `GET /v1/workspaces/{ws}/events` (what changed, for copies kept
 //! in step).
 
-mod access;
 pub mod events;
 pub mod me;
 pub mod projects;

@@ -2,7 +2,6 @@
 //! grants of their own: any read grant in the workspace shows them all, as `include=project`
 //! shows a project to whoever may read something of it.
 
-use crate::access::require_any_read;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
@@ -46,7 +45,7 @@ pub async fn list(
     let limit = limit.get();
     let pager = Pager::new(&state.cursors, call, &[]);
     let after = pager.start(cursor.as_deref())?;
-    require_any_read(state, call, ws, "project").await?;
+    call.require_any_read(state, ws, "project").await?;
     // One item past the page tells whether another page exists; a read that stops short
     // (DynamoDB's 1 MB page) says so with its last key, and the client reads on from there.
     let page = state

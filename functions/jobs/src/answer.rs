@@ -9,12 +9,36 @@ use pirros_shared::error::ApiError;
 use pirros_shared::grants::{self, Action, FilterId};
 use pirros_shared::idempotency::Draft;
 use pirros_shared::jobs::{ExportOutcome, Job, JobRecord, JobSpec, JobStatus, StoredResult};
+use pirros_shared::pagination::feed;
 use pirros_shared::response::Reply;
 use pirros_shared::write::commit_new;
 use serde::Serialize;
 
 /// The job as answered now, to `call`, its creator.
 pub async fn job_of(state: &AppState, call: &V1Call, record: &JobRecord) -> Result<Job, ApiError> {
+    if let Some(StoredResult::Snapshot(s)) = &record.result
+        && record.status == JobStatus::Succeeded
+    {
+        let ws = record.workspace_id;
+        // Signed while its creator may still read something here (what it holds was
+        // chosen by the creator's read grants when it ran).
+        let reads = grants::grants_in(&call.credential, ws).any(|g| g.action == Action::Read);
+        let url = match reads {
+            true => Some(
+                state
+                    .files
+                    .presign(
+                        &s.key,
+                        &format!("snapshot-{}.jsonl.gz", record.id),
+                        state.config.download_url_ttl_secs,
+                    )
+                    .await?,
+            ),
+            false => None,
+        };
+        let cursor = feed::encode(&state.cursors, call, ws, s.sequence);
+        return Ok(record.answer(url, Some(cursor)));
+    }
     let url = match (&record.result, &record.spec) {
         (Some(StoredResult::Export(e)), JobSpec::Export(spec))
             if record.status == JobStatus::Succeeded
@@ -33,7 +57,7 @@ pub async fn job_of(state: &AppState, call: &V1Call, record: &JobRecord) -> Resu
         }
         _ => None,
     };
-    Ok(record.answer(url))
+    Ok(record.answer(url, None))
 }
 
 /// Whether the job's creator (the caller: only the creator reads a job) may still fetch its

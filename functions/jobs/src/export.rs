@@ -13,19 +13,8 @@ use pirros_shared::jobs::{ExportSpec, Job, JobRecord, JobSpec, JobStatus};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::LeaseKind;
-use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-use crate::answer::save_new;
-
-/// How long an export holds its slot at most, had the worker never given it back: longer
-/// than any queue wait and run (the worker's timeout is 5 minutes).
-const BULK_LEASE_SECS: u64 = 3600;
-
-/// What a refused export is told to wait: exports take seconds to minutes.
-const BULK_RETRY_AFTER_SECS: u64 = 30;
 
 /// The body of an export: nothing, or an empty JSON object. Any field is a 400.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -109,44 +98,8 @@ pub async fn export(
         }),
         JobStatus::Queued,
     );
-    // A credential holds at most `LeaseKind::Bulk.slots()` exports queued or running; the
-    // worker gives the slot back when the job ends, and a slot it never gives back lapses
-    // after `BULK_LEASE_SECS`.
-    let client = &call.credential.client_id;
-    let until = Timestamp::now().plus_secs(BULK_LEASE_SECS);
-    let Some(slot) = state
-        .store
-        .take_lease(LeaseKind::Bulk, client, job.id.as_str(), until)
-        .await?
-    else {
-        return Err(ApiError::TooManyRequests {
-            retry_after: BULK_RETRY_AFTER_SECS,
-        });
-    };
     let started = ExportStarted {
-        job: job.answer(None),
+        job: job.answer(None, None),
     };
-    let saved = save_new(state, call, draft.as_ref(), &job, &started).await;
-    // A replayed answer names a job that was handed over already.
-    let fresh = saved.as_ref().is_ok_and(|reply| {
-        reply.status == http::StatusCode::ACCEPTED
-            && !reply
-                .headers
-                .iter()
-                .any(|(k, _)| k == pirros_shared::headers::IDEMPOTENT_REPLAYED)
-    });
-    if !fresh
-        && let Err(e) = state
-            .store
-            .drop_lease(LeaseKind::Bulk, client, job.id.as_str(), Some(slot))
-            .await
-    {
-        tracing::warn!(job = %job.id, error = %e, "unused export slot lapses by itself");
-    }
-    let reply = saved?;
-    if fresh && let Err(e) = state.queue.enqueue(&job.job_ref()).await {
-        // The job stays `queued`; reading it hands it over again (see `read`).
-        tracing::warn!(job = %job.id, error = %e, "export not handed to the worker yet");
-    }
-    Ok(reply)
+    crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
 }

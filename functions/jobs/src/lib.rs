@@ -1,11 +1,14 @@
 //! Asynchronous work: family uploads (`POST .../families/uploads`), stash exports
-//! (`POST .../stashes/{id}/exports`) and the jobs they start (`GET .../jobs/{id}`). The
+//! (`POST .../stashes/{id}/exports`), snapshots (`POST .../snapshots`) and the jobs they
+//! start (`GET .../jobs/{id}`). The
 //! work itself is the worker's (functions/worker); this function creates jobs, hands them
 //! over, and answers them, noticing an uploaded file on the way.
 
 pub mod answer;
+pub mod bulk;
 pub mod export;
 pub mod read;
+pub mod snapshot;
 pub mod sqs_queue;
 pub mod upload;
 pub mod upload_body;
@@ -17,5 +20,6 @@ pirros_shared::declare_routes! {
         Upload(ws: WorkspaceId) => upload::{upload},
         Export(ws: WorkspaceId, id: ResourceId) => export::{export},
         Get(ws: WorkspaceId, id: ResourceId) => read::{get},
+        Snapshot(ws: WorkspaceId) => snapshot::{create},
     }
 }

@@ -154,7 +154,7 @@ pub async fn upload(
         spec.upload_expires_at = target.expires_at;
     }
     let started = UploadStarted {
-        job: job.answer(None),
+        job: job.answer(None, None),
         upload: UploadTarget {
             url: target.url,
             method: "PUT",

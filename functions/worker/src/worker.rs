@@ -65,6 +65,7 @@ impl Worker {
         match &record.spec {
             JobSpec::Upload(_) => crate::upload_job::process(self, record).await,
             JobSpec::Export(_) => crate::export_job::process(self, record).await,
+            JobSpec::Snapshot(_) => crate::snapshot_job::process(self, record).await,
         }
     }
 
@@ -130,7 +131,7 @@ impl Worker {
     /// An ended export gives its creator's bulk slot back (again, if a run before this one
     /// did): best effort, as a slot never given back lapses by itself.
     async fn free_slot(&self, job: &JobRecord) {
-        if !matches!(job.spec, JobSpec::Export(_)) {
+        if !matches!(job.spec, JobSpec::Export(_) | JobSpec::Snapshot(_)) {
             return;
         }
         let holder = job.id.as_str();

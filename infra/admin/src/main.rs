@@ -1,18 +1,19 @@
 //! `pirros-admin`: operate the DynamoDB table named by `TABLE_NAME`.
 
+mod delete;
+
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use pirros_config::aws::{operator_timeouts, sdk_config};
-use pirros_domain::events::{Actor, resource_event};
 use pirros_domain::grants::{Action, EntityType, Filter, FilterId, FilterMatch};
 use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
-use pirros_domain::model::{Credential, CredentialStatus, Grant, StashRecord};
+use pirros_domain::model::{Credential, CredentialStatus, Grant};
 use pirros_domain::secret::{self, SecretHash};
 use pirros_domain::timestamp::Timestamp;
 use pirros_objects::s3::client as s3_client;
 use pirros_store::AccessStore;
 use pirros_store::dynamo::DynamoStore;
-use pirros_store::{AdminStore, Item, SaveOutcome, StashStore, credential_update};
+use pirros_store::{AdminStore, ContentStore, Item, StashStore, credential_update};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -79,6 +80,22 @@ enum DeleteCommand {
     Stash {
         id: String,
         /// The stash's workspace, when the id is in more than one.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+    /// A detail: it leaves every stash that holds it (each at a new version), its search
+    /// lists, its families' references; its flags go with it.
+    Detail {
+        id: String,
+        /// The detail's workspace, when the id is in more than one.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+    /// A family: it leaves every stash that holds it, the details that place it, its
+    /// group and its search lists; its versions go with it.
+    Family {
+        id: String,
+        /// The family's workspace, when the id is in more than one.
         #[arg(long)]
         workspace: Option<String>,
     },
@@ -178,67 +195,6 @@ enum FiltersCommand {
         #[arg(long)]
         workspace: String,
     },
-}
-
-/// The one workspace holding stash `id` (`--workspace` names it when several do), with the
-/// stash, or the journal of a delete of it that stopped half-way.
-async fn find_stash(
-    store: &DynamoStore,
-    id: &ResourceId,
-    named: Option<&str>,
-) -> anyhow::Result<(WorkspaceId, StashRecord)> {
-    let workspaces: Vec<WorkspaceId> = match named {
-        Some(w) => vec![workspace(w)?],
-        None => store
-            .list_workspaces()
-            .await?
-            .iter()
-            .map(|w| w.id)
-            .collect(),
-    };
-    let mut found = Vec::new();
-    for ws in workspaces {
-        let record = match store.get_stash(ws, id).await? {
-            Some(r) => Some(r),
-            None => store.pending_stash_delete(ws, id).await?,
-        };
-        found.extend(record.map(|r| (ws, r)));
-    }
-    match found.len() {
-        0 => bail!("no stash {:?}", id.as_str()),
-        1 => Ok(found.remove(0)),
-        n => bail!(
-            "stash {:?} is in {n} workspaces ({}); name one with --workspace",
-            id.as_str(),
-            found
-                .iter()
-                .map(|(ws, _)| ws.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// Deletes the stash at the version read, reading again when a writer came first.
-async fn delete_stash(
-    store: &DynamoStore,
-    ws: WorkspaceId,
-    id: &ResourceId,
-    mut record: StashRecord,
-) -> anyhow::Result<()> {
-    for _ in 0..5 {
-        let events: Vec<_> = resource_event(Some(&record.stash), None, Actor::admin())
-            .into_iter()
-            .collect();
-        if store.delete_stash(ws, id, record.version, &events).await? == SaveOutcome::Saved {
-            return Ok(());
-        }
-        record = match store.get_stash(ws, id).await? {
-            Some(r) => r,
-            None => bail!("stash {:?} was deleted meanwhile", id.as_str()),
-        };
-    }
-    bail!("stash {:?} keeps changing; try again", id.as_str())
 }
 
 fn print(v: serde_json::Value) {
@@ -542,16 +498,46 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 print(json!({ "deleted": id }));
             }
         },
-        Command::Delete {
-            command: DeleteCommand::Stash { id, workspace: w },
-        } => {
-            let sid = ResourceId::parse(&id).context("not a stash id")?;
-            let (ws, record) = find_stash(&store, &sid, w.as_deref()).await?;
-            delete_stash(&store, ws, &sid, record).await?;
-            print(json!({
-                "deleted": {"type": "stash", "id": id, "workspace_id": ws.to_string()},
-                "changed": [],
-            }));
+        Command::Delete { command } => {
+            let deleted = match command {
+                DeleteCommand::Stash { id, workspace: w } => {
+                    let sid = delete::id("stash", &id)?;
+                    let named = w.as_deref().map(workspace).transpose()?;
+                    let (ws, record) = delete::locate(&store, "stash", &sid, named, |ws| {
+                        let (store, sid) = (&store, &sid);
+                        async move {
+                            Ok(match store.get_stash(ws, sid).await? {
+                                Some(r) => Some(r),
+                                // A delete that stopped half-way: this one finishes it.
+                                None => store.pending_stash_delete(ws, sid).await?,
+                            })
+                        }
+                    })
+                    .await?;
+                    delete::stash(&store, ws, &sid, record).await?
+                }
+                DeleteCommand::Detail { id, workspace: w } => {
+                    let did = delete::id("detail", &id)?;
+                    let named = w.as_deref().map(workspace).transpose()?;
+                    let (ws, ()) = delete::locate(&store, "detail", &did, named, |ws| {
+                        let (store, did) = (&store, &did);
+                        async move { Ok(store.get_detail(ws, did).await?.map(drop)) }
+                    })
+                    .await?;
+                    delete::detail(&store, ws, &did).await?
+                }
+                DeleteCommand::Family { id, workspace: w } => {
+                    let fid = delete::id("family", &id)?;
+                    let named = w.as_deref().map(workspace).transpose()?;
+                    let (ws, ()) = delete::locate(&store, "family", &fid, named, |ws| {
+                        let (store, fid) = (&store, &fid);
+                        async move { Ok(store.get_family(ws, fid).await?.map(drop)) }
+                    })
+                    .await?;
+                    delete::family(&store, ws, &fid).await?
+                }
+            };
+            print(deleted.json());
         }
         Command::Killswitch { state } => {
             let on = matches!(state, OnOff::On);

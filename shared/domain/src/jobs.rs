@@ -24,6 +24,7 @@ pub const JOB_TTL_SECS: u64 = 7 * 24 * 3600;
 pub enum JobType {
     FamilyUpload,
     StashExport,
+    Snapshot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -129,12 +130,42 @@ pub struct ExportResult {
     pub skipped: Vec<Skipped>,
 }
 
+/// How many resources of each type a snapshot holds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SnapshotCounts {
+    pub tags: u64,
+    pub projects: u64,
+    pub details: u64,
+    pub families: u64,
+    pub stashes: u64,
+}
+
+/// A snapshot's result: where to fetch it, and the feed position it is consistent with.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct SnapshotResult {
+    /// A signed URL of the file (gzip-compressed JSON lines, one
+    /// `{"type": "tag" | "project" | "detail" | "family" | "stash", "object": {...}}` per
+    /// resource you may read, each object as its GET answers it, without `expanded`),
+    /// made afresh on each read of the job.
+    #[schema(required, format = "uri")]
+    pub download_url: Option<String>,
+    #[schema(required, value_type = Option<String>, format = DateTime, example = "2026-06-04T12:15:00.000Z")]
+    pub expires_at: Option<Timestamp>,
+    /// A feed cursor (`GET .../events?after=`): the events after it, applied to the
+    /// snapshot, give the current state.
+    pub events_cursor: String,
+    pub counts: SnapshotCounts,
+    /// The file's size (compressed).
+    pub bytes: u64,
+}
+
 /// `result` of a succeeded job, by its `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum JobResult {
     Upload(UploadResult),
     Export(ExportResult),
+    Snapshot(SnapshotResult),
 }
 
 /// A job as it is answered.
@@ -183,11 +214,26 @@ pub struct ExportSpec {
     pub stash_id: ResourceId,
 }
 
+/// A snapshot needs nothing but its workspace and creator (the job's own).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotSpec {}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobSpec {
     Upload(Box<UploadSpec>),
     Export(ExportSpec),
+    Snapshot(SnapshotSpec),
+}
+
+/// What a snapshot left: the file's key, the events sequence it is consistent with (its
+/// cursor is made for the reader on each read), and what it holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotOutcome {
+    pub key: String,
+    pub sequence: u64,
+    pub counts: SnapshotCounts,
+    pub bytes: u64,
 }
 
 /// What an export left: the zip's key and what it holds (its URL is made on each read).
@@ -243,6 +289,7 @@ impl ExportOutcome {
 pub enum StoredResult {
     Upload(UploadResult),
     Export(ExportOutcome),
+    Snapshot(SnapshotOutcome),
 }
 
 /// A stored job.
@@ -286,6 +333,7 @@ impl JobRecord {
         match self.spec {
             JobSpec::Upload(_) => JobType::FamilyUpload,
             JobSpec::Export(_) => JobType::StashExport,
+            JobSpec::Snapshot(_) => JobType::Snapshot,
         }
     }
 
@@ -332,10 +380,22 @@ impl JobRecord {
         next
     }
 
-    /// The job as answered; an export's `download_url` and its end are `export_url`
-    /// (`None`: both `null`, as when its creator may no longer fetch the zip).
-    pub fn answer(&self, export_url: Option<(String, Timestamp)>) -> Job {
+    /// The job as answered; an export's or a snapshot's `download_url` and its end are
+    /// `url` (`None`: both `null`, as when its creator may no longer fetch the zip), and a
+    /// snapshot's `events_cursor` is `events_cursor`.
+    pub fn answer(&self, url: Option<(String, Timestamp)>, events_cursor: Option<String>) -> Job {
+        let export_url = url;
         let result = match &self.result {
+            Some(StoredResult::Snapshot(s)) => {
+                let (download_url, expires_at) = export_url.unzip();
+                Some(JobResult::Snapshot(SnapshotResult {
+                    download_url,
+                    expires_at,
+                    events_cursor: events_cursor.unwrap_or_default(),
+                    counts: s.counts.clone(),
+                    bytes: s.bytes,
+                }))
+            }
             Some(StoredResult::Upload(u)) => Some(JobResult::Upload(u.clone())),
             Some(StoredResult::Export(e)) => {
                 let (download_url, expires_at) = export_url.unzip();
@@ -400,6 +460,11 @@ pub fn parse_upload_key(key: &str) -> Option<JobRef> {
 /// Where an accepted family file is kept, for good.
 pub fn family_file_key(ws: WorkspaceId, family: &ResourceId, job: &ResourceId) -> String {
     format!("families/{ws}/{family}/{job}.rfa")
+}
+
+/// Where a snapshot's file is written.
+pub fn snapshot_key(ws: WorkspaceId, job: &ResourceId) -> String {
+    format!("snapshots/{ws}/{job}.jsonl.gz")
 }
 
 /// Where an export's zip is written.
@@ -471,16 +536,16 @@ mod tests {
             item_types: Some(vec![ItemType::Family]),
         }));
         let url = || Some(("https://x".to_owned(), Timestamp::from_millis(0)));
-        assert_eq!(job.answer(url()).result, None);
+        assert_eq!(job.answer(url(), None).result, None);
         let done = job.advanced(JobStatus::Succeeded);
         assert_eq!(done.revision, 2);
-        let answered = serde_json::to_value(done.answer(url())).unwrap();
+        let answered = serde_json::to_value(done.answer(url(), None)).unwrap();
         assert_eq!(answered["type"], "stash_export");
         assert_eq!(answered["result"]["files"], 1);
         assert_eq!(answered["result"]["download_url"], "https://x");
         assert_eq!(answered["error"], serde_json::Value::Null);
         // Unsigned: the URL and its end are null, the rest stays.
-        let answered = serde_json::to_value(done.answer(None)).unwrap();
+        let answered = serde_json::to_value(done.answer(None, None)).unwrap();
         let result = &answered["result"];
         assert_eq!(
             result.as_object().unwrap().keys().collect::<Vec<_>>(),

@@ -236,6 +236,16 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 (Op::GetItem, &[Lease]),
                 (Op::UpdateItem, &[Lease]),
             ],
+            &[
+                // A snapshot: the workspace's tags, its projects, details, families and
+                // stashes a page at a time, and the open-flag counts of each page's
+                // details.
+                (
+                    Op::Query,
+                    &[Workspace, ProjectList, DetailList, FamilyList, StashList],
+                ),
+                (Op::BatchGetItem, &[Flags]),
+            ],
         ],
         rare: &[],
     },

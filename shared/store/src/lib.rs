@@ -577,6 +577,11 @@ pub trait EventStore: Send + Sync {
         max: usize,
     ) -> StoreResult<Vec<EventRecord>>;
 
+    /// The sequence of `ws`'s last event (0: none yet), read consistently: a snapshot
+    /// reads it before anything else, so the events after it cover every change the
+    /// snapshot may have missed.
+    async fn last_event_sequence(&self, ws: WorkspaceId) -> StoreResult<u64>;
+
     /// Writes `events` on their own, numbered in one transaction: for the changes of
     /// imports and admin deletes, whose writes span more than one transaction (see
     /// `AdminStore::put_items`).
@@ -623,6 +628,28 @@ pub trait AdminStore: Store + Metered {
     async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool>;
 
     async fn set_kill_switch(&self, on: bool) -> StoreResult<()>;
+
+    /// Deletes a detail: its search-list copies (with the lists' sizes), its flags and
+    /// open count and its entries among its families' references, then its record with
+    /// `events`, in one transaction. The record goes last, so a delete that stopped half-way
+    /// is finished by the next. Stashes that hold it are the caller's to change first.
+    /// `false`: there is no such detail.
+    async fn delete_detail(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        events: &[EventRecord],
+    ) -> StoreResult<bool>;
+
+    /// Deletes a family the same way: its search-list copies and sizes, its versions and
+    /// every reference entry under it, then its record with `events`. Stashes, groups and
+    /// details that hold it are the caller's to change first.
+    async fn delete_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        events: &[EventRecord],
+    ) -> StoreResult<bool>;
 
     /// Writes items as they are (the importer validated them first), details and families
     /// with their search list memberships (`search::lists::memberships`) and the lists'

@@ -358,21 +358,26 @@ impl MemoryStore {
 }
 
 /// Moves `new` (in place of `old`) into the lists it belongs to.
+/// Takes `old` out of every list it is in.
+fn unlist<T: Indexed>(lists: &mut HashMap<String, BTreeMap<String, ResourceId>>, old: &T) {
+    for (list, pos) in memberships(old) {
+        let pk = keys::search_list(T::LISTED, old.workspace(), &list);
+        if let Some(members) = lists.get_mut(&pk) {
+            members.remove(&pos);
+            if members.is_empty() {
+                lists.remove(&pk);
+            }
+        }
+    }
+}
+
 fn relist<T: Indexed>(
     lists: &mut HashMap<String, BTreeMap<String, ResourceId>>,
     old: Option<&T>,
     new: &T,
 ) {
     if let Some(old) = old {
-        for (list, pos) in memberships(old) {
-            let pk = keys::search_list(T::LISTED, old.workspace(), &list);
-            if let Some(members) = lists.get_mut(&pk) {
-                members.remove(&pos);
-                if members.is_empty() {
-                    lists.remove(&pk);
-                }
-            }
-        }
+        unlist(lists, old);
     }
     for (list, pos) in memberships(new) {
         lists
@@ -851,6 +856,15 @@ impl EventStore for MemoryStore {
         Ok(self.counted(page))
     }
 
+    async fn last_event_sequence(&self, ws: WorkspaceId) -> StoreResult<u64> {
+        Ok(self
+            .lock()
+            .events
+            .get(&ws)
+            .and_then(|feed| feed.last_key_value().map(|(n, _)| *n))
+            .unwrap_or(0))
+    }
+
     async fn append_events(&self, events: &[EventRecord]) -> StoreResult<()> {
         self.lock().append_events(events);
         Ok(())
@@ -1116,6 +1130,44 @@ impl AdminStore for MemoryStore {
     async fn set_kill_switch(&self, on: bool) -> StoreResult<()> {
         self.lock().kill_switch = on;
         Ok(())
+    }
+
+    async fn delete_detail(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
+        let mut g = self.lock();
+        let key = (ws, id.clone());
+        let Some(record) = g.details.remove(&key) else {
+            return Ok(false);
+        };
+        unlist(&mut g.lists, &record.detail);
+        g.flags.remove(&key);
+        g.open_flags.remove(&key);
+        g.change_references(ws, &ReferenceEntry::of_detail(&record), &[]);
+        g.append_events(events);
+        Ok(true)
+    }
+
+    async fn delete_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
+        let mut g = self.lock();
+        let key = (ws, id.clone());
+        let Some(record) = g.families.remove(&key) else {
+            return Ok(false);
+        };
+        unlist(&mut g.lists, &record.family);
+        g.family_versions
+            .retain(|(w, f, _), _| !(*w == ws && f == id));
+        g.references.remove(&key);
+        g.append_events(events);
+        Ok(true)
     }
 
     async fn put_items(&self, items: &[Item]) -> StoreResult<()> {

@@ -146,7 +146,7 @@ async fn ended(api: &Api, ws: &str, id: &str) -> JobRecord {
 fn family_of(job: &JobRecord) -> String {
     match &job.spec {
         JobSpec::Upload(spec) => spec.family_id.to_string(),
-        JobSpec::Export(_) => panic!("not an upload"),
+        JobSpec::Export(_) | JobSpec::Snapshot(_) => panic!("not an upload"),
     }
 }
 
@@ -239,7 +239,7 @@ async fn an_upload_whose_credential_is_revoked_before_its_file_arrives_writes_no
     let mut jobs = Vec::new();
     for started in [&new, &next] {
         let job = ended(&api, A1, &job_id(started)).await;
-        assert_revoked(&serde_json::to_value(job.answer(None)).unwrap());
+        assert_revoked(&serde_json::to_value(job.answer(None, None)).unwrap());
         assert_eq!(job.status, JobStatus::Failed);
         files_gone(&api, &job).await;
         jobs.push(job);

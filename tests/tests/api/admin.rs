@@ -1,7 +1,7 @@
 //! `pirros-admin` against DynamoDB Local, and its effect on a running API.
 
 use pirros_tests::*;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 fn table() -> String {
@@ -763,4 +763,241 @@ async fn table_migrate_moves_families_an_older_release_kept_in_the_workspace() {
     assert!(ok, "{err}");
     assert_eq!(out["families_and_versions_moved"], 0);
     assert_eq!(out["superseded_by_newer"], 0);
+}
+
+/// Imports record what they change (and nothing when nothing did), a tag edit that takes a
+/// detail out of a custom filter is a removal for `access` to that filter's holder, and a
+/// grant change is an `access.changed` shown to its credential only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_and_grant_changes_are_in_the_feed() {
+    let t = world_table();
+    let api = api_on(&t).await;
+    let events = format!("/v1/workspaces/{A1}/events?limit=100");
+    let full = api.token("full-a").await;
+    let concrete = api.token("concrete-a").await;
+    // The first import recorded every resource as created: the test reads what follows.
+    let end = |token: String| {
+        let (api, events) = (&api, &events);
+        async move {
+            let mut after = String::new();
+            loop {
+                let r = api.get(&format!("{events}{after}"), &token).await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                let cursor = r.body["response"]["next_cursor"].as_str().unwrap();
+                after = format!("&after={cursor}");
+                if r.body["response"]["has_more"] == false {
+                    return after;
+                }
+            }
+        }
+    };
+    let (full_mark, concrete_mark) = (end(full.clone()).await, end(concrete.clone()).await);
+    let feed = |token: String, after: String| {
+        let (api, events) = (&api, &events);
+        async move {
+            let r = api.get(&format!("{events}{after}"), &token).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.body["response"]["data"].as_array().unwrap().clone()
+        }
+    };
+    // The same file again changes nothing.
+    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
+    let world = fixture_path("world.json");
+    let (ok, out, err) = admin(
+        &t,
+        &["import", world.to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out["events"], 0, "{out}");
+    assert!(feed(full.clone(), full_mark.clone()).await.is_empty());
+    // d1 loses its concrete tag.
+    let dir = tempfile::tempdir().unwrap();
+    let edit = dir.path().join("edit.json");
+    let d1 = json!({"details": [{
+        "id": "d1",
+        "workspace_id": A1,
+        "name": "Concrete slab edge",
+        "description": "Typical slab edge",
+        "library": "typical",
+        "tag_ids": ["t-steel"],
+        "project_id": null,
+        "created_at": "2026-06-01T09:00:00.000Z",
+    }]});
+    std::fs::write(&edit, d1.to_string()).unwrap();
+    let (ok, out, err) = admin(&t, &["import", edit.to_str().unwrap()], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["events"], 1, "{out}");
+    let seen = feed(full.clone(), full_mark.clone()).await;
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["type"], "detail.updated");
+    assert_eq!(seen[0]["object"], json!({"type": "detail", "id": "d1"}));
+    assert_eq!(seen[0]["actor"], json!({"type": "admin", "id": null}));
+    let changed: Vec<&str> = seen[0]["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(changed.contains(&"tag_ids"), "{changed:?}");
+    assert!(changed.windows(2).all(|w| w[0] < w[1]), "{changed:?}");
+    // Concrete details only: d1 left its view.
+    let gone = feed(concrete.clone(), concrete_mark.clone()).await;
+    assert_eq!(gone.len(), 1, "{gone:?}");
+    assert_eq!(gone[0]["type"], "detail.removed");
+    assert_eq!(gone[0]["reason"], "access");
+    assert_eq!(gone[0]["changed"], Value::Null);
+    assert_eq!(gone[0]["id"], seen[0]["id"]);
+    assert_eq!(gone[0]["sequence"], seen[0]["sequence"]);
+    // A grant added: the credential's own access.changed, and no one else's.
+    let (ok, _, err) = admin(
+        &t,
+        &[
+            "grants",
+            "add",
+            "concrete-a",
+            "--workspace",
+            A1,
+            "--filter",
+            "default:details",
+            "--action",
+            "read",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let concrete = api.token("concrete-a").await;
+    let mine = feed(concrete, concrete_mark).await;
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert_eq!(mine[1]["type"], "access.changed");
+    assert_eq!(
+        mine[1]["object"],
+        json!({"type": "credential", "id": "concrete-a"})
+    );
+    assert_eq!(feed(full, full_mark).await.len(), 1);
+}
+
+/// `pirros-admin delete detail|family`: the resource answers 404 everywhere and leaves
+/// every stash (at a new version), group, reference and search list that held it; what
+/// changed is printed and recorded in the feed. Unknown ids exit non-zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_detail_or_family_takes_it_out_of_everything() {
+    let t = world_table();
+    let api = api_on(&t).await;
+    let full = api.token("full-a").await;
+    let ws = format!("/v1/workspaces/{A1}");
+    let get = |path: String| {
+        let (api, full) = (&api, &full);
+        async move { api.get(&path, full).await }
+    };
+    let ids = |r: &Reply| -> Vec<String> {
+        r.body["response"]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let r = get(format!("{ws}/events?limit=100")).await;
+    let mark = r.body["response"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(r.body["response"]["has_more"], false);
+    let flagger = api.token("flagger-a").await;
+    let r = api
+        .write(
+            reqwest::Method::POST,
+            &format!("{ws}/details/d1/flags"),
+            &flagger,
+            &json!({"reason": "outdated"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    let (ok, out, err) = admin(&t, &["delete", "detail", "d1"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out["deleted"],
+        json!({"type": "detail", "id": "d1", "workspace_id": A1})
+    );
+    assert_eq!(
+        out["changed"],
+        json!([{"type": "stash", "id": "s1", "version": 2}])
+    );
+    assert_eq!(get(format!("{ws}/details/d1")).await.status, 404);
+    assert_eq!(get(format!("{ws}/details/d1/flags")).await.status, 404);
+    let s1 = get(format!("{ws}/stashes/s1")).await;
+    assert_eq!(s1.body["response"]["item_ids"]["detail_ids"], json!([]));
+    assert_eq!(s1.header("etag"), Some("\"v2\""));
+    let all = get(format!("{ws}/details?limit=100")).await;
+    assert!(!ids(&all).contains(&"d1".to_owned()));
+    let named = get(format!("{ws}/details?q=slab")).await;
+    assert!(!ids(&named).contains(&"d1".to_owned()), "{}", named.text);
+    let refs = get(format!("{ws}/families/f2/references")).await;
+    assert!(!refs.text.contains("\"d1\""), "{}", refs.text);
+
+    let (ok, out, err) = admin(&t, &["delete", "family", "f1"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["deleted"]["type"], "family");
+    let changed = out["changed"].as_array().unwrap();
+    for holder in [
+        json!({"type": "detail", "id": "d2"}),
+        json!({"type": "detail", "id": "d3"}),
+        json!({"type": "stash", "id": "s1", "version": 3}),
+        json!({"type": "group", "id": "g-doors"}),
+    ] {
+        assert!(changed.contains(&holder), "{holder} in {changed:?}");
+    }
+    assert_eq!(get(format!("{ws}/families/f1")).await.status, 404);
+    assert_eq!(get(format!("{ws}/families/f1/versions")).await.status, 404);
+    let s1 = get(format!("{ws}/stashes/s1")).await;
+    assert_eq!(s1.body["response"]["item_ids"]["family_ids"], json!([]));
+    let group = get(format!("{ws}/families/f2/group")).await;
+    assert_eq!(group.status, 200, "{}", group.text);
+    assert!(!group.text.contains("\"f1\""), "{}", group.text);
+    let families = get(format!("{ws}/families?limit=100")).await;
+    assert!(!ids(&families).contains(&"f1".to_owned()));
+    let d2 = get(format!("{ws}/details/d2")).await;
+    assert_eq!(d2.status, 200, "a detail that placed it stays");
+
+    // The feed says what went and what changed.
+    let r = get(format!("{ws}/events?limit=100&after={mark}")).await;
+    let seen: Vec<(String, String, Value)> = r.body["response"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_owned(),
+                e["object"]["id"].as_str().unwrap().to_owned(),
+                e["reason"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("flag.created".into(), seen[0].1.clone(), Value::Null),
+            ("stash.updated".into(), "s1".into(), Value::Null),
+            ("detail.removed".into(), "d1".into(), json!("deleted")),
+            ("stash.updated".into(), "s1".into(), Value::Null),
+            ("family.removed".into(), "f1".into(), json!("deleted")),
+        ]
+    );
+
+    // Unknown or already deleted: a message and a non-zero exit.
+    for args in [
+        ["delete", "detail", "d1"],
+        ["delete", "family", "f1"],
+        ["delete", "family", "nope"],
+    ] {
+        let (ok, _, err) = admin(&t, &args, &[]);
+        assert!(!ok);
+        assert!(err.contains(&format!("no {}", args[1])), "{err}");
+    }
+    let (ok, _, err) = admin(&t, &["delete", "detail", "d2", "--workspace", "x"], &[]);
+    assert!(!ok);
+    assert!(err.contains("--workspace"), "{err}");
 }

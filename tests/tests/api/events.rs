@@ -407,3 +407,39 @@ async fn concurrent_writers_lose_no_event(b: Backend) {
         .collect();
     assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
 }
+
+/// A cursor whose next events are gone (DynamoDB's TTL removed them after 30 days) is
+/// 410 `cursor_expired`: the walk cannot go on without missing them. Played by deleting
+/// an event from the table, as the TTL would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cursor_past_expired_events_is_gone() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let api = api(Backend::Dynamo).await;
+    let t = api.token("full-a").await;
+    for i in 0..3 {
+        create_stash(&api, &t, &format!("s{i}")).await;
+    }
+    let r = api.get(&format!("{}?limit=1", events()), &t).await;
+    let cursor = r.body["response"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ddb = aws_sdk_dynamodb::Client::new(&pirros_shared::config::aws::sdk_config().await);
+    ddb.delete_item()
+        .table_name(&api.running.app.state.config.table_name)
+        .key("pk", AttributeValue::S(format!("EVENT#{A1}")))
+        .key("sk", AttributeValue::S(format!("{:020}", 2)))
+        .send()
+        .await
+        .unwrap();
+    let r = api.get(&format!("{}?after={cursor}", events()), &t).await;
+    assert_eq!(r.status, 410, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "cursor_expired");
+    // From the start, the feed goes on with what is kept.
+    let (seen, _) = walk(&api, &t, "", None).await;
+    let sequences: Vec<u64> = seen
+        .iter()
+        .map(|e| e["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sequences, [1, 3]);
+}

@@ -25,6 +25,7 @@ mod references;
 mod rotation;
 mod search;
 mod signing_keys;
+mod snapshots;
 mod stashes;
 mod store_contract;
 mod store_contract_discovery;

@@ -224,7 +224,7 @@ async fn stored_job(api: &Api, ws: &str, id: &str) -> Value {
         .await
         .unwrap()
         .expect("job");
-    serde_json::to_value(job.answer(None)).unwrap()
+    serde_json::to_value(job.answer(None, None)).unwrap()
 }
 
 /// The bucket's event for an object, as S3 sends it to the queue.

@@ -196,7 +196,7 @@ fn the_files_bucket_keeps_versions_and_no_function_writes_it() {
     let writable = |role: &str| -> &[&str] {
         match role {
             "JobsRole" => &["uploads/*"],
-            "WorkerRole" => &["uploads/*", "families/*", "exports/*"],
+            "WorkerRole" => &["uploads/*", "families/*", "exports/*", "snapshots/*"],
             _ => &[],
         }
     };

@@ -51,6 +51,11 @@ impl DynamoStore {
         if let Some(n) = self.sequences().get(&ws) {
             return Ok(*n);
         }
+        self.read_sequence(ws).await
+    }
+
+    /// The counter as stored (consistent), remembered as the next guess.
+    pub(super) async fn read_sequence(&self, ws: WorkspaceId) -> StoreResult<u64> {
         let item = self.get(keys::event_counter(ws), true).await?;
         let n = sequence_of(item.as_ref());
         self.sequences().insert(ws, n);

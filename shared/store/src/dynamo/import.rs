@@ -87,6 +87,21 @@ pub(super) struct ListChanges {
 }
 
 impl ListChanges {
+    /// `old` leaves every list.
+    pub(super) fn removed<T: Indexed>(&mut self, old: &T) {
+        let before = copy_keys(old);
+        let lists: HashSet<&String> = before.iter().map(|(pk, _)| pk).collect();
+        for pk in lists {
+            *self.sizes.entry(pk.clone()).or_default() -= 1;
+        }
+        self.stale.extend(before);
+    }
+
+    /// The copies to delete.
+    pub(super) fn take_stale(&mut self) -> Vec<Key> {
+        std::mem::take(&mut self.stale)
+    }
+
     /// `new` replaces `old` (if it was stored).
     pub(super) fn record<T: Indexed>(&mut self, old: Option<&T>, new: &T) {
         self.record_unsettled(old, None, new);
@@ -173,7 +188,10 @@ impl DynamoStore {
     /// The puts of the sizes `changes` moves. Sizes are hints for planning a search, never
     /// for its answer: a count left off by a failed or concurrent write costs a worse plan,
     /// not a wrong page.
-    async fn size_requests(&self, changes: &ListChanges) -> StoreResult<Vec<WriteRequest>> {
+    pub(super) async fn size_requests(
+        &self,
+        changes: &ListChanges,
+    ) -> StoreResult<Vec<WriteRequest>> {
         let moved: Vec<String> = changes
             .sizes
             .iter()

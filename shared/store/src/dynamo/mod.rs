@@ -3,6 +3,7 @@
 //! trait methods that are one key read or write; each submodule holds one concern.
 
 mod batch;
+mod deletes;
 mod discovery;
 mod events;
 mod flags;
@@ -595,6 +596,10 @@ impl EventStore for DynamoStore {
         self.query_event_page(ws, after, max).await
     }
 
+    async fn last_event_sequence(&self, ws: WorkspaceId) -> StoreResult<u64> {
+        self.read_sequence(ws).await
+    }
+
     async fn append_events(&self, events: &[EventRecord]) -> StoreResult<()> {
         if events.is_empty() {
             return Ok(());
@@ -648,6 +653,24 @@ impl AdminStore for DynamoStore {
 
     async fn set_kill_switch(&self, on: bool) -> StoreResult<()> {
         self.write_kill_switch(on).await
+    }
+
+    async fn delete_detail(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
+        self.remove_detail(ws, id, events).await
+    }
+
+    async fn delete_family(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        events: &[EventRecord],
+    ) -> StoreResult<bool> {
+        self.remove_family(ws, id, events).await
     }
 
     async fn put_items(&self, items: &[Item]) -> StoreResult<()> {
