@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""The nightly sync loop of docs/sync.md, runnable (Python 3.11, standard library only).
+"""The sync loop of docs/sync.md, runnable (Python 3.11, standard library only).
 
-Keeps a local copy of what one credential may read, and on each run fetches only what
-changed since the last one:
+Keeps an exact local copy of what one credential may read: the first run builds it from a
+snapshot (three requests whatever the workspace's size), every later run applies the
+events feed from where the last one stopped, so deletions and resources that left the
+credential's view are gone from the copy too:
 
   PIRROS_CLIENT_SECRET=... python3 infra/scripts/sync_example.py \\
       --base-url http://127.0.0.1:3000 --client-id pirros-demo-client --state sync-state.json
@@ -13,6 +15,7 @@ to stderr. The state file is rewritten atomically at the end of a successful run
 """
 
 import argparse
+import gzip
 import json
 import os
 import random
@@ -147,6 +150,26 @@ class Client:
             raise ApiError(status, body)
         return status, hdrs.get("ETag"), (body or {}).get("response")
 
+    def post(self, path, body):
+        """(status, `response`) of a `/v1` POST."""
+        status, _, parsed = self._with_retries("POST", f"{self.base}{path}", body=body)
+        return status, (parsed or {}).get("response", parsed)
+
+    def download(self, url):
+        """The bytes behind a signed URL (it carries its own authorisation)."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            self.requests += 1
+            try:
+                with urllib.request.urlopen(url, timeout=60) as resp:
+                    return resp.read()
+            except urllib.error.HTTPError as e:
+                if e.code < 500:
+                    raise ApiError(e.code, {"raw": e.read()[:200].decode(errors="replace")})
+                self._backoff(attempt, f"{e.code} on the download")
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+                self._backoff(attempt, f"download failed ({e})")
+        raise RuntimeError(f"download: no answer after {MAX_ATTEMPTS} attempts")
+
     def pages(self, path, params=None):
         """Every item of a list, following `next_cursor` until it is null."""
         params = dict(params or {}, limit=PAGE)
@@ -167,118 +190,132 @@ def _retry_after(headers, default):
         return default
 
 
-def reconcile(stored, seen, counts, full):
-    """Counts what is new or changed (by `updated_at`) in `seen`, and, after a full walk,
-    what is gone; returns the new copy."""
-    out = dict(stored) if not full else {}
-    for item in seen:
-        old = stored.get(item["id"])
-        if old is None:
-            counts["new"] += 1
-        elif old["updated_at"] != item["updated_at"]:
-            counts["changed"] += 1
-        else:
-            counts["unchanged"] += 1
-        out[item["id"]] = item
-    if full:
-        # Deleted, or no longer visible to this credential: either way not ours to keep.
-        counts["removed"] += len(set(stored) - set(out))
-    return out
+TYPES = ("tag", "project", "detail", "family", "stash")
+# Resources read one at a time when an event names them; tags and projects are read
+# again whole (they have no single GET, and are few).
+SINGLE = {"detail": "details", "family": "families", "stash": "stashes"}
 
 
-def sync_details(client, ws, state, counts, modes):
-    path = f"/v1/workspaces/{ws}/details"
-    stored = state["details"].get(ws, {})
-    since = state["details_since"].get(ws)
-    seen, full = None, True
-    # --- updated_since ------------------------------------------------------------
-    # With `updated_since` (RFC 3339) the details search answers only the details updated
-    # at or after it, oldest update first, so a night costs pages of what changed rather
-    # than of the whole library. The next run starts from the newest `updated_at` seen:
-    # a server timestamp, so the client's clock does not matter, and "at or after" means
-    # an update in the same millisecond is never lost (the boundary detail comes again
-    # and counts as unchanged). A server without it answers 400 naming the parameter;
-    # then (and on the first run) the loop walks the whole search instead.
-    if since is not None:
-        try:
-            seen = list(client.pages(path, {"updated_since": since}))
-            full = False
-        except ApiError as e:
-            if e.status != 400 or e.field() != "updated_since":
-                raise
-    # --------------------------------------------------------------------------------
-    if seen is None:
-        seen = list(client.pages(path))
-    modes[ws] = "full" if full else "updated_since"
-    state["details"][ws] = reconcile(stored, seen, counts, full)
-    newest = max((d["updated_at"] for d in state["details"][ws].values()), default=since)
-    if newest is not None:
-        state["details_since"][ws] = newest
+def without_expanded(obj):
+    return {k: v for k, v in obj.items() if k != "expanded"}
 
 
-def sync_families(client, ws, wanted, state, counts):
-    """Conditional GETs: a family the copy holds is fetched again only if it changed."""
-    held = state["families"].get(ws, {})
-    out = {}
-    for fid in sorted(wanted | set(held)):
-        copy = held.get(fid)
-        status, etag, family = client.get(
-            f"/v1/workspaces/{ws}/families/{fid}",
-            if_none_match=copy["etag"] if copy else None,
+def snapshot(client, ws):
+    """A first copy: the snapshot's objects by type and id, and its events cursor."""
+    status, body = client.post(f"/v1/workspaces/{ws}/snapshots", {})
+    if status != 202:
+        raise ApiError(status, body)
+    job = body["job"]
+    while job["status"] not in ("succeeded", "failed", "expired"):
+        time.sleep(0.2)
+        status, _, job = client.get(f"/v1/workspaces/{ws}/jobs/{job['id']}")
+        if status != 200:
+            raise ApiError(status, job)
+    if job["status"] != "succeeded":
+        raise RuntimeError(f"snapshot of {ws} {job['status']}: {job.get('error')}")
+    raw = gzip.decompress(client.download(job["result"]["download_url"]))
+    objects = {t: {} for t in TYPES}
+    for line in raw.decode().splitlines():
+        item = json.loads(line)
+        objects[item["type"]][item["object"]["id"]] = item["object"]
+    log(f"{ws}: snapshot of {job['result']['counts']}")
+    return objects, job["result"]["events_cursor"]
+
+
+def follow(client, ws, copy, counts):
+    """Applies the feed from the copy's cursor to its end: `True` when the copy must be
+    built again (the credential's access changed, or the cursor is older than the 30 days
+    events are kept)."""
+    dirty = set()
+    lists = set()
+    while True:
+        status, _, page = client.get(
+            f"/v1/workspaces/{ws}/events", {"after": copy["cursor"], "limit": PAGE}
         )
-        if status == 304:
-            counts["not_modified"] += 1
-            out[fid] = copy
-        elif status == 200:
+        if status == 410:
+            return True
+        if status != 200:
+            raise ApiError(status, page)
+        for event in page["data"]:
+            counts["events"] += 1
+            kind, change = event["type"].split(".", 1)
+            obj = event["object"]
+            if kind == "access":
+                return True
+            if kind == "job":
+                continue
+            if kind == "flag":
+                # A detail's answer counts its open flags.
+                dirty.add(("detail", obj["detail_id"]))
+            elif kind in ("tag", "project"):
+                lists.add(kind)
+            elif change == "removed":
+                # Deleted, or out of this credential's view (`reason`): gone either way.
+                if copy["objects"][kind].pop(obj["id"], None) is not None:
+                    counts["removed"] += 1
+                dirty.discard((kind, obj["id"]))
+            else:
+                dirty.add((kind, obj["id"]))
+        copy["cursor"] = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    # Each changed resource read once, as it is now (a later event may have changed it
+    # again: the copy takes the latest).
+    for kind, rid in sorted(dirty):
+        status, _, obj = client.get(f"/v1/workspaces/{ws}/{SINGLE[kind]}/{rid}")
+        if status == 200:
+            copy["objects"][kind][rid] = without_expanded(obj)
             counts["fetched"] += 1
-            out[fid] = {"etag": etag, "family": family}
-        else:
-            # 404: deleted, moved out of reach, or never readable: the same answer.
-            counts["gone"] += 1
-    state["families"][ws] = out
+        elif copy["objects"][kind].pop(rid, None) is not None:
+            counts["removed"] += 1
+    if "tag" in lists:
+        _, _, tags = client.get(f"/v1/workspaces/{ws}/tags")
+        copy["objects"]["tag"] = {t["id"]: t for t in tags["data"]}
+    if "project" in lists:
+        projects = client.pages(f"/v1/workspaces/{ws}/projects")
+        copy["objects"]["project"] = {p["id"]: p for p in projects}
+    return False
 
 
 def run(client, state):
     summary = {
         "workspaces": [],
-        "projects": 0,
-        "details": dict.fromkeys(("new", "changed", "unchanged", "removed"), 0),
-        "stashes": dict.fromkeys(("new", "changed", "unchanged", "removed"), 0),
-        "families": dict.fromkeys(("fetched", "not_modified", "gone"), 0),
-        "details_mode": {},
+        "snapshots": 0,
+        "events": 0,
+        "fetched": 0,
+        "removed": 0,
+        "held": {},
     }
     _, _, me = client.get("/v1/me")
-    for w in me["workspaces"]:
-        ws = w["id"]
-        reads = {g["entity_type"] for g in w["grants"] if g["action"] == "read"}
+    readable = [
+        w["id"] for w in me["workspaces"] if any(g["action"] == "read" for g in w["grants"])
+    ]
+    # A workspace the credential lost is not ours to keep.
+    for ws in set(state) - set(readable):
+        del state[ws]
+    for ws in readable:
         summary["workspaces"].append(ws)
-        if reads:
-            projects = list(client.pages(f"/v1/workspaces/{ws}/projects"))
-            state["projects"][ws] = {p["id"]: p for p in projects}
-            summary["projects"] += len(projects)
-        if "detail" in reads:
-            sync_details(client, ws, state, summary["details"], summary["details_mode"])
-        families = set()
-        if "stash" in reads:
-            stashes = list(client.pages(f"/v1/workspaces/{ws}/stashes"))
-            stored = state["stashes"].get(ws, {})
-            state["stashes"][ws] = reconcile(stored, stashes, summary["stashes"], True)
-            for s in stashes:
-                families.update(s["item_ids"]["family_ids"])
-        if "family" in reads:
-            sync_families(client, ws, families, state, summary["families"])
+        for _ in range(3):
+            if ws not in state:
+                objects, cursor = snapshot(client, ws)
+                state[ws] = {"objects": objects, "cursor": cursor}
+                summary["snapshots"] += 1
+            if not follow(client, ws, state[ws], summary):
+                break
+            log(f"{ws}: access changed or the cursor expired: building the copy again")
+            del state[ws]
+        summary["held"][ws] = {t: len(state[ws]["objects"][t]) for t in TYPES}
     summary["requests"] = client.requests
     summary["waits"] = client.waits
     return summary
 
 
 def load_state(path):
-    empty = {k: {} for k in ("projects", "details", "details_since", "stashes", "families")}
     try:
         with open(path) as f:
-            return {**empty, **json.load(f)}
+            return json.load(f)
     except FileNotFoundError:
-        return empty
+        return {}
 
 
 def save_state(path, state):

@@ -1,18 +1,15 @@
-//! Issue 15: the sync guide's script (`infra/scripts/sync_example.py`) run against a real
-//! `pirros-local`: night after night it fetches only what changed, and it waits out 429
-//! and 503 as `Retry-After` says.
+//! The sync guide's script (`infra/scripts/sync_example.py`) run against a real
+//! `pirros-local`: a copy built from a snapshot and kept by the events feed stays equal to
+//! what the API answers, and the script waits out 429 and 503 as `Retry-After` says.
 
-use pirros_shared::ids::{ResourceId, WorkspaceId};
-use pirros_shared::model::{Family, FamilyRecord};
-use pirros_shared::store::Item;
-use pirros_shared::timestamp::Timestamp;
 use pirros_tests::*;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pirros_tests::on_both_stores!(
-    each_night_fetches_only_what_changed,
+    a_copy_kept_by_the_feed_equals_the_api,
     rate_limits_are_waited_out,
     a_switched_off_api_is_waited_out,
 );
@@ -45,139 +42,268 @@ async fn sync(api: &Api, client: &str, state: &Path) -> Value {
     serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
 }
 
-fn counts(summary: &Value, what: &str, keys: &[&str]) -> Vec<u64> {
-    keys.iter()
-        .map(|k| {
-            summary[what][k]
-                .as_u64()
-                .unwrap_or_else(|| panic!("{what}.{k}"))
-        })
-        .collect()
-}
-
-/// The first night of `full-a`: everything it may read in A1 and A2.
-fn assert_first_night(s: &Value) {
+/// The first run of `full-a`: a snapshot of each workspace it reads (A1 and A2), and a
+/// copy equal to what the API answers.
+async fn assert_first_run(api: &Api, s: &Value, state: &Path) {
     assert_eq!(s["workspaces"], json!([A1, A2]), "{s}");
-    assert_eq!(s["projects"], 2, "{s}");
+    assert_eq!(s["snapshots"], 2, "{s}");
     assert_eq!(
-        counts(s, "details", &["new", "changed", "removed"]),
-        [6, 0, 0]
+        s["held"][A1],
+        json!({"tag": 3, "project": 2, "detail": 5, "family": 4, "stash": 2}),
+        "{s}"
     );
-    assert_eq!(
-        counts(s, "stashes", &["new", "changed", "removed"]),
-        [2, 0, 0]
-    );
-    // s1 holds f1, s2 nothing.
-    assert_eq!(
-        counts(s, "families", &["fetched", "not_modified", "gone"]),
-        [1, 0, 0]
-    );
+    assert_replica(api, "full-a", state).await;
 }
 
-async fn each_night_fetches_only_what_changed(b: Backend) {
-    let api = api(b).await;
-    let state = state_file();
-    let s = sync(&api, "full-a", &state).await;
-    assert_first_night(&s);
-    assert_eq!(s["waits"], json!({"429": 0, "503": 0, "5xx": 0}));
-
-    // Nothing changed: nothing new, and the family is not sent again.
-    let s = sync(&api, "full-a", &state).await;
-    assert_eq!(
-        counts(&s, "details", &["new", "changed", "removed"]),
-        [0, 0, 0]
-    );
-    assert_eq!(
-        counts(&s, "stashes", &["new", "changed", "unchanged"]),
-        [0, 0, 2]
-    );
-    assert_eq!(
-        counts(&s, "families", &["fetched", "not_modified", "gone"]),
-        [0, 1, 0]
-    );
-
-    // During the day: a detail is revised, a stash gains a family, a family is renamed.
-    let mut d2 = detail_item(
-        A1,
-        "d2",
-        Timestamp::parse("2026-06-02T09:00:00.000Z").unwrap(),
-        &["t-steel"],
-        None,
-    );
-    if let Item::Detail(d) = &mut d2 {
-        d.detail.name = "Steel connection (rev C)".into();
-        d.detail.updated_at = Timestamp::now();
+/// Every item of a list the API answers, by id (every page); empty when the caller may
+/// not list it.
+async fn listed(api: &Api, token: &str, path: &str, paged: bool) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let q = if paged {
+            format!("?limit=100{cursor}")
+        } else {
+            String::new()
+        };
+        let r = api.get(&format!("{path}{q}"), token).await;
+        if r.status == 403 {
+            return out;
+        }
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        for x in r.body["response"]["data"].as_array().unwrap() {
+            out.insert(x["id"].as_str().unwrap().to_owned(), x.clone());
+        }
+        match r.body["response"]["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => return out,
+        }
     }
-    let f1 = api
-        .store()
-        .get_family(
-            WorkspaceId::parse(A1).unwrap(),
-            &ResourceId::parse("f1").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let renamed = FamilyRecord {
-        family: Family {
-            name: "Door Single Flush (2027)".into(),
-            updated_at: Timestamp::now(),
-            ..f1.family
-        },
-        files: f1.files,
-    };
-    api.store()
-        .put_items(&[d2, Item::Family(renamed)])
-        .await
-        .unwrap();
-    let t = api.token("full-a").await;
-    let r = api
-        .write(
-            reqwest::Method::PATCH,
-            &format!("/v1/workspaces/{A1}/stashes/s2"),
-            &t,
-            &json!({"item_ids": {"detail_ids": [], "family_ids": ["f3"]}}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+}
 
-    let s = sync(&api, "full-a", &state).await;
-    assert_eq!(
-        counts(&s, "details", &["new", "changed", "removed"]),
-        [0, 1, 0]
+/// What the API answers `client` in `ws`, by type and id: each detail and family as its
+/// GET answers it (without `expanded`), the lists' items for the rest.
+async fn api_view(api: &Api, client: &str, ws: &str) -> BTreeMap<String, BTreeMap<String, Value>> {
+    let t = api.token(client).await;
+    let base = format!("/v1/workspaces/{ws}");
+    let mut view = BTreeMap::new();
+    view.insert(
+        "tag".into(),
+        listed(api, &t, &format!("{base}/tags"), false).await,
     );
-    assert_eq!(
-        counts(&s, "stashes", &["new", "changed", "unchanged"]),
-        [0, 1, 1]
+    view.insert(
+        "project".into(),
+        listed(api, &t, &format!("{base}/projects"), true).await,
     );
-    // f3 is new to the copy, f1 changed: both fetched.
-    assert_eq!(
-        counts(&s, "families", &["fetched", "not_modified", "gone"]),
-        [2, 0, 0]
+    view.insert(
+        "stash".into(),
+        listed(api, &t, &format!("{base}/stashes"), true).await,
     );
-    let copy: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
-    assert_eq!(
-        copy["details"][A1]["d2"]["name"],
-        "Steel connection (rev C)"
-    );
-    assert_eq!(
-        copy["families"][A1]["f1"]["family"]["name"],
-        "Door Single Flush (2027)"
-    );
-    assert!(copy["families"][A1]["f1"]["etag"].is_string());
+    for (kind, plural) in [("detail", "details"), ("family", "families")] {
+        let mut got = BTreeMap::new();
+        for id in listed(api, &t, &format!("{base}/{plural}"), true)
+            .await
+            .keys()
+        {
+            let r = api.get(&format!("{base}/{plural}/{id}"), &t).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            let mut one = r.body["response"].clone();
+            one.as_object_mut().unwrap().remove("expanded");
+            got.insert(id.clone(), one);
+        }
+        view.insert(kind.into(), got);
+    }
+    view
+}
+
+/// The copy the script keeps for `client` equals what the API answers it, in every
+/// workspace it reads.
+async fn assert_replica(api: &Api, client: &str, state: &Path) {
+    let copy: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
+    for (ws, held) in copy.as_object().unwrap() {
+        let held: BTreeMap<String, BTreeMap<String, Value>> =
+            serde_json::from_value(held["objects"].clone()).unwrap();
+        let view = api_view(api, client, ws).await;
+        for (kind, want) in &view {
+            assert_eq!(&held[kind], want, "{client}'s copy of {kind} in {ws}");
+        }
+    }
     // The secret never lands in the copy.
     assert!(
-        !std::fs::read_to_string(&state)
+        !std::fs::read_to_string(state)
             .unwrap()
-            .contains(&secret_of("full-a"))
+            .contains(&secret_of(client))
+    );
+}
+
+/// A small deterministic generator (the test's choices are the same on every run).
+struct Choices(u64);
+
+impl Choices {
+    fn pick(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// Re-imports detail `id` of A1 with `tags` (through the fixture importer, as
+/// `pirros-admin import` does), which records its change in the feed.
+async fn retag(api: &Api, id: &str, tags: &[&str]) {
+    let world: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_path("world.json")).unwrap())
+            .unwrap();
+    let mut d = world["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == id)
+        .unwrap()
+        .clone();
+    d["tag_ids"] = json!(tags);
+    d.as_object_mut().unwrap().remove("files");
+    let text = json!({"details": [d]}).to_string();
+    let fx = pirros_fixture::load(&text, Path::new("."), api.store())
+        .await
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    pirros_fixture::import(&fx, api.store(), None)
+        .await
+        .unwrap();
+}
+
+/// A copy built from a snapshot and kept by the feed equals the API's own answers after a
+/// random mix of stash writes and deletes, flags, re-imports that move details in and out
+/// of a custom filter, and (on DynamoDB, through `pirros-admin`) deletes and grant
+/// changes, for a full-access credential and a custom-filter one.
+async fn a_copy_kept_by_the_feed_equals_the_api(b: Backend) {
+    let api = api(b).await;
+    let (full_state, concrete_state) = (state_file(), state_file());
+    let s = sync(&api, "full-a", &full_state).await;
+    assert_first_run(&api, &s, &full_state).await;
+    assert_eq!(s["waits"], json!({"429": 0, "503": 0, "5xx": 0}));
+    sync(&api, "concrete-a", &concrete_state).await;
+    assert_replica(&api, "concrete-a", &concrete_state).await;
+    // Nothing changed: nothing read again.
+    let s = sync(&api, "full-a", &full_state).await;
+    assert_eq!(
+        (&s["snapshots"], &s["fetched"], &s["removed"]),
+        (&json!(0), &json!(0), &json!(0))
     );
 
-    let s = sync(&api, "full-a", &state).await;
-    assert_eq!(
-        counts(&s, "families", &["fetched", "not_modified", "gone"]),
-        [0, 2, 0]
-    );
-    let _ = std::fs::remove_file(&state);
+    let full = api.token("full-a").await;
+    let flagger = api.token("flagger-a").await;
+    let stashes = format!("/v1/workspaces/{A1}/stashes");
+    let table = api.running.app.state.config.table_name.clone();
+    let details = ["d1", "d2", "d3", "d4", "d5"];
+    let tags = ["t-concrete", "t-steel", "t-timber"];
+    let mut made: Vec<String> = Vec::new();
+    let mut deleted: Vec<&str> = Vec::new();
+    let mut granted = false;
+    let mut rng = Choices(7);
+    let ops = if b == Backend::Dynamo { 7 } else { 5 };
+    for round in 0..24 {
+        match rng.pick(ops) {
+            0 => {
+                let d = details[rng.pick(5)];
+                let r = api
+                    .write(
+                        reqwest::Method::POST,
+                        &stashes,
+                        &full,
+                        &json!({
+                        "name": format!("round {round}"), "project_id": PA, "is_permanent": false,
+                        "item_ids": {"detail_ids": [d], "family_ids": ["f2"]}}),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, 201, "{}", r.text);
+                made.push(r.body["response"]["id"].as_str().unwrap().to_owned());
+            }
+            1 if !made.is_empty() => {
+                let id = &made[rng.pick(made.len())];
+                let r = api
+                    .write(
+                        reqwest::Method::PATCH,
+                        &format!("{stashes}/{id}"),
+                        &full,
+                        &json!({"name": format!("renamed {round}")}),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.text);
+            }
+            2 if !made.is_empty() => {
+                let id = made.remove(rng.pick(made.len()));
+                let r = api
+                    .call(reqwest::Method::DELETE, &format!("{stashes}/{id}"), &full)
+                    .await;
+                assert_eq!(r.status, 204, "{}", r.text);
+            }
+            3 => {
+                let d = details[rng.pick(5)];
+                let r = api
+                    .write(
+                        reqwest::Method::POST,
+                        &format!("/v1/workspaces/{A1}/details/{d}/flags"),
+                        &flagger,
+                        &json!({"reason": "outdated"}),
+                        None,
+                    )
+                    .await;
+                assert!(r.status == 201 || r.status == 404, "{}", r.text);
+            }
+            4 => {
+                let d = details[rng.pick(5)];
+                if !deleted.contains(&d) {
+                    let chosen: Vec<&str> =
+                        tags.iter().copied().filter(|_| rng.pick(2) == 0).collect();
+                    retag(&api, d, &chosen).await;
+                }
+            }
+            5 if deleted.len() < 2 => {
+                let d = details[rng.pick(5)];
+                if !deleted.contains(&d) {
+                    let (ok, _, err) = admin(&table, &["delete", "detail", d], &[]);
+                    assert!(ok, "{err}");
+                    deleted.push(d);
+                }
+            }
+            6 => {
+                let verb = if granted { "remove" } else { "add" };
+                let (ok, _, err) = admin(
+                    &table,
+                    &[
+                        "grants",
+                        verb,
+                        "concrete-a",
+                        "--workspace",
+                        A1,
+                        "--filter",
+                        "default:stashes",
+                        "--action",
+                        "read",
+                    ],
+                    &[],
+                );
+                assert!(ok, "{err}");
+                granted = !granted;
+            }
+            _ => continue,
+        }
+        if round % 6 == 5 {
+            sync(&api, "full-a", &full_state).await;
+            sync(&api, "concrete-a", &concrete_state).await;
+        }
+    }
+    sync(&api, "full-a", &full_state).await;
+    let s = sync(&api, "concrete-a", &concrete_state).await;
+    assert!(s["events"].as_u64().is_some(), "{s}");
+    assert_replica(&api, "full-a", &full_state).await;
+    assert_replica(&api, "concrete-a", &concrete_state).await;
+    let _ = std::fs::remove_file(&full_state);
+    let _ = std::fs::remove_file(&concrete_state);
 }
 
 async fn rate_limits_are_waited_out(b: Backend) {
@@ -189,7 +315,7 @@ async fn rate_limits_are_waited_out(b: Backend) {
     let state = state_file();
     let started = Instant::now();
     let s = sync(&api, "full-a", &state).await;
-    assert_first_night(&s);
+    assert_eq!(s["snapshots"], 2, "{s}");
     assert!(s["waits"]["429"].as_u64().unwrap() >= 1, "{s}");
     assert!(started.elapsed() < Duration::from_secs(60));
     let _ = std::fs::remove_file(&state);
@@ -207,7 +333,7 @@ async fn a_switched_off_api_is_waited_out(b: Backend) {
     api.store().set_kill_switch(false).await.unwrap();
     let state = state_file();
     let s = sync(&api, "full-a", &state).await;
-    assert_first_night(&s);
+    assert_first_run(&api, &s, &state).await;
     assert!(s["waits"]["503"].as_u64().unwrap() >= 1, "{s}");
     let _ = std::fs::remove_file(&state);
 }
