@@ -3,7 +3,7 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, routes, init, cost,
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, events, routes, init, cost,
 #                                               # throughput, profile, uploads, export, rfa, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,6 +36,10 @@ fi
 if [[ "$what" == all || "$what" == index-writes ]]; then
 	# Items and write units of one upload's commit and one import, 2,000-character description.
 	"$bin" index-writes --json docs/bench/index_writes.json
+fi
+if [[ "$what" == all || "$what" == events ]]; then
+	# An event's write units, a feed page's reads; concurrent writers and a reader: lost, twice.
+	"$bin" events --writes "${BENCH_EVENT_WRITES:-10000}" --writers 8 --json docs/bench/events.json
 fi
 if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json

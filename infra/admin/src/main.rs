@@ -13,7 +13,7 @@ use pirros_domain::timestamp::Timestamp;
 use pirros_objects::s3::client as s3_client;
 use pirros_store::AccessStore;
 use pirros_store::dynamo::DynamoStore;
-use pirros_store::{AdminStore, ContentStore, Item, StashStore, credential_update};
+use pirros_store::{AdminStore, ContentStore, Item, StashStore, StopPoint, credential_update};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -296,10 +296,15 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
     let sdk = sdk_config().await;
     // Every command here is an operator's: no request waits on it.
     let ddb = aws_sdk_dynamodb::config::Builder::from(&sdk).timeout_config(operator_timeouts());
+    // `STORE_STOP_AFTER=unlisted` stops a detail's or family's delete before its record
+    // goes, as a crash would (tests of what a stopped delete leaves).
+    let stop = std::env::var("STORE_STOP_AFTER").ok();
+    let stop = StopPoint::from_setting(stop.as_deref()).map_err(anyhow::Error::msg)?;
     let store = DynamoStore::new(
         aws_sdk_dynamodb::Client::from_conf(ddb.build()),
         table.clone(),
-    );
+    )
+    .with_stop(stop);
     match command {
         Command::Table {
             command: TableCommand::Create,

@@ -3,6 +3,7 @@
 
 mod cost;
 mod delay;
+mod events;
 mod init;
 mod routes;
 mod scale;
@@ -84,6 +85,16 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// What an event costs a write, what a feed page reads, and concurrent writers with a
+    /// reader following the feed: events lost and seen twice.
+    Events {
+        #[arg(long, default_value_t = 10_000)]
+        writes: usize,
+        #[arg(long, default_value_t = 8)]
+        writers: usize,
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
     /// p50/p99 per route over HTTP against DynamoDB Local, beside the raw DynamoDB floor.
     Routes {
         #[arg(long, default_value_t = 300)]
@@ -102,6 +113,11 @@ async fn main() -> anyhow::Result<()> {
             json,
         } => scale::run(details, samples, json).await,
         Command::Routes { samples, json } => routes::run(samples, json).await,
+        Command::Events {
+            writes,
+            writers,
+            json,
+        } => events::run(writes, writers, json).await,
         Command::IndexWrites { chars, json } => writes::run(chars, json).await,
         Command::Cost {
             bin_dir,

@@ -274,10 +274,6 @@ fn transaction_items(env: &HashMap<String, String>) -> anyhow::Result<usize> {
 /// `STORE_STOP_AFTER` (`journaled` or `unlinked`): a stash delete going in steps stops once
 /// after that step, as if the process died there (tests of what a stopped delete leaves).
 fn stop_point(env: &HashMap<String, String>) -> anyhow::Result<StopPoint> {
-    match env.get("STORE_STOP_AFTER") {
-        None => Ok(StopPoint::default()),
-        Some(v) => StopPoint::after(v.trim()).ok_or_else(|| {
-            anyhow::anyhow!("STORE_STOP_AFTER must be journaled or unlinked, got {v:?}")
-        }),
-    }
+    StopPoint::from_setting(env.get("STORE_STOP_AFTER").map(String::as_str))
+        .map_err(anyhow::Error::msg)
 }

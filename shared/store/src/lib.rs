@@ -54,13 +54,31 @@ pub struct StopPoint {
 
 impl StopPoint {
     /// Stops after `step` (`journaled`: a stash delete's journal and marks are written;
-    /// `unlinked`: the stash and its listing copies are gone).
+    /// `unlinked`: the stash and its listing copies are gone; `unlisted`: a deleted detail's
+    /// or family's copies, flags or versions and reference entries are gone, its record
+    /// not yet).
     pub fn after(step: &str) -> Option<Self> {
-        let step = ["journaled", "unlinked"].into_iter().find(|s| *s == step)?;
+        let step = Self::STEPS.into_iter().find(|s| *s == step)?;
         Some(Self {
             step: Some(step),
             passed: Default::default(),
         })
+    }
+
+    const STEPS: [&'static str; 3] = ["journaled", "unlinked", "unlisted"];
+
+    /// The stop point `STORE_STOP_AFTER` names (none when unset); a value naming no step
+    /// is refused, naming the ones there are.
+    pub fn from_setting(value: Option<&str>) -> Result<Self, String> {
+        match value {
+            None => Ok(Self::default()),
+            Some(v) => Self::after(v.trim()).ok_or_else(|| {
+                format!(
+                    "STORE_STOP_AFTER must be one of {}, got {v:?}",
+                    Self::STEPS.join(", ")
+                )
+            }),
+        }
     }
 
     /// An error the first time `step` is the stop point's.

@@ -1001,3 +1001,68 @@ async fn deleting_a_detail_or_family_takes_it_out_of_everything() {
     assert!(!ok);
     assert!(err.contains("--workspace"), "{err}");
 }
+
+/// A detail's or family's delete that dies after its copies, flags or versions and
+/// references went, before its record (`STORE_STOP_AFTER=unlisted`, as a crash would),
+/// leaves nothing that names it: no stash holds it, no list or reference shows it. Only
+/// its record remains, and the next run of the same delete finishes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_delete_leaves_nothing_dangling_and_the_next_run_finishes_it() {
+    let t = world_table();
+    let api = api_on(&t).await;
+    let full = api.token("full-a").await;
+    let ws = format!("/v1/workspaces/{A1}");
+    let ids = |r: &Reply| -> Vec<String> {
+        r.body["response"]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let stop = [("STORE_STOP_AFTER", "unlisted")];
+    let (ok, _, err) = admin(&t, &["delete", "detail", "d1"], &stop);
+    assert!(!ok);
+    assert!(err.contains("stopped after the step \"unlisted\""), "{err}");
+    let s1 = api.get(&format!("{ws}/stashes/s1"), &full).await;
+    assert_eq!(s1.body["response"]["item_ids"]["detail_ids"], json!([]));
+    for q in ["limit=100", "q=slab", "tag_id=t-concrete"] {
+        let r = api.get(&format!("{ws}/details?{q}"), &full).await;
+        assert!(!ids(&r).contains(&"d1".to_owned()), "{q}: {}", r.text);
+    }
+    for f in ["f1", "f2"] {
+        let r = api
+            .get(&format!("{ws}/families/{f}/references"), &full)
+            .await;
+        assert!(!r.text.contains("\"d1\""), "{}", r.text);
+    }
+    let (ok, out, err) = admin(&t, &["delete", "detail", "d1"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["changed"], json!([]));
+    assert_eq!(
+        api.get(&format!("{ws}/details/d1"), &full).await.status,
+        404
+    );
+
+    let (ok, _, err) = admin(&t, &["delete", "family", "f3"], &stop);
+    assert!(!ok, "{err}");
+    let families = api.get(&format!("{ws}/families?limit=100"), &full).await;
+    assert!(!ids(&families).contains(&"f3".to_owned()));
+    let d4 = api
+        .get(&format!("{ws}/families/f3/references"), &full)
+        .await;
+    assert!(!d4.text.contains("\"d4\""), "{}", d4.text);
+    let (ok, _, err) = admin(&t, &["delete", "family", "f3"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        api.get(&format!("{ws}/families/f3"), &full).await.status,
+        404
+    );
+    let (ok, _, err) = admin(
+        &t,
+        &["delete", "family", "f3"],
+        &[("STORE_STOP_AFTER", "later")],
+    );
+    assert!(!ok);
+    assert!(err.contains("STORE_STOP_AFTER must be one of"), "{err}");
+}

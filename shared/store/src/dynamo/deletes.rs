@@ -81,6 +81,7 @@ impl DynamoStore {
             .collect::<StoreResult<Vec<_>>>()?;
         requests.extend(self.size_requests(changes).await?);
         self.batch_write(requests).await?;
+        self.stop.check("unlisted")?;
         self.commit_with_events(vec![self.delete_action(record)?], None, events)
             .await?;
         Ok(())
