@@ -1,7 +1,8 @@
 //! What the events feed costs and what it guarantees, on DynamoDB Local:
-//! - the write units a stash create, update and delete and a flag create consume without
-//!   and with their event (one event item and the sequence counter in the same
-//!   transaction), as DynamoDB Local reports them;
+//! - the items and write units a stash create, update and delete and a flag create send
+//!   without and with their event (one event item and the sequence counter in the same
+//!   transaction), counted on the wire and billed as DynamoDB bills them (1 KB units,
+//!   twice in a transaction; DynamoDB Local reports 2 for any transaction);
 //! - the items a feed page reads (`limit` + 1, whatever the feed's length);
 //! - `writers` writers (each a store of its own, as separate Lambda containers are, with
 //!   its own sequence guess) making `writes` stash creates between them while a reader
@@ -15,6 +16,8 @@ use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{Detail, ItemIds, Library, Stash, StashRecord};
 use pirros_shared::store::dynamo::DynamoStore;
 use pirros_shared::store::{EventStore, FlagStore, FlagWrite, Metered, StashStore, StashWrite};
+
+use crate::writes::Counter;
 use pirros_shared::timestamp::Timestamp;
 use serde_json::json;
 use std::collections::HashSet;
@@ -30,6 +33,15 @@ fn rid(s: &str) -> ResourceId {
 async fn store(table: &str) -> DynamoStore {
     let sdk = pirros_shared::config::aws::sdk_config().await;
     DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table)
+}
+
+/// A store whose writes `counter` counts.
+async fn counted_store(table: &str, counter: &Counter) -> DynamoStore {
+    let sdk = pirros_shared::config::aws::sdk_config().await;
+    let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
+        .interceptor(counter.clone())
+        .build();
+    DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(conf), table)
 }
 
 fn stash(ws: WorkspaceId, id: &str, name: &str) -> StashRecord {
@@ -51,19 +63,25 @@ fn stash(ws: WorkspaceId, id: &str, name: &str) -> StashRecord {
     }
 }
 
-/// Write units `op` consumed, as the store metered them.
+/// (items, billed write units) that `op` sent.
 async fn units<F: std::future::Future<Output = anyhow::Result<()>>>(
-    store: &DynamoStore,
+    counter: &Counter,
     op: F,
-) -> anyhow::Result<f64> {
-    let before = store.consumed_capacity().1;
+) -> anyhow::Result<(u64, u64)> {
+    counter.take();
     op.await?;
-    Ok(store.consumed_capacity().1 - before)
+    let t = counter.take();
+    Ok((t.index_items + t.other_items, t.index_units + t.other_units))
 }
 
 /// Write units of a stash create, update and delete and a flag create, without (`false`)
 /// or with (`true`) their events.
-async fn write_units(store: &DynamoStore, ws: WorkspaceId, with: bool) -> anyhow::Result<Vec<f64>> {
+async fn write_units(
+    store: &DynamoStore,
+    counter: &Counter,
+    ws: WorkspaceId,
+    with: bool,
+) -> anyhow::Result<Vec<(u64, u64)>> {
     let tag = if with { "with" } else { "without" };
     let id = format!("cost-{tag}");
     let created = stash(ws, &id, "cost");
@@ -84,7 +102,7 @@ async fn write_units(store: &DynamoStore, ws: WorkspaceId, with: bool) -> anyhow
             Actor::client("bench"),
         )),
     };
-    let a = units(store, async {
+    let a = units(counter, async {
         store
             .save_stash(&create)
             .await
@@ -105,7 +123,7 @@ async fn write_units(store: &DynamoStore, ws: WorkspaceId, with: bool) -> anyhow
             Actor::client("bench"),
         )),
     };
-    let b = units(store, async {
+    let b = units(counter, async {
         store
             .save_stash(&update)
             .await
@@ -118,7 +136,7 @@ async fn write_units(store: &DynamoStore, ws: WorkspaceId, with: bool) -> anyhow
         None,
         Actor::client("bench"),
     ));
-    let c = units(store, async {
+    let c = units(counter, async {
         store
             .delete_stash(ws, &rid(&id), 2, &gone)
             .await
@@ -168,7 +186,7 @@ async fn write_units(store: &DynamoStore, ws: WorkspaceId, with: bool) -> anyhow
         open_limit: Some(100),
         idempotency: None,
     };
-    let d = units(store, async {
+    let d = units(counter, async {
         store
             .save_flag(&flag_write)
             .await
@@ -189,13 +207,19 @@ pub async fn run(
         "run through infra/scripts/bench.sh (DynamoDB Local)"
     );
     let table = format!("bench-{}", uuid::Uuid::new_v4().simple());
-    let first = store(&table).await;
+    let counter = Counter::default();
+    let first = counted_store(&table, &counter).await;
     first.create_table().await?;
     let ws = WorkspaceId::parse(WS).unwrap();
+    // The counter's first read is a read: out of the figures.
+    first.last_event_sequence(ws).await?;
 
-    let without = write_units(&first, ws, false).await?;
-    let with = write_units(&first, ws, true).await?;
-    println!("{:<16} {:>14} {:>11}", "write", "WCU no event", "WCU event");
+    let without = write_units(&first, &counter, ws, false).await?;
+    let with = write_units(&first, &counter, ws, true).await?;
+    println!(
+        "{:<16} {:>15} {:>12} {:>13} {:>10}",
+        "write", "items no event", "items event", "WCU no event", "WCU event"
+    );
     let names = [
         "stash create",
         "stash update",
@@ -204,16 +228,26 @@ pub async fn run(
     ];
     let mut rows = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        println!("{name:<16} {:>14.1} {:>11.1}", without[i], with[i]);
-        rows.push(json!({"write": name, "write_units_without_event": without[i], "write_units_with_event": with[i]}));
+        let ((a, b), (c, d)) = (without[i], with[i]);
+        println!("{name:<16} {a:>15} {c:>12} {b:>13} {d:>10}");
+        rows.push(
+            json!({"write": name, "items_without_event": a, "items_with_event": c,
+            "write_units_without_event": b, "write_units_with_event": d}),
+        );
     }
 
-    // Concurrent writers, a reader following the feed.
+    // Concurrent writers, a reader following the feed from where it stands before they
+    // start.
+    let reader = store(&table).await;
+    let mut after = reader.last_event_sequence(ws).await?;
+    let start_after = after;
     let started = Instant::now();
     let per = writes.div_ceil(writers);
     let mut tasks = Vec::new();
+    let mut stores = Vec::new();
     for w in 0..writers {
         let s = Arc::new(store(&table).await);
+        stores.push(s.clone());
         tasks.push(tokio::spawn(async move {
             let mut ids = Vec::with_capacity(per);
             for i in 0..per {
@@ -232,9 +266,6 @@ pub async fn run(
             anyhow::Ok(ids)
         }));
     }
-    let reader = store(&table).await;
-    let mut after = reader.last_event_sequence(ws).await.unwrap_or(0);
-    let start_after = after;
     let mut seen: Vec<String> = Vec::new();
     let mut sequences: Vec<u64> = Vec::new();
     let mut pages = 0u64;
@@ -259,6 +290,8 @@ pub async fn run(
         written.extend(t.await??);
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let renumbered: u64 = stores.iter().map(|s| s.renumberings()).sum();
+    let tries = (written.len() as u64 + renumbered) as f64 / written.len() as f64;
     let unique: HashSet<&String> = seen.iter().collect();
     let lost = written.iter().filter(|id| !unique.contains(id)).count();
     let twice = seen.len() - unique.len();
@@ -268,7 +301,8 @@ pub async fn run(
         .all(|(s, want)| *s == want);
     println!(
         "{writers} writers, {} writes in {elapsed:.1} s ({:.0}/s): {lost} lost, {twice} seen twice, \
-         sequences gapless: {gapless}; {pages} feed pages, {read_per_page:.1} items read a page",
+         sequences gapless: {gapless}; {tries:.2} tries a write; {pages} feed pages, \
+         {read_per_page:.1} items read a page",
         written.len(),
         written.len() as f64 / elapsed
     );
@@ -281,6 +315,7 @@ pub async fn run(
             "events_lost": lost,
             "events_seen_twice": twice,
             "sequences_gapless": gapless,
+            "tries_per_write": tries,
             "feed_pages": pages,
             "items_read_per_page": read_per_page,
         },

@@ -25,21 +25,22 @@ const WS: &str = "5ca1ab1e-0000-4000-8000-000000000002";
 
 /// Writes seen on the wire since the last `take`.
 #[derive(Clone, Copy, Debug, Default)]
-struct Tally {
-    index_items: u64,
-    other_items: u64,
+pub(crate) struct Tally {
+    pub index_items: u64,
+    pub other_items: u64,
     /// Write units as DynamoDB bills the items sent: 1 per started KB of a put (deletes
     /// count 1: their size is the stored item's, not sent), twice in a transaction.
-    index_units: u64,
-    other_units: u64,
+    pub index_units: u64,
+    pub other_units: u64,
     index_bytes: u64,
 }
 
+/// Counts the writes a DynamoDB client sends (an interceptor of its config).
 #[derive(Clone, Debug, Default)]
-struct Counter(Arc<Mutex<Tally>>);
+pub(crate) struct Counter(Arc<Mutex<Tally>>);
 
 impl Counter {
-    fn take(&self) -> Tally {
+    pub(crate) fn take(&self) -> Tally {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }

@@ -48,6 +48,7 @@ pub struct DynamoStore {
     stop: StopPoint,
     /// Per workspace, the events sequence this container last saw (`events.rs`).
     sequences: std::sync::Mutex<HashMap<WorkspaceId, u64>>,
+    renumbered: AtomicU64,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -130,6 +131,7 @@ impl DynamoStore {
             transaction_items: transact::MAX_TRANSACTION_ITEMS,
             stop: StopPoint::default(),
             sequences: Default::default(),
+            renumbered: AtomicU64::new(0),
         }
     }
 
