@@ -10,8 +10,7 @@
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::events::{Event, EventRecord, Facets, RETENTION_DAYS, Reader, TypeSelection};
-use pirros_shared::grants::{Action, EntityType, Filter, Scope};
+use pirros_shared::events::{Event, EventRecord, GrantReader, RETENTION_DAYS, TypeSelection};
 use pirros_shared::ids::WorkspaceId;
 use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::pagination::feed;
@@ -59,43 +58,6 @@ pub struct EventPage {
     /// Whether more events exist now after `next_cursor`.
     pub has_more: bool,
     pub expanded: NoExpansions,
-}
-
-/// What the caller may read, asked of each side of an event.
-struct Grants<'a> {
-    call: &'a V1Call,
-    /// Read scopes of the four resource types with grants.
-    scopes: [(EntityType, Scope); 4],
-}
-
-impl<'a> Grants<'a> {
-    fn new(call: &'a V1Call, ws: WorkspaceId, filters: &[Filter]) -> Self {
-        let scope = |e| {
-            (
-                e,
-                Scope::resolve(&call.credential, ws, e, Action::Read, filters),
-            )
-        };
-        Self {
-            call,
-            scopes: EntityType::ALL.map(scope),
-        }
-    }
-}
-
-impl Reader for Grants<'_> {
-    fn sees(&self, facets: &Facets) -> bool {
-        match facets {
-            // The caller holds some read grant here (checked first): projects are shown.
-            Facets::Project => true,
-            Facets::Owner { client_id } => client_id == self.call.credential.client_id.as_str(),
-            other => other.entity().is_some_and(|entity| {
-                self.scopes
-                    .iter()
-                    .any(|(e, scope)| *e == entity && other.allowed_by(scope))
-            }),
-        }
-    }
 }
 
 pirros_shared::error_responses!(
@@ -161,7 +123,7 @@ pub async fn list(
     let has_more = read.len() > limit;
     read.truncate(limit);
     let last = read.last().map_or(after, |e| e.event.sequence);
-    let grants = Grants::new(call, ws, &filters);
+    let grants = GrantReader::new(&call.credential, ws, &filters);
     let data: Vec<Event> = read
         .iter()
         .filter_map(|e| e.seen_by(&grants))

@@ -395,6 +395,52 @@ pub trait Reader {
     fn sees(&self, facets: &Facets) -> bool;
 }
 
+/// A credential as a reader of one workspace's events: its read scopes of the four
+/// resource types with grants (the feed's reader, and a webhook endpoint's at send time).
+pub struct GrantReader<'a> {
+    client_id: &'a str,
+    scopes: [(EntityType, Scope); 4],
+}
+
+impl<'a> GrantReader<'a> {
+    /// `filters` holds the custom filters the credential's grants in `ws` name.
+    pub fn new(
+        credential: &'a crate::model::Credential,
+        ws: WorkspaceId,
+        filters: &[crate::grants::Filter],
+    ) -> Self {
+        let scope = |e| {
+            let s = Scope::resolve(credential, ws, e, crate::grants::Action::Read, filters);
+            (e, s)
+        };
+        Self {
+            client_id: credential.client_id.as_str(),
+            scopes: EntityType::ALL.map(scope),
+        }
+    }
+
+    /// Whether it holds a read grant of any kind in the workspace: what reading events
+    /// needs at all.
+    pub fn reads_any(&self) -> bool {
+        self.scopes.iter().any(|(_, s)| !s.is_none())
+    }
+}
+
+impl Reader for GrantReader<'_> {
+    fn sees(&self, facets: &Facets) -> bool {
+        match facets {
+            // Shown to whoever reads the workspace at all (`reads_any`, checked first).
+            Facets::Project => true,
+            Facets::Owner { client_id } => client_id == self.client_id,
+            other => other.entity().is_some_and(|entity| {
+                self.scopes
+                    .iter()
+                    .any(|(e, scope)| *e == entity && other.allowed_by(scope))
+            }),
+        }
+    }
+}
+
 /// An event as stored: the event, and the facets of its resource before the change
 /// (`None`: it did not exist) and after (`None`: it is gone).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

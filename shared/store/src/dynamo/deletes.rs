@@ -7,7 +7,7 @@
 use super::batch::delete_request;
 use super::import::ListChanges;
 use super::jobs::StoredFamily;
-use super::{Attrs, DynamoStore, Key, StoreResult, capacity, classify, keys, kind, s};
+use super::{Attrs, DynamoStore, Key, StoreResult, keys, kind};
 use crate::keys::{PK, SK};
 use aws_sdk_dynamodb::types::AttributeValue;
 use pirros_domain::events::EventRecord;
@@ -27,39 +27,8 @@ fn key_of(item: &Attrs) -> Option<Key> {
 impl DynamoStore {
     /// The keys of every item of `pk` whose sort key starts with `prefix`, all pages.
     async fn keys_with_prefix(&self, pk: String, prefix: &str) -> StoreResult<Vec<Key>> {
-        let mut out = Vec::new();
-        let mut start: Option<Attrs> = None;
-        loop {
-            self.count();
-            let query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(pk.clone()))
-                .projection_expression("#pk, #sk");
-            // DynamoDB refuses an empty prefix: the whole partition is asked for plainly.
-            let query = match prefix {
-                "" => query.key_condition_expression("#pk = :pk"),
-                _ => query
-                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expression_attribute_values(":prefix", s(prefix)),
-            };
-            let page = query
-                .set_exclusive_start_key(start)
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await
-                .map_err(classify)?;
-            self.capacity.read(page.consumed_capacity());
-            self.read(page.scanned_count as usize);
-            out.extend(page.items.unwrap_or_default().iter().filter_map(key_of));
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
-            }
-        }
+        let items = self.query_all(pk, prefix, true).await?;
+        Ok(items.iter().filter_map(key_of).collect())
     }
 
     /// Deletes `doomed` and moves the sizes `changes` records, then the record at

@@ -287,29 +287,11 @@ impl DynamoStore {
         Ok(())
     }
 
-    /// Puts `item` over a stored one whose `version` is `expected` (absent counts as 0);
-    /// `false` when it holds another version or there is none.
-    pub(super) async fn put_if_version(&self, item: Attrs, expected: u64) -> StoreResult<bool> {
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .expression_attribute_names("#v", "version")
-            .expression_attribute_values(":v", n(expected));
-        let put = if expected == 0 {
-            put.condition_expression(
-                "attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)",
-            )
-            .expression_attribute_names("#pk", PK)
-        } else {
-            put.condition_expression("#v = :v")
-        };
-        self.put_if(put).await
-    }
-
-    /// `put_if_version` in one transaction with `events`.
-    pub(super) async fn put_if_version_with_events(
+    /// Puts `item` over a stored one whose `version` is `expected` (absent counts as 0),
+    /// in one transaction with `events`; `false` when it holds another version or there is
+    /// none. (Operators' credential writes: a transaction even without events costs them
+    /// nothing that matters.)
+    pub(super) async fn put_if_version(
         &self,
         item: Attrs,
         expected: u64,

@@ -226,19 +226,45 @@ impl DynamoStore {
         pk: String,
         prefix: &str,
     ) -> StoreResult<Vec<T>> {
+        self.query_all(pk, prefix, false)
+            .await?
+            .into_iter()
+            .map(decode)
+            .collect()
+    }
+
+    /// The items (or, `keys_only`, their keys) of `pk` whose sort key starts with
+    /// `prefix` (empty: the whole partition), all pages.
+    async fn query_all(
+        &self,
+        pk: String,
+        prefix: &str,
+        keys_only: bool,
+    ) -> StoreResult<Vec<Attrs>> {
         let mut out = Vec::new();
         let mut start: Option<Attrs> = None;
         loop {
             self.count();
-            let page = self
+            let mut query = self
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
                 .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
                 .expression_attribute_values(":pk", s(pk.clone()))
-                .expression_attribute_values(":prefix", s(prefix))
+                .key_condition_expression("#pk = :pk");
+            // DynamoDB refuses an empty prefix, and a name no expression uses.
+            if keys_only || !prefix.is_empty() {
+                query = query.expression_attribute_names("#sk", SK);
+            }
+            if !prefix.is_empty() {
+                query = query
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expression_attribute_values(":prefix", s(prefix));
+            }
+            if keys_only {
+                query = query.projection_expression("#pk, #sk");
+            }
+            let page = query
                 .set_exclusive_start_key(start)
                 .return_consumed_capacity(capacity::TOTAL)
                 .send()
@@ -246,9 +272,7 @@ impl DynamoStore {
                 .map_err(classify)?;
             self.capacity.read(page.consumed_capacity());
             self.read(page.scanned_count as usize);
-            for item in page.items.unwrap_or_default() {
-                out.push(decode(item)?);
-            }
+            out.extend(page.items.unwrap_or_default());
             match page.last_evaluated_key {
                 Some(k) if !k.is_empty() => start = Some(k),
                 _ => return Ok(out),
@@ -628,11 +652,7 @@ impl AdminStore for DynamoStore {
         events: &[EventRecord],
     ) -> StoreResult<bool> {
         let item = encode(c, keys::credential(&c.client_id))?;
-        if events.is_empty() {
-            return self.put_if_version(item, expected).await;
-        }
-        self.put_if_version_with_events(item, expected, events)
-            .await
+        self.put_if_version(item, expected, events).await
     }
 
     async fn insert_credential(&self, c: &Credential) -> StoreResult<bool> {
