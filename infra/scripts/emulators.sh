@@ -6,7 +6,9 @@
 #   Secrets Manager -> moto_server (PyPI)
 #   SQS             -> the same moto_server (the worker's queue and dead-letter queue)
 # The same venv holds the Python tools the tests call: cfn-lint, and PyJWT (the independent
-# JWT implementation infra/scripts/jwks_check.py verifies our tokens with). checkov, the
+# JWT implementation infra/scripts/jwks_check.py verifies our tokens with), and
+# standardwebhooks (the reference library infra/scripts/verify_webhooks.py checks every
+# delivery the webhook tests receive with). checkov, the
 # template's security scanner, has a venv of its own (.cache/checkov): it pins versions of
 # packages the others need too.
 # There is no Docker and no AWS account on our machines or CI (see shared/TOOLING.md), so
@@ -58,7 +60,7 @@ _emu_ddb_lib() {
 # or a venv whose base interpreter disappeared must be redone, not trusted.
 _emu_venv_ok() {
 	[[ -x "$_EMU_VENV/bin/moto_server" && -x "$_EMU_VENV/bin/cfn-lint" ]] &&
-		"$_EMU_VENV/bin/python" -c 'import botocore, moto.server, cfnlint, jwt, cryptography' >/dev/null 2>&1
+		"$_EMU_VENV/bin/python" -c 'import botocore, moto.server, cfnlint, jwt, cryptography, standardwebhooks' >/dev/null 2>&1
 }
 
 emulators_install() {
@@ -88,15 +90,16 @@ emulators_install() {
 	fi
 
 	if ! _emu_venv_ok; then
-		_emu_log "installing moto[server], botocore, cfn-lint, pyjwt[crypto] into .cache/venv"
+		_emu_log "installing moto[server], botocore, cfn-lint, pyjwt[crypto], standardwebhooks into .cache/venv"
 		# --clear rebuilds a venv whose interpreter link is dangling (e.g. pyenv moved).
 		if ! "$_EMU_VENV/bin/python" -c '' >/dev/null 2>&1; then
 			python3 -m venv --clear "$_EMU_VENV" || return
 		fi
 		# Major versions pinned so a new major release cannot change the tests under us.
 		"$_EMU_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-			'moto[server]>=5,<6' 'botocore>=1.34,<2' 'cfn-lint>=1,<2' 'pyjwt[crypto]>=2.8,<3' || return
-		_emu_venv_ok || _emu_fail "venv install finished but moto_server/cfn-lint/pyjwt are not usable" || return
+			'moto[server]>=5,<6' 'botocore>=1.34,<2' 'cfn-lint>=1,<2' 'pyjwt[crypto]>=2.8,<3' \
+			'standardwebhooks>=1.0,<2' || return
+		_emu_venv_ok || _emu_fail "venv install finished but moto_server/cfn-lint/pyjwt/standardwebhooks are not usable" || return
 	fi
 
 	if ! _emu_checkov_ok; then

@@ -42,6 +42,18 @@ where
     serve(AppState::from_env_with_jobs(files, jobs).await, handler).await
 }
 
+/// The webhooks function: `kit` builds what managing endpoints needs.
+pub async fn run_with_webhooks<K, KFut, F, Fut>(kit: K, handler: F) -> Result<(), Error>
+where
+    K: FnOnce(aws_config::SdkConfig, crate::config::Config) -> KFut,
+    KFut: Future<Output = Result<crate::webhooks::SharedWebhookKit, InitError>>,
+    F: Fn(Arc<AppState>, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    crate::logging::init();
+    serve(AppState::from_env_with_webhooks(kit).await, handler).await
+}
+
 /// The token function: the only one that reads the signing secret.
 pub async fn run_token_issuer<F, Fut>(handler: F) -> Result<(), Error>
 where

@@ -34,6 +34,7 @@ pub enum Function {
     Docs,
     Discovery,
     Jobs,
+    Webhooks,
 }
 
 impl Function {
@@ -48,6 +49,7 @@ impl Function {
             Self::Docs => "docs",
             Self::Discovery => "discovery",
             Self::Jobs => "jobs",
+            Self::Webhooks => "webhooks",
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct AppState {
     pub objects: SharedObjects,
     /// Hands jobs to the worker (the jobs function and `pirros-local`).
     pub queue: SharedQueue,
+    /// Seals endpoint secrets, checks their URLs and queues deliveries (the webhooks
+    /// function and `pirros-local`).
+    pub webhooks: Option<crate::webhooks::SharedWebhookKit>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +44,8 @@ pub enum InitError {
     Key(#[from] KeyError),
     #[error("publishing the token signing keys failed: {0}")]
     Publish(#[from] StoreError),
+    #[error("webhooks: {0}")]
+    Webhooks(String),
 }
 
 impl AppState {
@@ -62,7 +67,23 @@ impl AppState {
             api_limiter: ApiLimiter::default(),
             objects: Arc::new(NoObjects),
             queue: Arc::new(NoQueue),
+            webhooks: None,
         }
+    }
+
+    /// With what managing webhook endpoints needs.
+    pub fn with_webhooks(mut self, kit: crate::webhooks::SharedWebhookKit) -> Self {
+        self.webhooks = Some(kit);
+        self
+    }
+
+    /// What managing webhook endpoints needs: 503 where it is not configured.
+    pub fn webhook_kit(&self) -> Result<&dyn crate::webhooks::WebhookKit, crate::error::ApiError> {
+        self.webhooks
+            .as_deref()
+            .ok_or(crate::error::ApiError::ServiceUnavailable(
+                "Webhooks are not configured",
+            ))
     }
 
     /// With object storage and a job queue: what starting and reading jobs needs.
@@ -102,6 +123,21 @@ impl AppState {
         if let Some((objects, queue)) = jobs {
             state = state.with_jobs(objects, queue);
         }
+        Ok(Self::warm_v1(state).await)
+    }
+
+    /// `from_env` with what managing webhook endpoints needs, which `kit` builds from the
+    /// SDK configuration and the function's configuration (the webhooks function's).
+    pub async fn from_env_with_webhooks<K, KFut>(kit: K) -> Result<Arc<Self>, InitError>
+    where
+        K: FnOnce(aws_config::SdkConfig, Config) -> KFut,
+        KFut: std::future::Future<Output = Result<crate::webhooks::SharedWebhookKit, InitError>>,
+    {
+        let config = Config::from_env()?;
+        let sdk = sdk_config().await;
+        let store = dynamo_store(&sdk, &config);
+        let kit = kit(sdk, config.clone()).await?;
+        let state = Self::new(config, store, None, FileSigner::None).with_webhooks(kit);
         Ok(Self::warm_v1(state).await)
     }
 

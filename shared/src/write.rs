@@ -86,6 +86,12 @@ impl Versioned for crate::model::StashRecord {
     }
 }
 
+impl Versioned for pirros_domain::webhooks::EndpointRecord {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
 impl Versioned for crate::flags::FlagRecord {
     fn version(&self) -> u64 {
         self.version

@@ -132,6 +132,36 @@ pub const BODIES: &[(&str, &str, &[&str], Option<&str>)] = &[
             r#"{"name": "Renamed", "item_ids": {"detail_ids": ["d1", "d2"], "family_ids": ["f1"]}}"#,
         ),
     ),
+    (
+        "POST",
+        "/v1/workspaces/{ws}/webhook-endpoints",
+        &[""],
+        Some(r#"{"url": "https://1.1.1.1/hooks", "event_types": ["stash.*"]}"#),
+    ),
+    (
+        "PATCH",
+        "/v1/workspaces/{ws}/webhook-endpoints/{id}",
+        &[""],
+        Some(r#"{"description": "Exercise", "event_types": ["*"]}"#),
+    ),
+    (
+        "POST",
+        "/v1/workspaces/{ws}/webhook-endpoints/{id}/secret/roll",
+        &[""],
+        Some(r#"{"old_secret_valid_for": 60}"#),
+    ),
+    (
+        "POST",
+        "/v1/workspaces/{ws}/webhook-endpoints/{id}/replay",
+        &[""],
+        Some(r#"{"event_ids": ["e1"]}"#),
+    ),
+    (
+        "GET",
+        "/v1/workspaces/{ws}/webhook-endpoints/{id}/deliveries",
+        &["", "?status=failed"],
+        None,
+    ),
 ];
 
 /// Credentials whose grants differ (system filters, custom filters of each entity type).
@@ -264,6 +294,8 @@ pub async fn exercise(
 #[derive(Default)]
 struct Made {
     flag: Option<String>,
+    /// The webhook endpoint a create made (each caller makes its own).
+    endpoint: Option<String>,
     jobs: Vec<String>,
     stash: Option<String>,
 }
@@ -279,6 +311,10 @@ impl Made {
         if route.method == "DELETE" && route.path.ends_with("/stashes/{id}") {
             let stash = self.stash.as_deref().unwrap_or("x1");
             return vec![format!("{}/{stash}", path.trim_end_matches("/s1"))];
+        }
+        if route.path.contains("/webhook-endpoints/{id}") {
+            let endpoint = self.endpoint.as_deref().unwrap_or("x1");
+            return vec![path.replacen("/x1", &format!("/{endpoint}"), 1)];
         }
         if route.path.ends_with("/jobs/{id}") && !self.jobs.is_empty() {
             let prefix = path.trim_end_matches("/x1");
@@ -296,6 +332,9 @@ impl Made {
             }
             ("POST", p) if p.ends_with("/stashes") && a.status == 201 => {
                 self.stash = id.map(str::to_owned);
+            }
+            ("POST", p) if p.ends_with("/webhook-endpoints") && a.status == 201 => {
+                self.endpoint = id.map(str::to_owned);
             }
             ("POST", p) if p.ends_with("/uploads") || p.ends_with("/exports") => {
                 self.jobs.extend(job.or(id).map(str::to_owned));

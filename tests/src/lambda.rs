@@ -56,6 +56,12 @@ pub async fn gateway(mut env: HashMap<String, String>) -> Gateway {
     // The jobs function needs its queue to start; no event of this path queues a job.
     env.entry("JOBS_QUEUE_URL".into())
         .or_insert_with(|| "http://127.0.0.1:9/000000000000/pirros-jobs".into());
+    // So does the webhooks function: its key and its delivery queue (no event of this
+    // path queues a delivery).
+    env.entry("WEBHOOK_QUEUE_URL".into())
+        .or_insert_with(|| "http://127.0.0.1:9/000000000000/pirros-webhooks".into());
+    env.entry("WEBHOOK_KEY".into())
+        .or_insert_with(|| "lambda-path-webhook-key-0123456789abcdef".into());
     Gateway::start(Functions::new(bin_dir(), env), router())
         .await
         .expect("gateway starts")

@@ -10,6 +10,7 @@ pub mod routes;
 pub mod ddb_proxy;
 pub mod ddb_recorder;
 pub mod exercise;
+pub mod receiver;
 pub mod uploads;
 
 use pirros_local::start::{Options, Running, StoreKind, start};

@@ -19,6 +19,7 @@ macro_rules! each_function {
             $f::<pirros_downloads::DownloadsRoute>(),
             $f::<pirros_discovery::DiscoveryRoute>(),
             $f::<pirros_jobs::JobsRoute>(),
+            $f::<pirros_webhooks::WebhooksRoute>(),
             $f::<crate::DocsRoute>(),
         ]
         .into_iter()

@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod start;
+pub mod webhooks;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -58,6 +59,7 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
         Function::Docs => Box::pin(pirros_docs::handle(req)),
         Function::Discovery => Box::pin(pirros_discovery::handle(state, req)),
         Function::Jobs => Box::pin(pirros_jobs::handle(state, req)),
+        Function::Webhooks => Box::pin(pirros_webhooks::handle(state, req)),
     };
     handled.await
 }

@@ -4,7 +4,7 @@ use crate::files::LocalFiles;
 use crate::{App, serve};
 use anyhow::{Context, bail};
 use pirros_shared::AppState;
-use pirros_shared::auth::keys::SigningKeys;
+use pirros_shared::auth::keys::{SigningKeys, secret_value};
 use pirros_shared::config::aws::{operator_timeouts, sdk_config};
 use pirros_shared::config::{Config, JwtKeySource};
 use pirros_shared::files::FileSigner;
@@ -95,11 +95,12 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     } else {
         None
     };
-    let signer = match (config.jwt_key()?, &sdk) {
-        (JwtKeySource::Inline(v), _) => SigningKeys::parse(v)?,
-        (src, Some(sdk)) => SigningKeys::load(src, sdk).await?,
+    let key_value = match (config.jwt_key()?, &sdk) {
+        (JwtKeySource::Inline(v), _) => v.clone(),
+        (src, Some(sdk)) => secret_value(src, sdk).await?,
         (_, None) => bail!("no SDK configuration for the JWT secret"),
     };
+    let signer = SigningKeys::parse(&key_value)?;
     let local_file_key = random_key().into_bytes();
     // The table's creation and the fixture's import go through `setup` (operator timeouts);
     // the handlers keep the request path's.
@@ -238,9 +239,19 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         max_export_bytes: config.max_export_bytes,
         scratch_dir: std::env::temp_dir(),
     });
+    // Endpoint secrets are sealed with WEBHOOK_KEY when it is set (set it to keep them
+    // readable across restarts on DynamoDB Local), else with the token key material.
+    let webhook_key = match (&config.webhook_key, &sdk) {
+        (Some(JwtKeySource::Inline(v)), _) => v.clone(),
+        (Some(src), Some(sdk)) => secret_value(src, sdk).await?,
+        (Some(_), None) => bail!("no SDK configuration for the webhook key"),
+        (None, _) => key_value.clone(),
+    };
+    let webhooks = crate::webhooks::start(&env, &webhook_key, store.clone()).await?;
     let state = Arc::new(
         AppState::new(config, store.clone(), Some(signer), files)
-            .with_jobs(objects, Arc::new(InlineQueue { worker })),
+            .with_jobs(objects, Arc::new(InlineQueue { worker }))
+            .with_webhooks(Arc::new(webhooks)),
     );
     state.verifier.refresh(state.store.as_ref()).await;
     let app = Arc::new(App {

@@ -125,22 +125,10 @@ const MIN_KEY_BYTES: usize = 32;
 
 impl SigningKeys {
     pub fn parse(value: &str) -> Result<Self, KeyError> {
-        let value = value.trim();
-        if !value.starts_with('{') {
-            return Ok(Self {
-                current: SigningKey::from_material(value)?,
-                previous: None,
-            });
-        }
-        let r: RotatingKeys = serde_json::from_str(value).map_err(|e| {
-            KeyError::Invalid(format!(
-                "malformed key JSON (expected {{\"current\": ..., \"previous\": ...}}): {e}"
-            ))
-        })?;
-        let current = SigningKey::from_material(&r.current.material())?;
-        let previous = r
-            .previous
-            .map(|p| SigningKey::from_material(&p.material()))
+        let (current, previous) = materials(value)?;
+        let current = SigningKey::from_material(&current)?;
+        let previous = previous
+            .map(|p| SigningKey::from_material(&p))
             .transpose()?
             .filter(|p| p.kid != current.kid);
         Ok(Self { current, previous })
@@ -184,25 +172,47 @@ impl SigningKeys {
         source: &JwtKeySource,
         sdk: &aws_config::SdkConfig,
     ) -> Result<Self, KeyError> {
-        match source {
-            JwtKeySource::Inline(v) => Self::parse(v),
-            JwtKeySource::SecretArn(arn) => {
-                let client = aws_sdk_secretsmanager::Client::new(sdk);
-                let out = client
-                    .get_secret_value()
-                    .secret_id(arn)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        KeyError::Fetch(
-                            aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string(),
-                        )
-                    })?;
-                let v = out
-                    .secret_string()
-                    .ok_or_else(|| KeyError::Invalid("the secret has no string value".into()))?;
-                Self::parse(v)
-            }
+        Self::parse(&secret_value(source, sdk).await?)
+    }
+}
+
+/// The key material strings of the secret's value, current and previous: what the signing
+/// keys, and the keys that seal webhook secrets, are derived from.
+pub fn materials(value: &str) -> Result<(String, Option<String>), KeyError> {
+    let value = value.trim();
+    if !value.starts_with('{') {
+        return Ok((value.to_owned(), None));
+    }
+    let r: RotatingKeys = serde_json::from_str(value).map_err(|e| {
+        KeyError::Invalid(format!(
+            "malformed key JSON (expected {{\"current\": ..., \"previous\": ...}}): {e}"
+        ))
+    })?;
+    Ok((r.current.material(), r.previous.map(Entry::material)))
+}
+
+/// The secret's value: from Secrets Manager in production, read once per container.
+pub async fn secret_value(
+    source: &JwtKeySource,
+    sdk: &aws_config::SdkConfig,
+) -> Result<String, KeyError> {
+    match source {
+        JwtKeySource::Inline(v) => Ok(v.clone()),
+        JwtKeySource::SecretArn(arn) => {
+            let client = aws_sdk_secretsmanager::Client::new(sdk);
+            let out = client
+                .get_secret_value()
+                .secret_id(arn)
+                .send()
+                .await
+                .map_err(|e| {
+                    KeyError::Fetch(
+                        aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string(),
+                    )
+                })?;
+            out.secret_string()
+                .map(str::to_owned)
+                .ok_or_else(|| KeyError::Invalid("the secret has no string value".into()))
         }
     }
 }

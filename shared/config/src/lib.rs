@@ -22,6 +22,10 @@ pub struct Config {
     /// Only the token function (and `pirros-local`) has one: the `/v1` functions verify
     /// with the public keys the token function publishes.
     pub jwt_key: Option<JwtKeySource>,
+    /// The key material that seals webhook endpoint secrets (`WEBHOOK_KEY_ARN`, or
+    /// `WEBHOOK_KEY` locally): a secret of its own, so that the functions that open
+    /// endpoint secrets cannot sign tokens.
+    pub webhook_key: Option<JwtKeySource>,
     /// How long a `/v1` container trusts its copy of the published public keys.
     pub jwks_cache_secs: u64,
     pub token_ttl_secs: u64,
@@ -70,6 +74,13 @@ impl Config {
             .ok_or(ConfigError::Missing("JWT_SECRET_ARN (or JWT_SECRET)"))
     }
 
+    /// The webhook key's source, which the webhook functions cannot start without.
+    pub fn webhook_key(&self) -> Result<&JwtKeySource, ConfigError> {
+        self.webhook_key
+            .as_ref()
+            .ok_or(ConfigError::Missing("WEBHOOK_KEY_ARN (or WEBHOOK_KEY)"))
+    }
+
     /// Defaults for a local run: everything but the table (and the token function's key)
     /// has one.
     pub fn from_map(env: &HashMap<String, String>) -> Result<Self, ConfigError> {
@@ -100,6 +111,11 @@ impl Config {
             (None, Some(key)) => Some(JwtKeySource::Inline(key.to_owned())),
             (None, None) => None,
         };
+        let webhook_key = match (get("WEBHOOK_KEY_ARN"), get("WEBHOOK_KEY")) {
+            (Some(arn), _) => Some(JwtKeySource::SecretArn(arn.to_owned())),
+            (None, Some(key)) => Some(JwtKeySource::Inline(key.to_owned())),
+            (None, None) => None,
+        };
         let token_rate_limit_attempts = num("TOKEN_RATE_LIMIT_ATTEMPTS", 5)?;
         let pdf_public_base_url = match get("PDF_PUBLIC_BASE_URL") {
             None => None,
@@ -122,6 +138,7 @@ impl Config {
             files_bucket: get("FILES_BUCKET").map(str::to_owned),
             pdf_public_base_url,
             jwt_key,
+            webhook_key,
             jwks_cache_secs: num("JWKS_CACHE_SECS", 300)?,
             token_ttl_secs: num("TOKEN_TTL_SECS", 3600)?,
             api_rate_limit_per_hour: num("API_RATE_LIMIT_PER_HOUR", 1000)?,

@@ -104,6 +104,11 @@ impl ResourceId {
         Self(Uuid::new_v4().to_string())
     }
 
+    /// An id whose text order is its creation order (to the millisecond).
+    pub fn new_uuid_v7() -> Self {
+        Self(Uuid::now_v7().to_string())
+    }
+
     /// The ids of a request's list, each once, in their first order; `Err` with the
     /// malformed ones (an id that can't exist is reported as an invalid reference).
     pub fn parse_unique(raw: &[String]) -> Result<Vec<ResourceId>, Vec<String>> {

@@ -1,6 +1,6 @@
 //! The domain's plain types, below every other crate of the workspace: typed ids and
 //! timestamps, the resources and their stored records, grants and filters, detail flags,
-//! jobs, change events, family references, credential secret hashes, published public keys, and the
+//! jobs, change events, family references, webhook endpoints and deliveries, credential secret hashes, published public keys, and the
 //! search lists and words every store keeps.
 
 pub mod events;
@@ -16,4 +16,5 @@ pub mod references;
 mod schema;
 pub mod secret;
 pub mod timestamp;
+pub mod webhooks;
 pub mod words;

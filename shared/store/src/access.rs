@@ -193,6 +193,52 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
         rare: &[],
     },
     FunctionAccess {
+        function: "webhooks",
+        uses: &[
+            V1_GUARD,
+            SCOPE_AND_EXPANSIONS,
+            &[
+                // An endpoint; the events sequence a new one starts after.
+                (Op::GetItem, &[Webhooks, Events]),
+                // A workspace's endpoints; an endpoint's deliveries; a replay's events.
+                (Op::Query, &[Webhooks, Deliveries, Events]),
+                // An endpoint made or changed; a test's delivery.
+                (Op::PutItem, &[Webhooks, Deliveries]),
+                // The workspace noted among those with endpoints.
+                (Op::UpdateItem, &[WebhookWorkspaces]),
+                (Op::DeleteItem, &[Webhooks]),
+            ],
+        ],
+        // A replay of two events or more writes their deliveries in batches.
+        rare: &[(Op::BatchWriteItem, &[Deliveries])],
+    },
+    FunctionAccess {
+        function: "webhook-fanout",
+        uses: &[&[
+            // The workspace's endpoints; each one's credential and its grants' filters.
+            (Op::Query, &[Webhooks]),
+            (Op::GetItem, &[Credential]),
+            (Op::BatchGetItem, &[Workspace]),
+            // The deliveries an event makes.
+            (Op::PutItem, &[Deliveries]),
+            (Op::BatchWriteItem, &[Deliveries]),
+        ]],
+        rare: &[],
+    },
+    FunctionAccess {
+        function: "webhook-delivery",
+        uses: &[&[
+            // The delivery, its endpoint, and the endpoint's credential and filters now.
+            (Op::GetItem, &[Deliveries, Webhooks, Credential]),
+            (Op::BatchGetItem, &[Workspace]),
+            // The event, read again at each attempt.
+            (Op::Query, &[Events]),
+            // The attempt recorded; the endpoint's health.
+            (Op::PutItem, &[Deliveries, Webhooks]),
+        ]],
+        rare: &[],
+    },
+    FunctionAccess {
         function: "jobs",
         uses: &[
             V1_GUARD,

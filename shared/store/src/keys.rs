@@ -230,6 +230,34 @@ pub fn event_counter(ws: WorkspaceId) -> (String, String) {
     (format!("EVENT#{ws}"), "#SEQ".into())
 }
 
+/// A workspace's webhook endpoints.
+pub fn webhook_pk(ws: WorkspaceId) -> String {
+    format!("WEBHOOK#{ws}")
+}
+
+pub const ENDPOINT_PREFIX: &str = "ENDPOINT#";
+
+pub fn endpoint(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
+    (webhook_pk(ws), format!("{ENDPOINT_PREFIX}{id}"))
+}
+
+/// The one partition naming the workspaces with endpoints, each with the position a local
+/// follower reached in its events.
+pub const WEBHOOK_WORKSPACES: &str = "WEBHOOKS";
+
+pub fn webhook_workspace(ws: WorkspaceId) -> (String, String) {
+    (WEBHOOK_WORKSPACES.into(), ws.to_string())
+}
+
+/// An endpoint's deliveries, by UUIDv7 (creation order).
+pub fn deliveries_pk(ws: WorkspaceId, endpoint: &ResourceId) -> String {
+    format!("DELIVERY#{ws}#{endpoint}")
+}
+
+pub fn delivery(ws: WorkspaceId, endpoint: &ResourceId, id: &ResourceId) -> (String, String) {
+    (deliveries_pk(ws, endpoint), id.to_string())
+}
+
 pub fn stash_pk(ws: WorkspaceId) -> String {
     format!("STASH#{ws}")
 }
@@ -252,6 +280,9 @@ pub enum Partition {
     Job,
     Stash,
     Events,
+    Webhooks,
+    WebhookWorkspaces,
+    Deliveries,
     Idempotency,
     ApiRate,
     TokenRate,
@@ -274,6 +305,9 @@ impl Partition {
         Self::Job,
         Self::Stash,
         Self::Events,
+        Self::Webhooks,
+        Self::WebhookWorkspaces,
+        Self::Deliveries,
         Self::Idempotency,
         Self::ApiRate,
         Self::TokenRate,
@@ -303,6 +337,11 @@ impl Partition {
             Self::Stash => "STASH#*",
             // A workspace's events and their sequence counter.
             Self::Events => "EVENT#*",
+            // A workspace's webhook endpoints.
+            Self::Webhooks => "WEBHOOK#*",
+            Self::WebhookWorkspaces => "WEBHOOKS",
+            // An endpoint's deliveries.
+            Self::Deliveries => "DELIVERY#*",
             Self::Idempotency => "IDEM#*",
             Self::ApiRate => "RATE#API#*",
             // Per client and IP (`RATE#TOKEN#`) and per client (`RATE#TOKENC#`).
@@ -339,6 +378,8 @@ impl Partition {
             Self::Job => &["JOB#*"],
             Self::Stash => &["STASH#*", "DELETING#*"],
             Self::Events => &["#SEQ", "*"],
+            Self::Webhooks => &["ENDPOINT#*"],
+            Self::WebhookWorkspaces | Self::Deliveries => &["*"],
             Self::Idempotency => &["IDEM"],
             Self::ApiRate | Self::TokenRate => &["RATE"],
             Self::Lease => &["LEASE"],
@@ -452,6 +493,9 @@ mod tests {
             (stash_pk(ws), Partition::Stash),
             (event(ws, 1).0, Partition::Events),
             (event_counter(ws).0, Partition::Events),
+            (endpoint(ws, &id).0, Partition::Webhooks),
+            (webhook_workspace(ws).0, Partition::WebhookWorkspaces),
+            (delivery(ws, &id, &id).0, Partition::Deliveries),
             (idempotency(&client, "k").0, Partition::Idempotency),
             (rate("API#c1#0").0, Partition::ApiRate),
             (rate("TOKEN#c1#127.0.0.1#0").0, Partition::TokenRate),
@@ -545,6 +589,9 @@ mod tests {
             (stash_delete_journal(ws, &id), "DELETING#*"),
             (event_counter(ws), "#SEQ"),
             (event(ws, 7), "*"),
+            (endpoint(ws, &id), "ENDPOINT#*"),
+            (webhook_workspace(ws), "*"),
+            (delivery(ws, &id, &id), "*"),
             (idempotency(&client, "k"), "IDEM"),
             (rate("API#c1#0"), "RATE"),
             (rate("TOKEN#c1#127.0.0.1#0"), "RATE"),

@@ -11,6 +11,7 @@ pub mod keys;
 #[cfg(feature = "embedded")]
 pub mod memory;
 pub mod usage;
+pub mod webhooks;
 
 use async_trait::async_trait;
 use pirros_domain::events::EventRecord;
@@ -281,11 +282,16 @@ pub struct LeaseSlot(pub usize);
 /// return each stored item once, in no particular order, however often its id is asked
 /// for; ids that name nothing are left out.
 pub trait Store:
-    AccessStore + ContentStore + StashStore + FlagStore + JobStore + EventStore
+    AccessStore + ContentStore + StashStore + FlagStore + JobStore + EventStore + WebhookStore
 {
 }
 
-impl<T: AccessStore + ContentStore + StashStore + FlagStore + JobStore + EventStore> Store for T {}
+impl<T> Store for T where
+    T: AccessStore + ContentStore + StashStore + FlagStore + JobStore + EventStore + WebhookStore
+{
+}
+
+pub use webhooks::WebhookStore;
 
 /// What a store has done, for the cost-per-request tests and the benchmarks: no request
 /// handler reads these.

@@ -198,6 +198,7 @@ pub struct MemoryStore {
     /// every step of a large stash write.
     transaction_items: usize,
     stop: StopPoint,
+    webhooks: crate::webhooks::memory::Webhooks,
 }
 
 impl Default for MemoryStore {
@@ -208,6 +209,7 @@ impl Default for MemoryStore {
             items_read: AtomicU64::default(),
             transaction_items: DYNAMODB_TRANSACTION_ITEMS,
             stop: StopPoint::default(),
+            webhooks: Default::default(),
         }
     }
 }
@@ -305,6 +307,10 @@ impl MemoryStore {
 
     fn read(&self, n: usize) {
         self.items_read.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn webhooks(&self) -> &crate::webhooks::memory::Webhooks {
+        &self.webhooks
     }
 
     fn counted<T>(&self, items: Vec<T>) -> Vec<T> {

@@ -298,6 +298,7 @@ const EVENTS: &[(&str, &str, u16)] = &[
     ("discovery", "me.json", 200),
     ("discovery", "projects.json", 200),
     ("discovery", "events.json", 200),
+    ("webhooks", "list.json", 200),
     ("jobs", "get-missing.json", 404),
 ];
 

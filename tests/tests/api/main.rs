@@ -34,4 +34,6 @@ mod sync_example;
 mod tokens_and_envelopes;
 mod uploads;
 mod usage_costs;
+mod webhook_stream;
+mod webhooks;
 mod worker_queue;

@@ -135,6 +135,24 @@ fn statement_pairs(
         problems.push(format!("{at}: only Allow statements name DynamoDB actions"));
         return;
     }
+    // The stream's event source mapping reads the table's stream on the function's
+    // behalf: stream actions, on the stream alone, reach no item.
+    const STREAM_ACTIONS: [&str; 4] = [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+    ];
+    if dynamo.iter().all(|a| STREAM_ACTIONS.contains(&a.as_str())) {
+        let on_stream =
+            tagged(&st["Resource"], "!GetAtt").and_then(Yaml::as_str) == Some("Table.StreamArn");
+        if !on_stream {
+            problems.push(format!(
+                "{at}: stream actions go on !GetAtt Table.StreamArn alone"
+            ));
+        }
+        return;
+    }
     let table_only = tagged(&st["Resource"], "!GetAtt").and_then(Yaml::as_str) == Some("Table.Arn");
     if !table_only {
         problems.push(format!("{at}: Resource must be !GetAtt Table.Arn alone"));
@@ -243,6 +261,11 @@ fn the_access_table_keeps_the_promised_limits() {
             // Jobs, an upload's family, version record and search-list copies, an ended
             // export's slot, and their events.
             "worker" => &[Job, Family, FamilyList, Lease, Events],
+            // Endpoints, the workspaces that have them, and deliveries (tests and replays).
+            "webhooks" => &[Webhooks, WebhookWorkspaces, Deliveries, ApiRate],
+            // Deliveries made; deliveries recorded and their endpoints' health.
+            "webhook-fanout" => &[Deliveries],
+            "webhook-delivery" => &[Deliveries, Webhooks],
             // Every other function is a reader: its rate counter is all it writes.
             "docs" => &[],
             _ => &[ApiRate],
@@ -257,6 +280,19 @@ fn the_access_table_keeps_the_promised_limits() {
 }
 
 // ----------------------------------------------------------- what handlers really do
+
+/// The webhooks function's queue, which is SQS: nothing of the table.
+struct Dropped;
+
+#[async_trait::async_trait]
+impl pirros_shared::webhooks::DeliveryQueue for Dropped {
+    async fn enqueue(
+        &self,
+        _: &[(pirros_shared::webhooks::DeliveryRef, std::time::Duration)],
+    ) -> Result<(), pirros_shared::jobs::QueueError> {
+        Ok(())
+    }
+}
 
 /// A server of all routes whose state (store, cold start) is `function`'s, on a recorded
 /// client; returns its base URL. The jobs function's server hands its jobs to a worker in
@@ -290,6 +326,17 @@ async fn recorded_server(
         }
         // Builds no state at all (functions/docs/src/main.rs); its handler takes none.
         "docs" => Arc::new(AppState::new(config, store, None, files)),
+        // Its deliveries go to SQS, not to the table (functions/webhooks/src/main.rs).
+        "webhooks" => {
+            let kit = pirros_delivery::Kit {
+                sealer: pirros_outbound::Sealer::new(material, None).unwrap(),
+                policy: pirros_outbound::UrlPolicy::new(false),
+                queue: Arc::new(Dropped),
+                follower: None,
+            };
+            let state = AppState::new(config, store, None, files).with_webhooks(Arc::new(kit));
+            AppState::warm_v1(state).await
+        }
         "jobs" => {
             let dir = tempfile::tempdir().unwrap();
             let key = b"exercise".to_vec();

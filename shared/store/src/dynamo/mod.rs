@@ -17,6 +17,7 @@ mod references;
 mod stashes;
 mod table;
 mod transact;
+mod webhooks;
 
 use super::capacity::{self, Meter};
 pub use batch::item_bytes;

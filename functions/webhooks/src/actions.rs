@@ -1,0 +1,268 @@
+//! What an endpoint's owner does besides editing it: roll its secret, send it a test event,
+//! and deliver events to it again.
+
+use crate::body::{Replay, Replayed, RollSecret, RolledSecret, TestDelivery};
+use crate::endpoints::{ENTITY, own};
+use crate::valid::{NoBody, ValidReplay};
+use http::StatusCode;
+use pirros_domain::webhooks::{
+    DeliveryRecord, DeliveryRef, EndpointRecord, Payload, PreviousSecret, TEST_EVENT_TYPE,
+};
+use pirros_shared::AppState;
+use pirros_shared::api::V1Call;
+use pirros_shared::error::ApiError;
+use pirros_shared::error_responses;
+use pirros_shared::events::{EventRecord, GrantReader, RETENTION_DAYS};
+use pirros_shared::extract::Body;
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::openapi::ResourcePath;
+use pirros_shared::pagination::feed;
+use pirros_shared::query::NoQuery;
+use pirros_shared::response::{self, Envelope, Reply};
+use pirros_shared::timestamp::Timestamp;
+use pirros_shared::write::versioned_update;
+use std::time::Duration;
+
+/// Most deliveries one replay queues: a larger backlog is replayed in several calls, each
+/// from where the last one's events end.
+pub const MAX_REPLAY: usize = 1000;
+
+/// Events read per page while replaying.
+const REPLAY_PAGE: usize = 100;
+
+error_responses!(
+    /// What rolling a secret answers besides the new secret.
+    pub RollErrors = V1[InsufficientScope]
+);
+
+/// Roll an endpoint's secret
+///
+/// A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
+/// passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
+/// a signature for each secret, so receivers can switch without losing one.
+#[utoipa::path(
+    post,
+    path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/secret/roll",
+    operation_id = "rollWebhookEndpointSecret",
+    tag = "webhooks",
+    params(ResourcePath, NoQuery),
+    request_body(content = Option<RollSecret>, content_type = "application/json",
+        description = "Optional: nothing, `{}`, or `{old_secret_valid_for}`."),
+    responses(
+        (status = 200, description = "The new secret.", body = Envelope<RolledSecret>),
+        RollErrors,
+    )
+)]
+pub async fn roll(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    (NoQuery {}, Body(keep_secs)): (NoQuery, Body<RollSecret>),
+) -> Result<Reply, ApiError> {
+    call.require_any_read(state, ws, ENTITY).await?;
+    let kit = state.webhook_kit()?;
+    let read = || own(state, call, ws, id);
+    let write = |current: EndpointRecord| async move {
+        let (sealed, secret) = kit.new_secret(id);
+        let now = Timestamp::now();
+        let mut next = current.clone();
+        next.previous_secret = (keep_secs > 0).then(|| PreviousSecret {
+            sealed: current.secret.clone(),
+            valid_until: Timestamp::from_millis(now.millis() + keep_secs as i64 * 1000),
+        });
+        next.secret = sealed;
+        next.version = current.version + 1;
+        next.updated_at = now.max(current.updated_at);
+        if !state.store.replace_endpoint(&next, current.version).await? {
+            return Ok(None);
+        }
+        Ok(Some(call.reply(&RolledSecret { secret })?))
+    };
+    let busy = "The endpoint is being changed concurrently; retry";
+    versioned_update(None, busy, read, write).await
+}
+
+/// The test event: shaped as the feed's events, about the endpoint itself.
+fn test_event(call: &V1Call, ws: WorkspaceId, endpoint: &ResourceId, id: &ResourceId) -> String {
+    serde_json::json!({
+        "id": id,
+        "type": TEST_EVENT_TYPE,
+        "workspace_id": ws,
+        "sequence": null,
+        "created_at": Timestamp::now(),
+        "object": {"type": "webhook_endpoint", "id": endpoint},
+        "changed": null,
+        "reason": null,
+        "actor": {"type": "client", "id": call.credential.client_id},
+    })
+    .to_string()
+}
+
+async fn queue(state: &AppState, made: &[DeliveryRecord]) -> Result<(), ApiError> {
+    if made.is_empty() {
+        return Ok(());
+    }
+    state.store.put_deliveries(made).await?;
+    let due: Vec<(DeliveryRef, Duration)> = made
+        .iter()
+        .map(|d| {
+            let r = DeliveryRef {
+                workspace_id: d.workspace_id,
+                endpoint_id: d.endpoint_id.clone(),
+                id: d.id.clone(),
+            };
+            (r, Duration::ZERO)
+        })
+        .collect();
+    state
+        .webhook_kit()?
+        .queue()
+        .enqueue(&due)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "queueing webhook deliveries failed");
+            ApiError::ServiceUnavailable("Deliveries cannot be queued now; retry later")
+        })
+}
+
+error_responses!(
+    /// What sending a test answers besides its delivery.
+    pub TestErrors = V1[InsufficientScope]
+);
+
+/// Send a test event
+///
+/// Queues one delivery of an event of type `webhook.test` (never in the feed) whose
+/// `object` is the endpoint, signed as every delivery is: follow it in the endpoint's
+/// deliveries.
+#[utoipa::path(
+    post,
+    path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/test",
+    operation_id = "testWebhookEndpoint",
+    tag = "webhooks",
+    params(ResourcePath, NoQuery),
+    request_body(content = Option<NoBody>, content_type = "application/json",
+        description = "Optional: nothing, or `{}`."),
+    responses(
+        (status = 202, description = "The test delivery, queued.", body = Envelope<TestDelivery>),
+        TestErrors,
+    )
+)]
+pub async fn test(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    (NoQuery {}, Body(())): (NoQuery, Body<NoBody>),
+) -> Result<Reply, ApiError> {
+    call.require_any_read(state, ws, ENTITY).await?;
+    state.webhook_kit()?;
+    let endpoint = own(state, call, ws, id).await?;
+    let event_id = ResourceId::new_uuid();
+    let body = test_event(call, ws, id, &event_id);
+    let d = DeliveryRecord::new(
+        &endpoint,
+        event_id,
+        TEST_EVENT_TYPE.into(),
+        Payload::Test { body },
+    );
+    queue(state, std::slice::from_ref(&d)).await?;
+    let answer = TestDelivery {
+        delivery_id: d.id.to_string(),
+    };
+    Ok(Reply::new(
+        StatusCode::ACCEPTED,
+        response::envelope(&answer, &call.request_id)?,
+    ))
+}
+
+error_responses!(
+    /// What a replay answers besides the count.
+    pub ReplayErrors = V1[InsufficientScope, CursorExpired]
+);
+
+/// Replay events to an endpoint
+///
+/// Queues a new delivery of each event after `after` (a cursor of the events feed, as
+/// `GET .../events` or a snapshot gives it), or of each event named in `event_ids` (at
+/// most 100), that the endpoint takes and that your credential may see now; at most 1000
+/// per call. Each keeps its event's id as `webhook-id`, so receivers that dedupe by it
+/// see no event twice.
+#[utoipa::path(
+    post,
+    path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/replay",
+    operation_id = "replayWebhookEndpoint",
+    tag = "webhooks",
+    params(ResourcePath, NoQuery),
+    request_body(content = Replay, content_type = "application/json"),
+    responses(
+        (status = 202, description = "How many deliveries were queued.", body = Envelope<Replayed>),
+        ReplayErrors,
+    )
+)]
+pub async fn replay(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    (NoQuery {}, Body(what)): (NoQuery, Body<Replay>),
+) -> Result<Reply, ApiError> {
+    let (after, wanted) = match &what {
+        ValidReplay::After(cursor) => {
+            let p = feed::decode(&state.cursors, call, ws, cursor)?;
+            if Timestamp::now().millis() - p.issued.millis() > RETENTION_DAYS * 86_400_000 {
+                return Err(ApiError::CursorExpired);
+            }
+            (p.sequence, None)
+        }
+        ValidReplay::Ids(ids) => (0, Some(ids)),
+    };
+    let filters = call.require_any_read(state, ws, ENTITY).await?;
+    state.webhook_kit()?;
+    let endpoint = own(state, call, ws, id).await?;
+    let reader = GrantReader::new(&call.credential, ws, &filters);
+    let mut made = Vec::new();
+    let mut from = after;
+    loop {
+        let page: Vec<EventRecord> = state.store.query_events(ws, from, REPLAY_PAGE).await?;
+        if wanted.is_none()
+            && from == after
+            && after > 0
+            && page.first().is_some_and(|e| e.event.sequence > after + 1)
+        {
+            return Err(ApiError::CursorExpired);
+        }
+        for record in &page {
+            if wanted.is_some_and(|ids| !ids.iter().any(|i| i == record.event.id.as_str())) {
+                continue;
+            }
+            let Some(seen) = record.seen_by(&reader) else {
+                continue;
+            };
+            let kind = seen.kind.to_string();
+            if endpoint.event_types.selects(&kind) && made.len() < MAX_REPLAY {
+                let payload = Payload::Event {
+                    sequence: record.event.sequence,
+                };
+                made.push(DeliveryRecord::new(&endpoint, seen.id, kind, payload));
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() == REPLAY_PAGE && made.len() < MAX_REPLAY => {
+                from = last.event.sequence;
+            }
+            _ => break,
+        }
+    }
+    queue(state, &made).await?;
+    Ok(Reply::new(
+        StatusCode::ACCEPTED,
+        response::envelope(
+            &Replayed {
+                deliveries: made.len(),
+            },
+            &call.request_id,
+        )?,
+    ))
+}

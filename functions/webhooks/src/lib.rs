@@ -1,0 +1,31 @@
+//! Webhook endpoints: each belongs to the credential that made it, and receives the
+//! workspace's events that credential may see when each is sent. Created, listed, read,
+//! changed and deleted here; its secret rolled, a test sent, its deliveries listed and
+//! replayed. The deliveries themselves are made by `pirros-delivery`.
+
+pub mod actions;
+pub mod body;
+pub mod deliveries;
+pub mod endpoints;
+mod valid;
+
+use pirros_shared::ids::{ResourceId, WorkspaceId};
+
+/// A workspace's endpoints: listed (`GET`) and created (`POST`).
+pub const ENDPOINTS_PATH: &str = "/v1/workspaces/{ws}/webhook-endpoints";
+/// One endpoint: read, changed, deleted.
+pub const ENDPOINT_PATH: &str = "/v1/workspaces/{ws}/webhook-endpoints/{id}";
+
+pirros_shared::declare_routes! {
+    v1 WebhooksRoute for Webhooks {
+        Create(ws: WorkspaceId) => endpoints::{create},
+        List(ws: WorkspaceId) => endpoints::{list},
+        Get(ws: WorkspaceId, id: ResourceId) => endpoints::{get},
+        Update(ws: WorkspaceId, id: ResourceId) => endpoints::{update},
+        Roll(ws: WorkspaceId, id: ResourceId) => actions::{roll},
+        Test(ws: WorkspaceId, id: ResourceId) => actions::{test},
+        Replay(ws: WorkspaceId, id: ResourceId) => actions::{replay},
+        Deliveries(ws: WorkspaceId, id: ResourceId) => deliveries::{list},
+        Delete(ws: WorkspaceId, id: ResourceId) => endpoints::{delete},
+    }
+}

@@ -1,0 +1,52 @@
+//! Webhooks in `pirros-local`: the same endpoint routes, fan-out and attempts as on AWS, with
+//! a follower of the table's events in place of its stream and tasks of this process in
+//! place of the delivery queue.
+
+use anyhow::Context;
+use pirros_delivery::local::{Follower, LocalQueue};
+use pirros_delivery::{Deliverer, Kit};
+use pirros_outbound::{ALLOW_PRIVATE_VAR, RetrySchedule, SCHEDULE_VAR, Sealer, Sender, UrlPolicy};
+use pirros_shared::store::SharedStore;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The kit the webhooks routes use, with its follower started: deliveries begin with the
+/// first event after an endpoint is made.
+pub async fn start(
+    env: &HashMap<String, String>,
+    key_value: &str,
+    store: SharedStore,
+) -> anyhow::Result<Kit> {
+    let (current, previous) = pirros_shared::auth::keys::materials(key_value)?;
+    let sealer = || Sealer::new(&current, previous.as_deref()).context("webhook secret key");
+    let policy = UrlPolicy::new(env.get(ALLOW_PRIVATE_VAR).is_some_and(|v| v == "true"));
+    let schedule = match env.get(SCHEDULE_VAR).filter(|v| !v.trim().is_empty()) {
+        Some(v) => RetrySchedule::from_env_value(v)?,
+        None => RetrySchedule::default(),
+    };
+    let deliverer = Arc::new(Deliverer {
+        store: store.clone(),
+        sealer: sealer()?,
+        sender: Sender::new(policy).context("webhook sender")?,
+        schedule,
+    });
+    let queue = Arc::new(LocalQueue::new(deliverer));
+    // `WEBHOOK_LOCAL_FOLLOW=false` leaves the table's events to the AWS functions (the
+    // tests that play the stream against DynamoDB Local).
+    let follower = if env
+        .get("WEBHOOK_LOCAL_FOLLOW")
+        .is_some_and(|v| v == "false")
+    {
+        None
+    } else {
+        let f = Follower::new(store, queue.clone()).await?;
+        tokio::spawn(f.clone().run());
+        Some(f)
+    };
+    Ok(Kit {
+        sealer: sealer()?,
+        policy,
+        queue,
+        follower,
+    })
+}

@@ -1,0 +1,45 @@
+//! The endpoint-management side of webhooks, as the webhooks function (and `pirros-local`)
+//! holds it: secrets sealed with the service's key, URLs checked by the same policy that
+//! guards every send, and the queue that tests and replays go to.
+
+use async_trait::async_trait;
+use pirros_domain::ids::{ResourceId, WorkspaceId};
+use pirros_domain::webhooks::{DeliveryQueue, WebhookKit};
+use pirros_outbound::{Sealer, UrlPolicy, WebhookSecret};
+use std::sync::Arc;
+
+pub struct Kit {
+    pub sealer: Sealer,
+    pub policy: UrlPolicy,
+    pub queue: Arc<dyn DeliveryQueue>,
+    /// Told of each workspace that gets an endpoint (`pirros-local`'s follower); on AWS
+    /// the table's stream carries every workspace's events, so none is needed.
+    pub follower: Option<Arc<crate::local::Follower>>,
+}
+
+#[async_trait]
+impl WebhookKit for Kit {
+    fn new_secret(&self, endpoint: &ResourceId) -> (String, String) {
+        let secret = WebhookSecret::generate();
+        let sealed = self.sealer.seal(&secret, endpoint.as_str().as_bytes());
+        (sealed, secret.encoded())
+    }
+
+    async fn check_url(&self, url: &str) -> Result<(), String> {
+        self.policy
+            .check(url)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn queue(&self) -> &dyn DeliveryQueue {
+        &*self.queue
+    }
+
+    fn endpoint_created(&self, ws: WorkspaceId) {
+        if let Some(f) = &self.follower {
+            f.watch(ws);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Webhook endpoints and deliveries in DynamoDB: a workspace's endpoints in one partition
+//! (`WEBHOOK#{ws}`, sort key `ENDPOINT#{id}`), each endpoint's deliveries in its own
+//! (`DELIVERY#{ws}#{endpoint}`, sort key the delivery's UUIDv7, so a reverse query is
+//! newest first), kept 30 days; and one partition (`WEBHOOKS`, sort key the workspace)
+//! naming the workspaces that have endpoints, each with the position a local follower
+//! reached in its events.
+
+use super::batch::put_request;
+use super::{Attrs, DynamoStore, StoreResult, classify, decode, encode, key_attrs, keys, n, s};
+use crate::capacity;
+use crate::keys::{ENDPOINT_PREFIX, PK, SK, TTL};
+use crate::webhooks::WebhookStore;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::AttributeValue;
+use pirros_domain::ids::{ResourceId, WorkspaceId};
+use pirros_domain::webhooks::{
+    DELIVERY_RETENTION_DAYS, DeliveryRecord, DeliveryStatus, EndpointRecord,
+};
+use serde::Deserialize;
+
+/// The follower's position item.
+#[derive(Deserialize)]
+struct Follow {
+    #[serde(default)]
+    sequence: Option<u64>,
+}
+
+fn delivery_item(d: &DeliveryRecord) -> StoreResult<Attrs> {
+    let mut item = encode(d, keys::delivery(d.workspace_id, &d.endpoint_id, &d.id))?;
+    let expires = d.created_at.secs() + DELIVERY_RETENTION_DAYS * 86_400;
+    item.insert(TTL.into(), n(expires));
+    Ok(item)
+}
+
+#[async_trait]
+impl WebhookStore for DynamoStore {
+    async fn create_endpoint(&self, endpoint: &EndpointRecord) -> StoreResult<()> {
+        let ws = endpoint.workspace_id;
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(encode(endpoint, keys::endpoint(ws, &endpoint.id))?))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", PK);
+        if !self.put_if(put).await? {
+            return Err(super::StoreError::Internal(
+                "a new webhook endpoint's id is taken".into(),
+            ));
+        }
+        // An update that sets nothing new: it makes the item if it is missing and keeps a
+        // follower's position if it is not.
+        self.count();
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(keys::webhook_workspace(ws))))
+            .update_expression("SET #ws = :ws")
+            .expression_attribute_names("#ws", "workspace_id")
+            .expression_attribute_values(":ws", s(ws.to_string()))
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await
+            .map_err(classify)?;
+        self.capacity.write(out.consumed_capacity());
+        Ok(())
+    }
+
+    async fn get_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<EndpointRecord>> {
+        self.get_as(keys::endpoint(ws, id), true).await
+    }
+
+    async fn list_endpoints(&self, ws: WorkspaceId) -> StoreResult<Vec<EndpointRecord>> {
+        self.query_prefix(keys::webhook_pk(ws), ENDPOINT_PREFIX)
+            .await
+    }
+
+    async fn replace_endpoint(
+        &self,
+        endpoint: &EndpointRecord,
+        expected: u64,
+    ) -> StoreResult<bool> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(encode(
+                endpoint,
+                keys::endpoint(endpoint.workspace_id, &endpoint.id),
+            )?))
+            .condition_expression("#v = :v")
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":v", n(expected));
+        self.put_if(put).await
+    }
+
+    async fn delete_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        expected: u64,
+    ) -> StoreResult<bool> {
+        self.count();
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(keys::endpoint(ws, id))))
+            .condition_expression("#v = :v")
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":v", n(expected))
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await;
+        match out {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(true)
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    async fn webhook_workspaces(&self) -> StoreResult<Vec<WorkspaceId>> {
+        let items = self
+            .query_all(keys::WEBHOOK_WORKSPACES.into(), "", true)
+            .await?;
+        Ok(items
+            .into_iter()
+            .filter_map(|mut item| match item.remove(SK) {
+                Some(AttributeValue::S(sk)) => WorkspaceId::parse(&sk),
+                _ => None,
+            })
+            .collect())
+    }
+
+    async fn put_deliveries(&self, deliveries: &[DeliveryRecord]) -> StoreResult<()> {
+        match deliveries {
+            [] => Ok(()),
+            [one] => self.put(delivery_item(one)?).await,
+            many => {
+                let requests = many
+                    .iter()
+                    .map(|d| put_request(delivery_item(d)?))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                self.batch_write(requests).await
+            }
+        }
+    }
+
+    async fn get_delivery(
+        &self,
+        ws: WorkspaceId,
+        endpoint: &ResourceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DeliveryRecord>> {
+        self.get_as(keys::delivery(ws, endpoint, id), true).await
+    }
+
+    async fn query_deliveries(
+        &self,
+        ws: WorkspaceId,
+        endpoint: &ResourceId,
+        status: Option<DeliveryStatus>,
+        before: Option<&ResourceId>,
+        max: usize,
+    ) -> StoreResult<Vec<DeliveryRecord>> {
+        let mut out = Vec::new();
+        let mut start: Option<Attrs> = before.map(|b| key_attrs(keys::delivery(ws, endpoint, b)));
+        loop {
+            self.count();
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_values(":pk", s(keys::deliveries_pk(ws, endpoint)))
+                .scan_index_forward(false)
+                .limit(i32::try_from(max.saturating_sub(out.len()).max(1)).unwrap_or(100));
+            if let Some(status) = status {
+                query = query
+                    .filter_expression("#status = :status")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":status", s(status.as_str()));
+            }
+            let page = query
+                .set_exclusive_start_key(start)
+                .return_consumed_capacity(capacity::TOTAL)
+                .send()
+                .await
+                .map_err(classify)?;
+            self.capacity.read(page.consumed_capacity());
+            self.read(page.scanned_count as usize);
+            for item in page.items.unwrap_or_default() {
+                out.push(decode(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() && out.len() < max => start = Some(k),
+                _ => {
+                    out.truncate(max);
+                    return Ok(out);
+                }
+            }
+        }
+    }
+
+    async fn follow_position(&self, ws: WorkspaceId) -> StoreResult<Option<u64>> {
+        let follow: Option<Follow> = self.get_as(keys::webhook_workspace(ws), true).await?;
+        Ok(follow.and_then(|f| f.sequence))
+    }
+
+    async fn set_follow_position(&self, ws: WorkspaceId, sequence: u64) -> StoreResult<()> {
+        let mut item = key_attrs(keys::webhook_workspace(ws));
+        item.insert("workspace_id".into(), s(ws.to_string()));
+        item.insert("sequence".into(), n(sequence));
+        self.put(item).await
+    }
+}

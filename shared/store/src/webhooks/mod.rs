@@ -1,0 +1,68 @@
+//! Webhook endpoints and deliveries: what the webhooks function writes, and what the
+//! fan-out and the deliveries read and record.
+
+#[cfg(feature = "embedded")]
+pub(crate) mod memory;
+
+use super::StoreResult;
+use async_trait::async_trait;
+use pirros_domain::ids::{ResourceId, WorkspaceId};
+use pirros_domain::webhooks::{DeliveryRecord, DeliveryStatus, EndpointRecord};
+
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// Writes a new endpoint (and notes its workspace among those with endpoints).
+    async fn create_endpoint(&self, endpoint: &EndpointRecord) -> StoreResult<()>;
+
+    async fn get_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<EndpointRecord>>;
+
+    /// Every endpoint of `ws`, of every credential, in no particular order.
+    async fn list_endpoints(&self, ws: WorkspaceId) -> StoreResult<Vec<EndpointRecord>>;
+
+    /// Replaces the endpoint if its stored version is still `expected`; `false` (nothing
+    /// written) when it moved on or is gone.
+    async fn replace_endpoint(&self, endpoint: &EndpointRecord, expected: u64)
+    -> StoreResult<bool>;
+
+    /// Deletes the endpoint if its stored version is still `expected`; `false` when it
+    /// moved on or is gone. Its deliveries stay until they expire.
+    async fn delete_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+        expected: u64,
+    ) -> StoreResult<bool>;
+
+    /// The workspaces that have (or had) an endpoint: what a local follower watches.
+    async fn webhook_workspaces(&self) -> StoreResult<Vec<WorkspaceId>>;
+
+    /// Writes deliveries, new or updated (the last attempt's record wins).
+    async fn put_deliveries(&self, deliveries: &[DeliveryRecord]) -> StoreResult<()>;
+
+    async fn get_delivery(
+        &self,
+        ws: WorkspaceId,
+        endpoint: &ResourceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DeliveryRecord>>;
+
+    /// Up to `max` deliveries of an endpoint older than `before` (absent: the newest),
+    /// newest first, only those with `status` when given.
+    async fn query_deliveries(
+        &self,
+        ws: WorkspaceId,
+        endpoint: &ResourceId,
+        status: Option<DeliveryStatus>,
+        before: Option<&ResourceId>,
+        max: usize,
+    ) -> StoreResult<Vec<DeliveryRecord>>;
+
+    /// The last event sequence of `ws` a local follower has fanned out.
+    async fn follow_position(&self, ws: WorkspaceId) -> StoreResult<Option<u64>>;
+
+    async fn set_follow_position(&self, ws: WorkspaceId, sequence: u64) -> StoreResult<()>;
+}
