@@ -54,6 +54,11 @@ headers! {
     /// `DENY` on the `/docs` pages: no other site can frame the console.
     FRAME_OPTIONS = header::X_FRAME_OPTIONS, "X-Frame-Options";
     REFERRER_POLICY = header::REFERRER_POLICY, "Referrer-Policy";
+    /// What a webhook delivery carries (Standard Webhooks): the event's id, when the
+    /// attempt was signed, and its signatures.
+    WEBHOOK_ID = HeaderName::from_static("webhook-id"), "webhook-id";
+    WEBHOOK_TIMESTAMP = HeaderName::from_static("webhook-timestamp"), "webhook-timestamp";
+    WEBHOOK_SIGNATURE = HeaderName::from_static("webhook-signature"), "webhook-signature";
 }
 
 #[cfg(test)]

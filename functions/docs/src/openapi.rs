@@ -357,7 +357,43 @@ pub fn document() -> Value {
     let throttled = share_error_responses(&mut api);
     let mut doc = to_value(api);
     add_headers(&mut doc, &throttled);
+    doc["webhooks"] = webhooks();
     doc
+}
+
+/// What an endpoint receives (OpenAPI 3.1's `webhooks`): one POST per event, signed as
+/// Standard Webhooks sign, answered 2xx to succeed.
+fn webhooks() -> Value {
+    let header = |name: &str, description: &str, example: &str| {
+        serde_json::json!({
+            "name": name, "in": "header", "required": true, "description": description,
+            "schema": {"type": "string"}, "example": example,
+        })
+    };
+    serde_json::json!({
+        "event": {
+            "post": {
+                "operationId": "webhookEvent",
+                "tags": ["webhooks"],
+                "summary": "An event, delivered to a webhook endpoint",
+                "description": "Each event of the endpoint's `event_types` that its credential may see when it is sent (as the events feed shows it to that credential), POSTed to its `url`, plus `webhook.test` events that `POST .../test` sends (`object`: `{type: \"webhook_endpoint\", id}`). Verify `webhook-signature` with the endpoint's secret (the reference `standardwebhooks` libraries do) before trusting the body, and use `webhook-id` to ignore a delivery seen before: a retry or a replay carries the same id. Answer 2xx within 10 seconds; anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery is failed. 410 disables the endpoint at once. Redirects are not followed. Deliveries may arrive in any order: `sequence` orders them.",
+                "parameters": [
+                    header(shown::WEBHOOK_ID, "The event's id: the same on every retry and replay.", "9b2f7c3e-4d1a-4f6b-8c2d-1e5a7b9c0d3f"),
+                    header(shown::WEBHOOK_TIMESTAMP, "When this attempt was signed, in Unix seconds: refuse old ones.", "1796427000"),
+                    header(shown::WEBHOOK_SIGNATURE, "`v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the secret's bytes (the base64 after `whsec_`); during a secret roll, one per secret, space-separated.", "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="),
+                ],
+                "requestBody": {
+                    "required": true,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+                },
+                "responses": {
+                    "2XX": {"description": "Received: the delivery succeeded."},
+                    "410": {"description": "Gone: the endpoint is disabled at once (`disabled_reason: \"gone\"`)."},
+                    "default": {"description": "Anything else, or no answer within 10 seconds: retried."},
+                },
+            },
+        },
+    })
 }
 
 /// The document as JSON, rendered once per container.

@@ -3,6 +3,7 @@
 //! credential may see the event now, sign, send, record, and say when to try again.
 
 use crate::access;
+use crate::metrics::{self, Outcome};
 use bytes::Bytes;
 use pirros_domain::events::EventRecord;
 use pirros_domain::timestamp::Timestamp;
@@ -91,36 +92,37 @@ impl Deliverer {
             outcome = ?verdict,
             "webhook attempt"
         );
-        let next = match verdict {
+        let (next, outcome, disabled) = match verdict {
             Verdict::Succeeded => {
                 d.status = DeliveryStatus::Succeeded;
                 d.next_attempt_at = None;
-                self.settle_endpoint(&endpoint, Health::Succeeded).await?;
-                Next::Done
+                let disabled = self.settle_endpoint(&endpoint, Health::Succeeded).await?;
+                (Next::Done, Outcome::Succeeded, disabled)
             }
             Verdict::Gone => {
                 d.status = DeliveryStatus::Failed;
                 d.next_attempt_at = None;
-                self.settle_endpoint(&endpoint, Health::Gone).await?;
-                Next::Done
+                let disabled = self.settle_endpoint(&endpoint, Health::Gone).await?;
+                (Next::Done, Outcome::Gone, disabled)
             }
             Verdict::Retry => {
-                self.settle_endpoint(&endpoint, Health::Failed(now)).await?;
+                let disabled = self.settle_endpoint(&endpoint, Health::Failed(now)).await?;
                 match self.schedule.delay_after(d.attempts) {
-                    Some(delay) => {
+                    Some(delay) if !disabled => {
                         d.next_attempt_at = Some(Timestamp::from_millis(
                             now.millis() + delay.as_millis() as i64,
                         ));
-                        Next::RetryIn(delay)
+                        (Next::RetryIn(delay), Outcome::Retried, disabled)
                     }
-                    None => {
+                    _ => {
                         d.status = DeliveryStatus::Failed;
                         d.next_attempt_at = None;
-                        Next::Done
+                        (Next::Done, Outcome::Failed, disabled)
                     }
                 }
             }
         };
+        metrics::attempt(outcome, attempt.duration, disabled);
         store.put_deliveries(std::slice::from_ref(&d)).await?;
         Ok(next)
     }
@@ -182,12 +184,13 @@ impl Deliverer {
 
     /// Records what an attempt says of the endpoint's health: a success clears its failing
     /// time, a 410 disables it at once, failures for 5 days disable it.
-    async fn settle_endpoint(&self, read: &EndpointRecord, health: Health) -> StoreResult<()> {
+    /// Whether this disabled it.
+    async fn settle_endpoint(&self, read: &EndpointRecord, health: Health) -> StoreResult<bool> {
         let mut current = read.clone();
         for _ in 0..4 {
             let mut e = current.clone();
             match health {
-                Health::Succeeded if e.failing_since.is_none() => return Ok(()),
+                Health::Succeeded if e.failing_since.is_none() => return Ok(false),
                 Health::Succeeded => e.failing_since = None,
                 Health::Gone => {
                     e.status = EndpointStatus::Disabled;
@@ -199,24 +202,25 @@ impl Deliverer {
                         e.status = EndpointStatus::Disabled;
                         e.disabled_reason = Some(DisabledReason::Failing);
                     } else if current.failing_since.is_some() {
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
             }
-            if !e.enabled() && current.enabled() {
-                tracing::warn!(endpoint = %e.id, reason = ?e.disabled_reason, "webhook endpoint disabled");
-            }
+            let disables = !e.enabled() && current.enabled();
             e.version += 1;
             e.updated_at = Timestamp::now();
             if self.store.replace_endpoint(&e, current.version).await? {
-                return Ok(());
+                if disables {
+                    tracing::warn!(endpoint = %e.id, reason = ?e.disabled_reason, "webhook endpoint disabled");
+                }
+                return Ok(disables);
             }
             match self.store.get_endpoint(e.workspace_id, &e.id).await? {
                 Some(again) => current = again,
-                None => return Ok(()),
+                None => return Ok(false),
             }
         }
-        Ok(())
+        Ok(false)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod attempt;
 pub mod fanout;
 pub mod kit;
 pub mod local;
+pub mod metrics;
 #[cfg(feature = "sqs")]
 pub mod sqs;
 

@@ -199,7 +199,9 @@ fn alarms_and_dashboard_name_only_metrics_the_code_publishes() {
     let t = template();
     let ns = our_namespace(&t);
     assert!(ns.starts_with(catalog::DEFAULT_NAMESPACE), "{ns}");
+    // The API's per-request metrics, and what the webhook delivery function publishes.
     let published: HashSet<(String, BTreeSet<String>)> = catalog::published()
+        .chain(pirros_delivery::metrics::published())
         .map(|(m, d)| (m.to_owned(), d.iter().map(|s| s.to_string()).collect()))
         .collect();
     let refs: Vec<MetricRef> = alarm_metrics(&t)

@@ -15,6 +15,7 @@ pirros_tests::on_both_stores!(
     changes_are_delivered_signed_as_the_feed_shows_them,
     failures_are_retried_with_one_id_then_given_up,
     an_endpoint_that_answers_410_is_disabled,
+    an_endpoint_failing_for_five_days_is_disabled,
     a_test_event_reaches_the_endpoint,
     a_rolled_secret_signs_beside_the_new_one_until_it_ends,
     replays_send_the_events_again_with_their_ids,
@@ -757,4 +758,65 @@ async fn access_is_checked_when_each_delivery_is_sent(b: Backend) {
         log[0].error
     );
     assert_eq!(rx.received().len(), 1);
+}
+
+async fn an_endpoint_failing_for_five_days_is_disabled(b: Backend) {
+    let api = local_api(b, "1").await;
+    let rx = Receiver::start().await;
+    rx.then_answer(500);
+    let a = api.token("full-a").await;
+    let made = create(&api, &a, &rx.url, json!(["stash.created"])).await;
+    let endpoint = made["id"].as_str().unwrap().to_owned();
+    // One failure starts the clock; the endpoint stays enabled.
+    stash(&api, &a, "first").await;
+    settled(&api, &a, &endpoint, |d| {
+        d.first().is_some_and(|x| x["status"] == "failed")
+    })
+    .await;
+    let one = format!("{}/{endpoint}", endpoints());
+    assert_eq!(
+        api.get(&one, &a).await.body["response"]["status"],
+        "enabled"
+    );
+    // Its deliveries have failed since 5 days ago (as stored): the next failure disables it.
+    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+    let id = pirros_shared::ids::ResourceId::parse(&endpoint).unwrap();
+    let store = api.store();
+    let mut e = store.get_endpoint(ws, &id).await.unwrap().unwrap();
+    assert!(e.failing_since.is_some(), "the first failure was noted");
+    let v = e.version;
+    let five_days = pirros_shared::webhooks::FAILING_DISABLES_AFTER_MS;
+    e.failing_since = Some(pirros_shared::timestamp::Timestamp::from_millis(
+        pirros_shared::timestamp::Timestamp::now().millis() - five_days - 60_000,
+    ));
+    e.version += 1;
+    assert!(store.replace_endpoint(&e, v).await.unwrap());
+    stash(&api, &a, "second").await;
+    let mut status = Value::Null;
+    for _ in 0..100 {
+        let r = api.get(&one, &a).await;
+        status = r.body["response"].clone();
+        if status["status"] == "disabled" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status["status"], "disabled", "{status}");
+    assert_eq!(status["disabled_reason"], "failing");
+    // A success clears the clock: enabled again, it starts afresh.
+    rx.then_answer(200);
+    let r = api
+        .write(Method::PATCH, &one, &a, &json!({"status": "enabled"}), None)
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        store
+            .get_endpoint(ws, &id)
+            .await
+            .unwrap()
+            .unwrap()
+            .failing_since
+            .is_none(),
+        "enabling clears the failing clock"
+    );
 }
