@@ -3,7 +3,7 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, events, routes, init, cost,
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, events, webhooks, routes, init, cost,
 #                                               # throughput, profile, uploads, export, rfa, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,6 +40,11 @@ fi
 if [[ "$what" == all || "$what" == events ]]; then
 	# An event's write units, a feed page's reads; concurrent writers and a reader: lost, twice.
 	"$bin" events --writes "${BENCH_EVENT_WRITES:-10000}" --writers 8 --json docs/bench/events.json
+fi
+if [[ "$what" == all || "$what" == webhooks ]]; then
+	# Commit → delivery p50/p99, fan-out to 1,000 endpoints and 1,000 events to one, a receiver down then back.
+	"$bin" webhooks --samples "${BENCH_SAMPLES:-200}" --endpoints "${BENCH_WEBHOOK_ENDPOINTS:-1000}" \
+		--events "${BENCH_WEBHOOK_EVENTS:-1000}" --json docs/bench/webhooks.json
 fi
 if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod catalogue;
 pub mod conditional;
+pub mod cors;
 pub mod error;
 pub mod etag;
 pub mod expand;

@@ -8,6 +8,7 @@ mod init;
 mod routes;
 mod scale;
 mod uploads;
+mod webhooks;
 mod writes;
 
 use clap::{Parser, Subcommand};
@@ -95,6 +96,21 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// Webhook delivery through pirros-local on DynamoDB Local: commit → delivery latency,
+    /// fan-out to many endpoints and many events to one, a receiver down then back.
+    Webhooks {
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        #[arg(long, default_value_t = 1000)]
+        endpoints: usize,
+        #[arg(long, default_value_t = 1000)]
+        events: usize,
+        /// How long the receiver answers 503 (the retry schedule is scaled down 60 times).
+        #[arg(long, default_value_t = 60)]
+        down_secs: u64,
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
     /// p50/p99 per route over HTTP against DynamoDB Local, beside the raw DynamoDB floor.
     Routes {
         #[arg(long, default_value_t = 300)]
@@ -119,6 +135,13 @@ async fn main() -> anyhow::Result<()> {
             json,
         } => events::run(writes, writers, json).await,
         Command::IndexWrites { chars, json } => writes::run(chars, json).await,
+        Command::Webhooks {
+            samples,
+            endpoints,
+            events,
+            down_secs,
+            json,
+        } => webhooks::run(samples, endpoints, events, down_secs, json).await,
         Command::Cost {
             bin_dir,
             samples,

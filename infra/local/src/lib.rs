@@ -27,6 +27,31 @@ use tokio::net::TcpListener;
 pub struct App {
     pub state: Arc<AppState>,
     pub files: files::LocalFiles,
+    /// The origins whose pages may call the API (`CORS_ALLOWED_ORIGINS`).
+    pub cors: pirros_shared::cors::Cors,
+}
+
+/// What API Gateway's CORS configuration does around the functions: a listed origin's
+/// preflight of a path with routes is answered here, and every answer to it says what its
+/// page may read.
+pub async fn with_cors(app: &App, req: Request) -> Response<Body> {
+    if !app.cors.is_on() {
+        return dispatch(app, req).await;
+    }
+    let path = req.uri().path();
+    let routed = path.starts_with("/v1/")
+        && pirros_docs::routes::all()
+            .find(&http::Method::GET, path)
+            .map_or_else(|e| matches!(e, ApiError::MethodNotAllowed { .. }), |_| true);
+    let has_routes =
+        routed || path == pirros_shared::routes::TOKEN_PATH || path == "/.well-known/jwks.json";
+    if let Some(resp) = app.cors.preflight(req.method(), req.headers(), has_routes) {
+        return resp;
+    }
+    let origin = app.cors.listed(req.headers()).cloned();
+    let mut resp = dispatch(app, req).await;
+    app.cors.decorate(origin.as_ref(), &mut resp);
+    resp
 }
 
 /// Routes a request to the function that serves it, as API Gateway would.
@@ -124,7 +149,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
                         app.files.receive(req, &app.state).await
                     } else {
                         match to_lambda(req, peer).await {
-                            Ok(req) => pirros_shared::metrics::scoped(dispatch(&app, req)).await,
+                            Ok(req) => pirros_shared::metrics::scoped(with_cors(&app, req)).await,
                             Err(resp) => resp,
                         }
                     };

@@ -7,6 +7,7 @@ use pirros_shared::AppState;
 use pirros_shared::auth::keys::{SigningKeys, secret_value};
 use pirros_shared::config::aws::{operator_timeouts, sdk_config};
 use pirros_shared::config::{Config, JwtKeySource};
+use pirros_shared::cors::{Cors, ORIGINS_VAR};
 use pirros_shared::files::FileSigner;
 use pirros_shared::objects::SharedObjects;
 use pirros_shared::objects::local::LocalObjects;
@@ -87,6 +88,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     }
     set_default(&mut env, "PDF_PUBLIC_BASE_URL", format!("{base}/public/"));
     let config = Config::from_map(&env)?;
+    let cors = Cors::parse(env.get(ORIGINS_VAR).map(String::as_str))?;
 
     let need_sdk = opts.store == StoreKind::Dynamodb
         || matches!(config.jwt_key, Some(JwtKeySource::SecretArn(_)));
@@ -257,6 +259,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let app = Arc::new(App {
         state,
         files: local_files,
+        cors,
     });
     let task = tokio::spawn(serve(listener, app.clone()));
     Ok(Running {

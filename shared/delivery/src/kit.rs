@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{DeliveryQueue, WebhookKit};
-use pirros_outbound::{Sealer, UrlPolicy, WebhookSecret};
+use pirros_outbound::{Sealer, UrlError, UrlPolicy, WebhookSecret};
 use std::sync::Arc;
 
 pub struct Kit {
@@ -26,11 +26,13 @@ impl WebhookKit for Kit {
     }
 
     async fn check_url(&self, url: &str) -> Result<(), String> {
-        self.policy
-            .check(url)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        match self.policy.check(url).await {
+            Ok(_) => Ok(()),
+            // A name that resolves to nothing now leads nowhere inside either, and every
+            // send resolves and checks it again: taken, as a receiver's DNS may come later.
+            Err(UrlError::Unresolvable) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     fn queue(&self) -> &dyn DeliveryQueue {

@@ -6,6 +6,7 @@
 mod access_at_work;
 mod admin;
 mod caps;
+mod cors;
 mod discovery;
 mod downloads;
 mod edges;

@@ -248,6 +248,7 @@ async fn v1_verifies_without_the_secret(b: Backend) {
     let app = Arc::new(pirros_local::App {
         state,
         files: Default::default(),
+        cors: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -344,6 +344,13 @@ async fn private_addresses_are_refused_unless_allowed(b: Backend) {
         assert_eq!(r.status, 400, "{url}: {}", r.text);
         assert_eq!(r.body["error"]["details"]["field"], "url", "{url}");
     }
+    // A name that resolves to nothing now is taken: it leads nowhere inside, and each send
+    // resolves it again.
+    let later = json!({"url": "https://no-such-host.invalid/h", "event_types": ["*"]});
+    let r = api
+        .write(Method::POST, &endpoints(), &a, &later, None)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
     // Also when an endpoint is changed to one.
     let made = create(&api, &a, "https://1.1.1.1/h", json!(["*"])).await;
     let one = format!("{}/{}", endpoints(), id_of(&made));

@@ -366,6 +366,7 @@ async fn recorded_server(
     let app = Arc::new(App {
         state,
         files: local_files,
+        cors: Default::default(),
     });
     tokio::spawn(pirros_local::serve(listener, app));
     base
