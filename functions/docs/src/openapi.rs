@@ -419,6 +419,24 @@ mod tests {
         out
     }
 
+    /// `openapi.json` at the top of the repository is what `/openapi.json` serves, for
+    /// generators that read a file. `PIRROS_WRITE_OPENAPI=1 cargo test -p pirros-docs
+    /// the_checked_in_document` rewrites it after a change.
+    #[test]
+    fn the_checked_in_document_is_the_served_one() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi.json");
+        let served: Value = serde_json::from_str(json()).unwrap();
+        if std::env::var_os("PIRROS_WRITE_OPENAPI").is_some() {
+            let text = serde_json::to_string_pretty(&served).unwrap() + "\n";
+            std::fs::write(path, text).unwrap();
+        }
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert!(
+            file == served,
+            "openapi.json differs from /openapi.json: PIRROS_WRITE_OPENAPI=1 cargo test -p pirros-docs the_checked_in_document"
+        );
+    }
+
     #[test]
     fn is_openapi_3_1() {
         let doc: Value = serde_json::from_str(json()).unwrap();
