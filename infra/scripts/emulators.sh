@@ -11,7 +11,7 @@
 # delivery the webhook tests receive with). checkov, the
 # template's security scanner, has a venv of its own (.cache/checkov): it pins versions of
 # packages the others need too.
-# There is no Docker and no AWS account on our machines or CI (see shared/TOOLING.md), so
+# There is no Docker and no AWS account on our machines or CI, so
 # these are the real thing as far as the tests are concerned.
 #
 # Meant to be sourced:

@@ -15,7 +15,7 @@ rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu$' ||
 export PATH="$PWD/$venv/bin:$PATH"
 # Its own target dir: the release cross build must not hold the debug build's lock.
 export CARGO_TARGET_DIR="$PWD/target/lambda-build"
-functions=(oauth tags details families stashes downloads docs discovery jobs worker)
+functions=(oauth tags details families stashes downloads docs discovery jobs worker webhooks webhook-fanout webhook-delivery)
 args=()
 for f in "${functions[@]}"; do args+=(--bin "pirros-$f"); done
 nice cargo lambda build --release --arm64 --output-format zip "${args[@]}"

@@ -11,6 +11,7 @@ pub mod ddb_proxy;
 pub mod ddb_recorder;
 pub mod exercise;
 pub mod receiver;
+pub mod sqs;
 pub mod uploads;
 
 use pirros_local::start::{Options, Running, StoreKind, start};

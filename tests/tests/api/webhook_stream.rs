@@ -6,7 +6,6 @@
 
 use aws_lambda_events::dynamodb::{Event as StreamEvent, EventRecord as StreamRecord};
 use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
-use aws_sdk_sqs::types::QueueAttributeName;
 use pirros_delivery::Deliverer;
 use pirros_delivery::sqs::SqsDeliveryQueue;
 use pirros_outbound::{RetrySchedule, Sealer, Sender, UrlPolicy};
@@ -29,49 +28,13 @@ struct Aws {
     dlq_url: String,
 }
 
-/// A delivery queue and its dead-letter queue, as the template makes them (a short
-/// visibility timeout, so a failed message comes back within the test).
+/// A delivery queue and its dead-letter queue, as the template makes them.
 async fn aws() -> Aws {
-    assert!(
-        std::env::var_os("AWS_ENDPOINT_URL_SQS").is_some(),
-        "run with infra/scripts/test.sh (AWS_ENDPOINT_URL_SQS, moto)"
-    );
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let name = uuid::Uuid::new_v4().simple().to_string();
-    let dlq_url = sqs
-        .create_queue()
-        .queue_name(format!("webhooks-dlq-{name}"))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let dlq_arn = sqs
-        .get_queue_attributes()
-        .queue_url(&dlq_url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&QueueAttributeName::QueueArn]
-        .clone();
-    let redrive = json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"});
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(format!("webhooks-{name}"))
-        .attributes(QueueAttributeName::VisibilityTimeout, "1")
-        .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let q = pirros_tests::sqs::queues("webhooks", 2).await;
     Aws {
-        sdk,
-        queue_url,
-        dlq_url,
+        sdk: q.sdk,
+        queue_url: q.url,
+        dlq_url: q.dlq,
     }
 }
 

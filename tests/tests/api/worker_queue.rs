@@ -27,47 +27,14 @@ struct Queues {
     dlq: String,
 }
 
-/// A queue and its dead-letter queue, as the template makes them (short visibility, so
-/// failed messages come back within the test).
+/// The jobs queue and its dead-letter queue, as the template makes them.
 async fn queues() -> Queues {
-    assert!(
-        std::env::var_os("AWS_ENDPOINT_URL_SQS").is_some(),
-        "run with infra/scripts/test.sh (AWS_ENDPOINT_URL_SQS, moto)"
-    );
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let name = uuid::Uuid::new_v4().simple().to_string();
-    let dlq = sqs
-        .create_queue()
-        .queue_name(format!("jobs-dlq-{name}"))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let dlq_arn = sqs
-        .get_queue_attributes()
-        .queue_url(&dlq)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&QueueAttributeName::QueueArn]
-        .clone();
-    let redrive =
-        json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES.to_string()});
-    let url = sqs
-        .create_queue()
-        .queue_name(format!("jobs-{name}"))
-        .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
-        .attributes(QueueAttributeName::VisibilityTimeout, "1")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    Queues { sqs, url, dlq }
+    let q = pirros_tests::sqs::queues("jobs", MAX_RECEIVES).await;
+    Queues {
+        sqs: q.sqs,
+        url: q.url,
+        dlq: q.dlq,
+    }
 }
 
 impl Queues {
