@@ -190,11 +190,13 @@ impl V1Call {
             ));
         };
         // The credential check and the rate-limit update are independent: one round trip.
+        let route_key = format!("{} {}", name.method, name.template);
         let (cred, rate) = tokio::join!(
             state.store.get_credential(&client),
             state.api_limiter.hit(
                 state.store.as_ref(),
                 client.as_str(),
+                &route_key,
                 state.config.api_rate_limit_per_hour,
                 state.config.api_rate_limit_window_secs,
             )

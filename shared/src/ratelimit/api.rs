@@ -18,8 +18,33 @@ pub struct ApiLimiter {
     closed: Mutex<HashMap<String, (i64, u64)>>,
 }
 
+/// Days of usage a credential can read (`GET /v1/me/usage`): its windows are kept that long.
+pub const USAGE_DAYS: i64 = 31;
+
+/// Most windows a usage read fetches: 30 days of hour-long ones (a shorter window, which
+/// tests set, reports fewer days).
+pub const USAGE_WINDOWS: usize = 720;
+
 fn counter(client: &str, start: i64) -> String {
     format!("API#{client}#{start}")
+}
+
+/// The windows of `client`'s usage from `from_secs` to `to_secs`, newest first, at most
+/// `USAGE_WINDOWS`: (storage key, window start).
+pub fn usage_windows(
+    client: &str,
+    from_secs: i64,
+    to_secs: i64,
+    window_secs: u64,
+) -> Vec<(String, i64)> {
+    let client = key_part(client);
+    let (mut start, _) = window(to_secs, window_secs);
+    let mut out = Vec::new();
+    while start + window_secs as i64 > from_secs && out.len() < USAGE_WINDOWS {
+        out.push((counter(&client, start), start));
+        start -= window_secs as i64;
+    }
+    out
 }
 
 impl ApiLimiter {
@@ -50,11 +75,14 @@ impl ApiLimiter {
         self.closed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// One `/v1` request of a credential. `Err` is the 429, with the headers' status.
+    /// One `/v1` request of a credential, to `route` (`GET /v1/...`, its template): counted
+    /// in the window, and under its route for the credential's usage. `Err` is the 429,
+    /// with the headers' status.
     pub async fn hit(
         &self,
         store: &dyn AccessStore,
         client: &str,
+        route: &str,
         limit: u64,
         window_secs: u64,
     ) -> Result<RateStatus, (ApiError, Option<RateStatus>)> {
@@ -76,10 +104,12 @@ impl ApiLimiter {
                 .previous_count(store, &client, start - window_secs as i64)
                 .await?;
             let allowance = sliding::allowance(limit, previous, now, end, window_secs);
-            // Kept through the next window, which reads it as its previous one.
-            let expires = Timestamp::from_millis((end + window_secs as i64) * 1000);
+            // Kept through the next window, which reads it as its previous one, and for as
+            // long as usage is reported.
+            let until = (end + window_secs as i64).max(now + USAGE_DAYS * 86_400);
+            let expires = Timestamp::from_millis(until * 1000);
             let hit = store
-                .hit_rate_limit(&counter(&client, start), allowance, expires)
+                .hit_tallied(&counter(&client, start), allowance, expires, route)
                 .await?;
             StoreResult::Ok((previous, allowance, hit))
         };

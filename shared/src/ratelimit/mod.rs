@@ -8,7 +8,7 @@ mod api;
 pub mod sliding;
 mod token;
 
-pub use api::ApiLimiter;
+pub use api::{ApiLimiter, USAGE_DAYS, USAGE_WINDOWS, usage_windows};
 pub use token::{TokenLimiter, TokenVerdict};
 
 use base64::Engine;

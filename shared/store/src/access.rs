@@ -184,8 +184,9 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
             &[
-                // The caller's firm, workspaces and grants' filters (`/v1/me`).
-                (Op::BatchGetItem, &[Firm]),
+                // The caller's firm, workspaces and grants' filters (`/v1/me`); its rate
+                // windows (`/v1/me/usage`).
+                (Op::BatchGetItem, &[Firm, ApiRate]),
                 // The projects list; the events feed.
                 (Op::Query, &[ProjectList, Events]),
             ],

@@ -252,6 +252,14 @@ pub struct RateHit {
     pub count: u64,
 }
 
+/// A rate window as stored: its hits, and how many of them each tally counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RateUsage {
+    pub key: String,
+    pub count: u64,
+    pub tallies: std::collections::BTreeMap<String, u64>,
+}
+
 /// What one credential may hold open at a time, counted in leases that lapse by themselves
 /// (a Lambda that dies holding one frees it when its time runs out).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -340,6 +348,19 @@ pub trait AccessStore: Send + Sync {
         limit: u64,
         expires_at: Timestamp,
     ) -> StoreResult<RateHit>;
+
+    /// `hit_rate_limit`, also counting the hit under `tally` (the route it was for) in the
+    /// same update: what a credential's usage is read back from.
+    async fn hit_tallied(
+        &self,
+        key: &str,
+        limit: u64,
+        expires_at: Timestamp,
+        tally: &str,
+    ) -> StoreResult<RateHit>;
+
+    /// The windows `keys` that exist: their counts and tallies.
+    async fn rate_usage(&self, keys: &[String]) -> StoreResult<Vec<RateUsage>>;
 
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
 

@@ -28,6 +28,8 @@ struct Inner {
     idempotency: HashMap<IdemKey, IdemRecord>,
     /// key → (count, expires_at)
     rate: HashMap<String, (u64, Timestamp)>,
+    /// key → hits per tally (`hit_tallied`)
+    rate_tallies: HashMap<String, BTreeMap<String, u64>>,
     /// Per credential and kind, its held leases: holder → until.
     leases: HashMap<(LeaseKind, ClientId), HashMap<String, Timestamp>>,
     kill_switch: bool,
@@ -46,6 +48,28 @@ struct Inner {
     family_versions: BTreeMap<(WorkspaceId, ResourceId, u64), FamilyVersionRecord>,
     /// Per workspace, its events by sequence.
     events: HashMap<WorkspaceId, BTreeMap<u64, EventRecord>>,
+}
+
+impl Inner {
+    /// One hit of the rate window `key`, unless `limit` are counted already.
+    fn hit(&mut self, key: &str, limit: u64, expires_at: Timestamp) -> RateHit {
+        let now = Timestamp::now();
+        let entry = self.rate.entry(key.to_owned()).or_insert((0, expires_at));
+        if entry.1 <= now {
+            *entry = (0, expires_at);
+        }
+        if entry.0 >= limit {
+            return RateHit {
+                allowed: false,
+                count: entry.0,
+            };
+        }
+        entry.0 += 1;
+        RateHit {
+            allowed: true,
+            count: entry.0,
+        }
+    }
 }
 
 /// Moves `id` in `ws`'s ordered list from the position `old` (if it had one) to `new`.
@@ -432,27 +456,50 @@ impl AccessStore for MemoryStore {
         limit: u64,
         expires_at: Timestamp,
     ) -> StoreResult<RateHit> {
+        Ok(self.lock().hit(key, limit, expires_at))
+    }
+
+    async fn hit_tallied(
+        &self,
+        key: &str,
+        limit: u64,
+        expires_at: Timestamp,
+        tally: &str,
+    ) -> StoreResult<RateHit> {
+        // One lock: one call, as DynamoDB's one update.
         let mut g = self.lock();
+        let hit = g.hit(key, limit, expires_at);
+        let tallies = g.rate_tallies.entry(key.to_owned()).or_default();
+        if hit.count == 1 && hit.allowed {
+            // A new window (or one that expired and started over).
+            tallies.clear();
+        }
+        if hit.allowed {
+            *tallies.entry(tally.to_owned()).or_default() += 1;
+        }
+        Ok(hit)
+    }
+
+    async fn rate_usage(&self, keys: &[String]) -> StoreResult<Vec<RateUsage>> {
         let now = Timestamp::now();
-        let entry = g.rate.entry(key.to_owned()).or_insert((0, expires_at));
-        if entry.1 <= now {
-            *entry = (0, expires_at);
-        }
-        if entry.0 >= limit {
-            return Ok(RateHit {
-                allowed: false,
-                count: entry.0,
-            });
-        }
-        entry.0 += 1;
-        Ok(RateHit {
-            allowed: true,
-            count: entry.0,
-        })
+        let g = self.lock();
+        Ok(keys
+            .iter()
+            .filter_map(|k| {
+                let (count, expires_at) = g.rate.get(k)?;
+                (*expires_at > now).then(|| RateUsage {
+                    key: k.clone(),
+                    count: *count,
+                    tallies: g.rate_tallies.get(k).cloned().unwrap_or_default(),
+                })
+            })
+            .collect())
     }
 
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
-        self.lock().rate.remove(key);
+        let mut g = self.lock();
+        g.rate.remove(key);
+        g.rate_tallies.remove(key);
         Ok(())
     }
 

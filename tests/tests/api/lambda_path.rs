@@ -296,6 +296,7 @@ const EVENTS: &[(&str, &str, u16)] = &[
     ("docs", "openapi.json", 200),
     ("docs", "console.json", 200),
     ("discovery", "me.json", 200),
+    ("discovery", "usage.json", 200),
     ("discovery", "projects.json", 200),
     ("discovery", "events.json", 200),
     ("webhooks", "list.json", 200),

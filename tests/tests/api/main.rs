@@ -34,6 +34,7 @@ mod store_contract_usage;
 mod sync_example;
 mod tokens_and_envelopes;
 mod uploads;
+mod usage;
 mod usage_costs;
 mod webhook_stream;
 mod webhooks;

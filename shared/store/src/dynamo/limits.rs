@@ -2,13 +2,17 @@
 //! update each) and the kill switch.
 
 use super::{
-    DynamoStore, RateHit, StoreResult, Timestamp, classify, decode, encode, key_attrs, keys, n,
+    DynamoStore, RateHit, RateUsage, StoreResult, Timestamp, classify, decode, encode, key_attrs,
+    keys, n,
 };
+
+/// The attribute prefix of a window's tallies (`t:GET /v1/...`).
+const TALLY_PREFIX: &str = "t:";
 use crate::capacity;
 use crate::keys::TTL;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
@@ -22,11 +26,14 @@ struct CountItem {
 }
 
 impl DynamoStore {
+    /// One conditional update: the window's count, and `tally`'s (an attribute `t:{tally}`
+    /// beside it) when given.
     pub(super) async fn count_hit(
         &self,
         key: &str,
         limit: u64,
         expires_at: Timestamp,
+        tally: Option<&str>,
     ) -> StoreResult<RateHit> {
         if limit == 0 {
             // `attribute_not_exists` below would let a first hit through.
@@ -36,12 +43,20 @@ impl DynamoStore {
             });
         }
         self.count();
-        let res = self
+        let update = match tally {
+            Some(_) => "ADD #c :one, #t :one SET #ttl = if_not_exists(#ttl, :ttl)",
+            None => "ADD #c :one SET #ttl = if_not_exists(#ttl, :ttl)",
+        };
+        let mut req = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_attrs(keys::rate(key))))
-            .update_expression("ADD #c :one SET #ttl = if_not_exists(#ttl, :ttl)")
+            .update_expression(update);
+        if let Some(t) = tally {
+            req = req.expression_attribute_names("#t", format!("{TALLY_PREFIX}{t}"));
+        }
+        let res = req
             .condition_expression("attribute_not_exists(#c) OR #c < :limit")
             .expression_attribute_names("#c", "count")
             .expression_attribute_names("#ttl", TTL)
@@ -82,6 +97,41 @@ impl DynamoStore {
             }
             Err(e) => Err(classify(e)),
         }
+    }
+
+    pub(super) async fn read_rate_usage(&self, keys: &[String]) -> StoreResult<Vec<RateUsage>> {
+        let wanted: Vec<_> = keys.iter().map(|k| keys::rate(k)).collect();
+        let now = Timestamp::now().secs();
+        let items = self.batch_get_items(wanted, false).await?;
+        let mut out = Vec::with_capacity(items.len());
+        for mut item in items {
+            let expired = match item.get(TTL) {
+                Some(AttributeValue::N(t)) => t.parse::<i64>().is_ok_and(|t| t <= now),
+                _ => false,
+            };
+            let key = match item.remove(crate::keys::PK) {
+                Some(AttributeValue::S(pk)) => pk.strip_prefix("RATE#").unwrap_or(&pk).to_owned(),
+                _ => continue,
+            };
+            if expired {
+                continue;
+            }
+            let number = |v: &AttributeValue| match v {
+                AttributeValue::N(n) => n.parse::<u64>().ok(),
+                _ => None,
+            };
+            let count = item.get("count").and_then(number).unwrap_or(0);
+            let tallies = item
+                .iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix(TALLY_PREFIX)?.to_owned(), number(v)?)))
+                .collect();
+            out.push(RateUsage {
+                key,
+                count,
+                tallies,
+            });
+        }
+        Ok(out)
     }
 
     pub(super) async fn read_rate_count(&self, key: &str) -> StoreResult<u64> {

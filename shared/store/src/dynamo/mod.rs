@@ -308,7 +308,21 @@ impl AccessStore for DynamoStore {
         limit: u64,
         expires_at: Timestamp,
     ) -> StoreResult<RateHit> {
-        self.count_hit(key, limit, expires_at).await
+        self.count_hit(key, limit, expires_at, None).await
+    }
+
+    async fn hit_tallied(
+        &self,
+        key: &str,
+        limit: u64,
+        expires_at: Timestamp,
+        tally: &str,
+    ) -> StoreResult<RateHit> {
+        self.count_hit(key, limit, expires_at, Some(tally)).await
+    }
+
+    async fn rate_usage(&self, keys: &[String]) -> StoreResult<Vec<RateUsage>> {
+        self.read_rate_usage(keys).await
     }
 
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
