@@ -178,3 +178,35 @@ test('the console authorizes with client credentials and lists tags', async () =
     await page.close();
   }
 });
+
+test('the ReDoc reference renders offline under its policy', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+  const refused = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+  });
+  // What came back from elsewhere (a request the policy blocks never gets an answer).
+  const outside = [];
+  page.on('response', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url());
+  });
+  try {
+    const resp = await page.goto(`${base}/redoc`);
+    assert.equal(resp.status(), 200);
+    const csp = resp.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(resp.headers()['x-frame-options'], 'DENY');
+    // The document's title and an operation of it, as ReDoc renders them.
+    await page.getByRole('heading', { name: /Pirros External API/ }).first().waitFor({ timeout: 20_000 });
+    await page.getByRole('heading', { name: 'List events' }).first().waitFor({ timeout: 20_000 });
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'redoc.png') });
+    // ReDoc's branding links a logo on its CDN: refused, as anything from elsewhere is.
+    const needed = refused.filter((m) => !m.includes('https://cdn.redoc.ly/redoc/logo-mini.svg'));
+    assert.deepEqual(needed, [], 'the policy refused nothing the page needs');
+    assert.deepEqual(outside, [], 'nothing is loaded from elsewhere');
+  } finally {
+    await page.close();
+  }
+});

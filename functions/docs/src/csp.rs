@@ -24,12 +24,23 @@ fn sources(blocks: &[&str]) -> String {
 /// The policy of a page whose inline `<script>` and `<style>` blocks hold exactly
 /// `scripts` and `styles`.
 pub fn policy(scripts: &[&str], styles: &[&str]) -> String {
+    policy_with_style_hashes(scripts, styles, &[])
+}
+
+/// `policy`, also allowing styles known only by their hash (`'sha256-…'`): stylesheets a
+/// page's script inserts at run time.
+pub fn policy_with_style_hashes(scripts: &[&str], styles: &[&str], hashes: &[&str]) -> String {
+    let mut style_src = sources(styles);
+    for h in hashes {
+        style_src.push(' ');
+        style_src.push_str(h);
+    }
     format!(
         "default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; \
          font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
          frame-ancestors 'none'",
         sources(scripts),
-        sources(styles)
+        style_src
     )
 }
 

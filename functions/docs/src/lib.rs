@@ -1,6 +1,7 @@
 //! `GET /openapi.json` (the OpenAPI 3.1 document generated from the code), `GET /docs`
-//! (Swagger UI with every asset inlined, so it works without internet) and `GET
-//! /docs/errors` (the error catalogue).
+//! (Swagger UI with every asset inlined, so it works without internet), `GET /redoc` (the
+//! same document as ReDoc renders it, also offline) and `GET /docs/errors` (the error
+//! catalogue).
 
 mod csp;
 pub mod errors;
@@ -23,6 +24,7 @@ pirros_shared::declare_routes! {
     DocsRoute for Docs {
         OpenApi() => {openapi_json},
         Console() => {docs_page},
+        Reference() => {redoc_page},
         Errors() => errors::{errors_page},
     }
 }
@@ -41,6 +43,7 @@ pub async fn handle(req: Request) -> Response<Body> {
     let resp = match route {
         Ok(DocsRoute::OpenApi()) => openapi_json(&request_id),
         Ok(DocsRoute::Console()) => docs_page(&request_id),
+        Ok(DocsRoute::Reference()) => redoc_page(&request_id),
         Ok(DocsRoute::Errors()) => errors_page(&req, &request_id),
         Err(e) => return early_failure(e, name, &request_id, started, &req),
     };
@@ -115,5 +118,21 @@ pub fn openapi_json(request_id: &str) -> Response<Body> {
 )]
 pub fn docs_page(request_id: &str) -> Response<Body> {
     let page = page::console();
+    html_page(&page.html, &page.csp, request_id)
+}
+
+/// The API reference
+///
+/// This document as ReDoc renders it, with every asset inlined (no internet needed), under
+/// the same Content-Security-Policy rules as `/docs`.
+#[utoipa::path(
+    get,
+    path = "/redoc",
+    operation_id = "getRedoc",
+    tag = "docs",
+    responses((status = 200, description = "An HTML page.", body = String, content_type = "text/html")),
+)]
+pub fn redoc_page(request_id: &str) -> Response<Body> {
+    let page = page::reference();
     html_page(&page.html, &page.csp, request_id)
 }

@@ -60,6 +60,59 @@ pub fn console() -> &'static Page {
     })
 }
 
+/// ReDoc's standalone bundle (v2.5.4, MIT: `assets/redoc.LICENSE`), vendored so `/redoc`
+/// needs nothing from the internet.
+const REDOC: &str = include_str!("../assets/redoc.standalone.js");
+
+/// ReDoc's start-up: the document from this origin, search off (it would start a worker
+/// from a `blob:` URL, which the policy does not allow).
+const REDOC_INIT: &str = r##"
+Redoc.init("OPENAPI_PATH", {disableSearch: true, hideDownloadButton: false}, document.getElementById("redoc"));
+"##;
+
+/// The empty `<style>` elements ReDoc's styled-components creates and then fills through
+/// the CSSOM (which the policy does not govern): allowed by the hash of their empty text.
+const EMPTY_STYLE: &str = "";
+
+/// The one stylesheet ReDoc 2.5.4 inserts as text at run time (its scrollbar's, 6,493
+/// characters assembled from several modules), allowed by its hash: the browser test
+/// (`tests/browser/docs.test.mjs`) fails if an upgrade changes it.
+const REDOC_RUNTIME_STYLE_HASH: &str = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='";
+
+pub fn reference() -> &'static Page {
+    static PAGE: OnceLock<Page> = OnceLock::new();
+    PAGE.get_or_init(|| {
+        // Inlined into <script>: a literal closing tag inside would end the element (and,
+        // as for Swagger UI's bundle, no closing style tag either).
+        let bundle = REDOC
+            .replace("</script", "<\\/script")
+            .replace("</style", "<\\/style");
+        let init = REDOC_INIT.replace("OPENAPI_PATH", pirros_shared::routes::OPENAPI_PATH);
+        Page {
+            html: format!(
+                r##"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Pirros External API reference</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+</head>
+<body>
+<div id="redoc"></div>
+<script>{bundle}</script>
+<script>{init}</script>
+</body>
+</html>"##
+            ),
+            csp: csp::policy_with_style_hashes(
+                &[&bundle, &init],
+                &[EMPTY_STYLE],
+                &[REDOC_RUNTIME_STYLE_HASH],
+            ),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
