@@ -223,6 +223,7 @@ pub async fn replay(
     let endpoint = own(state, call, ws, id).await?;
     let reader = GrantReader::new(&call.credential, ws, &filters);
     let mut made = Vec::new();
+    let mut found = 0;
     let mut from = after;
     loop {
         let page: Vec<EventRecord> = state.store.query_events(ws, from, REPLAY_PAGE).await?;
@@ -234,8 +235,11 @@ pub async fn replay(
             return Err(ApiError::CursorExpired);
         }
         for record in &page {
-            if wanted.is_some_and(|ids| !ids.iter().any(|i| i == record.event.id.as_str())) {
-                continue;
+            if let Some(ids) = wanted {
+                if !ids.iter().any(|i| i == record.event.id.as_str()) {
+                    continue;
+                }
+                found += 1;
             }
             let Some(seen) = record.seen_by(&reader) else {
                 continue;
@@ -248,8 +252,10 @@ pub async fn replay(
                 made.push(DeliveryRecord::new(&endpoint, seen.id, kind, payload));
             }
         }
+        // Named events: the walk ends once each was met (ids are unique).
+        let all_met = wanted.is_some_and(|ids| found >= ids.len());
         match page.last() {
-            Some(last) if page.len() == REPLAY_PAGE && made.len() < MAX_REPLAY => {
+            Some(last) if page.len() == REPLAY_PAGE && made.len() < MAX_REPLAY && !all_met => {
                 from = last.event.sequence;
             }
             _ => break,

@@ -132,7 +132,9 @@ impl RequestBody for Replay {
     fn validate(self, _: &AppState) -> Result<ValidReplay, ApiError> {
         match (self.after, self.event_ids) {
             (Some(after), None) => Ok(ValidReplay::After(after)),
-            (None, Some(ids)) if !ids.is_empty() && ids.len() <= MAX_REPLAY_IDS => {
+            (None, Some(mut ids)) if !ids.is_empty() && ids.len() <= MAX_REPLAY_IDS => {
+                ids.sort();
+                ids.dedup();
                 Ok(ValidReplay::Ids(ids))
             }
             (None, Some(_)) => Err(ApiError::invalid_field(
