@@ -1,10 +1,10 @@
 //! What a container builds once: the table, the queue, the key that opens endpoint secrets
 //! (derived from the token signing secret), the sender and the retry schedule.
 
-use pirros_auth::keys::{materials, secret_value};
+use pirros_auth::keys::secret_value;
 use pirros_config::{Config, ConfigError};
-use pirros_delivery::Deliverer;
 use pirros_delivery::sqs::SqsDeliveryQueue;
+use pirros_delivery::{Deliverer, sealer_from};
 use pirros_outbound::{RetrySchedule, Sealer, Sender, UrlPolicy};
 use pirros_store::SharedStore;
 use pirros_store::dynamo::DynamoStore;
@@ -40,11 +40,10 @@ pub async fn parts() -> Result<Parts, Box<dyn std::error::Error + Send + Sync>> 
     })
 }
 
-/// The sealer of endpoint secrets, from the secret that holds the token signing key.
+/// The sealer of endpoint secrets, from the webhook key's secret (read once per container).
 pub async fn sealer(parts: &Parts) -> Result<Sealer, Box<dyn std::error::Error + Send + Sync>> {
     let value = secret_value(parts.config.webhook_key()?, &parts.sdk).await?;
-    let (current, previous) = materials(&value)?;
-    Ok(Sealer::new(&current, previous.as_deref())?)
+    Ok(sealer_from(&value)?)
 }
 
 pub async fn deliverer(

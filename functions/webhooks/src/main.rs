@@ -2,10 +2,10 @@
 //! secrets, derived from the token signing secret, and the delivery queue), then every
 //! event is handled by the library's `handle`, the same function `pirros-local` mounts.
 
-use pirros_delivery::Kit;
 use pirros_delivery::sqs::SqsDeliveryQueue;
-use pirros_outbound::{Sealer, UrlPolicy};
-use pirros_shared::auth::keys::{materials, secret_value};
+use pirros_delivery::{Kit, sealer_from};
+use pirros_outbound::UrlPolicy;
+use pirros_shared::auth::keys::secret_value;
 use pirros_shared::state::InitError;
 use std::sync::Arc;
 
@@ -17,9 +17,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     pirros_shared::lambda::run_with_webhooks(
         |sdk, config| async move {
             let value = secret_value(config.webhook_key()?, &sdk).await?;
-            let (current, previous) = materials(&value)?;
-            let sealer = Sealer::new(&current, previous.as_deref())
-                .map_err(|e| InitError::Webhooks(e.to_string()))?;
+            let sealer = sealer_from(&value).map_err(InitError::Webhooks)?;
             let url = std::env::var(QUEUE_VAR)
                 .ok()
                 .filter(|u| !u.trim().is_empty())

@@ -4,8 +4,8 @@
 
 use anyhow::Context;
 use pirros_delivery::local::{Follower, LocalQueue};
-use pirros_delivery::{Deliverer, Kit};
-use pirros_outbound::{ALLOW_PRIVATE_VAR, RetrySchedule, SCHEDULE_VAR, Sealer, Sender, UrlPolicy};
+use pirros_delivery::{Deliverer, Kit, sealer_from};
+use pirros_outbound::{ALLOW_PRIVATE_VAR, RetrySchedule, SCHEDULE_VAR, Sender, UrlPolicy};
 use pirros_shared::store::SharedStore;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,8 +17,7 @@ pub async fn start(
     key_value: &str,
     store: SharedStore,
 ) -> anyhow::Result<Kit> {
-    let (current, previous) = pirros_shared::auth::keys::materials(key_value)?;
-    let sealer = || Sealer::new(&current, previous.as_deref()).context("webhook secret key");
+    let sealer = || sealer_from(key_value).map_err(anyhow::Error::msg);
     let policy = UrlPolicy::new(env.get(ALLOW_PRIVATE_VAR).is_some_and(|v| v == "true"));
     let schedule = match env.get(SCHEDULE_VAR).filter(|v| !v.trim().is_empty()) {
         Some(v) => RetrySchedule::from_env_value(v)?,

@@ -8,6 +8,14 @@ use pirros_domain::webhooks::{DeliveryQueue, WebhookKit};
 use pirros_outbound::{Sealer, UrlError, UrlPolicy, WebhookSecret};
 use std::sync::Arc;
 
+/// The sealer of endpoint secrets from the webhook key's value: one key material string, or
+/// `{"current": ..., "previous": ...}` while it rotates (the token key's secret's format).
+pub fn sealer_from(value: &str) -> Result<Sealer, String> {
+    let (current, previous) =
+        pirros_auth::keys::materials(value).map_err(|e| format!("webhook key: {e}"))?;
+    Sealer::new(&current, previous.as_deref()).map_err(|e| format!("webhook key: {e}"))
+}
+
 pub struct Kit {
     pub sealer: Sealer,
     pub policy: UrlPolicy,

@@ -14,4 +14,4 @@ pub mod sqs;
 
 pub use attempt::{Deliverer, Next, due};
 pub use fanout::fan_out;
-pub use kit::Kit;
+pub use kit::{Kit, sealer_from};
