@@ -12,7 +12,7 @@ use crate::api::V1Call;
 use crate::error::ApiError;
 use crate::etag::ETag;
 use crate::headers::{self, shown};
-use crate::openapi::header_parameter;
+use crate::openapi::{HeaderSyntax, header_parameter};
 use crate::request::header_str;
 use crate::response::Reply;
 use base64::Engine;
@@ -26,7 +26,11 @@ use utoipa::openapi::path::{Parameter, ParameterIn};
 
 /// What `If-None-Match` may be: `*` or entity tags (RFC 9110), weak or strong,
 /// comma-separated.
-const PATTERN: &str = r#"^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$"#;
+const SYNTAX: HeaderSyntax = HeaderSyntax {
+    pattern: r#"^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$"#,
+    format: Some("entity-tags"),
+    example: "\"v3\"",
+};
 
 /// A strong entity tag, quotes included.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,7 +92,7 @@ fn blanks(b: &[u8], mut i: usize) -> usize {
 }
 
 impl IfNoneMatch {
-    /// The condition the request carries, if any; anything `PATTERN` refuses is a 400.
+    /// The condition the request carries, if any; anything `SYNTAX` refuses is a 400.
     pub fn from_request(req: &Request) -> Result<Option<Self>, ApiError> {
         header_str(req, headers::IF_NONE_MATCH)
             .map(Self::parse)
@@ -147,7 +151,7 @@ impl IntoParams for IfNoneMatch {
             shown::IF_NONE_MATCH,
             "The `ETag`s of copies you hold (or `*`): when the resource's current tag is one \
              of them the answer is 304 with no body. Still counts against the rate limit.",
-            PATTERN,
+            SYNTAX,
         )]
     }
 }

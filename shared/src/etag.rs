@@ -2,7 +2,7 @@
 
 use crate::error::ApiError;
 use crate::headers::{self, shown};
-use crate::openapi::header_parameter;
+use crate::openapi::{HeaderSyntax, header_parameter};
 use crate::request::header_str;
 use http::HeaderValue;
 use lambda_http::Request;
@@ -10,8 +10,13 @@ use std::fmt;
 use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 
-/// What `If-Match` may be: `*` or our tags, weak or strong, comma-separated.
-pub const PATTERN: &str = r#"^(\*|(W/)?"v[0-9]{1,20}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,20}")*)$"#;
+/// What `If-Match` may be: `*` or our tags, weak or strong, comma-separated (19 digits at
+/// most: every such number is a `u64`).
+pub const SYNTAX: HeaderSyntax = HeaderSyntax {
+    pattern: r#"^(\*|(W/)?"v[0-9]{1,19}"([ \t]*,[ \t]*(W/)?"v[0-9]{1,19}")*)$"#,
+    format: Some("version-tags"),
+    example: "\"v3\"",
+};
 
 /// The `ETag` of version `n`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +82,7 @@ impl IntoParams for IfMatch {
             "`*`, or one or more `ETag`s of this stash (`\"v3\"`, weak or strong, \
              comma-separated): update only if the stash is still at one of them, else \
              409 `stale_precondition`.",
-            PATTERN,
+            SYNTAX,
         )]
     }
 }

@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::grants::{Action, EntityType};
 use crate::headers::{self, shown};
 use crate::ids::{ClientId, WorkspaceId};
-use crate::openapi::header_parameter;
+use crate::openapi::{HeaderSyntax, header_parameter};
 use crate::request;
 use crate::response::Reply;
 use crate::store::{IdemKey, IdemRecord};
@@ -17,7 +17,11 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 
 /// What a key may be: 1 to 255 visible ASCII characters.
-const PATTERN: &str = "^[!-~]{1,255}$";
+const SYNTAX: HeaderSyntax = HeaderSyntax {
+    pattern: "^[!-~]{1,255}$",
+    format: None,
+    example: "3f6c1e0a-9b8d-4c2e-a7f5-1d2b3c4e5f60",
+};
 
 /// The caller's `Idempotency-Key`, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +66,7 @@ impl IntoParams for IdempotencyKey {
              original answer, while you still hold the grant the request needs (else \
              403 `insufficient_scope`); the same key with another body is 409 \
              `IDEMPOTENCY_CONFLICT`.",
-            PATTERN,
+            SYNTAX,
         )]
     }
 }

@@ -14,6 +14,7 @@ pub mod expand;
 pub mod extract;
 pub mod headers;
 pub mod idempotency;
+pub mod integer;
 pub mod killswitch;
 pub mod lambda;
 pub mod metrics;

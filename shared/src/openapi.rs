@@ -67,6 +67,12 @@ pub struct DetailPath {
     pub detail_id: String,
 }
 
+/// A resource id in a query (`tag_id`): 1 to 128 characters of `A-Z a-z 0-9 . _ : -`
+/// (`ResourceId`); anything else is 400 `invalid_request`.
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+pub struct QueryId(pub String);
+
 // ---------------------------------------------------------------------------------------
 // Headers.
 
@@ -123,14 +129,28 @@ pub fn request_id_header() -> Header {
 }
 
 /// An optional request header, as documented.
-pub fn header_parameter(name: &str, description: &str, pattern: &str) -> Parameter {
+pub fn header_parameter(name: &str, description: &str, syntax: HeaderSyntax) -> Parameter {
+    let mut schema = string().pattern(Some(syntax.pattern));
+    if let Some(format) = syntax.format {
+        schema = schema.format(Some(SchemaFormat::Custom(format.to_owned())));
+    }
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Header)
         .required(Required::False)
         .description(Some(description))
-        .schema(Some(string().pattern(Some(pattern))))
+        .schema(Some(schema))
+        .example(Some(syntax.example.into()))
         .build()
+}
+
+/// What a request header may hold: its pattern, an example, and a format name for a
+/// pattern that generators can't sample on their own (a tool that knows the name can
+/// register the pattern under it; infra/scripts/schemathesis_hooks.py does).
+pub struct HeaderSyntax {
+    pub pattern: &'static str,
+    pub format: Option<&'static str>,
+    pub example: &'static str,
 }
 
 /// A header an error response carries, described from the value it really has.

@@ -90,7 +90,7 @@ impl IntoParams for FlagIfMatch {
             "`*`, or one or more `ETag`s of this flag (`\"v1\"`, weak or strong, \
              comma-separated): update only if the flag is still at one of them, else 409 \
              `stale_precondition`. Without it the update applies to the flag as it is.",
-            etag::PATTERN,
+            etag::SYNTAX,
         )]
     }
 }

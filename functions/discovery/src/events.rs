@@ -38,7 +38,7 @@ pub struct EventsQuery {
     pub after: Option<String>,
     /// Comma-separated event types (`stash.updated`) and type patterns (`detail.*`): only
     /// those. Absent: every type.
-    #[param(required = false, min_length = 1, example = "detail.*,stash.removed")]
+    #[param(value_type = pirros_shared::events::TypeList, inline, required = false)]
     pub types: Option<String>,
     /// Most events in the page. Out of range is 400, never clamped.
     #[serde(default)]

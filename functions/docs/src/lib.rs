@@ -7,6 +7,7 @@ mod csp;
 pub mod errors;
 pub mod openapi;
 mod page;
+mod refine;
 pub mod routes;
 
 use http::{HeaderValue, StatusCode};

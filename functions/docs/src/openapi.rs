@@ -9,11 +9,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
+use utoipa::openapi::ContactBuilder;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{
     ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityRequirement,
     SecurityScheme,
 };
+use utoipa::openapi::server::ServerBuilder;
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
@@ -49,6 +51,20 @@ impl Modify for Additions {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
         api.info.description = Some(DESCRIPTION.to_owned());
         api.info.license = None;
+        api.info.contact = Some(
+            ContactBuilder::new()
+                .name(Some("Pirros"))
+                .url(Some("https://pirros.com"))
+                .build(),
+        );
+        // Where the API runs. The console (`/docs`) puts the origin it was loaded from
+        // first, so trying a route there calls the server that served it.
+        api.servers = Some(vec![
+            ServerBuilder::new()
+                .url("https://external-api.pirros.com")
+                .description(Some("Production"))
+                .build(),
+        ]);
 
         let components = api.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -101,6 +117,10 @@ impl Modify for Additions {
                 (
                     "jobs",
                     "Family uploads, stash exports and the jobs that carry them out.",
+                ),
+                (
+                    "webhooks",
+                    "Webhook endpoints: signed deliveries of the events feed, their log and replays.",
                 ),
             ]
             .into_iter()
@@ -358,6 +378,13 @@ pub fn document() -> Value {
     let mut doc = to_value(api);
     add_headers(&mut doc, &throttled);
     doc["webhooks"] = webhooks();
+    // What `POST .../test` sends, named beside `Event` for the webhooks' body.
+    doc["components"]["schemas"]["WebhookTestEvent"] =
+        to_value(<pirros_webhooks::body::WebhookTestEvent as utoipa::PartialSchema>::schema());
+    doc["components"]["schemas"]["WebhookTestEventObject"] = to_value(
+        <pirros_webhooks::body::WebhookTestEventObject as utoipa::PartialSchema>::schema(),
+    );
+    crate::refine::refine(&mut doc);
     doc
 }
 
@@ -384,7 +411,10 @@ fn webhooks() -> Value {
                 ],
                 "requestBody": {
                     "required": true,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+                    "content": {"application/json": {"schema": {"oneOf": [
+                        {"$ref": "#/components/schemas/Event"},
+                        {"$ref": "#/components/schemas/WebhookTestEvent"},
+                    ]}}},
                 },
                 "responses": {
                     "2XX": {"description": "Received: the delivery succeeded."},
@@ -506,6 +536,10 @@ mod tests {
                 let ptr = name.strip_prefix('#').unwrap();
                 let component = doc.pointer(ptr).expect("shared response");
                 let schema = &component["content"]["application/json"]["schema"];
+                let schema = match schema["$ref"].as_str() {
+                    Some(r) => doc.pointer(r.strip_prefix('#').unwrap()).expect("named"),
+                    None => schema,
+                };
                 let codes = schema["properties"]["error"]["properties"]["code"]["enum"]
                     .as_array()
                     .or(schema["properties"]["error"]["enum"].as_array())

@@ -16,15 +16,20 @@ pub const RUNTIME_STYLE: &str =
 
 /// The console's start-up. `persistAuthorization: false`: the client secret and the token
 /// live in the page's memory only, never in the browser's storage, and go with the tab.
+/// The document names production as its server; the console lists the origin that served
+/// it first, so "Try it out" calls this deployment (or `pirros-local`).
 const INIT: &str = r##"
-window.ui = SwaggerUIBundle({
-  url: "OPENAPI_PATH",
-  dom_id: "#swagger-ui",
-  deepLinking: true,
-  persistAuthorization: false,
-  tryItOutEnabled: true,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-  layout: "StandaloneLayout"
+fetch("OPENAPI_PATH").then(function (r) { return r.json(); }).then(function (spec) {
+  spec.servers = [{url: window.location.origin, description: "This server"}].concat(spec.servers || []);
+  window.ui = SwaggerUIBundle({
+    spec: spec,
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    persistAuthorization: false,
+    tryItOutEnabled: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: "StandaloneLayout"
+  });
 });
 "##;
 

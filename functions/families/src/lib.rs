@@ -172,7 +172,13 @@ pub struct SearchQuery {
     /// Only families carrying this tag. Repeat it (`tag_id=a&tag_id=b`) to require
     /// several: a family must carry every one.
     #[serde(default, deserialize_with = "params::tag_ids")]
-    #[param(value_type = Vec<String>, style = Form, explode, required = false)]
+    #[param(
+        value_type = Vec<pirros_shared::openapi::QueryId>,
+        inline,
+        style = Form,
+        explode,
+        required = false
+    )]
     pub tag_id: Vec<ResourceId>,
     /// Only families of this project.
     #[serde(default, deserialize_with = "params::project_id")]

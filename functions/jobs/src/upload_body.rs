@@ -22,10 +22,20 @@ pub struct UploadFamily {
     pub family_id: Option<String>,
     /// 1 to 200 characters, not blank. Required for a new family; for a new version it
     /// renames the family.
-    #[schema(min_length = 1, max_length = 200, example = "Door Single Flush")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\u0085]",
+        example = "Door Single Flush"
+    )]
     pub name: Option<String>,
     /// 1 to 200 characters, not blank. Required for a new family.
-    #[schema(min_length = 1, max_length = 200, example = "Doors")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\u0085]",
+        example = "Doors"
+    )]
     pub category: Option<String>,
     /// At most 2,000 characters.
     #[schema(max_length = 2000)]
@@ -42,13 +52,14 @@ pub struct UploadFamily {
     #[schema(
         min_length = 5,
         max_length = 255,
-        pattern = "^[^/\\\\\\x00-\\x1f.][^/\\\\\\x00-\\x1f]*\\.[Rr][Ff][Aa]$",
+        pattern = "^[^/\\\\\\x00-\\x1f\\x7f-\\x9f.][^/\\\\\\x00-\\x1f\\x7f-\\x9f]*\\.[Rr][Ff][Aa]$",
         example = "Door Single Flush.rfa"
     )]
     pub file_name: String,
     /// The exact size of the file you will PUT: 1 to `MAX_UPLOAD_BYTES` (200 MiB unless
-    /// configured otherwise).
-    #[schema(minimum = 1, example = 1048576)]
+    /// the deployment configures another cap; the maximum below is that default).
+    #[serde(deserialize_with = "pirros_shared::integer::u64")]
+    #[schema(minimum = 1, maximum = 209_715_200, example = 1048576)]
     pub size_bytes: u64,
     /// The file's SHA-256, 64 hex digits.
     #[schema(pattern = "^[0-9A-Fa-f]{64}$")]
@@ -197,6 +208,18 @@ mod tests {
         serde_json::from_value::<UploadFamily>(body)
             .unwrap()
             .check(1000)
+    }
+
+    /// The schema's `maximum` is the default cap, so a default deployment refuses nothing
+    /// the document allows.
+    #[test]
+    fn the_documented_maximum_is_the_default_cap() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(UploadFamily::schema()).unwrap();
+        assert_eq!(
+            schema["properties"]["size_bytes"]["maximum"],
+            json!(pirros_shared::config::DEFAULT_MAX_UPLOAD_BYTES)
+        );
     }
 
     fn field(e: ApiError) -> String {

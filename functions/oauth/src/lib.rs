@@ -46,19 +46,30 @@ pub enum GrantType {
     ClientCredentials,
 }
 
-/// The token request, from a JSON or a form body. The client id and secret go either here
-/// or in HTTP Basic (`Authorization: Basic base64(client_id:client_secret)`), not both.
-/// Other parameters are ignored (in JSON they must still be strings).
+/// The token request, from a JSON or a form body, with the client id and secret. (They may
+/// go in HTTP Basic instead, `Authorization: Basic base64(client_id:client_secret)`, and
+/// then not here; the schema states the body form, since a body's schema can't depend on a
+/// header.) Other parameters are ignored (in JSON they must still be strings).
 #[derive(Debug, Default, utoipa::ToSchema)]
 pub struct TokenRequest {
     /// Only `client_credentials`.
     #[schema(value_type = GrantType, required)]
     grant_type: Option<String>,
-    /// Your client id (unless sent in HTTP Basic).
-    #[schema(nullable = false, example = "pirros-demo-client")]
+    /// Your client id.
+    #[schema(
+        value_type = String,
+        required,
+        min_length = 1,
+        example = "pirros-demo-client"
+    )]
     client_id: Option<String>,
-    /// Your client secret (unless sent in HTTP Basic).
-    #[schema(nullable = false, example = "demo-secret-0123456789abcdef")]
+    /// Your client secret.
+    #[schema(
+        value_type = String,
+        required,
+        min_length = 1,
+        example = "demo-secret-0123456789abcdef"
+    )]
     client_secret: Option<String>,
 }
 

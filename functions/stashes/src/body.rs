@@ -10,6 +10,8 @@ use utoipa::ToSchema;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_DESCRIPTION: usize = 2000;
+/// Most ids in each of `detail_ids` and `family_ids` (a cap per list, which the schema can
+/// state with `maxItems`, unlike a total across two lists).
 pub const MAX_ITEMS: usize = 1000;
 
 /// The id of a detail or family (`ids::is_plain_id`).
@@ -17,8 +19,8 @@ pub const MAX_ITEMS: usize = 1000;
 #[schema(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$")]
 pub struct ItemId(pub String);
 
-/// The details and families a stash holds: at most 1,000 ids in all, each readable by you
-/// in this workspace (else 400 `INVALID_ITEM_REFERENCE`). Duplicates are dropped.
+/// The details and families a stash holds: at most 1,000 of each, each readable by you in
+/// this workspace (else 400 `INVALID_ITEM_REFERENCE`). Duplicates are dropped.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemIdsIn {
@@ -34,8 +36,14 @@ pub struct ItemIdsIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateStash {
-    /// 1 to 200 characters, not blank.
-    #[schema(min_length = 1, max_length = 200, example = "Library doors")]
+    /// 1 to 200 characters, not blank. (The pattern asks for one character that is not
+    /// blank as `str::trim` sees it: ECMAScript's `\s` misses only U+0085.)
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\u0085]",
+        example = "Library doors"
+    )]
     pub name: String,
     /// At most 2,000 characters.
     #[schema(max_length = 2000)]
@@ -65,7 +73,13 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 pub struct UpdateStash {
     /// 1 to 200 characters, not blank.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    #[schema(
+        value_type = String,
+        required = false,
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\u0085]"
+    )]
     pub name: Option<Option<String>>,
     /// At most 2,000 characters; `null` clears it.
     #[serde(default, deserialize_with = "present")]
@@ -121,10 +135,10 @@ fn description(v: Option<String>) -> Result<Option<String>, ApiError> {
 /// Well-formed ids are looked up; malformed ones can't exist, so they are reported as
 /// invalid references like missing ones.
 fn item_ids(v: ItemIdsIn) -> Result<ItemIds, ApiError> {
-    if v.detail_ids.len() + v.family_ids.len() > MAX_ITEMS {
+    if v.detail_ids.len() > MAX_ITEMS || v.family_ids.len() > MAX_ITEMS {
         return Err(ApiError::invalid_field(
             "item_ids",
-            format!("a stash holds at most {MAX_ITEMS} items"),
+            format!("a stash holds at most {MAX_ITEMS} details and {MAX_ITEMS} families"),
         ));
     }
     match (

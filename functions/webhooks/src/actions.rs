@@ -1,7 +1,10 @@
 //! What an endpoint's owner does besides editing it: roll its secret, send it a test event,
 //! and deliver events to it again.
 
-use crate::body::{Replay, Replayed, RollSecret, RolledSecret, TestDelivery};
+use crate::body::{
+    Replay, Replayed, RollSecret, RolledSecret, TestDelivery, WebhookTestEvent,
+    WebhookTestEventObject,
+};
 use crate::endpoints::{ENTITY, own};
 use crate::valid::{NoBody, ValidReplay};
 use http::StatusCode;
@@ -12,7 +15,7 @@ use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
-use pirros_shared::events::{EventRecord, GrantReader, RETENTION_DAYS};
+use pirros_shared::events::{Actor, EventRecord, GrantReader, RETENTION_DAYS};
 use pirros_shared::extract::Body;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::ResourcePath;
@@ -83,20 +86,22 @@ pub async fn roll(
     versioned_update(None, busy, read, write).await
 }
 
-/// The test event: shaped as the feed's events, about the endpoint itself.
 fn test_event(call: &V1Call, ws: WorkspaceId, endpoint: &ResourceId, id: &ResourceId) -> String {
-    serde_json::json!({
-        "id": id,
-        "type": TEST_EVENT_TYPE,
-        "workspace_id": ws,
-        "sequence": null,
-        "created_at": Timestamp::now(),
-        "object": {"type": "webhook_endpoint", "id": endpoint},
-        "changed": null,
-        "reason": null,
-        "actor": {"type": "client", "id": call.credential.client_id},
-    })
-    .to_string()
+    let event = WebhookTestEvent {
+        id: id.clone(),
+        kind: TEST_EVENT_TYPE,
+        workspace_id: ws,
+        sequence: None,
+        created_at: Timestamp::now(),
+        object: WebhookTestEventObject {
+            kind: "webhook_endpoint",
+            id: endpoint.clone(),
+        },
+        changed: None,
+        reason: None,
+        actor: Actor::client(call.credential.client_id.as_str()),
+    };
+    serde_json::to_string(&event).expect("plain fields serialise")
 }
 
 async fn queue(state: &AppState, made: &[DeliveryRecord]) -> Result<(), ApiError> {

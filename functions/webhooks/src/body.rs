@@ -1,5 +1,7 @@
 //! Request and response bodies of the webhook endpoint routes.
 
+use pirros_domain::events::Actor;
+use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{DisabledReason, EndpointRecord, EndpointStatus};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -17,10 +19,14 @@ pub const MAX_TYPES: usize = 64;
 #[serde(deny_unknown_fields)]
 pub struct CreateEndpoint {
     /// Where deliveries are POSTed: `https://`, on a public address.
-    #[schema(max_length = 2048, example = "https://example.com/hooks/pirros")]
+    #[schema(
+        max_length = 2048,
+        pattern = "^https://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:[0-9]{1,4})?(/[!-~]*)?$",
+        example = "https://example.com/hooks/pirros"
+    )]
     pub url: String,
     /// Event types (`stash.updated`), type patterns (`detail.*`) or `*` for all.
-    #[schema(min_items = 1, max_items = 64, example = json!(["detail.*", "stash.removed"]))]
+    #[schema(value_type = Vec<pirros_domain::events::TypeEntry>, inline, min_items = 1, max_items = 64, example = json!(["detail.*", "stash.removed"]))]
     pub event_types: Vec<String>,
     #[serde(default)]
     #[schema(max_length = 1024)]
@@ -31,9 +37,15 @@ pub struct CreateEndpoint {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEndpoint {
-    #[schema(max_length = 2048)]
+    /// As on create.
+    #[schema(
+        value_type = String,
+        required = false,
+        max_length = 2048,
+        pattern = "^https://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:[0-9]{1,4})?(/[!-~]*)?$"
+    )]
     pub url: Option<String>,
-    #[schema(min_items = 1, max_items = 64)]
+    #[schema(value_type = Vec<pirros_domain::events::TypeEntry>, inline, min_items = 1, max_items = 64)]
     pub event_types: Option<Vec<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "present")]
@@ -54,6 +66,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 pub struct RollSecret {
     /// How long the old secret keeps signing beside the new one, in seconds (0..=86400,
     /// default 86400).
+    #[serde(default, deserialize_with = "pirros_shared::integer::option_u64")]
     #[schema(minimum = 0, maximum = 86400)]
     pub old_secret_valid_for: Option<u64>,
 }
@@ -63,9 +76,15 @@ pub struct RollSecret {
 #[serde(deny_unknown_fields)]
 pub struct Replay {
     /// A cursor of the events feed (`next_cursor`, or a snapshot's `events_cursor`).
+    #[schema(
+        value_type = String,
+        required = false,
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
     pub after: Option<String>,
-    /// Events by id (at most 100).
-    #[schema(max_items = 100)]
+    /// Events by id (1 to 100).
+    #[schema(value_type = Vec<String>, required = false, min_items = 1, max_items = 100)]
     pub event_ids: Option<Vec<String>>,
 }
 
@@ -129,4 +148,47 @@ pub struct TestDelivery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Replayed {
     pub deliveries: usize,
+}
+
+/// What `POST .../test` sends: shaped as the feed's events, about the endpoint itself, and
+/// not in the feed (so no `sequence`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookTestEvent {
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+    /// Always `webhook.test`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, pattern = "^webhook\\.test$")]
+    pub kind: &'static str,
+    #[schema(value_type = String, format = Uuid)]
+    pub workspace_id: WorkspaceId,
+    /// Always `null`: a test event is not in the feed.
+    #[schema(schema_with = null, required)]
+    pub sequence: Option<u64>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    pub object: WebhookTestEventObject,
+    #[schema(schema_with = null, required)]
+    pub changed: Option<Vec<String>>,
+    #[schema(schema_with = null, required)]
+    pub reason: Option<String>,
+    pub actor: Actor,
+}
+
+/// The endpoint a test event is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookTestEventObject {
+    /// Always `webhook_endpoint`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, pattern = "^webhook_endpoint$")]
+    pub kind: &'static str,
+    #[schema(value_type = String)]
+    pub id: ResourceId,
+}
+
+/// A field that is always `null`.
+fn null() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Null)
+        .build()
 }

@@ -198,6 +198,54 @@ impl TypeSelection {
     }
 }
 
+/// One entry of a type selection as the schema states it: a type or the pattern of one,
+/// each spelled out (the list is the types', so it can't drift from them).
+fn entry_pattern() -> String {
+    let mut entries: Vec<String> = EventType::ALL.iter().map(|t| t.to_string()).collect();
+    entries.extend(EventType::ALL.iter().map(|t| format!("{}.*", t.prefix())));
+    entries.sort();
+    entries.dedup();
+    let escaped: Vec<String> = entries
+        .iter()
+        .map(|e| e.replace('.', "\\.").replace('*', "\\*"))
+        .collect();
+    format!("({})", escaped.join("|"))
+}
+
+fn string_with_pattern(
+    pattern: String,
+    example: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(pattern))
+        .examples([serde_json::json!(example)])
+        .into()
+}
+
+/// The events feed's `types`: comma-separated types and type patterns.
+pub struct TypeList;
+
+impl utoipa::PartialSchema for TypeList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        let e = entry_pattern();
+        string_with_pattern(format!("^{e}(,{e})*$"), "detail.*,stash.removed")
+    }
+}
+
+impl ToSchema for TypeList {}
+
+/// One of a webhook endpoint's `event_types`: a type, a type pattern, or `*` for all.
+pub struct TypeEntry;
+
+impl utoipa::PartialSchema for TypeEntry {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        string_with_pattern(format!("^(\\*|{})$", entry_pattern()), "detail.*")
+    }
+}
+
+impl ToSchema for TypeEntry {}
+
 /// What the event is about: `{type, id}`, with a flag's detail and a family version's
 /// number.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
