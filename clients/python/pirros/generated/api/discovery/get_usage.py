@@ -1,0 +1,277 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.envelope_resource_usage_no_expansions import (
+    EnvelopeResourceUsageNoExpansions,
+)
+from ...models.internal_error_error import InternalErrorError
+from ...models.invalid_request_error import InvalidRequestError
+from ...models.invalid_token_error import InvalidTokenError
+from ...models.method_not_allowed_error import MethodNotAllowedError
+from ...models.not_found_error import NotFoundError
+from ...models.service_unavailable_error import ServiceUnavailableError
+from ...models.too_many_requests_error import TooManyRequestsError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    days: int | Unset = 7,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["days"] = days
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/me/usage",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    EnvelopeResourceUsageNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    if response.status_code == 200:
+        response_200 = EnvelopeResourceUsageNoExpansions.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = InvalidRequestError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = InvalidTokenError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = NotFoundError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = MethodNotAllowedError.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 429:
+        response_429 = TooManyRequestsError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = InternalErrorError.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ServiceUnavailableError.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    EnvelopeResourceUsageNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 7,
+) -> Response[
+    EnvelopeResourceUsageNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Your usage
+
+     Your credential's requests per UTC day, newest first, today included, and per route
+    (`"GET /v1/workspaces/{ws}/details"`): what the rate limit counted, this request too.
+    Any valid token may ask.
+
+    Args:
+        days (int | Unset):  Default: 7.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        days=days,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 7,
+) -> (
+    EnvelopeResourceUsageNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Your usage
+
+     Your credential's requests per UTC day, newest first, today included, and per route
+    (`"GET /v1/workspaces/{ws}/details"`): what the rate limit counted, this request too.
+    Any valid token may ask.
+
+    Args:
+        days (int | Unset):  Default: 7.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return sync_detailed(
+        client=client,
+        days=days,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 7,
+) -> Response[
+    EnvelopeResourceUsageNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Your usage
+
+     Your credential's requests per UTC day, newest first, today included, and per route
+    (`"GET /v1/workspaces/{ws}/details"`): what the rate limit counted, this request too.
+    Any valid token may ask.
+
+    Args:
+        days (int | Unset):  Default: 7.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        days=days,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    days: int | Unset = 7,
+) -> (
+    EnvelopeResourceUsageNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Your usage
+
+     Your credential's requests per UTC day, newest first, today included, and per route
+    (`"GET /v1/workspaces/{ws}/details"`): what the rate limit counted, this request too.
+    Any valid token may ask.
+
+    Args:
+        days (int | Unset):  Default: 7.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            days=days,
+        )
+    ).parsed

@@ -1,0 +1,360 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_snapshot import CreateSnapshot
+from ...models.envelope_snapshot_started import EnvelopeSnapshotStarted
+from ...models.idempotency_conflict_error import IdempotencyConflictError
+from ...models.insufficient_scope_error import InsufficientScopeError
+from ...models.internal_error_error import InternalErrorError
+from ...models.invalid_request_error import InvalidRequestError
+from ...models.invalid_token_error import InvalidTokenError
+from ...models.method_not_allowed_error import MethodNotAllowedError
+from ...models.not_found_error import NotFoundError
+from ...models.service_unavailable_error import ServiceUnavailableError
+from ...models.too_many_requests_error import TooManyRequestsError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    ws: UUID,
+    *,
+    body: CreateSnapshot | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/workspaces/{ws}/snapshots".format(
+            ws=quote(str(ws), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    EnvelopeSnapshotStarted
+    | IdempotencyConflictError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    if response.status_code == 202:
+        response_202 = EnvelopeSnapshotStarted.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = InvalidRequestError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = InvalidTokenError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = InsufficientScopeError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = NotFoundError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = MethodNotAllowedError.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 409:
+        response_409 = IdempotencyConflictError.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = TooManyRequestsError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = InternalErrorError.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ServiceUnavailableError.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    EnvelopeSnapshotStarted
+    | IdempotencyConflictError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateSnapshot | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[
+    EnvelopeSnapshotStarted
+    | IdempotencyConflictError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Snapshot a workspace
+
+     Starts a job (`type: "snapshot"`) that writes everything you may read in the workspace
+    into one gzip-compressed JSON-lines file: one `{"type", "object"}` line per tag,
+    project, detail, family and stash, each object as its GET answers it (without
+    `expanded`). When it succeeds its `result` holds a signed `download_url` (made afresh on
+    each read), `counts` per type, the file's `bytes`, and `events_cursor`: read the feed
+    (`GET .../events?after=`) from there and apply its events to the snapshot to keep the
+    copy exact. Needs a read grant of any kind in the workspace. `Idempotency-Key` replays
+    the first answer. One credential has at most 3 exports and snapshots queued or running;
+    a 4th is 429 `too_many_requests` with `Retry-After`.
+
+    Args:
+        ws (UUID):
+        idempotency_key (str | Unset):
+        body (CreateSnapshot | Unset): The body of a snapshot request: nothing, or an empty JSON
+            object. Any field is a 400.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeSnapshotStarted | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateSnapshot | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> (
+    EnvelopeSnapshotStarted
+    | IdempotencyConflictError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Snapshot a workspace
+
+     Starts a job (`type: "snapshot"`) that writes everything you may read in the workspace
+    into one gzip-compressed JSON-lines file: one `{"type", "object"}` line per tag,
+    project, detail, family and stash, each object as its GET answers it (without
+    `expanded`). When it succeeds its `result` holds a signed `download_url` (made afresh on
+    each read), `counts` per type, the file's `bytes`, and `events_cursor`: read the feed
+    (`GET .../events?after=`) from there and apply its events to the snapshot to keep the
+    copy exact. Needs a read grant of any kind in the workspace. `Idempotency-Key` replays
+    the first answer. One credential has at most 3 exports and snapshots queued or running;
+    a 4th is 429 `too_many_requests` with `Retry-After`.
+
+    Args:
+        ws (UUID):
+        idempotency_key (str | Unset):
+        body (CreateSnapshot | Unset): The body of a snapshot request: nothing, or an empty JSON
+            object. Any field is a 400.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeSnapshotStarted | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return sync_detailed(
+        ws=ws,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateSnapshot | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[
+    EnvelopeSnapshotStarted
+    | IdempotencyConflictError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Snapshot a workspace
+
+     Starts a job (`type: "snapshot"`) that writes everything you may read in the workspace
+    into one gzip-compressed JSON-lines file: one `{"type", "object"}` line per tag,
+    project, detail, family and stash, each object as its GET answers it (without
+    `expanded`). When it succeeds its `result` holds a signed `download_url` (made afresh on
+    each read), `counts` per type, the file's `bytes`, and `events_cursor`: read the feed
+    (`GET .../events?after=`) from there and apply its events to the snapshot to keep the
+    copy exact. Needs a read grant of any kind in the workspace. `Idempotency-Key` replays
+    the first answer. One credential has at most 3 exports and snapshots queued or running;
+    a 4th is 429 `too_many_requests` with `Retry-After`.
+
+    Args:
+        ws (UUID):
+        idempotency_key (str | Unset):
+        body (CreateSnapshot | Unset): The body of a snapshot request: nothing, or an empty JSON
+            object. Any field is a 400.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeSnapshotStarted | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateSnapshot | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> (
+    EnvelopeSnapshotStarted
+    | IdempotencyConflictError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Snapshot a workspace
+
+     Starts a job (`type: "snapshot"`) that writes everything you may read in the workspace
+    into one gzip-compressed JSON-lines file: one `{"type", "object"}` line per tag,
+    project, detail, family and stash, each object as its GET answers it (without
+    `expanded`). When it succeeds its `result` holds a signed `download_url` (made afresh on
+    each read), `counts` per type, the file's `bytes`, and `events_cursor`: read the feed
+    (`GET .../events?after=`) from there and apply its events to the snapshot to keep the
+    copy exact. Needs a read grant of any kind in the workspace. `Idempotency-Key` replays
+    the first answer. One credential has at most 3 exports and snapshots queued or running;
+    a 4th is 429 `too_many_requests` with `Retry-After`.
+
+    Args:
+        ws (UUID):
+        idempotency_key (str | Unset):
+        body (CreateSnapshot | Unset): The body of a snapshot request: nothing, or an empty JSON
+            object. Any field is a 400.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeSnapshotStarted | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return (
+        await asyncio_detailed(
+            ws=ws,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,336 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.envelope_resource_job_no_expansions import (
+    EnvelopeResourceJobNoExpansions,
+)
+from ...models.internal_error_error import InternalErrorError
+from ...models.invalid_request_error import InvalidRequestError
+from ...models.invalid_token_error import InvalidTokenError
+from ...models.method_not_allowed_error import MethodNotAllowedError
+from ...models.not_found_error import NotFoundError
+from ...models.service_unavailable_error import ServiceUnavailableError
+from ...models.too_many_requests_error import TooManyRequestsError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    ws: UUID,
+    id: str,
+    *,
+    wait_for_completion: bool | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["wait_for_completion"] = wait_for_completion
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/workspaces/{ws}/jobs/{id}".format(
+            ws=quote(str(ws), safe=""),
+            id=quote(str(id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    EnvelopeResourceJobNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    if response.status_code == 200:
+        response_200 = EnvelopeResourceJobNoExpansions.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = InvalidRequestError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = InvalidTokenError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = NotFoundError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = MethodNotAllowedError.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 429:
+        response_429 = TooManyRequestsError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = InternalErrorError.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ServiceUnavailableError.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    EnvelopeResourceJobNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    wait_for_completion: bool | Unset = UNSET,
+) -> Response[
+    EnvelopeResourceJobNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Get a job
+
+     A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
+    `processing`, `succeeded`, `failed` or `expired`; `result` is set once it succeeded,
+    `error` (`{code, message}`) once it failed. A succeeded export's `result.download_url`
+    is signed afresh on each read, and only while you may still download there (the
+    workspace's downloads on, a download grant on each type of item the zip holds);
+    otherwise it and `result.expires_at` are `null`. Only the credential that created the
+    job sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
+    `wait_for_completion=true` the answer comes when the job ends, or after 20 seconds with
+    the job as it stands; at most 2 requests of one credential wait at a time, and a further
+    one answers at once.
+
+    Args:
+        ws (UUID):
+        id (str):
+        wait_for_completion (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        id=id,
+        wait_for_completion=wait_for_completion,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    wait_for_completion: bool | Unset = UNSET,
+) -> (
+    EnvelopeResourceJobNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Get a job
+
+     A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
+    `processing`, `succeeded`, `failed` or `expired`; `result` is set once it succeeded,
+    `error` (`{code, message}`) once it failed. A succeeded export's `result.download_url`
+    is signed afresh on each read, and only while you may still download there (the
+    workspace's downloads on, a download grant on each type of item the zip holds);
+    otherwise it and `result.expires_at` are `null`. Only the credential that created the
+    job sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
+    `wait_for_completion=true` the answer comes when the job ends, or after 20 seconds with
+    the job as it stands; at most 2 requests of one credential wait at a time, and a further
+    one answers at once.
+
+    Args:
+        ws (UUID):
+        id (str):
+        wait_for_completion (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return sync_detailed(
+        ws=ws,
+        id=id,
+        client=client,
+        wait_for_completion=wait_for_completion,
+    ).parsed
+
+
+async def asyncio_detailed(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    wait_for_completion: bool | Unset = UNSET,
+) -> Response[
+    EnvelopeResourceJobNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Get a job
+
+     A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
+    `processing`, `succeeded`, `failed` or `expired`; `result` is set once it succeeded,
+    `error` (`{code, message}`) once it failed. A succeeded export's `result.download_url`
+    is signed afresh on each read, and only while you may still download there (the
+    workspace's downloads on, a download grant on each type of item the zip holds);
+    otherwise it and `result.expires_at` are `null`. Only the credential that created the
+    job sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
+    `wait_for_completion=true` the answer comes when the job ends, or after 20 seconds with
+    the job as it stands; at most 2 requests of one credential wait at a time, and a further
+    one answers at once.
+
+    Args:
+        ws (UUID):
+        id (str):
+        wait_for_completion (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        id=id,
+        wait_for_completion=wait_for_completion,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    wait_for_completion: bool | Unset = UNSET,
+) -> (
+    EnvelopeResourceJobNoExpansions
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Get a job
+
+     A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
+    `processing`, `succeeded`, `failed` or `expired`; `result` is set once it succeeded,
+    `error` (`{code, message}`) once it failed. A succeeded export's `result.download_url`
+    is signed afresh on each read, and only while you may still download there (the
+    workspace's downloads on, a download grant on each type of item the zip holds);
+    otherwise it and `result.expires_at` are `null`. Only the credential that created the
+    job sees it: any other, and a job that doesn't exist or is older than 7 days, is 404. With
+    `wait_for_completion=true` the answer comes when the job ends, or after 20 seconds with
+    the job as it stands; at most 2 requests of one credential wait at a time, and a further
+    one answers at once.
+
+    Args:
+        ws (UUID):
+        id (str):
+        wait_for_completion (bool | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return (
+        await asyncio_detailed(
+            ws=ws,
+            id=id,
+            client=client,
+            wait_for_completion=wait_for_completion,
+        )
+    ).parsed

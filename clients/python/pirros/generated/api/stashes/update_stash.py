@@ -1,0 +1,383 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.envelope_resource_stash_no_expansions import (
+    EnvelopeResourceStashNoExpansions,
+)
+from ...models.idempotency_conflict_or_stale_precondition_error import (
+    IdempotencyConflictOrStalePreconditionError,
+)
+from ...models.insufficient_scope_error import InsufficientScopeError
+from ...models.internal_error_error import InternalErrorError
+from ...models.invalid_request_or_invalid_item_reference_error import (
+    InvalidRequestOrInvalidItemReferenceError,
+)
+from ...models.invalid_token_error import InvalidTokenError
+from ...models.method_not_allowed_error import MethodNotAllowedError
+from ...models.not_found_error import NotFoundError
+from ...models.service_unavailable_error import ServiceUnavailableError
+from ...models.too_many_requests_error import TooManyRequestsError
+from ...models.update_stash import UpdateStash
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    ws: UUID,
+    id: str,
+    *,
+    body: UpdateStash,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/workspaces/{ws}/stashes/{id}".format(
+            ws=quote(str(ws), safe=""),
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    EnvelopeResourceStashNoExpansions
+    | IdempotencyConflictOrStalePreconditionError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestOrInvalidItemReferenceError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    if response.status_code == 200:
+        response_200 = EnvelopeResourceStashNoExpansions.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = InvalidRequestOrInvalidItemReferenceError.from_dict(
+            response.json()
+        )
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = InvalidTokenError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = InsufficientScopeError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = NotFoundError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = MethodNotAllowedError.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 409:
+        response_409 = IdempotencyConflictOrStalePreconditionError.from_dict(
+            response.json()
+        )
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = TooManyRequestsError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = InternalErrorError.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ServiceUnavailableError.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    EnvelopeResourceStashNoExpansions
+    | IdempotencyConflictOrStalePreconditionError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestOrInvalidItemReferenceError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateStash,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Response[
+    EnvelopeResourceStashNoExpansions
+    | IdempotencyConflictOrStalePreconditionError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestOrInvalidItemReferenceError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Update a stash
+
+     Changes the fields sent, leaving the others. Needs a write grant on stashes covering the
+    stash before and after the change. With `If-Match` the update applies only if the stash
+    is still at that version (else 409 `stale_precondition`); without it the last write wins.
+    `Idempotency-Key` works as on create.
+
+    Args:
+        ws (UUID):
+        id (str):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (UpdateStash): The body of a stash update: the fields to change, each optional.
+            Unknown fields are a
+            400; so is `null` for any field but `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceStashNoExpansions | IdempotencyConflictOrStalePreconditionError | InsufficientScopeError | InternalErrorError | InvalidRequestOrInvalidItemReferenceError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        id=id,
+        body=body,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateStash,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> (
+    EnvelopeResourceStashNoExpansions
+    | IdempotencyConflictOrStalePreconditionError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestOrInvalidItemReferenceError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Update a stash
+
+     Changes the fields sent, leaving the others. Needs a write grant on stashes covering the
+    stash before and after the change. With `If-Match` the update applies only if the stash
+    is still at that version (else 409 `stale_precondition`); without it the last write wins.
+    `Idempotency-Key` works as on create.
+
+    Args:
+        ws (UUID):
+        id (str):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (UpdateStash): The body of a stash update: the fields to change, each optional.
+            Unknown fields are a
+            400; so is `null` for any field but `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceStashNoExpansions | IdempotencyConflictOrStalePreconditionError | InsufficientScopeError | InternalErrorError | InvalidRequestOrInvalidItemReferenceError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return sync_detailed(
+        ws=ws,
+        id=id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateStash,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Response[
+    EnvelopeResourceStashNoExpansions
+    | IdempotencyConflictOrStalePreconditionError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestOrInvalidItemReferenceError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Update a stash
+
+     Changes the fields sent, leaving the others. Needs a write grant on stashes covering the
+    stash before and after the change. With `If-Match` the update applies only if the stash
+    is still at that version (else 409 `stale_precondition`); without it the last write wins.
+    `Idempotency-Key` works as on create.
+
+    Args:
+        ws (UUID):
+        id (str):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (UpdateStash): The body of a stash update: the fields to change, each optional.
+            Unknown fields are a
+            400; so is `null` for any field but `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceStashNoExpansions | IdempotencyConflictOrStalePreconditionError | InsufficientScopeError | InternalErrorError | InvalidRequestOrInvalidItemReferenceError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        id=id,
+        body=body,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    ws: UUID,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateStash,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> (
+    EnvelopeResourceStashNoExpansions
+    | IdempotencyConflictOrStalePreconditionError
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestOrInvalidItemReferenceError
+    | InvalidTokenError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Update a stash
+
+     Changes the fields sent, leaving the others. Needs a write grant on stashes covering the
+    stash before and after the change. With `If-Match` the update applies only if the stash
+    is still at that version (else 409 `stale_precondition`); without it the last write wins.
+    `Idempotency-Key` works as on create.
+
+    Args:
+        ws (UUID):
+        id (str):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (UpdateStash): The body of a stash update: the fields to change, each optional.
+            Unknown fields are a
+            400; so is `null` for any field but `description`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceStashNoExpansions | IdempotencyConflictOrStalePreconditionError | InsufficientScopeError | InternalErrorError | InvalidRequestOrInvalidItemReferenceError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return (
+        await asyncio_detailed(
+            ws=ws,
+            id=id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+            if_match=if_match,
+        )
+    ).parsed

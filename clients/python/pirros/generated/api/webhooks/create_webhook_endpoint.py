@@ -1,0 +1,332 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_endpoint import CreateEndpoint
+from ...models.envelope_resource_new_webhook_endpoint_no_expansions import (
+    EnvelopeResourceNewWebhookEndpointNoExpansions,
+)
+from ...models.insufficient_scope_error import InsufficientScopeError
+from ...models.internal_error_error import InternalErrorError
+from ...models.invalid_request_error import InvalidRequestError
+from ...models.invalid_token_error import InvalidTokenError
+from ...models.limit_exceeded_error import LimitExceededError
+from ...models.method_not_allowed_error import MethodNotAllowedError
+from ...models.not_found_error import NotFoundError
+from ...models.service_unavailable_error import ServiceUnavailableError
+from ...models.too_many_requests_error import TooManyRequestsError
+from ...types import Response
+
+
+def _get_kwargs(
+    ws: UUID,
+    *,
+    body: CreateEndpoint,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/workspaces/{ws}/webhook-endpoints".format(
+            ws=quote(str(ws), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    EnvelopeResourceNewWebhookEndpointNoExpansions
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | LimitExceededError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    if response.status_code == 201:
+        response_201 = EnvelopeResourceNewWebhookEndpointNoExpansions.from_dict(
+            response.json()
+        )
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = InvalidRequestError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = InvalidTokenError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = InsufficientScopeError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = NotFoundError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = MethodNotAllowedError.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 409:
+        response_409 = LimitExceededError.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = TooManyRequestsError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = InternalErrorError.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ServiceUnavailableError.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    EnvelopeResourceNewWebhookEndpointNoExpansions
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | LimitExceededError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateEndpoint,
+) -> Response[
+    EnvelopeResourceNewWebhookEndpointNoExpansions
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | LimitExceededError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Create a webhook endpoint
+
+     A new endpoint of your credential: from now on it receives, as signed POSTs, the events
+    of its `event_types` that your credential may see when each is sent (the feed's rules).
+    `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
+    `https://` and lead to a public address. A credential holds at most 16 endpoints in a
+    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
+    replayed here: the answer holds the secret, which is never stored in plain text.
+
+    Args:
+        ws (UUID):
+        body (CreateEndpoint): A new endpoint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateEndpoint,
+) -> (
+    EnvelopeResourceNewWebhookEndpointNoExpansions
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | LimitExceededError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Create a webhook endpoint
+
+     A new endpoint of your credential: from now on it receives, as signed POSTs, the events
+    of its `event_types` that your credential may see when each is sent (the feed's rules).
+    `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
+    `https://` and lead to a public address. A credential holds at most 16 endpoints in a
+    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
+    replayed here: the answer holds the secret, which is never stored in plain text.
+
+    Args:
+        ws (UUID):
+        body (CreateEndpoint): A new endpoint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return sync_detailed(
+        ws=ws,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateEndpoint,
+) -> Response[
+    EnvelopeResourceNewWebhookEndpointNoExpansions
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | LimitExceededError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+]:
+    """Create a webhook endpoint
+
+     A new endpoint of your credential: from now on it receives, as signed POSTs, the events
+    of its `event_types` that your credential may see when each is sent (the feed's rules).
+    `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
+    `https://` and lead to a public address. A credential holds at most 16 endpoints in a
+    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
+    replayed here: the answer holds the secret, which is never stored in plain text.
+
+    Args:
+        ws (UUID):
+        body (CreateEndpoint): A new endpoint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+    """
+
+    kwargs = _get_kwargs(
+        ws=ws,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    ws: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: CreateEndpoint,
+) -> (
+    EnvelopeResourceNewWebhookEndpointNoExpansions
+    | InsufficientScopeError
+    | InternalErrorError
+    | InvalidRequestError
+    | InvalidTokenError
+    | LimitExceededError
+    | MethodNotAllowedError
+    | NotFoundError
+    | ServiceUnavailableError
+    | TooManyRequestsError
+    | None
+):
+    """Create a webhook endpoint
+
+     A new endpoint of your credential: from now on it receives, as signed POSTs, the events
+    of its `event_types` that your credential may see when each is sent (the feed's rules).
+    `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
+    `https://` and lead to a public address. A credential holds at most 16 endpoints in a
+    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
+    replayed here: the answer holds the secret, which is never stored in plain text.
+
+    Args:
+        ws (UUID):
+        body (CreateEndpoint): A new endpoint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+    """
+
+    return (
+        await asyncio_detailed(
+            ws=ws,
+            client=client,
+            body=body,
+        )
+    ).parsed

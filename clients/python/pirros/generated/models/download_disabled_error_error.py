@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..models.download_disabled_error_error_code import (
+    DownloadDisabledErrorErrorCode,
+    check_download_disabled_error_error_code,
+)
+
+T = TypeVar("T", bound="DownloadDisabledErrorError")
+
+
+@_attrs_define
+class DownloadDisabledErrorError:
+    """
+    Attributes:
+        code (DownloadDisabledErrorErrorCode): Machine-readable; one of the values listed for this status.
+        message (str): Human-readable; may change.
+    """
+
+    code: DownloadDisabledErrorErrorCode
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        code: str = self.code
+
+        message = self.message
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "code": code,
+                "message": message,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        code = check_download_disabled_error_error_code(d.pop("code"))
+
+        message = d.pop("message")
+
+        download_disabled_error_error = cls(
+            code=code,
+            message=message,
+        )
+
+        return download_disabled_error_error

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.download import Download
+    from ..models.meta import Meta
+
+
+T = TypeVar("T", bound="EnvelopeDownload")
+
+
+@_attrs_define
+class EnvelopeDownload:
+    """Every `/v1` success: `{response, meta}`.
+
+    Attributes:
+        response (Download): Where to fetch a file. Fetch it yourself; the API never redirects.
+        meta (Meta): `meta` of every `/v1` answer.
+    """
+
+    response: Download
+    meta: Meta
+
+    def to_dict(self) -> dict[str, Any]:
+        response = self.response.to_dict()
+
+        meta = self.meta.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "response": response,
+                "meta": meta,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.download import Download
+        from ..models.meta import Meta
+
+        d = dict(src_dict)
+        response = Download.from_dict(d.pop("response"))
+
+        meta = Meta.from_dict(d.pop("meta"))
+
+        envelope_download = cls(
+            response=response,
+            meta=meta,
+        )
+
+        return envelope_download

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="EnvelopeListPageDeliveryNoExpansionsResponseExpanded")
+
+
+@_attrs_define
+class EnvelopeListPageDeliveryNoExpansionsResponseExpanded:
+    """`expanded` where nothing can be expanded: always `{}`."""
+
+    def to_dict(self) -> dict[str, Any]:
+
+        field_dict: dict[str, Any] = {}
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        envelope_list_page_delivery_no_expansions_response_expanded = cls()
+
+        return envelope_list_page_delivery_no_expansions_response_expanded

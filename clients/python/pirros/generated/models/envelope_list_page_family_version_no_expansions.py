@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.envelope_list_page_family_version_no_expansions_response import (
+        EnvelopeListPageFamilyVersionNoExpansionsResponse,
+    )
+    from ..models.meta import Meta
+
+
+T = TypeVar("T", bound="EnvelopeListPageFamilyVersionNoExpansions")
+
+
+@_attrs_define
+class EnvelopeListPageFamilyVersionNoExpansions:
+    """Every `/v1` success: `{response, meta}`.
+
+    Attributes:
+        response (EnvelopeListPageFamilyVersionNoExpansionsResponse): One page of a list: `{data, next_cursor,
+            expanded}`.
+        meta (Meta): `meta` of every `/v1` answer.
+    """
+
+    response: EnvelopeListPageFamilyVersionNoExpansionsResponse
+    meta: Meta
+
+    def to_dict(self) -> dict[str, Any]:
+        response = self.response.to_dict()
+
+        meta = self.meta.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "response": response,
+                "meta": meta,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.envelope_list_page_family_version_no_expansions_response import (
+            EnvelopeListPageFamilyVersionNoExpansionsResponse,
+        )
+        from ..models.meta import Meta
+
+        d = dict(src_dict)
+        response = EnvelopeListPageFamilyVersionNoExpansionsResponse.from_dict(
+            d.pop("response")
+        )
+
+        meta = Meta.from_dict(d.pop("meta"))
+
+        envelope_list_page_family_version_no_expansions = cls(
+            response=response,
+            meta=meta,
+        )
+
+        return envelope_list_page_family_version_no_expansions

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.invalid_request_or_invalid_include_param_error_error import (
+        InvalidRequestOrInvalidIncludeParamErrorError,
+    )
+    from ..models.meta import Meta
+
+
+T = TypeVar("T", bound="InvalidRequestOrInvalidIncludeParamError")
+
+
+@_attrs_define
+class InvalidRequestOrInvalidIncludeParamError:
+    """
+    Attributes:
+        error (InvalidRequestOrInvalidIncludeParamErrorError):
+        meta (Meta): `meta` of every `/v1` answer.
+    """
+
+    error: InvalidRequestOrInvalidIncludeParamErrorError
+    meta: Meta
+
+    def to_dict(self) -> dict[str, Any]:
+        error = self.error.to_dict()
+
+        meta = self.meta.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "error": error,
+                "meta": meta,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.invalid_request_or_invalid_include_param_error_error import (
+            InvalidRequestOrInvalidIncludeParamErrorError,
+        )
+        from ..models.meta import Meta
+
+        d = dict(src_dict)
+        error = InvalidRequestOrInvalidIncludeParamErrorError.from_dict(d.pop("error"))
+
+        meta = Meta.from_dict(d.pop("meta"))
+
+        invalid_request_or_invalid_include_param_error = cls(
+            error=error,
+            meta=meta,
+        )
+
+        return invalid_request_or_invalid_include_param_error
