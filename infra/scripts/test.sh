@@ -9,9 +9,10 @@
 # stops them on any exit, runs the Rust tests against them, then lints template.yaml and
 # scans it with checkov.
 # A whole run (no cargo arguments) then checks the API against its OpenAPI document on the
-# debug build that `cargo test` made: schemathesis (infra/scripts/fuzz.sh), the /docs
-# console in Chromium (infra/scripts/browser_test.sh) and a generated client
-# (infra/scripts/client_check.sh).
+# debug build that `cargo test` made: Spectral and schemathesis (infra/scripts/fuzz.sh),
+# the /docs console and ReDoc in Chromium (infra/scripts/browser_test.sh), and the SDKs, each
+# built, installed from its package and tested against pirros-local
+# (infra/scripts/sdk_python.sh, infra/scripts/sdk_typescript.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -113,13 +114,14 @@ fi
 # phase failed; the first failure's code is the exit code. PIRROS_SKIP_DEPLOY_BUILD=1 skips
 # the release build on a developer's machine; CI never sets it.
 if ((${#cargo_args[@]} == 0)); then
-	phases=(fuzz browser client)
+	phases=(fuzz browser sdk-python sdk-typescript)
 	[[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" == 1 ]] || phases+=(lambda sam)
 	for phase in "${phases[@]}"; do
 		case "$phase" in
 		fuzz) script=infra/scripts/fuzz.sh ;;
 		browser) script=infra/scripts/browser_test.sh ;;
-		client) script=infra/scripts/client_check.sh ;;
+		sdk-python) script=infra/scripts/sdk_python.sh ;;
+		sdk-typescript) script=infra/scripts/sdk_typescript.sh ;;
 		lambda) script=infra/scripts/lambda_build.sh ;;
 		sam) script=infra/scripts/sam_checks.sh ;;
 		esac
