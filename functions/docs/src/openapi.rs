@@ -558,6 +558,21 @@ mod tests {
         assert!(seen > 50, "{seen}");
     }
 
+    /// A read that answers an `ETag` says it takes `If-None-Match` (and so documents its 304).
+    #[test]
+    fn every_tagged_read_is_conditional() {
+        let doc = document();
+        for (m, p, op) in operations(&doc) {
+            if m != "get" || op["responses"]["200"]["headers"]["ETag"].is_null() {
+                continue;
+            }
+            assert!(
+                !op["responses"]["304"].is_null(),
+                "{m} {p} answers an ETag but takes no If-None-Match"
+            );
+        }
+    }
+
     /// Every header the document names is one of `pirros_shared::headers`, spelt as there.
     #[test]
     fn header_names_come_from_the_header_module() {

@@ -8,7 +8,7 @@ use http::StatusCode;
 use pirros_domain::webhooks::{EndpointRecord, EndpointStatus, MAX_ENDPOINTS_PER_CREDENTIAL};
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::EntityTag;
+use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::etag::IfMatch;
@@ -190,13 +190,14 @@ error_responses!(
 /// Get a webhook endpoint
 ///
 /// One of your credential's endpoints (its secret is never shown again). Another
-/// credential's endpoint is 404.
+/// credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+/// when it has not changed.
 #[utoipa::path(
     get,
     path = ENDPOINT_PATH,
     operation_id = "getWebhookEndpoint",
     tag = "webhooks",
-    params(ResourcePath, NoQuery),
+    params(ResourcePath, NoQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The endpoint.",
             body = Envelope<Resource<WebhookEndpoint, NoExpansions>>,

@@ -90,7 +90,9 @@ pub struct Detail {
     pub updated_at: Timestamp,
     /// How many of the detail's flags are open. Stored copies of a detail carry no count
     /// worth trusting: answers take it from the detail's flag counter (`flags.rs`).
+    /// (`default` reads stored copies without it; every answer has it.)
     #[serde(default)]
+    #[schema(required)]
     pub open_flags: u64,
 }
 

@@ -797,7 +797,8 @@ export interface paths {
         /**
          * Get a webhook endpoint
          * @description One of your credential's endpoints (its secret is never shown again). Another
-         *     credential's endpoint is 404.
+         *     credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+         *     when it has not changed.
          */
         get: operations["getWebhookEndpoint"];
         put?: never;
@@ -1061,8 +1062,9 @@ export interface components {
              * Format: int64
              * @description How many of the detail's flags are open. Stored copies of a detail carry no count
              *     worth trusting: answers take it from the detail's flag counter (`flags.rs`).
+             *     (`default` reads stored copies without it; every answer has it.)
              */
-            open_flags?: number;
+            open_flags: number;
         };
         /**
          * @description Why the service disabled an endpoint (`null` when its owner did).
@@ -4802,7 +4804,13 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag`s of copies you hold (or `*`): when the resource's current tag is one of them the answer is 304 with no body. Still counts against the rate limit.
+                 * @example "v3"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -4834,6 +4842,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_Resource_WebhookEndpoint_NoExpansions"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description The endpoint's version. */
+                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];

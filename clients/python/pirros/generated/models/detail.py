@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.library import Library, check_library
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Detail")
 
@@ -29,8 +28,9 @@ class Detail:
         has_rvt (bool):
         created_at (datetime.datetime):  Example: 2026-06-04T12:00:00.000Z.
         updated_at (datetime.datetime):  Example: 2026-06-04T12:00:00.000Z.
-        open_flags (int | Unset): How many of the detail's flags are open. Stored copies of a detail carry no count
+        open_flags (int): How many of the detail's flags are open. Stored copies of a detail carry no count
             worth trusting: answers take it from the detail's flag counter (`flags.rs`).
+            (`default` reads stored copies without it; every answer has it.)
     """
 
     id: str
@@ -44,7 +44,7 @@ class Detail:
     has_rvt: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    open_flags: int | Unset = UNSET
+    open_flags: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,10 +88,9 @@ class Detail:
                 "has_rvt": has_rvt,
                 "created_at": created_at,
                 "updated_at": updated_at,
+                "open_flags": open_flags,
             }
         )
-        if open_flags is not UNSET:
-            field_dict["open_flags"] = open_flags
 
         return field_dict
 
@@ -125,7 +124,7 @@ class Detail:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        open_flags = d.pop("open_flags", UNSET)
+        open_flags = d.pop("open_flags")
 
         detail = cls(
             id=id,

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.library import Library, check_library
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.expanded import Expanded
@@ -34,10 +33,11 @@ class EnvelopeResourceDetailExpandedResponse:
         has_rvt (bool):
         created_at (datetime.datetime):  Example: 2026-06-04T12:00:00.000Z.
         updated_at (datetime.datetime):  Example: 2026-06-04T12:00:00.000Z.
+        open_flags (int): How many of the detail's flags are open. Stored copies of a detail carry no count
+            worth trusting: answers take it from the detail's flag counter (`flags.rs`).
+            (`default` reads stored copies without it; every answer has it.)
         expanded (Expanded): Related objects asked for with `include`, keyed by id, only those the caller may read.
             A key is present only when `include` named it.
-        open_flags (int | Unset): How many of the detail's flags are open. Stored copies of a detail carry no count
-            worth trusting: answers take it from the detail's flag counter (`flags.rs`).
     """
 
     id: str
@@ -51,8 +51,8 @@ class EnvelopeResourceDetailExpandedResponse:
     has_rvt: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    open_flags: int
     expanded: Expanded
-    open_flags: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,9 +79,9 @@ class EnvelopeResourceDetailExpandedResponse:
 
         updated_at = self.updated_at.isoformat()
 
-        expanded = self.expanded.to_dict()
-
         open_flags = self.open_flags
+
+        expanded = self.expanded.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -98,11 +98,10 @@ class EnvelopeResourceDetailExpandedResponse:
                 "has_rvt": has_rvt,
                 "created_at": created_at,
                 "updated_at": updated_at,
+                "open_flags": open_flags,
                 "expanded": expanded,
             }
         )
-        if open_flags is not UNSET:
-            field_dict["open_flags"] = open_flags
 
         return field_dict
 
@@ -138,9 +137,9 @@ class EnvelopeResourceDetailExpandedResponse:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        expanded = Expanded.from_dict(d.pop("expanded"))
+        open_flags = d.pop("open_flags")
 
-        open_flags = d.pop("open_flags", UNSET)
+        expanded = Expanded.from_dict(d.pop("expanded"))
 
         envelope_resource_detail_expanded_response = cls(
             id=id,
@@ -154,8 +153,8 @@ class EnvelopeResourceDetailExpandedResponse:
             has_rvt=has_rvt,
             created_at=created_at,
             updated_at=updated_at,
-            expanded=expanded,
             open_flags=open_flags,
+            expanded=expanded,
         )
 
         envelope_resource_detail_expanded_response.additional_properties = d

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -18,13 +18,18 @@ from ...models.method_not_allowed_error import MethodNotAllowedError
 from ...models.not_found_error import NotFoundError
 from ...models.service_unavailable_error import ServiceUnavailableError
 from ...models.too_many_requests_error import TooManyRequestsError
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     ws: UUID,
     id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -34,13 +39,15 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    EnvelopeResourceWebhookEndpointNoExpansions
+    Any
+    | EnvelopeResourceWebhookEndpointNoExpansions
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -57,6 +64,10 @@ def _parse_response(
         )
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = InvalidRequestError.from_dict(response.json())
@@ -107,7 +118,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    EnvelopeResourceWebhookEndpointNoExpansions
+    Any
+    | EnvelopeResourceWebhookEndpointNoExpansions
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -130,8 +142,10 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceWebhookEndpointNoExpansions
+    Any
+    | EnvelopeResourceWebhookEndpointNoExpansions
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -144,23 +158,26 @@ def sync_detailed(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404.
+    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    when it has not changed.
 
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -175,8 +192,10 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceWebhookEndpointNoExpansions
+    Any
+    | EnvelopeResourceWebhookEndpointNoExpansions
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -190,24 +209,27 @@ def sync(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404.
+    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    when it has not changed.
 
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
         ws=ws,
         id=id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -216,8 +238,10 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceWebhookEndpointNoExpansions
+    Any
+    | EnvelopeResourceWebhookEndpointNoExpansions
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -230,23 +254,26 @@ async def asyncio_detailed(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404.
+    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    when it has not changed.
 
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -259,8 +286,10 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceWebhookEndpointNoExpansions
+    Any
+    | EnvelopeResourceWebhookEndpointNoExpansions
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -274,18 +303,20 @@ async def asyncio(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404.
+    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    when it has not changed.
 
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -293,5 +324,6 @@ async def asyncio(
             ws=ws,
             id=id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed
