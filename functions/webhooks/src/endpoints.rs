@@ -98,7 +98,11 @@ pub async fn create(
     call.require_any_read(state, ws, ENTITY).await?;
     let kit = state.webhook_kit()?;
     reachable(kit, &input.url).await?;
-    if owned(state, call, ws).await?.len() >= MAX_ENDPOINTS_PER_CREDENTIAL {
+    // The count under the cap and where the feed stands, in one round trip.
+    let (mine, from_sequence) = tokio::try_join!(owned(state, call, ws), async {
+        Ok::<_, ApiError>(state.store.last_event_sequence(ws).await?)
+    })?;
+    if mine.len() >= MAX_ENDPOINTS_PER_CREDENTIAL {
         return Err(ApiError::LimitExceeded(format!(
             "A credential holds at most {MAX_ENDPOINTS_PER_CREDENTIAL} webhook endpoints in a workspace; delete one first"
         )));
@@ -117,7 +121,7 @@ pub async fn create(
         disabled_reason: None,
         secret: sealed,
         previous_secret: None,
-        from_sequence: state.store.last_event_sequence(ws).await?,
+        from_sequence,
         failing_since: None,
         created_at: now,
         updated_at: now,

@@ -1,6 +1,7 @@
 //! `pirros-local`: every route of every function in one process, through the very handlers
 //! the Lambda binaries run, plus the local file server for the embedded store.
 
+pub mod budget;
 pub mod files;
 pub mod start;
 pub mod webhooks;

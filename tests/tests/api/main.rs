@@ -5,6 +5,7 @@
 
 mod access_at_work;
 mod admin;
+mod budgets;
 mod caps;
 mod cors;
 mod discovery;

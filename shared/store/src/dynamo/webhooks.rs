@@ -6,12 +6,16 @@
 //! reached in its events.
 
 use super::batch::put_request;
-use super::{Attrs, DynamoStore, StoreResult, classify, decode, encode, key_attrs, keys, n, s};
+use super::{
+    Attrs, DynamoStore, StoreError, StoreResult, built, classify, decode, encode, key_attrs, keys,
+    n, s,
+};
 use crate::capacity;
 use crate::keys::{ENDPOINT_PREFIX, PK, SK, TTL};
 use crate::webhooks::WebhookStore;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{
     DELIVERY_RETENTION_DAYS, DeliveryRecord, DeliveryStatus, EndpointRecord,
@@ -36,35 +40,71 @@ fn delivery_item(d: &DeliveryRecord) -> StoreResult<Attrs> {
 impl WebhookStore for DynamoStore {
     async fn create_endpoint(&self, endpoint: &EndpointRecord) -> StoreResult<()> {
         let ws = endpoint.workspace_id;
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(encode(endpoint, keys::endpoint(ws, &endpoint.id))?))
-            .condition_expression("attribute_not_exists(#pk)")
-            .expression_attribute_names("#pk", PK);
-        if !self.put_if(put).await? {
-            return Err(super::StoreError::Internal(
-                "a new webhook endpoint's id is taken".into(),
-            ));
+        let put = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(endpoint, keys::endpoint(ws, &endpoint.id))?))
+                .condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", PK)
+                .build(),
+        )?;
+        // With the endpoint, in the same call: an update that sets nothing new, which makes
+        // the workspace's registry item if it is missing and keeps a follower's position
+        // if it is not.
+        let registry = built(
+            Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_attrs(keys::webhook_workspace(ws))))
+                .update_expression("SET #ws = :ws")
+                .expression_attribute_names("#ws", "workspace_id")
+                .expression_attribute_values(":ws", s(ws.to_string()))
+                .build(),
+        )?;
+        // A follower moving its position on the registry item at that moment cancels the
+        // transaction (a conflict, not a refusal): sent again, a few times.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.count();
+            let out = self
+                .client
+                .transact_write_items()
+                .transact_items(TransactWriteItem::builder().put(put.clone()).build())
+                .transact_items(
+                    TransactWriteItem::builder()
+                        .update(registry.clone())
+                        .build(),
+                )
+                .return_consumed_capacity(capacity::TOTAL)
+                .send()
+                .await;
+            let e = match out {
+                Ok(out) => {
+                    self.capacity.write(out.consumed_capacity());
+                    return Ok(());
+                }
+                Err(e) => e,
+            };
+            let Some(TransactWriteItemsError::TransactionCanceledException(tc)) =
+                e.as_service_error()
+            else {
+                return Err(classify(e));
+            };
+            if tc
+                .cancellation_reasons()
+                .iter()
+                .any(|r| r.code() == Some("ConditionalCheckFailed"))
+            {
+                return Err(StoreError::Internal(
+                    "a new webhook endpoint's id is taken".into(),
+                ));
+            }
+            if attempt >= 4 {
+                return Err(StoreError::Unavailable(
+                    "the webhook registry was busy; try again".into(),
+                ));
+            }
         }
-        // An update that sets nothing new: it makes the item if it is missing and keeps a
-        // follower's position if it is not.
-        self.count();
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_attrs(keys::webhook_workspace(ws))))
-            .update_expression("SET #ws = :ws")
-            .expression_attribute_names("#ws", "workspace_id")
-            .expression_attribute_values(":ws", s(ws.to_string()))
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await
-            .map_err(classify)?;
-        self.capacity.write(out.consumed_capacity());
-        Ok(())
     }
 
     async fn get_endpoint(

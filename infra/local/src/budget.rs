@@ -1,0 +1,87 @@
+//! What each route costs in storage per request: the calls it makes (the credential read
+//! and the rate-limit update of every `/v1` request included). Declared here, once: `tests/tests/api/budgets.rs` makes each request on
+//! both stores and fails when a route makes another number of calls, and the routes bench
+//! (`infra/bench/src/routes.rs`) prints the declared figures beside what it measured. A
+//! change that adds a call to a route has to change this table, in review.
+
+/// One route's storage budget.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// The route as the bench and the tests name it.
+    pub route: &'static str,
+    /// Storage calls per request.
+    pub calls: u64,
+    /// Where they go.
+    pub why: &'static str,
+}
+
+const fn budget(route: &'static str, calls: u64, why: &'static str) -> Budget {
+    Budget { route, calls, why }
+}
+
+/// "auth": the credential read beside the rate-limit update (two calls, one round trip).
+pub const BUDGETS: &[Budget] = &[
+    budget(
+        "token",
+        5,
+        "two attempt counters beside the credential read; a success then resets both counters",
+    ),
+    budget("tags", 3, "auth; one query"),
+    budget(
+        "details get",
+        4,
+        "auth; the detail beside its open-flag count",
+    ),
+    budget(
+        "details search",
+        4,
+        "auth; one list query; the page's open-flag counts in one batch",
+    ),
+    budget("families get", 3, "auth; the family"),
+    budget(
+        "families similar",
+        9,
+        "auth; the family; its lists' sizes in one batch; then each list (5 for the fixture's family)",
+    ),
+    budget("stash get", 3, "auth; the stash"),
+    budget(
+        "stash create",
+        6,
+        "auth; the project beside the items' existence; one transaction",
+    ),
+    budget(
+        "stash create with a key",
+        7,
+        "auth; the key's record; the project beside the items' existence; one transaction with the key's record",
+    ),
+    budget(
+        "download rvt",
+        4,
+        "auth; the detail beside the workspace's download switch",
+    ),
+    budget("me", 3, "auth; the credential's workspaces in one batch"),
+    budget("flags list", 4, "auth; the detail beside its flags"),
+    budget("flag create", 4, "auth; the detail; the flag's transaction"),
+    budget("references", 4, "auth; the family beside its references"),
+    budget("versions", 4, "auth; the family beside its versions"),
+    budget("upload start", 3, "auth; the job"),
+    budget(
+        "job get",
+        4,
+        "auth; the job; what it is about, for access at read time",
+    ),
+    budget("events page", 3, "auth; one page of the feed"),
+    budget(
+        "webhook endpoint create",
+        5,
+        "auth; the credential's endpoints beside the feed's position; one transaction",
+    ),
+];
+
+/// The budget of `route`; a route without one is a mistake of the caller.
+pub fn of(route: &str) -> &'static Budget {
+    BUDGETS
+        .iter()
+        .find(|b| b.route == route)
+        .unwrap_or_else(|| panic!("no storage budget is declared for {route:?}"))
+}
