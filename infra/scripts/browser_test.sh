@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 #
-# The browser test of the /docs console (tests/browser/*.test.mjs), with Node's test runner:
+# The browser tests (tests/browser/*.test.mjs), with Node's test runner: the /docs console,
+# ReDoc, and CORS (a page on a listed origin calls the API, one on another is refused):
 #   bash infra/scripts/browser_test.sh      # after a debug build (cargo test builds it)
 #
 # Installs what it needs, idempotently: Debian's Chromium (never a browser download) and

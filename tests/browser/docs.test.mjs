@@ -5,66 +5,11 @@
 // installs both).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DEMO, freePort, launchBrowser, root, startServer, stopServer } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, '.cache/node/package.json'));
-const { chromium } = require('playwright-core');
-
-const BIN = path.join(root, 'target/debug/pirros-local');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOT = path.join(root, 'tests/artifacts/docs.png');
-const DEMO = {
-  client: 'pirros-demo-client',
-  secret: 'demo-secret-0123456789abcdef',
-  workspace: '3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40',
-};
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts pirros-local and resolves once it prints that it listens (and the demo id). */
-function startServer(port) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ['--addr', `127.0.0.1:${port}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pirros-local did not start in 30 s:\n${out}\n${err}`));
-    }, 30_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('Demo workspace id:')) {
-        clearTimeout(timer);
-        resolve({ child, stdout: () => out });
-      }
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`pirros-local exited (${code}):\n${out}\n${err}`));
-    });
-  });
-}
 
 let server;
 let browser;
@@ -79,26 +24,12 @@ before(async () => {
   assert.match(printed, new RegExp(`Demo client id:\\s+${DEMO.client}`));
   assert.match(printed, new RegExp(`Demo client secret:\\s+${DEMO.secret}`));
   assert.match(printed, new RegExp(`Demo workspace id:\\s+${DEMO.workspace}`));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  if (server) {
-    server.child.removeAllListeners('exit');
-    server.child.kill('SIGTERM');
-  }
+  stopServer(server);
 });
 
 test('the console authorizes with client credentials and lists tags', async () => {
