@@ -5,7 +5,9 @@ use crate::body::{CreateEndpoint, NewWebhookEndpoint, UpdateEndpoint, WebhookEnd
 use crate::valid::reachable;
 use crate::{ENDPOINT_PATH, ENDPOINTS_PATH};
 use http::StatusCode;
-use pirros_domain::webhooks::{EndpointRecord, EndpointStatus, MAX_ENDPOINTS_PER_CREDENTIAL};
+use pirros_domain::webhooks::{
+    EndpointRecord, EndpointStatus, MAX_ENDPOINTS_PER_CREDENTIAL, WebhookKit,
+};
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::conditional::{EntityTag, IfNoneMatch};
@@ -13,12 +15,14 @@ use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::etag::IfMatch;
 use pirros_shared::extract::Body;
+use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions, Resource};
 use pirros_shared::query::{NoQuery, PageQuery};
 use pirros_shared::response::{self, Envelope, Reply};
+use pirros_shared::store::SaveOutcome;
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::versioned_update;
 
@@ -64,8 +68,31 @@ async fn owned(
 
 error_responses!(
     /// What creating an endpoint answers besides the endpoint.
-    pub CreateErrors = V1[InsufficientScope, LimitExceeded]
+    pub CreateErrors = V1[InsufficientScope, LimitExceeded, IdempotencyConflict]
 );
+
+/// In a create's remembered answer the secret is the endpoint's sealed one behind this
+/// marker: no plain secret is stored anywhere, and a replay opens it again.
+const SEALED: &str = "sealed:";
+
+/// A remembered create answered again, its secret opened.
+fn replayed(kit: &dyn WebhookKit, mut reply: Reply) -> Result<Reply, ApiError> {
+    let mut body: serde_json::Value =
+        serde_json::from_str(&reply.body).map_err(ApiError::internal)?;
+    let response = &mut body["response"];
+    let id = response["id"].as_str().and_then(ResourceId::parse);
+    let sealed = response["secret"]
+        .as_str()
+        .and_then(|s| s.strip_prefix(SEALED));
+    if let (Some(id), Some(sealed)) = (id, sealed) {
+        let plain = kit
+            .open_secret(&id, sealed)
+            .ok_or_else(|| ApiError::internal("a remembered endpoint secret did not open"))?;
+        response["secret"] = plain.into();
+        reply.body = body.to_string();
+    }
+    Ok(reply)
+}
 
 /// Create a webhook endpoint
 ///
@@ -73,17 +100,18 @@ error_responses!(
 /// of its `event_types` that your credential may see when each is sent (the feed's rules).
 /// `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
 /// `https://` and lead to a public address. A credential holds at most 16 endpoints in a
-/// workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
-/// replayed here: the answer holds the secret, which is never stored in plain text.
+/// workspace. Needs a read grant of any kind in the workspace. Send an `Idempotency-Key`: a
+/// retry with the same key and body gets the original answer, secret included (kept
+/// sealed, never in plain text), instead of a second endpoint.
 #[utoipa::path(
     post,
     path = ENDPOINTS_PATH,
     operation_id = "createWebhookEndpoint",
     tag = "webhooks",
-    params(WorkspacePath, NoQuery),
+    params(WorkspacePath, NoQuery, IdempotencyKey),
     request_body(content = CreateEndpoint, content_type = "application/json"),
     responses(
-        (status = 201, description = "The new endpoint, with its secret.",
+        (status = 201, description = "The new endpoint, with its secret (or, replayed, the original answer).",
             body = Envelope<Resource<NewWebhookEndpoint, NoExpansions>>,
             headers(("ETag" = String, description = "The endpoint's version, like `\"v1\"`."))),
         CreateErrors,
@@ -93,10 +121,15 @@ pub async fn create(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    (NoQuery {}, Body(input)): (NoQuery, Body<CreateEndpoint>),
+    (NoQuery {}, Body(input), key): (NoQuery, Body<CreateEndpoint>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
+    // Checked before a replay too: a credential that lost its grants is told so.
     call.require_any_read(state, ws, ENTITY).await?;
     let kit = state.webhook_kit()?;
+    let draft = match idempotency::lookup(state, call, key).await? {
+        Begun::Replay(reply) => return replayed(kit, reply),
+        Begun::Fresh(draft) => draft,
+    };
     reachable(kit, &input.url).await?;
     // The count under the cap and where the feed stands, in one round trip.
     let (mine, from_sequence) = tokio::try_join!(owned(state, call, ws), async {
@@ -127,17 +160,39 @@ pub async fn create(
         updated_at: now,
         version: 1,
     };
-    state.store.create_endpoint(&record).await?;
-    kit.endpoint_created(ws);
-    let answer = NewWebhookEndpoint {
-        endpoint: WebhookEndpoint::from(&record),
-        secret,
+    let answer = |secret: String| {
+        let answer = NewWebhookEndpoint {
+            endpoint: WebhookEndpoint::from(&record),
+            secret,
+        };
+        response::envelope(&payload(&answer), &call.request_id)
     };
-    Ok(Reply::new(
-        StatusCode::CREATED,
-        response::envelope(&payload(&answer), &call.request_id)?,
-    )
-    .tagged(record.version))
+    let remembered = match &draft {
+        Some(d) => Some(d.complete(
+            StatusCode::CREATED,
+            &answer(format!("{SEALED}{}", record.secret))?,
+            record.version,
+        )),
+        None => None,
+    };
+    match state
+        .store
+        .create_endpoint(&record, remembered.as_ref())
+        .await?
+    {
+        SaveOutcome::Saved => {}
+        SaveOutcome::IdempotencyTaken(winner) => {
+            let draft = draft
+                .as_ref()
+                .ok_or_else(|| ApiError::internal("a key's record without a key"))?;
+            return replayed(kit, draft.replay_winner(&winner)?);
+        }
+        SaveOutcome::VersionMismatch | SaveOutcome::LimitReached => {
+            return Err(ApiError::internal("a new webhook endpoint's id is taken"));
+        }
+    }
+    kit.endpoint_created(ws);
+    Ok(Reply::new(StatusCode::CREATED, answer(secret)?).tagged(record.version))
 }
 
 error_responses!(

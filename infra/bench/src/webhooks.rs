@@ -233,7 +233,7 @@ impl Server {
                 updated_at: now,
                 version: 1,
             };
-            self.store.create_endpoint(&record).await?;
+            self.store.create_endpoint(&record, None).await?;
         }
         Ok(())
     }

@@ -33,6 +33,13 @@ impl WebhookKit for Kit {
         (sealed, secret.encoded())
     }
 
+    fn open_secret(&self, endpoint: &ResourceId, sealed: &str) -> Option<String> {
+        self.sealer
+            .open(sealed, endpoint.as_str().as_bytes())
+            .ok()
+            .map(|s| s.encoded())
+    }
+
     async fn check_url(&self, url: &str) -> Result<(), String> {
         match self.policy.check(url).await {
             Ok(_) => Ok(()),

@@ -231,6 +231,9 @@ pub trait DeliveryQueue: Send + Sync {
 pub trait WebhookKit: Send + Sync {
     /// A new secret for `endpoint`: (sealed, as stored; plain, shown once).
     fn new_secret(&self, endpoint: &ResourceId) -> (String, String);
+    /// The plain secret `sealed` holds for `endpoint` (`None` if this kit's keys can't open
+    /// it): what a replayed create answers again.
+    fn open_secret(&self, endpoint: &ResourceId, sealed: &str) -> Option<String>;
     /// `Err` says what is wrong with `url`, for the caller.
     async fn check_url(&self, url: &str) -> Result<(), String>;
     fn queue(&self) -> &dyn DeliveryQueue;

@@ -333,6 +333,31 @@ impl MemoryStore {
         self.items_read.fetch_add(n as u64, Ordering::Relaxed);
     }
 
+    /// Runs `write` (a write to a table with a lock of its own: `true` when it wrote) under
+    /// the store's lock while `idempotency`'s key is free, and records the key with it: the
+    /// same all-or-nothing a DynamoDB transaction gives the two.
+    pub(crate) fn with_idempotency(
+        &self,
+        idempotency: Option<&IdemRecord>,
+        write: impl FnOnce() -> bool,
+    ) -> SaveOutcome {
+        // Not `lock`: the write's own table counts the one call this is.
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(idem) = idempotency
+            && let Some(existing) = g.idempotency.get(&idem.key)
+            && existing.is_live(Timestamp::now())
+        {
+            return SaveOutcome::IdempotencyTaken(existing.clone());
+        }
+        if !write() {
+            return SaveOutcome::VersionMismatch;
+        }
+        if let Some(idem) = idempotency {
+            g.idempotency.insert(idem.key.clone(), idem.clone());
+        }
+        SaveOutcome::Saved
+    }
+
     /// The webhook tables, as one storage call (as `lock` counts one), so a route's calls
     /// are the same number on both stores.
     pub(crate) fn webhooks(&self) -> &crate::webhooks::memory::Webhooks {

@@ -20,6 +20,7 @@ pirros_tests::on_both_stores!(
     a_rolled_secret_signs_beside_the_new_one_until_it_ends,
     replays_send_the_events_again_with_their_ids,
     access_is_checked_when_each_delivery_is_sent,
+    a_create_retried_with_its_key_makes_one_endpoint,
 );
 
 fn endpoints() -> String {
@@ -826,4 +827,66 @@ async fn an_endpoint_failing_for_five_days_is_disabled(b: Backend) {
             .is_none(),
         "enabling clears the failing clock"
     );
+}
+
+/// `Idempotency-Key` on a create: the retry gets the original answer, secret included,
+/// and no second endpoint; the remembered answer holds the secret sealed, never plain; the
+/// same key with another body is 409.
+async fn a_create_retried_with_its_key_makes_one_endpoint(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let body = json!({"url": "https://1.1.1.1/once", "event_types": ["stash.*"]});
+    let first = api
+        .write(Method::POST, &endpoints(), &t, &body, Some("hook-once"))
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert!(first.header("idempotent-replayed").is_none());
+    let again = api
+        .write(Method::POST, &endpoints(), &t, &body, Some("hook-once"))
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.header("etag"), first.header("etag"));
+    assert_eq!(
+        again.body["response"], first.body["response"],
+        "the same endpoint and secret"
+    );
+    let secret = first.body["response"]["secret"].as_str().unwrap();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+
+    let list = api.get(&endpoints(), &t).await;
+    let ids: Vec<&str> = list.body["response"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [id_of(&first.body["response"])], "one endpoint");
+
+    let key = pirros_shared::store::IdemKey {
+        client_id: pirros_shared::ids::ClientId::parse("full-a").unwrap(),
+        key: "hook-once".into(),
+    };
+    let stored = api
+        .store()
+        .get_idempotency(&key)
+        .await
+        .unwrap()
+        .expect("the answer is remembered");
+    let remembered = secret.strip_prefix("whsec_").unwrap();
+    assert!(
+        !stored.body.contains(remembered),
+        "no plain secret is stored"
+    );
+    assert!(
+        stored.body.contains("\"secret\":\"sealed:"),
+        "{}",
+        stored.body
+    );
+
+    let other = json!({"url": "https://1.1.1.1/other", "event_types": ["stash.*"]});
+    let r = api
+        .write(Method::POST, &endpoints(), &t, &other, Some("hook-once"))
+        .await;
+    r.assert_error(409, "IDEMPOTENCY_CONFLICT");
 }

@@ -777,8 +777,9 @@ export interface paths {
          *     of its `event_types` that your credential may see when each is sent (the feed's rules).
          *     `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
          *     `https://` and lead to a public address. A credential holds at most 16 endpoints in a
-         *     workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
-         *     replayed here: the answer holds the secret, which is never stored in plain text.
+         *     workspace. Needs a read grant of any kind in the workspace. Send an `Idempotency-Key`: a
+         *     retry with the same key and body gets the original answer, secret included (kept
+         *     sealed, never in plain text), instead of a second endpoint.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -2327,18 +2328,6 @@ export interface components {
             };
             meta: components["schemas"]["Meta"];
         };
-        LimitExceededError: {
-            error: {
-                /**
-                 * @description Machine-readable; one of the values listed for this status.
-                 * @enum {string}
-                 */
-                code: "limit_exceeded";
-                /** @description Human-readable; may change. */
-                message: string;
-            };
-            meta: components["schemas"]["Meta"];
-        };
         MethodNotAllowedError: {
             error: {
                 /**
@@ -2768,33 +2757,6 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["InvalidTokenError"];
-            };
-        };
-        /** @description `limit_exceeded`: The write would pass a cap on what one resource holds: a detail holds at most 100 open flags. The message states the limit; resolve a flag to make room. */
-        LimitExceeded: {
-            headers: {
-                /** @description Requests allowed per hour for this credential. */
-                "X-RateLimit-Limit"?: number;
-                /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
-                "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
-                "X-RateLimit-Reset"?: number;
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "error": {
-                 *         "code": "limit_exceeded",
-                 *         "message": "A detail holds at most 100 open flags; resolve one before flagging it again"
-                 *       },
-                 *       "meta": {
-                 *         "request_id": "8e1a3c4f-5b6d-4e7f-8a9b-0c1d2e3f4a5b"
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["LimitExceededError"];
             };
         };
         /** @description `method_not_allowed`: The path exists, but not with this method; `Allow` lists the methods it takes. */
@@ -4758,7 +4720,13 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description 1 to 255 visible ASCII characters, unique per write (a UUID is fine); remembered for 24 hours. A retry with the same key and body gets the original answer, while you still hold the grant the request needs (else 403 `insufficient_scope`); the same key with another body is 409 `IDEMPOTENCY_CONFLICT`.
+                 * @example 3f6c1e0a-9b8d-4c2e-a7f5-1d2b3c4e5f60
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -4775,12 +4743,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new endpoint, with its secret. */
+            /** @description The new endpoint, with its secret (or, replayed, the original answer). */
             201: {
                 headers: {
                     /** @description The endpoint's version, like `"v1"`. */
                     ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4795,7 +4764,7 @@ export interface operations {
             403: components["responses"]["InsufficientScope"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
-            409: components["responses"]["LimitExceeded"];
+            409: components["responses"]["IdempotencyConflictOrLimitExceeded"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

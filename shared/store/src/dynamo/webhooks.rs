@@ -6,15 +6,15 @@
 //! reached in its events.
 
 use super::batch::put_request;
+use super::transact::idempotency_put;
 use super::{
-    Attrs, DynamoStore, StoreError, StoreResult, built, classify, decode, encode, key_attrs, keys,
-    n, s,
+    Attrs, DynamoStore, IdemRecord, SaveOutcome, StoreResult, built, classify, decode, encode,
+    key_attrs, keys, n, s,
 };
 use crate::capacity;
 use crate::keys::{ENDPOINT_PREFIX, PK, SK, TTL};
 use crate::webhooks::WebhookStore;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{
@@ -38,7 +38,11 @@ fn delivery_item(d: &DeliveryRecord) -> StoreResult<Attrs> {
 
 #[async_trait]
 impl WebhookStore for DynamoStore {
-    async fn create_endpoint(&self, endpoint: &EndpointRecord) -> StoreResult<()> {
+    async fn create_endpoint(
+        &self,
+        endpoint: &EndpointRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
         let ws = endpoint.workspace_id;
         let put = built(
             Put::builder()
@@ -50,7 +54,8 @@ impl WebhookStore for DynamoStore {
         )?;
         // With the endpoint, in the same call: an update that sets nothing new, which makes
         // the workspace's registry item if it is missing and keeps a follower's position
-        // if it is not.
+        // if it is not. (A follower moving its position at that moment cancels the
+        // transaction as a conflict, which `commit` sends again.)
         let registry = built(
             Update::builder()
                 .table_name(&self.table)
@@ -60,51 +65,18 @@ impl WebhookStore for DynamoStore {
                 .expression_attribute_values(":ws", s(ws.to_string()))
                 .build(),
         )?;
-        // A follower moving its position on the registry item at that moment cancels the
-        // transaction (a conflict, not a refusal): sent again, a few times.
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            self.count();
-            let out = self
-                .client
-                .transact_write_items()
-                .transact_items(TransactWriteItem::builder().put(put.clone()).build())
-                .transact_items(
-                    TransactWriteItem::builder()
-                        .update(registry.clone())
-                        .build(),
-                )
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await;
-            let e = match out {
-                Ok(out) => {
-                    self.capacity.write(out.consumed_capacity());
-                    return Ok(());
-                }
-                Err(e) => e,
-            };
-            let Some(TransactWriteItemsError::TransactionCanceledException(tc)) =
-                e.as_service_error()
-            else {
-                return Err(classify(e));
-            };
-            if tc
-                .cancellation_reasons()
-                .iter()
-                .any(|r| r.code() == Some("ConditionalCheckFailed"))
-            {
-                return Err(StoreError::Internal(
-                    "a new webhook endpoint's id is taken".into(),
-                ));
+        let mut items = vec![
+            TransactWriteItem::builder().put(put).build(),
+            TransactWriteItem::builder().update(registry).build(),
+        ];
+        let key = match idempotency {
+            Some(idem) => {
+                items.push(idempotency_put(&self.table, idem)?);
+                Some((2, &idem.key))
             }
-            if attempt >= 4 {
-                return Err(StoreError::Unavailable(
-                    "the webhook registry was busy; try again".into(),
-                ));
-            }
-        }
+            None => None,
+        };
+        self.commit(items, key).await
     }
 
     async fn get_endpoint(

@@ -2,8 +2,8 @@
 //! webhook write touches content, so none waits on it.
 
 use super::WebhookStore;
-use crate::StoreResult;
 use crate::memory::MemoryStore;
+use crate::{IdemRecord, SaveOutcome, StoreResult};
 use async_trait::async_trait;
 use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{DeliveryRecord, DeliveryStatus, EndpointRecord};
@@ -29,12 +29,20 @@ impl Webhooks {
 
 #[async_trait]
 impl WebhookStore for MemoryStore {
-    async fn create_endpoint(&self, endpoint: &EndpointRecord) -> StoreResult<()> {
-        self.webhooks().lock().endpoints.insert(
-            (endpoint.workspace_id, endpoint.id.clone()),
-            endpoint.clone(),
-        );
-        Ok(())
+    async fn create_endpoint(
+        &self,
+        endpoint: &EndpointRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
+        Ok(self.with_idempotency(idempotency, || {
+            let mut g = self.webhooks().lock();
+            let key = (endpoint.workspace_id, endpoint.id.clone());
+            if g.endpoints.contains_key(&key) {
+                return false;
+            }
+            g.endpoints.insert(key, endpoint.clone());
+            true
+        }))
     }
 
     async fn get_endpoint(

@@ -4,15 +4,22 @@
 #[cfg(feature = "embedded")]
 pub(crate) mod memory;
 
-use super::StoreResult;
+use super::{IdemRecord, SaveOutcome, StoreResult};
 use async_trait::async_trait;
 use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{DeliveryRecord, DeliveryStatus, EndpointRecord};
 
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
-    /// Writes a new endpoint (and notes its workspace among those with endpoints).
-    async fn create_endpoint(&self, endpoint: &EndpointRecord) -> StoreResult<()>;
+    /// Writes a new endpoint (and notes its workspace among those with endpoints), with the
+    /// request's idempotency record when it has one: both or neither. `IdempotencyTaken`
+    /// when another request with the key committed first; `VersionMismatch` when the id is
+    /// taken.
+    async fn create_endpoint(
+        &self,
+        endpoint: &EndpointRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome>;
 
     async fn get_endpoint(
         &self,

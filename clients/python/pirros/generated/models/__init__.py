@@ -265,9 +265,6 @@ from .job_type import JobType
 from .jwk import Jwk
 from .jwks import Jwks
 from .library import Library
-from .limit_exceeded_error import LimitExceededError
-from .limit_exceeded_error_error import LimitExceededErrorError
-from .limit_exceeded_error_error_code import LimitExceededErrorErrorCode
 from .list_detail_flags_status import ListDetailFlagsStatus
 from .me import Me
 from .meta import Meta
@@ -493,9 +490,6 @@ __all__ = (
     "Jwk",
     "Jwks",
     "Library",
-    "LimitExceededError",
-    "LimitExceededErrorError",
-    "LimitExceededErrorErrorCode",
     "ListDetailFlagsStatus",
     "Me",
     "Meta",

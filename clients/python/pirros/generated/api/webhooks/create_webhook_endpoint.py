@@ -11,24 +11,29 @@ from ...models.create_endpoint import CreateEndpoint
 from ...models.envelope_resource_new_webhook_endpoint_no_expansions import (
     EnvelopeResourceNewWebhookEndpointNoExpansions,
 )
+from ...models.idempotency_conflict_or_limit_exceeded_error import (
+    IdempotencyConflictOrLimitExceededError,
+)
 from ...models.insufficient_scope_error import InsufficientScopeError
 from ...models.internal_error_error import InternalErrorError
 from ...models.invalid_request_error import InvalidRequestError
 from ...models.invalid_token_error import InvalidTokenError
-from ...models.limit_exceeded_error import LimitExceededError
 from ...models.method_not_allowed_error import MethodNotAllowedError
 from ...models.not_found_error import NotFoundError
 from ...models.service_unavailable_error import ServiceUnavailableError
 from ...models.too_many_requests_error import TooManyRequestsError
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     ws: UUID,
     *,
     body: CreateEndpoint,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -49,11 +54,11 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     EnvelopeResourceNewWebhookEndpointNoExpansions
+    | IdempotencyConflictOrLimitExceededError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
-    | LimitExceededError
     | MethodNotAllowedError
     | NotFoundError
     | ServiceUnavailableError
@@ -93,7 +98,9 @@ def _parse_response(
         return response_405
 
     if response.status_code == 409:
-        response_409 = LimitExceededError.from_dict(response.json())
+        response_409 = IdempotencyConflictOrLimitExceededError.from_dict(
+            response.json()
+        )
 
         return response_409
 
@@ -122,11 +129,11 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     EnvelopeResourceNewWebhookEndpointNoExpansions
+    | IdempotencyConflictOrLimitExceededError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
-    | LimitExceededError
     | MethodNotAllowedError
     | NotFoundError
     | ServiceUnavailableError
@@ -145,13 +152,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateEndpoint,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     EnvelopeResourceNewWebhookEndpointNoExpansions
+    | IdempotencyConflictOrLimitExceededError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
-    | LimitExceededError
     | MethodNotAllowedError
     | NotFoundError
     | ServiceUnavailableError
@@ -163,11 +171,13 @@ def sync_detailed(
     of its `event_types` that your credential may see when each is sent (the feed's rules).
     `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
     `https://` and lead to a public address. A credential holds at most 16 endpoints in a
-    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
-    replayed here: the answer holds the secret, which is never stored in plain text.
+    workspace. Needs a read grant of any kind in the workspace. Send an `Idempotency-Key`: a
+    retry with the same key and body gets the original answer, secret included (kept
+    sealed, never in plain text), instead of a second endpoint.
 
     Args:
         ws (UUID):
+        idempotency_key (str | Unset):
         body (CreateEndpoint): A new endpoint.
 
     Raises:
@@ -175,12 +185,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeResourceNewWebhookEndpointNoExpansions | IdempotencyConflictOrLimitExceededError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -195,13 +206,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateEndpoint,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     EnvelopeResourceNewWebhookEndpointNoExpansions
+    | IdempotencyConflictOrLimitExceededError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
-    | LimitExceededError
     | MethodNotAllowedError
     | NotFoundError
     | ServiceUnavailableError
@@ -214,11 +226,13 @@ def sync(
     of its `event_types` that your credential may see when each is sent (the feed's rules).
     `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
     `https://` and lead to a public address. A credential holds at most 16 endpoints in a
-    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
-    replayed here: the answer holds the secret, which is never stored in plain text.
+    workspace. Needs a read grant of any kind in the workspace. Send an `Idempotency-Key`: a
+    retry with the same key and body gets the original answer, secret included (kept
+    sealed, never in plain text), instead of a second endpoint.
 
     Args:
         ws (UUID):
+        idempotency_key (str | Unset):
         body (CreateEndpoint): A new endpoint.
 
     Raises:
@@ -226,13 +240,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeResourceNewWebhookEndpointNoExpansions | IdempotencyConflictOrLimitExceededError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
         ws=ws,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -241,13 +256,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateEndpoint,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     EnvelopeResourceNewWebhookEndpointNoExpansions
+    | IdempotencyConflictOrLimitExceededError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
-    | LimitExceededError
     | MethodNotAllowedError
     | NotFoundError
     | ServiceUnavailableError
@@ -259,11 +275,13 @@ async def asyncio_detailed(
     of its `event_types` that your credential may see when each is sent (the feed's rules).
     `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
     `https://` and lead to a public address. A credential holds at most 16 endpoints in a
-    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
-    replayed here: the answer holds the secret, which is never stored in plain text.
+    workspace. Needs a read grant of any kind in the workspace. Send an `Idempotency-Key`: a
+    retry with the same key and body gets the original answer, secret included (kept
+    sealed, never in plain text), instead of a second endpoint.
 
     Args:
         ws (UUID):
+        idempotency_key (str | Unset):
         body (CreateEndpoint): A new endpoint.
 
     Raises:
@@ -271,12 +289,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeResourceNewWebhookEndpointNoExpansions | IdempotencyConflictOrLimitExceededError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -289,13 +308,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateEndpoint,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     EnvelopeResourceNewWebhookEndpointNoExpansions
+    | IdempotencyConflictOrLimitExceededError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
-    | LimitExceededError
     | MethodNotAllowedError
     | NotFoundError
     | ServiceUnavailableError
@@ -308,11 +328,13 @@ async def asyncio(
     of its `event_types` that your credential may see when each is sent (the feed's rules).
     `secret` is shown in this answer only: keep it to verify deliveries. `url` must be
     `https://` and lead to a public address. A credential holds at most 16 endpoints in a
-    workspace. Needs a read grant of any kind in the workspace. `Idempotency-Key` is not
-    replayed here: the answer holds the secret, which is never stored in plain text.
+    workspace. Needs a read grant of any kind in the workspace. Send an `Idempotency-Key`: a
+    retry with the same key and body gets the original answer, secret included (kept
+    sealed, never in plain text), instead of a second endpoint.
 
     Args:
         ws (UUID):
+        idempotency_key (str | Unset):
         body (CreateEndpoint): A new endpoint.
 
     Raises:
@@ -320,7 +342,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceNewWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | LimitExceededError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeResourceNewWebhookEndpointNoExpansions | IdempotencyConflictOrLimitExceededError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -328,5 +350,6 @@ async def asyncio(
             ws=ws,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
