@@ -6,6 +6,7 @@ use crate::body::{
     WebhookTestEventObject,
 };
 use crate::endpoints::{ENTITY, own};
+use crate::sealed;
 use crate::valid::{NoBody, ValidReplay};
 use http::StatusCode;
 use pirros_domain::webhooks::{
@@ -17,11 +18,13 @@ use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::events::{Actor, EventRecord, GrantReader, RETENTION_DAYS};
 use pirros_shared::extract::Body;
+use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::feed;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{self, Envelope, Reply};
+use pirros_shared::store::SaveOutcome;
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::versioned_update;
 use std::time::Duration;
@@ -35,20 +38,22 @@ const REPLAY_PAGE: usize = 100;
 
 error_responses!(
     /// What rolling a secret answers besides the new secret.
-    pub RollErrors = V1[InsufficientScope]
+    pub RollErrors = V1[InsufficientScope, IdempotencyConflict]
 );
 
 /// Roll an endpoint's secret
 ///
 /// A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
 /// passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-/// a signature for each secret, so receivers can switch without losing one.
+/// a signature for each secret, so receivers can switch without losing one. Send an
+/// `Idempotency-Key`: a retry with the same key gets the original answer (the same new
+/// secret) instead of rolling again, which would end the secret before it at once.
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/secret/roll",
     operation_id = "rollWebhookEndpointSecret",
     tag = "webhooks",
-    params(ResourcePath, NoQuery),
+    params(ResourcePath, NoQuery, IdempotencyKey),
     request_body(content = Option<RollSecret>, content_type = "application/json",
         description = "Optional: nothing, `{}`, or `{old_secret_valid_for}`."),
     responses(
@@ -61,10 +66,17 @@ pub async fn roll(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    (NoQuery {}, Body(keep_secs)): (NoQuery, Body<RollSecret>),
+    (NoQuery {}, Body(keep_secs), key): (NoQuery, Body<RollSecret>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
     call.require_any_read(state, ws, ENTITY).await?;
     let kit = state.webhook_kit()?;
+    // A roll sent twice would roll twice and drop the first new secret at once (only two
+    // are ever valid): with a key, the second gets the first one's answer instead.
+    let draft = match idempotency::lookup(state, call, key).await? {
+        Begun::Replay(reply) => return sealed::replayed(kit, id, reply),
+        Begun::Fresh(draft) => draft,
+    };
+    let draft = &draft;
     let read = || own(state, call, ws, id);
     let write = |current: EndpointRecord| async move {
         let (sealed, secret) = kit.new_secret(id);
@@ -74,13 +86,33 @@ pub async fn roll(
             sealed: current.secret.clone(),
             valid_until: Timestamp::from_millis(now.millis() + keep_secs as i64 * 1000),
         });
-        next.secret = sealed;
         next.version = current.version + 1;
         next.updated_at = now.max(current.updated_at);
-        if !state.store.replace_endpoint(&next, current.version).await? {
-            return Ok(None);
+        let remembered = match draft {
+            Some(d) => {
+                let kept = RolledSecret {
+                    secret: sealed::remembered(&sealed),
+                };
+                let body = response::envelope(&kept, &call.request_id)?;
+                Some(d.complete(StatusCode::OK, &body, next.version))
+            }
+            None => None,
+        };
+        next.secret = sealed;
+        match state
+            .store
+            .replace_endpoint_remembered(&next, current.version, remembered.as_ref())
+            .await?
+        {
+            SaveOutcome::Saved => Ok(Some(call.reply(&RolledSecret { secret })?)),
+            SaveOutcome::IdempotencyTaken(winner) => {
+                let d = draft
+                    .as_ref()
+                    .ok_or_else(|| ApiError::internal("a key's record without a key"))?;
+                Ok(Some(sealed::replayed(kit, id, d.replay_winner(&winner)?)?))
+            }
+            SaveOutcome::VersionMismatch | SaveOutcome::LimitReached => Ok(None),
         }
-        Ok(Some(call.reply(&RolledSecret { secret })?))
     };
     let busy = "The endpoint is being changed concurrently; retry";
     versioned_update(None, busy, read, write).await

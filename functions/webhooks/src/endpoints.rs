@@ -2,12 +2,11 @@
 //! Another credential's endpoint is 404, as a resource it may not read.
 
 use crate::body::{CreateEndpoint, NewWebhookEndpoint, UpdateEndpoint, WebhookEndpoint};
+use crate::sealed;
 use crate::valid::reachable;
 use crate::{ENDPOINT_PATH, ENDPOINTS_PATH};
 use http::StatusCode;
-use pirros_domain::webhooks::{
-    EndpointRecord, EndpointStatus, MAX_ENDPOINTS_PER_CREDENTIAL, WebhookKit,
-};
+use pirros_domain::webhooks::{EndpointRecord, EndpointStatus, MAX_ENDPOINTS_PER_CREDENTIAL};
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::conditional::{EntityTag, IfNoneMatch};
@@ -71,29 +70,6 @@ error_responses!(
     pub CreateErrors = V1[InsufficientScope, LimitExceeded, IdempotencyConflict]
 );
 
-/// In a create's remembered answer the secret is the endpoint's sealed one behind this
-/// marker: no plain secret is stored anywhere, and a replay opens it again.
-const SEALED: &str = "sealed:";
-
-/// A remembered create answered again, its secret opened.
-fn replayed(kit: &dyn WebhookKit, mut reply: Reply) -> Result<Reply, ApiError> {
-    let mut body: serde_json::Value =
-        serde_json::from_str(&reply.body).map_err(ApiError::internal)?;
-    let response = &mut body["response"];
-    let id = response["id"].as_str().and_then(ResourceId::parse);
-    let sealed = response["secret"]
-        .as_str()
-        .and_then(|s| s.strip_prefix(SEALED));
-    if let (Some(id), Some(sealed)) = (id, sealed) {
-        let plain = kit
-            .open_secret(&id, sealed)
-            .ok_or_else(|| ApiError::internal("a remembered endpoint secret did not open"))?;
-        response["secret"] = plain.into();
-        reply.body = body.to_string();
-    }
-    Ok(reply)
-}
-
 /// Create a webhook endpoint
 ///
 /// A new endpoint of your credential: from now on it receives, as signed POSTs, the events
@@ -127,7 +103,7 @@ pub async fn create(
     call.require_any_read(state, ws, ENTITY).await?;
     let kit = state.webhook_kit()?;
     let draft = match idempotency::lookup(state, call, key).await? {
-        Begun::Replay(reply) => return replayed(kit, reply),
+        Begun::Replay(reply) => return sealed::replayed_create(kit, reply),
         Begun::Fresh(draft) => draft,
     };
     reachable(kit, &input.url).await?;
@@ -170,7 +146,7 @@ pub async fn create(
     let remembered = match &draft {
         Some(d) => Some(d.complete(
             StatusCode::CREATED,
-            &answer(format!("{SEALED}{}", record.secret))?,
+            &answer(sealed::remembered(&record.secret))?,
             record.version,
         )),
         None => None,
@@ -185,7 +161,7 @@ pub async fn create(
             let draft = draft
                 .as_ref()
                 .ok_or_else(|| ApiError::internal("a key's record without a key"))?;
-            return replayed(kit, draft.replay_winner(&winner)?);
+            return sealed::replayed_create(kit, draft.replay_winner(&winner)?);
         }
         SaveOutcome::VersionMismatch | SaveOutcome::LimitReached => {
             return Err(ApiError::internal("a new webhook endpoint's id is taken"));

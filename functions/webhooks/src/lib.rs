@@ -7,6 +7,7 @@ pub mod actions;
 pub mod body;
 pub mod deliveries;
 pub mod endpoints;
+mod sealed;
 mod valid;
 
 use pirros_shared::ids::{ResourceId, WorkspaceId};

@@ -21,6 +21,7 @@ pirros_tests::on_both_stores!(
     replays_send_the_events_again_with_their_ids,
     access_is_checked_when_each_delivery_is_sent,
     a_create_retried_with_its_key_makes_one_endpoint,
+    a_roll_retried_with_its_key_rolls_once,
 );
 
 fn endpoints() -> String {
@@ -887,6 +888,57 @@ async fn a_create_retried_with_its_key_makes_one_endpoint(b: Backend) {
     let other = json!({"url": "https://1.1.1.1/other", "event_types": ["stash.*"]});
     let r = api
         .write(Method::POST, &endpoints(), &t, &other, Some("hook-once"))
+        .await;
+    r.assert_error(409, "IDEMPOTENCY_CONFLICT");
+}
+
+/// A roll retried with its `Idempotency-Key` answers the first roll's secret again and
+/// rolls nothing: the secret before it still signs beside it (a second roll would have
+/// ended it at once).
+async fn a_roll_retried_with_its_key_rolls_once(b: Backend) {
+    let api = local_api(b, "1").await;
+    let rx = Receiver::start().await;
+    let a = api.token("full-a").await;
+    let made = create(&api, &a, &rx.url, json!(["stash.created"])).await;
+    let endpoint = made["id"].as_str().unwrap().to_owned();
+    let old = made["secret"].as_str().unwrap().to_owned();
+    let roll = format!("{}/{endpoint}/secret/roll", endpoints());
+    let first = api
+        .write(Method::POST, &roll, &a, &json!({}), Some("roll-once"))
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let again = api
+        .write(Method::POST, &roll, &a, &json!({}), Some("roll-once"))
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let new = first.body["response"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        again.body["response"]["secret"],
+        new.as_str(),
+        "the same new secret"
+    );
+    let got = api.get(&format!("{}/{endpoint}", endpoints()), &a).await;
+    assert_eq!(got.header("etag"), Some("\"v2\""), "rolled once");
+    stash(&api, &a, "rolled once").await;
+    rx.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        rx.verify(&[&old])[0]["ok"],
+        true,
+        "the old secret still signs"
+    );
+    assert_eq!(rx.verify(&[&new])[0]["ok"], true, "and the new one");
+    let r = api
+        .write(
+            Method::POST,
+            &roll,
+            &a,
+            &json!({"old_secret_valid_for": 0}),
+            Some("roll-once"),
+        )
         .await;
     r.assert_error(409, "IDEMPOTENCY_CONFLICT");
 }

@@ -880,7 +880,9 @@ export interface paths {
          * Roll an endpoint's secret
          * @description A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
          *     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-         *     a signature for each secret, so receivers can switch without losing one.
+         *     a signature for each secret, so receivers can switch without losing one. Send an
+         *     `Idempotency-Key`: a retry with the same key gets the original answer (the same new
+         *     secret) instead of rolling again, which would end the secret before it at once.
          */
         post: operations["rollWebhookEndpointSecret"];
         delete?: never;
@@ -5044,7 +5046,13 @@ export interface operations {
     rollWebhookEndpointSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description 1 to 255 visible ASCII characters, unique per write (a UUID is fine); remembered for 24 hours. A retry with the same key and body gets the original answer, while you still hold the grant the request needs (else 403 `insufficient_scope`); the same key with another body is 409 `IDEMPOTENCY_CONFLICT`.
+                 * @example 3f6c1e0a-9b8d-4c2e-a7f5-1d2b3c4e5f60
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -5071,6 +5079,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5085,6 +5094,7 @@ export interface operations {
             403: components["responses"]["InsufficientScope"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["IdempotencyConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -111,6 +111,37 @@ impl WebhookStore for DynamoStore {
         self.put_if(put).await
     }
 
+    async fn replace_endpoint_remembered(
+        &self,
+        endpoint: &EndpointRecord,
+        expected: u64,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
+        let Some(idem) = idempotency else {
+            return Ok(match self.replace_endpoint(endpoint, expected).await? {
+                true => SaveOutcome::Saved,
+                false => SaveOutcome::VersionMismatch,
+            });
+        };
+        let put = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(
+                    endpoint,
+                    keys::endpoint(endpoint.workspace_id, &endpoint.id),
+                )?))
+                .condition_expression("#v = :v")
+                .expression_attribute_names("#v", "version")
+                .expression_attribute_values(":v", n(expected))
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().put(put).build(),
+            idempotency_put(&self.table, idem)?,
+        ];
+        self.commit(items, Some((1, &idem.key))).await
+    }
+
     async fn delete_endpoint(
         &self,
         ws: WorkspaceId,

@@ -69,22 +69,25 @@ impl WebhookStore for MemoryStore {
             .collect())
     }
 
-    async fn replace_endpoint(
+    async fn replace_endpoint_remembered(
         &self,
         endpoint: &EndpointRecord,
         expected: u64,
-    ) -> StoreResult<bool> {
-        let mut g = self.webhooks().lock();
-        match g
-            .endpoints
-            .get_mut(&(endpoint.workspace_id, endpoint.id.clone()))
-        {
-            Some(stored) if stored.version == expected => {
-                *stored = endpoint.clone();
-                Ok(true)
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome> {
+        Ok(self.with_idempotency(idempotency, || {
+            let mut g = self.webhooks().lock();
+            match g
+                .endpoints
+                .get_mut(&(endpoint.workspace_id, endpoint.id.clone()))
+            {
+                Some(stored) if stored.version == expected => {
+                    *stored = endpoint.clone();
+                    true
+                }
+                _ => false,
             }
-            _ => Ok(false),
-        }
+        }))
     }
 
     async fn delete_endpoint(

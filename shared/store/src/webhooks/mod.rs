@@ -32,8 +32,27 @@ pub trait WebhookStore: Send + Sync {
 
     /// Replaces the endpoint if its stored version is still `expected`; `false` (nothing
     /// written) when it moved on or is gone.
-    async fn replace_endpoint(&self, endpoint: &EndpointRecord, expected: u64)
-    -> StoreResult<bool>;
+    async fn replace_endpoint(
+        &self,
+        endpoint: &EndpointRecord,
+        expected: u64,
+    ) -> StoreResult<bool> {
+        Ok(matches!(
+            self.replace_endpoint_remembered(endpoint, expected, None)
+                .await?,
+            SaveOutcome::Saved
+        ))
+    }
+
+    /// `replace_endpoint`, with the request's idempotency record when it has one: both or
+    /// neither (`IdempotencyTaken` when another request with the key committed first,
+    /// `VersionMismatch` when the endpoint moved on or is gone).
+    async fn replace_endpoint_remembered(
+        &self,
+        endpoint: &EndpointRecord,
+        expected: u64,
+        idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome>;
 
     /// Deletes the endpoint if its stored version is still `expected`; `false` when it
     /// moved on or is gone. Its deliveries stay until they expire.

@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.envelope_rolled_secret import EnvelopeRolledSecret
+from ...models.idempotency_conflict_error import IdempotencyConflictError
 from ...models.insufficient_scope_error import InsufficientScopeError
 from ...models.internal_error_error import InternalErrorError
 from ...models.invalid_request_error import InvalidRequestError
@@ -25,8 +26,11 @@ def _get_kwargs(
     id: str,
     *,
     body: RollSecret | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -49,6 +53,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     EnvelopeRolledSecret
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -89,6 +94,11 @@ def _parse_response(
 
         return response_405
 
+    if response.status_code == 409:
+        response_409 = IdempotencyConflictError.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 429:
         response_429 = TooManyRequestsError.from_dict(response.json())
 
@@ -114,6 +124,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     EnvelopeRolledSecret
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -137,8 +148,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: RollSecret | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     EnvelopeRolledSecret
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -152,11 +165,14 @@ def sync_detailed(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one.
+    a signature for each secret, so receivers can switch without losing one. Send an
+    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
+    secret) instead of rolling again, which would end the secret before it at once.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (RollSecret | Unset): A secret roll.
 
     Raises:
@@ -164,13 +180,14 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeRolledSecret | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeRolledSecret | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -186,8 +203,10 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: RollSecret | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     EnvelopeRolledSecret
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -202,11 +221,14 @@ def sync(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one.
+    a signature for each secret, so receivers can switch without losing one. Send an
+    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
+    secret) instead of rolling again, which would end the secret before it at once.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (RollSecret | Unset): A secret roll.
 
     Raises:
@@ -214,7 +236,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeRolledSecret | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeRolledSecret | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
@@ -222,6 +244,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -231,8 +254,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: RollSecret | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     EnvelopeRolledSecret
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -246,11 +271,14 @@ async def asyncio_detailed(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one.
+    a signature for each secret, so receivers can switch without losing one. Send an
+    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
+    secret) instead of rolling again, which would end the secret before it at once.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (RollSecret | Unset): A secret roll.
 
     Raises:
@@ -258,13 +286,14 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeRolledSecret | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeRolledSecret | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -278,8 +307,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: RollSecret | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     EnvelopeRolledSecret
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -294,11 +325,14 @@ async def asyncio(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one.
+    a signature for each secret, so receivers can switch without losing one. Send an
+    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
+    secret) instead of rolling again, which would end the secret before it at once.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (RollSecret | Unset): A secret roll.
 
     Raises:
@@ -306,7 +340,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeRolledSecret | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeRolledSecret | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -315,5 +349,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
