@@ -11,7 +11,8 @@ what="${1:-all}"
 # The crafted-family reader needs no emulator and no build of the functions.
 if [[ "$what" == all || "$what" == rfa ]]; then
 	bash infra/scripts/rfa_peak.sh
-	[[ "$what" == rfa ]] && exit 0
+	# The one part that builds nothing else: a dev build of pirros-bench renders its table.
+	[[ "$what" == rfa ]] && { cargo run -q -p pirros-bench -- tables; exit 0; }
 fi
 # shellcheck source=infra/scripts/emulators.sh
 source infra/scripts/emulators.sh
@@ -26,34 +27,44 @@ profile="${BENCH_PROFILE:-release}"
 # differently and compile the AWS SDK again.
 cargo build --profile "$profile" -p pirros-bench -p pirros-local -p pirros-oauth -p pirros-tags \
 	-p pirros-details -p pirros-families -p pirros-stashes -p pirros-downloads -p pirros-docs \
-	-p pirros-discovery -p pirros-jobs -p pirros-worker
+	-p pirros-discovery -p pirros-jobs -p pirros-worker -p pirros-webhook-delivery
 bin="target/$profile/pirros-bench"
 [[ "$profile" == dev ]] && bin="target/debug/pirros-bench"
+# After each part that wrote JSON, docs/performance.md's tables are rendered from it again.
+# pirros-bench stamps its own parts' JSON with the commit; `stamp` does it for the scripts.
+tables() { "$bin" tables; }
 if [[ "$what" == all || "$what" == search-scale ]]; then
 	# Workspace sizes, comma-separated (300000 works too; it takes ~20 minutes to load).
 	"$bin" search-scale --details "${BENCH_DETAILS:-10000,100000}" --json docs/bench/search_scale.json
+	tables
 fi
 if [[ "$what" == all || "$what" == index-writes ]]; then
 	# Items and write units of one upload's commit and one import, 2,000-character description.
 	"$bin" index-writes --json docs/bench/index_writes.json
+	tables
 fi
 if [[ "$what" == all || "$what" == events ]]; then
 	# An event's write units, a feed page's reads; concurrent writers and a reader: lost, twice.
 	"$bin" events --writes "${BENCH_EVENT_WRITES:-10000}" --writers 8 --json docs/bench/events.json
+	tables
 fi
 if [[ "$what" == all || "$what" == webhooks ]]; then
 	# Commit → delivery p50/p99, fan-out to 1,000 endpoints and 1,000 events to one, a receiver down then back.
 	"$bin" webhooks --samples "${BENCH_SAMPLES:-200}" --endpoints "${BENCH_WEBHOOK_ENDPOINTS:-1000}" \
 		--events "${BENCH_WEBHOOK_EVENTS:-1000}" --json docs/bench/webhooks.json
+	tables
 fi
 if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json
+	tables
 fi
 if [[ "$what" == all || "$what" == init ]]; then
 	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-10}" --json docs/bench/init.json
+	tables
 fi
 if [[ "$what" == all || "$what" == cost ]]; then
 	# The tags route in Python beside ours (docs/cost.md): AWS's runtime client, boto3, PyJWT.
+	# BENCH_COST_ONLY=webhooks measures only the webhook deliveries, into cost.json as it is.
 	py=.cache/pylambda/bin/python
 	"$py" -c 'import awslambdaric, boto3, jwt' 2>/dev/null || {
 		python3 -m venv .cache/pylambda && "$py" -m pip install -q --disable-pip-version-check -r infra/bench/python/requirements.txt
@@ -62,6 +73,7 @@ if [[ "$what" == all || "$what" == cost ]]; then
 		--dynamodb-rtt-ms "${BENCH_DYNAMODB_RTT_MS:-3}" --json docs/bench/cost.json
 	.cache/venv/bin/python -c 'import matplotlib' 2>/dev/null || .cache/venv/bin/pip install -q matplotlib
 	.cache/venv/bin/python infra/scripts/cost.py docs/bench "${BENCH_MEMORY_MB:-256}" | tee docs/bench/cost_tables.md
+	tables
 fi
 if [[ "$what" == all || "$what" == throughput ]]; then
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -95,18 +107,23 @@ if [[ "$what" == all || "$what" == throughput ]]; then
 		echo '}'
 	} >docs/bench/throughput.json
 	kill "$local_pid" 2>/dev/null || true
+	"$bin" stamp docs/bench/throughput.json
 	cat docs/bench/throughput.json
+	tables
 fi
 if [[ "$what" == all || "$what" == profile ]]; then
 	command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 	# BENCH_PROFILE_BASE=path/to/an/older/pirros-local adds a before/after from the same run.
 	python3 infra/scripts/profile.py ${BENCH_PROFILE_BASE:+"$BENCH_PROFILE_BASE"} "$(dirname "$bin")/pirros-local" \
 		--json docs/bench/profile.json
+	"$bin" stamp docs/bench/profile.json
+	tables
 fi
 if [[ "$what" == all || "$what" == uploads ]]; then
 	# Upload to `succeeded` through pirros-local (DynamoDB Local, s3rver), per file size.
 	"$bin" uploads --sizes-mb "${BENCH_UPLOAD_MB:-1,100}" --runs "${BENCH_UPLOAD_RUNS:-3}" \
 		--json docs/bench/uploads.json
+	tables
 fi
 if [[ "$what" == all || "$what" == export ]]; then
 	# The worker's peak memory and speed for stash exports of growing size (s3rver).
@@ -125,7 +142,9 @@ if [[ "$what" == all || "$what" == export ]]; then
 		"$export_bin" --files 20 --total-mb 1000 --repeat 3 | tail -n 1
 		echo ']'
 	} >docs/bench/export.json
+	"$bin" stamp docs/bench/export.json
 	cat docs/bench/export.json
+	tables
 fi
 if [[ "$what" == all || "$what" == plots ]]; then
 	.cache/venv/bin/python -c 'import matplotlib' 2>/dev/null || .cache/venv/bin/pip install -q matplotlib

@@ -1,6 +1,6 @@
 """Dollars from the cost bench (docs/bench/cost.json): per route, per million requests,
-and per month for an integrator; writes docs/bench/cost.png and docs/bench/cost_summary.json
-and prints the tables docs/cost.md shows.
+and per month for an integrator, and per million webhook deliveries; writes
+docs/bench/cost.png and docs/bench/cost_summary.json and prints the tables docs/cost.md shows.
 
 Prices are AWS list prices for us-east-1 (first tier), as published in 2025; edit PRICES if
 they change. Usage: python infra/scripts/cost.py docs/bench [memory MB]
@@ -25,6 +25,7 @@ PRICES = {
     "alarm_metric_month": 0.10,  # standard resolution, per metric an alarm reads
     "dashboard_month": 3.00,  # beyond the account's first 3
     "secret_month": 0.40,
+    "sqs_requests_per_million": 0.40,  # standard queue, per 64 KB chunk of a request; first 1 M a month free
 }
 
 # Lambda writes START, END and REPORT lines per invocation (REPORT names the trace when
@@ -48,6 +49,16 @@ MIX = {
     "stash create": 0.8,
     "stash update": 0.6,
 }
+# A webhook delivery: its share of the fan-out that queued it and of the delivery
+# invocation whose batch held it, by the cases of cost.json's webhook_deliveries.
+DELIVERY_SCENARIOS = [
+    ("1 endpoint, batches of 1", "fan-out, 1 endpoint", "delivery, batch of 1"),
+    ("1 endpoint, batches of 10", "fan-out, 1 endpoint", "delivery, batch of 10"),
+    ("10 endpoints, batches of 1", "fan-out, 10 endpoints", "delivery, batch of 1"),
+    ("10 endpoints, batches of 10", "fan-out, 10 endpoints", "delivery, batch of 10"),
+    ("1 endpoint, batches of 1, receiver takes 100 ms", "fan-out, 1 endpoint", "delivery, batch of 1, receiver answers in 100 ms"),
+    ("10 endpoints, batches of 10, receiver takes 100 ms", "fan-out, 10 endpoints", "delivery, batch of 10, receiver answers in 100 ms"),
+]
 REQUESTS_PER_HOUR = 1000
 HOURS_PER_MONTH = 730
 # Custom metrics the catalog publishes with realistic dimension values (see docs/cost.md).
@@ -77,6 +88,66 @@ def per_million(row, memory_mb, dynamodb=None, xray_share=XRAY_SHARE_AT_SCALE):
         "CloudWatch Logs": log_bytes / 1e9 * PRICES["logs_ingest_per_gb"] * 1e6,
         "X-Ray": xray_share * PRICES["xray_traces_per_million"],
     }
+
+
+def per_million_deliveries(cases, memory_mb):
+    """Dollars per million webhook deliveries, by component, from the invocations a delivery
+    takes a share of (1 / the deliveries each one handled)."""
+    out = dict.fromkeys(["Lambda requests", "Lambda duration", "DynamoDB reads", "DynamoDB writes", "SQS", "CloudWatch Logs", "X-Ray"], 0.0)
+    per = dict.fromkeys(["invocations", "billed_ms", "read_units", "write_units", "sqs_requests"], 0.0)
+    for r in cases:
+        share = 1 / r["deliveries_per_invocation"]
+        d = r["dynamodb"]
+        gb_s = r["billed_ms_mean"] / 1000 * memory_mb / 1024
+        # Lambda's START/END/REPORT lines come with every invocation; no API Gateway here.
+        log_bytes = r["log_bytes_per_invocation"] + PLATFORM_LOG_BYTES
+        out["Lambda requests"] += share * PRICES["lambda_requests_per_million"]
+        out["Lambda duration"] += share * gb_s * PRICES["lambda_gb_second_arm64"] * 1e6
+        out["DynamoDB reads"] += share * d["read_units"] * PRICES["dynamodb_read_units_per_million"]
+        out["DynamoDB writes"] += share * d["write_units"] * PRICES["dynamodb_write_units_per_million"]
+        out["SQS"] += share * r["sqs"]["billed_requests"] * PRICES["sqs_requests_per_million"]
+        out["CloudWatch Logs"] += share * log_bytes / 1e9 * PRICES["logs_ingest_per_gb"] * 1e6
+        out["X-Ray"] += share * XRAY_SHARE_AT_SCALE * PRICES["xray_traces_per_million"]
+        per["invocations"] += share
+        per["billed_ms"] += share * r["billed_ms_mean"]
+        per["read_units"] += share * d["read_units"]
+        per["write_units"] += share * d["write_units"]
+        per["sqs_requests"] += share * r["sqs"]["billed_requests"]
+    return out, per
+
+
+def print_deliveries(hooks, memory):
+    """The webhook tables; the dollars per million deliveries, by scenario."""
+    cases = {c["case"]: c for c in hooks["cases"]}
+    print(f"\n## Webhook deliveries: each invocation measured ({hooks['profile']} build, {hooks['dynamodb_rtt_added_ms']:g} ms added per DynamoDB round trip)\n")
+    print("| invocation | deliveries | warm p50 ms | billed ms | cold start p50 ms | DynamoDB calls | RCU | WCU | SQS requests | log bytes | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, c in cases.items():
+        sqs = ", ".join(f"{v['calls']:g} {op}" for op, v in c["sqs"]["by_operation"].items()) or "0"
+        cold = f"{c['cold']['start_to_answer_ms']['p50']:.0f}" if c["cold"] else "–"
+        print(
+            f"| {name} | {c['deliveries_per_invocation']} | {c['warm_ms']['p50']:.1f} | {c['billed_ms_mean']:.1f} | {cold} | "
+            f"{c['dynamodb']['calls']:g} | {c['dynamodb']['read_units']:g} | {c['dynamodb']['write_units']:g} | {sqs} | "
+            f"{c['log_bytes_per_invocation']:.0f} | {c['peak_rss_mb']:.1f} |"
+        )
+    print(f"\n## Dollars per million webhook deliveries (Lambda arm64 at {memory} MB, us-east-1 list prices)\n")
+    out = {}
+    comps = None
+    for label, fan, deliver in DELIVERY_SCENARIOS:
+        if fan not in cases or deliver not in cases:
+            continue
+        costs, per = per_million_deliveries([cases[fan], cases[deliver]], memory)
+        out[label] = {"dollars": costs, "per_delivery": per}
+        if comps is None:
+            comps = list(costs)
+            print("| deliveries | invocations | billed ms | RCU | WCU | SQS requests | " + " | ".join(comps) + " | **total** |")
+            print("|---|" + "---:|" * (len(comps) + 6))
+        cells = " | ".join(f"{v:.3f}" for v in costs.values())
+        print(
+            f"| {label} | {per['invocations']:.2f} | {per['billed_ms']:.1f} | {per['read_units']:.2f} | {per['write_units']:.2f} | "
+            f"{per['sqs_requests']:.2f} | {cells} | **{sum(costs.values()):.2f}** |"
+        )
+    return out
 
 
 def main() -> None:
@@ -133,8 +204,11 @@ def main() -> None:
                 f"{r['cpu_ms_per_request']:.2f} | {r['peak_rss_mb']:.1f} | {sum(c.values()):.3f} |"
             )
 
+    hooks = bench.get("webhook_deliveries")
+    deliveries = print_deliveries(hooks, memory) if hooks else None
+
     (d / "cost_summary.json").write_text(json.dumps({
-        "memory_mb": memory, "prices": PRICES, "per_million": costs,
+        "memory_mb": memory, "prices": PRICES, "per_million": costs, "per_million_deliveries": deliveries,
         "integrator_month": {"requests": monthly_requests, "variable": variable, "xray": xray, "fixed": fixed},
     }, indent=2))
 

@@ -21,8 +21,13 @@ run() { # run SHAPE READER -> {"shape":..., "reader":..., "peak_rss_mib":..., "m
 	python3 -c 'import json,sys; r=json.loads(sys.argv[3]) if sys.argv[3] else {"ms": None, "answer": "killed or crashed"}; r["shape"]=sys.argv[1]; r["reader"]=sys.argv[2]; r["peak_rss_mib"]=round(int(sys.argv[4])/1024,1); print(json.dumps(r))' \
 		"$1" "$2" "$out" "$peak"
 }
+# The stamp pirros-bench writes (infra/bench/src/stamp.rs): the bench's own outputs do not
+# make the tree dirty.
+commit=$(git rev-parse --short HEAD)
+dirty=$(git status --porcelain -- ':(top)' ':(top,exclude)docs/bench' ':(top,exclude)docs/performance.md')
+echo "measured at commit $commit${dirty:+ (with uncommitted changes)}"
 {
-	echo "{\"commit\": \"$(git rev-parse --short HEAD)\", \"mib\": $mib, \"runs\": ["
+	echo "{\"commit\": \"$commit\"${dirty:+, \"dirty\": true}, \"mib\": $mib, \"runs\": ["
 	first=1
 	# craft: the long directory chain; large: a sound family of the same size.
 	for shape in craft large; do

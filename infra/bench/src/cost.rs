@@ -41,7 +41,7 @@ fn event(function: &str, file: &str, token: &str) -> anyhow::Result<Value> {
     Ok(serde_json::from_str(&text.replace("{{TOKEN}}", token))?)
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -82,7 +82,7 @@ async fn spawn(
     }
 }
 
-fn summary(mut v: Vec<f64>) -> Value {
+pub(crate) fn summary(mut v: Vec<f64>) -> Value {
     let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
     json!({
         "p50": percentile(&mut v, 0.5),
@@ -187,6 +187,20 @@ pub async fn run(
     json_out: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     use pirros_local::start::{Options, StoreKind, start};
+    // The deliveries alone, into the JSON as it is: a dev build's deliveries can be
+    // re-measured without replacing the routes' figures of a release build.
+    if std::env::var("BENCH_COST_ONLY").is_ok_and(|v| v == "webhooks") {
+        let deliveries = crate::delivery_cost::run(&bin_dir, samples, cold_runs, rtt_ms).await?;
+        if let Some(p) = json_out {
+            let mut all: Value = match std::fs::read_to_string(&p) {
+                Ok(text) => serde_json::from_str(&text)?,
+                Err(_) => json!({}),
+            };
+            all["webhook_deliveries"] = deliveries;
+            std::fs::write(p, serde_json::to_string_pretty(&all)?)?;
+        }
+        return Ok(());
+    }
     let mut env: HashMap<String, String> = std::env::vars().collect();
     let endpoint = env
         .get("AWS_ENDPOINT_URL_DYNAMODB")
@@ -329,6 +343,7 @@ pub async fn run(
         );
         python_row = f;
     }
+    let deliveries = crate::delivery_cost::run(&bin_dir, samples, cold_runs, rtt_ms).await?;
     if let Some(p) = json_out {
         std::fs::write(
             p,
@@ -338,6 +353,7 @@ pub async fn run(
                 "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
                 "routes": rows,
                 "python_tags": python_row,
+                "webhook_deliveries": deliveries,
             }))?,
         )?;
     }

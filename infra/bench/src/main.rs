@@ -3,10 +3,14 @@
 
 mod cost;
 mod delay;
+mod delivery_cost;
 mod events;
 mod init;
 mod routes;
 mod scale;
+mod stamp;
+mod tables;
+mod tap;
 mod uploads;
 mod webhooks;
 mod writes;
@@ -118,11 +122,43 @@ enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// Renders docs/performance.md's tables from the bench JSON; `--check` only compares.
+    Tables {
+        #[arg(long)]
+        check: bool,
+        #[arg(long, default_value = "docs/performance.md")]
+        doc: std::path::PathBuf,
+        #[arg(long, default_value = "docs/bench")]
+        bench_dir: std::path::PathBuf,
+    },
+    /// Writes the commit measured into the JSON of a part `bench.sh` runs as a script.
+    Stamp { json: std::path::PathBuf },
+}
+
+impl Command {
+    /// The JSON a part writes, stamped here once it ran rather than by each part.
+    fn json(&self) -> Option<&std::path::PathBuf> {
+        match self {
+            Command::SearchScale { json, .. }
+            | Command::Init { json, .. }
+            | Command::Cost { json, .. }
+            | Command::Uploads { json, .. }
+            | Command::IndexWrites { json, .. }
+            | Command::Events { json, .. }
+            | Command::Webhooks { json, .. }
+            | Command::Routes { json, .. } => json.as_ref(),
+            Command::Tables { .. } | Command::Stamp { .. } => None,
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+    let command = Cli::parse().command;
+    let json = command.json().cloned();
+    // Taken before the run: the tree as built is what was measured.
+    let stamp = json.as_ref().and_then(|_| stamp::Stamp::of_tree());
+    match command {
         Command::SearchScale {
             details,
             samples,
@@ -160,5 +196,15 @@ async fn main() -> anyhow::Result<()> {
             runs,
             json,
         } => init::run(bin_dir, runs, json).await,
+        Command::Tables {
+            check,
+            doc,
+            bench_dir,
+        } => tables::run(&doc, &bench_dir, check),
+        Command::Stamp { json } => stamp::stamp_file(&json),
+    }?;
+    if let (Some(path), Some(stamp)) = (json, stamp) {
+        stamp.apply_to_file(&path)?;
     }
+    Ok(())
 }
