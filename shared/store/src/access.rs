@@ -199,12 +199,14 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
             &[
-                // An endpoint; the events sequence a new one starts after.
-                (Op::GetItem, &[Webhooks, Events]),
+                // An endpoint; the events sequence a new one starts after; a create's or a
+                // roll's idempotency record.
+                (Op::GetItem, &[Webhooks, Events, Idempotency]),
                 // A workspace's endpoints; an endpoint's deliveries; a replay's events.
                 (Op::Query, &[Webhooks, Deliveries, Events]),
-                // An endpoint made or changed; a test's delivery.
-                (Op::PutItem, &[Webhooks, Deliveries]),
+                // An endpoint made or changed (with its idempotency record); a test's
+                // delivery.
+                (Op::PutItem, &[Webhooks, Deliveries, Idempotency]),
                 // The workspace noted among those with endpoints.
                 (Op::UpdateItem, &[WebhookWorkspaces]),
                 (Op::DeleteItem, &[Webhooks]),

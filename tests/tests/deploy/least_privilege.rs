@@ -261,8 +261,15 @@ fn the_access_table_keeps_the_promised_limits() {
             // Jobs, an upload's family, version record and search-list copies, an ended
             // export's slot, and their events.
             "worker" => &[Job, Family, FamilyList, Lease, Events],
-            // Endpoints, the workspaces that have them, and deliveries (tests and replays).
-            "webhooks" => &[Webhooks, WebhookWorkspaces, Deliveries, ApiRate],
+            // Endpoints, the workspaces that have them, deliveries (tests and replays), and
+            // the idempotency records of creates and rolls.
+            "webhooks" => &[
+                Webhooks,
+                WebhookWorkspaces,
+                Deliveries,
+                Idempotency,
+                ApiRate,
+            ],
             // Deliveries made; deliveries recorded and their endpoints' health.
             "webhook-fanout" => &[Deliveries],
             "webhook-delivery" => &[Deliveries, Webhooks],
