@@ -205,3 +205,29 @@ where
         Begun::Fresh(draft) => write(draft).await,
     }
 }
+
+/// `run` for a write that must read before it writes (the references it has to verify):
+/// `check` is made side by side with the key's lookup instead of after it, one round trip
+/// fewer for every fresh write. On a replay what `check` found is dropped, its error too:
+/// the remembered answer is the answer, as it was before the check existed.
+pub async fn run_checked<C, Check, F, Fut>(
+    state: &crate::AppState,
+    call: &crate::api::V1Call,
+    needs: Needs<'_>,
+    key: Option<IdempotencyKey>,
+    check: Check,
+    write: F,
+) -> Result<Reply, ApiError>
+where
+    Check: Future<Output = Result<C, ApiError>>,
+    F: FnOnce(Option<Draft>, C) -> Fut,
+    Fut: Future<Output = Result<Reply, ApiError>>,
+{
+    call.require_scope(state, needs.ws, needs.entity, needs.action, needs.entity_id)
+        .await?;
+    let (begun, checked) = tokio::join!(lookup(state, call, key), check);
+    match begun? {
+        Begun::Replay(reply) => Ok(reply),
+        Begun::Fresh(draft) => write(draft, checked?).await,
+    }
+}

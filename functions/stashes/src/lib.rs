@@ -257,25 +257,29 @@ pub async fn create(
         action: Action::Write,
         entity_id: None,
     };
-    idempotency::run(state, call, needs, key, |draft| async move {
-        let now = Timestamp::now();
-        let stash = Stash {
-            id: ResourceId::new_uuid(),
-            workspace_id: ws,
-            name: input.name,
-            description: input.description,
-            project_id: input.project_id,
-            is_permanent: input.is_permanent,
-            item_ids: input.item_ids,
-            created_by: call.credential.client_id.to_string(),
-            created_at: now,
-            updated_at: now,
-        };
+    let now = Timestamp::now();
+    let stash = Stash {
+        id: ResourceId::new_uuid(),
+        workspace_id: ws,
+        name: input.name,
+        description: input.description,
+        project_id: input.project_id,
+        is_permanent: input.is_permanent,
+        item_ids: input.item_ids,
+        created_by: call.credential.client_id.to_string(),
+        created_at: now,
+        updated_at: now,
+    };
+    // What the stash names is verified beside the key's lookup (a replay drops it).
+    let check = async move {
         write_scope(state, call, ws, &stash).await?;
         tokio::try_join!(
             check_project(state, ws, &stash.project_id),
             check_items(state, call, ws, &stash.item_ids),
         )?;
+        Ok(stash)
+    };
+    idempotency::run_checked(state, call, needs, key, check, |draft, stash| async move {
         let record = StashRecord { stash, version: 1 };
         save(
             state,
