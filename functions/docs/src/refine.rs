@@ -88,10 +88,14 @@ fn rules() -> [(&'static str, Value); 4] {
             "TokenRequest",
             json!({"additionalProperties": {"type": ["string", "null"]}}),
         ),
-        // functions/webhooks/src/valid.rs: exactly one of `after` and `event_ids`.
+        // functions/webhooks/src/valid.rs: exactly one of `after` and `event_ids` (a
+        // `null` one counts as absent).
         (
             "Replay",
-            json!({"oneOf": [{"required": ["after"]}, {"required": ["event_ids"]}]}),
+            json!({"oneOf": [
+                {"required": ["after"], "properties": {"after": {"type": "string"}}},
+                {"required": ["event_ids"], "properties": {"event_ids": {"type": "array", "items": {"type": "string"}}}},
+            ]}),
         ),
     ]
 }

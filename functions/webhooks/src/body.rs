@@ -21,7 +21,7 @@ pub struct CreateEndpoint {
     /// Where deliveries are POSTed: `https://`, on a public address.
     #[schema(
         max_length = 2048,
-        pattern = "^https://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:[0-9]{1,4})?(/[!-~]*)?$",
+        pattern = "^https://(([A-Za-z0-9]+(-[A-Za-z0-9]+)*\\.)*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:[0-9]{1,4})?(/[!-~]*)?$",
         example = "https://example.com/hooks/pirros"
     )]
     pub url: String,
@@ -37,21 +37,24 @@ pub struct CreateEndpoint {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEndpoint {
-    /// As on create.
+    /// As on create; absent or `null`: unchanged.
     #[schema(
-        value_type = String,
+        value_type = Option<String>,
         required = false,
         max_length = 2048,
-        pattern = "^https://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:[0-9]{1,4})?(/[!-~]*)?$"
+        pattern = "^https://(([A-Za-z0-9]+(-[A-Za-z0-9]+)*\\.)*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:[0-9]{1,4})?(/[!-~]*)?$"
     )]
     pub url: Option<String>,
-    #[schema(value_type = Vec<pirros_domain::events::TypeEntry>, inline, min_items = 1, max_items = 64)]
+    /// Absent or `null`: unchanged.
+    #[schema(value_type = Option<Vec<pirros_domain::events::TypeEntry>>, inline, min_items = 1, max_items = 64)]
     pub event_types: Option<Vec<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 1024)]
     pub description: Option<Option<String>>,
-    /// `enabled` (which also clears `disabled_reason`) or `disabled`.
+    /// `enabled` (which also clears `disabled_reason`) or `disabled`; absent or `null`:
+    /// unchanged.
+    #[schema(nullable)]
     pub status: Option<EndpointStatus>,
 }
 
@@ -75,16 +78,17 @@ pub struct RollSecret {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Replay {
-    /// A cursor of the events feed (`next_cursor`, or a snapshot's `events_cursor`).
+    /// A cursor of the events feed (`next_cursor`, or a snapshot's `events_cursor`);
+    /// `null` is as absent.
     #[schema(
-        value_type = String,
+        value_type = Option<String>,
         required = false,
         max_length = 2048,
         pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
     )]
     pub after: Option<String>,
-    /// Events by id (1 to 100).
-    #[schema(value_type = Vec<String>, required = false, min_items = 1, max_items = 100)]
+    /// Events by id (1 to 100); `null` is as absent.
+    #[schema(value_type = Option<Vec<String>>, required = false, min_items = 1, max_items = 100)]
     pub event_ids: Option<Vec<String>>,
 }
 

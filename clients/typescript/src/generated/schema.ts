@@ -1831,11 +1831,18 @@ export interface components {
         RemovedReason: "deleted" | "access";
         /** @description What to deliver again: the events after a feed cursor, or some events by id. */
         Replay: {
-            /** @description A cursor of the events feed (`next_cursor`, or a snapshot's `events_cursor`). */
-            after?: string;
-            /** @description Events by id (1 to 100). */
-            event_ids?: string[];
-        } & (unknown | unknown);
+            /**
+             * @description A cursor of the events feed (`next_cursor`, or a snapshot's `events_cursor`);
+             *     `null` is as absent.
+             */
+            after?: string | null;
+            /** @description Events by id (1 to 100); `null` is as absent. */
+            event_ids?: string[] | null;
+        } & ({
+            after: string;
+        } | {
+            event_ids: string[];
+        });
         /** @description How many deliveries a replay queued. */
         Replayed: {
             deliveries: number;
@@ -2025,9 +2032,10 @@ export interface components {
         TokenType: "Bearer";
         /** @description The fields to change; the others stay. */
         UpdateEndpoint: {
-            /** @description As on create. */
-            url?: string;
-            event_types: string[];
+            /** @description As on create; absent or `null`: unchanged. */
+            url?: string | null;
+            /** @description Absent or `null`: unchanged. */
+            event_types?: string[] | null;
             /** @description `null` clears it. */
             description?: string | null;
             status?: null | components["schemas"]["EndpointStatus"];

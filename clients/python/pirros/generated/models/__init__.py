@@ -282,6 +282,8 @@ from .project import Project
 from .rate_limit import RateLimit
 from .reference_type import ReferenceType
 from .removed_reason import RemovedReason
+from .replay_type_0 import ReplayType0
+from .replay_type_1 import ReplayType1
 from .replayed import Replayed
 from .resolve_flag import ResolveFlag
 from .resolved_status import ResolvedStatus
@@ -507,6 +509,8 @@ __all__ = (
     "RateLimit",
     "ReferenceType",
     "RemovedReason",
+    "ReplayType0",
+    "ReplayType1",
     "Replayed",
     "ResolveFlag",
     "ResolvedStatus",

@@ -16,21 +16,32 @@ class UpdateEndpoint:
     """The fields to change; the others stay.
 
     Attributes:
-        event_types (list[str]):
-        url (str | Unset): As on create.
+        url (None | str | Unset): As on create; absent or `null`: unchanged.
+        event_types (list[str] | None | Unset): Absent or `null`: unchanged.
         description (None | str | Unset): `null` clears it.
         status (EndpointStatus | None | Unset):
     """
 
-    event_types: list[str]
-    url: str | Unset = UNSET
+    url: None | str | Unset = UNSET
+    event_types: list[str] | None | Unset = UNSET
     description: None | str | Unset = UNSET
     status: EndpointStatus | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        event_types = self.event_types
+        url: None | str | Unset
+        if isinstance(self.url, Unset):
+            url = UNSET
+        else:
+            url = self.url
 
-        url = self.url
+        event_types: list[str] | None | Unset
+        if isinstance(self.event_types, Unset):
+            event_types = UNSET
+        elif isinstance(self.event_types, list):
+            event_types = self.event_types
+
+        else:
+            event_types = self.event_types
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -48,13 +59,11 @@ class UpdateEndpoint:
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "event_types": event_types,
-            }
-        )
+        field_dict.update({})
         if url is not UNSET:
             field_dict["url"] = url
+        if event_types is not UNSET:
+            field_dict["event_types"] = event_types
         if description is not UNSET:
             field_dict["description"] = description
         if status is not UNSET:
@@ -65,9 +74,32 @@ class UpdateEndpoint:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        event_types = cast(list[str], d.pop("event_types"))
 
-        url = d.pop("url", UNSET)
+        def _parse_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        url = _parse_url(d.pop("url", UNSET))
+
+        def _parse_event_types(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                event_types_type_0 = cast(list[str], data)
+
+                return event_types_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        event_types = _parse_event_types(d.pop("event_types", UNSET))
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -96,8 +128,8 @@ class UpdateEndpoint:
         status = _parse_status(d.pop("status", UNSET))
 
         update_endpoint = cls(
-            event_types=event_types,
             url=url,
+            event_types=event_types,
             description=description,
             status=status,
         )

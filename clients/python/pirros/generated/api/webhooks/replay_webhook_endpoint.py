@@ -15,6 +15,8 @@ from ...models.invalid_request_error import InvalidRequestError
 from ...models.invalid_token_error import InvalidTokenError
 from ...models.method_not_allowed_error import MethodNotAllowedError
 from ...models.not_found_error import NotFoundError
+from ...models.replay_type_0 import ReplayType0
+from ...models.replay_type_1 import ReplayType1
 from ...models.service_unavailable_error import ServiceUnavailableError
 from ...models.too_many_requests_error import TooManyRequestsError
 from ...types import Response
@@ -24,7 +26,7 @@ def _get_kwargs(
     ws: UUID,
     id: str,
     *,
-    body: Any,
+    body: ReplayType0 | ReplayType1,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -36,7 +38,10 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body
+    if isinstance(body, ReplayType0):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -142,7 +147,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: Any,
+    body: ReplayType0 | ReplayType1,
 ) -> Response[
     CursorExpiredError
     | EnvelopeReplayed
@@ -166,7 +171,8 @@ def sync_detailed(
     Args:
         ws (UUID):
         id (str):
-        body (Any): What to deliver again: the events after a feed cursor, or some events by id.
+        body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
+            or some events by id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +200,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: Any,
+    body: ReplayType0 | ReplayType1,
 ) -> (
     CursorExpiredError
     | EnvelopeReplayed
@@ -219,7 +225,8 @@ def sync(
     Args:
         ws (UUID):
         id (str):
-        body (Any): What to deliver again: the events after a feed cursor, or some events by id.
+        body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
+            or some events by id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -242,7 +249,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: Any,
+    body: ReplayType0 | ReplayType1,
 ) -> Response[
     CursorExpiredError
     | EnvelopeReplayed
@@ -266,7 +273,8 @@ async def asyncio_detailed(
     Args:
         ws (UUID):
         id (str):
-        body (Any): What to deliver again: the events after a feed cursor, or some events by id.
+        body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
+            or some events by id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -292,7 +300,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: Any,
+    body: ReplayType0 | ReplayType1,
 ) -> (
     CursorExpiredError
     | EnvelopeReplayed
@@ -317,7 +325,8 @@ async def asyncio(
     Args:
         ws (UUID):
         id (str):
-        body (Any): What to deliver again: the events after a feed cursor, or some events by id.
+        body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
+            or some events by id.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
