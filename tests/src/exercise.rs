@@ -200,8 +200,9 @@ pub fn example_path(template: &str) -> String {
 
 /// Calls every route of `function` (every route when `None`) on `base`, as each of
 /// `tokens` ((client, token) pairs) and without a token; for the token function, token
-/// requests with each client's right and wrong secret in JSON, a form and HTTP Basic.
-/// Returns every answer. Panics on a 5xx.
+/// requests with each client's wrong and then right secret in JSON, a form and HTTP Basic
+/// (a success after wrong attempts resets their counters). Returns every answer. Panics
+/// on a 5xx.
 pub async fn exercise(
     http: &reqwest::Client,
     base: &str,
@@ -211,7 +212,7 @@ pub async fn exercise(
     let mut bodies = Vec::new();
     if function.is_none_or(|f| f == "oauth") {
         for (client, _) in tokens {
-            for secret in [secret_of(client), "wrong-secret".to_owned()] {
+            for secret in ["wrong-secret".to_owned(), secret_of(client)] {
                 let form = format!(
                     "grant_type=client_credentials&client_id={client}&client_secret={secret}"
                 );

@@ -9,12 +9,12 @@ use pirros_shared::auth::jwks::Jwks;
 use pirros_shared::auth::token;
 use pirros_shared::error::{ApiError, Flavor};
 use pirros_shared::headers;
-use pirros_shared::ids::ClientId;
-use pirros_shared::ratelimit::{COUNTER_FAILED_RETRY_AFTER, TokenLimiter, TokenVerdict};
+use pirros_shared::ratelimit::{
+    COUNTER_FAILED_RETRY_AFTER, TokenLimiter, TokenOutcome, TokenVerdict,
+};
 use pirros_shared::request;
 use pirros_shared::response::json_response;
 use pirros_shared::routes::FunctionRoute;
-use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -193,48 +193,24 @@ async fn exchange(state: &AppState, req: &Request) -> Result<String, ApiError> {
         store: state.store.as_ref(),
         config: cfg,
     };
-    // The attempt is counted and the credential read in one round trip; the limiter's verdict
-    // still comes first, so a blocked caller learns nothing about the secret. A counter that
-    // cannot be updated refuses (429), unless storage is down altogether: then the credential
-    // read fails too and the answer is 503.
-    let attempt = limiter.attempt(&client, &ip);
-    let lookup = async {
-        match ClientId::parse(&client) {
-            Some(id) => state.store.get_credential(&id).await,
-            None => Ok(None),
-        }
-    };
-    let (verdict, credential) = tokio::join!(attempt, lookup);
-    let credential = match (verdict, credential) {
-        (TokenVerdict::Exceeded { retry_after }, _) => {
+    // Unknown client, wrong secret and revoked credential get the same answer.
+    let (client_id, secret_version) = match limiter.exchange(&client, &ip, &secret).await? {
+        TokenOutcome::Granted {
+            client_id,
+            secret_version,
+        } => (client_id, secret_version),
+        TokenOutcome::Invalid => return Err(ApiError::InvalidClient),
+        TokenOutcome::Refused(TokenVerdict::Exceeded { retry_after }) => {
             return Err(ApiError::TooManyRequests { retry_after });
         }
-        (_, Err(e)) => return Err(e.into()),
-        (TokenVerdict::CounterFailed, _) => {
+        TokenOutcome::Refused(_) => {
             return Err(ApiError::TooManyRequests {
                 retry_after: COUNTER_FAILED_RETRY_AFTER,
             });
         }
-        (TokenVerdict::Allowed, Ok(c)) => c,
     };
-    // Unknown client, wrong secret and revoked credential get the same answer. A token
-    // carries the version of the secret that got it: a rolled-over secret's tokens end when
-    // that secret does.
-    let (credential, secret_version) = match credential {
-        Some(c) if c.is_active() => match c.secret_version_of(&secret, Timestamp::now()) {
-            Some(v) => (c, v),
-            None => return Err(ApiError::InvalidClient),
-        },
-        _ => return Err(ApiError::InvalidClient),
-    };
-    limiter.success(&client, &ip).await;
-    token::issue(
-        signer,
-        &credential.client_id,
-        secret_version,
-        cfg.token_ttl_secs,
-    )
-    .map_err(|e| ApiError::Internal(format!("signing the token failed: {e}")))
+    token::issue(signer, &client_id, secret_version, cfg.token_ttl_secs)
+        .map_err(|e| ApiError::Internal(format!("signing the token failed: {e}")))
 }
 
 pirros_shared::declare_routes! {

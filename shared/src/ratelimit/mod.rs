@@ -9,7 +9,7 @@ pub mod sliding;
 mod token;
 
 pub use api::{ApiLimiter, USAGE_DAYS, USAGE_WINDOWS, usage_windows};
-pub use token::{TokenLimiter, TokenVerdict};
+pub use token::{TokenLimiter, TokenOutcome, TokenVerdict};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

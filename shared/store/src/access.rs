@@ -80,15 +80,20 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
     FunctionAccess {
         function: "oauth",
         uses: &[&[
-            // The credential; the published keys, compared before they are written.
-            (Op::GetItem, &[Credential, Config]),
-            // Attempt counters: counted, and reset after a success. Never a credential.
+            // The published keys, compared before they are written.
+            (Op::GetItem, &[Config]),
+            // An attempt: the credential checked (and handed back) beside the attempt
+            // counters, in one transaction; the counters counted, and reset after a
+            // success that follows wrong attempts. A credential is never written.
+            (Op::ConditionCheckItem, &[Credential]),
             (Op::UpdateItem, &[TokenRate]),
             (Op::DeleteItem, &[TokenRate]),
             // Its public keys for the `/v1` functions, at cold start.
             (Op::PutItem, &[Config]),
         ]],
-        rare: &[],
+        // The credential alone, when the attempt's transaction fails: storage down (503)
+        // or only the counters struggling (429).
+        rare: &[(Op::GetItem, &[Credential])],
     },
     FunctionAccess {
         function: "tags",

@@ -252,6 +252,41 @@ pub struct RateHit {
     pub count: u64,
 }
 
+/// One attempt at the token endpoint, as storage counts it (`AccessStore::token_attempt`).
+#[derive(Clone, Copy, Debug)]
+pub struct TokenAttempt<'a> {
+    /// The credential asked for; `None` when the client id is no id at all.
+    pub client: Option<&'a ClientId>,
+    /// `SecretHash::tag_of` the presented secret.
+    pub tag: &'a str,
+    /// The rate windows the attempt counts in, each with its limit.
+    pub windows: [(&'a str, u64); 2],
+    /// When the windows end.
+    pub expires_at: Timestamp,
+}
+
+/// What storage made of a token attempt.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttemptOutcome {
+    /// A window is at its limit: nothing counted, the attempt is refused.
+    Exceeded,
+    /// Counted in both windows: a wrong secret (the credential's secrets carry tags and the
+    /// attempt's is none of them), and the windows held nothing before it.
+    Counted,
+    /// Nothing counted yet. `credential` is the stored credential when the tag may name one
+    /// of its secrets (or it predates tags), for the caller to verify; `None` when there is
+    /// no such credential or the secret is wrong. `earlier`: the windows hold attempts
+    /// already. A right secret is then a success (reset the windows if `earlier`); anything
+    /// else must be counted (`hit_rate_limit`) before it is answered.
+    Unsettled {
+        credential: Option<Box<Credential>>,
+        earlier: bool,
+    },
+    /// Concurrent attempts on the same counters kept the call from deciding anything:
+    /// nothing counted, nothing read (count with `hit_rate_limit` beside a plain read).
+    Contended,
+}
+
 /// A rate window as stored: its hits, and how many of them each tally counted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RateUsage {
@@ -363,6 +398,12 @@ pub trait AccessStore: Send + Sync {
     async fn rate_usage(&self, keys: &[String]) -> StoreResult<Vec<RateUsage>>;
 
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
+
+    /// One token attempt in one call: counts it in both windows (all or none, within their
+    /// limits) when the credential's secrets are sure not to be the one presented and the
+    /// windows are empty; otherwise reads what the caller needs to settle it. A right
+    /// secret with nothing counted before it costs this one call and writes nothing.
+    async fn token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<AttemptOutcome>;
 
     /// The hits counted in the window `key`: 0 when it has none or it expired.
     async fn rate_count(&self, key: &str) -> StoreResult<u64>;

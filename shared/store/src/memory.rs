@@ -531,6 +531,41 @@ impl AccessStore for MemoryStore {
         Ok(())
     }
 
+    async fn token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<AttemptOutcome> {
+        // One lock: one call, as DynamoDB's one transaction.
+        let mut g = self.lock();
+        let now = Timestamp::now();
+        let counts = attempt.windows.map(|(key, _)| {
+            g.rate
+                .get(key)
+                .filter(|(_, expires_at)| *expires_at > now)
+                .map_or(0, |(count, _)| *count)
+        });
+        if counts
+            .iter()
+            .zip(attempt.windows)
+            .any(|(count, (_, limit))| *count >= limit)
+        {
+            return Ok(AttemptOutcome::Exceeded);
+        }
+        let credential = attempt.client.and_then(|c| g.credentials.get(c)).cloned();
+        let wrong = credential
+            .as_ref()
+            .is_some_and(|c| c.tag_names_no_secret(attempt.tag));
+        let earlier = counts.iter().any(|c| *c > 0);
+        if wrong && !earlier {
+            for (key, limit) in attempt.windows {
+                g.hit(key, limit, attempt.expires_at);
+            }
+            return Ok(AttemptOutcome::Counted);
+        }
+        self.read(usize::from(credential.is_some()));
+        Ok(AttemptOutcome::Unsettled {
+            credential: credential.filter(|_| !wrong).map(Box::new),
+            earlier,
+        })
+    }
+
     async fn rate_count(&self, key: &str) -> StoreResult<u64> {
         let now = Timestamp::now();
         Ok(self

@@ -12,6 +12,7 @@ pirros_tests::on_both_stores!(
     token_attempts_are_capped_per_client_over_all_ips,
     api_limit_slides_over_the_window_edge,
     token_success_resets_the_counter,
+    a_burst_of_wrong_secrets_gets_exactly_the_limit,
     api_limit_is_exact_under_concurrency,
     rate_headers_on_every_authenticated_response,
     storage_calls_per_request,
@@ -76,6 +77,38 @@ async fn token_success_resets_the_counter(b: Backend) {
         "5th attempt of the new window"
     );
     assert_eq!(api.token_request(bad_attempt()).await.status, 429);
+}
+
+/// Wrong secrets sent all at once are each counted before they are answered: exactly the
+/// limit of them are tried (401), the rest are refused (429), and the right secret waits
+/// too. The first of a window is counted by the attempt's one transaction, the others by
+/// conditional updates, whichever wins the race.
+async fn a_burst_of_wrong_secrets_gets_exactly_the_limit(b: Backend) {
+    let api = Arc::new(api(b).await);
+    let barrier = Arc::new(tokio::sync::Barrier::new(30));
+    let mut tasks = Vec::new();
+    for _ in 0..30 {
+        let (api, barrier) = (api.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            api.token_request(bad_attempt()).await
+        }));
+    }
+    let (mut tried, mut refused) = (0, 0);
+    for task in tasks {
+        let r = task.await.unwrap();
+        match r.status.as_u16() {
+            401 => tried += 1,
+            429 => {
+                refused += 1;
+                assert_eq!(r.body["error"], "too_many_requests", "{}", r.text);
+            }
+            s => panic!("unexpected {s}: {}", r.text),
+        }
+    }
+    assert_eq!((tried, refused), (5, 25));
+    let right = json!({"grant_type": "client_credentials", "client_id": "full-a", "client_secret": secret_of("full-a")});
+    assert_eq!(api.token_request(right).await.status, 429);
 }
 
 async fn api_limit_is_exact_under_concurrency(b: Backend) {
@@ -375,7 +408,8 @@ async fn counter_throttling_proxy(
                 while let Some((head, request)) = read_message(&mut client, &mut from_client).await
                 {
                     let reply = if throttle.load(Ordering::SeqCst)
-                        && head.contains("x-amz-target: dynamodb_20120810.updateitem")
+                        && (head.contains("x-amz-target: dynamodb_20120810.updateitem")
+                            || head.contains("x-amz-target: dynamodb_20120810.transactwriteitems"))
                     {
                         let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate of requests exceeds the allowed throughput."}"#;
                         format!(
@@ -448,4 +482,61 @@ async fn throttled_counters_refuse_with_429() {
     throttle.store(false, Ordering::SeqCst);
     assert_eq!(api.get(&path, &t).await.status, 200);
     assert_eq!(api.token_request(right).await.status, 200);
+}
+
+/// A credential stored before secrets carried tags: storage can't decide its attempts, so
+/// each is read, verified and counted as before. Wrong secrets are counted up to the limit,
+/// the right one still gets a token (resetting the count), and the token function never
+/// writes the credential.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_stored_without_its_tag_is_checked_as_before() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use pirros_shared::ids::ClientId;
+    use pirros_shared::store::keys;
+    let api = api(Backend::Dynamo).await;
+    let table = api.running.app.state.config.table_name.clone();
+    let ddb = aws_sdk_dynamodb::Client::new(&pirros_shared::config::aws::sdk_config().await);
+    let (pk, sk) = keys::credential(&ClientId::parse("full-a").unwrap());
+    let key = || {
+        std::collections::HashMap::from([
+            ("pk".to_owned(), AttributeValue::S(pk.clone())),
+            ("sk".to_owned(), AttributeValue::S(sk.clone())),
+        ])
+    };
+    ddb.update_item()
+        .table_name(&table)
+        .set_key(Some(key()))
+        .update_expression("REMOVE #s.#t")
+        .expression_attribute_names("#s", "secret")
+        .expression_attribute_names("#t", "tag")
+        .send()
+        .await
+        .unwrap();
+    let stored = || async {
+        ddb.get_item()
+            .table_name(&table)
+            .set_key(Some(key()))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .item
+            .unwrap()
+    };
+    let before = stored().await;
+    assert!(!before["secret"].as_m().unwrap().contains_key("tag"));
+
+    for _ in 0..4 {
+        api.token_request(bad_attempt())
+            .await
+            .assert_oauth_error(401, "invalid_client");
+    }
+    api.token("full-a").await;
+    for _ in 0..5 {
+        api.token_request(bad_attempt())
+            .await
+            .assert_oauth_error(401, "invalid_client");
+    }
+    assert_eq!(api.token_request(bad_attempt()).await.status, 429);
+    assert_eq!(stored().await, before, "the credential is never written");
 }

@@ -16,6 +16,7 @@ mod migrate;
 mod references;
 mod stashes;
 mod table;
+mod token;
 mod transact;
 mod webhooks;
 
@@ -331,6 +332,10 @@ impl AccessStore for DynamoStore {
 
     async fn rate_count(&self, key: &str) -> StoreResult<u64> {
         self.read_rate_count(key).await
+    }
+
+    async fn token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<AttemptOutcome> {
+        self.attempt_token(attempt).await
     }
 
     async fn take_lease(
