@@ -60,17 +60,8 @@ pub async fn get(
     id: &ResourceId,
     IncludeQuery { include }: IncludeQuery,
 ) -> Result<Reply, ApiError> {
-    // The detail and its open-flag count in one round trip.
-    let fetch = async {
-        let (record, counts) = tokio::try_join!(
-            state.store.get_detail(ws, id),
-            state.store.open_flag_counts(ws, std::slice::from_ref(id)),
-        )?;
-        Ok(record.map(|mut r| {
-            r.detail.open_flags = counts.get(id).copied().unwrap_or(0);
-            r
-        }))
-    };
+    // The detail and its open-flag count in one call.
+    let fetch = state.store.get_detail_counted(ws, id);
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     expand::reply(state, call, ws, include, &record.detail).await
 }

@@ -175,15 +175,12 @@ async fn download(
         Kind::Rfa => EntityType::Family,
     };
     let scope = call.scope(state, ws, entity, Action::Download);
-    let workspace = async { Ok(state.store.get_workspace(ws).await?) };
-    // The resource read runs beside the scope and workspace reads: one round trip.
+    // The resource and its workspace in one call, beside the scope's reads: one round trip.
     let (file_key, name, visible, workspace) = match kind {
         Kind::Pdf | Kind::Rvt => {
-            let (scope, rec, workspace) = tokio::try_join!(
-                scope,
-                async { Ok(state.store.get_detail(ws, id).await?) },
-                workspace
-            )?;
+            let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
+                Ok(state.store.get_detail_with_workspace(ws, id).await?)
+            })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);
             };
@@ -199,11 +196,9 @@ async fn download(
             )
         }
         Kind::Rfa => {
-            let (scope, rec, workspace) = tokio::try_join!(
-                scope,
-                async { Ok(state.store.get_family(ws, id).await?) },
-                workspace
-            )?;
+            let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
+                Ok(state.store.get_family_with_workspace(ws, id).await?)
+            })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);
             };

@@ -29,8 +29,8 @@ pub const BUDGETS: &[Budget] = &[
     budget("tags", 3, "auth; one query"),
     budget(
         "details get",
-        4,
-        "auth; the detail beside its open-flag count",
+        3,
+        "auth; the detail and its open-flag count in one batch read",
     ),
     budget(
         "details search",
@@ -56,8 +56,8 @@ pub const BUDGETS: &[Budget] = &[
     ),
     budget(
         "download rvt",
-        4,
-        "auth; the detail beside the workspace's download switch",
+        3,
+        "auth; the detail and the workspace's download switch in one batch read",
     ),
     budget("me", 3, "auth; the credential's workspaces in one batch"),
     budget("flags list", 4, "auth; the detail beside its flags"),

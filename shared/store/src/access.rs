@@ -173,10 +173,11 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
         uses: &[
             V1_GUARD,
             SCOPE_AND_EXPANSIONS,
-            // The workspace, the detail or family, a family's version.
-            &[(Op::GetItem, &[Workspace, Family])],
+            // The detail or family beside its workspace, in one batch read.
+            &[(Op::BatchGetItem, &[Workspace, Family])],
         ],
-        rare: &[],
+        // An earlier version's record (`?version=N`), which the exercise doesn't ask for.
+        rare: &[(Op::GetItem, &[Family])],
     },
     FunctionAccess {
         function: "docs",

@@ -462,6 +462,21 @@ pub trait ContentStore: Send + Sync {
         id: &ResourceId,
     ) -> StoreResult<Option<DetailRecord>>;
 
+    /// A detail and its workspace (what a download needs: the file and the downloads
+    /// switch), in one call.
+    async fn get_detail_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<DetailRecord>, Option<Workspace>)>;
+
+    /// A family and its workspace, in one call.
+    async fn get_family_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<FamilyRecord>, Option<Workspace>)>;
+
     async fn get_details(&self, ws: WorkspaceId, ids: &[ResourceId]) -> StoreResult<Vec<Detail>>;
 
     /// Up to `max` details of `list` strictly after position `after`, in order.
@@ -612,6 +627,13 @@ pub trait FlagStore: Send + Sync {
         ws: WorkspaceId,
         ids: &[ResourceId],
     ) -> StoreResult<HashMap<ResourceId, u64>>;
+
+    /// A detail with its `open_flags` set from its count: both items in one call.
+    async fn get_detail_counted(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>>;
 }
 
 /// Jobs (uploads and exports) and what the upload worker commits.

@@ -696,6 +696,32 @@ impl ContentStore for MemoryStore {
         }))
     }
 
+    async fn get_detail_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<DetailRecord>, Option<Workspace>)> {
+        let (found, workspace) = {
+            let g = self.lock();
+            let found = g.details.get(&(ws, id.clone())).cloned();
+            (found, g.workspaces.get(&ws).cloned())
+        };
+        Ok((self.found(found), workspace))
+    }
+
+    async fn get_family_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<FamilyRecord>, Option<Workspace>)> {
+        let (found, workspace) = {
+            let g = self.lock();
+            let found = g.families.get(&(ws, id.clone())).cloned();
+            (found, g.workspaces.get(&ws).cloned())
+        };
+        Ok((self.found(found), workspace))
+    }
+
     async fn get_family(
         &self,
         ws: WorkspaceId,
@@ -1071,6 +1097,22 @@ impl FlagStore for MemoryStore {
             .iter()
             .filter_map(|id| Some((id.clone(), *g.open_flags.get(&(ws, id.clone()))?)))
             .collect())
+    }
+
+    async fn get_detail_counted(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>> {
+        let key = (ws, id.clone());
+        let found = {
+            let g = self.lock();
+            g.details.get(&key).cloned().map(|mut r| {
+                r.detail.open_flags = g.open_flags.get(&key).copied().unwrap_or(0);
+                r
+            })
+        };
+        Ok(self.found(found))
     }
 }
 

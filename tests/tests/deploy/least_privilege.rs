@@ -81,6 +81,7 @@ fn template_access(problems: &mut Vec<String>) -> BTreeMap<String, BTreeSet<(Op,
             continue;
         };
         let mut pairs = BTreeSet::new();
+        let mut batch_statements = BTreeMap::<String, usize>::new();
         for policy in role["Properties"]["Policies"]
             .as_sequence()
             .into_iter()
@@ -92,6 +93,21 @@ fn template_access(problems: &mut Vec<String>) -> BTreeMap<String, BTreeSet<(Op,
                 .flatten()
             {
                 statement_pairs(&function, st, &mut pairs, problems);
+                for action in strings(&st["Action"]) {
+                    if action.starts_with("dynamodb:Batch") {
+                        *batch_statements.entry(action).or_default() += 1;
+                    }
+                }
+            }
+        }
+        // One batch may name keys of several partition families (a record beside its
+        // workspace), and IAM checks every leading key of a request against a single
+        // statement: each batch action is allowed in one statement, with all its families.
+        for (action, n) in batch_statements {
+            if n > 1 {
+                problems.push(format!(
+                    "{function}: {action} is in {n} statements; put all its partition families in one"
+                ));
             }
         }
         // The one managed policy allowed is X-Ray's segment upload for active tracing (no

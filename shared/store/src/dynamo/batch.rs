@@ -3,9 +3,12 @@
 
 use super::{Attrs, DynamoStore, Key, StoreError, StoreResult, built, classify, decode, key_attrs};
 use crate::capacity;
+use crate::keys::{self, PK, SK};
 use aws_sdk_dynamodb::types::{
     AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
 };
+use pirros_domain::ids::WorkspaceId;
+use pirros_domain::model::Workspace;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
@@ -88,6 +91,28 @@ impl DynamoStore {
     }
 
     /// As `batch_get_with`, undecoded: for reads whose keys name items of several types.
+    /// The item at `key` and the workspace's, in one batch read (eventually consistent).
+    pub(super) async fn get_beside_workspace<T: DeserializeOwned>(
+        &self,
+        ws: WorkspaceId,
+        key: Key,
+    ) -> StoreResult<(Option<T>, Option<Workspace>)> {
+        let workspace_key = keys::workspace(ws);
+        let items = self
+            .batch_get_items(vec![key, workspace_key.clone()], false)
+            .await?;
+        let (mut found, mut workspace) = (None, None);
+        for item in items {
+            let at = |name: &str, want: &str| matches!(item.get(name), Some(AttributeValue::S(v)) if v == want);
+            if at(PK, &workspace_key.0) && at(SK, &workspace_key.1) {
+                workspace = Some(decode(item)?);
+            } else {
+                found = Some(decode(item)?);
+            }
+        }
+        Ok((found, workspace))
+    }
+
     pub(super) async fn batch_get_items(
         &self,
         keys: Vec<Key>,

@@ -8,10 +8,11 @@ use super::{
     classify, decode, encode, key_attrs, keys, n, s,
 };
 use crate::capacity;
-use crate::keys::{FLAG_PREFIX, PK, SK};
+use crate::keys::{FLAG_PREFIX, PK, SK, kind};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use pirros_domain::flags::FlagRecord;
 use pirros_domain::ids::ResourceId;
+use pirros_domain::model::DetailRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -125,6 +126,35 @@ impl DynamoStore {
         }
         page.last_key = out.last_evaluated_key.as_mut().and_then(flag_id_of);
         Ok(page)
+    }
+
+    /// The detail's item and its count's, in one batch read.
+    pub(super) async fn read_detail_counted(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>> {
+        let count_key = keys::open_flags(ws, id);
+        let items = self
+            .batch_get_items(
+                vec![keys::in_workspace(ws, kind::DETAIL, id), count_key.clone()],
+                false,
+            )
+            .await?;
+        let (mut record, mut open) = (None, 0);
+        for item in items {
+            let is_count = matches!(item.get(SK), Some(AttributeValue::S(sk)) if *sk == count_key.1)
+                && matches!(item.get(PK), Some(AttributeValue::S(pk)) if *pk == count_key.0);
+            if is_count {
+                open = decode::<OpenCount>(item)?.open.max(0) as u64;
+            } else {
+                record = Some(decode::<DetailRecord>(item)?);
+            }
+        }
+        Ok(record.map(|mut r: DetailRecord| {
+            r.detail.open_flags = open;
+            r
+        }))
     }
 
     pub(super) async fn read_open_flag_counts(

@@ -419,6 +419,23 @@ impl ContentStore for DynamoStore {
         self.query_list(pk, after, max).await
     }
 
+    async fn get_detail_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<DetailRecord>, Option<Workspace>)> {
+        self.get_beside_workspace(ws, keys::in_workspace(ws, kind::DETAIL, id))
+            .await
+    }
+
+    async fn get_family_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<FamilyRecord>, Option<Workspace>)> {
+        self.get_beside_workspace(ws, keys::family(ws, id)).await
+    }
+
     async fn get_family(
         &self,
         ws: WorkspaceId,
@@ -575,6 +592,14 @@ impl FlagStore for DynamoStore {
         ids: &[ResourceId],
     ) -> StoreResult<HashMap<ResourceId, u64>> {
         self.read_open_flag_counts(ws, ids).await
+    }
+
+    async fn get_detail_counted(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<Option<DetailRecord>> {
+        self.read_detail_counted(ws, id).await
     }
 }
 
