@@ -40,8 +40,8 @@ pub const BUDGETS: &[Budget] = &[
     budget("families get", 3, "auth; the family"),
     budget(
         "families similar",
-        9,
-        "auth; the family; its lists' sizes in one batch; then each list (5 for the fixture's family)",
+        8,
+        "auth; the family; then each of its lists side by side (5 for the fixture's family)",
     ),
     budget("stash get", 3, "auth; the stash"),
     budget(

@@ -3,17 +3,17 @@
 //! per-tag, per-category and name-word lists hold exactly those. They are read within a
 //! fixed budget, never the whole workspace.
 
-use super::lists::{ListKey, Listed, SearchList};
+use super::lists::{ListKey, SearchList};
 use super::words;
 use pirros_domain::ids::WorkspaceId;
 use pirros_domain::model::Family;
 use pirros_store::{ContentStore, StoreResult};
 use std::collections::BTreeMap;
 
-/// Families `similar` may read for one request, list sizes included: ten times its
-/// largest page, so a target whose lists hold up to ~490 families is ranked exactly (the
-/// lists' union is every family with a score above 0) and a larger one is ranked over the
-/// newest members of each list, the small lists read whole first.
+/// Families `similar` may read for one request: ten times its largest page, so a target
+/// whose lists hold up to 500 families is ranked exactly (the lists' union is every family
+/// with a score above 0) and a larger one is ranked over the newest members of each list,
+/// the small lists read whole.
 pub const BUDGET: usize = 500;
 
 /// Most lists one target reads (its tags, its category, its name words).
@@ -34,58 +34,46 @@ pub fn lists_of(target: &Family) -> Vec<SearchList> {
     keys.into_iter().map(SearchList::newest).collect()
 }
 
-/// How many members to read of lists of `sizes` within `budget`: small lists whole, the
-/// rest shared equally, and what no list needs spread over all of them (a stale size
-/// then still reads what is there, at no cost when there is nothing).
-fn shares(sizes: &[u64], budget: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..sizes.len()).collect();
-    order.sort_by_key(|i| sizes[*i]);
-    let mut out = vec![0; sizes.len()];
-    let mut left = budget;
-    for (done, i) in order.iter().enumerate() {
-        let share = left / (sizes.len() - done);
-        out[*i] = (sizes[*i] as usize).min(share);
-        left -= out[*i];
-    }
-    let spare = left / sizes.len().max(1);
-    out.iter().map(|n| n + spare).collect()
-}
+/// Rounds of reads at most: after the first, only lists that had more than their share go
+/// on, with what the others left over.
+const ROUNDS: usize = 4;
 
-/// The families other than `target` that share something with it, each once.
+/// The families other than `target` that share something with it, each once. Every list
+/// gets an equal share of the budget, read side by side; the lists that hold more than
+/// their share go on from where they stopped with what the smaller ones left, for a few
+/// rounds. So small lists are read whole and the rest share the budget equally, and a
+/// target whose lists fit the budget (the common case) is read in one round trip.
 pub async fn candidates(
     store: &dyn ContentStore,
     ws: WorkspaceId,
     target: &Family,
 ) -> StoreResult<Vec<Family>> {
     let lists = lists_of(target);
-    let sizes = store.list_sizes(ws, Listed::Families, &lists).await?;
-    let shares = shares(&sizes, BUDGET.saturating_sub(lists.len()));
-    let reads = lists
-        .iter()
-        .zip(shares)
-        .filter(|(_, n)| *n > 0)
-        .map(|(list, n)| store.query_families(ws, list, None, n));
+    let mut open: Vec<(&SearchList, Option<String>)> = lists.iter().map(|l| (l, None)).collect();
+    let mut left = BUDGET;
     let mut found = BTreeMap::new();
-    for slice in futures::future::try_join_all(reads).await? {
-        for (_, f) in slice.items {
-            if f.id != target.id {
-                found.insert(f.id.clone(), f);
+    for _ in 0..ROUNDS {
+        let share = left / open.len().max(1);
+        if open.is_empty() || share == 0 {
+            break;
+        }
+        let reads = open
+            .iter()
+            .map(|(list, after)| store.query_families(ws, list, after.as_deref(), share));
+        let slices = futures::future::try_join_all(reads).await?;
+        let mut more = Vec::new();
+        for ((list, _), slice) in open.iter().zip(slices) {
+            left = left.saturating_sub(slice.items.len());
+            if let Some(after) = slice.last_key {
+                more.push((*list, Some(after)));
+            }
+            for (_, f) in slice.items {
+                if f.id != target.id {
+                    found.insert(f.id.clone(), f);
+                }
             }
         }
+        open = more;
     }
     Ok(found.into_values().collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn small_lists_whole_the_rest_shared() {
-        assert_eq!(shares(&[3, 1000, 10], 100), [3, 87, 10]);
-        assert_eq!(shares(&[3, 4], 100), [3 + 46, 4 + 46]);
-        assert_eq!(shares(&[500, 500], 100), [50, 50]);
-        assert_eq!(shares(&[], 100), Vec::<usize>::new());
-        assert!(shares(&[7, 900, 900, 2], 500).iter().sum::<usize>() <= 500);
-    }
 }
