@@ -3,7 +3,7 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, events, webhooks, routes, init, cost,
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, events, webhooks, routes, routes-rtt, init, cost,
 #                                               # throughput, profile, uploads, export, rfa, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,6 +56,12 @@ if [[ "$what" == all || "$what" == webhooks ]]; then
 fi
 if [[ "$what" == all || "$what" == routes ]]; then
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json
+	tables
+fi
+if [[ "$what" == all || "$what" == routes-rtt ]]; then
+	# The same routes and floors with each DynamoDB round trip held back as in a region.
+	"$bin" routes --samples "${BENCH_SAMPLES:-300}" \
+		--dynamodb-rtt-ms "${BENCH_DYNAMODB_RTT_MS:-3}" --json docs/bench/routes_rtt.json
 	tables
 fi
 if [[ "$what" == all || "$what" == init ]]; then

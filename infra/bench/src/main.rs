@@ -119,6 +119,9 @@ enum Command {
     Routes {
         #[arg(long, default_value_t = 300)]
         samples: usize,
+        /// Milliseconds a relay adds to each DynamoDB round trip (0: none).
+        #[arg(long, default_value_t = 0.0)]
+        dynamodb_rtt_ms: f64,
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
@@ -164,7 +167,11 @@ async fn main() -> anyhow::Result<()> {
             samples,
             json,
         } => scale::run(details, samples, json).await,
-        Command::Routes { samples, json } => routes::run(samples, json).await,
+        Command::Routes {
+            samples,
+            dynamodb_rtt_ms,
+            json,
+        } => routes::run(samples, dynamodb_rtt_ms, json).await,
         Command::Events {
             writes,
             writers,

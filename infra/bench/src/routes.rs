@@ -122,7 +122,13 @@ async fn auth_then(c: &Client, table: &str, reads: &[Read]) {
     futures::future::join_all(calls).await;
 }
 
-pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+/// `rtt_ms` > 0 puts a relay holding each DynamoDB request back by that long between
+/// DynamoDB Local and both the server and the floor's client: a round trip as in a region.
+pub async fn run(
+    samples: usize,
+    rtt_ms: f64,
+    json_out: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     let mut env: HashMap<String, String> = std::env::vars().collect();
     anyhow::ensure!(
         env.contains_key("AWS_ENDPOINT_URL_DYNAMODB"),
@@ -137,6 +143,22 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
     env.insert("API_RATE_LIMIT_PER_HOUR".into(), "100000000".into());
     env.insert("TOKEN_RATE_LIMIT_ATTEMPTS".into(), "100000000".into());
     env.remove("FILES_BUCKET");
+    let relay = if rtt_ms > 0.0 {
+        let upstream: std::net::SocketAddr = env["AWS_ENDPOINT_URL_DYNAMODB"]
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()?;
+        let relay = crate::delay::start(
+            upstream,
+            std::time::Duration::from_secs_f64(rtt_ms / 1000.0),
+        )
+        .await?;
+        let url = format!("http://{relay}");
+        env.insert("AWS_ENDPOINT_URL_DYNAMODB".into(), url.clone());
+        Some(url)
+    } else {
+        None
+    };
     let fixture = pirros_local::start::demo_dir().join("demo.json");
     let running = start(Options {
         store: StoreKind::Dynamodb,
@@ -147,7 +169,14 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
     .await?;
     let store = running.admin.clone();
     let sdk = pirros_shared::config::aws::sdk_config().await;
-    let c = Client::new(&sdk);
+    let c = match &relay {
+        Some(url) => Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&sdk)
+                .endpoint_url(url)
+                .build(),
+        ),
+        None => Client::new(&sdk),
+    };
     let base = format!("http://{}", running.addr);
     let http = reqwest::Client::new();
     let token_body =
@@ -528,7 +557,9 @@ pub async fn run(samples: usize, json_out: Option<std::path::PathBuf>) -> anyhow
     if let Some(path) = json_out {
         std::fs::write(
             path,
-            serde_json::to_string_pretty(&json!({"samples": samples, "rows": rows}))?,
+            serde_json::to_string_pretty(
+                &json!({"samples": samples, "dynamodb_rtt_ms": rtt_ms, "rows": rows}),
+            )?,
         )?;
     }
     running.task.abort();

@@ -56,6 +56,11 @@ pub const SOURCES: &[Source] = &[
         render: routes,
     },
     Source {
+        name: "routes-rtt",
+        file: "routes_rtt.json",
+        render: routes,
+    },
+    Source {
         name: "init",
         file: "init.json",
         render: init,
