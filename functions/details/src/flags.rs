@@ -30,7 +30,7 @@ use pirros_shared::payload::{ListPage, NoExpansions, Resource};
 use pirros_shared::query::{self, Limit, NoQuery};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::budget;
-use pirros_shared::search::walk::walk_one;
+use pirros_shared::search::walk::walk_one_beside;
 use pirros_shared::store::FlagWrite;
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::{Committed, commit, commit_new, versioned_update};
@@ -286,23 +286,28 @@ pub async fn list(
     };
     let pager = Pager::new(&state.cursors, call, &[status]);
     let after = pager.start(q.cursor.as_deref())?;
-    let (scope, record) = tokio::try_join!(
-        call.require_scope(state, ws, EntityType::Detail, Action::Read, None),
-        async { Ok(state.store.get_detail(ws, id).await?) },
-    )?;
-    if !record.is_some_and(|r| scope.allows(&r.detail)) {
-        return Err(ApiError::NotFound);
-    }
+    let readable = async {
+        let (scope, record) = tokio::try_join!(
+            call.require_scope(state, ws, EntityType::Detail, Action::Read, None),
+            async { Ok(state.store.get_detail(ws, id).await?) },
+        )?;
+        if !record.is_some_and(|r| scope.allows(&r.detail)) {
+            return Err(ApiError::NotFound);
+        }
+        Ok(())
+    };
     // Within the read budget of every list page: a detail whose newest flags are mostly of
-    // the other status answers a short page and a cursor rather than reading them all.
-    let walked = walk_one(
+    // the other status answers a short page and a cursor rather than reading them all. The
+    // first page is read beside the detail: one round trip.
+    let ((), walked) = walk_one_beside(
+        readable,
         |after: Option<String>, max| async move {
             state.store.query_flags(ws, id, after.as_deref(), max).await
         },
         after,
         limit,
         budget(limit),
-        |f: &FlagRecord| q.status.is_none_or(|s| s == f.flag.status),
+        |(), f: &FlagRecord| q.status.is_none_or(|s| s == f.flag.status),
     )
     .await?;
     let data: Vec<Flag> = walked.items.into_iter().map(|f| f.flag).collect();

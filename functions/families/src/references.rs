@@ -12,7 +12,9 @@ use pirros_shared::query::PageQuery;
 use pirros_shared::references::{FamilyReference, ReferenceEntry};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::budget;
-use pirros_shared::search::walk::walk_one;
+use pirros_shared::search::walk::walk_one_beside;
+use pirros_shared::store::Slice;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pirros_shared::error_responses!(
     /// What listing a family's references answers besides them.
@@ -51,21 +53,50 @@ pub async fn references(
     let limit = limit.get();
     let pager = Pager::new(&state.cursors, call, &[]);
     let after = pager.start(cursor.as_deref())?;
-    // The caller's filters once, for the three scopes this needs, beside the family.
-    let (filters, record) = tokio::try_join!(call.granted_filters(state, ws), async {
-        Ok(state.store.get_family(ws, id).await?)
-    })?;
-    let scope = |e| Scope::resolve(&call.credential, ws, e, Action::Read, &filters);
-    let families = scope(EntityType::Family);
-    if families.is_none() {
-        call.require_scope(state, ws, EntityType::Family, Action::Read, None)
-            .await?;
-    }
-    if !record.is_some_and(|r| families.allows(&r.family)) {
-        return Err(ApiError::NotFound);
-    }
-    let (details, stashes) = (scope(EntityType::Detail), scope(EntityType::Stash));
-    // Nothing could be visible: no need to read the uses.
+    // The caller's filters once, for the three scopes this needs, beside the family and
+    // the first page of its uses: one round trip.
+    // Set when no use could be visible: the walk then reads no further than its first page.
+    let blind = AtomicBool::new(false);
+    let visible = async {
+        let (filters, record) = tokio::try_join!(call.granted_filters(state, ws), async {
+            Ok(state.store.get_family(ws, id).await?)
+        })?;
+        let scope = |e| Scope::resolve(&call.credential, ws, e, Action::Read, &filters);
+        let families = scope(EntityType::Family);
+        if families.is_none() {
+            call.require_scope(state, ws, EntityType::Family, Action::Read, None)
+                .await?;
+        }
+        if !record.is_some_and(|r| families.allows(&r.family)) {
+            return Err(ApiError::NotFound);
+        }
+        let (details, stashes) = (scope(EntityType::Detail), scope(EntityType::Stash));
+        blind.store(details.is_none() && stashes.is_none(), Ordering::Relaxed);
+        Ok((details, stashes))
+    };
+    // Within the read budget of every list page: a family used mostly where the caller
+    // may not look answers a short page and a cursor rather than reading every use.
+    // Nothing could be visible without a detail or stash scope: the page is then empty.
+    let ((details, stashes), walked) = walk_one_beside(
+        visible,
+        |after: Option<String>, max| {
+            let blind = blind.load(Ordering::Relaxed);
+            async move {
+                if blind {
+                    return Ok(Slice::default());
+                }
+                state
+                    .store
+                    .query_family_references(ws, id, after.as_deref(), max)
+                    .await
+            }
+        },
+        after,
+        limit,
+        budget(limit),
+        |(details, stashes), e: &ReferenceEntry| e.visible(details, stashes),
+    )
+    .await?;
     if details.is_none() && stashes.is_none() {
         return call.reply(&ListPage {
             data: Vec::<FamilyReference>::new(),
@@ -73,21 +104,6 @@ pub async fn references(
             expanded: NoExpansions {},
         });
     }
-    // Within the read budget of every list page: a family used mostly where the caller
-    // may not look answers a short page and a cursor rather than reading every use.
-    let walked = walk_one(
-        |after: Option<String>, max| async move {
-            state
-                .store
-                .query_family_references(ws, id, after.as_deref(), max)
-                .await
-        },
-        after,
-        limit,
-        budget(limit),
-        |e: &ReferenceEntry| e.visible(&details, &stashes),
-    )
-    .await?;
     let data: Vec<FamilyReference> = walked.items.iter().map(ReferenceEntry::answer).collect();
     call.reply(&pager.page(data, walked.next.as_deref(), NoExpansions {}))
 }

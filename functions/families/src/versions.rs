@@ -43,11 +43,13 @@ pub async fn versions(
 ) -> Result<Reply, ApiError> {
     let pager = Pager::new(&state.cursors, call, &[]);
     let before = pager.start_at::<u64>(cursor.as_deref())?;
-    crate::readable(state, call, ws, id).await?;
-    let page = state
-        .store
-        .list_family_versions(ws, id, before, limit.get())
-        .await?;
+    // The page is read beside the family's check: one round trip (dropped if it fails).
+    let (_, page) = tokio::try_join!(crate::readable(state, call, ws, id), async {
+        Ok(state
+            .store
+            .list_family_versions(ws, id, before, limit.get())
+            .await?)
+    })?;
     let next = match page.versions.last() {
         Some(last) if page.more => Some(last.version.version.to_string()),
         _ => None,

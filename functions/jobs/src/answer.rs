@@ -9,13 +9,19 @@ use pirros_shared::error::ApiError;
 use pirros_shared::grants::{self, Action, FilterId};
 use pirros_shared::idempotency::Draft;
 use pirros_shared::jobs::{ExportOutcome, Job, JobRecord, JobSpec, JobStatus, StoredResult};
+use pirros_shared::model::Workspace;
 use pirros_shared::pagination::feed;
 use pirros_shared::response::Reply;
 use pirros_shared::write::commit_new;
 use serde::Serialize;
 
-/// The job as answered now, to `call`, its creator.
-pub async fn job_of(state: &AppState, call: &V1Call, record: &JobRecord) -> Result<Job, ApiError> {
+/// The job as answered now, to `call`, its creator; `workspace` as read with it.
+pub async fn job_of(
+    state: &AppState,
+    call: &V1Call,
+    record: &JobRecord,
+    workspace: Option<&Workspace>,
+) -> Result<Job, ApiError> {
     if let Some(StoredResult::Snapshot(s)) = &record.result
         && record.status == JobStatus::Succeeded
     {
@@ -42,7 +48,7 @@ pub async fn job_of(state: &AppState, call: &V1Call, record: &JobRecord) -> Resu
     let url = match (&record.result, &record.spec) {
         (Some(StoredResult::Export(e)), JobSpec::Export(spec))
             if record.status == JobStatus::Succeeded
-                && may_fetch(state, call, record, e).await? =>
+                && may_fetch(state, call, record, e, workspace).await? =>
         {
             Some(
                 state
@@ -71,6 +77,7 @@ async fn may_fetch(
     call: &V1Call,
     record: &JobRecord,
     zip: &ExportOutcome,
+    workspace: Option<&Workspace>,
 ) -> Result<bool, ApiError> {
     let ws = record.workspace_id;
     let credential = &call.credential;
@@ -80,19 +87,14 @@ async fn may_fetch(
     if !decided && !custom_download {
         return Ok(false);
     }
-    let (workspace, filters) = tokio::try_join!(
-        async { Ok::<_, ApiError>(state.store.get_workspace(ws).await?) },
-        async {
-            if decided {
-                Ok(Vec::new())
-            } else {
-                call.granted_filters(state, ws).await
-            }
-        },
-    )?;
     if !workspace.is_some_and(|w| w.downloads_enabled) {
         return Ok(false);
     }
+    let filters = if decided {
+        Vec::new()
+    } else {
+        call.granted_filters(state, ws).await?
+    };
     Ok(decided || zip.fetchable_by(credential, ws, &filters))
 }
 

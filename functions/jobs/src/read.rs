@@ -89,7 +89,12 @@ pub async fn get(
         wait_for_completion,
     }: JobQuery,
 ) -> Result<Reply, ApiError> {
-    let job = own(state, call, ws, id).await?;
+    // The workspace beside the job (one call): what an export's answer checks before it
+    // signs the link.
+    let (job, workspace) = match state.store.get_job_with_workspace(ws, id).await? {
+        (Some(j), workspace) if j.client_id == call.credential.client_id => (j, workspace),
+        _ => return Err(ApiError::NotFound),
+    };
     // A credential waits in at most `LeaseKind::Waits.slots()` requests at once, so one
     // cannot hold the function's reserved concurrency: a further one answers at once.
     let lease = if wait_for_completion && !job.status.is_terminal() {
@@ -106,7 +111,12 @@ pub async fn get(
         lease.give_back(state, call).await;
     }
     let job = waited?;
-    let answered = job_of(state, call, &job).await?;
+    // After a wait the switch is read again: it may have moved meanwhile.
+    let workspace = match wait.is_zero() {
+        true => workspace,
+        false => state.store.get_workspace(ws).await?,
+    };
+    let answered = job_of(state, call, &job, workspace.as_ref()).await?;
     Ok(tagged(
         call.reply(&Resource {
             item: &answered,

@@ -67,8 +67,8 @@ pub const BUDGETS: &[Budget] = &[
     budget("upload start", 3, "auth; the job"),
     budget(
         "job get",
-        4,
-        "auth; the job; what it is about, for access at read time",
+        3,
+        "auth; the job beside its workspace (an export's link is signed only while downloads are on), in one batch read",
     ),
     budget("events page", 3, "auth; one page of the feed"),
     budget(

@@ -10,8 +10,9 @@
 
 use super::Searchable;
 use super::lists::SearchList;
+use futures::future::Either;
 use pirros_domain::ids::WorkspaceId;
-use pirros_store::{ContentStore, Slice, StoreResult};
+use pirros_store::{ContentStore, Slice, StoreError, StoreResult};
 use std::collections::VecDeque;
 use std::future::Future;
 
@@ -105,6 +106,48 @@ where
         accept,
     )
     .await
+}
+
+/// `walk_one`, its first read made beside `check` (what decides whether the caller may see
+/// the list at all), so that the check and the list's first page take one round trip. The
+/// walk goes on once the check has answered, taking what `accept` (given the check's
+/// answer) takes; a check that fails is the answer, and what was read is dropped.
+pub async fn walk_one_beside<X, T, E, F, Fut>(
+    check: impl Future<Output = Result<X, E>>,
+    read: F,
+    start: Option<String>,
+    limit: usize,
+    budget: usize,
+    accept: impl Fn(&X, &T) -> bool,
+) -> Result<(X, Walked<T>), E>
+where
+    E: From<StoreError>,
+    F: Fn(Option<String>, usize) -> Fut,
+    Fut: Future<Output = StoreResult<Slice<T>>>,
+{
+    // What `walk_lists` asks for first: a page and one more, within the budget.
+    let first_max = (limit + 1).min(budget).max(1);
+    let (checked, first) = futures::try_join!(check, async {
+        read(start.clone(), first_max).await.map_err(E::from)
+    })?;
+    let primed = std::sync::Mutex::new(Some((start.clone(), first)));
+    let walked = walk_one(
+        |after: Option<String>, max| {
+            let mut slot = primed.lock().unwrap_or_else(|p| p.into_inner());
+            match slot.take() {
+                Some((at, slice)) if at == after && max == first_max => {
+                    Either::Left(std::future::ready(Ok(slice)))
+                }
+                _ => Either::Right(read(after, max)),
+            }
+        },
+        start,
+        limit,
+        budget,
+        |t| accept(&checked, t),
+    )
+    .await?;
+    Ok((checked, walked))
 }
 
 /// The walk of `lists`, each read with `read(list, after, max)`. Several lists are merged

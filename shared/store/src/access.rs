@@ -254,10 +254,10 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             // Scope; the family, tags and project an upload names; a stash to export.
             SCOPE_AND_EXPANSIONS,
             &[
-                // The family an upload names, its job, a stash to export, a retried
-                // write's answer; the workspace (are downloads on?) when a succeeded
-                // export is read.
-                (Op::GetItem, &[Workspace, Family, Job, Stash, Idempotency]),
+                // The family an upload names, a stash to export, a retried write's answer.
+                (Op::GetItem, &[Family, Stash, Idempotency]),
+                // A job beside its workspace (are downloads on?), in one batch read.
+                (Op::BatchGetItem, &[Job]),
                 // A new job and its idempotency record in one transaction; a job moving
                 // on (an upload's file arrived, or never did).
                 (Op::PutItem, &[Job, Idempotency]),
@@ -266,7 +266,9 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 (Op::UpdateItem, &[Lease]),
             ],
         ],
-        rare: &[],
+        // A job read again while a request waits for it, and the workspace's switch
+        // after that wait (`wait_for_completion`), which the exercise doesn't ask for.
+        rare: &[(Op::GetItem, &[Job, Workspace])],
     },
     FunctionAccess {
         function: "worker",

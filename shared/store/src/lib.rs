@@ -650,6 +650,14 @@ pub trait JobStore: Send + Sync {
     /// A consistent read; `None` when there is none or it is past its lifetime.
     async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>>;
 
+    /// A job and its workspace (an export's answer signs its link only while the
+    /// workspace's downloads are on), in one call, both read strongly consistent.
+    async fn get_job_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<JobRecord>, Option<Workspace>)>;
+
     /// Replaces the job if its stored revision is still `expected`, with `events`;
     /// `false` (nothing written) when it moved on.
     async fn update_job(

@@ -1151,6 +1151,21 @@ impl JobStore for MemoryStore {
             .cloned())
     }
 
+    async fn get_job_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<JobRecord>, Option<Workspace>)> {
+        let now = Timestamp::now();
+        let g = self.lock();
+        let job = g
+            .jobs
+            .get(&(ws, id.clone()))
+            .filter(|j| !j.is_past_ttl(now))
+            .cloned();
+        Ok((job, g.workspaces.get(&ws).cloned()))
+    }
+
     async fn update_job(
         &self,
         job: &JobRecord,

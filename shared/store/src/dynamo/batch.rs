@@ -91,15 +91,17 @@ impl DynamoStore {
     }
 
     /// As `batch_get_with`, undecoded: for reads whose keys name items of several types.
-    /// The item at `key` and the workspace's, in one batch read (eventually consistent).
+    /// The item at `key` and the workspace's, in one batch read (strongly consistent when
+    /// `consistent`).
     pub(super) async fn get_beside_workspace<T: DeserializeOwned>(
         &self,
         ws: WorkspaceId,
         key: Key,
+        consistent: bool,
     ) -> StoreResult<(Option<T>, Option<Workspace>)> {
         let workspace_key = keys::workspace(ws);
         let items = self
-            .batch_get_items(vec![key, workspace_key.clone()], false)
+            .batch_get_items(vec![key, workspace_key.clone()], consistent)
             .await?;
         let (mut found, mut workspace) = (None, None);
         for item in items {

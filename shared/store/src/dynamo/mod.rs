@@ -424,7 +424,7 @@ impl ContentStore for DynamoStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<(Option<DetailRecord>, Option<Workspace>)> {
-        self.get_beside_workspace(ws, keys::in_workspace(ws, kind::DETAIL, id))
+        self.get_beside_workspace(ws, keys::in_workspace(ws, kind::DETAIL, id), false)
             .await
     }
 
@@ -433,7 +433,8 @@ impl ContentStore for DynamoStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<(Option<FamilyRecord>, Option<Workspace>)> {
-        self.get_beside_workspace(ws, keys::family(ws, id)).await
+        self.get_beside_workspace(ws, keys::family(ws, id), false)
+            .await
     }
 
     async fn get_family(
@@ -615,6 +616,18 @@ impl JobStore for DynamoStore {
 
     async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>> {
         self.read_job(ws, id).await
+    }
+
+    async fn get_job_with_workspace(
+        &self,
+        ws: WorkspaceId,
+        id: &ResourceId,
+    ) -> StoreResult<(Option<JobRecord>, Option<Workspace>)> {
+        let (job, workspace): (Option<JobRecord>, _) = self
+            .get_beside_workspace(ws, keys::job(ws, id), true)
+            .await?;
+        // TTL deletes within days of expiry; until then the item is still there.
+        Ok((job.filter(|j| !j.is_past_ttl(Timestamp::now())), workspace))
     }
 
     async fn update_job(
