@@ -309,7 +309,7 @@ pub async fn run(
         let calls = (store.calls() - c0) as f64 / samples as f64;
         let read = (store.items_read() - r0) as f64 / samples as f64;
         let mut floor = match name {
-            // The attempt counter beside the credential read: one round trip.
+            // The credential read beside the attempt counter's update: one round trip.
             "token" => time_n(samples, |_| auth_floor(&c, t)).await,
             "tags" => {
                 time_n(samples, |_| async {

@@ -23,8 +23,8 @@ const fn budget(route: &'static str, calls: u64, why: &'static str) -> Budget {
 pub const BUDGETS: &[Budget] = &[
     budget(
         "token",
-        1,
-        "one transaction: the credential's check (the secret's tag) beside both attempt counters; a right secret writes nothing and is reset-free unless wrong attempts came before it",
+        2,
+        "the credential beside one conditional update of the client's attempt item; a remembered right secret writes nothing, and resets only after wrong attempts",
     ),
     budget("tags", 3, "auth; one query"),
     budget(

@@ -340,19 +340,6 @@ impl Credential {
         self.status == CredentialStatus::Active
     }
 
-    /// Whether `tag` (`SecretHash::tag_of` a presented secret) is sure to name none of this
-    /// credential's secrets: both carry tags and neither is `tag`. A hash from before tags
-    /// existed can't tell, so it answers false. The DynamoDB store states the same rule as
-    /// a condition expression.
-    pub fn tag_names_no_secret(&self, tag: &str) -> bool {
-        let differs = |s: &crate::secret::SecretHash| s.has_some_tag() && !s.has_tag(tag);
-        differs(&self.secret)
-            && self
-                .previous_secret
-                .as_ref()
-                .is_none_or(|p| differs(&p.secret))
-    }
-
     /// The secret version `plain` authenticates at `now` (the current secret's, or a
     /// rolled-over one's until it expires); `None` when it is neither.
     pub fn secret_version_of(&self, plain: &str, now: Timestamp) -> Option<u64> {

@@ -1,11 +1,5 @@
 //! Client secrets. They are 256 random bits, so a keyed SHA-256 (HMAC with a per-credential
 //! salt) is enough: there is nothing for a slow password hash to protect against.
-//!
-//! Beside the salted hash, each secret keeps an unsalted tag (a SHA-256 of the secret under
-//! a fixed prefix). The token endpoint's attempt counting compares it inside DynamoDB, in the
-//! very transaction that counts a wrong attempt, so a right secret costs no counter write and
-//! no second round trip. For 256 random bits an unsalted digest gives nothing away; the
-//! salted hash stays what a secret is verified against.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -20,9 +14,6 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct SecretHash {
     salt: String,
     hash: String,
-    /// `tag_of` the secret; absent on hashes stored before tags existed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    tag: Option<String>,
 }
 
 impl std::fmt::Debug for SecretHash {
@@ -36,6 +27,20 @@ pub fn generate() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the token endpoint's attempt counter remembers of a secret that got a token: an
+/// unsalted SHA-256 under a fixed prefix, the same for every hash of the secret. A later
+/// attempt whose tag it remembers isn't counted in storage before it is checked (a right
+/// secret then writes nothing); the salted hash stays what a secret is verified against,
+/// and for 256 random bits an unsalted digest gives nothing away.
+pub fn attempt_tag(secret: &str) -> String {
+    use sha2::Digest;
+    let digest = Sha256::new()
+        .chain_update(b"pirros client secret tag\0")
+        .chain_update(secret.as_bytes())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(digest)
 }
 
 fn mac(salt: &[u8], secret: &str) -> HmacSha256 {
@@ -52,28 +57,7 @@ impl SecretHash {
         Self {
             salt: URL_SAFE_NO_PAD.encode(salt),
             hash: URL_SAFE_NO_PAD.encode(hash),
-            tag: Some(Self::tag_of(secret)),
         }
-    }
-
-    /// The tag of `secret`: the same for every hash of it.
-    pub fn tag_of(secret: &str) -> String {
-        use sha2::Digest;
-        let digest = Sha256::new()
-            .chain_update(b"pirros client secret tag\0")
-            .chain_update(secret.as_bytes())
-            .finalize();
-        URL_SAFE_NO_PAD.encode(digest)
-    }
-
-    /// Whether this hash carries a tag at all.
-    pub fn has_some_tag(&self) -> bool {
-        self.tag.is_some()
-    }
-
-    /// Whether this hash carries `tag` (a hash stored before tags existed carries none).
-    pub fn has_tag(&self, tag: &str) -> bool {
-        self.tag.as_deref() == Some(tag)
     }
 
     /// Constant-time comparison (`Mac::verify_slice`).
@@ -99,8 +83,8 @@ mod tests {
         assert!(h.verify(&s));
         assert!(!h.verify("wrong"));
         assert!(!h.verify(""));
-        assert!(h.has_tag(&SecretHash::tag_of(&s)));
-        assert!(!h.has_tag(&SecretHash::tag_of("wrong")));
+        assert_eq!(attempt_tag(&s), attempt_tag(&s), "unsalted");
+        assert_ne!(attempt_tag(&s), attempt_tag("wrong"));
         assert_ne!(
             SecretHash::of(&s),
             h,

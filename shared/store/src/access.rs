@@ -80,20 +80,15 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
     FunctionAccess {
         function: "oauth",
         uses: &[&[
-            // The published keys, compared before they are written.
-            (Op::GetItem, &[Config]),
-            // An attempt: the credential checked (and handed back) beside the attempt
-            // counters, in one transaction; the counters counted, and reset after a
-            // success that follows wrong attempts. A credential is never written.
-            (Op::ConditionCheckItem, &[Credential]),
+            // The credential; the published keys, compared before they are written.
+            (Op::GetItem, &[Credential, Config]),
+            // The client's attempt item: counted, reset after a success. Never a
+            // credential.
             (Op::UpdateItem, &[TokenRate]),
-            (Op::DeleteItem, &[TokenRate]),
             // Its public keys for the `/v1` functions, at cold start.
             (Op::PutItem, &[Config]),
         ]],
-        // The credential alone, when the attempt's transaction fails: storage down (503)
-        // or only the counters struggling (429).
-        rare: &[(Op::GetItem, &[Credential])],
+        rare: &[],
     },
     FunctionAccess {
         function: "tags",

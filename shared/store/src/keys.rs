@@ -344,7 +344,7 @@ impl Partition {
             Self::Deliveries => "DELIVERY#*",
             Self::Idempotency => "IDEM#*",
             Self::ApiRate => "RATE#API#*",
-            // Per client and IP (`RATE#TOKEN#`) and per client (`RATE#TOKENC#`).
+            // A client's token attempts (`RATE#TOKENA#`).
             Self::TokenRate => "RATE#TOKEN*",
             // A credential's long-poll slots (`LEASE#WAITS#`) and bulk-job slots
             // (`LEASE#BULK#`).
@@ -498,8 +498,7 @@ mod tests {
             (delivery(ws, &id, &id).0, Partition::Deliveries),
             (idempotency(&client, "k").0, Partition::Idempotency),
             (rate("API#c1#0").0, Partition::ApiRate),
-            (rate("TOKEN#c1#127.0.0.1#0").0, Partition::TokenRate),
-            (rate("TOKENC#c1#0").0, Partition::TokenRate),
+            (rate("TOKENA#c1").0, Partition::TokenRate),
             (kill_switch().0, Partition::Config),
             (published_keys().0, Partition::Config),
         ];
@@ -594,7 +593,7 @@ mod tests {
             (delivery(ws, &id, &id), "*"),
             (idempotency(&client, "k"), "IDEM"),
             (rate("API#c1#0"), "RATE"),
-            (rate("TOKEN#c1#127.0.0.1#0"), "RATE"),
+            (rate("TOKENA#c1"), "RATE"),
             (kill_switch(), "KILLSWITCH"),
             (published_keys(), "JWKS"),
             (lease(LeaseKind::Waits, &client), "LEASE"),

@@ -252,39 +252,47 @@ pub struct RateHit {
     pub count: u64,
 }
 
-/// One attempt at the token endpoint, as storage counts it (`AccessStore::token_attempt`).
+/// One attempt at the token endpoint, as storage counts it (`AccessStore::token_attempt`):
+/// in one item per client, the attempts of the current window (all addresses, and per
+/// address) beside the tags of the secrets that got tokens (`secret::attempt_tag`).
 #[derive(Clone, Copy, Debug)]
 pub struct TokenAttempt<'a> {
-    /// The credential asked for; `None` when the client id is no id at all.
-    pub client: Option<&'a ClientId>,
-    /// `SecretHash::tag_of` the presented secret.
+    /// The rate key of the client's attempt item (`TOKENA#...`, from the client id as sent,
+    /// which may name no credential or be no id at all).
+    pub key: &'a str,
+    /// The credential it names, when it is an id.
+    pub client_id: Option<&'a ClientId>,
+    /// The source address.
+    pub ip: &'a str,
+    /// `secret::attempt_tag` of the presented secret.
     pub tag: &'a str,
-    /// The rate windows the attempt counts in, each with its limit.
-    pub windows: [(&'a str, u64); 2],
-    /// When the windows end.
-    pub expires_at: Timestamp,
+    /// The window (its start, in seconds) and when it ends.
+    pub window: i64,
+    pub window_end: Timestamp,
+    /// Attempts allowed in the window per address, and per client over all addresses.
+    pub per_ip: u64,
+    pub per_client: u64,
 }
 
-/// What storage made of a token attempt.
+/// What storage made of a token attempt. The credential is read beside the count, in the
+/// same round trip.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttemptOutcome {
-    /// A window is at its limit: nothing counted, the attempt is refused.
+    /// A limit of the window is reached: nothing counted, the attempt is refused.
     Exceeded,
-    /// Counted in both windows: a wrong secret (the credential's secrets carry tags and the
-    /// attempt's is none of them), and the windows held nothing before it.
-    Counted,
-    /// Nothing counted yet. `credential` is the stored credential when the tag may name one
-    /// of its secrets (or it predates tags), for the caller to verify; `None` when there is
-    /// no such credential or the secret is wrong. `earlier`: the windows hold attempts
-    /// already. A right secret is then a success (reset the windows if `earlier`); anything
-    /// else must be counted (`hit_rate_limit`) before it is answered.
-    Unsettled {
+    /// Counted: the tag was not one that got a token before. The secret may still be right
+    /// (a new or rolled secret, a client's first token): the caller verifies it.
+    Counted { credential: Option<Box<Credential>> },
+    /// Not counted: the tag is one that got a token before. The caller verifies the
+    /// secret; a success resets the window when `earlier` (attempts counted before it),
+    /// anything else must be counted (`count_token_attempt`) before it is answered.
+    Remembered {
         credential: Option<Box<Credential>>,
         earlier: bool,
     },
-    /// Concurrent attempts on the same counters kept the call from deciding anything:
-    /// nothing counted, nothing read (count with `hit_rate_limit` beside a plain read).
-    Contended,
+    /// The counter could not be updated (throttled, say) while the credential was read:
+    /// refuse (fail closed).
+    CounterFailed,
 }
 
 /// A rate window as stored: its hits, and how many of them each tally counted.
@@ -399,11 +407,20 @@ pub trait AccessStore: Send + Sync {
 
     async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
 
-    /// One token attempt in one call: counts it in both windows (all or none, within their
-    /// limits) when the credential's secrets are sure not to be the one presented and the
-    /// windows are empty; otherwise reads what the caller needs to settle it. A right
-    /// secret with nothing counted before it costs this one call and writes nothing.
+    /// One token attempt: the credential read beside a conditional update of the client's
+    /// attempt item, which counts the attempt (within both limits, atomically) unless its
+    /// tag is one that got a token before. A right, remembered secret with nothing counted
+    /// before it is this one round trip, and writes nothing. An error is the credential
+    /// read's (storage down).
     async fn token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<AttemptOutcome>;
+
+    /// Counts an attempt whatever its tag (a remembered tag whose secret did not verify):
+    /// `false` when a limit refused it.
+    async fn count_token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<bool>;
+
+    /// After a success: the window's attempts of the client and of this address start
+    /// over, and the secret's tag is remembered.
+    async fn token_success(&self, attempt: &TokenAttempt<'_>) -> StoreResult<()>;
 
     /// The hits counted in the window `key`: 0 when it has none or it expired.
     async fn rate_count(&self, key: &str) -> StoreResult<u64>;

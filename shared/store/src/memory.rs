@@ -48,9 +48,60 @@ struct Inner {
     family_versions: BTreeMap<(WorkspaceId, ResourceId, u64), FamilyVersionRecord>,
     /// Per workspace, its events by sequence.
     events: HashMap<WorkspaceId, BTreeMap<u64, EventRecord>>,
+    /// Token attempt items, by rate key (as DynamoDB's `RATE#TOKENA#...`).
+    token_attempts: HashMap<String, TokenAttempts>,
+}
+
+/// A client's token attempts in its current window, and the tags of secrets that got
+/// tokens.
+#[derive(Default)]
+struct TokenAttempts {
+    tags: std::collections::BTreeSet<String>,
+    window: Option<i64>,
+    all: u64,
+    by_ip: HashMap<String, u64>,
+}
+
+/// Why a token attempt was not counted.
+enum TokenRefusal {
+    Limit,
+    Remembered { earlier: bool },
 }
 
 impl Inner {
+    /// Counts a token attempt, as the DynamoDB store's conditional update does: `None` when
+    /// counted, else why not (`tag`: not counted when remembered).
+    fn token_count(
+        &mut self,
+        attempt: &TokenAttempt<'_>,
+        tag: Option<&str>,
+    ) -> Option<TokenRefusal> {
+        if attempt.per_ip == 0 || attempt.per_client == 0 {
+            return Some(TokenRefusal::Limit);
+        }
+        let item = self
+            .token_attempts
+            .entry(attempt.key.to_owned())
+            .or_default();
+        if item.window != Some(attempt.window) {
+            item.window = Some(attempt.window);
+            item.all = 0;
+            item.by_ip.clear();
+        }
+        let here = item.by_ip.get(attempt.ip).copied().unwrap_or(0);
+        if item.all >= attempt.per_client || here >= attempt.per_ip {
+            return Some(TokenRefusal::Limit);
+        }
+        if tag.is_some_and(|t| item.tags.contains(t)) {
+            return Some(TokenRefusal::Remembered {
+                earlier: item.all > 0 || here > 0,
+            });
+        }
+        item.all += 1;
+        *item.by_ip.entry(attempt.ip.to_owned()).or_default() += 1;
+        None
+    }
+
     /// One hit of the rate window `key`, unless `limit` are counted already.
     fn hit(&mut self, key: &str, limit: u64, expires_at: Timestamp) -> RateHit {
         let now = Timestamp::now();
@@ -377,6 +428,13 @@ impl MemoryStore {
         slice
     }
 
+    /// The credential a token attempt names, as one call.
+    fn token_credential(&self, attempt: &TokenAttempt<'_>) -> Option<Box<Credential>> {
+        let id = attempt.client_id?;
+        let found = self.lock().credentials.get(id).cloned();
+        self.found(found).map(Box::new)
+    }
+
     fn found<T>(&self, item: Option<T>) -> Option<T> {
         self.read(usize::from(item.is_some()));
         item
@@ -532,38 +590,34 @@ impl AccessStore for MemoryStore {
     }
 
     async fn token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<AttemptOutcome> {
-        // One lock: one call, as DynamoDB's one transaction.
+        // One lock for the count, one for the credential: two calls, as DynamoDB's read
+        // beside its update.
+        let credential = self.token_credential(attempt);
         let mut g = self.lock();
-        let now = Timestamp::now();
-        let counts = attempt.windows.map(|(key, _)| {
-            g.rate
-                .get(key)
-                .filter(|(_, expires_at)| *expires_at > now)
-                .map_or(0, |(count, _)| *count)
-        });
-        if counts
-            .iter()
-            .zip(attempt.windows)
-            .any(|(count, (_, limit))| *count >= limit)
-        {
-            return Ok(AttemptOutcome::Exceeded);
+        let outcome = match g.token_count(attempt, Some(attempt.tag)) {
+            None => AttemptOutcome::Counted { credential },
+            Some(TokenRefusal::Limit) => AttemptOutcome::Exceeded,
+            Some(TokenRefusal::Remembered { earlier }) => AttemptOutcome::Remembered {
+                credential,
+                earlier,
+            },
+        };
+        Ok(outcome)
+    }
+
+    async fn count_token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<bool> {
+        Ok(self.lock().token_count(attempt, None).is_none())
+    }
+
+    async fn token_success(&self, attempt: &TokenAttempt<'_>) -> StoreResult<()> {
+        let mut g = self.lock();
+        let item = g.token_attempts.entry(attempt.key.to_owned()).or_default();
+        if item.window == Some(attempt.window) {
+            item.all = 0;
+            item.by_ip.remove(attempt.ip);
         }
-        let credential = attempt.client.and_then(|c| g.credentials.get(c)).cloned();
-        let wrong = credential
-            .as_ref()
-            .is_some_and(|c| c.tag_names_no_secret(attempt.tag));
-        let earlier = counts.iter().any(|c| *c > 0);
-        if wrong && !earlier {
-            for (key, limit) in attempt.windows {
-                g.hit(key, limit, attempt.expires_at);
-            }
-            return Ok(AttemptOutcome::Counted);
-        }
-        self.read(usize::from(credential.is_some()));
-        Ok(AttemptOutcome::Unsettled {
-            credential: credential.filter(|_| !wrong).map(Box::new),
-            earlier,
-        })
+        item.tags.insert(attempt.tag.to_owned());
+        Ok(())
     }
 
     async fn rate_count(&self, key: &str) -> StoreResult<u64> {

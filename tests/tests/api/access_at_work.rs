@@ -29,7 +29,7 @@ pirros_tests::on_both_stores!(
 /// An operator's change to a credential: `pirros-admin credentials revoke ID` or
 /// `pirros-admin grants add|remove ID --workspace WS --filter F --action A` on DynamoDB;
 /// the same change through the store API on the embedded store.
-async fn operator(api: &Api, args: &[&str]) {
+pub(crate) async fn operator(api: &Api, args: &[&str]) {
     match api.backend {
         Backend::Dynamo | Backend::Lambda => {
             let table = api.running.app.state.config.table_name.clone();

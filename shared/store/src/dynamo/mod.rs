@@ -338,6 +338,14 @@ impl AccessStore for DynamoStore {
         self.attempt_token(attempt).await
     }
 
+    async fn count_token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<bool> {
+        self.count_attempt_regardless(attempt).await
+    }
+
+    async fn token_success(&self, attempt: &TokenAttempt<'_>) -> StoreResult<()> {
+        self.remember_token_success(attempt).await
+    }
+
     async fn take_lease(
         &self,
         kind: LeaseKind,
