@@ -16,6 +16,10 @@ Two things schemathesis can't know from the document alone:
     `invalid_request` on a stash's `project_id`);
   - a webhook `url` whose host does not resolve, or resolves to a private address (only
     DNS can tell).
+  One rule is stated in the document's prose because no pattern can state it alike in
+  every regex engine: `q` holds at most 8 words, a word being a run of Unicode letters and
+  digits (engines disagree on which marks are letters), so a generated `q` of more words is
+  refused with that reason.
   Those failures of the positive-data check are dropped, counted and listed at the end
   (`.cache/fuzz/data_dependent.json`); every other failure stands.
 """
@@ -73,6 +77,8 @@ def _why_data_dependent(response):
         return "a project id that names no project of the workspace"
     if details.get("field") == "url" and ("resolved" in message or "private" in message):
         return "a webhook host that does not resolve to a public address"
+    if details.get("field") == "q" and re.fullmatch(r"q holds \d+ words; at most 8 are allowed", message):
+        return "a q of more than 8 words (the limit the description states)"
     return None
 
 
