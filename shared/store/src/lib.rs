@@ -384,16 +384,8 @@ pub trait AccessStore: Send + Sync {
     async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>>;
 
     /// Counts one hit in the window `key` (which expires at `expires_at`), unless `limit`
-    /// hits are counted already. One atomic conditional update.
-    async fn hit_rate_limit(
-        &self,
-        key: &str,
-        limit: u64,
-        expires_at: Timestamp,
-    ) -> StoreResult<RateHit>;
-
-    /// `hit_rate_limit`, also counting the hit under `tally` (the route it was for) in the
-    /// same update: what a credential's usage is read back from.
+    /// hits are counted already, and the hit under `tally` (the route it was for): one
+    /// atomic conditional update. A credential's usage is read back from the tallies.
     async fn hit_tallied(
         &self,
         key: &str,
@@ -404,8 +396,6 @@ pub trait AccessStore: Send + Sync {
 
     /// The windows `keys` that exist: their counts and tallies.
     async fn rate_usage(&self, keys: &[String]) -> StoreResult<Vec<RateUsage>>;
-
-    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()>;
 
     /// One token attempt: the credential read beside a conditional update of the client's
     /// attempt item, which counts the attempt (within both limits, atomically) unless its

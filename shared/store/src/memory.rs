@@ -536,15 +536,6 @@ impl AccessStore for MemoryStore {
         Ok(self.lock().idempotency.get(key).cloned())
     }
 
-    async fn hit_rate_limit(
-        &self,
-        key: &str,
-        limit: u64,
-        expires_at: Timestamp,
-    ) -> StoreResult<RateHit> {
-        Ok(self.lock().hit(key, limit, expires_at))
-    }
-
     async fn hit_tallied(
         &self,
         key: &str,
@@ -580,13 +571,6 @@ impl AccessStore for MemoryStore {
                 })
             })
             .collect())
-    }
-
-    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
-        let mut g = self.lock();
-        g.rate.remove(key);
-        g.rate_tallies.remove(key);
-        Ok(())
     }
 
     async fn token_attempt(&self, attempt: &TokenAttempt<'_>) -> StoreResult<AttemptOutcome> {

@@ -178,7 +178,7 @@ async fn rate_limit_admits_exactly_the_limit_under_concurrency(b: Backend) {
         let api = api.clone();
         tasks.push(tokio::spawn(async move {
             api.store()
-                .hit_rate_limit("contract", 10, expires)
+                .hit_tallied("contract", 10, expires, "GET /v1/x")
                 .await
                 .unwrap()
         }));
@@ -195,14 +195,13 @@ async fn rate_limit_admits_exactly_the_limit_under_concurrency(b: Backend) {
     assert_eq!(allowed, 10);
     counts.sort();
     assert_eq!(counts, (1..=10).collect::<Vec<u64>>());
-    api.store().reset_rate_limit("contract").await.unwrap();
-    assert!(
-        api.store()
-            .hit_rate_limit("contract", 10, expires)
-            .await
-            .unwrap()
-            .allowed
-    );
+    // The window is full: the next hit is refused and adds nothing.
+    let refused = api
+        .store()
+        .hit_tallied("contract", 10, expires, "GET /v1/x")
+        .await
+        .unwrap();
+    assert_eq!((refused.allowed, refused.count), (false, 10));
 }
 
 fn all() -> SearchList {
@@ -691,7 +690,7 @@ async fn rate_counts_are_readable_and_a_zero_limit_admits_nothing(b: Backend) {
     for _ in 0..3 {
         assert!(
             store
-                .hit_rate_limit("counted", 5, expires)
+                .hit_tallied("counted", 5, expires, "GET /v1/x")
                 .await
                 .unwrap()
                 .allowed
@@ -699,11 +698,17 @@ async fn rate_counts_are_readable_and_a_zero_limit_admits_nothing(b: Backend) {
     }
     assert_eq!(store.rate_count("counted").await.unwrap(), 3);
     // A refused hit reports the real count and adds nothing.
-    let refused = store.hit_rate_limit("counted", 3, expires).await.unwrap();
+    let refused = store
+        .hit_tallied("counted", 3, expires, "GET /v1/x")
+        .await
+        .unwrap();
     assert_eq!((refused.allowed, refused.count), (false, 3));
     assert_eq!(store.rate_count("counted").await.unwrap(), 3);
     // A limit of 0 admits nothing, even on a counter that does not exist yet.
-    let none = store.hit_rate_limit("fresh", 0, expires).await.unwrap();
+    let none = store
+        .hit_tallied("fresh", 0, expires, "GET /v1/x")
+        .await
+        .unwrap();
     assert_eq!((none.allowed, none.count), (false, 0));
     assert_eq!(store.rate_count("fresh").await.unwrap(), 0);
 }

@@ -6,9 +6,6 @@ use super::{
     keys, n,
 };
 
-/// Tries of a counter update that meets a transaction on the same counter.
-const CONFLICT_TRIES: u32 = 5;
-
 /// The attribute prefix of a window's tallies (`t:GET /v1/...`).
 const TALLY_PREFIX: &str = "t:";
 use crate::capacity;
@@ -16,7 +13,6 @@ use crate::keys::TTL;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
@@ -37,7 +33,7 @@ impl DynamoStore {
         key: &str,
         limit: u64,
         expires_at: Timestamp,
-        tally: Option<&str>,
+        tally: &str,
     ) -> StoreResult<RateHit> {
         if limit == 0 {
             // `attribute_not_exists` below would let a first hit through.
@@ -47,20 +43,13 @@ impl DynamoStore {
             });
         }
         self.count();
-        let update = match tally {
-            Some(_) => "ADD #c :one, #t :one SET #ttl = if_not_exists(#ttl, :ttl)",
-            None => "ADD #c :one SET #ttl = if_not_exists(#ttl, :ttl)",
-        };
-        let mut req = self
+        let res = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_attrs(keys::rate(key))))
-            .update_expression(update);
-        if let Some(t) = tally {
-            req = req.expression_attribute_names("#t", format!("{TALLY_PREFIX}{t}"));
-        }
-        let req = req
+            .update_expression("ADD #c :one, #t :one SET #ttl = if_not_exists(#ttl, :ttl)")
+            .expression_attribute_names("#t", format!("{TALLY_PREFIX}{tally}"))
             .condition_expression("attribute_not_exists(#c) OR #c < :limit")
             .expression_attribute_names("#c", "count")
             .expression_attribute_names("#ttl", TTL)
@@ -69,23 +58,9 @@ impl DynamoStore {
             .expression_attribute_values(":ttl", n(expires_at.secs()))
             .return_values(ReturnValue::UpdatedNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .return_consumed_capacity(capacity::TOTAL);
-        // A token attempt's transaction may hold the counter at this moment; the update
-        // waits for it rather than leaving the attempt uncounted.
-        let mut tries = 0;
-        let res = loop {
-            tries += 1;
-            match req.clone().send().await {
-                Err(SdkError::ServiceError(se))
-                    if se.err().is_transaction_conflict_exception() && tries < CONFLICT_TRIES =>
-                {
-                    let wait = rand::rng().random_range(5..=10u64 << tries);
-                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
-                    self.count();
-                }
-                res => break res,
-            }
-        };
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await;
         match res {
             Ok(out) => {
                 self.capacity.write(out.consumed_capacity());

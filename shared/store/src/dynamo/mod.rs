@@ -303,15 +303,6 @@ impl AccessStore for DynamoStore {
             .await
     }
 
-    async fn hit_rate_limit(
-        &self,
-        key: &str,
-        limit: u64,
-        expires_at: Timestamp,
-    ) -> StoreResult<RateHit> {
-        self.count_hit(key, limit, expires_at, None).await
-    }
-
     async fn hit_tallied(
         &self,
         key: &str,
@@ -319,15 +310,11 @@ impl AccessStore for DynamoStore {
         expires_at: Timestamp,
         tally: &str,
     ) -> StoreResult<RateHit> {
-        self.count_hit(key, limit, expires_at, Some(tally)).await
+        self.count_hit(key, limit, expires_at, tally).await
     }
 
     async fn rate_usage(&self, keys: &[String]) -> StoreResult<Vec<RateUsage>> {
         self.read_rate_usage(keys).await
-    }
-
-    async fn reset_rate_limit(&self, key: &str) -> StoreResult<()> {
-        self.delete(keys::rate(key)).await.map(drop)
     }
 
     async fn rate_count(&self, key: &str) -> StoreResult<u64> {
