@@ -428,6 +428,20 @@ impl MemoryStore {
         slice
     }
 
+    /// What `get` finds and the workspace `ws`, under one lock: one call, as DynamoDB's one
+    /// batch read.
+    fn beside_workspace<T>(
+        &self,
+        ws: WorkspaceId,
+        get: impl FnOnce(&Inner) -> Option<T>,
+    ) -> (Option<T>, Option<Workspace>) {
+        let (found, workspace) = {
+            let g = self.lock();
+            (get(&g), g.workspaces.get(&ws).cloned())
+        };
+        (self.found(found), workspace)
+    }
+
     /// The credential a token attempt names, as one call.
     fn token_credential(&self, attempt: &TokenAttempt<'_>) -> Option<Box<Credential>> {
         let id = attempt.client_id?;
@@ -739,12 +753,7 @@ impl ContentStore for MemoryStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<(Option<DetailRecord>, Option<Workspace>)> {
-        let (found, workspace) = {
-            let g = self.lock();
-            let found = g.details.get(&(ws, id.clone())).cloned();
-            (found, g.workspaces.get(&ws).cloned())
-        };
-        Ok((self.found(found), workspace))
+        Ok(self.beside_workspace(ws, |g| g.details.get(&(ws, id.clone())).cloned()))
     }
 
     async fn get_family_with_workspace(
@@ -752,12 +761,7 @@ impl ContentStore for MemoryStore {
         ws: WorkspaceId,
         id: &ResourceId,
     ) -> StoreResult<(Option<FamilyRecord>, Option<Workspace>)> {
-        let (found, workspace) = {
-            let g = self.lock();
-            let found = g.families.get(&(ws, id.clone())).cloned();
-            (found, g.workspaces.get(&ws).cloned())
-        };
-        Ok((self.found(found), workspace))
+        Ok(self.beside_workspace(ws, |g| g.families.get(&(ws, id.clone())).cloned()))
     }
 
     async fn get_family(

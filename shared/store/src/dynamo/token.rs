@@ -41,7 +41,7 @@ struct Attempts {
 
 /// The two updates that count an attempt: the first of a window starts it over, a later
 /// one adds to it.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Count {
     NewWindow,
     SameWindow,
