@@ -31,26 +31,42 @@ use pirros_shared::query::{self, Limit, NoQuery};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::budget;
 use pirros_shared::search::walk::walk_one_beside;
-use pirros_shared::store::FlagWrite;
+use pirros_shared::store::{FlagWrite, OpenFlagIndex};
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::{Committed, commit, commit_new, versioned_update};
 use serde::{Deserialize, Deserializer};
+use std::collections::HashMap;
 use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 
-/// Sets each detail's `open_flags` from its counter: one batch read for a page.
+/// How many of a workspace's open-flag counts a search page reads beside its list query:
+/// about one read unit's worth. A workspace with more details flagged at once has the
+/// page's other counts read after the list (one batch read).
+pub const OPEN_COUNTS_BESIDE: usize = 100;
+
+/// Sets each detail's `open_flags` from the workspace's counts read beside the page;
+/// those past what was read come from one batch read.
 pub async fn count_open(
     state: &AppState,
     ws: WorkspaceId,
+    index: &OpenFlagIndex,
     details: &mut [Detail],
 ) -> Result<(), ApiError> {
-    if details.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<ResourceId> = details.iter().map(|d| d.id.clone()).collect();
-    let counts = state.store.open_flag_counts(ws, &ids).await?;
+    let past: Vec<ResourceId> = details
+        .iter()
+        .filter(|d| index.count(&d.id).is_none())
+        .map(|d| d.id.clone())
+        .collect();
+    let counts = if past.is_empty() {
+        HashMap::new()
+    } else {
+        state.store.open_flag_counts(ws, &past).await?
+    };
     for d in details {
-        d.open_flags = counts.get(&d.id).copied().unwrap_or(0);
+        d.open_flags = index
+            .count(&d.id)
+            .or_else(|| counts.get(&d.id).copied())
+            .unwrap_or(0);
     }
     Ok(())
 }

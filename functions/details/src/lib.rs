@@ -174,16 +174,22 @@ pub async fn search(
     ws: WorkspaceId,
     search: SearchQuery,
 ) -> Result<Reply, ApiError> {
-    let mut page = run::page::<Detail>(
-        state,
-        call,
-        ws,
-        &search.criteria(),
-        search.limit.get(),
-        search.cursor.as_deref(),
-    )
-    .await?;
-    flags::count_open(state, ws, &mut page.items).await?;
+    // The workspace's open-flag counts are read beside the page, not after it: one round
+    // trip, whatever the page holds (dropped when the page is refused).
+    let criteria = search.criteria();
+    let (page, open) = tokio::join!(
+        run::page::<Detail>(
+            state,
+            call,
+            ws,
+            &criteria,
+            search.limit.get(),
+            search.cursor.as_deref(),
+        ),
+        state.store.open_flags_in(ws, flags::OPEN_COUNTS_BESIDE),
+    );
+    let mut page = page?;
+    flags::count_open(state, ws, &open?, &mut page.items).await?;
     let expanded = expand::expanded(state, call, ws, search.include, &page.items).await?;
     call.reply(&ListPage {
         data: page.items,

@@ -112,7 +112,8 @@ enum TableCommand {
     /// Create the table (pk/sk, on demand, TTL on `ttl`); a no-op when it exists.
     Create,
     /// Move what an earlier release wrote to where this one reads it (families and their
-    /// versions: from their workspace's partition to their own). Run it once after
+    /// versions: from their workspace's partition to their own; details' open-flag counts:
+    /// from each detail's flags partition to its workspace's counts). Run it once after
     /// deploying over an older stack; running it again is harmless. Prints what it moved.
     Migrate,
 }
@@ -316,10 +317,13 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
             command: TableCommand::Migrate,
         } => {
             let done = store.move_families_to_their_partition().await?;
+            let counts = store.move_open_flag_counts().await?;
             print(json!({
                 "table": table,
                 "families_and_versions_moved": done.moved,
                 "superseded_by_newer": done.superseded,
+                "open_flag_counts_moved": counts.moved,
+                "open_flag_counts_changed_meanwhile": counts.superseded,
             }));
         }
         Command::Import { file } => import(&store, &sdk, &file).await?,

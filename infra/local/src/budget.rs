@@ -35,7 +35,7 @@ pub const BUDGETS: &[Budget] = &[
     budget(
         "details search",
         4,
-        "auth; one list query; the page's open-flag counts in one batch",
+        "auth; one list query beside the workspace's open-flag counts (one query)",
     ),
     budget("families get", 3, "auth; the family"),
     budget(

@@ -103,7 +103,7 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
             &[
                 // A detail; a flag being resolved; a retried flag write's answer.
                 (Op::GetItem, &[Workspace, Flags, Idempotency]),
-                // Search lists and a detail's flags, a page at a time.
+                // Search lists, a detail's flags, the workspace's open-flag counts.
                 (Op::Query, &[DetailList, Flags]),
                 // List sizes (the search plan) and open-flag counts of a page.
                 (Op::BatchGetItem, &[DetailList, Flags]),
@@ -111,6 +111,8 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 // transaction.
                 (Op::PutItem, &[Flags, Idempotency]),
                 (Op::UpdateItem, &[Flags]),
+                // A detail's open count once it is back at zero.
+                (Op::DeleteItem, &[Flags]),
             ],
             EVENTS_WRITTEN,
         ],

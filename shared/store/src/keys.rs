@@ -155,10 +155,24 @@ pub fn flag(ws: WorkspaceId, detail: &ResourceId, flag: &ResourceId) -> (String,
     (flags_pk(ws, detail), format!("{FLAG_PREFIX}{flag}"))
 }
 
-/// The count of a detail's open flags (attribute `open`), in its flags' partition.
-pub fn open_flags(ws: WorkspaceId, detail: &ResourceId) -> (String, String) {
-    (flags_pk(ws, detail), "OPEN".into())
+/// The open-flag counts of a workspace's details, one partition for the workspace, so a
+/// search page reads them beside its list query (one `Query`, by detail id) rather than
+/// after it. Under the flags' family (`DFLAG#`): a detail's own flags partition always
+/// has `#{detail}` after the workspace.
+pub fn open_flags_pk(ws: WorkspaceId) -> String {
+    format!("DFLAG#{ws}")
 }
+
+pub const OPEN_PREFIX: &str = "OPEN#";
+
+/// The count of a detail's open flags (attribute `open`), in its workspace's counts.
+pub fn open_flags(ws: WorkspaceId, detail: &ResourceId) -> (String, String) {
+    (open_flags_pk(ws), format!("{OPEN_PREFIX}{detail}"))
+}
+
+/// Where an earlier release kept a detail's count: in the detail's flags partition
+/// (`pirros-admin table migrate` moves it).
+pub const OLD_OPEN_SK: &str = "OPEN";
 
 /// The uses of a family (details placing it, stashes holding it), by
 /// `references::sort_key`.
@@ -330,7 +344,7 @@ impl Partition {
             Self::ProjectList => "PLIST#*",
             // Stashes newest first: all of a workspace's, a project's, a creator's.
             Self::StashList => "SLIST#*",
-            // A detail's flags and its open-flag count.
+            // A detail's flags, and a workspace's open-flag counts.
             Self::Flags => "DFLAG#*",
             Self::References => "FREF#*",
             Self::Job => "JOB#*",
@@ -373,7 +387,7 @@ impl Partition {
             Self::Family => &["FAMILY#*", "FAMVER#*"],
             Self::DetailList | Self::FamilyList => &["#SIZE", "*"],
             Self::ProjectList | Self::StashList => &["*"],
-            Self::Flags => &["FLAG#*", "OPEN"],
+            Self::Flags => &["FLAG#*", "OPEN#*"],
             Self::References => &["detail#*", "stash#*"],
             Self::Job => &["JOB#*"],
             Self::Stash => &["STASH#*", "DELETING#*"],
@@ -558,7 +572,7 @@ mod tests {
             ((project_list(ws), "61#x1".into()), "*"),
             ((stash_list_all(ws), newest_key(at, &id)), "*"),
             (flag(ws, &id, &id), "FLAG#*"),
-            (open_flags(ws, &id), "OPEN"),
+            (open_flags(ws, &id), "OPEN#*"),
             (
                 reference(
                     ws,

@@ -605,7 +605,26 @@ pub trait StashStore: Send + Sync {
     ) -> StoreResult<Slice<Stash>>;
 }
 
-/// Detail flags and the open count kept on their detail.
+/// Up to `max` of a workspace's open-flag counts, in detail id order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenFlagIndex {
+    pub counts: HashMap<ResourceId, u64>,
+    /// The last id read when more counts follow it; `None` when every count was read.
+    pub last: Option<ResourceId>,
+}
+
+impl OpenFlagIndex {
+    /// The count of `id`, or `None` when it lies past what was read (read it alone).
+    pub fn count(&self, id: &ResourceId) -> Option<u64> {
+        match (self.counts.get(id), &self.last) {
+            (Some(n), _) => Some(*n),
+            (None, Some(last)) if id.as_str() > last.as_str() => None,
+            (None, _) => Some(0),
+        }
+    }
+}
+
+/// Detail flags and the open count kept beside their detail.
 #[async_trait]
 pub trait FlagStore: Send + Sync {
     /// Writes a flag and moves its detail's open count, atomically (see `FlagWrite`).
@@ -634,6 +653,10 @@ pub trait FlagStore: Send + Sync {
         ws: WorkspaceId,
         ids: &[ResourceId],
     ) -> StoreResult<HashMap<ResourceId, u64>>;
+
+    /// The counts of the workspace's details with open flags, by detail id, at most `max`
+    /// of them: what a search page reads beside its list query.
+    async fn open_flags_in(&self, ws: WorkspaceId, max: usize) -> StoreResult<OpenFlagIndex>;
 
     /// A detail with its `open_flags` set from its count: both items in one call.
     async fn get_detail_counted(

@@ -1085,8 +1085,17 @@ impl FlagStore for MemoryStore {
             .entry(detail.clone())
             .or_default()
             .insert(write.record.flag.id.clone(), write.record.clone());
-        let count = g.open_flags.entry(detail).or_default();
+        let count = g.open_flags.entry(detail.clone()).or_default();
         *count = count.saturating_add_signed(write.open_flags.delta());
+        // As the DynamoDB store deletes a count back at zero: the workspace's counts hold
+        // only details with open flags. That store tries it after every flag closed, in a
+        // call of its own, counted here as one too.
+        if *count == 0 {
+            g.open_flags.remove(&detail);
+        }
+        if write.open_flags.delta() < 0 {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+        }
         if let Some(idem) = &write.idempotency {
             g.idempotency.insert(idem.key.clone(), idem.clone());
         }
@@ -1139,6 +1148,29 @@ impl FlagStore for MemoryStore {
             .iter()
             .filter_map(|id| Some((id.clone(), *g.open_flags.get(&(ws, id.clone()))?)))
             .collect())
+    }
+
+    async fn open_flags_in(&self, ws: WorkspaceId, max: usize) -> StoreResult<OpenFlagIndex> {
+        let g = self.lock();
+        let ordered: BTreeMap<&ResourceId, u64> = g
+            .open_flags
+            .iter()
+            .filter(|((w, _), n)| *w == ws && **n > 0)
+            .map(|((_, id), n)| (id, *n))
+            .collect();
+        let slice = self.counted_slice(page_of(
+            ordered
+                .into_iter()
+                .map(|(id, n)| (id.to_string(), (id.clone(), n))),
+            max,
+        ));
+        let last = slice
+            .last_key
+            .and_then(|_| slice.items.last().map(|(_, (id, _))| id.clone()));
+        Ok(OpenFlagIndex {
+            counts: slice.items.into_iter().map(|(_, count)| count).collect(),
+            last,
+        })
     }
 
     async fn get_detail_counted(

@@ -765,6 +765,97 @@ async fn table_migrate_moves_families_an_older_release_kept_in_the_workspace() {
     assert_eq!(out["superseded_by_newer"], 0);
 }
 
+/// A detail's open-flag count as the release before kept it (in the detail's flags
+/// partition) is added to what this release counted since, once, and read by both the
+/// detail and a search page afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_migrate_moves_open_flag_counts_an_older_release_kept_beside_the_flags() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let t = world_table();
+    let ddb = aws_sdk_dynamodb::Client::new(&pirros_shared::config::aws::sdk_config().await);
+    let api = api_on(&t).await;
+    let token = api.token("flagger-a").await;
+    let flags = format!("/v1/workspaces/{A1}/details/d1/flags");
+    let flag = || async {
+        let r = api
+            .write(
+                reqwest::Method::POST,
+                &flags,
+                &token,
+                &serde_json::json!({"reason": "outdated"}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    };
+    let open = || async {
+        let d = api
+            .get(&format!("/v1/workspaces/{A1}/details/d1"), &token)
+            .await;
+        assert_eq!(d.status, 200, "{}", d.text);
+        let s = api
+            .get(&format!("/v1/workspaces/{A1}/details"), &token)
+            .await;
+        assert_eq!(s.status, 200, "{}", s.text);
+        let listed = s.body["response"]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "d1")
+            .map(|x| x["open_flags"].clone());
+        (d.body["response"]["open_flags"].clone(), listed)
+    };
+    flag().await;
+    flag().await;
+    // Put the count of these two where the release before kept it: old key, new key gone.
+    let (new_pk, new_sk) = (format!("DFLAG#{A1}"), "OPEN#d1".to_owned());
+    let old_pk = format!("DFLAG#{A1}#d1");
+    let key = |pk: &str, sk: &str| {
+        std::collections::HashMap::from([
+            ("pk".to_owned(), AttributeValue::S(pk.to_owned())),
+            ("sk".to_owned(), AttributeValue::S(sk.to_owned())),
+        ])
+    };
+    ddb.delete_item()
+        .table_name(&t)
+        .set_key(Some(key(&new_pk, &new_sk)))
+        .send()
+        .await
+        .unwrap();
+    let mut old = key(&old_pk, "OPEN");
+    old.insert("detail_id".into(), AttributeValue::S("d1".into()));
+    old.insert("open".into(), AttributeValue::N("2".into()));
+    ddb.put_item()
+        .table_name(&t)
+        .set_item(Some(old))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(open().await, (0.into(), Some(0.into())), "before the move");
+    // This release counts a third flag from nothing, at the new key.
+    flag().await;
+    assert_eq!(open().await, (1.into(), Some(1.into())));
+
+    let (ok, out, err) = admin(&t, &["table", "migrate"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["open_flag_counts_moved"], 1, "{out}");
+    assert_eq!(out["open_flag_counts_changed_meanwhile"], 0, "{out}");
+    assert_eq!(open().await, (3.into(), Some(3.into())));
+    assert!(
+        partition(&ddb, &t, &old_pk)
+            .await
+            .iter()
+            .all(|i| i["sk"].as_s().unwrap() != "OPEN"),
+        "the old count is gone"
+    );
+
+    // Again: nothing left to move, nothing added twice.
+    let (ok, out, err) = admin(&t, &["table", "migrate"], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out["open_flag_counts_moved"], 0, "{out}");
+    assert_eq!(open().await, (3.into(), Some(3.into())));
+}
+
 /// Imports record what they change (and nothing when nothing did), a tag edit that takes a
 /// detail out of a custom filter is a removal for `access` to that filter's holder, and a
 /// grant change is an `access.changed` shown to its credential only.

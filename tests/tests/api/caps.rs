@@ -23,6 +23,7 @@ pirros_tests::on_both_stores!(
     a_sparse_flag_page_reads_within_its_budget_and_the_walk_misses_nothing,
     a_sparse_references_page_reads_within_its_budget,
     the_101st_open_flag_is_refused_and_resolving_one_makes_room,
+    a_search_page_counts_flags_past_the_counts_read_beside_it,
     concurrent_flags_never_pass_the_limit,
     a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back,
     a_fourth_export_is_refused_until_one_ends,
@@ -269,6 +270,37 @@ fn assert_limit_exceeded(r: &Reply) {
     r.assert_error(409, "limit_exceeded");
     let message = r.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("100"), "states the limit: {message}");
+}
+
+/// A search page reads the workspace's first 100 counts beside its list; with more
+/// details flagged than that, the page's others are read after it, and every count is
+/// still exact.
+async fn a_search_page_counts_flags_past_the_counts_read_beside_it(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("flagger-a").await;
+    // 100 flagged details whose ids sort before the workspace's (they need no record).
+    for i in 0..100 {
+        open_flags_in_store(api.store(), &format!("a{i:03}"), 1).await;
+    }
+    open_flags_in_store(api.store(), "d2", 3).await;
+    assert_eq!(
+        post_flag(&api, &t, "d1", "past the first hundred")
+            .await
+            .status,
+        201
+    );
+    let r = api.get(&format!("/v1/workspaces/{A1}/details"), &t).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let data = r.body["response"]["data"].as_array().unwrap();
+    assert!(data.len() >= 3, "{}", r.text);
+    for d in data {
+        let want = match d["id"].as_str().unwrap() {
+            "d1" => 1,
+            "d2" => 3,
+            _ => 0,
+        };
+        assert_eq!(d["open_flags"], want, "{d}");
+    }
 }
 
 async fn the_101st_open_flag_is_refused_and_resolving_one_makes_room(b: Backend) {

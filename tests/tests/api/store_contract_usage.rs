@@ -7,7 +7,7 @@ use pirros_shared::flags::{Flag, FlagReason, FlagRecord, FlagStatus, OpenFlagsCh
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{Family, FamilyRecord, ItemIds, Stash, StashRecord};
 use pirros_shared::store::{
-    AdminStore, FlagWrite, IdemKey, IdemRecord, Item, SaveOutcome, StashWrite,
+    AdminStore, FlagWrite, IdemKey, IdemRecord, Item, OpenFlagIndex, SaveOutcome, StashWrite,
 };
 use pirros_shared::timestamp::Timestamp;
 use pirros_tests::*;
@@ -15,6 +15,7 @@ use pirros_tests::*;
 pirros_tests::on_both_stores!(
     flag_writes_move_the_open_count_with_them,
     flag_pages_are_newest_first,
+    the_workspace_counts_hold_details_with_open_flags_in_id_order,
     large_stash_writes_keep_every_reference,
     refused_stash_writes_leave_references_alone,
     imported_details_and_stashes_move_their_references,
@@ -217,6 +218,79 @@ async fn flag_pages_are_newest_first(b: Backend) {
     assert_eq!(counts.get(&rid("d3")), Some(&5));
     assert_eq!(counts.get(&rid("d4")), Some(&1));
     assert_eq!(counts.get(&rid("d5")).copied().unwrap_or(0), 0);
+}
+
+/// What a search page reads beside its list: the counts of the details with open flags,
+/// by id, cut at `max` with the last id read; a count back at zero is not listed.
+async fn the_workspace_counts_hold_details_with_open_flags_in_id_order(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let open = |id: &str, detail: &str| {
+        write(
+            flag(id, detail, 1, FlagStatus::Open),
+            None,
+            OpenFlagsChange::Opened,
+        )
+    };
+    for (id, detail) in [
+        ("fl-1", "d1"),
+        ("fl-2", "d2"),
+        ("fl-3", "d2"),
+        ("fl-4", "d3"),
+    ] {
+        assert_eq!(
+            store.save_flag(&open(id, detail)).await.unwrap(),
+            SaveOutcome::Saved
+        );
+    }
+    let all = store.open_flags_in(ws(), 10).await.unwrap();
+    assert_eq!(
+        all,
+        OpenFlagIndex {
+            counts: [(rid("d1"), 1), (rid("d2"), 2), (rid("d3"), 1)].into(),
+            last: None,
+        }
+    );
+    assert_eq!(all.count(&rid("d9")), Some(0), "everything was read");
+
+    let cut = store.open_flags_in(ws(), 2).await.unwrap();
+    assert_eq!(cut.last, Some(rid("d2")));
+    assert_eq!(cut.count(&rid("d1")), Some(1));
+    assert_eq!(
+        cut.count(&rid("d0")),
+        Some(0),
+        "before the cut, absent: none open"
+    );
+    assert_eq!(cut.count(&rid("d3")), None, "past the cut: read it alone");
+
+    // d1's one flag resolved: its count is gone from the workspace's, and reads as 0.
+    let resolved = write(
+        flag("fl-1", "d1", 2, FlagStatus::Resolved),
+        Some(1),
+        OpenFlagsChange::Closed,
+    );
+    assert_eq!(
+        store.save_flag(&resolved).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    assert_eq!(
+        store.open_flags_in(ws(), 10).await.unwrap().counts,
+        [(rid("d2"), 2), (rid("d3"), 1)].into()
+    );
+    assert_eq!(count(store, "d1").await, 0);
+    // Flagged again after: counted from nothing.
+    assert_eq!(
+        store.save_flag(&open("fl-5", "d1")).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    assert_eq!(count(store, "d1").await, 1);
+    assert_eq!(
+        store.open_flags_in(ws(), 1).await.unwrap(),
+        OpenFlagIndex {
+            counts: [(rid("d1"), 1)].into(),
+            last: Some(rid("d1")),
+        }
+    );
 }
 
 /// `n` new families of the test workspace, stored.

@@ -62,7 +62,8 @@ async fn storage_calls_per_request_of_flags_references_and_groups(b: Backend) {
             json!({"status": "resolved"}),
             None,
             200,
-            3,
+            // The flag; its transaction; the detail's count deleted if back at zero.
+            4,
         ),
         Case::get("family references", format!("{families}/references"), 2),
         Case::get("family group", format!("{families}/group"), 3),

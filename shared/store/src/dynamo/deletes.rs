@@ -69,6 +69,7 @@ impl DynamoStore {
         let mut changes = ListChanges::default();
         changes.removed(&record.detail);
         let mut doomed = self.keys_with_prefix(keys::flags_pk(ws, id), "").await?;
+        doomed.push(keys::open_flags(ws, id));
         doomed.extend(
             ReferenceEntry::of_detail(&record)
                 .iter()

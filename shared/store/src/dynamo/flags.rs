@@ -1,14 +1,17 @@
 //! Detail flags in DynamoDB: a detail's flags in one partition (`DFLAG#{ws}#{detail}`,
-//! sort key `FLAG#{uuidv7}`), beside the item counting its open ones, which every flag
-//! write changes in the same transaction.
+//! sort key `FLAG#{uuidv7}`); the item counting its open ones, which every flag write
+//! changes in the same transaction, in its workspace's counts (`DFLAG#{ws}`, sort key
+//! `OPEN#{detail}`), where a search page reads them beside its list query.
 
 use super::transact::idempotency_put;
 use super::{
     DynamoStore, FlagWrite, SaveOutcome, Slice, StoreError, StoreResult, WorkspaceId, built,
     classify, decode, encode, key_attrs, keys, n, s,
 };
+use crate::OpenFlagIndex;
 use crate::capacity;
-use crate::keys::{FLAG_PREFIX, PK, SK, kind};
+use crate::keys::{FLAG_PREFIX, OPEN_PREFIX, PK, SK, kind};
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use pirros_domain::flags::FlagRecord;
 use pirros_domain::ids::ResourceId;
@@ -16,7 +19,8 @@ use pirros_domain::model::DetailRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// The counter item of a detail.
+/// The counter item of a detail (below zero only for a moment of `pirros-admin table
+/// migrate`, while a count an earlier release kept is added to it).
 #[derive(Deserialize)]
 struct OpenCount {
     detail_id: ResourceId,
@@ -86,8 +90,83 @@ impl DynamoStore {
             }
             None => None,
         };
-        self.commit_limited(items, idempotency, limit_at, &write.events)
+        let saved = self
+            .commit_limited(items, idempotency, limit_at, &write.events)
+            .await?;
+        if delta < 0 && saved == SaveOutcome::Saved {
+            self.drop_zero_count(ws, &flag.detail_id).await?;
+        }
+        Ok(saved)
+    }
+
+    /// Deletes a detail's count when it is back at zero, so the workspace's counts hold
+    /// only details with open flags (a search page reads them all in one query). Safe
+    /// against a flag opened meanwhile: the delete is conditional on the zero, and an
+    /// `ADD` after it starts a new count from nothing.
+    pub(super) async fn drop_zero_count(
+        &self,
+        ws: WorkspaceId,
+        detail: &ResourceId,
+    ) -> StoreResult<()> {
+        self.count();
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(keys::open_flags(ws, detail))))
+            .condition_expression("#open <= :zero")
+            .expression_attribute_names("#open", "open")
+            .expression_attribute_values(":zero", n(0))
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await;
+        match out {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(())
+            }
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                Ok(())
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    /// Up to `max` of the workspace's open-flag counts, in detail id order.
+    pub(super) async fn query_open_flags(
+        &self,
+        ws: WorkspaceId,
+        max: usize,
+    ) -> StoreResult<OpenFlagIndex> {
+        self.count();
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :open)")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_values(":pk", s(keys::open_flags_pk(ws)))
+            .expression_attribute_values(":open", s(OPEN_PREFIX))
+            .limit(max.clamp(1, 1000) as i32)
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
             .await
+            .map_err(classify)?;
+        self.capacity.read(out.consumed_capacity());
+        self.read(out.scanned_count as usize);
+        let mut index = OpenFlagIndex::default();
+        for item in out.items.unwrap_or_default() {
+            let c: OpenCount = decode(item)?;
+            if c.open > 0 {
+                index.counts.insert(c.detail_id, c.open as u64);
+            }
+        }
+        index.last = out.last_evaluated_key.and_then(|mut k| match k.remove(SK) {
+            Some(AttributeValue::S(sk)) => sk.strip_prefix(OPEN_PREFIX).and_then(ResourceId::parse),
+            _ => None,
+        });
+        Ok(index)
     }
 
     pub(super) async fn query_flag_list(

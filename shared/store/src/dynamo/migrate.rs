@@ -1,17 +1,25 @@
 //! Moving items that an earlier release wrote to where this one reads them, for
-//! `pirros-admin table migrate`. One move today: families and their versions were kept in
+//! `pirros-admin table migrate`. Two moves today: families and their versions were kept in
 //! their workspace's partition (`WS#{ws}`) and now have one of their own (`FAM#{ws}`), so
-//! the upload worker's role may write them without writing workspace content.
+//! the upload worker's role may write them without writing workspace content; and a
+//! detail's open-flag count was kept in the detail's flags partition
+//! (`DFLAG#{ws}#{detail}` / `OPEN`) and is now in its workspace's counts (`DFLAG#{ws}` /
+//! `OPEN#{detail}`), which a search page reads in one query.
 //!
 //! An operator's one-off, so a Scan (filtered to the moved kinds) is the right tool: no
 //! request waits on it. Each item is copied unless its new key holds one already (written
 //! by this release, so newer), then deleted from the old key: a run cut short anywhere is
 //! finished by running it again, and nothing is lost or overwritten.
 
-use super::{Attrs, DynamoStore, StoreResult, classify, decode, kind, s};
+use super::{
+    Attrs, DynamoStore, SaveOutcome, StoreResult, built, classify, decode, key_attrs, kind, n, s,
+};
 use crate::capacity;
-use crate::keys::{FAMILY_VERSION, PK, SK};
+use crate::keys::{self, FAMILY_VERSION, OLD_OPEN_SK, PK, SK};
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
+use pirros_domain::ids::{ResourceId, WorkspaceId};
+use serde::Deserialize;
 
 /// What a migration did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -104,7 +112,96 @@ impl DynamoStore {
     }
 }
 
+/// An open-flag count as an earlier release kept it.
+#[derive(Deserialize)]
+struct OldCount {
+    pk: String,
+    detail_id: ResourceId,
+    #[serde(default)]
+    open: i64,
+}
+
 impl DynamoStore {
+    /// Moves every open-flag count still under its detail's flags partition into its
+    /// workspace's counts. The old count is added to the new one (which counts only what
+    /// this release's flag writes moved since it was deployed) and deleted in one
+    /// transaction, conditional on the old count being unchanged: a count changed meanwhile
+    /// is left for the next run (`superseded`), never added twice.
+    pub async fn move_open_flag_counts(&self) -> StoreResult<Migrated> {
+        let mut done = Migrated::default();
+        let mut start: Option<Attrs> = None;
+        loop {
+            self.count();
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("begins_with(#pk, :flags) AND #sk = :open")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":flags", s("DFLAG#"))
+                .expression_attribute_values(":open", s(OLD_OPEN_SK))
+                .set_exclusive_start_key(start)
+                .consistent_read(true)
+                .return_consumed_capacity(capacity::TOTAL)
+                .send()
+                .await
+                .map_err(classify)?;
+            self.capacity.read(page.consumed_capacity());
+            for item in page.items.unwrap_or_default() {
+                let old: OldCount = decode(item)?;
+                if self.move_count(&old).await? {
+                    done.moved += 1;
+                } else {
+                    done.superseded += 1;
+                }
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(done),
+            }
+        }
+    }
+
+    async fn move_count(&self, old: &OldCount) -> StoreResult<bool> {
+        // `DFLAG#{ws}#{detail}`: the workspace is a hyphenated UUID.
+        let Some(ws) = old
+            .pk
+            .strip_prefix("DFLAG#")
+            .and_then(|rest| rest.get(..36))
+            .and_then(WorkspaceId::parse)
+        else {
+            return Ok(false);
+        };
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs((old.pk.clone(), OLD_OPEN_SK.to_owned()))))
+            .condition_expression("#open = :n")
+            .expression_attribute_names("#open", "open")
+            .expression_attribute_values(":n", n(old.open));
+        let add = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(keys::open_flags(ws, &old.detail_id))))
+            .update_expression("SET #d = :d ADD #open :n")
+            .expression_attribute_names("#d", "detail_id")
+            .expression_attribute_names("#open", "open")
+            .expression_attribute_values(":d", s(old.detail_id.as_str()))
+            .expression_attribute_values(":n", n(old.open));
+        let items = vec![
+            TransactWriteItem::builder()
+                .delete(built(delete.build())?)
+                .build(),
+            TransactWriteItem::builder()
+                .update(built(add.build())?)
+                .build(),
+        ];
+        if self.commit(items, None).await? != SaveOutcome::Saved {
+            return Ok(false);
+        }
+        self.drop_zero_count(ws, &old.detail_id).await?;
+        Ok(true)
+    }
+
     /// Every workspace record (`WS#{ws}` / `WS`), by a filtered scan: for operators only.
     pub(super) async fn scan_workspaces(
         &self,

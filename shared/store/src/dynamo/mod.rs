@@ -590,6 +590,10 @@ impl FlagStore for DynamoStore {
         self.read_open_flag_counts(ws, ids).await
     }
 
+    async fn open_flags_in(&self, ws: WorkspaceId, max: usize) -> StoreResult<OpenFlagIndex> {
+        self.query_open_flags(ws, max).await
+    }
+
     async fn get_detail_counted(
         &self,
         ws: WorkspaceId,
