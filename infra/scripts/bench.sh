@@ -69,10 +69,11 @@ if [[ "$what" == all || "$what" == init ]]; then
 	tables
 fi
 if [[ "$what" == all || "$what" == cost ]]; then
-	# The tags route in Python beside ours (docs/cost.md): AWS's runtime client, boto3, PyJWT.
+	# The tags route in Python beside ours (docs/cost.md): AWS's runtime client, boto3, PyJWT with
+	# cryptography (Ed25519).
 	# BENCH_COST_ONLY=webhooks measures only the webhook deliveries, into cost.json as it is.
 	py=.cache/pylambda/bin/python
-	"$py" -c 'import awslambdaric, boto3, jwt' 2>/dev/null || {
+	"$py" -c 'import awslambdaric, boto3, jwt, cryptography' 2>/dev/null || {
 		python3 -m venv .cache/pylambda && "$py" -m pip install -q --disable-pip-version-check -r infra/bench/python/requirements.txt
 	}
 	"$bin" cost --bin-dir "$(dirname "$bin")" --samples "${BENCH_COST_SAMPLES:-300}" --python "$PWD/$py" \

@@ -8,8 +8,6 @@ one Lambda's Python runtime uses. Custom tag filters (a BatchGetItem) are left o
 benchmark's credential reads tags through `default:tags`.
 """
 
-import base64
-import hashlib
 import json
 import os
 import time
@@ -24,12 +22,12 @@ ISSUER = "https://auth.pirros.com"
 AUDIENCE = "https://external-api.pirros.com"
 LIMIT = int(os.environ.get("API_RATE_LIMIT_PER_HOUR", "1000"))
 
-# Init, once per container: the signing key from Secrets Manager, the table.
-_key = boto3.client("secretsmanager").get_secret_value(
-    SecretId=os.environ["JWT_SECRET_ARN"]
-)["SecretString"]
-_kid = base64.urlsafe_b64encode(hashlib.sha256(_key.encode()).digest()[:9]).rstrip(b"=").decode()
+# Init, once per container, as the Rust functions do: the table, and the public keys the
+# token function publishes in it (`CONFIG` / `JWKS`); a /v1 function never reads the
+# signing secret. Tokens are EdDSA (Ed25519), named by their key's thumbprint (`kid`).
 _table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+_published = _table.get_item(Key={"pk": "CONFIG", "sk": "JWKS"}, ConsistentRead=True)["Item"]
+_keys = {k["kid"]: jwt.PyJWK(dict(k), algorithm="EdDSA") for k in _published["jwks"]["keys"]}
 
 
 def _answer(status, body, request_id, headers=None):
@@ -54,10 +52,11 @@ def handler(event, context):
     if scheme.lower() != "bearer" or not token:
         return _error(401, "invalid_token", "Missing bearer token", request_id)
     try:
-        if jwt.get_unverified_header(token).get("kid") != _kid:
+        key = _keys.get(jwt.get_unverified_header(token).get("kid"))
+        if key is None:
             raise jwt.InvalidTokenError("unknown key")
         claims = jwt.decode(
-            token, _key, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER, leeway=5,
+            token, key, algorithms=["EdDSA"], audience=AUDIENCE, issuer=ISSUER, leeway=5,
             options={"require": ["exp", "iat", "nbf", "iss", "aud", "sub"]},
         )
     except jwt.InvalidTokenError:

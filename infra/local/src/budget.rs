@@ -70,6 +70,16 @@ pub const BUDGETS: &[Budget] = &[
         3,
         "auth; the job beside its workspace (an export's link is signed only while downloads are on), in one batch read",
     ),
+    budget(
+        "export start",
+        6,
+        "auth; the stash; one of the credential's bulk slots (its lease item read, then a slot claimed); the job's transaction",
+    ),
+    budget(
+        "snapshot start",
+        5,
+        "auth; one of the credential's bulk slots (its lease item read, then a slot claimed); the job's transaction",
+    ),
     budget("events page", 3, "auth; one page of the feed"),
     budget(
         "webhook endpoint create",

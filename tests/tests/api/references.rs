@@ -338,43 +338,34 @@ async fn families_name_their_group(b: Backend) {
     assert_eq!(f2["group_id"], "g-doors");
 }
 
-/// A transaction size outside what DynamoDB allows, or a stop point that names no step,
-/// stops `pirros-local` with a message naming the variable.
+/// A transaction size outside what DynamoDB allows, a stop point that names no step, or a
+/// job hold that is no number of milliseconds up to ten minutes stops `pirros-local` with a
+/// message naming the variable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_knobs_out_of_range_stop_the_server() {
     use pirros_local::start::{Options, StoreKind, start};
-    for bad in ["1", "101", "many", ""] {
-        let env = std::collections::HashMap::from([(
-            "STORE_TRANSACTION_ITEMS".to_owned(),
-            bad.to_owned(),
-        )]);
-        let started = start(Options {
-            store: StoreKind::Memory,
-            fixture: None,
-            addr: "127.0.0.1:0".parse().unwrap(),
-            env,
-        })
-        .await;
-        let Err(e) = started else {
-            panic!("STORE_TRANSACTION_ITEMS={bad:?} was accepted");
-        };
-        assert!(
-            e.to_string().contains("STORE_TRANSACTION_ITEMS must be"),
-            "{bad:?}: {e}"
-        );
+    let cases = [
+        ("STORE_TRANSACTION_ITEMS", &["1", "101", "many", ""][..]),
+        ("STORE_STOP_AFTER", &["halfway"][..]),
+        ("LOCAL_JOB_HOLD_MS", &["-1", "600001", "soon", ""][..]),
+    ];
+    for (var, bads) in cases {
+        for bad in bads {
+            let env = std::collections::HashMap::from([(var.to_owned(), (*bad).to_owned())]);
+            let started = start(Options {
+                store: StoreKind::Memory,
+                fixture: None,
+                addr: "127.0.0.1:0".parse().unwrap(),
+                env,
+            })
+            .await;
+            let Err(e) = started else {
+                panic!("{var}={bad:?} was accepted");
+            };
+            assert!(
+                e.to_string().contains(&format!("{var} must be")),
+                "{var}={bad:?}: {e}"
+            );
+        }
     }
-    // So does a stop point that names no step.
-    let env =
-        std::collections::HashMap::from([("STORE_STOP_AFTER".to_owned(), "halfway".to_owned())]);
-    let started = start(Options {
-        store: StoreKind::Memory,
-        fixture: None,
-        addr: "127.0.0.1:0".parse().unwrap(),
-        env,
-    })
-    .await;
-    let Err(e) = started else {
-        panic!("STORE_STOP_AFTER=halfway was accepted");
-    };
-    assert!(e.to_string().contains("STORE_STOP_AFTER must be"), "{e}");
 }

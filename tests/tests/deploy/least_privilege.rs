@@ -381,7 +381,7 @@ async fn recorded_server(
             });
             local_files = LocalFiles::new(key, &[]).with_objects(objects.clone(), dir);
             let state = AppState::new(config, store, None, files)
-                .with_jobs(objects, Arc::new(InlineQueue { worker }));
+                .with_jobs(objects, Arc::new(InlineQueue::new(worker)));
             AppState::warm_v1(state).await
         }
         _ => AppState::start_v1(config, store, files).await,
