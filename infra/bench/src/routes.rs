@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::{
 };
 use pirros_local::start::{Options, StoreKind, start};
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
+use pirros_shared::store::LeaseKind;
 use pirros_shared::store::keys::{self, kind};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -81,6 +82,50 @@ enum Read {
 /// Authentication, then `reads` side by side: the floor of a route whose data is read in
 /// one round trip.
 async fn auth_then(c: &Client, table: &str, reads: &[Read]) {
+    auth_then_write(c, table, reads, &[]).await;
+}
+
+/// Authentication, `reads` side by side, then an item written under each of `writes` in
+/// one transaction (one `PutItem` when it is one): the floor of a write route, whose
+/// answer needs what it read and all of its items written at once.
+async fn auth_then_write(c: &Client, table: &str, reads: &[Read], writes: &[(String, String)]) {
+    auth_reads(c, table, reads).await;
+    let item = |k: &(String, String)| {
+        let mut item = key(k.clone());
+        item.insert("v".into(), AttributeValue::S("floor".into()));
+        item
+    };
+    match writes {
+        [] => {}
+        [one] => {
+            c.put_item()
+                .table_name(table)
+                .set_item(Some(item(one)))
+                .send()
+                .await
+                .expect("put");
+        }
+        many => {
+            let mut tx = c.transact_write_items();
+            for k in many {
+                tx = tx.transact_items(
+                    TransactWriteItem::builder()
+                        .put(
+                            Put::builder()
+                                .table_name(table)
+                                .set_item(Some(item(k)))
+                                .build()
+                                .expect("put"),
+                        )
+                        .build(),
+                );
+            }
+            tx.send().await.expect("transact");
+        }
+    }
+}
+
+async fn auth_reads(c: &Client, table: &str, reads: &[Read]) {
     auth_floor(c, table).await;
     let calls = reads.iter().map(|r| {
         let c = c.clone();
@@ -142,6 +187,10 @@ pub async fn run(
     );
     env.insert("API_RATE_LIMIT_PER_HOUR".into(), "100000000".into());
     env.insert("TOKEN_RATE_LIMIT_ATTEMPTS".into(), "100000000".into());
+    // A job-starting request's own calls are counted: the in-process worker takes its job a
+    // moment later, once the answer is in. No webhook deliveries beside the requests.
+    env.insert("LOCAL_JOB_HOLD_MS".into(), "50".into());
+    env.insert("WEBHOOK_LOCAL_FOLLOW".into(), "false".into());
     env.remove("FILES_BUCKET");
     let relay = if rtt_ms > 0.0 {
         let upstream: std::net::SocketAddr = env["AWS_ENDPOINT_URL_DYNAMODB"]
@@ -214,7 +263,20 @@ pub async fn run(
         let (http, base, token) = (http.clone(), base.clone(), token.clone());
         Box::new(move |_| http.get(format!("{base}{path}")).bearer_auth(&token))
     };
-    let routes: Vec<(&str, Req)> = vec![
+    let post = |path: String, body: Value| -> Req {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        Box::new(move |_| {
+            http.post(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .json(&body)
+        })
+    };
+    let cleanup = Cleanup {
+        http: http.clone(),
+        base: base.clone(),
+        token: token.clone(),
+    };
+    let mut routes: Vec<(&str, Req)> = vec![
         ("token", {
             let (http, base, body) = (http.clone(), base.clone(), token_body.clone());
             Box::new(move |_| http.post(format!("{base}/oauth/token")).json(&body))
@@ -278,7 +340,45 @@ pub async fn run(
             get(format!("/v1/workspaces/{WS}/events?limit=25")),
         ),
     ];
+    // The later writes; what each leaves is undone between samples (`Cleanup::after`), out
+    // of the timing and the count, so every sample meets the same state.
+    routes.extend([
+        (
+            "flag create",
+            post(
+                format!("/v1/workspaces/{WS}/details/det-slab-edge/flags"),
+                json!({"reason": "outdated"}),
+            ),
+        ),
+        (
+            "upload start",
+            post(
+                format!("/v1/workspaces/{WS}/families/uploads"),
+                json!({"name": "Bench door", "category": "Doors", "file_name": "bench.rfa", "size_bytes": 1024, "sha256": "0".repeat(64)}),
+            ),
+        ),
+        (
+            "export start",
+            post(
+                format!("/v1/workspaces/{WS}/stashes/stash-library-doors/exports"),
+                json!({}),
+            ),
+        ),
+        (
+            "snapshot start",
+            post(format!("/v1/workspaces/{WS}/snapshots"), json!({})),
+        ),
+        (
+            "webhook endpoint create",
+            post(
+                format!("/v1/workspaces/{WS}/webhook-endpoints"),
+                json!({"url": "https://1.1.1.1/bench", "event_types": ["*"]}),
+            ),
+        ),
+    ]);
     let detail = ResourceId::parse("det-slab-edge").unwrap();
+    let floor_client = ClientId::parse("floor-client").unwrap();
+    let aside = WorkspaceId::parse("f100f100-0000-4000-8000-000000000001").unwrap();
     let family = ResourceId::parse("fam-door-single").unwrap();
     let job = ResourceId::parse(&job_id).unwrap();
 
@@ -294,20 +394,25 @@ pub async fn run(
     let mut rows = Vec::new();
     for (name, req) in routes {
         for i in 0..20 {
-            req(i).send().await?.bytes().await?;
+            let body = req(i).send().await?.bytes().await?;
+            cleanup.after(name, &body).await?;
         }
-        let (c0, r0) = (store.calls(), store.items_read());
+        let (mut calls, mut read) = (0, 0);
         let mut lat = Vec::with_capacity(samples);
         for i in 0..samples {
+            let (c0, r0) = (store.calls(), store.items_read());
             let t0 = Instant::now();
             let resp = req(i).send().await?;
             let status = resp.status();
-            resp.bytes().await?;
+            let body = resp.bytes().await?;
             lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+            calls += store.calls() - c0;
+            read += store.items_read() - r0;
             anyhow::ensure!(status.is_success(), "{name}: {status}");
+            cleanup.after(name, &body).await?;
         }
-        let calls = (store.calls() - c0) as f64 / samples as f64;
-        let read = (store.items_read() - r0) as f64 / samples as f64;
+        let calls = calls as f64 / samples as f64;
+        let read = read as f64 / samples as f64;
         let mut floor = match name {
             // The credential read beside the attempt counter's update: one round trip.
             "token" => time_n(samples, |_| auth_floor(&c, t)).await,
@@ -541,6 +646,57 @@ pub async fn run(
                 }];
                 time_n(samples, |_| auth_then(&c, t, &reads)).await
             }
+            // The floors of writes write under another workspace and credential (`aside`,
+            // `floor_client`): items of the same keys' shape the server never reads.
+            "flag create" => {
+                let reads = [Read::Get(keys::in_workspace(ws, kind::DETAIL, &detail))];
+                let writes = [
+                    keys::flag(aside, &detail, &ResourceId::parse("floor-flag").unwrap()),
+                    keys::open_flags(aside, &detail),
+                ];
+                time_n(samples, |_| auth_then_write(&c, t, &reads, &writes)).await
+            }
+            "upload start" => {
+                let writes = [keys::job(
+                    aside,
+                    &ResourceId::parse("floor-upload").unwrap(),
+                )];
+                time_n(samples, |_| auth_then_write(&c, t, &[], &writes)).await
+            }
+            // A bulk job: a slot of the credential's taken with the job, at once.
+            "export start" => {
+                let stash = ResourceId::parse("stash-library-doors").unwrap();
+                let reads = [Read::Get(keys::stash(ws, &stash))];
+                let writes = [
+                    keys::lease(LeaseKind::Bulk, &floor_client),
+                    keys::job(aside, &ResourceId::parse("floor-export").unwrap()),
+                ];
+                time_n(samples, |_| auth_then_write(&c, t, &reads, &writes)).await
+            }
+            "snapshot start" => {
+                let writes = [
+                    keys::lease(LeaseKind::Bulk, &floor_client),
+                    keys::job(aside, &ResourceId::parse("floor-snapshot").unwrap()),
+                ];
+                time_n(samples, |_| auth_then_write(&c, t, &[], &writes)).await
+            }
+            // The credential's endpoints (at most 10) beside the feed's position, then the
+            // endpoint and the workspace's entry among those with endpoints.
+            "webhook endpoint create" => {
+                let reads = [
+                    Read::Query {
+                        pk: keys::webhook_pk(ws),
+                        prefix: None,
+                        limit: 11,
+                    },
+                    Read::Get(keys::event_counter(ws)),
+                ];
+                let writes = [
+                    keys::endpoint(aside, &ResourceId::parse("floor-endpoint").unwrap()),
+                    keys::webhook_workspace(aside),
+                ];
+                time_n(samples, |_| auth_then_write(&c, t, &reads, &writes)).await
+            }
             _ => unreachable!(),
         };
         let (p50, p99) = (percentile(&mut lat, 0.5), percentile(&mut lat, 0.99));
@@ -564,4 +720,81 @@ pub async fn run(
     }
     running.task.abort();
     Ok(())
+}
+
+/// Undoes what a write route's sample left, so the next meets the same state: a flag is
+/// resolved (a detail holds at most 100 open), a bulk job waited for (a credential holds
+/// at most 3 at once), an endpoint deleted (at most 10 per credential).
+struct Cleanup {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Cleanup {
+    async fn after(&self, route: &str, body: &[u8]) -> anyhow::Result<()> {
+        let answer = || -> anyhow::Result<Value> { Ok(serde_json::from_slice(body)?) };
+        let id = |v: &Value, path: &[&str]| -> anyhow::Result<String> {
+            let mut at = &v["response"];
+            for p in path {
+                at = &at[*p];
+            }
+            at.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| anyhow::anyhow!("{route}: no id in {v}"))
+        };
+        let (base, ws) = (&self.base, WS);
+        let sent = match route {
+            "flag create" => {
+                let flag = id(&answer()?, &["id"])?;
+                self.http
+                    .patch(format!(
+                        "{base}/v1/workspaces/{ws}/details/det-slab-edge/flags/{flag}"
+                    ))
+                    .bearer_auth(&self.token)
+                    .json(&json!({"status": "resolved"}))
+                    .send()
+                    .await?
+            }
+            "webhook endpoint create" => {
+                let endpoint = id(&answer()?, &["id"])?;
+                self.http
+                    .delete(format!(
+                        "{base}/v1/workspaces/{ws}/webhook-endpoints/{endpoint}"
+                    ))
+                    .bearer_auth(&self.token)
+                    .send()
+                    .await?
+            }
+            "export start" | "snapshot start" => {
+                let job = id(&answer()?, &["job", "id"])?;
+                let deadline = Instant::now() + std::time::Duration::from_secs(60);
+                loop {
+                    anyhow::ensure!(Instant::now() < deadline, "{route}: job {job} never ended");
+                    let r: Value = self
+                        .http
+                        .get(format!("{base}/v1/workspaces/{ws}/jobs/{job}"))
+                        .bearer_auth(&self.token)
+                        .send()
+                        .await?
+                        .json()
+                        .await?;
+                    match r["response"]["status"].as_str() {
+                        Some("queued" | "processing") => {
+                            tokio::time::sleep(std::time::Duration::from_millis(10)).await
+                        }
+                        Some("succeeded") => return Ok(()),
+                        _ => anyhow::bail!("{route}: the job ended as {r}"),
+                    }
+                }
+            }
+            _ => return Ok(()),
+        };
+        anyhow::ensure!(
+            sent.status().is_success(),
+            "{route}: undoing it answered {}",
+            sent.status()
+        );
+        Ok(())
+    }
 }
