@@ -3,13 +3,27 @@ and per month for an integrator, and per million webhook deliveries; writes
 docs/bench/cost.png and docs/bench/cost_summary.json and prints the tables docs/cost.md shows.
 
 Prices are AWS list prices for us-east-1 (first tier), as published in 2025; edit PRICES if
-they change. Usage: python infra/scripts/cost.py docs/bench [memory MB]
+they change. Usage: python infra/scripts/cost.py docs/bench [memory MB] [--doc docs/cost.md
+[--check]]
+
+With --doc, the tables of the doc between `<!-- table:NAME -->` and `<!-- /table -->` (NAME
+one of DOC_TABLES) are rewritten from what this prints, so no figure of them is typed; with
+--check too, nothing is written and the exit code is 1 when the doc differs (a test runs it).
 """
 
+import contextlib
+import io
 import json
 import math
 import sys
 from pathlib import Path
+
+# The doc's marked tables, by the heading of what `main` prints.
+DOC_TABLES = {
+    "cost-routes": "## Dollars per million requests",
+    "cost-python": "## Tags route: Rust and Python",
+}
+OPEN, CLOSE = "<!-- table:", "<!-- /table -->"
 
 PRICES = {
     "apigw_http_per_million": 1.00,  # HTTP API, first 300 M requests/month, per 512 KB
@@ -150,9 +164,69 @@ def print_deliveries(hooks, memory):
     return out
 
 
+def sections(printed: str) -> dict:
+    """What `tables` printed, by heading: the table lines under each `## ` line."""
+    out, heading = {}, None
+    for line in printed.splitlines():
+        if line.startswith("## "):
+            heading = line
+            out[heading] = []
+        elif heading is not None and line.startswith("|"):
+            out[heading].append(line)
+    return out
+
+
+def render_doc(doc: str, printed: str) -> str:
+    """`doc` with each marked table replaced by the printed one of its name."""
+    found = sections(printed)
+    lines, out, i, seen = doc.split("\n"), [], 0, set()
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        i += 1
+        name = line.strip()[len(OPEN):].removesuffix("-->").strip() if line.strip().startswith(OPEN) else None
+        if name is None:
+            continue
+        if name not in DOC_TABLES:
+            sys.exit(f"cost.py: the doc marks a table `{name}` it does not render")
+        heads = [h for h in found if h.startswith(DOC_TABLES[name])]
+        if len(heads) != 1:
+            sys.exit(f"cost.py: nothing printed under {DOC_TABLES[name]!r} for `{name}`")
+        while i < len(lines) and lines[i].strip() != CLOSE:
+            i += 1
+        if i == len(lines):
+            sys.exit(f"cost.py: table `{name}` is never closed")
+        out.extend(found[heads[0]])
+        seen.add(name)
+    if seen != set(DOC_TABLES):
+        sys.exit(f"cost.py: the doc has no marker for {sorted(set(DOC_TABLES) - seen)}")
+    return "\n".join(out)
+
+
 def main() -> None:
-    d = Path(sys.argv[1])
-    memory = int(sys.argv[2]) if len(sys.argv) > 2 else 256
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    doc = sys.argv[sys.argv.index("--doc") + 1] if "--doc" in sys.argv else None
+    if doc:
+        args.remove(doc)
+    check = "--check" in sys.argv
+    d = Path(args[0])
+    memory = int(args[1]) if len(args) > 1 else 256
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        tables(d, memory, write=not check)
+    print(printed.getvalue(), end="")
+    if doc:
+        text = Path(doc).read_text()
+        rendered = render_doc(text, printed.getvalue())
+        if check:
+            if rendered != text:
+                sys.exit(f"{doc} differs from what {d}/cost.json renders: run infra/scripts/cost.py {d} {memory} --doc {doc}")
+        elif rendered != text:
+            Path(doc).write_text(rendered)
+            print(f"{doc}: tables rewritten", file=sys.stderr)
+
+
+def tables(d: Path, memory: int, write: bool) -> None:
     bench = json.loads((d / "cost.json").read_text())
     rows = {r["route"]: r for r in bench["routes"]}
     costs = {name: per_million(r, memory) for name, r in rows.items()}
@@ -207,6 +281,8 @@ def main() -> None:
     hooks = bench.get("webhook_deliveries")
     deliveries = print_deliveries(hooks, memory) if hooks else None
 
+    if not write:
+        return
     (d / "cost_summary.json").write_text(json.dumps({
         "memory_mb": memory, "prices": PRICES, "per_million": costs, "per_million_deliveries": deliveries,
         "integrator_month": {"requests": monthly_requests, "variable": variable, "xray": xray, "fixed": fixed},
