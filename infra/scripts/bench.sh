@@ -79,7 +79,7 @@ if [[ "$what" == all || "$what" == cost ]]; then
 	"$bin" cost --bin-dir "$(dirname "$bin")" --samples "${BENCH_COST_SAMPLES:-300}" --python "$PWD/$py" \
 		--dynamodb-rtt-ms "${BENCH_DYNAMODB_RTT_MS:-3}" --json docs/bench/cost.json
 	.cache/venv/bin/python -c 'import matplotlib' 2>/dev/null || .cache/venv/bin/pip install -q matplotlib
-	.cache/venv/bin/python infra/scripts/cost.py docs/bench "${BENCH_MEMORY_MB:-256}" | tee docs/bench/cost_tables.md
+	.cache/venv/bin/python infra/scripts/cost.py docs/bench "${BENCH_MEMORY_MB:-256}" --doc docs/cost.md | tee docs/bench/cost_tables.md
 	tables
 fi
 if [[ "$what" == all || "$what" == throughput ]]; then

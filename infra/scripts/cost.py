@@ -22,6 +22,8 @@ from pathlib import Path
 DOC_TABLES = {
     "cost-routes": "## Dollars per million requests",
     "cost-python": "## Tags route: Rust and Python",
+    "cost-deliveries": "## Webhook deliveries: each invocation measured",
+    "cost-deliveries-dollars": "## Dollars per million webhook deliveries",
 }
 OPEN, CLOSE = "<!-- table:", "<!-- /table -->"
 

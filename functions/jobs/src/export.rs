@@ -88,8 +88,6 @@ pub async fn export(
         Begun::Replay(reply) => return Ok(reply),
         Begun::Fresh(draft) => draft,
     };
-    let fetch = state.store.get_stash(ws, id);
-    call.readable(state, ws, fetch, |r| &r.stash).await?;
     let job = JobRecord::new(
         ws,
         call.credential.client_id.clone(),
@@ -101,5 +99,11 @@ pub async fn export(
     let started = ExportStarted {
         job: job.answer(None, None),
     };
-    crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
+    // The stash is read beside the slot's claim, not before it.
+    let readable = async {
+        let fetch = state.store.get_stash(ws, id);
+        call.readable(state, ws, fetch, |r| &r.stash).await?;
+        Ok(())
+    };
+    crate::bulk::start(state, call, draft.as_ref(), &job, &started, readable).await
 }

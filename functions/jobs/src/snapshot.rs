@@ -91,5 +91,6 @@ pub async fn create(
     let started = SnapshotStarted {
         job: job.answer(None, None),
     };
-    crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
+    let nothing_more = std::future::ready(Ok(()));
+    crate::bulk::start(state, call, draft.as_ref(), &job, &started, nothing_more).await
 }

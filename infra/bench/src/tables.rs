@@ -938,6 +938,30 @@ mod tests {
         );
     }
 
+    /// docs/cost.md's marked tables are `infra/scripts/cost.py`'s rendering of
+    /// docs/bench/cost.json (the script is their one author; this runs its check).
+    #[test]
+    fn the_checked_in_cost_doc_is_what_the_checked_in_json_renders() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let out = std::process::Command::new("python3")
+            .current_dir(&root)
+            .args([
+                "infra/scripts/cost.py",
+                "docs/bench",
+                "256",
+                "--doc",
+                "docs/cost.md",
+                "--check",
+            ])
+            .output()
+            .expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     fn routes_json(p50: f64) -> Value {
         json!({"samples": 500, "rows": [
             {"route": "token", "p50_ms": p50, "p99_ms": 8.764882, "floor_p50_ms": 1.474903,

@@ -72,13 +72,13 @@ pub const BUDGETS: &[Budget] = &[
     ),
     budget(
         "export start",
-        6,
-        "auth; the stash; one of the credential's bulk slots (its lease item read, then a slot claimed); the job's transaction",
+        5,
+        "auth; the stash beside the claim of a bulk slot (one conditional update while the credential's first slot is free, one more for each slot held); the job's transaction",
     ),
     budget(
         "snapshot start",
-        5,
-        "auth; one of the credential's bulk slots (its lease item read, then a slot claimed); the job's transaction",
+        4,
+        "auth; the claim of a bulk slot (one conditional update while the credential's first slot is free); the job's transaction",
     ),
     budget("events page", 3, "auth; one page of the feed"),
     budget(

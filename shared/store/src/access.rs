@@ -258,8 +258,8 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 // A new job and its idempotency record in one transaction; a job moving
                 // on (an upload's file arrived, or never did).
                 (Op::PutItem, &[Job, Idempotency]),
-                // The credential's wait and export slots: read, taken, given back.
-                (Op::GetItem, &[Lease]),
+                // The credential's wait and export slots: claimed slot by slot by a
+                // conditional update, given back the same way.
                 (Op::UpdateItem, &[Lease]),
             ],
         ],

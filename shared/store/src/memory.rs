@@ -9,6 +9,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// A lease slot's holder and the time it lapses.
+type Held = (String, Timestamp);
+
 #[derive(Default)]
 struct Inner {
     /// Stash deletes going in steps (`keys::stash_delete_journal`).
@@ -30,8 +33,8 @@ struct Inner {
     rate: HashMap<String, (u64, Timestamp)>,
     /// key → hits per tally (`hit_tallied`)
     rate_tallies: HashMap<String, BTreeMap<String, u64>>,
-    /// Per credential and kind, its held leases: holder → until.
-    leases: HashMap<(LeaseKind, ClientId), HashMap<String, Timestamp>>,
+    /// Per credential and kind, its slots, as the DynamoDB store's item.
+    leases: HashMap<(LeaseKind, ClientId), Vec<Option<Held>>>,
     kill_switch: bool,
     published_keys: Option<PublishedKeys>,
     /// Per workspace, projects by list position (see `project_sort_key`).
@@ -637,18 +640,24 @@ impl AccessStore for MemoryStore {
     ) -> StoreResult<Option<LeaseSlot>> {
         let now = Timestamp::now();
         let mut g = self.lock();
-        // The DynamoDB store reads the lease item, then claims a free slot by a conditional
-        // update: two calls, counted as two here so a route's calls are the same number on
-        // both stores.
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        let held = g.leases.entry((kind, client.clone())).or_default();
-        held.retain(|_, u| *u > now);
-        if !held.contains_key(holder) && held.len() >= kind.slots() {
+        let slots = g.leases.entry((kind, client.clone())).or_default();
+        slots.resize(kind.slots(), None);
+        let mine = slots
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|(h, _)| h == holder));
+        let free = slots
+            .iter()
+            .position(|s| s.as_ref().is_none_or(|(_, u)| *u <= now));
+        let taken = mine.or(free);
+        // The DynamoDB store claims slot by slot, one conditional update each: a call for
+        // every slot it tries, counted here the same so a route's calls match on both.
+        let tried = taken.map_or(kind.slots(), |i| i + 1);
+        self.calls.fetch_add(tried as u64 - 1, Ordering::Relaxed);
+        let Some(i) = taken else {
             return Ok(None);
-        }
-        held.insert(holder.to_owned(), until);
-        // Kept by holder: the slot's number is of no use here.
-        Ok(Some(LeaseSlot(0)))
+        };
+        slots[i] = Some((holder.to_owned(), until));
+        Ok(Some(LeaseSlot(i)))
     }
 
     async fn drop_lease(
@@ -658,8 +667,12 @@ impl AccessStore for MemoryStore {
         holder: &str,
         _: Option<LeaseSlot>,
     ) -> StoreResult<()> {
-        if let Some(held) = self.lock().leases.get_mut(&(kind, client.clone())) {
-            held.remove(holder);
+        if let Some(slots) = self.lock().leases.get_mut(&(kind, client.clone())) {
+            for s in slots.iter_mut() {
+                if s.as_ref().is_some_and(|(h, _)| h == holder) {
+                    *s = None;
+                }
+            }
         }
         Ok(())
     }

@@ -74,20 +74,23 @@ async fn every_route_makes_the_calls_its_budget_declares(b: Backend) {
         api.get(&format!("{ws}/tags"), &t).await;
         tokens.insert(client, t);
     }
-    let export = api
+    let stash = json!({"name": "budget", "project_id": PA, "item_ids": {"detail_ids": ["d1"], "family_ids": ["f1"]}});
+    let upload = json!({"name": "Budget door", "category": "Doors", "file_name": "budget.rfa", "size_bytes": 1024, "sha256": "0".repeat(64)});
+    // A job to read that holds no bulk slot (an export's would hold one of full-a's, and
+    // the export below would pay a claim more than a credential holding none does).
+    let started = api
         .write(
             Method::POST,
-            &format!("{ws}/stashes/s1/exports"),
-            &tokens["full-a"],
-            &json!({}),
+            &format!("{ws}/families/uploads"),
+            &tokens["famwriter-a"],
+            &upload,
             None,
         )
         .await;
-    let job = export.body["response"]["job"]["id"]
+    let job = started.body["response"]["job"]["id"]
         .as_str()
-        .expect("a job")
+        .unwrap_or_else(|| panic!("a job: {}", started.text))
         .to_owned();
-    let stash = json!({"name": "budget", "project_id": PA, "item_ids": {"detail_ids": ["d1"], "family_ids": ["f1"]}});
     // A write before the measured ones: the process learns the workspace's event sequence,
     // as a busy one knows it (the first write of a process reads it once).
     let warm = api
@@ -100,7 +103,6 @@ async fn every_route_makes_the_calls_its_budget_declares(b: Backend) {
         )
         .await;
     assert_eq!(warm.status, 201, "{}", warm.text);
-    let upload = json!({"name": "Budget door", "category": "Doors", "file_name": "budget.rfa", "size_bytes": 1024, "sha256": "0".repeat(64)});
     let cases = [
         get("tags", "full-a", format!("{ws}/tags")),
         get("details get", "full-a", format!("{ws}/details/d1")),
@@ -152,7 +154,7 @@ async fn every_route_makes_the_calls_its_budget_declares(b: Backend) {
             upload,
             202,
         ),
-        get("job get", "full-a", format!("{ws}/jobs/{job}")),
+        get("job get", "famwriter-a", format!("{ws}/jobs/{job}")),
         post(
             "export start",
             "full-a",
@@ -160,9 +162,10 @@ async fn every_route_makes_the_calls_its_budget_declares(b: Backend) {
             json!({}),
             202,
         ),
+        // Another credential than the export's: each starts with every bulk slot free.
         post(
             "snapshot start",
-            "full-a",
+            "flagger-a",
             format!("{ws}/snapshots"),
             json!({}),
             202,

@@ -27,6 +27,8 @@ pirros_tests::on_both_stores!(
     concurrent_flags_never_pass_the_limit,
     a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back,
     a_fourth_export_is_refused_until_one_ends,
+    a_holder_keeps_its_one_slot_and_lapsed_slots_are_free,
+    an_export_of_a_stash_you_cannot_read_gives_its_slot_back,
     an_export_over_the_byte_cap_fails_before_its_zip_is_written,
 );
 
@@ -458,6 +460,69 @@ async fn a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back(b:
     }
     let plain = api.get(&format!("/v1/workspaces/{A1}/jobs/{id}"), &t).await;
     assert_eq!(plain.status, 200, "{}", plain.text);
+}
+
+/// Slots are claimed in order without reading the lease first: a holder taking again
+/// keeps the slot it has (not a free one below it), a lapsed slot is anyone's, and a full
+/// lease refuses.
+async fn a_holder_keeps_its_one_slot_and_lapsed_slots_are_free(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let c = client("full-a");
+    let later = Timestamp::now().plus_secs(600);
+    let take = |holder: &'static str, until: Timestamp| {
+        let c = c.clone();
+        async move {
+            store
+                .take_lease(LeaseKind::Bulk, &c, holder, until)
+                .await
+                .unwrap()
+        }
+    };
+    let first = take("first", later).await.expect("a slot");
+    let second = take("second", later).await.expect("a slot");
+    assert_ne!(first, second);
+    store
+        .drop_lease(LeaseKind::Bulk, &c, "first", Some(first))
+        .await
+        .unwrap();
+    assert_eq!(
+        take("second", later).await,
+        Some(second),
+        "taken again: the same"
+    );
+    // `second` holds one: two are free, and no more.
+    assert!(free_slots(store, LeaseKind::Bulk, &c, 2).await);
+    assert!(!free_slots(store, LeaseKind::Bulk, &c, 3).await);
+    // A slot whose time is up is free for another.
+    let lapsed = take("lapsed", Timestamp::now()).await.expect("a slot");
+    let third = take("third", later).await.expect("a slot");
+    let fourth = take("fourth", later).await.expect("a slot");
+    assert!(
+        [third, fourth].contains(&lapsed),
+        "the lapsed slot was taken again"
+    );
+    assert_eq!(take("fifth", later).await, None, "every slot held");
+}
+
+/// The stash of an export is read beside the claim of its slot; a refused export (no such
+/// stash, or one the credential may not read) gives the slot back.
+async fn an_export_of_a_stash_you_cannot_read_gives_its_slot_back(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    for _ in 0..4 {
+        let r = api
+            .write(
+                Method::POST,
+                &format!("/v1/workspaces/{A1}/stashes/no-such-stash/exports"),
+                &t,
+                &json!({}),
+                None,
+            )
+            .await;
+        r.assert_error(404, "not_found");
+    }
+    assert!(free_slots(api.store(), LeaseKind::Bulk, &client("full-a"), 3).await);
 }
 
 async fn a_fourth_export_is_refused_until_one_ends(b: Backend) {

@@ -1,6 +1,6 @@
 //! A credential's leases (`LeaseKind`): one item, `LEASE#{kind}#{client}`, whose slots
-//! `s0`, `s1`, ... each hold `{h: holder, u: until in ms}`. A take reads the item and
-//! claims a free or lapsed slot with one conditional update; a lost race reads again.
+//! `s0`, `s1`, ... each hold `{h: holder, u: until in ms}`. A take claims the first free or
+//! lapsed slot with conditional updates, in slot order; a lost race moves on to the next.
 
 use super::{Attrs, DynamoStore, StoreResult, Timestamp, classify, key_attrs, keys, n, s};
 use crate::capacity;
@@ -11,9 +11,6 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use pirros_domain::ids::ClientId;
 use std::collections::HashMap;
-
-/// Reads and claims before a take gives up as if every slot were held.
-const TAKE_ATTEMPTS: usize = 3;
 
 /// The item outlives every slot in it: leases last an hour at most.
 const ITEM_TTL_SECS: u64 = 2 * 3600;
@@ -36,39 +33,35 @@ impl DynamoStore {
         holder: &str,
         until: Timestamp,
     ) -> StoreResult<Option<LeaseSlot>> {
-        for _ in 0..TAKE_ATTEMPTS {
+        // Slot by slot, a conditional claim each, without reading the item first: a
+        // credential usually holds none, so the first claim is the one round trip a take
+        // costs; each slot held by another costs one more, and a full lease one call a slot.
+        for i in 0..kind.slots() {
             let now = Timestamp::now();
-            let item = self
-                .get(keys::lease(kind, client), true)
-                .await?
-                .unwrap_or_default();
-            let slots: Vec<_> = (0..kind.slots()).map(|i| slot(&item, i)).collect();
-            let mine = slots
-                .iter()
-                .position(|s| s.is_some_and(|(h, _)| h == holder));
-            let free = || {
-                slots
-                    .iter()
-                    .position(|s| s.is_none_or(|(_, u)| u <= now.millis()))
-            };
-            let Some(i) = mine.or_else(free) else {
-                return Ok(None);
-            };
             let value = AttributeValue::M(HashMap::from([
                 ("h".to_owned(), s(holder)),
                 ("u".to_owned(), n(until.millis())),
             ]));
             let ttl = n(now.plus_secs(ITEM_TTL_SECS).secs());
-            let claim = self
-                .client
-                .update_item()
+            // Free, lapsed or already ours, and no other slot ours: a retried take keeps
+            // the slot it has instead of taking a second one below it.
+            let mut condition =
+                "(attribute_not_exists(#s) OR #s.u <= :now OR #s.h = :h)".to_owned();
+            let mut claim = self.client.update_item();
+            for k in (0..kind.slots()).filter(|k| *k != i) {
+                condition.push_str(&format!(
+                    " AND (attribute_not_exists(#o{k}) OR #o{k}.h <> :h)"
+                ));
+                claim = claim.expression_attribute_names(format!("#o{k}"), format!("s{k}"));
+            }
+            let claim = claim
                 .update_expression("SET #s = :v, #ttl = :ttl")
-                .condition_expression("attribute_not_exists(#s) OR #s.u <= :now OR #s.h = :h")
+                .condition_expression(condition)
                 .expression_attribute_names("#ttl", TTL)
                 .expression_attribute_values(":v", value)
                 .expression_attribute_values(":now", n(now.millis()))
                 .expression_attribute_values(":ttl", ttl);
-            // `false`: someone took that slot between the read and the claim.
+            // `false`: the slot is someone else's (or ours is another one): the next.
             if self.on_slot(claim, kind, client, i, holder).await? {
                 return Ok(Some(LeaseSlot(i)));
             }
