@@ -1,6 +1,7 @@
 //! Issue 15: integrators find their way. `GET /v1/me`, the projects and stashes lists,
 //! and conditional reads (`ETag`, `If-None-Match`), over HTTP on both stores.
 
+use pirros_local::budget;
 use pirros_shared::auth::secret::SecretHash;
 use pirros_shared::grants::{Action, FilterId};
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
@@ -831,8 +832,8 @@ async fn storage_cost_of_the_discovery_routes(b: Backend) {
         api.get("/v1/me", t).await;
     }
     let cases = [
-        (&full, "/v1/me".to_owned(), 1),
-        (&custom, "/v1/me".to_owned(), 1),
+        (&full, "/v1/me".to_owned(), budget::of("me").calls - 2),
+        (&custom, "/v1/me".to_owned(), budget::of("me").calls - 2),
         (&full, format!("/v1/workspaces/{A1}/projects"), 1),
         // Only a custom filter: it is read first to know it grants something.
         (&custom, format!("/v1/workspaces/{A1}/projects"), 2),
@@ -871,6 +872,5 @@ async fn storage_cost_of_the_discovery_routes(b: Backend) {
         .to_owned();
     let calls = store.calls();
     assert_eq!(conditional(&api, &path, &full, &tag).await.status, 304);
-    // Credential, rate limit, the detail with its open-flag count in one batch.
-    assert_eq!(store.calls() - calls, 3);
+    assert_eq!(store.calls() - calls, budget::of("details get").calls);
 }

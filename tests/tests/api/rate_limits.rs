@@ -2,6 +2,7 @@
 //! Limits that hold under attack (a per-client token cap over all IPs, a
 //! sliding API window, counters that fail closed).
 
+use pirros_local::budget;
 use pirros_tests::*;
 
 use serde_json::json;
@@ -210,33 +211,29 @@ async fn rate_headers_on_every_authenticated_response(b: Backend) {
 async fn storage_calls_per_request(b: Backend) {
     let api = api(b).await;
     let calls = || api.store().calls();
-    // Token: two limiter hits (client + IP, client), credential read, two limiter resets,
-    // all but the resets in one round trip.
-    // A client's first token teaches its attempt item the secret (a third call); after that
-    // a token is the credential read beside the attempt's update.
+    // A client's first token teaches its attempt item the secret (a call more); after that
+    // a token costs what its budget declares (`infra/local/src/budget.rs`), as every route
+    // below does.
     api.token("full-a").await;
     let before = calls();
     let t = api.token("full-a").await;
-    assert_eq!(calls() - before, 2, "token");
+    assert_eq!(calls() - before, budget::of("token").calls, "token");
     // Warm the kill-switch cache and the previous window's count, then measure.
     api.get(&format!("/v1/workspaces/{A1}/tags"), &t).await;
-    // A detail answer also reads its open-flag count (details get: in one batch with the
-    // detail; search: one batch for the page).
     let cases = [
-        (format!("/v1/workspaces/{A1}/tags"), 1),
-        (format!("/v1/workspaces/{A1}/details/d1"), 1),
-        (format!("/v1/workspaces/{A1}/details?limit=2"), 2),
-        (format!("/v1/workspaces/{A1}/families/f1"), 1),
-        (format!("/v1/workspaces/{A1}/stashes/s1"), 1),
+        (format!("/v1/workspaces/{A1}/tags"), "tags"),
+        (format!("/v1/workspaces/{A1}/details/d1"), "details get"),
+        (
+            format!("/v1/workspaces/{A1}/details?limit=2"),
+            "details search",
+        ),
+        (format!("/v1/workspaces/{A1}/families/f1"), "families get"),
+        (format!("/v1/workspaces/{A1}/stashes/s1"), "stash get"),
     ];
-    for (p, data_reads) in cases {
+    for (p, route) in cases {
         let before = calls();
         assert_eq!(api.get(&p, &t).await.status, 200, "{p}");
-        assert_eq!(
-            calls() - before,
-            2 + data_reads,
-            "{p}: credential + rate limit + data"
-        );
+        assert_eq!(calls() - before, budget::of(route).calls, "{p}: {route}");
     }
     // Filtered scopes add one read for the custom filters.
     let c = api.token("concrete-a").await;
@@ -251,7 +248,7 @@ async fn storage_calls_per_request(b: Backend) {
     );
     assert_eq!(
         calls() - before,
-        2 + 2,
+        budget::of("details get").calls + 1,
         "the filters beside the detail and its count"
     );
 }
