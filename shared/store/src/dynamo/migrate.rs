@@ -30,45 +30,39 @@ pub struct Migrated {
     pub superseded: u64,
 }
 
+impl Migrated {
+    fn count(&mut self, moved: bool) {
+        if moved {
+            self.moved += 1;
+        } else {
+            self.superseded += 1;
+        }
+    }
+}
+
 const OLD_PREFIX: &str = "WS#";
 const NEW_PREFIX: &str = "FAM#";
 
 impl DynamoStore {
     /// Moves every family and family version still under `WS#{ws}` to `FAM#{ws}`.
     pub async fn move_families_to_their_partition(&self) -> StoreResult<Migrated> {
+        let filter =
+            "begins_with(#pk, :ws) AND (begins_with(#sk, :family) OR begins_with(#sk, :version))";
+        let values = [
+            (":ws", OLD_PREFIX),
+            (":family", kind::FAMILY),
+            (":version", FAMILY_VERSION),
+        ];
         let mut done = Migrated::default();
-        let mut start: Option<Attrs> = None;
+        let mut start = None;
         loop {
-            self.count();
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression(
-                    "begins_with(#pk, :ws) AND (begins_with(#sk, :family) OR begins_with(#sk, :version))",
-                )
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":ws", s(OLD_PREFIX))
-                .expression_attribute_values(":family", s(kind::FAMILY))
-                .expression_attribute_values(":version", s(FAMILY_VERSION))
-                .set_exclusive_start_key(start)
-                .consistent_read(true)
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await
-                .map_err(classify)?;
-            self.capacity.read(page.consumed_capacity());
-            for item in page.items.unwrap_or_default() {
-                if self.move_one(item).await? {
-                    done.moved += 1;
-                } else {
-                    done.superseded += 1;
-                }
+            let (items, next) = self.scan_page(filter, &values, start).await?;
+            for item in items {
+                done.count(self.move_one(item).await?);
             }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(done),
+            match next {
+                Some(k) => start = Some(k),
+                None => return Ok(done),
             }
         }
     }
@@ -128,37 +122,18 @@ impl DynamoStore {
     /// transaction, conditional on the old count being unchanged: a count changed meanwhile
     /// is left for the next run (`superseded`), never added twice.
     pub async fn move_open_flag_counts(&self) -> StoreResult<Migrated> {
+        let filter = "begins_with(#pk, :flags) AND #sk = :open";
+        let values = [(":flags", "DFLAG#"), (":open", OLD_OPEN_SK)];
         let mut done = Migrated::default();
-        let mut start: Option<Attrs> = None;
+        let mut start = None;
         loop {
-            self.count();
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("begins_with(#pk, :flags) AND #sk = :open")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":flags", s("DFLAG#"))
-                .expression_attribute_values(":open", s(OLD_OPEN_SK))
-                .set_exclusive_start_key(start)
-                .consistent_read(true)
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await
-                .map_err(classify)?;
-            self.capacity.read(page.consumed_capacity());
-            for item in page.items.unwrap_or_default() {
-                let old: OldCount = decode(item)?;
-                if self.move_count(&old).await? {
-                    done.moved += 1;
-                } else {
-                    done.superseded += 1;
-                }
+            let (items, next) = self.scan_page(filter, &values, start).await?;
+            for item in items {
+                done.count(self.move_count(&decode(item)?).await?);
             }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(done),
+            match next {
+                Some(k) => start = Some(k),
+                None => return Ok(done),
             }
         }
     }
@@ -206,33 +181,50 @@ impl DynamoStore {
     pub(super) async fn scan_workspaces(
         &self,
     ) -> StoreResult<Vec<pirros_domain::model::Workspace>> {
+        let filter = "begins_with(#pk, :ws) AND #sk = :sk";
+        let values = [(":ws", OLD_PREFIX), (":sk", "WS")];
         let mut out = Vec::new();
-        let mut start: Option<Attrs> = None;
+        let mut start = None;
         loop {
-            self.count();
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("begins_with(#pk, :ws) AND #sk = :sk")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":ws", s(OLD_PREFIX))
-                .expression_attribute_values(":sk", s("WS"))
-                .set_exclusive_start_key(start)
-                .consistent_read(true)
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await
-                .map_err(classify)?;
-            self.capacity.read(page.consumed_capacity());
-            for item in page.items.unwrap_or_default() {
+            let (items, next) = self.scan_page(filter, &values, start).await?;
+            for item in items {
                 out.push(decode(item)?);
             }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
+            match next {
+                Some(k) => start = Some(k),
+                None => return Ok(out),
             }
         }
+    }
+
+    /// One page of a consistent scan for the items matching `filter` (`#pk` and `#sk` name
+    /// the keys; `values` fill its `:` placeholders), and where the next page starts.
+    async fn scan_page(
+        &self,
+        filter: &str,
+        values: &[(&str, &str)],
+        start: Option<Attrs>,
+    ) -> StoreResult<(Vec<Attrs>, Option<Attrs>)> {
+        self.count();
+        let mut scan = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression(filter)
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK);
+        for (name, value) in values {
+            scan = scan.expression_attribute_values(*name, s(*value));
+        }
+        let page = scan
+            .set_exclusive_start_key(start)
+            .consistent_read(true)
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await
+            .map_err(classify)?;
+        self.capacity.read(page.consumed_capacity());
+        let next = page.last_evaluated_key.filter(|k| !k.is_empty());
+        Ok((page.items.unwrap_or_default(), next))
     }
 }
