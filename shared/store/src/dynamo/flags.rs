@@ -11,7 +11,6 @@ use super::{
 use crate::OpenFlagIndex;
 use crate::capacity;
 use crate::keys::{FLAG_PREFIX, OPEN_PREFIX, PK, SK, kind};
-use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use pirros_domain::flags::FlagRecord;
 use pirros_domain::ids::ResourceId;
@@ -108,28 +107,9 @@ impl DynamoStore {
         ws: WorkspaceId,
         detail: &ResourceId,
     ) -> StoreResult<()> {
-        self.count();
-        let out = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key_attrs(keys::open_flags(ws, detail))))
-            .condition_expression("#open <= :zero")
-            .expression_attribute_names("#open", "open")
-            .expression_attribute_values(":zero", n(0))
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await;
-        match out {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                Ok(())
-            }
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                Ok(())
-            }
-            Err(e) => Err(classify(e)),
-        }
+        let key = keys::open_flags(ws, detail);
+        self.delete_where(key, "#a <= :v", "open", n(0)).await?;
+        Ok(())
     }
 
     /// Up to `max` of the workspace's open-flag counts, in detail id order.

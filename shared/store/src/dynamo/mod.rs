@@ -205,6 +205,42 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// Deletes `key` if `condition` holds of it (`#a` names `attribute`, `:v` is `value`);
+    /// `false` when it did not, and nothing was deleted.
+    async fn delete_where(
+        &self,
+        key: Key,
+        condition: &str,
+        attribute: &str,
+        value: AttributeValue,
+    ) -> StoreResult<bool> {
+        self.count();
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(key)))
+            .condition_expression(condition)
+            .expression_attribute_names("#a", attribute)
+            .expression_attribute_values(":v", value)
+            .return_consumed_capacity(capacity::TOTAL)
+            .send()
+            .await;
+        match out {
+            Ok(out) => {
+                self.capacity.write(out.consumed_capacity());
+                Ok(true)
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+
     /// Deletes one item; `true` when there was one.
     async fn delete(&self, key: Key) -> StoreResult<bool> {
         self.count();

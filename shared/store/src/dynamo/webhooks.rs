@@ -148,31 +148,8 @@ impl WebhookStore for DynamoStore {
         id: &ResourceId,
         expected: u64,
     ) -> StoreResult<bool> {
-        self.count();
-        let out = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key_attrs(keys::endpoint(ws, id))))
-            .condition_expression("#v = :v")
-            .expression_attribute_names("#v", "version")
-            .expression_attribute_values(":v", n(expected))
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await;
-        match out {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                Ok(true)
-            }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(classify(e)),
-        }
+        self.delete_where(keys::endpoint(ws, id), "#a = :v", "version", n(expected))
+            .await
     }
 
     async fn webhook_workspaces(&self) -> StoreResult<Vec<WorkspaceId>> {
