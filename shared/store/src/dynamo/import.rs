@@ -5,7 +5,7 @@ use super::batch::{delete_request, put_request};
 use super::discovery::{project_list_key, stash_list_keys};
 use super::jobs::StoredFamily;
 use super::lists::{copy_keys, size_item};
-use super::{Attrs, DynamoStore, Item, Key, StoreResult, built, classify, encode, keys, n};
+use super::{Attrs, DynamoStore, Item, Key, StoreResult, built, encode, keys, n, written};
 use crate::capacity;
 use crate::keys::{PK, kind};
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
@@ -335,18 +335,7 @@ impl DynamoStore {
     /// failed.
     pub(super) async fn put_if(&self, put: PutItemFluentBuilder) -> StoreResult<bool> {
         self.count();
-        match put.return_consumed_capacity(capacity::TOTAL).send().await {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                Ok(true)
-            }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(classify(e)),
-        }
+        let sent = put.return_consumed_capacity(capacity::TOTAL).send().await;
+        written(sent.map(|out| self.capacity.write(out.consumed_capacity())))
     }
 }

@@ -2,11 +2,10 @@
 //! `s0`, `s1`, ... each hold `{h: holder, u: until in ms}`. A take claims the first free or
 //! lapsed slot with conditional updates, in slot order; a lost race moves on to the next.
 
-use super::{Attrs, DynamoStore, StoreResult, Timestamp, classify, key_attrs, keys, n, s};
+use super::{Attrs, DynamoStore, StoreResult, Timestamp, key_attrs, keys, n, s, written};
 use crate::capacity;
 use crate::keys::TTL;
 use crate::{LeaseKind, LeaseSlot};
-use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use pirros_domain::ids::ClientId;
@@ -119,15 +118,6 @@ impl DynamoStore {
             .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
-        match res {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                Ok(true)
-            }
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                Ok(false)
-            }
-            Err(e) => Err(classify(e)),
-        }
+        written(res.map(|out| self.capacity.write(out.consumed_capacity())))
     }
 }

@@ -13,10 +13,10 @@
 
 use super::{
     Attrs, DynamoStore, SaveOutcome, StoreResult, built, classify, decode, key_attrs, kind, n, s,
+    written,
 };
 use crate::capacity;
 use crate::keys::{self, FAMILY_VERSION, OLD_OPEN_SK, PK, SK};
-use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use pirros_domain::ids::{ResourceId, WorkspaceId};
 use serde::Deserialize;
@@ -91,16 +91,7 @@ impl DynamoStore {
             .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
-        let moved = match copied {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                true
-            }
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                false
-            }
-            Err(e) => return Err(classify(e)),
-        };
+        let moved = written(copied.map(|out| self.capacity.write(out.consumed_capacity())))?;
         self.delete((pk, sk)).await?;
         Ok(moved)
     }

@@ -61,6 +61,24 @@ fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
+/// A conditional write's answer: `true` when it wrote, `false` when its condition failed
+/// (nothing written), any other failure classified.
+fn written<E, R>(sent: Result<(), SdkError<E, R>>) -> StoreResult<bool>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    match sent {
+        Ok(()) => Ok(true),
+        Err(SdkError::ServiceError(se))
+            if se.err().code() == Some("ConditionalCheckFailedException") =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(classify(e)),
+    }
+}
+
 /// Throttling, timeouts and transport failures are worth a retry later (503);
 /// everything else is a bug or a misconfiguration (500).
 fn classify<E, R>(e: SdkError<E, R>) -> StoreError
@@ -226,19 +244,7 @@ impl DynamoStore {
             .return_consumed_capacity(capacity::TOTAL)
             .send()
             .await;
-        match out {
-            Ok(out) => {
-                self.capacity.write(out.consumed_capacity());
-                Ok(true)
-            }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(classify(e)),
-        }
+        written(out.map(|out| self.capacity.write(out.consumed_capacity())))
     }
 
     /// Deletes one item; `true` when there was one.
