@@ -43,7 +43,7 @@ struct Inner {
     stash_order: HashMap<WorkspaceId, BTreeMap<String, ResourceId>>,
     /// Per detail, its flags by id (ids sort by creation).
     flags: HashMap<(WorkspaceId, ResourceId), BTreeMap<ResourceId, FlagRecord>>,
-    open_flags: HashMap<(WorkspaceId, ResourceId), u64>,
+    open_flags: HashMap<WorkspaceId, BTreeMap<ResourceId, u64>>,
     /// Per family, its uses by `references::sort_key`.
     references: HashMap<(WorkspaceId, ResourceId), BTreeMap<String, ReferenceEntry>>,
     family_groups: HashMap<(WorkspaceId, ResourceId), FamilyGroup>,
@@ -72,6 +72,15 @@ enum TokenRefusal {
 }
 
 impl Inner {
+    /// A detail's open flags: 0 when it has no count.
+    fn open_count(&self, ws: WorkspaceId, detail: &ResourceId) -> u64 {
+        self.open_flags
+            .get(&ws)
+            .and_then(|c| c.get(detail))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Counts a token attempt, as the DynamoDB store's conditional update does: `None` when
     /// counted, else why not (`tag`: not counted when remembered).
     fn token_count(
@@ -1092,7 +1101,8 @@ impl FlagStore for MemoryStore {
         if current != write.expected_version {
             return Ok(SaveOutcome::VersionMismatch);
         }
-        let open = g.open_flags.get(&detail).copied().unwrap_or(0);
+        let (ws, id) = (write.workspace_id, &write.record.flag.detail_id);
+        let open = g.open_count(ws, id);
         if write.open_flags == OpenFlagsChange::Opened
             && write.open_limit.is_some_and(|limit| open >= limit)
         {
@@ -1102,13 +1112,14 @@ impl FlagStore for MemoryStore {
             .entry(detail.clone())
             .or_default()
             .insert(write.record.flag.id.clone(), write.record.clone());
-        let count = g.open_flags.entry(detail.clone()).or_default();
+        let counts = g.open_flags.entry(ws).or_default();
+        let count = counts.entry(id.clone()).or_default();
         *count = count.saturating_add_signed(write.open_flags.delta());
         // As the DynamoDB store deletes a count back at zero: the workspace's counts hold
         // only details with open flags. That store tries it after every flag closed, in a
         // call of its own, counted here as one too.
         if *count == 0 {
-            g.open_flags.remove(&detail);
+            counts.remove(id);
         }
         if write.open_flags.delta() < 0 {
             self.calls.fetch_add(1, Ordering::Relaxed);
@@ -1163,22 +1174,15 @@ impl FlagStore for MemoryStore {
         let g = self.lock();
         Ok(ids
             .iter()
-            .filter_map(|id| Some((id.clone(), *g.open_flags.get(&(ws, id.clone()))?)))
+            .filter_map(|id| Some((id.clone(), *g.open_flags.get(&ws)?.get(id)?)))
             .collect())
     }
 
     async fn open_flags_in(&self, ws: WorkspaceId, max: usize) -> StoreResult<OpenFlagIndex> {
         let g = self.lock();
-        let ordered: BTreeMap<&ResourceId, u64> = g
-            .open_flags
-            .iter()
-            .filter(|((w, _), n)| *w == ws && **n > 0)
-            .map(|((_, id), n)| (id, *n))
-            .collect();
+        let ordered = g.open_flags.get(&ws).into_iter().flatten();
         let slice = self.counted_slice(page_of(
-            ordered
-                .into_iter()
-                .map(|(id, n)| (id.to_string(), (id.clone(), n))),
+            ordered.map(|(id, n)| (id.to_string(), (id.clone(), *n))),
             max,
         ));
         let last = slice
@@ -1199,7 +1203,7 @@ impl FlagStore for MemoryStore {
         let found = {
             let g = self.lock();
             g.details.get(&key).cloned().map(|mut r| {
-                r.detail.open_flags = g.open_flags.get(&key).copied().unwrap_or(0);
+                r.detail.open_flags = g.open_count(ws, id);
                 r
             })
         };
@@ -1409,7 +1413,9 @@ impl AdminStore for MemoryStore {
         };
         unlist(&mut g.lists, &record.detail);
         g.flags.remove(&key);
-        g.open_flags.remove(&key);
+        if let Some(counts) = g.open_flags.get_mut(&ws) {
+            counts.remove(id);
+        }
         g.change_references(ws, &ReferenceEntry::of_detail(&record), &[]);
         g.append_events(events);
         Ok(true)
