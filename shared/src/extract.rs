@@ -21,6 +21,7 @@
 
 use crate::AppState;
 use crate::api::V1Call;
+use crate::catalogue::ErrorKind;
 use crate::error::ApiError;
 use crate::etag::IfMatch;
 use crate::idempotency::IdempotencyKey;
@@ -32,19 +33,35 @@ use utoipa::IntoParams;
 /// A part of a request a handler takes.
 pub trait Extract: Sized {
     fn extract(state: &AppState, call: &V1Call) -> Result<Self, ApiError>;
+
+    /// The errors, beyond what every `/v1` operation answers, that taking this part can
+    /// answer or that a handler taking it answers from it: the operation's document lists
+    /// them from its handler's signature.
+    fn raises() -> Vec<ErrorKind> {
+        Vec::new()
+    }
 }
 
 /// An operation's query struct: parsed strictly (`query::parse`).
-pub trait QueryParams: DeserializeOwned + IntoParams {}
+pub trait QueryParams: DeserializeOwned + IntoParams {
+    /// What its parameters can be refused with besides 400 `invalid_request`.
+    const RAISES: &'static [ErrorKind] = &[];
+}
 
 impl<T: QueryParams> Extract for T {
     fn extract(_: &AppState, call: &V1Call) -> Result<Self, ApiError> {
         call.query()
     }
+
+    fn raises() -> Vec<ErrorKind> {
+        T::RAISES.to_vec()
+    }
 }
 
 impl QueryParams for NoQuery {}
-impl QueryParams for IncludeQuery {}
+impl QueryParams for IncludeQuery {
+    const RAISES: &'static [ErrorKind] = &[ErrorKind::InvalidIncludeParam];
+}
 impl QueryParams for PageQuery {}
 
 /// A JSON request body and what checking it makes of it.
@@ -78,17 +95,27 @@ fn json_from_empty<B: DeserializeOwned>() -> Result<B, ApiError> {
     serde_json::from_str("{}").map_err(ApiError::internal)
 }
 
-/// `If-Match`, when the request makes its write conditional (`*` is no condition).
+/// `If-Match`, when the request makes its write conditional (`*` is no condition): a
+/// handler taking it answers 409 `stale_precondition` when the resource moved on.
 impl Extract for Option<IfMatch> {
     fn extract(_: &AppState, call: &V1Call) -> Result<Self, ApiError> {
         IfMatch::from_request(&call.request)
     }
+
+    fn raises() -> Vec<ErrorKind> {
+        vec![ErrorKind::StalePrecondition]
+    }
 }
 
-/// `Idempotency-Key`, when the request sends one.
+/// `Idempotency-Key`, when the request sends one: a handler taking it answers 409
+/// `IDEMPOTENCY_CONFLICT` for a key reused with another request.
 impl Extract for Option<IdempotencyKey> {
     fn extract(_: &AppState, call: &V1Call) -> Result<Self, ApiError> {
         IdempotencyKey::from_request(&call.request)
+    }
+
+    fn raises() -> Vec<ErrorKind> {
+        vec![ErrorKind::IdempotencyConflict]
     }
 }
 
@@ -98,8 +125,18 @@ macro_rules! tuples {
             fn extract(state: &AppState, call: &V1Call) -> Result<Self, ApiError> {
                 Ok(($($t::extract(state, call)?,)+))
             }
+
+            fn raises() -> Vec<ErrorKind> {
+                [$($t::raises()),+].concat()
+            }
         }
     )+};
 }
 
 tuples!((A, B), (A, B, C), (A, B, C, D));
+
+/// What extracting the last parameter of `handler` raises, read off its type: `handler` is
+/// a closure passing its argument on as that parameter, and is never called.
+pub fn raised_by<E: Extract, R>(_handler: impl FnOnce(E) -> R) -> Vec<ErrorKind> {
+    E::raises()
+}

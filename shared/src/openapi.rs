@@ -220,8 +220,67 @@ pub fn error_responses(flavor: Flavor, extra: &[ErrorKind]) -> BTreeMap<String, 
         .collect()
 }
 
-/// The IntoResponses type of an operation's errors: `error_responses!(pub ListErrors = V1
-/// [InsufficientScope])` answers what every `/v1` operation answers, and 403
+/// The extension the error responses of `error_responses!` carry until `settle_errors`
+/// merges what the handler lists with what its extraction raises: the flavor and the kinds
+/// the handler listed.
+const LISTED_EXTENSION: &str = "x-pirros-listed";
+
+/// The error responses of `flavor` answering `listed` too, each marked with what was listed.
+pub fn listed_error_responses(
+    flavor: Flavor,
+    listed: &[ErrorKind],
+) -> BTreeMap<String, RefOr<Response>> {
+    let mark = serde_json::json!({
+        "v1": flavor == Flavor::V1,
+        "kinds": listed.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>(),
+    });
+    let mut responses = error_responses(flavor, listed);
+    for r in responses.values_mut() {
+        if let RefOr::T(r) = r {
+            r.extensions
+                .get_or_insert_with(Default::default)
+                .insert(LISTED_EXTENSION.to_owned(), mark.clone());
+        }
+    }
+    responses
+}
+
+/// Makes an operation's error responses those of what its handler lists
+/// (`error_responses!`) and what extracting its parameters raises (`raised`): `/v1`
+/// operations (`v1`) answer at least what every `/v1` operation answers, listed or not.
+pub fn settle_errors(
+    responses: &mut BTreeMap<String, RefOr<Response>>,
+    v1: bool,
+    raised: &[ErrorKind],
+) {
+    let mut flavor = v1.then_some(Flavor::V1);
+    let mut kinds = raised.to_vec();
+    responses.retain(|_, r| {
+        let RefOr::T(r) = r else { return true };
+        let Some(mark) = r.extensions.as_ref().and_then(|e| e.get(LISTED_EXTENSION)) else {
+            return true;
+        };
+        flavor = Some(if mark["v1"] == true {
+            Flavor::V1
+        } else {
+            Flavor::OAuth
+        });
+        let listed = mark["kinds"].as_array().into_iter().flatten();
+        kinds.extend(listed.filter_map(|name| {
+            ErrorKind::ALL
+                .iter()
+                .find(|k| Some(format!("{k:?}").as_str()) == name.as_str())
+        }));
+        false
+    });
+    if let Some(flavor) = flavor {
+        responses.extend(error_responses(flavor, &kinds));
+    }
+}
+
+/// The IntoResponses type of what a handler itself can answer besides what its extraction
+/// raises (which `declare_routes!` reads off its signature): `error_responses!(pub
+/// ListErrors = V1 [InsufficientScope])` answers what every `/v1` operation answers, and 403
 /// `insufficient_scope`.
 #[macro_export]
 macro_rules! error_responses {
@@ -234,7 +293,7 @@ macro_rules! error_responses {
                 String,
                 utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
             > {
-                $crate::openapi::error_responses(
+                $crate::openapi::listed_error_responses(
                     $crate::error::Flavor::$flavor,
                     &[$($crate::catalogue::ErrorKind::$kind),*],
                 )

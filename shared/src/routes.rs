@@ -8,6 +8,7 @@
 //! This module holds what every table shares: matching a path against templates, parsing
 //! path parameters, and the `Allow` header of a 405.
 
+use crate::catalogue::ErrorKind;
 use crate::error::ApiError;
 use crate::ids::{ResourceId, WorkspaceId};
 use http::Method;
@@ -138,13 +139,16 @@ pub struct RouteDef<R> {
 
 /// Adds `P`'s operation and the schemas it names to `api`. Kept out of the tables, so only
 /// the binary that renders the document links what it takes.
-pub fn document<P>(api: &mut OpenApi)
+/// A `/v1` operation (`v1`) answers what every `/v1` operation answers, what its handler
+/// lists and what extracting its parameters raises (`raised`).
+pub fn document<P>(api: &mut OpenApi, v1: bool, raised: &[ErrorKind])
 where
     P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
 {
     // `Path::operation` leaves out the `tag` of the attribute, which `#[derive(OpenApi)]`
     // adds from `Tags`: so does this.
     let mut operation = P::operation();
+    crate::openapi::settle_errors(&mut operation.responses.responses, v1, raised);
     let tags = operation.tags.get_or_insert_with(Vec::new);
     tags.extend(P::tags().into_iter().map(str::to_owned));
     api.paths
@@ -425,7 +429,7 @@ macro_rules! declare_routes {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
             $($module:ident ::)* { $handler:ident } ),* $(,)?
     }) => {
-        $crate::declare_routes!($name for $function {
+        $crate::declare_routes!(@table v1 $name for $function {
             $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler } ),*
         });
 
@@ -451,6 +455,14 @@ macro_rules! declare_routes {
         }
     };
     ($name:ident for $function:ident {
+        $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
+            $($module:ident ::)* { $handler:ident } ),* $(,)?
+    }) => {
+        $crate::declare_routes!(@table plain $name for $function {
+            $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler } ),*
+        });
+    };
+    (@table $flavor:ident $name:ident for $function:ident {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
             $($module:ident ::)* { $handler:ident } ),* $(,)?
     }) => {
@@ -488,10 +500,53 @@ macro_rules! declare_routes {
 
             fn documented() -> Vec<fn(&mut $crate::routes::Document)> {
                 vec![$(
-                    $crate::routes::document::<$crate::__path_struct!($($module ::)* { $handler })>,
+                    $crate::__document_route!($flavor $($module ::)* { $handler } ($($param),*)),
                 )*]
             }
         }
+    };
+}
+
+/// How a route is documented: a `/v1` handler's operation lists what extracting its last
+/// parameter raises, read off its type by a call that type-checks and never runs.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __document_route {
+    (plain $($module:ident ::)* { $handler:ident } ($($param:ident),*)) => {
+        |api: &mut $crate::routes::Document| {
+            $crate::routes::document::<$crate::__path_struct!($($module ::)* { $handler })>(
+                api,
+                false,
+                &[],
+            )
+        }
+    };
+    (v1 $($module:ident ::)* { $handler:ident } ($($param:ident),*)) => {
+        |api: &mut $crate::routes::Document| {
+            #[allow(unreachable_code, unused_variables, clippy::diverging_sub_expression)]
+            let raised = $crate::extract::raised_by(|last| {
+                $($module ::)* $handler(
+                    unreachable!(),
+                    unreachable!(),
+                    $( $crate::__never!($param), )*
+                    last,
+                )
+            });
+            $crate::routes::document::<$crate::__path_struct!($($module ::)* { $handler })>(
+                api,
+                true,
+                &raised,
+            )
+        }
+    };
+}
+
+/// An argument never evaluated, standing for path parameter `$param`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __never {
+    ($param:ident) => {
+        unreachable!()
     };
 }
 
@@ -544,6 +599,123 @@ mod tests {
     }
 
     use made_up::ThingsRoute;
+
+    /// Two `/v1` routes of a made-up function: one lists no error of its own.
+    #[allow(dead_code)]
+    mod made_up_v1 {
+        use crate::AppState;
+        use crate::api::V1Call;
+        use crate::error::ApiError;
+        use crate::etag::IfMatch;
+        use crate::idempotency::IdempotencyKey;
+        use crate::ids::{ResourceId, WorkspaceId};
+        use crate::query::IncludeQuery;
+        use crate::response::Reply;
+
+        #[utoipa::path(
+            delete,
+            path = "/v1/workspaces/{ws}/widgets/{id}",
+            responses((status = 204, description = "Deleted."))
+        )]
+        pub async fn delete(
+            _: &AppState,
+            _: &V1Call,
+            _: WorkspaceId,
+            _: &ResourceId,
+            _: (IncludeQuery, Option<IfMatch>, Option<IdempotencyKey>),
+        ) -> Result<Reply, ApiError> {
+            Err(ApiError::NotFound)
+        }
+
+        crate::error_responses!(pub ListErrors = V1[InsufficientScope]);
+
+        #[utoipa::path(
+            get,
+            path = "/v1/workspaces/{ws}/widgets",
+            responses((status = 200, description = "Widgets."), ListErrors)
+        )]
+        pub async fn list(
+            _: &AppState,
+            _: &V1Call,
+            _: WorkspaceId,
+            _: crate::query::NoQuery,
+        ) -> Result<Reply, ApiError> {
+            Err(ApiError::NotFound)
+        }
+
+        crate::declare_routes! {
+            v1 WidgetsRoute for Tags {
+                Delete(ws: WorkspaceId, id: ResourceId) => {delete},
+                List(ws: WorkspaceId) => {list},
+            }
+        }
+    }
+
+    #[test]
+    fn a_v1_operation_answers_what_its_signature_raises_and_what_its_handler_lists() {
+        let mut api = OpenApi::default();
+        for document in <made_up_v1::WidgetsRoute as FunctionRoute>::documented() {
+            document(&mut api);
+        }
+        let statuses = |path: &str, method: HttpMethod| -> Vec<(String, String)> {
+            let item = &api.paths.paths[path];
+            let op = match method {
+                HttpMethod::Delete => item.delete.as_ref(),
+                _ => item.get.as_ref(),
+            };
+            op.unwrap()
+                .responses
+                .responses
+                .iter()
+                .map(|(status, r)| {
+                    let utoipa::openapi::RefOr::T(r) = r else {
+                        panic!("{status} is inline until the docs share it")
+                    };
+                    assert!(
+                        r.extensions
+                            .as_ref()
+                            .is_none_or(|e| !e.contains_key("x-pirros-listed")),
+                        "{status} keeps its mark"
+                    );
+                    (status.clone(), r.description.clone())
+                })
+                .collect()
+        };
+        let delete = statuses("/v1/workspaces/{ws}/widgets/{id}", HttpMethod::Delete);
+        let codes: Vec<&str> = delete.iter().map(|(s, _)| s.as_str()).collect();
+        // Every `/v1` operation's, then 409 for `If-Match` and `Idempotency-Key`: none listed.
+        assert_eq!(
+            codes,
+            [
+                "204", "400", "401", "404", "405", "409", "429", "500", "503"
+            ]
+        );
+        let said = |status: &str| -> &str { &delete.iter().find(|(s, _)| s == status).unwrap().1 };
+        assert!(
+            said("400").contains("invalid_include_param"),
+            "{}",
+            said("400")
+        );
+        assert!(
+            said("409").contains("stale_precondition"),
+            "{}",
+            said("409")
+        );
+        assert!(
+            said("409").contains("IDEMPOTENCY_CONFLICT"),
+            "{}",
+            said("409")
+        );
+        let list = statuses("/v1/workspaces/{ws}/widgets", HttpMethod::Get);
+        let codes: Vec<&str> = list.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "200", "400", "401", "403", "404", "405", "429", "500", "503"
+            ]
+        );
+        assert!(!list[1].1.contains("invalid_include_param"));
+    }
 
     fn table() -> &'static Table<ThingsRoute> {
         <ThingsRoute as FunctionRoute>::table()

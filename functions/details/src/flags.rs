@@ -140,7 +140,7 @@ async fn writable_detail(
 
 error_responses!(
     /// What flagging a detail answers besides the flag.
-    pub CreateErrors = V1[InsufficientScope, IdempotencyConflict, LimitExceeded]
+    pub CreateErrors = V1[InsufficientScope, LimitExceeded]
 );
 
 /// Flag a detail
@@ -332,7 +332,7 @@ pub async fn list(
 
 error_responses!(
     /// What resolving a flag answers besides the flag.
-    pub ResolveErrors = V1[InsufficientScope, StalePrecondition]
+    pub ResolveErrors = V1[InsufficientScope]
 );
 
 /// Resolve a flag

@@ -6,6 +6,7 @@ pub mod flags;
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
@@ -30,11 +31,6 @@ pirros_shared::declare_routes! {
     }
 }
 
-pirros_shared::error_responses!(
-    /// What getting a detail answers besides the detail.
-    pub GetErrors = V1[InvalidIncludeParam]
-);
-
 /// Get a detail
 ///
 /// One detail. A detail that doesn't exist, is in another workspace or firm, or that your
@@ -50,7 +46,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "The detail.", body = Envelope<Resource<Detail, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
-        GetErrors,
     )
 )]
 pub async fn get(
@@ -120,7 +115,9 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
-impl pirros_shared::extract::QueryParams for SearchQuery {}
+impl pirros_shared::extract::QueryParams for SearchQuery {
+    const RAISES: &'static [ErrorKind] = &[ErrorKind::InvalidIncludeParam];
+}
 
 fn library<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Library>, D::Error> {
     query::value(d, |l| {
@@ -145,7 +142,7 @@ impl SearchQuery {
 
 pirros_shared::error_responses!(
     /// What a search answers besides the details.
-    pub SearchErrors = V1[InvalidIncludeParam, InsufficientScope]
+    pub SearchErrors = V1[InsufficientScope]
 );
 
 /// Search details

@@ -162,11 +162,6 @@ fn workspaces(credential: &Credential, reach: &Reach) -> Vec<WorkspaceAccess> {
     out
 }
 
-pirros_shared::error_responses!(
-    /// What `/v1/me` answers besides the credential.
-    pub MeErrors = V1[]
-);
-
 /// Who am I
 ///
 /// The credential behind the token: its client id and name, its firm, every workspace
@@ -185,7 +180,6 @@ pirros_shared::error_responses!(
         (status = 200, description = "The credential.",
             body = Envelope<Resource<Me, NoExpansions>>,
             headers(("ETag" = String, description = "A digest of the answer without `rate_limit`."))),
-        MeErrors,
     )
 )]
 pub async fn me(state: &AppState, call: &V1Call, NoQuery {}: NoQuery) -> Result<Reply, ApiError> {

@@ -58,11 +58,6 @@ pub struct Usage {
     pub days: Vec<UsageDay>,
 }
 
-pirros_shared::error_responses!(
-    /// What reading usage answers besides it.
-    pub UsageErrors = V1[]
-);
-
 /// Your usage
 ///
 /// Your credential's requests per UTC day, newest first, today included, and per route
@@ -77,7 +72,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "Requests per day and route.",
             body = Envelope<Resource<Usage, NoExpansions>>),
-        UsageErrors,
     )
 )]
 pub async fn usage(state: &AppState, call: &V1Call, q: UsageQuery) -> Result<Reply, ApiError> {

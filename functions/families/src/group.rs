@@ -13,11 +13,6 @@ use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
 use std::collections::HashSet;
 
-pirros_shared::error_responses!(
-    /// What getting a family's group answers besides the group.
-    pub GroupErrors = V1[]
-);
-
 /// A family's group
 ///
 /// The group of families this one belongs to, with only the members you may read (the
@@ -34,7 +29,6 @@ pirros_shared::error_responses!(
             body = Envelope<Resource<FamilyGroup, NoExpansions>>,
             headers(("ETag" = String,
                 description = "Changes whenever the group as shown to you changes."))),
-        GroupErrors,
     )
 )]
 pub async fn group(

@@ -3,6 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
@@ -46,11 +47,6 @@ pub(crate) async fn readable(
     Ok((record.family, scope))
 }
 
-pirros_shared::error_responses!(
-    /// What the family routes answer besides families.
-    pub FamilyErrors = V1[InvalidIncludeParam]
-);
-
 /// Get a family
 ///
 /// One family. A family that doesn't exist, is in another workspace or firm, or that your
@@ -66,7 +62,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "The family.", body = Envelope<Resource<Family, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
-        FamilyErrors,
     )
 )]
 pub async fn get(
@@ -95,7 +90,9 @@ pub struct SimilarQuery {
     pub include: Include,
 }
 
-impl pirros_shared::extract::QueryParams for SimilarQuery {}
+impl pirros_shared::extract::QueryParams for SimilarQuery {
+    const RAISES: &'static [ErrorKind] = &[ErrorKind::InvalidIncludeParam];
+}
 
 /// A family with how alike it is to the one asked about.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -130,7 +127,6 @@ impl References for ScoredFamily {
     responses(
         (status = 200, description = "The most similar families.",
             body = Envelope<ListPage<ScoredFamily, Expanded>>),
-        FamilyErrors,
     )
 )]
 pub async fn similar(
@@ -211,7 +207,9 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
-impl pirros_shared::extract::QueryParams for SearchQuery {}
+impl pirros_shared::extract::QueryParams for SearchQuery {
+    const RAISES: &'static [ErrorKind] = &[ErrorKind::InvalidIncludeParam];
+}
 
 impl SearchQuery {
     fn criteria(&self) -> Criteria {
@@ -228,7 +226,7 @@ impl SearchQuery {
 
 pirros_shared::error_responses!(
     /// What a families search answers besides the families.
-    pub SearchErrors = V1[InvalidIncludeParam, InsufficientScope]
+    pub SearchErrors = V1[InsufficientScope]
 );
 
 /// Search families

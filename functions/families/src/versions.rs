@@ -11,11 +11,6 @@ use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
 
-pirros_shared::error_responses!(
-    /// What the history answers besides the versions.
-    pub VersionsErrors = V1[]
-);
-
 /// A family's versions
 ///
 /// Every version of the family, newest first: its file (`null` when it had none), the
@@ -31,7 +26,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "One page of versions, newest first.",
             body = Envelope<ListPage<FamilyVersion, NoExpansions>>),
-        VersionsErrors,
     )
 )]
 pub async fn versions(

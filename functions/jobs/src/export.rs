@@ -38,7 +38,7 @@ pub struct ExportStarted {
 
 error_responses!(
     /// What an export request answers besides its job.
-    pub ExportErrors = V1[InsufficientScope, IdempotencyConflict]
+    pub ExportErrors = V1[InsufficientScope]
 );
 
 /// Export a stash's files

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::error_responses;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{Job, JobRecord, JobStatus, upload_key};
 use pirros_shared::openapi::ResourcePath;
@@ -50,11 +49,6 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     })
 }
 
-error_responses!(
-    /// What reading a job answers besides the job.
-    pub JobErrors = V1[]
-);
-
 /// Get a job
 ///
 /// A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
@@ -77,7 +71,6 @@ error_responses!(
         (status = 200, description = "The job.",
             body = Envelope<Resource<Job, NoExpansions>>,
             headers(("ETag" = String, description = "The job's revision, like `\"v3\"`."))),
-        JobErrors,
     )
 )]
 pub async fn get(

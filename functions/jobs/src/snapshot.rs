@@ -38,7 +38,7 @@ pub struct SnapshotStarted {
 
 error_responses!(
     /// What a snapshot request answers besides its job.
-    pub SnapshotErrors = V1[InsufficientScope, IdempotencyConflict]
+    pub SnapshotErrors = V1[InsufficientScope]
 );
 
 /// Snapshot a workspace

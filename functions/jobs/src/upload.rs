@@ -47,7 +47,7 @@ pub struct UploadStarted {
 
 error_responses!(
     /// What an upload request answers besides its job.
-    pub UploadErrors = V1[InvalidItemReference, InsufficientScope, IdempotencyConflict]
+    pub UploadErrors = V1[InvalidItemReference, InsufficientScope]
 );
 
 /// Upload a family file

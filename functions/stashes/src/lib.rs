@@ -49,11 +49,6 @@ fn payload(stash: &Stash) -> Resource<&Stash, NoExpansions> {
     }
 }
 
-error_responses!(
-    /// What getting a stash answers besides the stash.
-    pub GetErrors = V1[]
-);
-
 /// Get a stash
 ///
 /// One stash, with its version in `ETag` (send it back in `If-Match` when updating, or in
@@ -69,7 +64,6 @@ error_responses!(
         (status = 200, description = "The stash.",
             body = Envelope<Resource<Stash, NoExpansions>>,
             headers(("ETag" = String, description = "The stash's version, like `\"v3\"`."))),
-        GetErrors,
     )
 )]
 pub async fn get(
@@ -220,7 +214,7 @@ async fn save(
 
 error_responses!(
     /// What creating a stash answers besides the stash.
-    pub CreateErrors = V1[InvalidItemReference, InsufficientScope, IdempotencyConflict]
+    pub CreateErrors = V1[InvalidItemReference, InsufficientScope]
 );
 
 /// Create a stash
@@ -297,12 +291,7 @@ pub async fn create(
 
 error_responses!(
     /// What updating a stash answers besides the stash.
-    pub UpdateErrors = V1[
-        InvalidItemReference,
-        InsufficientScope,
-        IdempotencyConflict,
-        StalePrecondition,
-    ]
+    pub UpdateErrors = V1[InvalidItemReference, InsufficientScope]
 );
 
 /// Update a stash
@@ -378,7 +367,7 @@ pub async fn update(
 
 error_responses!(
     /// What deleting a stash answers besides 204.
-    pub DeleteErrors = V1[InsufficientScope, StalePrecondition]
+    pub DeleteErrors = V1[InsufficientScope]
 );
 
 /// Delete a stash

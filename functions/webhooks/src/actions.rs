@@ -38,7 +38,7 @@ const REPLAY_PAGE: usize = 100;
 
 error_responses!(
     /// What rolling a secret answers besides the new secret.
-    pub RollErrors = V1[InsufficientScope, IdempotencyConflict]
+    pub RollErrors = V1[InsufficientScope]
 );
 
 /// Roll an endpoint's secret

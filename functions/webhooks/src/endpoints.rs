@@ -67,7 +67,7 @@ async fn owned(
 
 error_responses!(
     /// What creating an endpoint answers besides the endpoint.
-    pub CreateErrors = V1[InsufficientScope, LimitExceeded, IdempotencyConflict]
+    pub CreateErrors = V1[InsufficientScope, LimitExceeded]
 );
 
 /// Create a webhook endpoint
@@ -257,7 +257,7 @@ pub async fn get(
 
 error_responses!(
     /// What changing an endpoint answers besides the endpoint.
-    pub UpdateErrors = V1[InsufficientScope, StalePrecondition]
+    pub UpdateErrors = V1[InsufficientScope]
 );
 
 /// Update a webhook endpoint
@@ -325,7 +325,7 @@ pub async fn update(
 
 error_responses!(
     /// What deleting an endpoint answers besides 204.
-    pub DeleteErrors = V1[InsufficientScope, StalePrecondition]
+    pub DeleteErrors = V1[InsufficientScope]
 );
 
 /// Delete a webhook endpoint
