@@ -5,10 +5,8 @@
 use pirros_shared::grants::{EntityType, Filter, FilterMatch};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Project, Stash, StashRecord};
-use pirros_shared::store::{
-    Item, SaveOutcome, Slice, StashIndex, StashWrite, Store, project_sort_key,
-};
 use pirros_shared::timestamp::Timestamp;
+use pirros_store::{Item, SaveOutcome, Slice, StashIndex, StashWrite, Store, project_sort_key};
 use pirros_tests::*;
 
 pirros_tests::on_both_stores!(

@@ -3,10 +3,8 @@
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord, Tag};
 use pirros_shared::search::lists::{ListKey, Listed, SearchList};
-use pirros_shared::store::{
-    IdemKey, IdemRecord, Item, SaveOutcome, Slice, StashWrite, Store, StoreError,
-};
 use pirros_shared::timestamp::Timestamp;
+use pirros_store::{IdemKey, IdemRecord, Item, SaveOutcome, Slice, StashWrite, Store, StoreError};
 use pirros_tests::ddb_proxy::{self, Faults};
 use pirros_tests::*;
 use std::collections::BTreeSet;
@@ -323,7 +321,7 @@ async fn batch_reads_return_each_item_once(b: Backend) {
 }
 
 /// `n` new tags of the test workspace, stored.
-async fn put_tags(store: &dyn pirros_shared::store::AdminStore, n: usize) -> Vec<ResourceId> {
+async fn put_tags(store: &dyn pirros_store::AdminStore, n: usize) -> Vec<ResourceId> {
     let ids: Vec<ResourceId> = (0..n).map(|i| rid(&format!("bulk-{i:03}"))).collect();
     let items: Vec<Item> = ids
         .iter()
@@ -534,10 +532,10 @@ async fn commit_new_family(
     family: &pirros_shared::model::FamilyRecord,
 ) -> (
     pirros_shared::jobs::JobRecord,
-    pirros_shared::store::StoreResult<pirros_shared::store::CommitOutcome>,
+    pirros_store::StoreResult<pirros_store::CommitOutcome>,
 ) {
     use pirros_shared::jobs::{JobRecord, JobSpec, JobStatus, UploadSpec};
-    use pirros_shared::store::VersionCommit;
+    use pirros_store::VersionCommit;
     let f = &family.family;
     let spec = UploadSpec {
         family_id: f.id.clone(),
@@ -583,7 +581,7 @@ async fn commit_new_family(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_whose_list_writes_are_refused_for_a_while_is_retried() {
     use pirros_shared::search::lists::memberships;
-    use pirros_shared::store::CommitOutcome;
+    use pirros_store::CommitOutcome;
     let (api, faults) = behind_proxy().await;
     let store = api.store();
     let family = listy_family("listy-retried");

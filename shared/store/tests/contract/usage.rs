@@ -6,10 +6,10 @@
 use pirros_shared::flags::{Flag, FlagReason, FlagRecord, FlagStatus, OpenFlagsChange};
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::model::{Family, FamilyRecord, ItemIds, Stash, StashRecord};
-use pirros_shared::store::{
+use pirros_shared::timestamp::Timestamp;
+use pirros_store::{
     AdminStore, FlagWrite, IdemKey, IdemRecord, Item, OpenFlagIndex, SaveOutcome, StashWrite,
 };
-use pirros_shared::timestamp::Timestamp;
 use pirros_tests::*;
 
 pirros_tests::on_both_stores!(
