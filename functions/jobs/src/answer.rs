@@ -12,6 +12,7 @@ use pirros_shared::jobs::{ExportOutcome, Job, JobRecord, JobSpec, JobStatus, Sto
 use pirros_shared::model::Workspace;
 use pirros_shared::pagination::feed;
 use pirros_shared::response::Reply;
+use pirros_shared::store::LeaseClaim;
 use pirros_shared::write::commit_new;
 use serde::Serialize;
 
@@ -104,15 +105,24 @@ pub fn tagged(reply: Reply, record: &JobRecord) -> Reply {
 }
 
 /// Saves a new job with the idempotency record of `payload`, its 202 answer: the answer,
-/// or the remembered one if another request with the same key committed first.
+/// or the remembered one if another request with the same key committed first. With
+/// `holding`, the job claims a slot of that lease in the same write, and every slot held
+/// by another job is the error `holding` names.
 pub async fn save_new<T: Serialize>(
     state: &AppState,
     call: &V1Call,
     draft: Option<&Draft>,
     record: &JobRecord,
     payload: &T,
+    holding: Option<(LeaseClaim<'_>, ApiError)>,
 ) -> Result<Reply, ApiError> {
-    let full = || ApiError::internal("a job has no limit yet");
+    let (lease, full) = match holding {
+        Some((lease, full)) => (Some(lease), full),
+        None => (
+            None,
+            ApiError::internal("a job without a lease has no limit"),
+        ),
+    };
     let status = StatusCode::ACCEPTED;
     commit_new(
         call,
@@ -120,8 +130,14 @@ pub async fn save_new<T: Serialize>(
         status,
         payload,
         record.revision,
-        full,
-        |idem| async move { state.store.create_job(record, idem.as_ref()).await },
+        || full,
+        |idem| async move {
+            let idem = idem.as_ref();
+            match &lease {
+                Some(lease) => state.store.create_job_holding(record, idem, lease).await,
+                None => state.store.create_job(record, idem).await,
+            }
+        },
     )
     .await
 }

@@ -99,7 +99,7 @@ pub async fn export(
     let started = ExportStarted {
         job: job.answer(None, None),
     };
-    // The stash is read beside the slot's claim, not before it.
+    // The stash is read first: a request refused here writes nothing and holds no slot.
     let readable = async {
         let fetch = state.store.get_stash(ws, id);
         call.readable(state, ws, fetch, |r| &r.stash).await?;

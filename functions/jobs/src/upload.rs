@@ -162,7 +162,7 @@ pub async fn upload(
             expires_at: target.expires_at,
         },
     };
-    save_new(state, call, draft.as_ref(), &job, &started).await
+    save_new(state, call, draft.as_ref(), &job, &started, None).await
 }
 
 /// What the family will look like: `input`'s fields over `family`'s.

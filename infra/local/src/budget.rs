@@ -72,13 +72,13 @@ pub const BUDGETS: &[Budget] = &[
     ),
     budget(
         "export start",
-        5,
-        "auth; the stash beside the claim of a bulk slot (one conditional update while the credential's first slot is free, one more for each slot held); the job's transaction",
+        4,
+        "auth; the stash; the job's transaction, which claims a bulk slot with it (one more transaction for each slot another job holds)",
     ),
     budget(
         "snapshot start",
-        4,
-        "auth; the claim of a bulk slot (one conditional update while the credential's first slot is free); the job's transaction",
+        3,
+        "auth; the job's transaction, which claims a bulk slot with it (one more transaction for each slot another job holds)",
     ),
     budget("events page", 3, "auth; one page of the feed"),
     budget(

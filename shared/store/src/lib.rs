@@ -327,6 +327,15 @@ impl LeaseKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LeaseSlot(pub usize);
 
+/// A slot of `client`'s lease of `kind`, held until `until`, that a write claims with what
+/// it writes (`JobStore::create_job_holding`).
+#[derive(Clone, Copy, Debug)]
+pub struct LeaseClaim<'a> {
+    pub kind: LeaseKind,
+    pub client: &'a ClientId,
+    pub until: Timestamp,
+}
+
 /// What request handlers call, by capability (`AccessStore`, `ContentStore`, `StashStore`,
 /// `FlagStore`, `JobStore`): a module names the capabilities it uses in its imports, and a
 /// store is one by implementing them all. The batch reads (`get_tags`, `get_details`, ...)
@@ -675,6 +684,16 @@ pub trait JobStore: Send + Sync {
         &self,
         job: &JobRecord,
         idempotency: Option<&IdemRecord>,
+    ) -> StoreResult<SaveOutcome>;
+
+    /// `create_job`, and in the same transaction a slot of `lease` for the job (held under
+    /// its id): the first slot free, lapsed or already the job's. `LimitReached`, with
+    /// nothing written, when every slot is another's.
+    async fn create_job_holding(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+        lease: &LeaseClaim<'_>,
     ) -> StoreResult<SaveOutcome>;
 
     /// A consistent read; `None` when there is none or it is past its lifetime.

@@ -174,6 +174,63 @@ fn keyed_page<T>(
 }
 
 impl Inner {
+    /// The slot of `client`'s lease that a claim by `holder` takes: the one it holds, else
+    /// the first free or lapsed one.
+    fn free_slot(
+        &mut self,
+        kind: LeaseKind,
+        client: &ClientId,
+        holder: &str,
+        now: Timestamp,
+    ) -> Option<usize> {
+        let slots = self.leases.entry((kind, client.clone())).or_default();
+        slots.resize(kind.slots(), None);
+        let mine = slots
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|(h, _)| h == holder));
+        let free = slots
+            .iter()
+            .position(|s| s.as_ref().is_none_or(|(_, u)| *u <= now));
+        mine.or(free)
+    }
+
+    fn hold_slot(
+        &mut self,
+        kind: LeaseKind,
+        client: &ClientId,
+        i: usize,
+        holder: &str,
+        until: Timestamp,
+    ) {
+        let slots = self.leases.entry((kind, client.clone())).or_default();
+        slots[i] = Some((holder.to_owned(), until));
+    }
+
+    /// Why a new job can't be written: its key's record is live, or its id is taken.
+    fn refused_job(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+    ) -> Option<SaveOutcome> {
+        if let Some(idem) = idempotency
+            && let Some(existing) = self.idempotency.get(&idem.key)
+            && existing.is_live(Timestamp::now())
+        {
+            return Some(SaveOutcome::IdempotencyTaken(existing.clone()));
+        }
+        let taken = self.jobs.contains_key(&(job.workspace_id, job.id.clone()));
+        taken.then_some(SaveOutcome::VersionMismatch)
+    }
+
+    fn insert_job(&mut self, job: &JobRecord, idempotency: Option<&IdemRecord>) -> SaveOutcome {
+        self.jobs
+            .insert((job.workspace_id, job.id.clone()), job.clone());
+        if let Some(idem) = idempotency {
+            self.idempotency.insert(idem.key.clone(), idem.clone());
+        }
+        SaveOutcome::Saved
+    }
+
     /// Numbers `events` after their workspace's last and keeps them: called under the
     /// lock with the change they record, as DynamoDB's transaction holds both.
     fn append_events(&mut self, events: &[EventRecord]) {
@@ -394,6 +451,14 @@ impl MemoryStore {
 
     fn read(&self, n: usize) {
         self.items_read.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// The DynamoDB store claims a lease slot by slot, one conditional call each: a call for
+    /// every slot it tries, counted here the same (the lock counted the first) so a route's
+    /// calls match on both.
+    fn count_tried(&self, kind: LeaseKind, taken: Option<usize>) {
+        let tried = taken.map_or(kind.slots(), |i| i + 1);
+        self.calls.fetch_add(tried as u64 - 1, Ordering::Relaxed);
     }
 
     /// Runs `write` (a write to a table with a lock of its own: `true` when it wrote) under
@@ -649,23 +714,12 @@ impl AccessStore for MemoryStore {
     ) -> StoreResult<Option<LeaseSlot>> {
         let now = Timestamp::now();
         let mut g = self.lock();
-        let slots = g.leases.entry((kind, client.clone())).or_default();
-        slots.resize(kind.slots(), None);
-        let mine = slots
-            .iter()
-            .position(|s| s.as_ref().is_some_and(|(h, _)| h == holder));
-        let free = slots
-            .iter()
-            .position(|s| s.as_ref().is_none_or(|(_, u)| *u <= now));
-        let taken = mine.or(free);
-        // The DynamoDB store claims slot by slot, one conditional update each: a call for
-        // every slot it tries, counted here the same so a route's calls match on both.
-        let tried = taken.map_or(kind.slots(), |i| i + 1);
-        self.calls.fetch_add(tried as u64 - 1, Ordering::Relaxed);
+        let taken = g.free_slot(kind, client, holder, now);
+        self.count_tried(kind, taken);
         let Some(i) = taken else {
             return Ok(None);
         };
-        slots[i] = Some((holder.to_owned(), until));
+        g.hold_slot(kind, client, i, holder, until);
         Ok(Some(LeaseSlot(i)))
     }
 
@@ -1219,21 +1273,31 @@ impl JobStore for MemoryStore {
         idempotency: Option<&IdemRecord>,
     ) -> StoreResult<SaveOutcome> {
         let mut g = self.lock();
-        if let Some(idem) = idempotency
-            && let Some(existing) = g.idempotency.get(&idem.key)
-            && existing.is_live(Timestamp::now())
-        {
-            return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
+        Ok(match g.refused_job(job, idempotency) {
+            Some(refused) => refused,
+            None => g.insert_job(job, idempotency),
+        })
+    }
+
+    async fn create_job_holding(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+        lease: &LeaseClaim<'_>,
+    ) -> StoreResult<SaveOutcome> {
+        let mut g = self.lock();
+        let holder = job.id.as_str();
+        let slot = g.free_slot(lease.kind, lease.client, holder, Timestamp::now());
+        if let Some(refused) = g.refused_job(job, idempotency) {
+            // DynamoDB's first transaction fails on the job or the key, whatever the slots.
+            return Ok(refused);
         }
-        let key = (job.workspace_id, job.id.clone());
-        if g.jobs.contains_key(&key) {
-            return Ok(SaveOutcome::VersionMismatch);
-        }
-        g.jobs.insert(key, job.clone());
-        if let Some(idem) = idempotency {
-            g.idempotency.insert(idem.key.clone(), idem.clone());
-        }
-        Ok(SaveOutcome::Saved)
+        self.count_tried(lease.kind, slot);
+        let Some(i) = slot else {
+            return Ok(SaveOutcome::LimitReached);
+        };
+        g.hold_slot(lease.kind, lease.client, i, holder, lease.until);
+        Ok(g.insert_job(job, idempotency))
     }
 
     async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>> {

@@ -28,7 +28,7 @@ pirros_tests::on_both_stores!(
     a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back,
     a_fourth_export_is_refused_until_one_ends,
     a_holder_keeps_its_one_slot_and_lapsed_slots_are_free,
-    an_export_of_a_stash_you_cannot_read_gives_its_slot_back,
+    an_export_of_a_stash_you_cannot_read_holds_no_slot,
     an_export_over_the_byte_cap_fails_before_its_zip_is_written,
 );
 
@@ -505,9 +505,9 @@ async fn a_holder_keeps_its_one_slot_and_lapsed_slots_are_free(b: Backend) {
     assert_eq!(take("fifth", later).await, None, "every slot held");
 }
 
-/// The stash of an export is read beside the claim of its slot; a refused export (no such
-/// stash, or one the credential may not read) gives the slot back.
-async fn an_export_of_a_stash_you_cannot_read_gives_its_slot_back(b: Backend) {
+/// The stash of an export is read before its job and slot are written: a refused export
+/// (no such stash, or one the credential may not read) holds no slot.
+async fn an_export_of_a_stash_you_cannot_read_holds_no_slot(b: Backend) {
     let api = api(b).await;
     let t = api.token("full-a").await;
     for _ in 0..4 {

@@ -12,6 +12,10 @@ use super::{
 use crate::capacity;
 use crate::event_actions;
 use crate::keys::{PK, SK, TTL};
+use crate::{IdemKey, LeaseClaim};
+
+/// A new job's transaction items, and where its idempotency record stands among them.
+type NewJobItems<'k> = (Vec<TransactWriteItem>, Option<(usize, &'k IdemKey)>);
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use pirros_domain::events::EventRecord;
 use pirros_domain::model::Family;
@@ -102,6 +106,17 @@ impl DynamoStore {
         job: &JobRecord,
         idempotency: Option<&IdemRecord>,
     ) -> StoreResult<SaveOutcome> {
+        let (items, key) = self.new_job_items(job, idempotency)?;
+        self.commit(items, key).await
+    }
+
+    /// A new job's put, refused when its id is taken, and its idempotency record's beside
+    /// it (with where that stands in the transaction).
+    fn new_job_items<'k>(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&'k IdemRecord>,
+    ) -> StoreResult<NewJobItems<'k>> {
         let put = built(
             Put::builder()
                 .table_name(&self.table)
@@ -118,7 +133,28 @@ impl DynamoStore {
             }
             None => None,
         };
-        self.commit(items, key).await
+        Ok((items, key))
+    }
+
+    /// `put_new_job`, the job holding a slot of `lease` claimed in the same transaction:
+    /// slot by slot, in order, until one is free (`LimitReached` when none is).
+    pub(super) async fn put_new_job_holding(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+        lease: &LeaseClaim<'_>,
+    ) -> StoreResult<SaveOutcome> {
+        for i in 0..lease.kind.slots() {
+            let (mut items, key) = self.new_job_items(job, idempotency)?;
+            let holder = job.id.as_str();
+            items.push(self.slot_claim_item(lease.kind, lease.client, i, holder, lease.until)?);
+            let claim_at = items.len() - 1;
+            match self.commit_limited(items, key, Some(claim_at), &[]).await? {
+                SaveOutcome::LimitReached => continue,
+                outcome => return Ok(outcome),
+            }
+        }
+        Ok(SaveOutcome::LimitReached)
     }
 
     pub(super) async fn read_job(

@@ -2,12 +2,12 @@
 //! `s0`, `s1`, ... each hold `{h: holder, u: until in ms}`. A take claims the first free or
 //! lapsed slot with conditional updates, in slot order; a lost race moves on to the next.
 
-use super::{Attrs, DynamoStore, StoreResult, Timestamp, key_attrs, keys, n, s, written};
+use super::{Attrs, DynamoStore, StoreResult, Timestamp, built, key_attrs, keys, n, s, written};
 use crate::capacity;
 use crate::keys::TTL;
 use crate::{LeaseKind, LeaseSlot};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use pirros_domain::ids::ClientId;
 use std::collections::HashMap;
 
@@ -24,7 +24,74 @@ fn slot(item: &Attrs, i: usize) -> Option<(&str, i64)> {
     Some((holder.as_str(), until))
 }
 
+/// The conditional update that claims slot `i` for `holder` until `until`: the slot is
+/// free, lapsed or already the holder's, and no other slot is the holder's (a retried claim
+/// keeps the slot it has instead of taking a second one). Sent alone (`take_slot`) or as one
+/// item of the transaction that writes what holds it (`slot_claim_item`).
+struct SlotClaim {
+    condition: String,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+impl SlotClaim {
+    const UPDATE: &str = "SET #s = :v, #ttl = :ttl";
+
+    fn new(kind: LeaseKind, i: usize, holder: &str, until: Timestamp) -> Self {
+        let now = Timestamp::now();
+        let value = AttributeValue::M(HashMap::from([
+            ("h".to_owned(), s(holder)),
+            ("u".to_owned(), n(until.millis())),
+        ]));
+        let mut condition = "(attribute_not_exists(#s) OR #s.u <= :now OR #s.h = :h)".to_owned();
+        let mut names = HashMap::from([
+            ("#s".to_owned(), format!("s{i}")),
+            ("#ttl".to_owned(), TTL.to_owned()),
+        ]);
+        for k in (0..kind.slots()).filter(|k| *k != i) {
+            condition.push_str(&format!(
+                " AND (attribute_not_exists(#o{k}) OR #o{k}.h <> :h)"
+            ));
+            names.insert(format!("#o{k}"), format!("s{k}"));
+        }
+        let values = HashMap::from([
+            (":v".to_owned(), value),
+            (":now".to_owned(), n(now.millis())),
+            (":ttl".to_owned(), n(now.plus_secs(ITEM_TTL_SECS).secs())),
+            (":h".to_owned(), s(holder)),
+        ]);
+        Self {
+            condition,
+            names,
+            values,
+        }
+    }
+}
+
 impl DynamoStore {
+    /// The claim of slot `i` of `client`'s lease as one item of a transaction.
+    pub(super) fn slot_claim_item(
+        &self,
+        kind: LeaseKind,
+        client: &ClientId,
+        i: usize,
+        holder: &str,
+        until: Timestamp,
+    ) -> StoreResult<TransactWriteItem> {
+        let claim = SlotClaim::new(kind, i, holder, until);
+        let update = built(
+            Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_attrs(keys::lease(kind, client))))
+                .update_expression(SlotClaim::UPDATE)
+                .condition_expression(claim.condition)
+                .set_expression_attribute_names(Some(claim.names))
+                .set_expression_attribute_values(Some(claim.values))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
     pub(super) async fn take_slot(
         &self,
         kind: LeaseKind,
@@ -36,30 +103,14 @@ impl DynamoStore {
         // credential usually holds none, so the first claim is the one round trip a take
         // costs; each slot held by another costs one more, and a full lease one call a slot.
         for i in 0..kind.slots() {
-            let now = Timestamp::now();
-            let value = AttributeValue::M(HashMap::from([
-                ("h".to_owned(), s(holder)),
-                ("u".to_owned(), n(until.millis())),
-            ]));
-            let ttl = n(now.plus_secs(ITEM_TTL_SECS).secs());
-            // Free, lapsed or already ours, and no other slot ours: a retried take keeps
-            // the slot it has instead of taking a second one below it.
-            let mut condition =
-                "(attribute_not_exists(#s) OR #s.u <= :now OR #s.h = :h)".to_owned();
-            let mut claim = self.client.update_item();
-            for k in (0..kind.slots()).filter(|k| *k != i) {
-                condition.push_str(&format!(
-                    " AND (attribute_not_exists(#o{k}) OR #o{k}.h <> :h)"
-                ));
-                claim = claim.expression_attribute_names(format!("#o{k}"), format!("s{k}"));
-            }
-            let claim = claim
-                .update_expression("SET #s = :v, #ttl = :ttl")
-                .condition_expression(condition)
-                .expression_attribute_names("#ttl", TTL)
-                .expression_attribute_values(":v", value)
-                .expression_attribute_values(":now", n(now.millis()))
-                .expression_attribute_values(":ttl", ttl);
+            let claim = SlotClaim::new(kind, i, holder, until);
+            let claim = self
+                .client
+                .update_item()
+                .update_expression(SlotClaim::UPDATE)
+                .condition_expression(claim.condition)
+                .set_expression_attribute_names(Some(claim.names))
+                .set_expression_attribute_values(Some(claim.values));
             // `false`: the slot is someone else's (or ours is another one): the next.
             if self.on_slot(claim, kind, client, i, holder).await? {
                 return Ok(Some(LeaseSlot(i)));

@@ -655,6 +655,15 @@ impl JobStore for DynamoStore {
         self.put_new_job(job, idempotency).await
     }
 
+    async fn create_job_holding(
+        &self,
+        job: &JobRecord,
+        idempotency: Option<&IdemRecord>,
+        lease: &LeaseClaim<'_>,
+    ) -> StoreResult<SaveOutcome> {
+        self.put_new_job_holding(job, idempotency, lease).await
+    }
+
     async fn get_job(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<Option<JobRecord>> {
         self.read_job(ws, id).await
     }

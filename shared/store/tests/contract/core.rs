@@ -27,6 +27,7 @@ pirros_tests::on_both_stores!(
     lists_resume_after_any_position,
     rate_counts_are_readable_and_a_zero_limit_admits_nothing,
     published_keys_round_trip,
+    a_job_holding_a_slot_is_written_with_it_or_not_at_all,
 );
 
 fn ws() -> WorkspaceId {
@@ -910,4 +911,60 @@ async fn lists_resume_after_any_position(b: Backend) {
         .unwrap();
     assert_eq!(page_ids(&s), ["d4"]);
     assert!(s.last_key.is_some(), "stopped at max: may go on");
+}
+
+/// A bulk job and its slot in one write: three jobs hold the three slots, a fourth writes
+/// nothing; a key remembered already wins over a full lease; a slot given back is taken
+/// by the next job.
+async fn a_job_holding_a_slot_is_written_with_it_or_not_at_all(b: Backend) {
+    use pirros_shared::jobs::{JobRecord, JobSpec, JobStatus, SnapshotSpec};
+    use pirros_store::{LeaseClaim, LeaseKind};
+    let api = api(b).await;
+    let store = api.store();
+    let client = ClientId::parse("full-a").unwrap();
+    let lease = LeaseClaim {
+        kind: LeaseKind::Bulk,
+        client: &client,
+        until: Timestamp::from_millis(Timestamp::now().millis() + 600_000),
+    };
+    let new_job = || {
+        let spec = JobSpec::Snapshot(SnapshotSpec {});
+        JobRecord::new(ws(), client.clone(), spec, JobStatus::Queued)
+    };
+    let mut held = Vec::new();
+    for i in 0..LeaseKind::Bulk.slots() {
+        let job = new_job();
+        let idem = record(&format!("holding-{i}"), "job", 60);
+        let saved = store.create_job_holding(&job, Some(&idem), &lease).await;
+        assert_eq!(saved.unwrap(), SaveOutcome::Saved, "slot {i}");
+        held.push(job);
+    }
+    // The same job again: its id is taken, whatever the slots.
+    let again = store.create_job_holding(&held[0], None, &lease).await;
+    assert_eq!(again.unwrap(), SaveOutcome::VersionMismatch);
+    // A fourth: no slot, and neither the job nor its key is written.
+    let fourth = new_job();
+    let idem = record("holding-fourth", "job", 60);
+    let full = store.create_job_holding(&fourth, Some(&idem), &lease).await;
+    assert_eq!(full.unwrap(), SaveOutcome::LimitReached);
+    assert!(store.get_job(ws(), &fourth.id).await.unwrap().is_none());
+    assert!(store.get_idempotency(&idem.key).await.unwrap().is_none());
+    // A key remembered already is its answer, full lease or not.
+    let replayed = store
+        .create_job_holding(&new_job(), Some(&record("holding-1", "other", 60)), &lease)
+        .await;
+    assert!(
+        matches!(replayed.unwrap(), SaveOutcome::IdempotencyTaken(r) if r.body == "job"),
+        "the remembered answer"
+    );
+    // The worker gives the first job's slot back (found by its holder): the fourth fits.
+    store
+        .drop_lease(LeaseKind::Bulk, &client, held[0].id.as_str(), None)
+        .await
+        .unwrap();
+    let fits = store.create_job_holding(&fourth, Some(&idem), &lease).await;
+    assert_eq!(fits.unwrap(), SaveOutcome::Saved);
+    assert!(store.get_job(ws(), &fourth.id).await.unwrap().is_some());
+    let fifth = store.create_job_holding(&new_job(), None, &lease).await;
+    assert_eq!(fifth.unwrap(), SaveOutcome::LimitReached);
 }
