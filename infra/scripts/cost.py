@@ -296,7 +296,7 @@ def tables(d: Path, memory: int, write: bool) -> None:
     import matplotlib.pyplot as plt
 
     names = list(costs)
-    fig, ax = plt.subplots(figsize=(11, 4.8))
+    fig, ax = plt.subplots(figsize=(16, 5.2))
     bottom = [0.0] * len(names)
     for comp in comps:
         vals = [costs[n][comp] for n in names]

@@ -275,6 +275,7 @@ pub async fn run(
         http: http.clone(),
         base: base.clone(),
         token: token.clone(),
+        store: running.app.state.store.clone(),
     };
     let mut routes: Vec<(&str, Req)> = vec![
         ("token", {
@@ -723,12 +724,14 @@ pub async fn run(
 }
 
 /// Undoes what a write route's sample left, so the next meets the same state: a flag is
-/// resolved (a detail holds at most 100 open), a bulk job waited for (a credential holds
-/// at most 3 at once), an endpoint deleted (at most 10 per credential).
+/// resolved (a detail holds at most 100 open), a bulk job waited for and its slot given
+/// back (a credential holds at most 3 at once), an endpoint deleted (at most 10 per
+/// credential).
 struct Cleanup {
     http: reqwest::Client,
     base: String,
     token: String,
+    store: pirros_shared::store::SharedStore,
 }
 
 impl Cleanup {
@@ -783,7 +786,14 @@ impl Cleanup {
                         Some("queued" | "processing") => {
                             tokio::time::sleep(std::time::Duration::from_millis(10)).await
                         }
-                        Some("succeeded") => return Ok(()),
+                        Some("succeeded") => {
+                            // The worker gives the slot back just after the job ends; so
+                            // that the next sample never meets it held, it goes back now.
+                            let client = ClientId::parse(CLIENT).expect("a client id");
+                            let bulk = LeaseKind::Bulk;
+                            self.store.drop_lease(bulk, &client, &job, None).await?;
+                            return Ok(());
+                        }
                         _ => anyhow::bail!("{route}: the job ended as {r}"),
                     }
                 }
