@@ -27,7 +27,7 @@ profile="${BENCH_PROFILE:-release}"
 # differently and compile the AWS SDK again.
 cargo build --profile "$profile" -p pirros-bench -p pirros-local -p pirros-oauth -p pirros-tags \
 	-p pirros-details -p pirros-families -p pirros-stashes -p pirros-downloads -p pirros-docs \
-	-p pirros-discovery -p pirros-jobs -p pirros-worker -p pirros-webhook-delivery
+	-p pirros-discovery -p pirros-jobs -p pirros-worker -p pirros-webhooks -p pirros-webhook-delivery
 bin="target/$profile/pirros-bench"
 [[ "$profile" == dev ]] && bin="target/debug/pirros-bench"
 # After each part that wrote JSON, docs/performance.md's tables are rendered from it again.

@@ -256,7 +256,8 @@ pub async fn run(
     )?;
     // As on Lambda, the functions read the signing key from Secrets Manager at init.
     let sdk = pirros_shared::config::aws::sdk_config().await;
-    let secret = aws_sdk_secretsmanager::Client::new(&sdk)
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let secret = secrets
         .create_secret()
         .name(format!("bench-jwt-{}", uuid::Uuid::new_v4().simple()))
         .secret_string(env["JWT_SECRET"].clone())
@@ -266,6 +267,17 @@ pub async fn run(
     env.insert(
         "JWT_SECRET_ARN".into(),
         secret.arn().unwrap_or_default().to_owned(),
+    );
+    // The webhooks function reads its key (sealing endpoint secrets) the same way.
+    let key = secrets
+        .create_secret()
+        .name(format!("bench-webhook-{}", uuid::Uuid::new_v4().simple()))
+        .secret_string(crate::delivery_cost::WEBHOOK_KEY)
+        .send()
+        .await?;
+    env.insert(
+        "WEBHOOK_KEY_ARN".into(),
+        key.arn().unwrap_or_default().to_owned(),
     );
     let upstream: std::net::SocketAddr = endpoint
         .trim_start_matches("http://")

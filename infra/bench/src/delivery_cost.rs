@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 const FANOUT: &str = "pirros-webhook-fanout";
 const DELIVERY: &str = "pirros-webhook-delivery";
-const WEBHOOK_KEY: &str = "bench-webhook-key-0123456789abcdef0123456789";
+pub(crate) const WEBHOOK_KEY: &str = "bench-webhook-key-0123456789abcdef0123456789";
 /// The slow receiver's answer time.
 const SLOW_MS: u64 = 100;
 /// Endpoints of the wide fan-out: under the API's 16 per credential, so all are made

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const PROJECT: &str = "8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51";
-const WEBHOOK_KEY: &str = "bench-webhook-key-0123456789abcdef0123456789";
+use crate::delivery_cost::WEBHOOK_KEY;
 
 /// The default schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) divided by 60.
 const SCALED_SCHEDULE: &str = "1,5,30,120,300,600,600";
