@@ -268,7 +268,12 @@ pub async fn run(
         "JWT_SECRET_ARN".into(),
         secret.arn().unwrap_or_default().to_owned(),
     );
-    // The webhooks function reads its key (sealing endpoint secrets) the same way.
+    // The webhooks function needs its delivery queue to start (listing endpoints queues
+    // nothing), and reads its key (sealing endpoint secrets) as the signing key is read.
+    env.insert(
+        "WEBHOOK_QUEUE_URL".into(),
+        "http://127.0.0.1:9/000000000000/pirros-webhooks".into(),
+    );
     let key = secrets
         .create_secret()
         .name(format!("bench-webhook-{}", uuid::Uuid::new_v4().simple()))
