@@ -116,13 +116,7 @@ pub async fn save_new<T: Serialize>(
     payload: &T,
     holding: Option<(LeaseClaim<'_>, ApiError)>,
 ) -> Result<Reply, ApiError> {
-    let (lease, full) = match holding {
-        Some((lease, full)) => (Some(lease), full),
-        None => (
-            None,
-            ApiError::internal("a job without a lease has no limit"),
-        ),
-    };
+    let (lease, full) = holding.unzip();
     let status = StatusCode::ACCEPTED;
     commit_new(
         call,
@@ -130,7 +124,7 @@ pub async fn save_new<T: Serialize>(
         status,
         payload,
         record.revision,
-        || full,
+        || full.unwrap_or_else(|| ApiError::internal("a job without a lease has no limit")),
         |idem| async move {
             let idem = idem.as_ref();
             match &lease {

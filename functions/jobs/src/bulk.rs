@@ -21,20 +21,17 @@ const BULK_LEASE_SECS: u64 = 3600;
 /// What a refused request is told to wait: exports and snapshots take seconds to minutes.
 const BULK_RETRY_AFTER_SECS: u64 = 30;
 
-/// Checks what the request must pass (`check`: reading what the job reads; its error is
-/// the answer), then saves the job with `started`, its 202 answer, holding one of the
-/// caller's bulk slots claimed in the same write (every slot another job's: 429
-/// `too_many_requests` with `Retry-After`, and nothing written), and hands it to the
-/// worker. A replayed answer claims nothing: it names a job handed over already.
+/// Saves the job with `started`, its 202 answer, holding one of the caller's bulk slots
+/// claimed in the same write (every slot another job's: 429 `too_many_requests` with
+/// `Retry-After`, and nothing written), and hands it to the worker. A replayed answer
+/// claims nothing: it names a job handed over already.
 pub async fn start<T: Serialize>(
     state: &AppState,
     call: &V1Call,
     draft: Option<&Draft>,
     job: &JobRecord,
     started: &T,
-    check: impl Future<Output = Result<(), ApiError>>,
 ) -> Result<Reply, ApiError> {
-    check.await?;
     // The worker gives the slot back when the job ends; a slot it never gives back lapses
     // after `BULK_LEASE_SECS`.
     let lease = LeaseClaim {

@@ -100,10 +100,7 @@ pub async fn export(
         job: job.answer(None, None),
     };
     // The stash is read first: a request refused here writes nothing and holds no slot.
-    let readable = async {
-        let fetch = state.store.get_stash(ws, id);
-        call.readable(state, ws, fetch, |r| &r.stash).await?;
-        Ok(())
-    };
-    crate::bulk::start(state, call, draft.as_ref(), &job, &started, readable).await
+    let fetch = state.store.get_stash(ws, id);
+    call.readable(state, ws, fetch, |r| &r.stash).await?;
+    crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
 }

@@ -91,6 +91,5 @@ pub async fn create(
     let started = SnapshotStarted {
         job: job.answer(None, None),
     };
-    let nothing_more = std::future::ready(Ok(()));
-    crate::bulk::start(state, call, draft.as_ref(), &job, &started, nothing_more).await
+    crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
 }

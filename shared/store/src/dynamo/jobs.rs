@@ -13,15 +13,15 @@ use crate::capacity;
 use crate::event_actions;
 use crate::keys::{PK, SK, TTL};
 use crate::{IdemKey, LeaseClaim};
-
-/// A new job's transaction items, and where its idempotency record stands among them.
-type NewJobItems<'k> = (Vec<TransactWriteItem>, Option<(usize, &'k IdemKey)>);
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use pirros_domain::events::EventRecord;
 use pirros_domain::model::Family;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::time::Duration;
+
+/// A new job's transaction items, and where its idempotency record stands among them.
+type NewJobItems<'k> = (Vec<TransactWriteItem>, Option<(usize, &'k IdemKey)>);
 
 /// The attribute of a family record whose search-list copies are not all written yet.
 const UNLISTED: &str = "unlisted";

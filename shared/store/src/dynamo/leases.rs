@@ -1,6 +1,8 @@
 //! A credential's leases (`LeaseKind`): one item, `LEASE#{kind}#{client}`, whose slots
 //! `s0`, `s1`, ... each hold `{h: holder, u: until in ms}`. A take claims the first free or
 //! lapsed slot with conditional updates, in slot order; a lost race moves on to the next.
+//! A job that holds a slot claims it with the same update as an item of the transaction
+//! that writes the job.
 
 use super::{Attrs, DynamoStore, StoreResult, Timestamp, built, key_attrs, keys, n, s, written};
 use crate::capacity;
