@@ -26,6 +26,11 @@ pub enum UrlError {
     NotHttp,
     #[error("url must have a host")]
     NoHost,
+    #[error(
+        "url host must be a name of letters, digits and hyphens, in labels separated by dots, \
+         the last starting with a letter (or an IP address)"
+    )]
+    BadHost,
     #[error("url must not contain a username or password")]
     Credentials,
     #[error(
@@ -81,7 +86,10 @@ impl UrlPolicy {
         }
         let ip = match url.host() {
             None => return Err(UrlError::NoHost),
-            Some(Host::Domain(_)) => None,
+            Some(Host::Domain(name)) if is_host_name(name) => None,
+            // The URL standard takes `*`, `_` and the like in a host; DNS names and the
+            // document's pattern do not.
+            Some(Host::Domain(_)) => return Err(UrlError::BadHost),
             Some(Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
             Some(Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
         };
@@ -125,6 +133,22 @@ impl UrlPolicy {
             Err(UrlError::NotPublic)
         }
     }
+}
+
+/// A host name as DNS has it (RFC 1123) and the document's pattern writes it: labels of
+/// ASCII letters and digits with single hyphens inside, the last one starting with a letter.
+fn is_host_name(name: &str) -> bool {
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.split('-')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+    };
+    name.split('.').all(label)
+        && name
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 #[cfg(test)]
@@ -216,6 +240,35 @@ mod tests {
         ] {
             assert_eq!(CLOSED.check_syntax(url), Err(UrlError::NotPublic), "{url}");
             assert!(OPEN.check_syntax(url).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_host_name_is_letters_digits_and_inner_hyphens() {
+        for ok in [
+            "https://hooks.example.com/",
+            "https://a/",
+            "https://x-1.b2.example/",
+            "https://3com.example/",
+            "https://EXAMPLE.COM/in",
+        ] {
+            assert!(CLOSED.check_syntax(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "https://A*",
+            "https://a*b.example.com/",
+            "https://a_b.example.com/",
+            "https://-a.example.com/",
+            "https://a-.example.com/",
+            "https://a--b.example.com/",
+            "https://example.com./",
+            "https://example.1a/",
+            "https://a%2Ab.example/",
+            "https://xn--bcher-kva.example/",
+            &format!("https://{}.example/", "a".repeat(64)),
+        ] {
+            assert_eq!(CLOSED.check_syntax(bad), Err(UrlError::BadHost), "{bad}");
+            assert_eq!(OPEN.check_syntax(bad), Err(UrlError::BadHost), "{bad}");
         }
     }
 

@@ -236,6 +236,12 @@ async fn bad_endpoints_are_refused_with_their_fields(b: Backend) {
             json!({"url": "https://user:pw@example.com/h", "event_types": ["*"]}),
             "url",
         ),
+        // Hosts the URL standard takes and DNS does not (the schema's pattern refuses them).
+        (json!({"url": "https://A*", "event_types": ["*"]}), "url"),
+        (
+            json!({"url": "https://a_b.example.com/h", "event_types": ["*"]}),
+            "url",
+        ),
     ];
     for (body, field) in bad {
         let r = api.write(Method::POST, &endpoints(), &a, &body, None).await;
