@@ -2,7 +2,8 @@
 #
 # `sam validate --lint` and `sam build` of template.yaml, offline. SAM CLI gets its own
 # virtualenv (it pins versions that clash with other AWS tools). `sam build` runs
-# cargo-lambda per function; with the target dir of lambda_build.sh it reuses that build.
+# cargo-lambda per function; with the target dir of lambda_build.sh it reuses that build,
+# and this checks that it did: a function linked again means the release build ran twice.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.cache/samvenv
@@ -16,5 +17,14 @@ export PATH="$PWD/.cache/venv/bin:$PWD/$venv/bin:$PATH"
 export CARGO_TARGET_DIR="$PWD/target/lambda-build"
 "$venv/bin/sam" --version
 "$venv/bin/sam" validate --lint
+deps="$CARGO_TARGET_DIR/aarch64-unknown-linux-gnu/release/deps"
+stamp=$(mktemp)
+trap 'rm -f "$stamp"' EXIT
 "$venv/bin/sam" build --build-dir .aws-sam/build
+relinked=$(find "$deps" -maxdepth 1 -type f -perm -u+x -name 'pirros_*' -newer "$stamp" -printf '%f\n')
+if [[ -n "$relinked" ]]; then
+	echo "sam build linked again what lambda_build.sh had built (see the groups there):" >&2
+	echo "$relinked" >&2
+	exit 1
+fi
 ls -1 .aws-sam/build
