@@ -4,9 +4,11 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use hickory_resolver::TokioResolver;
 use url::{Host, Url};
 
 use crate::address::is_public;
+use crate::dns;
 
 pub const ALLOW_PRIVATE_VAR: &str = "WEBHOOK_ALLOW_PRIVATE_URLS";
 const MAX_URL_LEN: usize = 2048;
@@ -113,17 +115,22 @@ impl UrlPolicy {
     /// Resolves `host` and refuses the lot if any address is not public: an attacker's DNS could
     /// order its answers, so "the first public one" would not be a safe pick.
     pub(crate) async fn resolve(&self, host: &str) -> Result<Vec<SocketAddr>, UrlError> {
-        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
+        let resolver = dns::system().ok_or(UrlError::Unresolvable)?;
+        self.resolve_with(resolver, host).await
+    }
+
+    pub(crate) async fn resolve_with(
+        &self,
+        resolver: &TokioResolver,
+        host: &str,
+    ) -> Result<Vec<SocketAddr>, UrlError> {
+        let ips = dns::lookup(resolver, host)
             .await
-            .map_err(|_| UrlError::Unresolvable)?
-            .collect();
-        if addrs.is_empty() {
-            return Err(UrlError::Unresolvable);
+            .ok_or(UrlError::Unresolvable)?;
+        for ip in &ips {
+            self.check_ip(*ip)?;
         }
-        for addr in &addrs {
-            self.check_ip(addr.ip())?;
-        }
-        Ok(addrs)
+        Ok(ips.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect())
     }
 
     fn check_ip(&self, ip: IpAddr) -> Result<(), UrlError> {

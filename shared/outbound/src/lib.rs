@@ -8,6 +8,7 @@
 
 mod address;
 mod attempt;
+mod dns;
 mod guard;
 mod resolve;
 mod schedule;
