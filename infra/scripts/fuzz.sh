@@ -5,6 +5,7 @@
 #   FUZZ_EXAMPLES=300 bash infra/scripts/fuzz.sh   # more cases per operation
 #   FUZZ_SEED=random bash infra/scripts/fuzz.sh    # another seed than the fixed one
 #   FUZZ_CHECKS=not_a_server_error bash infra/scripts/fuzz.sh   # fewer checks than all
+#   FUZZ_WORKERS=1 bash infra/scripts/fuzz.sh    # one request at a time (default: two)
 #
 # It installs schemathesis and openapi-spec-validator into .cache/venv and Spectral into
 # .cache/spectral (idempotently),
@@ -24,6 +25,9 @@ VENV=.cache/venv
 OUT=.cache/fuzz
 BIN=target/debug/pirros-local
 EXAMPLES="${FUZZ_EXAMPLES:-100}"
+# Two workers send requests side by side, so the server is also fuzzed under concurrency
+# (two at a time once found endpoints on silent DNS hosts filling the blocking pool).
+WORKERS="${FUZZ_WORKERS:-2}"
 MIN_REQUESTS="${FUZZ_MIN_REQUESTS:-1000}"
 SEED="${FUZZ_SEED:-20261125}"
 DEMO_CLIENT=pirros-demo-client
@@ -118,6 +122,7 @@ rc=0
 		run "$base/openapi.json" --url "$base" \
 		--checks "$CHECKS" \
 		--max-examples "$EXAMPLES" \
+		--workers "$WORKERS" \
 		"${seed_args[@]}" \
 		--generation-database examples \
 		--report ndjson --report-dir report \
