@@ -143,8 +143,10 @@ catalogue! {
         "On Pirros' side. Retry with backoff; quote the request id to support if it persists.",
         ApiError::internal("example");
     ServiceUnavailable: SERVICE_UNAVAILABLE, "service_unavailable", Any,
-        "The API is switched off by its operator, or a dependency is briefly unavailable. Retry \
-         after `Retry-After` seconds.",
+        "The API is switched off by its operator, or a dependency is briefly unavailable \
+         (`Retry-After: 10`), or a `PATCH` without `If-Match` kept meeting other writers of the \
+         same resource for about a second (`Retry-After: 1`; each write that answered 200 \
+         landed once). Retry after `Retry-After` seconds.",
         ApiError::ServiceUnavailable("The API is temporarily disabled; retry later");
     OAuthInvalidRequest: BAD_REQUEST, "invalid_request", Token,
         "A missing parameter, a body that is neither JSON nor a form, a repeated form \

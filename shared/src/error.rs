@@ -85,6 +85,10 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("{0}")]
     ServiceUnavailable(&'static str),
+    /// Other writers to the same resource kept coming first: 503 like the above, but worth
+    /// trying again within a second, not ten.
+    #[error("{0}")]
+    Contended(&'static str),
     #[error("Internal error")]
     Internal(String),
     // RFC 6749 token-endpoint errors.
@@ -139,7 +143,7 @@ impl ApiError {
             Self::CursorExpired => ErrorKind::CursorExpired,
             Self::LimitExceeded(_) => ErrorKind::LimitExceeded,
             Self::TooManyRequests { .. } => ErrorKind::TooManyRequests,
-            Self::ServiceUnavailable(_) => ErrorKind::ServiceUnavailable,
+            Self::ServiceUnavailable(_) | Self::Contended(_) => ErrorKind::ServiceUnavailable,
             Self::Internal(_) => ErrorKind::Internal,
             Self::OAuthInvalidRequest(_) => ErrorKind::OAuthInvalidRequest,
             Self::InvalidClient => ErrorKind::InvalidClient,

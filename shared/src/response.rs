@@ -130,6 +130,9 @@ pub fn failure(err: &ApiError, flavor: Flavor, request_id: &str) -> Response<Bod
         ApiError::ServiceUnavailable(_) => {
             h.insert(headers::RETRY_AFTER, HeaderValue::from_static("10"));
         }
+        ApiError::Contended(_) => {
+            h.insert(headers::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         _ => {}
     }
     resp

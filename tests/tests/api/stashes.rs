@@ -19,6 +19,7 @@ pirros_tests::on_both_stores!(
     idempotency_expires_after_its_ttl,
     twenty_concurrent_retries_create_exactly_one_stash,
     concurrent_retries_with_one_different_body,
+    concurrent_renames_without_if_match_each_write_once,
     a_stash_holds_at_most_a_thousand_ids,
     a_deleted_stash_is_gone_from_every_read,
     deletes_check_grants_and_if_match,
@@ -504,6 +505,58 @@ async fn twenty_concurrent_retries_create_exactly_one_stash(b: Backend) {
         .filter(|r| r.header("idempotent-replayed").is_some())
         .count();
     assert_eq!(replayed, 19, "one write, nineteen replays");
+}
+
+/// Without `If-Match` the last write wins: writers that collide read again after a random
+/// pause. Each 200 is exactly one write (the version counts them), one that kept losing is
+/// 503 with `Retry-After: 1`, and the stash ends as the last 200 left it.
+async fn concurrent_renames_without_if_match_each_write_once(b: Backend) {
+    let api = Arc::new(api(b).await);
+    let t = api.token("full-a").await;
+    let r = api.write(Method::POST, &stashes(), &t, &body(), None).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let path = format!(
+        "{}/{}",
+        stashes(),
+        r.body["response"]["id"].as_str().unwrap()
+    );
+    let renames = (0..20).map(|i| {
+        let (api, t, path) = (api.clone(), t.clone(), path.clone());
+        async move {
+            let name = format!("rename {i}");
+            let r = api
+                .write(Method::PATCH, &path, &t, &json!({"name": name}), None)
+                .await;
+            (name, r)
+        }
+    });
+    let replies = futures::future::join_all(renames).await;
+    let mut versions = std::collections::HashSet::new();
+    for (name, r) in &replies {
+        match r.status.as_u16() {
+            200 => {
+                assert_eq!(r.body["response"]["name"], json!(name), "{}", r.text);
+                assert!(versions.insert(r.header("etag").unwrap().to_owned()));
+            }
+            _ => {
+                r.assert_error(503, "service_unavailable");
+                assert_eq!(r.header("retry-after"), Some("1"));
+            }
+        }
+    }
+    assert!(!versions.is_empty(), "no rename landed");
+    let now = api.get(&path, &t).await;
+    let last = format!("\"v{}\"", versions.len() + 1);
+    assert_eq!(
+        now.header("etag"),
+        Some(last.as_str()),
+        "one version per 200"
+    );
+    let landed_last = replies
+        .iter()
+        .find(|(_, r)| r.header("etag") == Some(last.as_str()))
+        .expect("the last version came from a 200");
+    assert_eq!(now.body["response"]["name"], json!(landed_last.0));
 }
 
 async fn concurrent_retries_with_one_different_body(b: Backend) {
