@@ -111,7 +111,8 @@ impl Versioned for crate::flags::FlagRecord {
 /// it against `If-Match` (409 `stale_precondition` when it moved on), and writes it
 /// (`write`: the answer, or `None` when the stored version moved between the read and the
 /// write). With `If-Match` a moved version is 409; without it the last write wins, and a
-/// concurrent writer only makes it read again, up to `ATTEMPTS` times, then 503 `service_unavailable` with `Retry-After: 1`.
+/// concurrent writer only makes it read again, up to `ATTEMPTS` times, then 503
+/// `service_unavailable` with `Retry-After: 1`.
 pub async fn versioned_update<R, Read, Write>(
     expected: Option<&IfMatch>,
     busy: &'static str,
