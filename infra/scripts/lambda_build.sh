@@ -27,13 +27,13 @@ export CARGO_TARGET_DIR="$PWD/target/lambda-build"
 with_s3=(oauth tags details families stashes downloads docs discovery jobs worker webhooks)
 without_s3=(webhook-fanout webhook-delivery)
 functions=("${with_s3[@]}" "${without_s3[@]}")
-for group in with_s3 without_s3; do
-	declare -n names="$group"
-	args=()
-	for f in "${names[@]}"; do args+=(--bin "pirros-$f"); done
+build_group() {
+	local args=()
+	for f in "$@"; do args+=(--bin "pirros-$f"); done
 	nice cargo lambda build --release --arm64 --output-format zip "${args[@]}"
-	unset -n names
-done
+}
+build_group "${with_s3[@]}"
+build_group "${without_s3[@]}"
 # The 4 MiB goal is reported, not enforced: a bigger zip still deploys (the hard limit is
 # 50 MiB), and the figure belongs in the performance notes.
 goal=$((4 * 1024 * 1024))
