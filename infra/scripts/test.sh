@@ -26,9 +26,28 @@ _now_ms() {
 	local t="${EPOCHREALTIME/[.,]/}"
 	echo "$((t / 1000))"
 }
+# Free space on the checkout's disk, in MiB: printed after each phase, so a run that fills the
+# disk says where.
+_free_mib() { df -Pm . 2>/dev/null | awk 'NR == 2 { print $4 }'; }
 _took() { # _took PHASE START_MS RC
 	local ms=$(($(_now_ms) - $2))
-	printf '==> %-10s %4d.%01ds  (exit %s)\n' "$1" "$((ms / 1000))" "$((ms % 1000 / 100))" "$3" >&2
+	printf '==> %-10s %4d.%01ds  (exit %s, %s MiB free)\n' "$1" "$((ms / 1000))" "$((ms % 1000 / 100))" "$3" "$(_free_mib)" >&2
+}
+# The release build for Lambda needs about 3 GiB of its own (target/lambda-build) and
+# `sam build` a little more. A CI machine once had too little left after the debug build and
+# failed with "No space left on device". The debug build's incremental cache is only a
+# cache, and by then the debug binaries have been used: free what is needed, in that order,
+# and say so. A later run rebuilds what was removed.
+_room_for_release_build() {
+	local need=$((5 * 1024)) free
+	free=$(_free_mib)
+	[[ "$free" =~ ^[0-9]+$ ]] && ((free < need)) || return 0
+	echo "test.sh: $free MiB free, the release build needs about $need: removing target/debug/incremental" >&2
+	rm -rf target/debug/incremental
+	free=$(_free_mib)
+	((free < need)) || return 0
+	echo "test.sh: $free MiB free: removing target/debug (the tests that used it have run)" >&2
+	rm -rf target/debug
 }
 
 # Split our arguments at the first `--`: cargo's own options before it, the test
@@ -122,7 +141,10 @@ if ((${#cargo_args[@]} == 0)); then
 		browser) script=infra/scripts/browser_test.sh ;;
 		sdk-python) script=infra/scripts/sdk_python.sh ;;
 		sdk-typescript) script=infra/scripts/sdk_typescript.sh ;;
-		lambda) script=infra/scripts/lambda_build.sh ;;
+		lambda)
+			script=infra/scripts/lambda_build.sh
+			_room_for_release_build
+			;;
 		sam) script=infra/scripts/sam_checks.sh ;;
 		esac
 		t=$(_now_ms)
