@@ -1,6 +1,12 @@
 """schemathesis hooks of infra/scripts/fuzz.sh (loaded through SCHEMATHESIS_HOOKS).
 
-Two things schemathesis can't know from the document alone:
+It also makes `ast.parse` take one caller at a time. Hypothesis parses the source of the
+lambdas it filters with while drawing, and before Python 3.12 the parser's recursion count
+is shared by every thread (python/cpython#106905): with two workers a run now and then died
+of "SystemError: AST constructor recursion depth mismatch" inside schemathesis, a failure
+of the tool, not of the API.
+
+And two things schemathesis can't know from the document alone:
 
 - How to sample a header whose pattern needs characters other than letters and digits
   (an entity tag is `"v3"`, quotes included): schemathesis then generates no valid value
@@ -24,12 +30,25 @@ Two things schemathesis can't know from the document alone:
   (`.cache/fuzz/data_dependent.json`); every other failure stands.
 """
 
+import ast
 import json
 import os
 import re
+import threading
 
 import schemathesis
 from hypothesis import strategies as st
+
+_parse = ast.parse
+_parsing = threading.Lock()
+
+
+def _one_parse_at_a_time(*args, **kwargs):
+    with _parsing:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _one_parse_at_a_time
 
 SAMPLED_FORMATS = {"entity-tags", "version-tags"}
 

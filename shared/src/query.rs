@@ -19,8 +19,33 @@ const REPEATED: &str = "unsupported value";
 /// `invalid_include_param`.
 pub fn parse<T: DeserializeOwned + IntoParams>(raw: Option<&str>) -> Result<T, ApiError> {
     let raw = raw.unwrap_or("");
+    utf8(raw)?;
     let de = serde_html_form::Deserializer::from_bytes(raw.as_bytes());
     serde_path_to_error::deserialize(de).map_err(|e| refusal::<T>(raw, &e))
+}
+
+/// Refuses a parameter whose name or value is not UTF-8 once percent-decoded. Form decoding
+/// would read the bytes lossily, and a `q=%FF` would then search for nothing and answer
+/// everything.
+fn utf8(raw: &str) -> Result<(), ApiError> {
+    fn decoded(s: &str) -> Option<std::borrow::Cow<'_, str>> {
+        percent_encoding::percent_decode_str(s).decode_utf8().ok()
+    }
+    for pair in raw.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(name) = decoded(name) else {
+            return Err(ApiError::invalid(
+                "A query parameter's name is not valid UTF-8 once percent-decoded",
+            ));
+        };
+        if decoded(value).is_none() {
+            return Err(ApiError::invalid_field(
+                &name,
+                format!("Query parameter {name:?} is not valid UTF-8 once percent-decoded"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn refusal<T: IntoParams>(
@@ -191,7 +216,7 @@ impl<'de> Deserialize<'de> for Include {
             for part in v.split(',').map(str::trim) {
                 match part {
                     "tags" => inc.tags = true,
-                    "project" | "projects" => inc.projects = true,
+                    "project" => inc.projects = true,
                     other => {
                         return Err(format!(
                             "Unknown include value {other:?}; allowed: tags, project"
@@ -284,6 +309,25 @@ mod tests {
     }
 
     #[test]
+    fn what_is_not_utf8_once_decoded_is_refused() {
+        for (raw, name) in [
+            ("cursor=%FF", Some("cursor")),
+            ("limit=1&cursor=a%C3%28", Some("cursor")),
+            ("%FF=1", None),
+        ] {
+            let (code, message, field) = refusal(raw);
+            assert_eq!(code, "invalid_request", "{raw}");
+            assert!(message.contains("not valid UTF-8"), "{raw}: {message}");
+            assert_eq!(field.as_deref(), name, "{raw}");
+        }
+        // Encoded UTF-8, and a `+` for a space, are read as before.
+        assert_eq!(
+            paged("cursor=%C3%A9+x").unwrap().cursor.as_deref(),
+            Some("é x")
+        );
+    }
+
+    #[test]
     fn single_values_may_not_repeat() {
         for raw in ["cursor=a&cursor=b", "limit=5&limit=5"] {
             let (code, message, field) = refusal(raw);
@@ -306,9 +350,14 @@ mod tests {
                 projects: true
             }
         );
-        let q = paged("include=projects&include=tags").unwrap();
+        let q = paged("include=project&include=tags").unwrap();
         assert!(q.include.tags && q.include.projects);
-        for bad in ["include=tags,bogus", "include=", "include=tags&include=x"] {
+        for bad in [
+            "include=tags,bogus",
+            "include=",
+            "include=tags&include=x",
+            "include=projects",
+        ] {
             let (code, ..) = refusal(bad);
             assert_eq!(code, "invalid_include_param", "{bad}");
         }

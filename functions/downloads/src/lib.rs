@@ -213,13 +213,9 @@ async fn download(
     if !visible {
         return Err(ApiError::NotFound);
     }
-    // Only a caller who may download the resource learns that downloads are off.
     let Some(workspace) = workspace else {
         return Err(ApiError::NotFound);
     };
-    if !workspace.downloads_enabled {
-        return Err(ApiError::DownloadDisabled);
-    }
     // An earlier version's file, when one is asked for.
     let file_key = match version {
         None => file_key,
@@ -235,6 +231,10 @@ async fn download(
     let Some(file_key) = file_key else {
         return Err(ApiError::NotFound);
     };
+    // Only a caller who could download the file learns that downloads are off.
+    if !workspace.downloads_enabled {
+        return Err(ApiError::DownloadDisabled);
+    }
     let (download_url, expires_at) =
         match kind {
             Kind::Pdf => {

@@ -76,7 +76,10 @@ pub struct TokenRequest {
 fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
     let bytes = request::body_bytes(req);
     if bytes.len() > request::MAX_BODY_BYTES {
-        return Err(ApiError::OAuthInvalidRequest("Body is too large".into()));
+        return Err(ApiError::OAuthInvalidRequest(format!(
+            "Body is larger than {} bytes",
+            request::MAX_BODY_BYTES
+        )));
     }
     let fields: HashMap<String, String> = match request::content_type(req).as_deref() {
         Some("application/json") => {

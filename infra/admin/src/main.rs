@@ -199,7 +199,34 @@ enum FiltersCommand {
 }
 
 fn print(v: serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+    emit(&format!("{v:#}\n"));
+}
+
+/// Writes `text` to stdout. A reader that went away (`| head`) is no failure of the command,
+/// whose work is done by then; `println!` would panic on it. Any other failure to write
+/// (a full disk) is one.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("pirros-admin: cannot write the output: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// A new secret of a revoked credential is stored, but it gets no token: revoking is for
+/// good. Said, so that an operator does not hand it out.
+fn warn_if_revoked(c: &Credential) {
+    if !c.is_active() {
+        eprintln!(
+            "pirros-admin: credential {} is revoked: no secret of it gets a token, the new one included",
+            c.client_id
+        );
+    }
 }
 
 fn workspace(s: &str) -> anyhow::Result<WorkspaceId> {
@@ -282,7 +309,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         TopCommand::Fixture {
             command: FixtureCommand::Schema,
         } => {
-            print!("{}", pirros_fixture::schema_json());
+            emit(&pirros_fixture::schema_json());
             Ok(())
         }
         TopCommand::OnTable(command) => on_table(command).await,
@@ -372,6 +399,7 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                     Ok(())
                 })
                 .await?;
+                warn_if_revoked(&c);
                 print(json!({ "client_id": c.client_id, "client_secret": plain }));
             }
             CredentialsCommand::Roll {
@@ -390,11 +418,14 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 })
                 .await?;
                 let until = c.previous_secret.as_ref().map(|p| p.valid_until);
-                eprintln!(
-                    "pirros-admin: the old secret of {} keeps working until {}",
-                    c.client_id,
-                    until.map(|t| t.to_string()).unwrap_or_default()
-                );
+                if c.is_active() {
+                    eprintln!(
+                        "pirros-admin: the old secret of {} keeps working until {}",
+                        c.client_id,
+                        until.map(|t| t.to_string()).unwrap_or_default()
+                    );
+                }
+                warn_if_revoked(&c);
                 print(json!({ "client_id": c.client_id, "client_secret": plain }));
             }
         },

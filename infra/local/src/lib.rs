@@ -13,8 +13,8 @@ use hyper_util::rt::TokioIo;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use pirros_shared::AppState;
-use pirros_shared::api::early_failure;
-use pirros_shared::error::ApiError;
+use pirros_shared::api::Done;
+use pirros_shared::error::{ApiError, Flavor};
 use pirros_shared::request::{MAX_BODY_BYTES, new_request_id};
 use pirros_shared::routes::Function;
 use std::convert::Infallible;
@@ -58,8 +58,7 @@ pub async fn with_cors(app: &App, req: Request) -> Response<Body> {
 /// Routes a request to the function that serves it, as API Gateway would.
 pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
     let path = req.uri().path();
-    // The token function's paths answer in its own (RFC 6749) error shape.
-    if path.starts_with("/oauth/") || path == "/oauth" || path.starts_with("/.well-known/") {
+    if is_token_function_path(path) {
         return Box::pin(pirros_oauth::handle(&app.state, req)).await;
     }
     if let Some(resp) = app.files.serve(&req).await {
@@ -90,6 +89,11 @@ pub async fn dispatch(app: &App, req: Request) -> Response<Body> {
     handled.await
 }
 
+/// The token function's paths, which answer in its own (RFC 6749) error shape.
+fn is_token_function_path(path: &str) -> bool {
+    path.starts_with("/oauth/") || path == "/oauth" || path.starts_with("/.well-known/")
+}
+
 /// Turns a hyper request into the `lambda_http` request API Gateway would deliver.
 async fn to_lambda(
     req: hyper::Request<Incoming>,
@@ -99,14 +103,21 @@ async fn to_lambda(
     let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(c) => c.to_bytes(),
         Err(_) => {
+            let too_large = format!("Body is larger than {MAX_BODY_BYTES} bytes");
+            let (err, flavor) = if is_token_function_path(parts.uri.path()) {
+                (ApiError::OAuthInvalidRequest(too_large), Flavor::OAuth)
+            } else {
+                (ApiError::invalid(too_large), Flavor::V1)
+            };
             let fake = http::Request::from_parts(parts, Body::Empty);
-            return Err(early_failure(
-                ApiError::invalid(format!("Body is larger than {MAX_BODY_BYTES} bytes")),
-                None,
-                &new_request_id(),
-                Instant::now(),
-                &fake,
-            ));
+            let done = Done {
+                request: &fake,
+                route: None,
+                request_id: &new_request_id(),
+                client: None,
+                started: Instant::now(),
+            };
+            return Err(done.finish(Err(err), flavor));
         }
     };
     let body = if bytes.is_empty() {

@@ -555,6 +555,22 @@ fn fixture_schema_command_prints_the_published_schema() {
     assert_eq!(out["properties"]["credentials"]["type"], "array");
 }
 
+/// `pirros-admin ... | head`: the reader goes away before the output is written. The
+/// command's work is done by then, so it ends as it would have, without a panic.
+#[test]
+fn output_to_a_reader_that_went_away_is_no_panic() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(bin("pirros-admin"))
+        .args(["fixture", "schema"])
+        .stdout(writer)
+        .output()
+        .expect("pirros-admin runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
 /// The objects of `bucket` (path-style listing of the S3 emulator), with their bytes.
 async fn bucket_objects(bucket: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
     let sdk = pirros_shared::config::aws::sdk_config().await;

@@ -109,6 +109,10 @@ async fn download_rules(b: Backend) {
     api.get(&dl("pdf", A2, "da2"), &full)
         .await
         .assert_error(403, "DOWNLOAD_DISABLED");
+    // There, a file the detail does not have is 404 still: nothing could be downloaded.
+    api.get(&dl("rvt", A2, "da2"), &full)
+        .await
+        .assert_error(404, "not_found");
     // No such file on an existing resource.
     api.get(&dl("pdf", A1, "d2"), &full)
         .await

@@ -164,6 +164,13 @@ async fn search_parameters_combine(b: Backend) {
         ("?q=a&q=b", "invalid_request"),
         ("?include=bogus", "invalid_include_param"),
         ("?include=tags,nope", "invalid_include_param"),
+        // Only the two documented spellings.
+        ("?include=projects", "invalid_include_param"),
+        ("?include=tag", "invalid_include_param"),
+        // Bytes that are not UTF-8 once decoded are refused, not read as no filter.
+        ("?q=%FF", "invalid_request"),
+        ("?q=door%C3%28", "invalid_request"),
+        ("?%FF=1", "invalid_request"),
     ] {
         api.get(&search(A1, q), &t).await.assert_error(400, code);
     }

@@ -345,3 +345,23 @@ async fn roll_refuses_bad_validity_and_unknown_credentials() {
     api.token_with("full-a", out["client_secret"].as_str().unwrap())
         .await;
 }
+
+/// A revoked credential stays revoked: a new secret of it is stored and printed, as asked,
+/// but gets no token, and the command says so instead of promising the old one a grace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_secrets_of_a_revoked_credential_are_said_to_get_no_token() {
+    let api = api(Backend::Dynamo).await;
+    let t = table_of(&api);
+    let (ok, _, err) = admin(&t, &["credentials", "revoke", "full-a"], &[]);
+    assert!(ok, "{err}");
+    for command in ["regenerate", "roll"] {
+        let (ok, out, err) = admin(&t, &["credentials", command, "full-a"], &[]);
+        assert!(ok, "{command}: {err}");
+        assert!(err.contains("is revoked"), "{command}: {err}");
+        assert!(!err.contains("keeps working"), "{command}: {err}");
+        let secret = out["client_secret"].as_str().expect("a new secret");
+        api.token_request(token_body("full-a", secret))
+            .await
+            .assert_oauth_error(401, "invalid_client");
+    }
+}

@@ -205,6 +205,25 @@ async fn token_errors_follow_rfc_6749(b: Backend) {
         )
         .await;
     r.assert_oauth_error(400, "invalid_request");
+    // A body over the size limit, refused before the token endpoint reads it: still its
+    // shape, not the `/v1` envelope.
+    let r = api
+        .send(
+            api.http
+                .post(api.url("/oauth/token"))
+                .header("content-type", "application/json")
+                .body(format!(r#"{{"pad": "{}"}}"#, "x".repeat(300_000))),
+        )
+        .await;
+    r.assert_oauth_error(400, "invalid_request");
+    assert!(r.body.get("meta").is_none(), "flat shape: {}", r.text);
+    assert!(
+        r.body["error_description"]
+            .as_str()
+            .is_some_and(|d| d.contains("larger than")),
+        "{}",
+        r.text
+    );
 }
 
 fn forge(kid: Option<&str>, key: &[u8], claims: Value, alg: Algorithm) -> String {
