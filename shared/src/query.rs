@@ -28,24 +28,44 @@ pub fn parse<T: DeserializeOwned + IntoParams>(raw: Option<&str>) -> Result<T, A
 /// would read the bytes lossily, and a `q=%FF` would then search for nothing and answer
 /// everything.
 fn utf8(raw: &str) -> Result<(), ApiError> {
-    fn decoded(s: &str) -> Option<std::borrow::Cow<'_, str>> {
-        percent_encoding::percent_decode_str(s).decode_utf8().ok()
+    match not_utf8(raw.as_bytes()) {
+        None => Ok(()),
+        Some(NotUtf8 { name: None }) => Err(ApiError::invalid(
+            "A query parameter's name is not valid UTF-8 once percent-decoded",
+        )),
+        Some(NotUtf8 { name: Some(name) }) => Err(ApiError::invalid_field(
+            &name,
+            format!("Query parameter {name:?} is not valid UTF-8 once percent-decoded"),
+        )),
     }
-    for pair in raw.split('&') {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+}
+
+/// A form-encoded pair (`application/x-www-form-urlencoded`: a query string, a token
+/// request's body) that is not UTF-8 once percent-decoded: its name, when that much is.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotUtf8 {
+    pub name: Option<String>,
+}
+
+/// The first pair of `raw` that is not UTF-8 once percent-decoded, if any.
+pub fn not_utf8(raw: &[u8]) -> Option<NotUtf8> {
+    fn decoded(s: &[u8]) -> Option<String> {
+        let bytes: Vec<u8> = percent_encoding::percent_decode(s).collect();
+        String::from_utf8(bytes).ok()
+    }
+    for pair in raw.split(|b| *b == b'&') {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &[][..]),
+        };
         let Some(name) = decoded(name) else {
-            return Err(ApiError::invalid(
-                "A query parameter's name is not valid UTF-8 once percent-decoded",
-            ));
+            return Some(NotUtf8 { name: None });
         };
         if decoded(value).is_none() {
-            return Err(ApiError::invalid_field(
-                &name,
-                format!("Query parameter {name:?} is not valid UTF-8 once percent-decoded"),
-            ));
+            return Some(NotUtf8 { name: Some(name) });
         }
     }
-    Ok(())
+    None
 }
 
 fn refusal<T: IntoParams>(

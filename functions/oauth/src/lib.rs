@@ -73,6 +73,33 @@ pub struct TokenRequest {
     client_secret: Option<String>,
 }
 
+/// A JSON object's members in their order, a repeated name kept twice (a `Value` keeps only
+/// the last).
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
 fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
     let bytes = request::body_bytes(req);
     if bytes.len() > request::MAX_BODY_BYTES {
@@ -83,17 +110,26 @@ fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
     }
     let fields: HashMap<String, String> = match request::content_type(req).as_deref() {
         Some("application/json") => {
-            let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-                ApiError::OAuthInvalidRequest(format!("Body is not valid JSON: {e}"))
-            })?;
-            let obj = v.as_object().ok_or_else(|| {
-                ApiError::OAuthInvalidRequest("Body must be a JSON object".into())
+            let Members(members) = serde_json::from_slice(bytes).map_err(|e| {
+                ApiError::OAuthInvalidRequest(if e.is_data() {
+                    "Body must be a JSON object".into()
+                } else {
+                    format!("Body is not valid JSON: {e}")
+                })
             })?;
             let mut out = HashMap::new();
-            for (k, v) in obj {
+            let mut seen = std::collections::HashSet::new();
+            for (k, v) in members {
+                // As in a form body (RFC 6749 §3.2), a parameter is given once: a JSON
+                // reader would keep only the last of two.
+                if !seen.insert(k.clone()) {
+                    return Err(ApiError::OAuthInvalidRequest(format!(
+                        "Parameter {k:?} is repeated"
+                    )));
+                }
                 match v {
                     serde_json::Value::String(s) => {
-                        out.insert(k.clone(), s.clone());
+                        out.insert(k, s);
                     }
                     serde_json::Value::Null => {}
                     _ => {
@@ -106,6 +142,14 @@ fn parse_body(req: &Request) -> Result<TokenRequest, ApiError> {
             out
         }
         Some("application/x-www-form-urlencoded") => {
+            // Form decoding reads bytes that are not UTF-8 lossily, which would turn a
+            // malformed request into a wrong client id (401) instead of a 400.
+            if let Some(bad) = pirros_shared::query::not_utf8(bytes) {
+                return Err(ApiError::OAuthInvalidRequest(match bad.name {
+                    Some(name) => format!("Parameter {name:?} is not valid UTF-8"),
+                    None => "A parameter name is not valid UTF-8".into(),
+                }));
+            }
             let mut out = HashMap::new();
             for (k, v) in url::form_urlencoded::parse(bytes) {
                 // RFC 6749 §3.2: parameters must not be repeated.

@@ -205,6 +205,31 @@ async fn token_errors_follow_rfc_6749(b: Backend) {
         )
         .await;
     r.assert_oauth_error(400, "invalid_request");
+    // A parameter given twice, in JSON as in a form; a form value that is not UTF-8; a JSON
+    // body that is no object.
+    for (content_type, body) in [
+        (
+            "application/json",
+            r#"{"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x", "client_id": "full-a"}"#
+                .to_owned(),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            "grant_type=client_credentials&client_id=%FF%FE&client_secret=x".to_owned(),
+        ),
+        ("application/json", "[1, 2]".to_owned()),
+    ] {
+        let r = api
+            .send(
+                api.http
+                    .post(api.url("/oauth/token"))
+                    .header("content-type", content_type)
+                    .body(body.clone()),
+            )
+            .await;
+        r.assert_oauth_error(400, "invalid_request");
+        assert!(r.body.get("meta").is_none(), "flat shape for {body}");
+    }
     // A body over the size limit, refused before the token endpoint reads it: still its
     // shape, not the `/v1` envelope.
     let r = api
