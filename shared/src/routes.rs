@@ -10,6 +10,7 @@
 
 use crate::catalogue::ErrorKind;
 use crate::error::ApiError;
+use crate::grants::{Action, EntityType};
 use crate::ids::{ResourceId, WorkspaceId};
 use http::Method;
 pub use utoipa::openapi::OpenApi as Document;
@@ -51,6 +52,29 @@ impl Function {
             Self::Discovery => "discovery",
             Self::Jobs => "jobs",
             Self::Webhooks => "webhooks",
+        }
+    }
+}
+
+/// What a route needs the caller's grants to hold in the workspace before it looks at
+/// anything, else 403 `insufficient_scope` naming it (`details.required_action`,
+/// `details.entity_type`). Declared beside the route (`needs read(Tag)`); the OpenAPI
+/// document's 403 comes from it. A route that declares none answers 404 for what the
+/// caller may not read, never 403.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// A grant of the action on the resource type, whatever its filter covers.
+    Of(Action, EntityType),
+    /// A read grant on any resource type; the 403 names this type.
+    AnyRead(&'static str),
+}
+
+impl Grant {
+    /// What its 403 names: the action, then the resource type.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Of(action, entity) => (action.as_str(), entity.as_str()),
+            Self::AnyRead(entity_type) => (Action::Read.as_str(), entity_type),
         }
     }
 }
@@ -133,6 +157,7 @@ pub struct RouteDef<R> {
     pub method: Method,
     pub path: &'static str,
     pub function: Function,
+    pub grant: Option<Grant>,
     method_name: &'static str,
     build: fn(&Params<'_>) -> Result<R, ApiError>,
 }
@@ -140,15 +165,20 @@ pub struct RouteDef<R> {
 /// Adds `P`'s operation and the schemas it names to `api`. Kept out of the tables, so only
 /// the binary that renders the document links what it takes.
 /// A `/v1` operation (`v1`) answers what every `/v1` operation answers, what its handler
-/// lists and what extracting its parameters raises (`raised`).
-pub fn document<P>(api: &mut OpenApi, v1: bool, raised: &[ErrorKind])
+/// lists, what extracting its parameters raises (`raised`) and, when it declares a grant,
+/// 403 `insufficient_scope`.
+pub fn document<P>(api: &mut OpenApi, v1: bool, raised: &[ErrorKind], grant: Option<Grant>)
 where
     P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
 {
     // `Path::operation` leaves out the `tag` of the attribute, which `#[derive(OpenApi)]`
     // adds from `Tags`: so does this.
     let mut operation = P::operation();
-    crate::openapi::settle_errors(&mut operation.responses.responses, v1, raised);
+    let mut raised = raised.to_vec();
+    if grant.is_some() {
+        raised.push(ErrorKind::InsufficientScope);
+    }
+    crate::openapi::settle_errors(&mut operation.responses.responses, v1, &raised);
     let tags = operation.tags.get_or_insert_with(Vec::new);
     tags.extend(P::tags().into_iter().map(str::to_owned));
     api.paths
@@ -163,6 +193,7 @@ impl<R> RouteDef<R> {
     /// The route whose handler `P` documents: its one method and its path template.
     pub fn of<P: utoipa::Path>(
         function: Function,
+        grant: Option<Grant>,
         build: fn(&Params<'_>) -> Result<R, ApiError>,
     ) -> Self {
         let methods = P::methods();
@@ -185,6 +216,7 @@ impl<R> RouteDef<R> {
             method,
             path,
             function,
+            grant,
             method_name,
             build,
         }
@@ -386,6 +418,7 @@ impl<R> RouteDef<R> {
             method: self.method.clone(),
             path: self.path,
             function: self.function,
+            grant: self.grant,
             method_name: self.method_name,
             build: |_| Ok(()),
         }
@@ -410,7 +443,7 @@ impl<R> Table<R> {
 /// ```ignore
 /// declare_routes! {
 ///     v1 TagsRoute for Tags {
-///         List(ws: WorkspaceId) => {list},
+///         List(ws: WorkspaceId) => {list} needs read(Tag),
 ///         Flags(ws: WorkspaceId, id: ResourceId) => flags::{list},
 ///     }
 /// }
@@ -421,16 +454,19 @@ impl<R> Table<R> {
 /// Result<Reply, ApiError>`: its path parameters in template order (a workspace id by value,
 /// ids by reference), then what else it takes (`extract`: its query struct, `NoQuery` for
 /// none; or a tuple of the query, the body, `If-Match` and `Idempotency-Key`), which is
-/// extracted before the handler runs and refused with the one error type. Without `v1`, only the enum and the
-/// table are made.
+/// extracted before the handler runs and refused with the one error type. `needs` names the
+/// grant a route checks first (`Grant`): `read(Type)`, `write(Type)` or `any_read("type")`.
+/// Without `v1`, only the enum and the table are made.
 #[macro_export]
 macro_rules! declare_routes {
     (v1 $name:ident for $function:ident {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
-            $($module:ident ::)* { $handler:ident } ),* $(,)?
+            $($module:ident ::)* { $handler:ident }
+            $(needs $grant:ident ( $($what:tt)* ))? ),* $(,)?
     }) => {
         $crate::declare_routes!(@table v1 $name for $function {
-            $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler } ),*
+            $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler }
+                $(needs $grant ( $($what)* ))? ),*
         });
 
         /// Everything a request to this function goes through: the `/v1` pipeline, then
@@ -456,15 +492,18 @@ macro_rules! declare_routes {
     };
     ($name:ident for $function:ident {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
-            $($module:ident ::)* { $handler:ident } ),* $(,)?
+            $($module:ident ::)* { $handler:ident }
+            $(needs $grant:ident ( $($what:tt)* ))? ),* $(,)?
     }) => {
         $crate::declare_routes!(@table plain $name for $function {
-            $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler } ),*
+            $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler }
+                $(needs $grant ( $($what)* ))? ),*
         });
     };
     (@table $flavor:ident $name:ident for $function:ident {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
-            $($module:ident ::)* { $handler:ident } ),* $(,)?
+            $($module:ident ::)* { $handler:ident }
+            $(needs $grant:ident ( $($what:tt)* ))? ),* $(,)?
     }) => {
         /// This function's routes, with their path parameters parsed.
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -483,6 +522,7 @@ macro_rules! declare_routes {
                                 $crate::__path_struct!($($module ::)* { $handler })
                             >(
                                 $crate::routes::Function::$function,
+                                $crate::__grant!($($grant ( $($what)* ))?),
                                 #[allow(unused_variables, unused_mut, unused_assignments)]
                                 |p| {
                                     let mut i = 0;
@@ -500,7 +540,10 @@ macro_rules! declare_routes {
 
             fn documented() -> Vec<fn(&mut $crate::routes::Document)> {
                 vec![$(
-                    $crate::__document_route!($flavor $($module ::)* { $handler } ($($param),*)),
+                    $crate::__document_route!(
+                        $flavor $($module ::)* { $handler } ($($param),*)
+                        $crate::__grant!($($grant ( $($what)* ))?)
+                    ),
                 )*]
             }
         }
@@ -512,16 +555,17 @@ macro_rules! declare_routes {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __document_route {
-    (plain $($module:ident ::)* { $handler:ident } ($($param:ident),*)) => {
+    (plain $($module:ident ::)* { $handler:ident } ($($param:ident),*) $grant:expr) => {
         |api: &mut $crate::routes::Document| {
             $crate::routes::document::<$crate::__path_struct!($($module ::)* { $handler })>(
                 api,
                 false,
                 &[],
+                $grant,
             )
         }
     };
-    (v1 $($module:ident ::)* { $handler:ident } ($($param:ident),*)) => {
+    (v1 $($module:ident ::)* { $handler:ident } ($($param:ident),*) $grant:expr) => {
         |api: &mut $crate::routes::Document| {
             #[allow(unreachable_code, unused_variables, clippy::diverging_sub_expression)]
             let raised = $crate::extract::raised_by(|last| {
@@ -536,8 +580,33 @@ macro_rules! __document_route {
                 api,
                 true,
                 &raised,
+                $grant,
             )
         }
+    };
+}
+
+/// A route's declared grant: `read(Tag)`, `write(Stash)`, `any_read("project")`, or none.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __grant {
+    () => {
+        None
+    };
+    (read ($entity:ident)) => {
+        Some($crate::routes::Grant::Of(
+            $crate::grants::Action::Read,
+            $crate::grants::EntityType::$entity,
+        ))
+    };
+    (write ($entity:ident)) => {
+        Some($crate::routes::Grant::Of(
+            $crate::grants::Action::Write,
+            $crate::grants::EntityType::$entity,
+        ))
+    };
+    (any_read ($entity_type:expr)) => {
+        Some($crate::routes::Grant::AnyRead($entity_type))
     };
 }
 
@@ -600,7 +669,8 @@ mod tests {
 
     use made_up::ThingsRoute;
 
-    /// Two `/v1` routes of a made-up function: one lists no error of its own.
+    /// Two `/v1` routes of a made-up function: one lists no error of its own, one declares
+    /// the grant it needs.
     #[allow(dead_code)]
     mod made_up_v1 {
         use crate::AppState;
@@ -627,12 +697,10 @@ mod tests {
             Err(ApiError::NotFound)
         }
 
-        crate::error_responses!(pub ListErrors = V1[InsufficientScope]);
-
         #[utoipa::path(
             get,
             path = "/v1/workspaces/{ws}/widgets",
-            responses((status = 200, description = "Widgets."), ListErrors)
+            responses((status = 200, description = "Widgets."))
         )]
         pub async fn list(
             _: &AppState,
@@ -646,13 +714,13 @@ mod tests {
         crate::declare_routes! {
             v1 WidgetsRoute for Tags {
                 Delete(ws: WorkspaceId, id: ResourceId) => {delete},
-                List(ws: WorkspaceId) => {list},
+                List(ws: WorkspaceId) => {list} needs read(Tag),
             }
         }
     }
 
     #[test]
-    fn a_v1_operation_answers_what_its_signature_raises_and_what_its_handler_lists() {
+    fn a_v1_operation_answers_what_its_signature_raises_and_its_grant_needs() {
         let mut api = OpenApi::default();
         for document in <made_up_v1::WidgetsRoute as FunctionRoute>::documented() {
             document(&mut api);
@@ -715,6 +783,16 @@ mod tests {
             ]
         );
         assert!(!list[1].1.contains("invalid_include_param"));
+        // The declaration's grant is the table's too.
+        let grants: Vec<Option<Grant>> = <made_up_v1::WidgetsRoute as FunctionRoute>::table()
+            .defs()
+            .iter()
+            .map(|d| d.grant)
+            .collect();
+        assert_eq!(
+            grants,
+            [None, Some(Grant::Of(Action::Read, EntityType::Tag))]
+        );
     }
 
     fn table() -> &'static Table<ThingsRoute> {

@@ -140,7 +140,7 @@ async fn writable_detail(
 
 error_responses!(
     /// What flagging a detail answers besides the flag.
-    pub CreateErrors = V1[InsufficientScope, LimitExceeded]
+    pub CreateErrors = V1[LimitExceeded]
 );
 
 /// Flag a detail
@@ -262,11 +262,6 @@ fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<FlagStatus>, D::Erro
     })
 }
 
-error_responses!(
-    /// What listing a detail's flags answers besides the flags.
-    pub ListErrors = V1[InsufficientScope]
-);
-
 /// A detail's flags
 ///
 /// The flags of a detail you may read, newest first, paged with `limit` and `cursor`;
@@ -284,7 +279,6 @@ error_responses!(
     responses(
         (status = 200, description = "One page of flags.",
             body = Envelope<ListPage<Flag, NoExpansions>>),
-        ListErrors,
     )
 )]
 pub async fn list(
@@ -330,11 +324,6 @@ pub async fn list(
     call.reply(&pager.page(data, walked.next.as_deref(), NoExpansions {}))
 }
 
-error_responses!(
-    /// What resolving a flag answers besides the flag.
-    pub ResolveErrors = V1[InsufficientScope]
-);
-
 /// Resolve a flag
 ///
 /// Marks a flag `resolved` (with an optional `resolution_note`); the detail's
@@ -353,7 +342,6 @@ error_responses!(
         (status = 200, description = "The flag as it now stands.",
             body = Envelope<Resource<Flag, NoExpansions>>,
             headers(("ETag" = String, description = "The flag's version, like `\"v2\"`."))),
-        ResolveErrors,
     )
 )]
 pub async fn resolve(

@@ -22,12 +22,13 @@ use serde::{Deserialize, Deserializer};
 
 pirros_shared::declare_routes! {
     v1 DetailsRoute for Details {
-        Search(ws: WorkspaceId) => {search},
+        Search(ws: WorkspaceId) => {search} needs read(Detail),
         Get(ws: WorkspaceId, id: ResourceId) => {get},
-        CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create},
-        ListFlags(ws: WorkspaceId, id: ResourceId) => flags::{list},
+        CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create} needs write(Detail),
+        ListFlags(ws: WorkspaceId, id: ResourceId) => flags::{list} needs read(Detail),
         /// The detail, then the flag.
-        ResolveFlag(ws: WorkspaceId, id: ResourceId, flag: ResourceId) => flags::{resolve},
+        ResolveFlag(ws: WorkspaceId, id: ResourceId, flag: ResourceId) => flags::{resolve}
+            needs write(Detail),
     }
 }
 
@@ -140,11 +141,6 @@ impl SearchQuery {
     }
 }
 
-pirros_shared::error_responses!(
-    /// What a search answers besides the details.
-    pub SearchErrors = V1[InsufficientScope]
-);
-
 /// Search details
 ///
 /// Details of the workspace that you may read and that match every filter given, newest
@@ -162,7 +158,6 @@ pirros_shared::error_responses!(
     params(WorkspacePath, SearchQuery),
     responses(
         (status = 200, description = "One page of details.", body = Envelope<ListPage<Detail, Expanded>>),
-        SearchErrors,
     )
 )]
 pub async fn search(

@@ -62,7 +62,7 @@ pub struct EventPage {
 
 pirros_shared::error_responses!(
     /// What reading the feed answers besides the events.
-    pub ListErrors = V1[InsufficientScope, CursorExpired]
+    pub ListErrors = V1[CursorExpired]
 );
 
 /// List events

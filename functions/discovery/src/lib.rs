@@ -14,7 +14,7 @@ pirros_shared::declare_routes! {
     v1 DiscoveryRoute for Discovery {
         Me() => me::{me},
         Usage() => usage::{usage},
-        Projects(ws: WorkspaceId) => projects::{list},
-        Events(ws: WorkspaceId) => events::{list},
+        Projects(ws: WorkspaceId) => projects::{list} needs any_read("project"),
+        Events(ws: WorkspaceId) => events::{list} needs any_read("event"),
     }
 }

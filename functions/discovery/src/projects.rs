@@ -13,11 +13,6 @@ use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
 
-pirros_shared::error_responses!(
-    /// What listing projects answers besides the projects.
-    pub ListErrors = V1[InsufficientScope]
-);
-
 /// List projects
 ///
 /// The workspace's projects by name (then id), paged with `limit` and `cursor`: what a
@@ -33,7 +28,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "One page of projects.",
             body = Envelope<ListPage<Project, NoExpansions>>),
-        ListErrors,
     )
 )]
 pub async fn list(

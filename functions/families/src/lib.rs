@@ -28,8 +28,8 @@ pirros_shared::declare_routes! {
     v1 FamiliesRoute for Families {
         Get(ws: WorkspaceId, id: ResourceId) => {get},
         Similar(ws: WorkspaceId, id: ResourceId) => {similar},
-        Search(ws: WorkspaceId) => {search},
-        References(ws: WorkspaceId, id: ResourceId) => references::{references},
+        Search(ws: WorkspaceId) => {search} needs read(Family),
+        References(ws: WorkspaceId, id: ResourceId) => references::{references} needs read(Family),
         Group(ws: WorkspaceId, id: ResourceId) => group::{group},
         Versions(ws: WorkspaceId, id: ResourceId) => versions::{versions},
     }
@@ -224,11 +224,6 @@ impl SearchQuery {
     }
 }
 
-pirros_shared::error_responses!(
-    /// What a families search answers besides the families.
-    pub SearchErrors = V1[InsufficientScope]
-);
-
 /// Search families
 ///
 /// Families of the workspace that you may read and that match every filter given, newest
@@ -245,7 +240,6 @@ pirros_shared::error_responses!(
     params(WorkspacePath, SearchQuery),
     responses(
         (status = 200, description = "One page of families.", body = Envelope<ListPage<Family, Expanded>>),
-        SearchErrors,
     )
 )]
 pub async fn search(

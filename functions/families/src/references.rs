@@ -16,11 +16,6 @@ use pirros_shared::search::walk::walk_one_beside;
 use pirros_shared::store::Slice;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pirros_shared::error_responses!(
-    /// What listing a family's references answers besides them.
-    pub ReferencesErrors = V1[InsufficientScope]
-);
-
 /// Where a family is used
 ///
 /// The details that place the family and the stashes that hold it, `detail`s first, each
@@ -40,7 +35,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "One page of the family's uses.",
             body = Envelope<ListPage<FamilyReference, NoExpansions>>),
-        ReferencesErrors,
     )
 )]
 pub async fn references(

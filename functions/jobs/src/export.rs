@@ -4,7 +4,6 @@
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::error_responses;
 use pirros_shared::extract::{Body, RequestBody};
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
@@ -36,11 +35,6 @@ pub struct ExportStarted {
     pub job: Job,
 }
 
-error_responses!(
-    /// What an export request answers besides its job.
-    pub ExportErrors = V1[InsufficientScope]
-);
-
 /// Export a stash's files
 ///
 /// Starts a job that zips every file of the stash's items that you may download (details'
@@ -68,7 +62,6 @@ error_responses!(
             headers(
                 ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
             )),
-        ExportErrors,
     )
 )]
 pub async fn export(

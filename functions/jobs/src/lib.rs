@@ -17,9 +17,9 @@ use pirros_shared::ids::{ResourceId, WorkspaceId};
 
 pirros_shared::declare_routes! {
     v1 JobsRoute for Jobs {
-        Upload(ws: WorkspaceId) => upload::{upload},
-        Export(ws: WorkspaceId, id: ResourceId) => export::{export},
+        Upload(ws: WorkspaceId) => upload::{upload} needs write(Family),
+        Export(ws: WorkspaceId, id: ResourceId) => export::{export} needs read(Stash),
         Get(ws: WorkspaceId, id: ResourceId) => read::{get},
-        Snapshot(ws: WorkspaceId) => snapshot::{create},
+        Snapshot(ws: WorkspaceId) => snapshot::{create} needs any_read("snapshot"),
     }
 }

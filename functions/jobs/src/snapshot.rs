@@ -5,7 +5,6 @@
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::error_responses;
 use pirros_shared::extract::{Body, RequestBody};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
 use pirros_shared::ids::WorkspaceId;
@@ -36,11 +35,6 @@ pub struct SnapshotStarted {
     pub job: Job,
 }
 
-error_responses!(
-    /// What a snapshot request answers besides its job.
-    pub SnapshotErrors = V1[InsufficientScope]
-);
-
 /// Snapshot a workspace
 ///
 /// Starts a job (`type: "snapshot"`) that writes everything you may read in the workspace
@@ -66,7 +60,6 @@ error_responses!(
             headers(
                 ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
             )),
-        SnapshotErrors,
     )
 )]
 pub async fn create(

@@ -47,7 +47,7 @@ pub struct UploadStarted {
 
 error_responses!(
     /// What an upload request answers besides its job.
-    pub UploadErrors = V1[InvalidItemReference, InsufficientScope]
+    pub UploadErrors = V1[InvalidItemReference]
 );
 
 /// Upload a family file

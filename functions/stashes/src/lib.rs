@@ -34,10 +34,10 @@ pub const STASH_PATH: &str = "/v1/workspaces/{ws}/stashes/{id}";
 pirros_shared::declare_routes! {
     v1 StashesRoute for Stashes {
         Get(ws: WorkspaceId, id: ResourceId) => {get},
-        Create(ws: WorkspaceId) => {create},
-        Update(ws: WorkspaceId, id: ResourceId) => {update},
-        Delete(ws: WorkspaceId, id: ResourceId) => {delete},
-        List(ws: WorkspaceId) => list::{list},
+        Create(ws: WorkspaceId) => {create} needs write(Stash),
+        Update(ws: WorkspaceId, id: ResourceId) => {update} needs write(Stash),
+        Delete(ws: WorkspaceId, id: ResourceId) => {delete} needs write(Stash),
+        List(ws: WorkspaceId) => list::{list} needs read(Stash),
     }
 }
 
@@ -214,7 +214,7 @@ async fn save(
 
 error_responses!(
     /// What creating a stash answers besides the stash.
-    pub CreateErrors = V1[InvalidItemReference, InsufficientScope]
+    pub CreateErrors = V1[InvalidItemReference]
 );
 
 /// Create a stash
@@ -291,7 +291,7 @@ pub async fn create(
 
 error_responses!(
     /// What updating a stash answers besides the stash.
-    pub UpdateErrors = V1[InvalidItemReference, InsufficientScope]
+    pub UpdateErrors = V1[InvalidItemReference]
 );
 
 /// Update a stash
@@ -365,11 +365,6 @@ pub async fn update(
     .await
 }
 
-error_responses!(
-    /// What deleting a stash answers besides 204.
-    pub DeleteErrors = V1[InsufficientScope]
-);
-
 /// Delete a stash
 ///
 /// Deletes the stash: it then answers 404 everywhere and leaves every list and every
@@ -384,7 +379,6 @@ error_responses!(
     params(ResourcePath, NoQuery, IfMatch),
     responses(
         (status = 204, description = "Deleted. No body."),
-        DeleteErrors,
     )
 )]
 pub async fn delete(

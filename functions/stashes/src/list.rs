@@ -95,11 +95,6 @@ impl ListQuery {
     }
 }
 
-pirros_shared::error_responses!(
-    /// What listing stashes answers besides the stashes.
-    pub ListErrors = V1[InsufficientScope]
-);
-
 /// List stashes
 ///
 /// The stashes of the workspace that you may read and that match the filters given,
@@ -117,7 +112,6 @@ pirros_shared::error_responses!(
     responses(
         (status = 200, description = "One page of stashes.",
             body = Envelope<ListPage<Stash, NoExpansions>>),
-        ListErrors,
     )
 )]
 pub async fn list(

@@ -16,14 +16,9 @@ pub const MAX_TAGS: usize = pirros_shared::model::MAX_TAGS_PER_WORKSPACE;
 
 pirros_shared::declare_routes! {
     v1 TagsRoute for Tags {
-        List(ws: WorkspaceId) => {list},
+        List(ws: WorkspaceId) => {list} needs read(Tag),
     }
 }
-
-pirros_shared::error_responses!(
-    /// What listing tags answers besides the tags.
-    pub ListErrors = V1[InsufficientScope]
-);
 
 /// List tags
 ///
@@ -37,7 +32,6 @@ pirros_shared::error_responses!(
     params(WorkspacePath, NoQuery),
     responses(
         (status = 200, description = "The tags.", body = Envelope<ListPage<Tag, NoExpansions>>),
-        ListErrors,
     )
 )]
 pub async fn list(

@@ -36,11 +36,6 @@ pub const MAX_REPLAY: usize = 1000;
 /// Events read per page while replaying.
 const REPLAY_PAGE: usize = 100;
 
-error_responses!(
-    /// What rolling a secret answers besides the new secret.
-    pub RollErrors = V1[InsufficientScope]
-);
-
 /// Roll an endpoint's secret
 ///
 /// A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
@@ -58,7 +53,6 @@ error_responses!(
         description = "Optional: nothing, `{}`, or `{old_secret_valid_for}`."),
     responses(
         (status = 200, description = "The new secret.", body = Envelope<RolledSecret>),
-        RollErrors,
     )
 )]
 pub async fn roll(
@@ -163,11 +157,6 @@ async fn queue(state: &AppState, made: &[DeliveryRecord]) -> Result<(), ApiError
         })
 }
 
-error_responses!(
-    /// What sending a test answers besides its delivery.
-    pub TestErrors = V1[InsufficientScope]
-);
-
 /// Send a test event
 ///
 /// Queues one delivery of an event of type `webhook.test` (never in the feed) whose
@@ -183,7 +172,6 @@ error_responses!(
         description = "Optional: nothing, or `{}`."),
     responses(
         (status = 202, description = "The test delivery, queued.", body = Envelope<TestDelivery>),
-        TestErrors,
     )
 )]
 pub async fn test(
@@ -216,7 +204,7 @@ pub async fn test(
 
 error_responses!(
     /// What a replay answers besides the count.
-    pub ReplayErrors = V1[InsufficientScope, CursorExpired]
+    pub ReplayErrors = V1[CursorExpired]
 );
 
 /// Replay events to an endpoint

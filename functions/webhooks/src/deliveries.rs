@@ -6,7 +6,6 @@ use pirros_domain::webhooks::{DeliveryRecord, DeliveryStatus};
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::error_responses;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::Pager;
@@ -87,11 +86,6 @@ impl From<DeliveryRecord> for Delivery {
     }
 }
 
-error_responses!(
-    /// What listing deliveries answers besides the list.
-    pub ListErrors = V1[InsufficientScope]
-);
-
 /// List an endpoint's deliveries
 ///
 /// What was sent to the endpoint in the last 30 days, newest first: each delivery's state,
@@ -105,7 +99,6 @@ error_responses!(
     responses(
         (status = 200, description = "A page of deliveries.",
             body = Envelope<ListPage<Delivery, NoExpansions>>),
-        ListErrors,
     )
 )]
 pub async fn list(

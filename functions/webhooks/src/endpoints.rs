@@ -67,7 +67,7 @@ async fn owned(
 
 error_responses!(
     /// What creating an endpoint answers besides the endpoint.
-    pub CreateErrors = V1[InsufficientScope, LimitExceeded]
+    pub CreateErrors = V1[LimitExceeded]
 );
 
 /// Create a webhook endpoint
@@ -171,11 +171,6 @@ pub async fn create(
     Ok(Reply::new(StatusCode::CREATED, answer(secret)?).tagged(record.version))
 }
 
-error_responses!(
-    /// What listing endpoints answers besides the list.
-    pub ListErrors = V1[InsufficientScope]
-);
-
 /// List webhook endpoints
 ///
 /// Your credential's endpoints in the workspace, newest first (other credentials' are not
@@ -189,7 +184,6 @@ error_responses!(
     responses(
         (status = 200, description = "A page of endpoints.",
             body = Envelope<ListPage<WebhookEndpoint, NoExpansions>>),
-        ListErrors,
     )
 )]
 pub async fn list(
@@ -217,11 +211,6 @@ pub async fn list(
     call.reply(&pager.page(data, position.as_deref(), NoExpansions {}))
 }
 
-error_responses!(
-    /// What reading an endpoint answers besides the endpoint.
-    pub GetErrors = V1[InsufficientScope]
-);
-
 /// Get a webhook endpoint
 ///
 /// One of your credential's endpoints (its secret is never shown again). Another
@@ -237,7 +226,6 @@ error_responses!(
         (status = 200, description = "The endpoint.",
             body = Envelope<Resource<WebhookEndpoint, NoExpansions>>,
             headers(("ETag" = String, description = "The endpoint's version."))),
-        GetErrors,
     )
 )]
 pub async fn get(
@@ -254,11 +242,6 @@ pub async fn get(
         EntityTag::version(e.version),
     )
 }
-
-error_responses!(
-    /// What changing an endpoint answers besides the endpoint.
-    pub UpdateErrors = V1[InsufficientScope]
-);
 
 /// Update a webhook endpoint
 ///
@@ -277,7 +260,6 @@ error_responses!(
         (status = 200, description = "The changed endpoint.",
             body = Envelope<Resource<WebhookEndpoint, NoExpansions>>,
             headers(("ETag" = String, description = "The endpoint's new version."))),
-        UpdateErrors,
     )
 )]
 pub async fn update(
@@ -323,11 +305,6 @@ pub async fn update(
     versioned_update(expected.as_ref(), busy, read, write).await
 }
 
-error_responses!(
-    /// What deleting an endpoint answers besides 204.
-    pub DeleteErrors = V1[InsufficientScope]
-);
-
 /// Delete a webhook endpoint
 ///
 /// The endpoint receives nothing more; deliveries already queued are dropped. With
@@ -340,7 +317,6 @@ error_responses!(
     params(ResourcePath, NoQuery, IfMatch),
     responses(
         (status = 204, description = "Deleted. No body."),
-        DeleteErrors,
     )
 )]
 pub async fn delete(

@@ -10,6 +10,7 @@ pub mod endpoints;
 mod sealed;
 mod valid;
 
+use endpoints::ENTITY;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 
 /// A workspace's endpoints: listed (`GET`) and created (`POST`).
@@ -19,14 +20,15 @@ pub const ENDPOINT_PATH: &str = "/v1/workspaces/{ws}/webhook-endpoints/{id}";
 
 pirros_shared::declare_routes! {
     v1 WebhooksRoute for Webhooks {
-        Create(ws: WorkspaceId) => endpoints::{create},
-        List(ws: WorkspaceId) => endpoints::{list},
-        Get(ws: WorkspaceId, id: ResourceId) => endpoints::{get},
-        Update(ws: WorkspaceId, id: ResourceId) => endpoints::{update},
-        Roll(ws: WorkspaceId, id: ResourceId) => actions::{roll},
-        Test(ws: WorkspaceId, id: ResourceId) => actions::{test},
-        Replay(ws: WorkspaceId, id: ResourceId) => actions::{replay},
-        Deliveries(ws: WorkspaceId, id: ResourceId) => deliveries::{list},
-        Delete(ws: WorkspaceId, id: ResourceId) => endpoints::{delete},
+        Create(ws: WorkspaceId) => endpoints::{create} needs any_read(ENTITY),
+        List(ws: WorkspaceId) => endpoints::{list} needs any_read(ENTITY),
+        Get(ws: WorkspaceId, id: ResourceId) => endpoints::{get} needs any_read(ENTITY),
+        Update(ws: WorkspaceId, id: ResourceId) => endpoints::{update} needs any_read(ENTITY),
+        Roll(ws: WorkspaceId, id: ResourceId) => actions::{roll} needs any_read(ENTITY),
+        Test(ws: WorkspaceId, id: ResourceId) => actions::{test} needs any_read(ENTITY),
+        Replay(ws: WorkspaceId, id: ResourceId) => actions::{replay} needs any_read(ENTITY),
+        Deliveries(ws: WorkspaceId, id: ResourceId) => deliveries::{list}
+            needs any_read(ENTITY),
+        Delete(ws: WorkspaceId, id: ResourceId) => endpoints::{delete} needs any_read(ENTITY),
     }
 }

@@ -8,6 +8,7 @@ mod admin;
 mod budgets;
 mod caps;
 mod cors;
+mod declared_grants;
 mod discovery;
 mod downloads;
 mod edges;
