@@ -173,12 +173,8 @@ pub struct PageQuery {
     pub limit: Limit<25, 100>,
     /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the list
     /// and the credential it came from: with another it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
+    #[param(inline, required = false)]
+    pub cursor: Option<Cursor>,
 }
 
 /// `limit`: a whole number from 1 to `MAX`, `DEFAULT` when absent; out of range is a 400,
@@ -220,6 +216,31 @@ impl<const DEFAULT: usize, const MAX: usize> PartialSchema for Limit<DEFAULT, MA
 }
 
 impl<const DEFAULT: usize, const MAX: usize> ToSchema for Limit<DEFAULT, MAX> {}
+
+/// A page's `cursor` as the caller sent it (`response.next_cursor` of the previous page).
+/// Its form is documented once, here; what it is bound to, beside each query.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Cursor(String);
+
+impl std::ops::Deref for Cursor {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialSchema for Cursor {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(2048))
+            .pattern(Some(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"))
+            .into()
+    }
+}
+
+impl ToSchema for Cursor {}
 
 /// What `include=` asked to expand.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

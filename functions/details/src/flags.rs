@@ -27,6 +27,7 @@ use pirros_shared::model::Detail;
 use pirros_shared::openapi::{ResourcePath, header_parameter};
 use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions, Resource};
+use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Limit, NoQuery};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::budget;
@@ -244,12 +245,8 @@ pub struct FlagsQuery {
     pub limit: Limit<25, 100>,
     /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
     /// detail and the `status` it came from: with others it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
+    #[param(inline, required = false)]
+    pub cursor: Option<Cursor>,
 }
 
 impl pirros_shared::extract::QueryParams for FlagsQuery {}

@@ -14,6 +14,7 @@ use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{Detail, Library};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
+use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::{Criteria, params, run};
@@ -108,12 +109,8 @@ pub struct SearchQuery {
     pub limit: Limit<25, 100>,
     /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
     /// query it came from: with other filters or another workspace it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
+    #[param(inline, required = false)]
+    pub cursor: Option<Cursor>,
 }
 
 impl pirros_shared::extract::QueryParams for SearchQuery {

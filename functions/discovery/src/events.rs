@@ -15,6 +15,7 @@ use pirros_shared::ids::WorkspaceId;
 use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::pagination::feed;
 use pirros_shared::payload::NoExpansions;
+use pirros_shared::query::Cursor;
 use pirros_shared::query::Limit;
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::timestamp::Timestamp;
@@ -30,12 +31,8 @@ pub struct EventsQuery {
     /// unchanged: the page starts after it. Absent: the oldest event kept. A cursor is
     /// bound to the workspace and the credential it came from: with another it is 400;
     /// one whose next events are no longer kept (30 days) is 410 `cursor_expired`.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub after: Option<String>,
+    #[param(inline, required = false)]
+    pub after: Option<Cursor>,
     /// Comma-separated event types (`stash.updated`) and type patterns (`detail.*`): only
     /// those. Absent: every type.
     #[param(value_type = pirros_shared::events::TypeList, inline, required = false)]

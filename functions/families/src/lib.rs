@@ -13,6 +13,7 @@ use pirros_shared::model::Family;
 use pirros_shared::model::References;
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
+use pirros_shared::query::Cursor;
 use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::{Criteria, params, run, similar as candidates};
@@ -199,12 +200,8 @@ pub struct SearchQuery {
     pub limit: Limit<25, 100>,
     /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
     /// query it came from: with other filters or another workspace it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
+    #[param(inline, required = false)]
+    pub cursor: Option<Cursor>,
 }
 
 impl pirros_shared::extract::QueryParams for SearchQuery {

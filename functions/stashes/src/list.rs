@@ -10,6 +10,7 @@ use pirros_shared::model::Stash;
 use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions};
+use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::walk::walk_one;
@@ -43,12 +44,8 @@ pub struct ListQuery {
     pub limit: Limit<25, 100>,
     /// `response.next_cursor` of the previous page, unchanged. A cursor is bound to the
     /// query it came from: with other filters or another workspace it is 400.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
+    #[param(inline, required = false)]
+    pub cursor: Option<Cursor>,
 }
 
 impl pirros_shared::extract::QueryParams for ListQuery {}

@@ -10,6 +10,7 @@ use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions};
+use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::timestamp::Timestamp;
@@ -29,12 +30,8 @@ pub struct DeliveriesQuery {
     #[param(inline, required = false)]
     pub limit: Limit<25, 100>,
     /// `response.next_cursor` of the previous page, unchanged.
-    #[param(
-        required = false,
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
-    pub cursor: Option<String>,
+    #[param(inline, required = false)]
+    pub cursor: Option<Cursor>,
 }
 
 impl pirros_shared::extract::QueryParams for DeliveriesQuery {}
