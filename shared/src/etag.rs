@@ -87,16 +87,6 @@ impl IntoParams for IfMatch {
     }
 }
 
-/// A strong `ETag` made from a representation's bytes, for a resource without a version of
-/// its own (it changes whenever what the caller is shown changes).
-pub fn content_tag(representation: &[u8]) -> HeaderValue {
-    use base64::Engine;
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(representation);
-    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..12]);
-    HeaderValue::from_str(&format!("\"c{tag}\"")).expect("ASCII")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

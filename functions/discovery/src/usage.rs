@@ -4,6 +4,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::ApiError;
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query;
@@ -68,10 +69,11 @@ pub struct Usage {
     path = "/v1/me/usage",
     operation_id = "getUsage",
     tag = "discovery",
-    params(UsageQuery),
+    params(UsageQuery, IfNoneMatch),
     responses(
         (status = 200, description = "Requests per day and route.",
-            body = Envelope<Resource<Usage, NoExpansions>>),
+            body = Envelope<Resource<Usage, NoExpansions>>,
+            headers(("ETag" = String, description = "A digest of this answer's `response`."))),
     )
 )]
 pub async fn usage(state: &AppState, call: &V1Call, q: UsageQuery) -> Result<Reply, ApiError> {
@@ -108,8 +110,11 @@ pub async fn usage(state: &AppState, call: &V1Call, q: UsageQuery) -> Result<Rep
             *day.routes.entry(route).or_default() += n;
         }
     }
-    call.reply(&Resource {
+    // It counts this request too, so a tag sent back never matches: the answer is always
+    // new.
+    let payload = Resource {
         item: Usage { days },
         expanded: NoExpansions {},
-    })
+    };
+    call.reply_tagged(&payload, EntityTag::of(&payload)?)
 }

@@ -562,15 +562,19 @@ mod tests {
     #[test]
     fn every_tagged_read_is_conditional() {
         let doc = document();
+        let mut tagged = 0;
         for (m, p, op) in operations(&doc) {
-            if m != "get" || op["responses"]["200"]["headers"]["ETag"].is_null() {
+            if m != "GET" || op["responses"]["200"]["headers"]["ETag"].is_null() {
                 continue;
             }
             assert!(
                 !op["responses"]["304"].is_null(),
                 "{m} {p} answers an ETag but takes no If-None-Match"
             );
+            tagged += 1;
         }
+        // `operations` spells methods in capitals: a test that matched none would pass.
+        assert!(tagged >= 10, "only {tagged} tagged reads");
     }
 
     /// Every header the document names is one of `pirros_shared::headers`, spelt as there.

@@ -3,6 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
 use pirros_shared::grants::{Action, EntityType};
@@ -73,9 +74,10 @@ fn file_name(name: &str, ext: &str) -> String {
     path = "/v1/workspaces/{ws}/downloads/pdf/{detailId}",
     operation_id = "downloadDetailPdf",
     tag = "downloads",
-    params(DetailPath, NoQuery),
+    params(DetailPath, NoQuery, IfNoneMatch),
     responses(
-        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
+        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>,
+            headers(("ETag" = String, description = "A digest of this answer's `response`."))),
         DownloadErrors,
     )
 )]
@@ -99,9 +101,10 @@ pub async fn download_pdf(
     path = "/v1/workspaces/{ws}/downloads/rvt/{detailId}",
     operation_id = "downloadDetailRvt",
     tag = "downloads",
-    params(DetailPath, NoQuery),
+    params(DetailPath, NoQuery, IfNoneMatch),
     responses(
-        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
+        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>,
+            headers(("ETag" = String, description = "A digest of this answer's `response`."))),
         DownloadErrors,
     )
 )]
@@ -125,9 +128,10 @@ pub async fn download_rvt(
     path = "/v1/workspaces/{ws}/families/{id}/rfa",
     operation_id = "downloadFamilyRfa",
     tag = "downloads",
-    params(ResourcePath, RfaQuery),
+    params(ResourcePath, RfaQuery, IfNoneMatch),
     responses(
-        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>),
+        (status = 200, description = "Where to fetch the file.", body = Envelope<Download>,
+            headers(("ETag" = String, description = "A digest of this answer's `response`."))),
         DownloadErrors,
     )
 )]
@@ -260,9 +264,12 @@ async fn download(
                 (url, Some(expires))
             }
         };
-    call.reply(&Download {
+    // A digest of the answer: an RVT's or RFA's link is signed afresh on each request, so
+    // only a PDF's answer is ever not modified.
+    let payload = Download {
         download_url,
         expires_at,
         expanded: NoExpansions {},
-    })
+    };
+    call.reply_tagged(&payload, EntityTag::of(&payload)?)
 }

@@ -2,9 +2,8 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::ApiError;
-use pirros_shared::etag;
-use pirros_shared::headers;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::FamilyGroup;
 use pirros_shared::openapi::ResourcePath;
@@ -23,7 +22,7 @@ use std::collections::HashSet;
     path = "/v1/workspaces/{ws}/families/{id}/group",
     operation_id = "familyGroup",
     tag = "families",
-    params(ResourcePath, NoQuery),
+    params(ResourcePath, NoQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The family's group.",
             body = Envelope<Resource<FamilyGroup, NoExpansions>>,
@@ -56,11 +55,10 @@ pub async fn group(
         .map(|f| f.id)
         .collect();
     group.family_ids.retain(|f| shown.contains(f));
-    let reply = call.reply(&Resource {
+    // The tag covers what the caller is shown, not the request id around it.
+    let payload = Resource {
         item: &group,
         expanded: NoExpansions {},
-    })?;
-    // The tag covers what the caller is shown, not the request id around it.
-    let shown_json = serde_json::to_vec(&group).map_err(ApiError::internal)?;
-    Ok(reply.with_header(headers::ETAG, etag::content_tag(&shown_json)))
+    };
+    call.reply_tagged(&payload, EntityTag::of(&payload)?)
 }

@@ -99,11 +99,6 @@ async fn may_fetch(
     Ok(decided || zip.fetchable_by(credential, ws, &filters))
 }
 
-/// A job's answer carries its revision as the `ETag`.
-pub fn tagged(reply: Reply, record: &JobRecord) -> Reply {
-    reply.tagged(record.revision)
-}
-
 /// Saves a new job with the idempotency record of `payload`, its 202 answer: the answer,
 /// or the remembered one if another request with the same key committed first. With
 /// `holding`, the job claims a slot of that lease in the same write, and every slot held

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::conditional::{EntityTag, IfNoneMatch};
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{Job, JobRecord, JobStatus, upload_key};
@@ -21,7 +22,7 @@ use pirros_shared::store::{LeaseKind, LeaseSlot};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
-use crate::answer::{job_of, tagged};
+use crate::answer::job_of;
 
 /// A `queued` job untouched this long is handed to the worker again (its message may be
 /// lost); the worker makes a second delivery harmless.
@@ -66,11 +67,11 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     path = "/v1/workspaces/{ws}/jobs/{id}",
     operation_id = "getJob",
     tag = "jobs",
-    params(ResourcePath, JobQuery),
+    params(ResourcePath, JobQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The job.",
             body = Envelope<Resource<Job, NoExpansions>>,
-            headers(("ETag" = String, description = "The job's revision, like `\"v3\"`."))),
+            headers(("ETag" = String, description = "A digest of this answer's `response`."))),
     )
 )]
 pub async fn get(
@@ -110,13 +111,13 @@ pub async fn get(
         false => state.store.get_workspace(ws).await?,
     };
     let answered = job_of(state, call, &job, workspace.as_ref()).await?;
-    Ok(tagged(
-        call.reply(&Resource {
-            item: &answered,
-            expanded: NoExpansions {},
-        })?,
-        &job,
-    ))
+    // A digest of the answer, not the job's revision: an export's link is signed afresh
+    // on each read, and the tag must change with it.
+    let payload = Resource {
+        item: &answered,
+        expanded: NoExpansions {},
+    };
+    call.reply_tagged(&payload, EntityTag::of(&payload)?)
 }
 
 /// One of the caller's wait slots, held until `until` at most (a request that dies holding

@@ -670,10 +670,32 @@ async fn conditional(api: &Api, path: &str, token: &str, tag: &str) -> Reply {
 async fn single_resource_gets_are_conditional(b: Backend) {
     let api = api(b).await;
     let t = api.token("full-a").await;
+    let writer = api.token("famwriter-a").await;
+    // A job: an upload's, waiting for its file.
+    let started = api
+        .write(
+            reqwest::Method::POST,
+            &format!("/v1/workspaces/{A1}/families/uploads"),
+            &writer,
+            &json!({"name": "Tagged door", "category": "Doors", "file_name": "door.rfa",
+                    "size_bytes": 1024, "sha256": "0".repeat(64)}),
+            None,
+        )
+        .await;
+    let job = started.body["response"]["job"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a job: {}", started.text))
+        .to_owned();
+    let job = format!("/v1/workspaces/{A1}/jobs/{job}");
+    let r = api.get(&job, &writer).await;
+    let tag = r.header("etag").expect("a job's ETag").to_owned();
+    assert_eq!(conditional(&api, &job, &writer, &tag).await.status, 304);
     for path in [
         format!("/v1/workspaces/{A1}/details/d1"),
         format!("/v1/workspaces/{A1}/details/d1?include=tags,project"),
         format!("/v1/workspaces/{A1}/families/f1"),
+        format!("/v1/workspaces/{A1}/families/f1/group"),
+        format!("/v1/workspaces/{A1}/downloads/pdf/d1"),
         format!("/v1/workspaces/{A1}/stashes/s1"),
         "/v1/me".to_owned(),
     ] {
@@ -707,6 +729,32 @@ async fn single_resource_gets_are_conditional(b: Backend) {
         .get(&format!("/v1/workspaces/{A1}/stashes/s1"), &t)
         .await;
     assert_eq!(r.header("etag"), Some("\"v1\""));
+    // A signed link answers a tag too (the same within the second it was signed in).
+    let rvt = format!("/v1/workspaces/{A1}/downloads/rvt/d1");
+    assert!(api.get(&rvt, &t).await.header("etag").is_some());
+    // The usage counts this request too: its tag never matches the next answer.
+    let usage = "/v1/me/usage";
+    let tag = api
+        .get(usage, &t)
+        .await
+        .header("etag")
+        .expect("ETag")
+        .to_owned();
+    let again = conditional(&api, usage, &t, &tag).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_ne!(again.header("etag"), Some(tag.as_str()));
+    // A malformed `If-None-Match` is refused on each of them.
+    for path in [
+        job.clone(),
+        format!("/v1/workspaces/{A1}/families/f1/group"),
+        format!("/v1/workspaces/{A1}/downloads/pdf/d1"),
+        "/v1/me/usage".to_owned(),
+    ] {
+        let token = if path == job { &writer } else { &t };
+        conditional(&api, &path, token, "garbage")
+            .await
+            .assert_error(400, "invalid_request");
+    }
 }
 
 async fn etags_follow_the_answer(b: Backend) {

@@ -535,7 +535,9 @@ async fn jobs_are_their_creators_alone(b: Backend) {
     let mine = api.get(&format!("/v1/workspaces/{A1}/jobs/{id}"), &t).await;
     assert_eq!(mine.status, 200, "{}", mine.text);
     assert_eq!(mine.body["response"]["status"], "awaiting_upload");
-    assert_eq!(mine.header("etag"), Some("\"v1\""));
+    // A digest of the answer (an export's link changes on each read), not the revision.
+    let tag = mine.header("etag").expect("ETag");
+    assert!(tag.starts_with('"') && tag.len() > 10, "{tag}");
     // Another credential of the same firm, with every read grant: as if it did not exist.
     let other = api.token("full-a").await;
     let r = api

@@ -3236,7 +3236,13 @@ export interface operations {
                 /** @description Days to report, today (UTC) included: 1 to 30, default 7. Out of range is 400. */
                 days?: number;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag`s of copies you hold (or `*`): when the resource's current tag is one of them the answer is 304 with no body. Still counts against the rate limit.
+                 * @example "v3"
+                 */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3245,6 +3251,8 @@ export interface operations {
             /** @description Requests per day and route. */
             200: {
                 headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3254,6 +3262,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_Resource_Usage_NoExpansions"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];
@@ -3575,7 +3596,13 @@ export interface operations {
     downloadDetailPdf: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag`s of copies you hold (or `*`): when the resource's current tag is one of them the answer is 304 with no body. Still counts against the rate limit.
+                 * @example "v3"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -3596,6 +3623,8 @@ export interface operations {
             /** @description Where to fetch the file. */
             200: {
                 headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3605,6 +3634,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_Download"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];
@@ -3619,7 +3661,13 @@ export interface operations {
     downloadDetailRvt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag`s of copies you hold (or `*`): when the resource's current tag is one of them the answer is 304 with no body. Still counts against the rate limit.
+                 * @example "v3"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -3640,6 +3688,8 @@ export interface operations {
             /** @description Where to fetch the file. */
             200: {
                 headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3649,6 +3699,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_Download"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];
@@ -3907,7 +3970,13 @@ export interface operations {
     familyGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag`s of copies you hold (or `*`): when the resource's current tag is one of them the answer is 304 with no body. Still counts against the rate limit.
+                 * @example "v3"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -3939,6 +4008,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_Resource_FamilyGroup_NoExpansions"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description Changes whenever the group as shown to you changes. */
+                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];
@@ -4010,7 +4092,13 @@ export interface operations {
                  */
                 version?: number;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag`s of copies you hold (or `*`): when the resource's current tag is one of them the answer is 304 with no body. Still counts against the rate limit.
+                 * @example "v3"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -4031,6 +4119,8 @@ export interface operations {
             /** @description Where to fetch the file. */
             200: {
                 headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -4040,6 +4130,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_Download"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];
@@ -4159,7 +4262,13 @@ export interface operations {
                  */
                 wait_for_completion?: boolean;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag`s of copies you hold (or `*`): when the resource's current tag is one of them the answer is 304 with no body. Still counts against the rate limit.
+                 * @example "v3"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -4180,7 +4289,7 @@ export interface operations {
             /** @description The job. */
             200: {
                 headers: {
-                    /** @description The job's revision, like `"v3"`. */
+                    /** @description A digest of this answer's `response`. */
                     ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4191,6 +4300,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope_Resource_Job_NoExpansions"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A digest of this answer's `response`. */
+                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -21,7 +21,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     days: int | Unset = 7,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -35,13 +39,15 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    EnvelopeResourceUsageNoExpansions
+    Any
+    | EnvelopeResourceUsageNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -55,6 +61,10 @@ def _parse_response(
         response_200 = EnvelopeResourceUsageNoExpansions.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = InvalidRequestError.from_dict(response.json())
@@ -100,7 +110,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    EnvelopeResourceUsageNoExpansions
+    Any
+    | EnvelopeResourceUsageNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -121,8 +132,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     days: int | Unset = 7,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceUsageNoExpansions
+    Any
+    | EnvelopeResourceUsageNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -139,17 +152,19 @@ def sync_detailed(
 
     Args:
         days (int | Unset):  Default: 7.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         days=days,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -163,8 +178,10 @@ def sync(
     *,
     client: AuthenticatedClient,
     days: int | Unset = 7,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceUsageNoExpansions
+    Any
+    | EnvelopeResourceUsageNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -182,18 +199,20 @@ def sync(
 
     Args:
         days (int | Unset):  Default: 7.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
         client=client,
         days=days,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -201,8 +220,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     days: int | Unset = 7,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceUsageNoExpansions
+    Any
+    | EnvelopeResourceUsageNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -219,17 +240,19 @@ async def asyncio_detailed(
 
     Args:
         days (int | Unset):  Default: 7.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         days=days,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -241,8 +264,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     days: int | Unset = 7,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceUsageNoExpansions
+    Any
+    | EnvelopeResourceUsageNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -260,18 +285,20 @@ async def asyncio(
 
     Args:
         days (int | Unset):  Default: 7.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceUsageNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
         await asyncio_detailed(
             client=client,
             days=days,
+            if_none_match=if_none_match,
         )
     ).parsed

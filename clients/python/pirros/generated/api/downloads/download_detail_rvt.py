@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -16,13 +16,18 @@ from ...models.method_not_allowed_error import MethodNotAllowedError
 from ...models.not_found_error import NotFoundError
 from ...models.service_unavailable_error import ServiceUnavailableError
 from ...models.too_many_requests_error import TooManyRequestsError
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     ws: UUID,
     detail_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -32,13 +37,15 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -53,6 +60,10 @@ def _parse_response(
         response_200 = EnvelopeDownload.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = InvalidRequestError.from_dict(response.json())
@@ -103,7 +114,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -126,8 +138,10 @@ def sync_detailed(
     detail_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -146,18 +160,20 @@ def sync_detailed(
     Args:
         ws (UUID):
         detail_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         detail_id=detail_id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -172,8 +188,10 @@ def sync(
     detail_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -193,19 +211,21 @@ def sync(
     Args:
         ws (UUID):
         detail_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
         ws=ws,
         detail_id=detail_id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -214,8 +234,10 @@ async def asyncio_detailed(
     detail_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -234,18 +256,20 @@ async def asyncio_detailed(
     Args:
         ws (UUID):
         detail_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         detail_id=detail_id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -258,8 +282,10 @@ async def asyncio(
     detail_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -279,13 +305,14 @@ async def asyncio(
     Args:
         ws (UUID):
         detail_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -293,5 +320,6 @@ async def asyncio(
             ws=ws,
             detail_id=detail_id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -24,7 +24,11 @@ def _get_kwargs(
     id: str,
     *,
     version: int | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -41,13 +45,15 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -62,6 +68,10 @@ def _parse_response(
         response_200 = EnvelopeDownload.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = InvalidRequestError.from_dict(response.json())
@@ -112,7 +122,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -136,8 +147,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -157,19 +170,21 @@ def sync_detailed(
         ws (UUID):
         id (str):
         version (int | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         version=version,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -185,8 +200,10 @@ def sync(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -207,13 +224,14 @@ def sync(
         ws (UUID):
         id (str):
         version (int | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
@@ -221,6 +239,7 @@ def sync(
         id=id,
         client=client,
         version=version,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -230,8 +249,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -251,19 +272,21 @@ async def asyncio_detailed(
         ws (UUID):
         id (str):
         version (int | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         version=version,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -277,8 +300,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    DownloadDisabledError
+    Any
+    | DownloadDisabledError
     | EnvelopeDownload
     | InternalErrorError
     | InvalidRequestError
@@ -299,13 +324,14 @@ async def asyncio(
         ws (UUID):
         id (str):
         version (int | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | DownloadDisabledError | EnvelopeDownload | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -314,5 +340,6 @@ async def asyncio(
             id=id,
             client=client,
             version=version,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -17,13 +17,18 @@ from ...models.method_not_allowed_error import MethodNotAllowedError
 from ...models.not_found_error import NotFoundError
 from ...models.service_unavailable_error import ServiceUnavailableError
 from ...models.too_many_requests_error import TooManyRequestsError
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     ws: UUID,
     id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -33,13 +38,15 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    EnvelopeResourceFamilyGroupNoExpansions
+    Any
+    | EnvelopeResourceFamilyGroupNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -55,6 +62,10 @@ def _parse_response(
         )
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = InvalidRequestError.from_dict(response.json())
@@ -100,7 +111,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    EnvelopeResourceFamilyGroupNoExpansions
+    Any
+    | EnvelopeResourceFamilyGroupNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -122,8 +134,10 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceFamilyGroupNoExpansions
+    Any
+    | EnvelopeResourceFamilyGroupNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -141,18 +155,20 @@ def sync_detailed(
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -167,8 +183,10 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceFamilyGroupNoExpansions
+    Any
+    | EnvelopeResourceFamilyGroupNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -187,19 +205,21 @@ def sync(
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
         ws=ws,
         id=id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -208,8 +228,10 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceFamilyGroupNoExpansions
+    Any
+    | EnvelopeResourceFamilyGroupNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -227,18 +249,20 @@ async def asyncio_detailed(
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -251,8 +275,10 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceFamilyGroupNoExpansions
+    Any
+    | EnvelopeResourceFamilyGroupNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -271,13 +297,14 @@ async def asyncio(
     Args:
         ws (UUID):
         id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceFamilyGroupNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -285,5 +312,6 @@ async def asyncio(
             ws=ws,
             id=id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

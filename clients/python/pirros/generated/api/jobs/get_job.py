@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -25,7 +25,11 @@ def _get_kwargs(
     id: str,
     *,
     wait_for_completion: bool | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -42,13 +46,15 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    EnvelopeResourceJobNoExpansions
+    Any
+    | EnvelopeResourceJobNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -62,6 +68,10 @@ def _parse_response(
         response_200 = EnvelopeResourceJobNoExpansions.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = InvalidRequestError.from_dict(response.json())
@@ -107,7 +117,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    EnvelopeResourceJobNoExpansions
+    Any
+    | EnvelopeResourceJobNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -130,8 +141,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     wait_for_completion: bool | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceJobNoExpansions
+    Any
+    | EnvelopeResourceJobNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -157,19 +170,21 @@ def sync_detailed(
         ws (UUID):
         id (str):
         wait_for_completion (bool | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         wait_for_completion=wait_for_completion,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -185,8 +200,10 @@ def sync(
     *,
     client: AuthenticatedClient,
     wait_for_completion: bool | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceJobNoExpansions
+    Any
+    | EnvelopeResourceJobNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -213,13 +230,14 @@ def sync(
         ws (UUID):
         id (str):
         wait_for_completion (bool | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
@@ -227,6 +245,7 @@ def sync(
         id=id,
         client=client,
         wait_for_completion=wait_for_completion,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -236,8 +255,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     wait_for_completion: bool | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[
-    EnvelopeResourceJobNoExpansions
+    Any
+    | EnvelopeResourceJobNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -263,19 +284,21 @@ async def asyncio_detailed(
         ws (UUID):
         id (str):
         wait_for_completion (bool | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         wait_for_completion=wait_for_completion,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -289,8 +312,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     wait_for_completion: bool | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> (
-    EnvelopeResourceJobNoExpansions
+    Any
+    | EnvelopeResourceJobNoExpansions
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -317,13 +342,14 @@ async def asyncio(
         ws (UUID):
         id (str):
         wait_for_completion (bool | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceJobNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -332,5 +358,6 @@ async def asyncio(
             id=id,
             client=client,
             wait_for_completion=wait_for_completion,
+            if_none_match=if_none_match,
         )
     ).parsed
