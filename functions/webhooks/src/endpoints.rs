@@ -23,7 +23,7 @@ use pirros_shared::query::{NoQuery, PageQuery};
 use pirros_shared::response::{self, Envelope, Reply};
 use pirros_shared::store::SaveOutcome;
 use pirros_shared::timestamp::Timestamp;
-use pirros_shared::write::versioned_update;
+use pirros_shared::write::{Versioned, versioned_update};
 
 /// What a caller names an endpoint as in 403s.
 pub const ENTITY: &str = "webhook_endpoint";
@@ -107,68 +107,100 @@ pub async fn create(
         Begun::Fresh(draft) => draft,
     };
     reachable(kit, &input.url).await?;
-    // The count under the cap and where the feed stands, in one round trip.
-    let (mine, from_sequence) = tokio::try_join!(owned(state, call, ws), async {
-        Ok::<_, ApiError>(state.store.last_event_sequence(ws).await?)
-    })?;
-    if mine.len() >= MAX_ENDPOINTS_PER_CREDENTIAL {
-        return Err(ApiError::LimitExceeded(format!(
-            "A credential holds at most {MAX_ENDPOINTS_PER_CREDENTIAL} webhook endpoints in a workspace; delete one first"
-        )));
-    }
-    let id = ResourceId::new_uuid_v7();
-    let (sealed, secret) = kit.new_secret(&id);
-    let now = Timestamp::now();
-    let record = EndpointRecord {
-        id,
-        workspace_id: ws,
-        client_id: call.credential.client_id.clone(),
-        url: input.url,
-        event_types: input.event_types,
-        description: input.description,
-        status: EndpointStatus::Enabled,
-        disabled_reason: None,
-        secret: sealed,
-        previous_secret: None,
-        from_sequence,
-        failing_since: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
+    let client = &call.credential.client_id;
+    // The count under the cap with the creates the write is conditional on, beside where
+    // the feed stands: one round trip.
+    let read = || async move {
+        let ((mine, creates), from_sequence) = tokio::try_join!(
+            state.store.endpoints_for_create(ws, client),
+            state.store.last_event_sequence(ws),
+        )?;
+        Ok(Counted {
+            mine: mine.len(),
+            creates,
+            from_sequence,
+        })
     };
-    let answer = |secret: String| {
-        let answer = NewWebhookEndpoint {
-            endpoint: WebhookEndpoint::from(&record),
-            secret,
+    let (input, draft) = (&input, draft.as_ref());
+    let write = |counted: Counted| async move {
+        if counted.mine >= MAX_ENDPOINTS_PER_CREDENTIAL {
+            return Err(ApiError::LimitExceeded(format!(
+                "A credential holds at most {MAX_ENDPOINTS_PER_CREDENTIAL} webhook endpoints in a workspace; delete one first"
+            )));
+        }
+        let id = ResourceId::new_uuid_v7();
+        let (sealed, secret) = kit.new_secret(&id);
+        let now = Timestamp::now();
+        let record = EndpointRecord {
+            id,
+            workspace_id: ws,
+            client_id: client.clone(),
+            url: input.url.clone(),
+            event_types: input.event_types.clone(),
+            description: input.description.clone(),
+            status: EndpointStatus::Enabled,
+            disabled_reason: None,
+            secret: sealed,
+            previous_secret: None,
+            from_sequence: counted.from_sequence,
+            failing_since: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
         };
-        response::envelope(&payload(&answer), &call.request_id)
-    };
-    let remembered = match &draft {
-        Some(d) => Some(d.complete(
-            StatusCode::CREATED,
-            &answer(sealed::remembered(&record.secret))?,
-            record.version,
-        )),
-        None => None,
-    };
-    match state
-        .store
-        .create_endpoint(&record, remembered.as_ref())
-        .await?
-    {
-        SaveOutcome::Saved => {}
-        SaveOutcome::IdempotencyTaken(winner) => {
-            let draft = draft
-                .as_ref()
-                .ok_or_else(|| ApiError::internal("a key's record without a key"))?;
-            return sealed::replayed_create(kit, draft.replay_winner(&winner)?);
+        let answer = |secret: String| {
+            let answer = NewWebhookEndpoint {
+                endpoint: WebhookEndpoint::from(&record),
+                secret,
+            };
+            response::envelope(&payload(&answer), &call.request_id)
+        };
+        let remembered = match draft {
+            Some(d) => Some(d.complete(
+                StatusCode::CREATED,
+                &answer(sealed::remembered(&record.secret))?,
+                record.version,
+            )),
+            None => None,
+        };
+        match state
+            .store
+            .create_endpoint(&record, counted.creates, remembered.as_ref())
+            .await?
+        {
+            SaveOutcome::Saved => {}
+            SaveOutcome::IdempotencyTaken(winner) => {
+                let draft =
+                    draft.ok_or_else(|| ApiError::internal("a key's record without a key"))?;
+                return sealed::replayed_create(kit, draft.replay_winner(&winner)?).map(Some);
+            }
+            // Another create of the credential came first: count again.
+            SaveOutcome::LimitReached => return Ok(None),
+            SaveOutcome::VersionMismatch => {
+                return Err(ApiError::internal("a new webhook endpoint's id is taken"));
+            }
         }
-        SaveOutcome::VersionMismatch | SaveOutcome::LimitReached => {
-            return Err(ApiError::internal("a new webhook endpoint's id is taken"));
-        }
+        kit.endpoint_created(ws);
+        Ok(Some(
+            Reply::new(StatusCode::CREATED, answer(secret)?).tagged(record.version),
+        ))
+    };
+    let busy = "Other endpoints of this credential are being created; retry";
+    versioned_update(None, busy, read, write).await
+}
+
+/// What a create counts under the cap: the caller's endpoints, and its creates so far (the
+/// version its write is conditional on).
+struct Counted {
+    mine: usize,
+    creates: u64,
+    from_sequence: u64,
+}
+
+impl Versioned for Counted {
+    fn version(&self) -> u64 {
+        self.creates
     }
-    kit.endpoint_created(ws);
-    Ok(Reply::new(StatusCode::CREATED, answer(secret)?).tagged(record.version))
 }
 
 /// List webhook endpoints

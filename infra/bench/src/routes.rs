@@ -681,8 +681,9 @@ pub async fn run(
                 ];
                 time_n(samples, |_| auth_then_write(&c, t, &[], &writes)).await
             }
-            // The credential's endpoints (at most 10) beside the feed's position, then the
-            // endpoint and the workspace's entry among those with endpoints.
+            // The credential's endpoints (at most 10) and its creates, in one query of their
+            // partition, beside the feed's position; then the endpoint, the workspace's
+            // entry among those with endpoints and the credential's creates.
             "webhook endpoint create" => {
                 let reads = [
                     Read::Query {
@@ -692,9 +693,11 @@ pub async fn run(
                     },
                     Read::Get(keys::event_counter(ws)),
                 ];
+                let creator = ClientId::parse(CLIENT).expect("a client id");
                 let writes = [
                     keys::endpoint(aside, &ResourceId::parse("floor-endpoint").unwrap()),
                     keys::webhook_workspace(aside),
+                    keys::endpoint_creates(aside, &creator),
                 ];
                 time_n(samples, |_| auth_then_write(&c, t, &reads, &writes)).await
             }

@@ -233,7 +233,11 @@ impl Server {
                 updated_at: now,
                 version: 1,
             };
-            self.store.create_endpoint(&record, None).await?;
+            let (_, creates) = self
+                .store
+                .endpoints_for_create(ws, &record.client_id)
+                .await?;
+            self.store.create_endpoint(&record, creates, None).await?;
         }
         Ok(())
     }

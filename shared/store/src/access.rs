@@ -210,8 +210,9 @@ pub const FUNCTIONS: &[FunctionAccess] = &[
                 // An endpoint made or changed (with its idempotency record); a test's
                 // delivery.
                 (Op::PutItem, &[Webhooks, Deliveries, Idempotency]),
-                // The workspace noted among those with endpoints.
-                (Op::UpdateItem, &[WebhookWorkspaces]),
+                // The workspace noted among those with endpoints; the credential's creates
+                // a new endpoint moves on.
+                (Op::UpdateItem, &[WebhookWorkspaces, Webhooks]),
                 (Op::DeleteItem, &[Webhooks]),
             ],
         ],

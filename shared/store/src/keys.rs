@@ -255,6 +255,13 @@ pub fn endpoint(ws: WorkspaceId, id: &ResourceId) -> (String, String) {
     (webhook_pk(ws), format!("{ENDPOINT_PREFIX}{id}"))
 }
 
+/// How many endpoints a credential created in the workspace: every create is conditional
+/// on it and moves it, so creates that counted the same endpoints under the cap cannot both
+/// commit.
+pub fn endpoint_creates(ws: WorkspaceId, client: &ClientId) -> (String, String) {
+    (webhook_pk(ws), format!("CREATES#{client}"))
+}
+
 /// The one partition naming the workspaces with endpoints, each with the position a local
 /// follower reached in its events.
 pub const WEBHOOK_WORKSPACES: &str = "WEBHOOKS";
@@ -392,7 +399,7 @@ impl Partition {
             Self::Job => &["JOB#*"],
             Self::Stash => &["STASH#*", "DELETING#*"],
             Self::Events => &["#SEQ", "*"],
-            Self::Webhooks => &["ENDPOINT#*"],
+            Self::Webhooks => &["ENDPOINT#*", "CREATES#*"],
             Self::WebhookWorkspaces | Self::Deliveries => &["*"],
             Self::Idempotency => &["IDEM"],
             Self::ApiRate | Self::TokenRate => &["RATE"],

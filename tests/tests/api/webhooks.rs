@@ -22,6 +22,7 @@ pirros_tests::on_both_stores!(
     access_is_checked_when_each_delivery_is_sent,
     a_create_retried_with_its_key_makes_one_endpoint,
     a_roll_retried_with_its_key_rolls_once,
+    a_burst_of_creates_stops_at_the_cap,
 );
 
 fn endpoints() -> String {
@@ -201,6 +202,35 @@ async fn endpoints_belong_to_their_credential(b: Backend) {
         .await;
     assert_eq!(r.status, 409, "{}", r.text);
     assert_eq!(r.body["error"]["code"], "limit_exceeded");
+}
+
+/// 24 creates side by side: exactly 16 endpoints are made, whichever requests make them.
+/// Each of the others is told the limit (or, having lost every try to other creates, 503
+/// with `Retry-After: 1`); none makes a 17th.
+async fn a_burst_of_creates_stops_at_the_cap(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("typical-a").await;
+    let answers = futures::future::join_all((0..24).map(|i| {
+        let body = json!({"url": format!("https://1.1.1.1/burst/{i}"), "event_types": ["*"]});
+        let (api, t) = (&api, &t);
+        async move { api.write(Method::POST, &endpoints(), t, &body, None).await }
+    }))
+    .await;
+    let mut made = 0;
+    for r in &answers {
+        match r.status.as_u16() {
+            201 => made += 1,
+            409 => assert_eq!(r.body["error"]["code"], "limit_exceeded", "{}", r.text),
+            503 => assert_eq!(r.header("retry-after"), Some("1"), "{}", r.text),
+            other => panic!("{other}: {}", r.text),
+        }
+    }
+    assert!(made <= 16, "{made} endpoints made past the cap of 16");
+    let listed = api.get(&endpoints(), &t).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let listed = listed.body["response"]["data"].as_array().unwrap().len();
+    assert_eq!(listed, made, "what was answered 201 is what is there");
+    assert_eq!(listed, 16, "the cap is reached, not passed");
 }
 
 fn base64_decode(s: &str) -> Vec<u8> {

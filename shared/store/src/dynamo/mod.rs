@@ -285,6 +285,18 @@ impl DynamoStore {
         prefix: &str,
         keys_only: bool,
     ) -> StoreResult<Vec<Attrs>> {
+        self.query_pages(pk, prefix, keys_only, false).await
+    }
+
+    /// `query_all`; `consistent`: after every write that succeeded before it (what a count
+    /// under a cap needs).
+    async fn query_pages(
+        &self,
+        pk: String,
+        prefix: &str,
+        keys_only: bool,
+        consistent: bool,
+    ) -> StoreResult<Vec<Attrs>> {
         let mut out = Vec::new();
         let mut start: Option<Attrs> = None;
         loop {
@@ -309,6 +321,7 @@ impl DynamoStore {
                 query = query.projection_expression("#pk, #sk");
             }
             let page = query
+                .consistent_read(consistent)
                 .set_exclusive_start_key(start)
                 .return_consumed_capacity(capacity::TOTAL)
                 .send()

@@ -16,7 +16,7 @@ use crate::keys::{ENDPOINT_PREFIX, PK, SK, TTL};
 use crate::webhooks::WebhookStore;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
-use pirros_domain::ids::{ResourceId, WorkspaceId};
+use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{
     DELIVERY_RETENTION_DAYS, DeliveryRecord, DeliveryStatus, EndpointRecord,
 };
@@ -38,9 +38,44 @@ fn delivery_item(d: &DeliveryRecord) -> StoreResult<Attrs> {
 
 #[async_trait]
 impl WebhookStore for DynamoStore {
+    async fn endpoints_for_create(
+        &self,
+        ws: WorkspaceId,
+        client: &ClientId,
+    ) -> StoreResult<(Vec<EndpointRecord>, u64)> {
+        #[derive(Deserialize)]
+        struct Creates {
+            creates: u64,
+        }
+        // One consistent query of the partition: the endpoints, and the creates items of
+        // the credentials that made them (a few small items), this one's kept.
+        let (_, creates_sk) = keys::endpoint_creates(ws, client);
+        let mut mine = Vec::new();
+        let mut creates = 0;
+        for item in self
+            .query_pages(keys::webhook_pk(ws), "", false, true)
+            .await?
+        {
+            let sk = match item.get(SK) {
+                Some(AttributeValue::S(sk)) => sk.clone(),
+                _ => continue,
+            };
+            if sk == creates_sk {
+                creates = decode::<Creates>(item)?.creates;
+            } else if sk.starts_with(ENDPOINT_PREFIX) {
+                let endpoint: EndpointRecord = decode(item)?;
+                if endpoint.client_id == *client {
+                    mine.push(endpoint);
+                }
+            }
+        }
+        Ok((mine, creates))
+    }
+
     async fn create_endpoint(
         &self,
         endpoint: &EndpointRecord,
+        after: u64,
         idempotency: Option<&IdemRecord>,
     ) -> StoreResult<SaveOutcome> {
         let ws = endpoint.workspace_id;
@@ -65,18 +100,38 @@ impl WebhookStore for DynamoStore {
                 .expression_attribute_values(":ws", s(ws.to_string()))
                 .build(),
         )?;
+        // The credential's creates, conditional on the number its endpoints were counted
+        // with: a create that committed meanwhile fails this one as `LimitReached`.
+        let creates = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_attrs(keys::endpoint_creates(
+                ws,
+                &endpoint.client_id,
+            ))))
+            .update_expression("SET #n = :next")
+            .expression_attribute_names("#n", "creates")
+            .expression_attribute_values(":next", n(after + 1));
+        let creates = match after {
+            0 => creates.condition_expression("attribute_not_exists(#n)"),
+            _ => creates
+                .condition_expression("#n = :after")
+                .expression_attribute_values(":after", n(after)),
+        };
         let mut items = vec![
             TransactWriteItem::builder().put(put).build(),
             TransactWriteItem::builder().update(registry).build(),
+            TransactWriteItem::builder()
+                .update(built(creates.build())?)
+                .build(),
         ];
         let key = match idempotency {
             Some(idem) => {
                 items.push(idempotency_put(&self.table, idem)?);
-                Some((2, &idem.key))
+                Some((3, &idem.key))
             }
             None => None,
         };
-        self.commit(items, key).await
+        self.commit_limited(items, key, Some(2), &[]).await
     }
 
     async fn get_endpoint(

@@ -5,7 +5,7 @@ use super::WebhookStore;
 use crate::memory::MemoryStore;
 use crate::{IdemRecord, SaveOutcome, StoreResult};
 use async_trait::async_trait;
-use pirros_domain::ids::{ResourceId, WorkspaceId};
+use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{DeliveryRecord, DeliveryStatus, EndpointRecord};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -16,6 +16,8 @@ pub(crate) struct WebhookTables {
     /// Per endpoint, its deliveries by id (UUIDv7: creation order).
     deliveries: HashMap<(WorkspaceId, ResourceId), BTreeMap<ResourceId, DeliveryRecord>>,
     follow: HashMap<WorkspaceId, u64>,
+    /// Per workspace and credential, the endpoints it created.
+    creates: HashMap<(WorkspaceId, ClientId), u64>,
 }
 
 #[derive(Default)]
@@ -29,20 +31,49 @@ impl Webhooks {
 
 #[async_trait]
 impl WebhookStore for MemoryStore {
+    async fn endpoints_for_create(
+        &self,
+        ws: WorkspaceId,
+        client: &ClientId,
+    ) -> StoreResult<(Vec<EndpointRecord>, u64)> {
+        let g = self.webhooks().lock();
+        let mine = g
+            .endpoints
+            .iter()
+            .filter(|((w, _), e)| *w == ws && e.client_id == *client)
+            .map(|(_, e)| e.clone())
+            .collect();
+        let creates = g.creates.get(&(ws, client.clone())).copied().unwrap_or(0);
+        Ok((mine, creates))
+    }
+
     async fn create_endpoint(
         &self,
         endpoint: &EndpointRecord,
+        after: u64,
         idempotency: Option<&IdemRecord>,
     ) -> StoreResult<SaveOutcome> {
-        Ok(self.with_idempotency(idempotency, || {
+        let creator = (endpoint.workspace_id, endpoint.client_id.clone());
+        let mut counted_again = false;
+        let outcome = self.with_idempotency(idempotency, || {
             let mut g = self.webhooks().lock();
             let key = (endpoint.workspace_id, endpoint.id.clone());
             if g.endpoints.contains_key(&key) {
                 return false;
             }
+            let creates = g.creates.entry(creator.clone()).or_default();
+            if *creates != after {
+                counted_again = true;
+                return false;
+            }
+            *creates += 1;
             g.endpoints.insert(key, endpoint.clone());
             true
-        }))
+        });
+        Ok(match outcome {
+            SaveOutcome::VersionMismatch if counted_again => SaveOutcome::LimitReached,
+            other => other,
+        })
     }
 
     async fn get_endpoint(

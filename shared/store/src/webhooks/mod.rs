@@ -6,18 +6,31 @@ pub(crate) mod memory;
 
 use super::{IdemRecord, SaveOutcome, StoreResult};
 use async_trait::async_trait;
-use pirros_domain::ids::{ResourceId, WorkspaceId};
+use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_domain::webhooks::{DeliveryRecord, DeliveryStatus, EndpointRecord};
 
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
+    /// `client`'s endpoints in `ws` and how many it has created there (0 before its first),
+    /// read together and after every write that came before: what a create counts under
+    /// the cap, and the number it is then conditional on.
+    async fn endpoints_for_create(
+        &self,
+        ws: WorkspaceId,
+        client: &ClientId,
+    ) -> StoreResult<(Vec<EndpointRecord>, u64)>;
+
     /// Writes a new endpoint (and notes its workspace among those with endpoints), with the
-    /// request's idempotency record when it has one: both or neither. `IdempotencyTaken`
-    /// when another request with the key committed first; `VersionMismatch` when the id is
-    /// taken.
+    /// request's idempotency record when it has one, only while its credential's creates in
+    /// the workspace are still `after` (read with its endpoints, to count them under the
+    /// cap), moving them to `after + 1`: all or nothing, so two creates that counted the
+    /// same endpoints cannot both commit. `LimitReached` when another create came first
+    /// (count again); `IdempotencyTaken` when another request with the key committed
+    /// first; `VersionMismatch` when the id is taken.
     async fn create_endpoint(
         &self,
         endpoint: &EndpointRecord,
+        after: u64,
         idempotency: Option<&IdemRecord>,
     ) -> StoreResult<SaveOutcome>;
 
