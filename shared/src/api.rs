@@ -27,6 +27,10 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %m, "storage unavailable");
                 ApiError::ServiceUnavailable("A dependency is temporarily unavailable; retry later")
             }
+            StoreError::Contended(m) => {
+                tracing::warn!(error = m, "storage contended");
+                ApiError::Contended(m)
+            }
             StoreError::Internal(m) => ApiError::Internal(m),
         }
     }
@@ -417,5 +421,19 @@ impl V1Call {
             return Ok(scope);
         }
         Err(self.scope_error(ws, entity, action, entity_id, &filters))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_contention_is_a_503_to_retry_at_once() {
+        let e: ApiError = StoreError::Contended("busy").into();
+        assert!(matches!(e, ApiError::Contended("busy")), "{e:?}");
+        assert_eq!(e.code(), "service_unavailable");
+        let e: ApiError = StoreError::Unavailable("down".into()).into();
+        assert!(matches!(e, ApiError::ServiceUnavailable(_)), "{e:?}");
     }
 }

@@ -144,9 +144,11 @@ catalogue! {
         ApiError::internal("example");
     ServiceUnavailable: SERVICE_UNAVAILABLE, "service_unavailable", Any,
         "The API is switched off by its operator, or a dependency is briefly unavailable \
-         (`Retry-After: 10`), or a `PATCH` without `If-Match` kept meeting other writers of the \
-         same resource for about a second (`Retry-After: 1`; each write that answered 200 \
-         landed once). Retry after `Retry-After` seconds.",
+         (`Retry-After: 10`), or a write kept meeting other writers for a while \
+         (`Retry-After: 1`: a `PATCH` without `If-Match` of the same resource for about a \
+         second, each write that answered 200 landed once; a credential's webhook endpoint \
+         creates; writes to one workspace's events feed for 5 seconds). Nothing of the \
+         refused write was stored. Retry after `Retry-After` seconds.",
         ApiError::ServiceUnavailable("The API is temporarily disabled; retry later");
     OAuthInvalidRequest: BAD_REQUEST, "invalid_request", Token,
         "A missing parameter, a body that is neither JSON nor a form, a repeated form \

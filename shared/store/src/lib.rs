@@ -37,6 +37,10 @@ pub enum StoreError {
     /// The database could not be reached, timed out or throttled us: retry later.
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// Other writes kept taking what this one was conditional on (a workspace's event
+    /// numbers), each of them committed: retry at once.
+    #[error("storage contended: {0}")]
+    Contended(&'static str),
     /// Anything else: a bug or corrupt data.
     #[error("storage error: {0}")]
     Internal(String),

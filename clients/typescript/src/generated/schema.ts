@@ -2819,7 +2819,7 @@ export interface components {
                 "application/json": components["schemas"]["NotFoundError"];
             };
         };
-        /** @description `service_unavailable`: The API is switched off by its operator, or a dependency is briefly unavailable (`Retry-After: 10`), or a `PATCH` without `If-Match` kept meeting other writers of the same resource for about a second (`Retry-After: 1`; each write that answered 200 landed once). Retry after `Retry-After` seconds. */
+        /** @description `service_unavailable`: The API is switched off by its operator, or a dependency is briefly unavailable (`Retry-After: 10`), or a write kept meeting other writers for a while (`Retry-After: 1`: a `PATCH` without `If-Match` of the same resource for about a second, each write that answered 200 landed once; a credential's webhook endpoint creates; writes to one workspace's events feed for 5 seconds). Nothing of the refused write was stored. Retry after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 /** @description Seconds to wait before retrying. */
@@ -2949,7 +2949,7 @@ export interface components {
                 "application/json": components["schemas"]["TokenMethodNotAllowedError"];
             };
         };
-        /** @description `service_unavailable`: The API is switched off by its operator, or a dependency is briefly unavailable (`Retry-After: 10`), or a `PATCH` without `If-Match` kept meeting other writers of the same resource for about a second (`Retry-After: 1`; each write that answered 200 landed once). Retry after `Retry-After` seconds. */
+        /** @description `service_unavailable`: The API is switched off by its operator, or a dependency is briefly unavailable (`Retry-After: 10`), or a write kept meeting other writers for a while (`Retry-After: 1`: a `PATCH` without `If-Match` of the same resource for about a second, each write that answered 200 landed once; a credential's webhook endpoint creates; writes to one workspace's events feed for 5 seconds). Nothing of the refused write was stored. Retry after `Retry-After` seconds. */
         TokenServiceUnavailable: {
             headers: {
                 /** @description Seconds to wait before retrying. */

@@ -213,8 +213,8 @@ impl DynamoStore {
             // At once, with the number just learnt: a writer that waited would fall behind
             // the writer that just won, which sends its next write straight away.
         }
-        Err(StoreError::Unavailable(
-            "the events sequence kept moving; try again".into(),
+        Err(StoreError::Contended(
+            "Other writes to this workspace kept coming first; retry",
         ))
     }
 
