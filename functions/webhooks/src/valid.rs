@@ -22,11 +22,20 @@ pub struct ValidUpdate {
     pub status: Option<EndpointStatus>,
 }
 
-fn url_length(url: &str) -> Result<(), ApiError> {
+/// Its length, and its characters: printable ASCII, no space, as the document's pattern
+/// says. A URL reader drops or encodes others (a line break, a NUL), so the endpoint would
+/// show one URL and be sent to another.
+fn url_form(url: &str) -> Result<(), ApiError> {
     if url.is_empty() || url.len() > MAX_URL {
         return Err(ApiError::invalid_field(
             "url",
             format!("url must be 1 to {MAX_URL} bytes"),
+        ));
+    }
+    if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid_field(
+            "url",
+            "url must be printable ASCII without spaces; percent-encode any other character",
         ));
     }
     Ok(())
@@ -70,7 +79,7 @@ impl RequestBody for CreateEndpoint {
     type Valid = ValidCreate;
 
     fn validate(self, _: &AppState) -> Result<ValidCreate, ApiError> {
-        url_length(&self.url)?;
+        url_form(&self.url)?;
         description(&self.description)?;
         Ok(ValidCreate {
             event_types: event_types(&self.event_types)?,
@@ -85,7 +94,7 @@ impl RequestBody for UpdateEndpoint {
 
     fn validate(self, _: &AppState) -> Result<ValidUpdate, ApiError> {
         if let Some(url) = &self.url {
-            url_length(url)?;
+            url_form(url)?;
         }
         if let Some(d) = &self.description {
             description(d)?;

@@ -272,6 +272,24 @@ async fn bad_endpoints_are_refused_with_their_fields(b: Backend) {
             json!({"url": "https://a_b.example.com/h", "event_types": ["*"]}),
             "url",
         ),
+        // Characters a URL reader would drop or encode: the endpoint would show one URL and
+        // be sent to another.
+        (
+            json!({"url": "https://1.1.1.1/a\r\nX-Injected: 1", "event_types": ["*"]}),
+            "url",
+        ),
+        (
+            json!({"url": "https://1.1.1.1/a b", "event_types": ["*"]}),
+            "url",
+        ),
+        (
+            json!({"url": "https://1.1.1.1/a\u{0}b", "event_types": ["*"]}),
+            "url",
+        ),
+        (
+            json!({"url": "https://1.1.1.1/caf\u{e9}", "event_types": ["*"]}),
+            "url",
+        ),
     ];
     for (body, field) in bad {
         let r = api.write(Method::POST, &endpoints(), &a, &body, None).await;
