@@ -32,8 +32,24 @@ pirros_shared::declare_routes! {
         Search(ws: WorkspaceId) => {search} needs read(Family),
         References(ws: WorkspaceId, id: ResourceId) => references::{references} needs read(Family),
         Group(ws: WorkspaceId, id: ResourceId) => group::{group},
-        Versions(ws: WorkspaceId, id: ResourceId) => versions::{versions},
+        Versions(ws: WorkspaceId, id: ResourceId) => versions::{versions} needs read(Family),
     }
+}
+
+/// The family a paged list about it (its versions) is of, and the caller's family read
+/// scope: 403 without any read grant on families, as from every list, 404 for a family the
+/// grants don't cover.
+pub(crate) async fn listable(
+    state: &AppState,
+    call: &V1Call,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Result<(Family, Scope), ApiError> {
+    let fetch = state.store.get_family(ws, id);
+    let (record, scope) = call
+        .readable_for_list(state, ws, fetch, |r| &r.family)
+        .await?;
+    Ok((record.family, scope))
 }
 
 /// The family if the caller may read it, and the caller's family read scope.
@@ -118,7 +134,8 @@ impl References for ScoredFamily {
 ///
 /// The families of the workspace you may read that are most like this one, by descending
 /// `score` (0 to 1: shared tags, same category, shared name words); only those with a
-/// score above 0. One page: `next_cursor` is always `null`.
+/// score above 0. One page: `next_cursor` is always `null`. Like the family itself, a
+/// family that doesn't exist or your grants don't cover is 404 `not_found`.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/families/{id}/similar",

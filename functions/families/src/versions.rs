@@ -15,8 +15,9 @@ use pirros_shared::response::{Envelope, Reply};
 ///
 /// Every version of the family, newest first: its file (`null` when it had none), the
 /// uploader's note, who uploaded it (`null` for an imported version) and when. Paged with
-/// `limit` and `cursor`. A family that doesn't exist, or that your grants don't cover, is
-/// 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
+/// `limit` and `cursor`. Without a read grant on families in this workspace the answer is
+/// 403 `insufficient_scope`; a family that doesn't exist, or that your grants don't cover,
+/// is 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/families/{id}/versions",
@@ -38,7 +39,7 @@ pub async fn versions(
     let pager = Pager::new(&state.cursors, call, &[]);
     let before = pager.start_at::<u64>(cursor.as_deref())?;
     // The page is read beside the family's check: one round trip (dropped if it fails).
-    let (_, page) = tokio::try_join!(crate::readable(state, call, ws, id), async {
+    let (_, page) = tokio::try_join!(crate::listable(state, call, ws, id), async {
         Ok(state
             .store
             .list_family_versions(ws, id, before, limit.get())

@@ -524,7 +524,8 @@ export interface paths {
          * Similar families
          * @description The families of the workspace you may read that are most like this one, by descending
          *     `score` (0 to 1: shared tags, same category, shared name words); only those with a
-         *     score above 0. One page: `next_cursor` is always `null`.
+         *     score above 0. One page: `next_cursor` is always `null`. Like the family itself, a
+         *     family that doesn't exist or your grants don't cover is 404 `not_found`.
          */
         get: operations["similarFamilies"];
         put?: never;
@@ -546,8 +547,9 @@ export interface paths {
          * A family's versions
          * @description Every version of the family, newest first: its file (`null` when it had none), the
          *     uploader's note, who uploaded it (`null` for an imported version) and when. Paged with
-         *     `limit` and `cursor`. A family that doesn't exist, or that your grants don't cover, is
-         *     404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
+         *     `limit` and `cursor`. Without a read grant on families in this workspace the answer is
+         *     403 `insufficient_scope`; a family that doesn't exist, or that your grants don't cover,
+         *     is 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
          */
         get: operations["familyVersions"];
         put?: never;
@@ -4246,6 +4248,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];
+            403: components["responses"]["InsufficientScope"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];

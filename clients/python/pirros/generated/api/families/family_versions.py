@@ -10,6 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.envelope_list_page_family_version_no_expansions import (
     EnvelopeListPageFamilyVersionNoExpansions,
 )
+from ...models.insufficient_scope_error import InsufficientScopeError
 from ...models.internal_error_error import InternalErrorError
 from ...models.invalid_request_error import InvalidRequestError
 from ...models.invalid_token_error import InvalidTokenError
@@ -52,6 +53,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     EnvelopeListPageFamilyVersionNoExpansions
+    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -77,6 +79,11 @@ def _parse_response(
         response_401 = InvalidTokenError.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = InsufficientScopeError.from_dict(response.json())
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = NotFoundError.from_dict(response.json())
@@ -113,6 +120,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     EnvelopeListPageFamilyVersionNoExpansions
+    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -138,6 +146,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[
     EnvelopeListPageFamilyVersionNoExpansions
+    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -150,8 +159,9 @@ def sync_detailed(
 
      Every version of the family, newest first: its file (`null` when it had none), the
     uploader's note, who uploaded it (`null` for an imported version) and when. Paged with
-    `limit` and `cursor`. A family that doesn't exist, or that your grants don't cover, is
-    404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
+    `limit` and `cursor`. Without a read grant on families in this workspace the answer is
+    403 `insufficient_scope`; a family that doesn't exist, or that your grants don't cover,
+    is 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
 
     Args:
         ws (UUID):
@@ -164,7 +174,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeListPageFamilyVersionNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeListPageFamilyVersionNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
@@ -190,6 +200,7 @@ def sync(
     cursor: str | Unset = UNSET,
 ) -> (
     EnvelopeListPageFamilyVersionNoExpansions
+    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -203,8 +214,9 @@ def sync(
 
      Every version of the family, newest first: its file (`null` when it had none), the
     uploader's note, who uploaded it (`null` for an imported version) and when. Paged with
-    `limit` and `cursor`. A family that doesn't exist, or that your grants don't cover, is
-    404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
+    `limit` and `cursor`. Without a read grant on families in this workspace the answer is
+    403 `insufficient_scope`; a family that doesn't exist, or that your grants don't cover,
+    is 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
 
     Args:
         ws (UUID):
@@ -217,7 +229,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeListPageFamilyVersionNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeListPageFamilyVersionNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
@@ -238,6 +250,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[
     EnvelopeListPageFamilyVersionNoExpansions
+    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -250,8 +263,9 @@ async def asyncio_detailed(
 
      Every version of the family, newest first: its file (`null` when it had none), the
     uploader's note, who uploaded it (`null` for an imported version) and when. Paged with
-    `limit` and `cursor`. A family that doesn't exist, or that your grants don't cover, is
-    404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
+    `limit` and `cursor`. Without a read grant on families in this workspace the answer is
+    403 `insufficient_scope`; a family that doesn't exist, or that your grants don't cover,
+    is 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
 
     Args:
         ws (UUID):
@@ -264,7 +278,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeListPageFamilyVersionNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeListPageFamilyVersionNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
@@ -288,6 +302,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> (
     EnvelopeListPageFamilyVersionNoExpansions
+    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -301,8 +316,9 @@ async def asyncio(
 
      Every version of the family, newest first: its file (`null` when it had none), the
     uploader's note, who uploaded it (`null` for an imported version) and when. Paged with
-    `limit` and `cursor`. A family that doesn't exist, or that your grants don't cover, is
-    404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
+    `limit` and `cursor`. Without a read grant on families in this workspace the answer is
+    403 `insufficient_scope`; a family that doesn't exist, or that your grants don't cover,
+    is 404. Download a version's file with `GET .../families/{id}/rfa?version=N`.
 
     Args:
         ws (UUID):
@@ -315,7 +331,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeListPageFamilyVersionNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeListPageFamilyVersionNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (

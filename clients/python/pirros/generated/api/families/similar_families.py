@@ -160,7 +160,8 @@ def sync_detailed(
 
      The families of the workspace you may read that are most like this one, by descending
     `score` (0 to 1: shared tags, same category, shared name words); only those with a
-    score above 0. One page: `next_cursor` is always `null`.
+    score above 0. One page: `next_cursor` is always `null`. Like the family itself, a
+    family that doesn't exist or your grants don't cover is 404 `not_found`.
 
     Args:
         ws (UUID):
@@ -212,7 +213,8 @@ def sync(
 
      The families of the workspace you may read that are most like this one, by descending
     `score` (0 to 1: shared tags, same category, shared name words); only those with a
-    score above 0. One page: `next_cursor` is always `null`.
+    score above 0. One page: `next_cursor` is always `null`. Like the family itself, a
+    family that doesn't exist or your grants don't cover is 404 `not_found`.
 
     Args:
         ws (UUID):
@@ -258,7 +260,8 @@ async def asyncio_detailed(
 
      The families of the workspace you may read that are most like this one, by descending
     `score` (0 to 1: shared tags, same category, shared name words); only those with a
-    score above 0. One page: `next_cursor` is always `null`.
+    score above 0. One page: `next_cursor` is always `null`. Like the family itself, a
+    family that doesn't exist or your grants don't cover is 404 `not_found`.
 
     Args:
         ws (UUID):
@@ -308,7 +311,8 @@ async def asyncio(
 
      The families of the workspace you may read that are most like this one, by descending
     `score` (0 to 1: shared tags, same category, shared name words); only those with a
-    score above 0. One page: `next_cursor` is always `null`.
+    score above 0. One page: `next_cursor` is always `null`. Like the family itself, a
+    family that doesn't exist or your grants don't cover is 404 `not_found`.
 
     Args:
         ws (UUID):
