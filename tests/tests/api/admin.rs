@@ -932,9 +932,23 @@ async fn imports_and_grant_changes_are_in_the_feed() {
         "created_at": "2026-06-01T09:00:00.000Z",
     }]});
     std::fs::write(&edit, d1.to_string()).unwrap();
+    let before = pirros_shared::timestamp::Timestamp::now();
     let (ok, out, err) = admin(&t, &["import", edit.to_str().unwrap()], &[]);
     assert!(ok, "{err}");
     assert_eq!(out["events"], 1, "{out}");
+    // Changed by the import, so updated then (not at the fixture's old time), created when
+    // it was: a sync by `updated_since` finds it.
+    let since = api
+        .get(
+            &format!("/v1/workspaces/{A1}/details?updated_since={before}"),
+            &full,
+        )
+        .await;
+    assert_eq!(since.status, 200, "{}", since.text);
+    let found = since.body["response"]["data"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{}", since.text);
+    assert_eq!(found[0]["id"], "d1");
+    assert_eq!(found[0]["created_at"], "2026-06-01T09:00:00.000Z");
     let seen = feed(full.clone(), full_mark.clone()).await;
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["type"], "detail.updated");
@@ -947,6 +961,7 @@ async fn imports_and_grant_changes_are_in_the_feed() {
         .map(|c| c.as_str().unwrap())
         .collect();
     assert!(changed.contains(&"tag_ids"), "{changed:?}");
+    assert!(changed.contains(&"updated_at"), "{changed:?}");
     assert!(changed.windows(2).all(|w| w[0] < w[1]), "{changed:?}");
     // Concrete details only: d1 left its view.
     let gone = feed(concrete.clone(), concrete_mark.clone()).await;
