@@ -338,30 +338,6 @@ impl V1Call {
         }
     }
 
-    /// `readable`, for a paged list about one resource (a family's versions): with no
-    /// read grant on its type in the workspace at all, 403 `insufficient_scope` as from
-    /// every list; a resource the grants don't cover, 404 as from `readable`.
-    pub async fn readable_for_list<R, T: Filterable>(
-        &self,
-        state: &AppState,
-        ws: WorkspaceId,
-        fetch: impl Future<Output = StoreResult<Option<R>>>,
-        item: fn(&R) -> &T,
-    ) -> Result<(R, Scope), ApiError> {
-        let (scope, record) =
-            tokio::try_join!(self.scope(state, ws, T::ENTITY, Action::Read), async {
-                Ok(fetch.await?)
-            },)?;
-        if scope.is_none() {
-            self.require_scope(state, ws, T::ENTITY, Action::Read, None)
-                .await?;
-        }
-        match record {
-            Some(r) if scope.allows(item(&r)) => Ok((r, scope)),
-            _ => Err(ApiError::NotFound),
-        }
-    }
-
     /// The scope for writing `item`: 403 `insufficient_scope` naming it unless a grant for
     /// `action` covers it.
     pub async fn require_scope_over<T: Filterable + HasId>(

@@ -92,7 +92,21 @@ pub fn json_response(status: StatusCode, body: String, request_id: &str) -> Resp
 }
 
 pub fn success(reply: Reply, request_id: &str) -> Response<Body> {
-    let mut resp = json_response(reply.status, reply.body, request_id);
+    // A replay is the first answer byte for byte, `meta.request_id` included: its
+    // `X-Request-Id` names that request too, so header and body agree and point support at
+    // the request that made the write. This request's own id is logged beside it.
+    let replayed = reply
+        .headers
+        .iter()
+        .any(|(k, _)| *k == headers::IDEMPOTENT_REPLAYED);
+    let first = replayed
+        .then(|| request_id_of(&reply.body).map(str::to_owned))
+        .flatten();
+    if let Some(first) = &first {
+        tracing::info!(request_id, replay_of = %first, "idempotent replay");
+    }
+    let shown_id = first.as_deref().unwrap_or(request_id);
+    let mut resp = json_response(reply.status, reply.body, shown_id);
     if reply.status == StatusCode::NOT_MODIFIED || reply.status == StatusCode::NO_CONTENT {
         *resp.body_mut() = Body::Empty;
         resp.headers_mut().remove(headers::CONTENT_TYPE);
@@ -101,6 +115,15 @@ pub fn success(reply: Reply, request_id: &str) -> Response<Body> {
         resp.headers_mut().insert(k, v);
     }
     resp
+}
+
+/// The `meta.request_id` of an envelope. Only the envelope's own key can read
+/// `"meta":{"request_id":"` unescaped, wherever the serialiser put it.
+fn request_id_of(envelope: &str) -> Option<&str> {
+    const KEY: &str = r#""meta":{"request_id":""#;
+    let start = envelope.rfind(KEY)? + KEY.len();
+    let len = envelope[start..].find('"')?;
+    Some(&envelope[start..start + len])
 }
 
 pub fn failure(err: &ApiError, flavor: Flavor, request_id: &str) -> Response<Body> {
@@ -147,4 +170,37 @@ pub fn add_rate_headers(resp: &mut Response<Body>, rate: &RateStatus) {
         headers::RATE_RESET,
         HeaderValue::from(rate.reset_epoch_secs),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replay_is_known_by_its_first_request_id() {
+        let first = envelope(
+            &serde_json::json!({"name": "\"meta\":{\"request_id\":\"x"}),
+            "r1",
+        )
+        .unwrap();
+        assert_eq!(request_id_of(&first), Some("r1"));
+        // Meta first, as a re-serialised envelope may put it.
+        assert_eq!(
+            request_id_of(r#"{"meta":{"request_id":"r3"},"response":{}}"#),
+            Some("r3")
+        );
+        assert_eq!(request_id_of("{}"), None);
+        let replay = Reply::new(StatusCode::CREATED, first.clone()).with_header(
+            headers::IDEMPOTENT_REPLAYED,
+            HeaderValue::from_static("true"),
+        );
+        let resp = success(replay, "r2");
+        assert_eq!(resp.headers()[headers::REQUEST_ID], "r1");
+        let Body::Text(body) = resp.body() else {
+            panic!("a text body")
+        };
+        assert_eq!(*body, first, "the first answer, byte for byte");
+        let fresh = success(Reply::new(StatusCode::OK, first.clone()), "r2");
+        assert_eq!(fresh.headers()[headers::REQUEST_ID], "r2");
+    }
 }

@@ -8,6 +8,7 @@ use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
 use pirros_shared::grants::Scope;
+use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Family;
 use pirros_shared::model::References;
@@ -37,19 +38,20 @@ pirros_shared::declare_routes! {
 }
 
 /// The family a paged list about it (its versions) is of, and the caller's family read
-/// scope: 403 without any read grant on families, as from every list, 404 for a family the
-/// grants don't cover.
+/// scope: 403 without any read grant on families, as from every list, else 404 for a family
+/// the grants don't cover. Both checks side by side; the 403 wins.
 pub(crate) async fn listable(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<(Family, Scope), ApiError> {
-    let fetch = state.store.get_family(ws, id);
-    let (record, scope) = call
-        .readable_for_list(state, ws, fetch, |r| &r.family)
-        .await?;
-    Ok((record.family, scope))
+    let (granted, found) = tokio::join!(
+        call.require_scope(state, ws, EntityType::Family, Action::Read, None),
+        readable(state, call, ws, id),
+    );
+    granted?;
+    found
 }
 
 /// The family if the caller may read it, and the caller's family read scope.

@@ -610,6 +610,7 @@ mod tests {
             (event_counter(ws), "#SEQ"),
             (event(ws, 7), "*"),
             (endpoint(ws, &id), "ENDPOINT#*"),
+            (endpoint_creates(ws, &client), "CREATES#*"),
             (webhook_workspace(ws), "*"),
             (delivery(ws, &id, &id), "*"),
             (idempotency(&client, "k"), "IDEM"),

@@ -361,6 +361,11 @@ async fn idempotent_replay_and_conflict(b: Backend) {
     );
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.header("etag"), Some("\"v1\""));
+    // The header names the request the body does: the one that made the write.
+    assert_eq!(
+        again.header("x-request-id"),
+        first.body["meta"]["request_id"].as_str()
+    );
     let mut other = body();
     other["name"] = json!("Different");
     let r = api
