@@ -79,13 +79,11 @@ fn refusal<T: IntoParams>(
     if let Some((k, _)) =
         url::form_urlencoded::parse(raw.as_bytes()).find(|(k, _)| !accepted.iter().any(|a| a == k))
     {
-        return ApiError::invalid_field(
-            &k,
-            format!(
-                "Unknown query parameter {k:?}; this endpoint accepts: {}",
-                accepted.join(", ")
-            ),
-        );
+        let takes = match accepted.as_slice() {
+            [] => "this endpoint takes no query parameters".to_owned(),
+            names => format!("this endpoint accepts: {}", names.join(", ")),
+        };
+        return ApiError::invalid_field(&k, format!("Unknown query parameter {k:?}; {takes}"));
     }
     let name = e.path().to_string();
     let message = e.inner().to_string();
@@ -343,7 +341,7 @@ mod tests {
         let e = parse::<NoQuery>(Some("x=1")).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "Unknown query parameter \"x\"; this endpoint accepts: "
+            "Unknown query parameter \"x\"; this endpoint takes no query parameters"
         );
         parse::<NoQuery>(None).unwrap();
         parse::<NoQuery>(Some("")).unwrap();
