@@ -259,7 +259,14 @@ async fn change<T>(
 #[tokio::main]
 async fn main() {
     if let Err(e) = run(Cli::parse()).await {
-        eprintln!("pirros-admin: {e:#}");
+        let said = format!("{e:#}");
+        eprintln!("pirros-admin: {said}");
+        if said.contains("ResourceNotFoundException") {
+            let table = std::env::var("TABLE_NAME").unwrap_or_default();
+            eprintln!(
+                "pirros-admin: there is no table {table:?} here: check TABLE_NAME and the region, or make it with `pirros-admin table create`"
+            );
+        }
         std::process::exit(1);
     }
 }

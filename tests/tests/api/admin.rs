@@ -555,6 +555,17 @@ fn fixture_schema_command_prints_the_published_schema() {
     assert_eq!(out["properties"]["credentials"]["type"], "array");
 }
 
+/// A table that is not there: the table is named with what makes it, in a few lines, not
+/// the SDK's whole answer.
+#[test]
+fn a_missing_table_is_named_with_what_makes_it() {
+    let (ok, _, err) = admin("no-such-table-here", &["killswitch", "on"], &[]);
+    assert!(!ok, "{err}");
+    assert!(err.contains("\"no-such-table-here\""), "{err}");
+    assert!(err.contains("pirros-admin table create"), "{err}");
+    assert!(err.len() < 600, "{} bytes: {err}", err.len());
+}
+
 /// `pirros-admin ... | head`: the reader goes away before the output is written. The
 /// command's work is done by then, so it ends as it would have, without a panic.
 #[test]

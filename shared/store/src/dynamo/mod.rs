@@ -102,7 +102,16 @@ where
         ),
         _ => false,
     };
-    let msg = aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string();
+    // What DynamoDB said, when it answered (its code and message, not the whole response);
+    // otherwise the chain of causes (a refused connection, a missing region).
+    let msg = match &e {
+        SdkError::ServiceError(se) => format!(
+            "{}: {}",
+            se.err().code().unwrap_or("unknown error"),
+            se.err().message().unwrap_or("no message")
+        ),
+        _ => aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string(),
+    };
     if transient {
         StoreError::Unavailable(msg)
     } else {
