@@ -10,6 +10,7 @@ use pirros_shared::model::{
 };
 use pirros_shared::store::Item;
 use pirros_shared::timestamp::Timestamp;
+use pirros_tests::uploads::upload_body;
 use pirros_tests::*;
 use serde_json::{Value, json};
 
@@ -673,14 +674,7 @@ async fn single_resource_gets_are_conditional(b: Backend) {
     let writer = api.token("famwriter-a").await;
     // A job: an upload's, waiting for its file.
     let started = api
-        .write(
-            reqwest::Method::POST,
-            &format!("/v1/workspaces/{A1}/families/uploads"),
-            &writer,
-            &json!({"name": "Tagged door", "category": "Doors", "file_name": "door.rfa",
-                    "size_bytes": 1024, "sha256": "0".repeat(64)}),
-            None,
-        )
+        .start_upload(A1, &writer, &upload_body(b"a door", None))
         .await;
     let job = started.body["response"]["job"]["id"]
         .as_str()
