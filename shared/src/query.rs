@@ -54,6 +54,10 @@ pub fn not_utf8(raw: &[u8]) -> Option<NotUtf8> {
         String::from_utf8(bytes).ok()
     }
     for pair in raw.split(|b| *b == b'&') {
+        // Plain ASCII with nothing encoded is UTF-8 as it stands (most queries).
+        if pair.is_ascii() && !pair.contains(&b'%') {
+            continue;
+        }
         let (name, value) = match pair.iter().position(|b| *b == b'=') {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &[][..]),

@@ -38,20 +38,23 @@ pirros_shared::declare_routes! {
 }
 
 /// The family a paged list about it (its versions) is of, and the caller's family read
-/// scope: 403 without any read grant on families, as from every list, else 404 for a family
-/// the grants don't cover. Both checks side by side; the 403 wins.
+/// scope: 404 for a family the grants don't cover, but 403 when they hold no read grant on
+/// families at all, as from every list (checked only then: a read that succeeds pays for
+/// nothing more).
 pub(crate) async fn listable(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<(Family, Scope), ApiError> {
-    let (granted, found) = tokio::join!(
-        call.require_scope(state, ws, EntityType::Family, Action::Read, None),
-        readable(state, call, ws, id),
-    );
-    granted?;
-    found
+    match readable(state, call, ws, id).await {
+        Err(ApiError::NotFound) => {
+            call.require_scope(state, ws, EntityType::Family, Action::Read, None)
+                .await?;
+            Err(ApiError::NotFound)
+        }
+        other => other,
+    }
 }
 
 /// The family if the caller may read it, and the caller's family read scope.
