@@ -79,9 +79,10 @@ impl IntoParams for IfMatch {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![header_parameter(
             shown::IF_MATCH,
-            "`*`, or one or more `ETag`s of this stash (`\"v3\"`, weak or strong, \
-             comma-separated): update only if the stash is still at one of them, else \
-             409 `stale_precondition`.",
+            "`*`, or one or more `ETag`s of this resource (`\"v3\"`, weak or strong, \
+             comma-separated): the write applies only if the resource is still at one of \
+             them, else 409 `stale_precondition`. Without it the write applies to the \
+             resource as it is.",
             SYNTAX,
         )]
     }

@@ -10,11 +10,11 @@
 //!     call: &V1Call,
 //!     ws: WorkspaceId,
 //!     id: &ResourceId,
-//!     (NoQuery {}, Body(patch), expected, key): (
+//!     (NoQuery {}, Body(patch), key, expected): (
 //!         NoQuery,
 //!         Body<UpdateStash>,
-//!         Option<IfMatch>,
 //!         Option<IdempotencyKey>,
+//!         Option<IfMatch>,
 //!     ),
 //! ) -> Result<Reply, ApiError>
 //! ```
@@ -29,17 +29,32 @@ use crate::query::{IncludeQuery, NoQuery, PageQuery};
 use crate::request::{body_bytes, json_body};
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::request_body::{RequestBody as BodyDoc, RequestBodyBuilder};
+use utoipa::openapi::{Ref, RefOr, Required, Schema};
+
+/// What an operation's document says of the parts its handler takes, read off the handler's
+/// signature: so the parameters, the body and the errors they bring are written once, on
+/// the types, never again in each operation's attribute.
+#[derive(Default)]
+pub struct Described {
+    /// The errors, beyond what every `/v1` operation answers, that taking these parts can
+    /// answer or that a handler taking them answers from them.
+    pub raises: Vec<ErrorKind>,
+    /// Query and header parameters, after the path's (which the attribute names).
+    pub parameters: Vec<Parameter>,
+    pub body: Option<BodyDoc>,
+    /// The schemas the body refers to.
+    pub schemas: Vec<(String, RefOr<Schema>)>,
+}
 
 /// A part of a request a handler takes.
 pub trait Extract: Sized {
     fn extract(state: &AppState, call: &V1Call) -> Result<Self, ApiError>;
 
-    /// The errors, beyond what every `/v1` operation answers, that taking this part can
-    /// answer or that a handler taking it answers from it: the operation's document lists
-    /// them from its handler's signature.
-    fn raises() -> Vec<ErrorKind> {
-        Vec::new()
-    }
+    /// Adds what the operation's document says of this part.
+    fn describe(_: &mut Described) {}
 }
 
 /// An operation's query struct: parsed strictly (`query::parse`).
@@ -53,8 +68,10 @@ impl<T: QueryParams> Extract for T {
         call.query()
     }
 
-    fn raises() -> Vec<ErrorKind> {
-        T::RAISES.to_vec()
+    fn describe(d: &mut Described) {
+        d.raises.extend_from_slice(T::RAISES);
+        d.parameters
+            .extend(T::into_params(|| Some(ParameterIn::Query)));
     }
 }
 
@@ -65,7 +82,7 @@ impl QueryParams for IncludeQuery {
 impl QueryParams for PageQuery {}
 
 /// A JSON request body and what checking it makes of it.
-pub trait RequestBody: DeserializeOwned {
+pub trait RequestBody: DeserializeOwned + utoipa::ToSchema {
     /// The body once checked: what the handler works with.
     type Valid;
     /// Checks what the types alone do not (lengths, ranges, combinations); the function's
@@ -73,6 +90,12 @@ pub trait RequestBody: DeserializeOwned {
     fn validate(self, state: &AppState) -> Result<Self::Valid, ApiError>;
     /// Whether an empty body stands for `{}` (operations whose body is optional).
     const OPTIONAL: bool = false;
+    /// What the document says of the body besides its schema.
+    const DESCRIPTION: Option<&'static str> = if Self::OPTIONAL {
+        Some("Optional: nothing, or `{}`.")
+    } else {
+        None
+    };
 }
 
 /// The request's JSON body, parsed strictly and checked: `Content-Type` must be
@@ -88,6 +111,21 @@ impl<B: RequestBody> Extract for Body<B> {
         };
         raw.validate(state).map(Body)
     }
+
+    fn describe(d: &mut Described) {
+        let schema = Ref::from_schema_name(B::name());
+        let content = ContentBuilder::new().schema(Some(schema)).build();
+        let required = (!B::OPTIONAL).then_some(Required::True);
+        d.body = Some(
+            RequestBodyBuilder::new()
+                .description(B::DESCRIPTION)
+                .content("application/json", content)
+                .required(required)
+                .build(),
+        );
+        d.schemas.push((B::name().into_owned(), B::schema()));
+        B::schemas(&mut d.schemas);
+    }
 }
 
 /// An optional body sent empty: what `{}` would be.
@@ -102,8 +140,9 @@ impl Extract for Option<IfMatch> {
         IfMatch::from_request(&call.request)
     }
 
-    fn raises() -> Vec<ErrorKind> {
-        vec![ErrorKind::StalePrecondition]
+    fn describe(d: &mut Described) {
+        d.raises.push(ErrorKind::StalePrecondition);
+        d.parameters.extend(IfMatch::into_params(|| None));
     }
 }
 
@@ -114,8 +153,9 @@ impl Extract for Option<IdempotencyKey> {
         IdempotencyKey::from_request(&call.request)
     }
 
-    fn raises() -> Vec<ErrorKind> {
-        vec![ErrorKind::IdempotencyConflict]
+    fn describe(d: &mut Described) {
+        d.raises.push(ErrorKind::IdempotencyConflict);
+        d.parameters.extend(IdempotencyKey::into_params(|| None));
     }
 }
 
@@ -126,8 +166,8 @@ macro_rules! tuples {
                 Ok(($($t::extract(state, call)?,)+))
             }
 
-            fn raises() -> Vec<ErrorKind> {
-                [$($t::raises()),+].concat()
+            fn describe(d: &mut Described) {
+                $($t::describe(d);)+
             }
         }
     )+};
@@ -135,8 +175,10 @@ macro_rules! tuples {
 
 tuples!((A, B), (A, B, C), (A, B, C, D));
 
-/// What extracting the last parameter of `handler` raises, read off its type: `handler` is
-/// a closure passing its argument on as that parameter, and is never called.
-pub fn raised_by<E: Extract, R>(_handler: impl FnOnce(E) -> R) -> Vec<ErrorKind> {
-    E::raises()
+/// What the document says of the last parameter of `handler`, read off its type: `handler`
+/// is a closure passing its argument on as that parameter, and is never called.
+pub fn described_by<E: Extract, R>(_handler: impl FnOnce(E) -> R) -> Described {
+    let mut d = Described::default();
+    E::describe(&mut d);
+    d
 }

@@ -9,10 +9,13 @@
 //! path parameters, and the `Allow` header of a 405.
 
 use crate::catalogue::ErrorKind;
+use crate::conditional::IfNoneMatch;
 use crate::error::ApiError;
+use crate::extract::Described;
 use crate::grants::{Action, EntityType};
 use crate::ids::{ResourceId, WorkspaceId};
 use http::Method;
+use utoipa::IntoParams;
 pub use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::OpenApi;
 use utoipa::openapi::path::HttpMethod;
@@ -164,17 +167,36 @@ pub struct RouteDef<R> {
 
 /// Adds `P`'s operation and the schemas it names to `api`. Kept out of the tables, so only
 /// the binary that renders the document links what it takes.
-/// A `/v1` operation (`v1`) answers what every `/v1` operation answers, what its handler
-/// lists, what extracting its parameters raises (`raised`) and, when it declares a grant,
-/// 403 `insufficient_scope`.
-pub fn document<P>(api: &mut OpenApi, v1: bool, raised: &[ErrorKind], grant: Option<Grant>)
+/// A `/v1` operation (`v1`) takes the parameters and body its handler's signature extracts
+/// (`taken`, after the path parameters its attribute names), and answers what every `/v1`
+/// operation answers, what its handler lists, what extracting its parameters raises and,
+/// when it declares a grant, 403 `insufficient_scope`.
+pub fn document<P>(api: &mut OpenApi, v1: bool, taken: Described, grant: Option<Grant>)
 where
     P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
 {
     // `Path::operation` leaves out the `tag` of the attribute, which `#[derive(OpenApi)]`
     // adds from `Tags`: so does this.
     let mut operation = P::operation();
-    let mut raised = raised.to_vec();
+    let Described {
+        raises: mut raised,
+        parameters,
+        body,
+        schemas: body_schemas,
+    } = taken;
+    let mut parameters = parameters;
+    if answers_etag_to_get::<P>(&operation) {
+        parameters.extend(IfNoneMatch::into_params(|| None));
+    }
+    if !parameters.is_empty() {
+        operation
+            .parameters
+            .get_or_insert_with(Vec::new)
+            .extend(parameters);
+    }
+    if body.is_some() {
+        operation.request_body = body;
+    }
     if grant.is_some() {
         raised.push(ErrorKind::InsufficientScope);
     }
@@ -183,10 +205,19 @@ where
     tags.extend(P::tags().into_iter().map(str::to_owned));
     api.paths
         .add_path_operation(P::path(), P::methods(), operation);
-    let mut schemas = Vec::new();
+    let mut schemas = body_schemas;
     P::schemas(&mut schemas);
     let components = api.components.get_or_insert_with(Default::default);
     components.schemas.extend(schemas);
+}
+
+/// Whether `P` is a read whose 200 carries an `ETag`: every such read answers 304 to
+/// `If-None-Match` (`conditional`), so its document takes that header.
+fn answers_etag_to_get<P: utoipa::Path>(operation: &utoipa::openapi::path::Operation) -> bool {
+    P::methods() == [HttpMethod::Get]
+        && operation.responses.responses.get("200").is_some_and(|r| {
+            matches!(r, utoipa::openapi::RefOr::T(r) if r.headers.contains_key(crate::headers::shown::ETAG))
+        })
 }
 
 impl<R> RouteDef<R> {
@@ -550,8 +581,8 @@ macro_rules! declare_routes {
     };
 }
 
-/// How a route is documented: a `/v1` handler's operation lists what extracting its last
-/// parameter raises, read off its type by a call that type-checks and never runs.
+/// How a route is documented: a `/v1` handler's operation says what its last parameter
+/// takes and raises, read off its type by a call that type-checks and never runs.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __document_route {
@@ -560,7 +591,7 @@ macro_rules! __document_route {
             $crate::routes::document::<$crate::__path_struct!($($module ::)* { $handler })>(
                 api,
                 false,
-                &[],
+                Default::default(),
                 $grant,
             )
         }
@@ -568,7 +599,7 @@ macro_rules! __document_route {
     (v1 $($module:ident ::)* { $handler:ident } ($($param:ident),*) $grant:expr) => {
         |api: &mut $crate::routes::Document| {
             #[allow(unreachable_code, unused_variables, clippy::diverging_sub_expression)]
-            let raised = $crate::extract::raised_by(|last| {
+            let taken = $crate::extract::described_by(|last| {
                 $($module ::)* $handler(
                     unreachable!(),
                     unreachable!(),
@@ -579,7 +610,7 @@ macro_rules! __document_route {
             $crate::routes::document::<$crate::__path_struct!($($module ::)* { $handler })>(
                 api,
                 true,
-                &raised,
+                taken,
                 $grant,
             )
         }

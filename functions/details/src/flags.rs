@@ -13,18 +13,17 @@ use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
-use pirros_shared::etag::{self, IfMatch};
+use pirros_shared::etag::IfMatch;
 use pirros_shared::events::{Actor, Change, flag_event};
 use pirros_shared::extract::Body;
 use pirros_shared::flags::{
     Flag, FlagRecord, FlagStatus, MAX_OPEN_FLAGS, OpenFlagsChange, new_flag_id,
 };
 use pirros_shared::grants::{Action, EntityType};
-use pirros_shared::headers::shown;
 use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Detail;
-use pirros_shared::openapi::{ResourcePath, header_parameter};
+use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions, Resource};
 use pirros_shared::query::Cursor;
@@ -38,7 +37,6 @@ use pirros_shared::write::{Committed, commit, commit_new, versioned_update};
 use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 use utoipa::IntoParams;
-use utoipa::openapi::path::{Parameter, ParameterIn};
 
 /// How many of a workspace's open-flag counts a search page reads beside its list query:
 /// about one read unit's worth. A workspace with more details flagged at once has the
@@ -97,21 +95,6 @@ pub struct FlagPath {
     pub flag_id: String,
 }
 
-/// `If-Match` on a flag update, as documented.
-pub struct FlagIfMatch;
-
-impl IntoParams for FlagIfMatch {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![header_parameter(
-            shown::IF_MATCH,
-            "`*`, or one or more `ETag`s of this flag (`\"v1\"`, weak or strong, \
-             comma-separated): update only if the flag is still at one of them, else 409 \
-             `stale_precondition`. Without it the update applies to the flag as it is.",
-            etag::SYNTAX,
-        )]
-    }
-}
-
 /// The detail for a flag write: a write grant on details, a detail the caller can read,
 /// and a write grant covering it (see the module's comment).
 async fn writable_detail(
@@ -158,8 +141,7 @@ error_responses!(
     path = "/v1/workspaces/{ws}/details/{id}/flags",
     operation_id = "createDetailFlag",
     tag = "details",
-    params(ResourcePath, NoQuery, IdempotencyKey),
-    request_body(content = CreateFlag, content_type = "application/json"),
+    params(ResourcePath),
     responses(
         (status = 201, description = "The new flag (or, replayed, the original answer).",
             body = Envelope<Resource<Flag, NoExpansions>>,
@@ -272,7 +254,7 @@ fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<FlagStatus>, D::Erro
     path = "/v1/workspaces/{ws}/details/{id}/flags",
     operation_id = "listDetailFlags",
     tag = "details",
-    params(ResourcePath, FlagsQuery),
+    params(ResourcePath),
     responses(
         (status = 200, description = "One page of flags.",
             body = Envelope<ListPage<Flag, NoExpansions>>),
@@ -333,8 +315,7 @@ pub async fn list(
     path = "/v1/workspaces/{ws}/details/{id}/flags/{flag_id}",
     operation_id = "resolveDetailFlag",
     tag = "details",
-    params(FlagPath, NoQuery, FlagIfMatch),
-    request_body(content = ResolveFlag, content_type = "application/json"),
+    params(FlagPath),
     responses(
         (status = 200, description = "The flag as it now stands.",
             body = Envelope<Resource<Flag, NoExpansions>>,

@@ -7,7 +7,6 @@ pub mod flags;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::catalogue::ErrorKind;
-use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
@@ -44,7 +43,7 @@ pirros_shared::declare_routes! {
     path = "/v1/workspaces/{ws}/details/{id}",
     operation_id = "getDetail",
     tag = "details",
-    params(ResourcePath, IncludeQuery, IfNoneMatch),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The detail.", body = Envelope<Resource<Detail, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
@@ -152,7 +151,7 @@ impl SearchQuery {
     path = "/v1/workspaces/{ws}/details",
     operation_id = "searchDetails",
     tag = "details",
-    params(WorkspacePath, SearchQuery),
+    params(WorkspacePath),
     responses(
         (status = 200, description = "One page of details.", body = Envelope<ListPage<Detail, Expanded>>),
     )

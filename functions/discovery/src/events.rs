@@ -78,7 +78,7 @@ pirros_shared::error_responses!(
     path = "/v1/workspaces/{ws}/events",
     operation_id = "listEvents",
     tag = "discovery",
-    params(WorkspacePath, EventsQuery),
+    params(WorkspacePath),
     responses(
         (status = 200, description = "One page of events.", body = Envelope<EventPage>),
         ListErrors,

@@ -3,7 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::{EntityTag, IfNoneMatch};
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType, Filter, FilterId};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
@@ -175,7 +175,6 @@ fn workspaces(credential: &Credential, reach: &Reach) -> Vec<WorkspaceAccess> {
     path = "/v1/me",
     operation_id = "getMe",
     tag = "discovery",
-    params(NoQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The credential.",
             body = Envelope<Resource<Me, NoExpansions>>,

@@ -24,7 +24,7 @@ use pirros_shared::response::{Envelope, Reply};
     path = "/v1/workspaces/{ws}/projects",
     operation_id = "listProjects",
     tag = "discovery",
-    params(WorkspacePath, PageQuery),
+    params(WorkspacePath),
     responses(
         (status = 200, description = "One page of projects.",
             body = Envelope<ListPage<Project, NoExpansions>>),

@@ -4,7 +4,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::{EntityTag, IfNoneMatch};
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query;
@@ -69,7 +69,6 @@ pub struct Usage {
     path = "/v1/me/usage",
     operation_id = "getUsage",
     tag = "discovery",
-    params(UsageQuery, IfNoneMatch),
     responses(
         (status = 200, description = "Requests per day and route.",
             body = Envelope<Resource<Usage, NoExpansions>>,

@@ -3,7 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::{EntityTag, IfNoneMatch};
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
 use pirros_shared::grants::{Action, EntityType};
@@ -74,7 +74,7 @@ fn file_name(name: &str, ext: &str) -> String {
     path = "/v1/workspaces/{ws}/downloads/pdf/{detailId}",
     operation_id = "downloadDetailPdf",
     tag = "downloads",
-    params(DetailPath, NoQuery, IfNoneMatch),
+    params(DetailPath),
     responses(
         (status = 200, description = "Where to fetch the file.", body = Envelope<Download>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
@@ -101,7 +101,7 @@ pub async fn download_pdf(
     path = "/v1/workspaces/{ws}/downloads/rvt/{detailId}",
     operation_id = "downloadDetailRvt",
     tag = "downloads",
-    params(DetailPath, NoQuery, IfNoneMatch),
+    params(DetailPath),
     responses(
         (status = 200, description = "Where to fetch the file.", body = Envelope<Download>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
@@ -128,7 +128,7 @@ pub async fn download_rvt(
     path = "/v1/workspaces/{ws}/families/{id}/rfa",
     operation_id = "downloadFamilyRfa",
     tag = "downloads",
-    params(ResourcePath, RfaQuery, IfNoneMatch),
+    params(ResourcePath),
     responses(
         (status = 200, description = "Where to fetch the file.", body = Envelope<Download>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),

@@ -2,7 +2,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::{EntityTag, IfNoneMatch};
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::FamilyGroup;
@@ -22,7 +22,7 @@ use std::collections::HashSet;
     path = "/v1/workspaces/{ws}/families/{id}/group",
     operation_id = "familyGroup",
     tag = "families",
-    params(ResourcePath, NoQuery, IfNoneMatch),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The family's group.",
             body = Envelope<Resource<FamilyGroup, NoExpansions>>,

@@ -4,7 +4,6 @@
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::catalogue::ErrorKind;
-use pirros_shared::conditional::IfNoneMatch;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
 use pirros_shared::grants::Scope;
@@ -80,7 +79,7 @@ pub(crate) async fn readable(
     path = "/v1/workspaces/{ws}/families/{id}",
     operation_id = "getFamily",
     tag = "families",
-    params(ResourcePath, IncludeQuery, IfNoneMatch),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The family.", body = Envelope<Resource<Family, Expanded>>,
             headers(("ETag" = String, description = "A digest of this answer's `response`."))),
@@ -146,7 +145,7 @@ impl References for ScoredFamily {
     path = "/v1/workspaces/{ws}/families/{id}/similar",
     operation_id = "similarFamilies",
     tag = "families",
-    params(ResourcePath, SimilarQuery),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The most similar families.",
             body = Envelope<ListPage<ScoredFamily, Expanded>>),
@@ -256,7 +255,7 @@ impl SearchQuery {
     path = "/v1/workspaces/{ws}/families",
     operation_id = "searchFamilies",
     tag = "families",
-    params(WorkspacePath, SearchQuery),
+    params(WorkspacePath),
     responses(
         (status = 200, description = "One page of families.", body = Envelope<ListPage<Family, Expanded>>),
     )

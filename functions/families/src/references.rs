@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
     path = "/v1/workspaces/{ws}/families/{id}/references",
     operation_id = "familyReferences",
     tag = "families",
-    params(ResourcePath, PageQuery),
+    params(ResourcePath),
     responses(
         (status = 200, description = "One page of the family's uses.",
             body = Envelope<ListPage<FamilyReference, NoExpansions>>),

@@ -23,7 +23,7 @@ use pirros_shared::response::{Envelope, Reply};
     path = "/v1/workspaces/{ws}/families/{id}/versions",
     operation_id = "familyVersions",
     tag = "families",
-    params(ResourcePath, PageQuery),
+    params(ResourcePath),
     responses(
         (status = 200, description = "One page of versions, newest first.",
             body = Envelope<ListPage<FamilyVersion, NoExpansions>>),

@@ -53,9 +53,7 @@ pub struct ExportStarted {
     path = "/v1/workspaces/{ws}/stashes/{id}/exports",
     operation_id = "exportStash",
     tag = "jobs",
-    params(ResourcePath, NoQuery, IdempotencyKey),
-    request_body(content = Option<ExportStash>, content_type = "application/json",
-        description = "Optional: nothing, or `{}`."),
+    params(ResourcePath),
     responses(
         (status = 202, description = "The export's job (or, replayed, the original answer).",
             body = Envelope<ExportStarted>,

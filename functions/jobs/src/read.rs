@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::{EntityTag, IfNoneMatch};
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{Job, JobRecord, JobStatus, upload_key};
@@ -67,7 +67,7 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     path = "/v1/workspaces/{ws}/jobs/{id}",
     operation_id = "getJob",
     tag = "jobs",
-    params(ResourcePath, JobQuery, IfNoneMatch),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The job.",
             body = Envelope<Resource<Job, NoExpansions>>,

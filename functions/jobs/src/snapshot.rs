@@ -51,9 +51,7 @@ pub struct SnapshotStarted {
     path = "/v1/workspaces/{ws}/snapshots",
     operation_id = "createSnapshot",
     tag = "jobs",
-    params(WorkspacePath, NoQuery, IdempotencyKey),
-    request_body(content = Option<CreateSnapshot>, content_type = "application/json",
-        description = "Optional: nothing, or `{}`."),
+    params(WorkspacePath),
     responses(
         (status = 202, description = "The snapshot's job (or, replayed, the original answer).",
             body = Envelope<SnapshotStarted>,

@@ -69,8 +69,7 @@ error_responses!(
     path = "/v1/workspaces/{ws}/families/uploads",
     operation_id = "uploadFamily",
     tag = "jobs",
-    params(WorkspacePath, NoQuery, IdempotencyKey),
-    request_body(content = UploadFamily, content_type = "application/json"),
+    params(WorkspacePath),
     responses(
         (status = 202, description = "The job, and where to PUT the file (or, replayed, \
             the original answer).",

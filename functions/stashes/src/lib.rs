@@ -7,7 +7,7 @@ use body::{CreateStash, UpdateStash};
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::{EntityTag, IfNoneMatch};
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
 use pirros_shared::etag::IfMatch;
@@ -59,7 +59,7 @@ fn payload(stash: &Stash) -> Resource<&Stash, NoExpansions> {
     path = STASH_PATH,
     operation_id = "getStash",
     tag = "stashes",
-    params(ResourcePath, NoQuery, IfNoneMatch),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The stash.",
             body = Envelope<Resource<Stash, NoExpansions>>,
@@ -228,8 +228,7 @@ error_responses!(
     path = STASHES_PATH,
     operation_id = "createStash",
     tag = "stashes",
-    params(WorkspacePath, NoQuery, IdempotencyKey),
-    request_body(content = CreateStash, content_type = "application/json"),
+    params(WorkspacePath),
     responses(
         (status = 201, description = "The new stash (or, replayed, the original answer).",
             body = Envelope<Resource<Stash, NoExpansions>>,
@@ -305,8 +304,7 @@ error_responses!(
     path = STASH_PATH,
     operation_id = "updateStash",
     tag = "stashes",
-    params(ResourcePath, NoQuery, IdempotencyKey, IfMatch),
-    request_body(content = UpdateStash, content_type = "application/json"),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The updated stash (or, replayed, the original answer).",
             body = Envelope<Resource<Stash, NoExpansions>>,
@@ -321,11 +319,11 @@ pub async fn update(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    (NoQuery {}, Body(patch), expected, key): (
+    (NoQuery {}, Body(patch), key, expected): (
         NoQuery,
         Body<UpdateStash>,
-        Option<IfMatch>,
         Option<IdempotencyKey>,
+        Option<IfMatch>,
     ),
 ) -> Result<Reply, ApiError> {
     let needs = Needs {
@@ -376,7 +374,7 @@ pub async fn update(
     path = STASH_PATH,
     operation_id = "deleteStash",
     tag = "stashes",
-    params(ResourcePath, NoQuery, IfMatch),
+    params(ResourcePath),
     responses(
         (status = 204, description = "Deleted. No body."),
     )

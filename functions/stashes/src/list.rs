@@ -105,7 +105,7 @@ impl ListQuery {
     path = crate::STASHES_PATH,
     operation_id = "listStashes",
     tag = "stashes",
-    params(WorkspacePath, ListQuery),
+    params(WorkspacePath),
     responses(
         (status = 200, description = "One page of stashes.",
             body = Envelope<ListPage<Stash, NoExpansions>>),

@@ -29,7 +29,7 @@ pirros_shared::declare_routes! {
     path = "/v1/workspaces/{ws}/tags",
     operation_id = "listTags",
     tag = "tags",
-    params(WorkspacePath, NoQuery),
+    params(WorkspacePath),
     responses(
         (status = 200, description = "The tags.", body = Envelope<ListPage<Tag, NoExpansions>>),
     )

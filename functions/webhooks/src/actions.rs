@@ -48,9 +48,7 @@ const REPLAY_PAGE: usize = 100;
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/secret/roll",
     operation_id = "rollWebhookEndpointSecret",
     tag = "webhooks",
-    params(ResourcePath, NoQuery, IdempotencyKey),
-    request_body(content = Option<RollSecret>, content_type = "application/json",
-        description = "Optional: nothing, `{}`, or `{old_secret_valid_for}`."),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The new secret.", body = Envelope<RolledSecret>),
     )
@@ -167,9 +165,7 @@ async fn queue(state: &AppState, made: &[DeliveryRecord]) -> Result<(), ApiError
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/test",
     operation_id = "testWebhookEndpoint",
     tag = "webhooks",
-    params(ResourcePath, NoQuery),
-    request_body(content = Option<NoBody>, content_type = "application/json",
-        description = "Optional: nothing, or `{}`."),
+    params(ResourcePath),
     responses(
         (status = 202, description = "The test delivery, queued.", body = Envelope<TestDelivery>),
     )
@@ -219,8 +215,7 @@ error_responses!(
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/replay",
     operation_id = "replayWebhookEndpoint",
     tag = "webhooks",
-    params(ResourcePath, NoQuery),
-    request_body(content = Replay, content_type = "application/json"),
+    params(ResourcePath),
     responses(
         (status = 202, description = "How many deliveries were queued.", body = Envelope<Replayed>),
         ReplayErrors,

@@ -92,7 +92,7 @@ impl From<DeliveryRecord> for Delivery {
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/deliveries",
     operation_id = "listWebhookDeliveries",
     tag = "webhooks",
-    params(ResourcePath, DeliveriesQuery),
+    params(ResourcePath),
     responses(
         (status = 200, description = "A page of deliveries.",
             body = Envelope<ListPage<Delivery, NoExpansions>>),

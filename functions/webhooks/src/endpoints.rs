@@ -9,7 +9,7 @@ use http::StatusCode;
 use pirros_domain::webhooks::{EndpointRecord, EndpointStatus, MAX_ENDPOINTS_PER_CREDENTIAL};
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
-use pirros_shared::conditional::{EntityTag, IfNoneMatch};
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::etag::IfMatch;
@@ -84,8 +84,7 @@ error_responses!(
     path = ENDPOINTS_PATH,
     operation_id = "createWebhookEndpoint",
     tag = "webhooks",
-    params(WorkspacePath, NoQuery, IdempotencyKey),
-    request_body(content = CreateEndpoint, content_type = "application/json"),
+    params(WorkspacePath),
     responses(
         (status = 201, description = "The new endpoint, with its secret (or, replayed, the original answer).",
             body = Envelope<Resource<NewWebhookEndpoint, NoExpansions>>,
@@ -212,7 +211,7 @@ impl Versioned for Counted {
     path = ENDPOINTS_PATH,
     operation_id = "listWebhookEndpoints",
     tag = "webhooks",
-    params(WorkspacePath, PageQuery),
+    params(WorkspacePath),
     responses(
         (status = 200, description = "A page of endpoints.",
             body = Envelope<ListPage<WebhookEndpoint, NoExpansions>>),
@@ -253,7 +252,7 @@ pub async fn list(
     path = ENDPOINT_PATH,
     operation_id = "getWebhookEndpoint",
     tag = "webhooks",
-    params(ResourcePath, NoQuery, IfNoneMatch),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The endpoint.",
             body = Envelope<Resource<WebhookEndpoint, NoExpansions>>,
@@ -286,8 +285,7 @@ pub async fn get(
     path = ENDPOINT_PATH,
     operation_id = "updateWebhookEndpoint",
     tag = "webhooks",
-    params(ResourcePath, NoQuery, IfMatch),
-    request_body(content = UpdateEndpoint, content_type = "application/json"),
+    params(ResourcePath),
     responses(
         (status = 200, description = "The changed endpoint.",
             body = Envelope<Resource<WebhookEndpoint, NoExpansions>>,
@@ -346,7 +344,7 @@ pub async fn update(
     path = ENDPOINT_PATH,
     operation_id = "deleteWebhookEndpoint",
     tag = "webhooks",
-    params(ResourcePath, NoQuery, IfMatch),
+    params(ResourcePath),
     responses(
         (status = 204, description = "Deleted. No body."),
     )

@@ -114,6 +114,8 @@ pub const MAX_OLD_SECRET_SECS: u64 = 86_400;
 impl RequestBody for RollSecret {
     type Valid = u64;
     const OPTIONAL: bool = true;
+    const DESCRIPTION: Option<&'static str> =
+        Some("Optional: nothing, `{}`, or `{old_secret_valid_for}`.");
 
     fn validate(self, _: &AppState) -> Result<u64, ApiError> {
         match self.old_secret_valid_for {

@@ -3541,7 +3541,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description `*`, or one or more `ETag`s of this flag (`"v1"`, weak or strong, comma-separated): update only if the flag is still at one of them, else 409 `stale_precondition`. Without it the update applies to the flag as it is.
+                 * @description `*`, or one or more `ETag`s of this resource (`"v3"`, weak or strong, comma-separated): the write applies only if the resource is still at one of them, else 409 `stale_precondition`. Without it the write applies to the resource as it is.
                  * @example "v3"
                  */
                 "If-Match"?: string;
@@ -4600,7 +4600,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description `*`, or one or more `ETag`s of this stash (`"v3"`, weak or strong, comma-separated): update only if the stash is still at one of them, else 409 `stale_precondition`.
+                 * @description `*`, or one or more `ETag`s of this resource (`"v3"`, weak or strong, comma-separated): the write applies only if the resource is still at one of them, else 409 `stale_precondition`. Without it the write applies to the resource as it is.
                  * @example "v3"
                  */
                 "If-Match"?: string;
@@ -4654,7 +4654,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: string;
                 /**
-                 * @description `*`, or one or more `ETag`s of this stash (`"v3"`, weak or strong, comma-separated): update only if the stash is still at one of them, else 409 `stale_precondition`.
+                 * @description `*`, or one or more `ETag`s of this resource (`"v3"`, weak or strong, comma-separated): the write applies only if the resource is still at one of them, else 409 `stale_precondition`. Without it the write applies to the resource as it is.
                  * @example "v3"
                  */
                 "If-Match"?: string;
@@ -4975,7 +4975,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description `*`, or one or more `ETag`s of this stash (`"v3"`, weak or strong, comma-separated): update only if the stash is still at one of them, else 409 `stale_precondition`.
+                 * @description `*`, or one or more `ETag`s of this resource (`"v3"`, weak or strong, comma-separated): the write applies only if the resource is still at one of them, else 409 `stale_precondition`. Without it the write applies to the resource as it is.
                  * @example "v3"
                  */
                 "If-Match"?: string;
@@ -5024,7 +5024,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description `*`, or one or more `ETag`s of this stash (`"v3"`, weak or strong, comma-separated): update only if the stash is still at one of them, else 409 `stale_precondition`.
+                 * @description `*`, or one or more `ETag`s of this resource (`"v3"`, weak or strong, comma-separated): the write applies only if the resource is still at one of them, else 409 `stale_precondition`. Without it the write applies to the resource as it is.
                  * @example "v3"
                  */
                 "If-Match"?: string;
