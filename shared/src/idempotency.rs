@@ -170,12 +170,21 @@ pub struct Draft {
 impl Draft {
     /// The record of an answer whose resource is at `version` (its `ETag`).
     pub fn complete(&self, status: StatusCode, body: &str, version: u64) -> IdemRecord {
+        self.record(status, body, Some(crate::etag::ETag(version).to_string()))
+    }
+
+    /// The record of an answer that carries no resource, so no `ETag`.
+    pub fn complete_untagged(&self, status: StatusCode, body: &str) -> IdemRecord {
+        self.record(status, body, None)
+    }
+
+    fn record(&self, status: StatusCode, body: &str, etag: Option<String>) -> IdemRecord {
         IdemRecord {
             key: self.key.clone(),
             fingerprint: self.fingerprint.clone(),
             status: status.as_u16(),
             body: body.to_owned(),
-            etag: Some(crate::etag::ETag(version).to_string()),
+            etag,
             expires_at: crate::timestamp::Timestamp::now().plus_secs(self.ttl_secs),
         }
     }

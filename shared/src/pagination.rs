@@ -97,7 +97,19 @@ pub mod feed {
 
     /// The cursor of the position after `sequence`, for `call`'s credential in `ws`.
     pub fn encode(cursors: &Cursors, call: &V1Call, ws: WorkspaceId, sequence: u64) -> String {
-        let key = format!("{sequence}.{}", Timestamp::now().millis());
+        encode_at(cursors, call, ws, sequence, Timestamp::now())
+    }
+
+    /// The same, of a position taken at `issued` (a snapshot's, when it was read): its age
+    /// is counted from then, and the cursor is the same at every read.
+    pub fn encode_at(
+        cursors: &Cursors,
+        call: &V1Call,
+        ws: WorkspaceId,
+        sequence: u64,
+        issued: Timestamp,
+    ) -> String {
+        let key = format!("{sequence}.{}", issued.millis());
         cursors.encode(&key, &bound(call, ws))
     }
 

@@ -43,7 +43,9 @@ pub async fn job_of(
             ),
             false => None,
         };
-        let cursor = feed::encode(&state.cursors, call, ws, s.sequence);
+        // Aged from when the job ended, not from each read: the same cursor (and `ETag`)
+        // at every read, and 410 once the events after it may be gone.
+        let cursor = feed::encode_at(&state.cursors, call, ws, s.sequence, record.updated_at);
         return Ok(record.answer(url, Some(cursor)));
     }
     let url = match (&record.result, &record.spec) {

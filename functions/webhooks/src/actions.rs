@@ -18,7 +18,7 @@ use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::events::{Actor, EventRecord, GrantReader, RETENTION_DAYS};
 use pirros_shared::extract::Body;
-use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
+use pirros_shared::idempotency::{self, Begun, Draft, IdempotencyKey};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::pagination::feed;
@@ -86,7 +86,7 @@ pub async fn roll(
                     secret: sealed::remembered(&sealed),
                 };
                 let body = response::envelope(&kept, &call.request_id)?;
-                Some(d.complete(StatusCode::OK, &body, next.version))
+                Some(d.complete_untagged(StatusCode::OK, &body))
             }
             None => None,
         };
@@ -159,7 +159,8 @@ async fn queue(state: &AppState, made: &[DeliveryRecord]) -> Result<(), ApiError
 ///
 /// Queues one delivery of an event of type `webhook.test` (never in the feed) whose
 /// `object` is the endpoint, signed as every delivery is: follow it in the endpoint's
-/// deliveries.
+/// deliveries. `Idempotency-Key`: a retry with the same key and body gets the first answer
+/// and sends nothing more.
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/test",
@@ -175,10 +176,14 @@ pub async fn test(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    (NoQuery {}, Body(())): (NoQuery, Body<NoBody>),
+    (NoQuery {}, Body(()), key): (NoQuery, Body<NoBody>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
     call.require_any_read(state, ws, ENTITY).await?;
     state.webhook_kit()?;
+    let draft = match idempotency::lookup(state, call, key).await? {
+        Begun::Replay(reply) => return Ok(reply),
+        Begun::Fresh(draft) => draft,
+    };
     let endpoint = own(state, call, ws, id).await?;
     let event_id = ResourceId::new_uuid();
     let body = test_event(call, ws, id, &event_id);
@@ -192,10 +197,28 @@ pub async fn test(
     let answer = TestDelivery {
         delivery_id: d.id.to_string(),
     };
-    Ok(Reply::new(
-        StatusCode::ACCEPTED,
-        response::envelope(&answer, &call.request_id)?,
-    ))
+    accepted(state, call, draft, &answer).await
+}
+
+/// 202 with `answer`, remembered under the request's `Idempotency-Key` if it has one. What
+/// was done (deliveries queued) is not in the table, so the record is written after it: a
+/// retry finds it and is answered the same, queueing nothing. Two requests racing with one
+/// key may both queue; the later is answered the first's answer (replayed deliveries keep
+/// their event's `webhook-id`, which receivers dedupe by).
+async fn accepted<T: serde::Serialize>(
+    state: &AppState,
+    call: &V1Call,
+    draft: Option<Draft>,
+    answer: &T,
+) -> Result<Reply, ApiError> {
+    let body = response::envelope(answer, &call.request_id)?;
+    if let Some(d) = draft {
+        let record = d.complete_untagged(StatusCode::ACCEPTED, &body);
+        if let SaveOutcome::IdempotencyTaken(winner) = state.store.remember_answer(&record).await? {
+            return d.replay_winner(&winner);
+        }
+    }
+    Ok(Reply::new(StatusCode::ACCEPTED, body))
 }
 
 error_responses!(
@@ -209,7 +232,8 @@ error_responses!(
 /// `GET .../events` or a snapshot gives it), or of each event named in `event_ids` (at
 /// most 100), that the endpoint takes and that your credential may see now; at most 1000
 /// per call. Each keeps its event's id as `webhook-id`, so receivers that dedupe by it
-/// see no event twice.
+/// see no event twice. `Idempotency-Key`: a retry with the same key and body gets the
+/// first answer and queues nothing more.
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/replay",
@@ -226,7 +250,7 @@ pub async fn replay(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    (NoQuery {}, Body(what)): (NoQuery, Body<Replay>),
+    (NoQuery {}, Body(what), key): (NoQuery, Body<Replay>, Option<IdempotencyKey>),
 ) -> Result<Reply, ApiError> {
     let (after, wanted) = match &what {
         ValidReplay::After(cursor) => {
@@ -240,6 +264,10 @@ pub async fn replay(
     };
     let filters = call.require_any_read(state, ws, ENTITY).await?;
     state.webhook_kit()?;
+    let draft = match idempotency::lookup(state, call, key).await? {
+        Begun::Replay(reply) => return Ok(reply),
+        Begun::Fresh(draft) => draft,
+    };
     let endpoint = own(state, call, ws, id).await?;
     let reader = GrantReader::new(&call.credential, ws, &filters);
     let mut made = Vec::new();
@@ -282,13 +310,8 @@ pub async fn replay(
         }
     }
     queue(state, &made).await?;
-    Ok(Reply::new(
-        StatusCode::ACCEPTED,
-        response::envelope(
-            &Replayed {
-                deliveries: made.len(),
-            },
-            &call.request_id,
-        )?,
-    ))
+    let answer = Replayed {
+        deliveries: made.len(),
+    };
+    accepted(state, call, draft, &answer).await
 }

@@ -245,7 +245,7 @@ pub async fn list(
 /// Get a webhook endpoint
 ///
 /// One of your credential's endpoints (its secret is never shown again). Another
-/// credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+/// credential's endpoint is 404, and so is any without a read grant in the workspace. Send the `ETag` you hold as `If-None-Match` to be told 304
 /// when it has not changed.
 #[utoipa::path(
     get,
@@ -266,7 +266,11 @@ pub async fn get(
     id: &ResourceId,
     NoQuery {}: NoQuery,
 ) -> Result<Reply, ApiError> {
-    call.require_any_read(state, ws, ENTITY).await?;
+    // One resource: what the caller may not read is 404, as everywhere, not 403.
+    match call.require_any_read(state, ws, ENTITY).await {
+        Err(ApiError::InsufficientScope(_)) => return Err(ApiError::NotFound),
+        other => other?,
+    };
     let e = own(state, call, ws, id).await?;
     call.reply_tagged(
         &payload(WebhookEndpoint::from(&e)),

@@ -22,7 +22,7 @@ pirros_shared::declare_routes! {
     v1 WebhooksRoute for Webhooks {
         Create(ws: WorkspaceId) => endpoints::{create} needs any_read(ENTITY),
         List(ws: WorkspaceId) => endpoints::{list} needs any_read(ENTITY),
-        Get(ws: WorkspaceId, id: ResourceId) => endpoints::{get} needs any_read(ENTITY),
+        Get(ws: WorkspaceId, id: ResourceId) => endpoints::{get},
         Update(ws: WorkspaceId, id: ResourceId) => endpoints::{update} needs any_read(ENTITY),
         Roll(ws: WorkspaceId, id: ResourceId) => actions::{roll} needs any_read(ENTITY),
         Test(ws: WorkspaceId, id: ResourceId) => actions::{test} needs any_read(ENTITY),

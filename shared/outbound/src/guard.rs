@@ -35,6 +35,8 @@ pub enum UrlError {
     BadHost,
     #[error("url must not contain a username or password")]
     Credentials,
+    #[error("url port must be 1 to 65535")]
+    PortZero,
     #[error(
         "url must not point to a private, loopback, link-local, multicast or unspecified address"
     )]
@@ -85,6 +87,10 @@ impl UrlPolicy {
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(UrlError::Credentials);
+        }
+        // Nothing listens on port 0: every attempt would fail, for a day of retries.
+        if url.port() == Some(0) {
+            return Err(UrlError::PortZero);
         }
         let ip = match url.host() {
             None => return Err(UrlError::NoHost),

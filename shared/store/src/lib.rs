@@ -396,6 +396,11 @@ pub trait AccessStore: Send + Sync {
 
     async fn get_idempotency(&self, key: &IdemKey) -> StoreResult<Option<IdemRecord>>;
 
+    /// Remembers an answer under its key alone, for a write whose effect is not in the
+    /// table (queued deliveries): `Saved`, or `IdempotencyTaken` with the record of the
+    /// request that took the key first.
+    async fn remember_answer(&self, record: &IdemRecord) -> StoreResult<SaveOutcome>;
+
     /// Counts one hit in the window `key` (which expires at `expires_at`), unless `limit`
     /// hits are counted already, and the hit under `tally` (the route it was for): one
     /// atomic conditional update. A credential's usage is read back from the tallies.

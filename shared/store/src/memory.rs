@@ -627,6 +627,17 @@ impl AccessStore for MemoryStore {
         Ok(self.lock().idempotency.get(key).cloned())
     }
 
+    async fn remember_answer(&self, record: &IdemRecord) -> StoreResult<SaveOutcome> {
+        let mut g = self.lock();
+        if let Some(existing) = g.idempotency.get(&record.key)
+            && existing.is_live(Timestamp::now())
+        {
+            return Ok(SaveOutcome::IdempotencyTaken(existing.clone()));
+        }
+        g.idempotency.insert(record.key.clone(), record.clone());
+        Ok(SaveOutcome::Saved)
+    }
+
     async fn hit_tallied(
         &self,
         key: &str,
@@ -1010,9 +1021,11 @@ impl StashStore for MemoryStore {
                 }
             };
             let entries = ReferenceEntry::of_stash(&current.stash);
-            // The stash, its three listing copies and its entries: DynamoDB's transaction.
-            if 4 + event_actions(events) + entries.len() <= self.transaction_items {
+            // The stash, its three listing copies, a journal left by an earlier delete and
+            // its entries: DynamoDB's transaction.
+            if 5 + event_actions(events) + entries.len() <= self.transaction_items {
                 g.remove_stash(&key);
+                g.stash_delete_journal.remove(&key);
                 g.change_references(ws, &entries, &[]);
                 g.append_events(events);
                 return Ok(SaveOutcome::Saved);

@@ -36,6 +36,33 @@ async fn snapshot(api: &Api, token: &str) -> Value {
         "{}",
         done.text
     );
+    // Read again: the cursor is the same (aged from the job's end, not the read), and so is
+    // the `ETag` unless the link was signed in another second.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let id = job["id"].as_str().unwrap();
+    let tag = done.header("etag").expect("a job's ETag").to_owned();
+    let again = api
+        .send(
+            api.http
+                .get(api.url(&format!("/v1/workspaces/{A1}/jobs/{id}")))
+                .bearer_auth(token)
+                .header("If-None-Match", &tag),
+        )
+        .await;
+    if again.status == 200 {
+        let (first, second) = (&done.body["response"], &again.body["response"]);
+        assert_eq!(
+            first["result"]["events_cursor"], second["result"]["events_cursor"],
+            "the cursor is the same at every read"
+        );
+        assert_ne!(
+            first["result"]["download_url"], second["result"]["download_url"],
+            "an unchanged answer is 304: {}",
+            again.text
+        );
+    } else {
+        assert_eq!(again.status, 304, "{}", again.text);
+    }
     done.body["response"].clone()
 }
 

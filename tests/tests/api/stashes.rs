@@ -928,6 +928,56 @@ async fn a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_
     }
 }
 
+/// A delete in steps that stopped after its journal, on an instance whose transactions are
+/// small, then a delete of the same stash by one whose transaction holds it whole (the same
+/// table): that delete takes the journal with it, so the next DELETE is 404, not a second
+/// 204 from the leftover journal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_delete_takes_an_earlier_journal_with_it() {
+    let small = Setup::new(Backend::Dynamo)
+        .env("STORE_TRANSACTION_ITEMS", "4")
+        .env("STORE_STOP_AFTER", "journaled")
+        .start()
+        .await;
+    let table = small.running.app.state.config.table_name.clone();
+    let whole = Setup::new(Backend::Dynamo)
+        .env("TABLE_NAME", &table)
+        .fixture(None)
+        .start()
+        .await;
+    let t = small.token("full-a").await;
+    let mut big = body();
+    big["item_ids"] = json!({"detail_ids": [], "family_ids": ["f1", "f2", "f3"]});
+    let created = small.write(Method::POST, &stashes(), &t, &big, None).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    let path = format!("{}/{id}", stashes());
+    small
+        .call(Method::DELETE, &path, &t)
+        .await
+        .assert_error(500, "internal_error");
+
+    let r = whole.call(Method::DELETE, &path, &t).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+    let sid = pirros_shared::ids::ResourceId::parse(&id).unwrap();
+    assert_eq!(
+        whole.store().pending_stash_delete(ws, &sid).await.unwrap(),
+        None,
+        "the journal went with the stash"
+    );
+    whole
+        .call(Method::DELETE, &path, &t)
+        .await
+        .assert_error(404, "not_found");
+    for f in ["f1", "f2", "f3"] {
+        assert!(
+            !referencing_stashes(&whole, &t, f).await.contains(&id),
+            "{f}"
+        );
+    }
+}
+
 /// `pirros-admin delete stash ID` (the real binary, on the DynamoDB table the API uses):
 /// the stash leaves every read as with `DELETE`, the tool prints what it did, and an unknown
 /// or ambiguous id exits non-zero naming why.

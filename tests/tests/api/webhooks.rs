@@ -22,6 +22,7 @@ pirros_tests::on_both_stores!(
     access_is_checked_when_each_delivery_is_sent,
     a_create_retried_with_its_key_makes_one_endpoint,
     a_roll_retried_with_its_key_rolls_once,
+    a_test_or_replay_retried_with_its_key_sends_once,
     a_burst_of_creates_stops_at_the_cap,
 );
 
@@ -264,6 +265,11 @@ async fn bad_endpoints_are_refused_with_their_fields(b: Backend) {
         ),
         (
             json!({"url": "https://user:pw@example.com/h", "event_types": ["*"]}),
+            "url",
+        ),
+        // Port 0: nothing listens there.
+        (
+            json!({"url": "https://1.1.1.1:0/h", "event_types": ["*"]}),
             "url",
         ),
         // Hosts the URL standard takes and DNS does not (the schema's pattern refuses them).
@@ -777,6 +783,74 @@ async fn replays_send_the_events_again_with_their_ids(b: Backend) {
     );
 }
 
+/// `test` and `replay` retried with their `Idempotency-Key` answer the first answer
+/// (`Idempotent-Replayed`) and send nothing more; the key with another body is 409.
+async fn a_test_or_replay_retried_with_its_key_sends_once(b: Backend) {
+    let api = local_api(b, "1").await;
+    let rx = Receiver::start().await;
+    let a = api.token("full-a").await;
+    let made = create(&api, &a, &rx.url, json!(["stash.created"])).await;
+    let endpoint = made["id"].as_str().unwrap().to_owned();
+    let test = format!("{}/{endpoint}/test", endpoints());
+    let first = api
+        .write(Method::POST, &test, &a, &json!({}), Some("test-once"))
+        .await;
+    assert_eq!(first.status, 202, "{}", first.text);
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let again = api
+        .write(Method::POST, &test, &a, &json!({}), Some("test-once"))
+        .await;
+    assert_eq!(again.status, 202, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.text, first.text, "the first answer, byte for byte");
+    api.write(
+        Method::POST,
+        &test,
+        &a,
+        &json!({"unexpected": 1}),
+        Some("test-once"),
+    )
+    .await
+    .assert_error(400, "invalid_request");
+    let replay = format!("{}/{endpoint}/replay", endpoints());
+    api.write(
+        Method::POST,
+        &replay,
+        &a,
+        &json!({"event_ids": ["e"]}),
+        Some("test-once"),
+    )
+    .await
+    .assert_error(409, "IDEMPOTENCY_CONFLICT");
+    let got = rx.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 1);
+    let test_id = got[0].header("webhook-id").unwrap().to_owned();
+
+    stash(&api, &a, "replayed once").await;
+    let got = rx.wait_for(2, Duration::from_secs(10)).await;
+    let event_id = got[1].header("webhook-id").unwrap().to_owned();
+    let body = json!({"event_ids": [event_id]});
+    for n in 0..2 {
+        let r = api
+            .write(Method::POST, &replay, &a, &body, Some("replay-once"))
+            .await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        assert_eq!(r.body["response"]["deliveries"], 1);
+        assert_eq!(
+            r.header("idempotent-replayed"),
+            (n == 1).then_some("true"),
+            "{n}"
+        );
+    }
+    // Given time for any second copy to arrive: one test, one event, one replay of it.
+    let all = rx.wait_for(4, Duration::from_secs(3)).await;
+    let ids: Vec<&str> = all
+        .iter()
+        .map(|r| r.header("webhook-id").unwrap())
+        .collect();
+    assert_eq!(ids, [test_id.as_str(), &event_id, &event_id], "{ids:?}");
+}
+
 async fn access_is_checked_when_each_delivery_is_sent(b: Backend) {
     let api = local_api(b, "1").await;
     let rx = Receiver::start().await;
@@ -966,6 +1040,9 @@ async fn a_roll_retried_with_its_key_rolls_once(b: Backend) {
         .await;
     assert_eq!(again.status, 200, "{}", again.text);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    // The replay is the first answer: a secret, no resource, so no `ETag` either time.
+    assert_eq!(first.header("etag"), None);
+    assert_eq!(again.header("etag"), None, "{:?}", again.headers);
     let new = first.body["response"]["secret"]
         .as_str()
         .unwrap()

@@ -800,7 +800,7 @@ export interface paths {
         /**
          * Get a webhook endpoint
          * @description One of your credential's endpoints (its secret is never shown again). Another
-         *     credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+         *     credential's endpoint is 404, and so is any without a read grant in the workspace. Send the `ETag` you hold as `If-None-Match` to be told 304
          *     when it has not changed.
          */
         get: operations["getWebhookEndpoint"];
@@ -860,7 +860,8 @@ export interface paths {
          *     `GET .../events` or a snapshot gives it), or of each event named in `event_ids` (at
          *     most 100), that the endpoint takes and that your credential may see now; at most 1000
          *     per call. Each keeps its event's id as `webhook-id`, so receivers that dedupe by it
-         *     see no event twice.
+         *     see no event twice. `Idempotency-Key`: a retry with the same key and body gets the
+         *     first answer and queues nothing more.
          */
         post: operations["replayWebhookEndpoint"];
         delete?: never;
@@ -906,7 +907,8 @@ export interface paths {
          * Send a test event
          * @description Queues one delivery of an event of type `webhook.test` (never in the feed) whose
          *     `object` is the endpoint, signed as every delivery is: follow it in the endpoint's
-         *     deliveries.
+         *     deliveries. `Idempotency-Key`: a retry with the same key and body gets the first answer
+         *     and sends nothing more.
          */
         post: operations["testWebhookEndpoint"];
         delete?: never;
@@ -4962,7 +4964,6 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["InvalidToken"];
-            403: components["responses"]["InsufficientScope"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
@@ -5130,7 +5131,13 @@ export interface operations {
     replayWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description 1 to 255 visible ASCII characters, unique per write (a UUID is fine); remembered for 24 hours. A retry with the same key and body gets the original answer, while you still hold the grant the request needs (else 403 `insufficient_scope`); the same key with another body is 409 `IDEMPOTENCY_CONFLICT`.
+                 * @example 3f6c1e0a-9b8d-4c2e-a7f5-1d2b3c4e5f60
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -5156,6 +5163,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5170,6 +5178,7 @@ export interface operations {
             403: components["responses"]["InsufficientScope"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["IdempotencyConflict"];
             410: components["responses"]["CursorExpired"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -5236,7 +5245,13 @@ export interface operations {
     testWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description 1 to 255 visible ASCII characters, unique per write (a UUID is fine); remembered for 24 hours. A retry with the same key and body gets the original answer, while you still hold the grant the request needs (else 403 `insufficient_scope`); the same key with another body is 409 `IDEMPOTENCY_CONFLICT`.
+                 * @example 3f6c1e0a-9b8d-4c2e-a7f5-1d2b3c4e5f60
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /**
                  * @description A workspace UUID (hyphenated) your credentials were granted. Anything else is 400
@@ -5263,6 +5278,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5277,6 +5293,7 @@ export interface operations {
             403: components["responses"]["InsufficientScope"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["IdempotencyConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

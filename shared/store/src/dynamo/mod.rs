@@ -367,6 +367,11 @@ impl AccessStore for DynamoStore {
             .await
     }
 
+    async fn remember_answer(&self, record: &IdemRecord) -> StoreResult<SaveOutcome> {
+        let put = transact::idempotency_put(&self.table, record)?;
+        self.commit(vec![put], Some((0, &record.key))).await
+    }
+
     async fn hit_tallied(
         &self,
         key: &str,

@@ -133,11 +133,16 @@ impl DynamoStore {
             items.push(self.delete_action(copy)?);
         }
         let entries = ReferenceEntry::of_stash(&current.stash);
-        if items.len() + event_actions(events) + entries.len() <= self.transaction_items {
+        // The journal of a delete in steps that stopped before the stash went (on this
+        // or another instance, whose transactions may be smaller) goes with the stash: left
+        // behind, it would make the next delete answer 204 for a stash already gone.
+        let journal = self.delete_action(keys::stash_delete_journal(ws, id))?;
+        if items.len() + 1 + event_actions(events) + entries.len() <= self.transaction_items {
             let changes = ReferenceChanges {
                 put: Vec::new(),
                 delete: entries,
             };
+            items.push(journal);
             items.extend(self.reference_writes(ws, &changes)?);
             return self.commit_with_events(items, None, events).await;
         }

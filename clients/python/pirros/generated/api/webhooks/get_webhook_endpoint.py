@@ -10,7 +10,6 @@ from ...client import AuthenticatedClient, Client
 from ...models.envelope_resource_webhook_endpoint_no_expansions import (
     EnvelopeResourceWebhookEndpointNoExpansions,
 )
-from ...models.insufficient_scope_error import InsufficientScopeError
 from ...models.internal_error_error import InternalErrorError
 from ...models.invalid_request_error import InvalidRequestError
 from ...models.invalid_token_error import InvalidTokenError
@@ -48,7 +47,6 @@ def _parse_response(
 ) -> (
     Any
     | EnvelopeResourceWebhookEndpointNoExpansions
-    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -78,11 +76,6 @@ def _parse_response(
         response_401 = InvalidTokenError.from_dict(response.json())
 
         return response_401
-
-    if response.status_code == 403:
-        response_403 = InsufficientScopeError.from_dict(response.json())
-
-        return response_403
 
     if response.status_code == 404:
         response_404 = NotFoundError.from_dict(response.json())
@@ -120,7 +113,6 @@ def _build_response(
 ) -> Response[
     Any
     | EnvelopeResourceWebhookEndpointNoExpansions
-    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -146,7 +138,6 @@ def sync_detailed(
 ) -> Response[
     Any
     | EnvelopeResourceWebhookEndpointNoExpansions
-    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -158,7 +149,8 @@ def sync_detailed(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    credential's endpoint is 404, and so is any without a read grant in the workspace. Send the `ETag`
+    you hold as `If-None-Match` to be told 304
     when it has not changed.
 
     Args:
@@ -171,7 +163,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceWebhookEndpointNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
@@ -196,7 +188,6 @@ def sync(
 ) -> (
     Any
     | EnvelopeResourceWebhookEndpointNoExpansions
-    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -209,7 +200,8 @@ def sync(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    credential's endpoint is 404, and so is any without a read grant in the workspace. Send the `ETag`
+    you hold as `If-None-Match` to be told 304
     when it has not changed.
 
     Args:
@@ -222,7 +214,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceWebhookEndpointNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
@@ -242,7 +234,6 @@ async def asyncio_detailed(
 ) -> Response[
     Any
     | EnvelopeResourceWebhookEndpointNoExpansions
-    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -254,7 +245,8 @@ async def asyncio_detailed(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    credential's endpoint is 404, and so is any without a read grant in the workspace. Send the `ETag`
+    you hold as `If-None-Match` to be told 304
     when it has not changed.
 
     Args:
@@ -267,7 +259,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[Any | EnvelopeResourceWebhookEndpointNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
@@ -290,7 +282,6 @@ async def asyncio(
 ) -> (
     Any
     | EnvelopeResourceWebhookEndpointNoExpansions
-    | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
     | InvalidTokenError
@@ -303,7 +294,8 @@ async def asyncio(
     """Get a webhook endpoint
 
      One of your credential's endpoints (its secret is never shown again). Another
-    credential's endpoint is 404. Send the `ETag` you hold as `If-None-Match` to be told 304
+    credential's endpoint is 404, and so is any without a read grant in the workspace. Send the `ETag`
+    you hold as `If-None-Match` to be told 304
     when it has not changed.
 
     Args:
@@ -316,7 +308,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | EnvelopeResourceWebhookEndpointNoExpansions | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        Any | EnvelopeResourceWebhookEndpointNoExpansions | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (

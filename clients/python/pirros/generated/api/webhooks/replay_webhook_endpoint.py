@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cursor_expired_error import CursorExpiredError
 from ...models.envelope_replayed import EnvelopeReplayed
+from ...models.idempotency_conflict_error import IdempotencyConflictError
 from ...models.insufficient_scope_error import InsufficientScopeError
 from ...models.internal_error_error import InternalErrorError
 from ...models.invalid_request_error import InvalidRequestError
@@ -19,7 +20,7 @@ from ...models.replay_type_0 import ReplayType0
 from ...models.replay_type_1 import ReplayType1
 from ...models.service_unavailable_error import ServiceUnavailableError
 from ...models.too_many_requests_error import TooManyRequestsError
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -27,8 +28,11 @@ def _get_kwargs(
     id: str,
     *,
     body: ReplayType0 | ReplayType1,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -54,6 +58,7 @@ def _parse_response(
 ) -> (
     CursorExpiredError
     | EnvelopeReplayed
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -94,6 +99,11 @@ def _parse_response(
 
         return response_405
 
+    if response.status_code == 409:
+        response_409 = IdempotencyConflictError.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 410:
         response_410 = CursorExpiredError.from_dict(response.json())
 
@@ -125,6 +135,7 @@ def _build_response(
 ) -> Response[
     CursorExpiredError
     | EnvelopeReplayed
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -148,9 +159,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ReplayType0 | ReplayType1,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     CursorExpiredError
     | EnvelopeReplayed
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -166,11 +179,13 @@ def sync_detailed(
     `GET .../events` or a snapshot gives it), or of each event named in `event_ids` (at
     most 100), that the endpoint takes and that your credential may see now; at most 1000
     per call. Each keeps its event's id as `webhook-id`, so receivers that dedupe by it
-    see no event twice.
+    see no event twice. `Idempotency-Key`: a retry with the same key and body gets the
+    first answer and queues nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
             or some events by id.
 
@@ -179,13 +194,14 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CursorExpiredError | EnvelopeReplayed | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[CursorExpiredError | EnvelopeReplayed | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -201,9 +217,11 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ReplayType0 | ReplayType1,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     CursorExpiredError
     | EnvelopeReplayed
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -220,11 +238,13 @@ def sync(
     `GET .../events` or a snapshot gives it), or of each event named in `event_ids` (at
     most 100), that the endpoint takes and that your credential may see now; at most 1000
     per call. Each keeps its event's id as `webhook-id`, so receivers that dedupe by it
-    see no event twice.
+    see no event twice. `Idempotency-Key`: a retry with the same key and body gets the
+    first answer and queues nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
             or some events by id.
 
@@ -233,7 +253,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CursorExpiredError | EnvelopeReplayed | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        CursorExpiredError | EnvelopeReplayed | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
@@ -241,6 +261,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -250,9 +271,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ReplayType0 | ReplayType1,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     CursorExpiredError
     | EnvelopeReplayed
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -268,11 +291,13 @@ async def asyncio_detailed(
     `GET .../events` or a snapshot gives it), or of each event named in `event_ids` (at
     most 100), that the endpoint takes and that your credential may see now; at most 1000
     per call. Each keeps its event's id as `webhook-id`, so receivers that dedupe by it
-    see no event twice.
+    see no event twice. `Idempotency-Key`: a retry with the same key and body gets the
+    first answer and queues nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
             or some events by id.
 
@@ -281,13 +306,14 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CursorExpiredError | EnvelopeReplayed | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[CursorExpiredError | EnvelopeReplayed | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -301,9 +327,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ReplayType0 | ReplayType1,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     CursorExpiredError
     | EnvelopeReplayed
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -320,11 +348,13 @@ async def asyncio(
     `GET .../events` or a snapshot gives it), or of each event named in `event_ids` (at
     most 100), that the endpoint takes and that your credential may see now; at most 1000
     per call. Each keeps its event's id as `webhook-id`, so receivers that dedupe by it
-    see no event twice.
+    see no event twice. `Idempotency-Key`: a retry with the same key and body gets the
+    first answer and queues nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (ReplayType0 | ReplayType1): What to deliver again: the events after a feed cursor,
             or some events by id.
 
@@ -333,7 +363,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CursorExpiredError | EnvelopeReplayed | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        CursorExpiredError | EnvelopeReplayed | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -342,5 +372,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

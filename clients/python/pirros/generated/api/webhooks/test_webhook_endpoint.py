@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.envelope_test_delivery import EnvelopeTestDelivery
+from ...models.idempotency_conflict_error import IdempotencyConflictError
 from ...models.insufficient_scope_error import InsufficientScopeError
 from ...models.internal_error_error import InternalErrorError
 from ...models.invalid_request_error import InvalidRequestError
@@ -25,8 +26,11 @@ def _get_kwargs(
     id: str,
     *,
     body: NoBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -49,6 +53,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     EnvelopeTestDelivery
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -89,6 +94,11 @@ def _parse_response(
 
         return response_405
 
+    if response.status_code == 409:
+        response_409 = IdempotencyConflictError.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 429:
         response_429 = TooManyRequestsError.from_dict(response.json())
 
@@ -114,6 +124,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     EnvelopeTestDelivery
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -137,8 +148,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: NoBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     EnvelopeTestDelivery
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -152,11 +165,13 @@ def sync_detailed(
 
      Queues one delivery of an event of type `webhook.test` (never in the feed) whose
     `object` is the endpoint, signed as every delivery is: follow it in the endpoint's
-    deliveries.
+    deliveries. `Idempotency-Key`: a retry with the same key and body gets the first answer
+    and sends nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (NoBody | Unset): The empty body of `POST .../test`.
 
     Raises:
@@ -164,13 +179,14 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeTestDelivery | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeTestDelivery | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -186,8 +202,10 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: NoBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     EnvelopeTestDelivery
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -202,11 +220,13 @@ def sync(
 
      Queues one delivery of an event of type `webhook.test` (never in the feed) whose
     `object` is the endpoint, signed as every delivery is: follow it in the endpoint's
-    deliveries.
+    deliveries. `Idempotency-Key`: a retry with the same key and body gets the first answer
+    and sends nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (NoBody | Unset): The empty body of `POST .../test`.
 
     Raises:
@@ -214,7 +234,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeTestDelivery | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeTestDelivery | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return sync_detailed(
@@ -222,6 +242,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -231,8 +252,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: NoBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[
     EnvelopeTestDelivery
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -246,11 +269,13 @@ async def asyncio_detailed(
 
      Queues one delivery of an event of type `webhook.test` (never in the feed) whose
     `object` is the endpoint, signed as every delivery is: follow it in the endpoint's
-    deliveries.
+    deliveries. `Idempotency-Key`: a retry with the same key and body gets the first answer
+    and sends nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (NoBody | Unset): The empty body of `POST .../test`.
 
     Raises:
@@ -258,13 +283,14 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnvelopeTestDelivery | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
+        Response[EnvelopeTestDelivery | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError]
     """
 
     kwargs = _get_kwargs(
         ws=ws,
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -278,8 +304,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: NoBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> (
     EnvelopeTestDelivery
+    | IdempotencyConflictError
     | InsufficientScopeError
     | InternalErrorError
     | InvalidRequestError
@@ -294,11 +322,13 @@ async def asyncio(
 
      Queues one delivery of an event of type `webhook.test` (never in the feed) whose
     `object` is the endpoint, signed as every delivery is: follow it in the endpoint's
-    deliveries.
+    deliveries. `Idempotency-Key`: a retry with the same key and body gets the first answer
+    and sends nothing more.
 
     Args:
         ws (UUID):
         id (str):
+        idempotency_key (str | Unset):
         body (NoBody | Unset): The empty body of `POST .../test`.
 
     Raises:
@@ -306,7 +336,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnvelopeTestDelivery | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
+        EnvelopeTestDelivery | IdempotencyConflictError | InsufficientScopeError | InternalErrorError | InvalidRequestError | InvalidTokenError | MethodNotAllowedError | NotFoundError | ServiceUnavailableError | TooManyRequestsError
     """
 
     return (
@@ -315,5 +345,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
