@@ -13,7 +13,9 @@ use pirros_domain::timestamp::Timestamp;
 use pirros_objects::s3::client as s3_client;
 use pirros_store::AccessStore;
 use pirros_store::dynamo::DynamoStore;
-use pirros_store::{AdminStore, ContentStore, Item, StashStore, StopPoint, credential_update};
+use pirros_store::{
+    AdminStore, ContentStore, EventStore, Item, StashStore, StopPoint, credential_update,
+};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -254,6 +256,19 @@ async fn change<T>(
     credential_update::update(store, &client(id)?, f)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// After custom filter `filter` of `ws` changed what it matches, or went: an
+/// `access.changed` event for each credential holding a grant on it, appended after the
+/// filter's write (a run killed between the two loses them; run the command again).
+async fn tell_holders(
+    store: &DynamoStore,
+    ws: WorkspaceId,
+    filter: &ResourceId,
+) -> anyhow::Result<()> {
+    let events = credential_update::filters_changed(store, &[(ws, filter.clone())]).await?;
+    store.append_events(&events).await?;
+    Ok(())
 }
 
 #[tokio::main]
@@ -530,7 +545,14 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                     entity_type: entity,
                     rule,
                 };
+                let before = store.get_filters(ws, std::slice::from_ref(&f.id)).await?;
+                let reach_changed = before
+                    .first()
+                    .is_none_or(|b| b.entity_type != f.entity_type || b.rule != f.rule);
                 store.put_items(&[Item::Filter(f.clone())]).await?;
+                if reach_changed {
+                    tell_holders(&store, ws, &f.id).await?;
+                }
                 print(serde_json::to_value(&f)?);
             }
             FiltersCommand::List { workspace: w } => {
@@ -539,9 +561,11 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
             }
             FiltersCommand::Delete { id, workspace: w } => {
                 let fid = ResourceId::parse(&id).context("not a filter id")?;
-                if !store.delete_filter(workspace(&w)?, &fid).await? {
+                let ws = workspace(&w)?;
+                if !store.delete_filter(ws, &fid).await? {
                     bail!("no filter {id:?} in workspace {w}");
                 }
+                tell_holders(&store, ws, &fid).await?;
                 print(json!({ "deleted": id }));
             }
         },

@@ -6,7 +6,8 @@ use super::{AdminStore, StoreError};
 use pirros_domain::events::{
     Actor, Change, EventObject, EventRecord, EventType, Facets, ObjectType,
 };
-use pirros_domain::ids::{ClientId, WorkspaceId};
+use pirros_domain::grants::FilterId;
+use pirros_domain::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_domain::model::Credential;
 use rand::Rng;
 use std::time::Duration;
@@ -75,24 +76,58 @@ pub fn access_changed(before: &Credential, after: &Credential) -> Vec<EventRecor
         .collect();
     wss.sort();
     wss.dedup();
-    let owner = Facets::Owner {
-        client_id: after.client_id.to_string(),
-    };
     wss.into_iter()
-        .map(|ws| {
-            EventRecord::new(
-                ws,
-                EventType::new(ObjectType::Credential, Change::AccessChanged),
-                EventObject {
-                    kind: ObjectType::Credential,
-                    id: after.client_id.to_string(),
-                    detail_id: None,
-                    version: None,
-                },
-                Actor::admin(),
-                Some(owner.clone()),
-                Some(owner.clone()),
-            )
-        })
+        .map(|ws| access_changed_in(ws, &after.client_id))
         .collect()
+}
+
+/// The `access.changed` event of credential `client` in `ws`, shown to it only.
+fn access_changed_in(ws: WorkspaceId, client: &ClientId) -> EventRecord {
+    let owner = Facets::Owner {
+        client_id: client.to_string(),
+    };
+    EventRecord::new(
+        ws,
+        EventType::new(ObjectType::Credential, Change::AccessChanged),
+        EventObject {
+            kind: ObjectType::Credential,
+            id: client.to_string(),
+            detail_id: None,
+            version: None,
+        },
+        Actor::admin(),
+        Some(owner.clone()),
+        Some(owner),
+    )
+}
+
+/// One `access.changed` event for each credential holding a grant on one of `filters`
+/// (custom filters, each of its workspace) in that workspace, once their match just
+/// changed or they went: what those grants show changed without any change to the
+/// credentials, and the feed is read through the filters as they are now, so each must
+/// rebuild its copy.
+pub async fn filters_changed(
+    store: &dyn AdminStore,
+    filters: &[(WorkspaceId, ResourceId)],
+) -> Result<Vec<EventRecord>, StoreError> {
+    if filters.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut told: Vec<(WorkspaceId, ClientId)> = Vec::new();
+    for c in store.list_credentials().await? {
+        for g in &c.grants {
+            let FilterId::Custom(f) = &g.filter_id else {
+                continue;
+            };
+            if filters.contains(&(g.workspace_id, f.clone())) {
+                told.push((g.workspace_id, c.client_id.clone()));
+            }
+        }
+    }
+    told.sort();
+    told.dedup();
+    Ok(told
+        .iter()
+        .map(|(ws, client)| access_changed_in(*ws, client))
+        .collect())
 }

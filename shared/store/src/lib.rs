@@ -795,6 +795,10 @@ pub trait AdminStore: Store + Metered {
 
     async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>>;
 
+    /// Every credential of the table (who holds a grant on a filter that changed; the
+    /// DynamoDB store scans for them, which no request path does).
+    async fn list_credentials(&self) -> StoreResult<Vec<Credential>>;
+
     /// Every workspace of the table (an operator's look-up of an id across workspaces;
     /// the DynamoDB store scans for them, which no request path does).
     async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>>;

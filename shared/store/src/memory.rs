@@ -1458,6 +1458,10 @@ impl AdminStore for MemoryStore {
         Ok(self.lock().workspaces.values().cloned().collect())
     }
 
+    async fn list_credentials(&self) -> StoreResult<Vec<Credential>> {
+        Ok(self.lock().credentials.values().cloned().collect())
+    }
+
     async fn list_filters(&self, ws: WorkspaceId) -> StoreResult<Vec<Filter>> {
         Ok(self
             .lock()

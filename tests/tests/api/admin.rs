@@ -1010,6 +1010,132 @@ async fn imports_and_grant_changes_are_in_the_feed() {
     assert_eq!(feed(full, full_mark).await.len(), 1);
 }
 
+/// A custom filter whose match changes (`filters create` over its id, an import) or that
+/// goes (`filters delete`) changes what its grants show: each credential holding one gets
+/// an `access.changed`, and no other credential; renaming it, or importing it unchanged,
+/// tells no one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filter_change_tells_the_credentials_holding_it() {
+    let t = world_table();
+    let api = api_on(&t).await;
+    let events = format!("/v1/workspaces/{A1}/events?limit=100");
+    let tail = |client: &'static str| {
+        let (api, events) = (&api, &events);
+        async move {
+            let token = api.token(client).await;
+            let mut after = String::new();
+            loop {
+                let r = api.get(&format!("{events}{after}"), &token).await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                after = format!(
+                    "&after={}",
+                    r.body["response"]["next_cursor"].as_str().unwrap()
+                );
+                if r.body["response"]["has_more"] == false {
+                    return after;
+                }
+            }
+        }
+    };
+    let since = |client: &'static str, after: String| {
+        let (api, events) = (&api, &events);
+        async move {
+            let token = api.token(client).await;
+            let r = api.get(&format!("{events}{after}"), &token).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.body["response"]["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| format!("{} {}", e["type"].as_str().unwrap(), e["object"]["id"]))
+                .collect::<Vec<_>>()
+        }
+    };
+    let holder_mark = tail("concrete-a").await;
+    let other_mark = tail("typical-a").await;
+    let create = |name: &str, rule: &str| {
+        admin(
+            &t,
+            &[
+                "filters",
+                "create",
+                "--workspace",
+                A1,
+                "--id",
+                "flt-concrete",
+                "--name",
+                name,
+                "--entity-type",
+                "detail",
+                "--match",
+                rule,
+            ],
+            &[],
+        )
+    };
+    // Renamed only: what it shows is the same.
+    let (ok, _, err) = create("Concrete (renamed)", r#"{"tag_ids_any":["t-concrete"]}"#);
+    assert!(ok, "{err}");
+    assert!(since("concrete-a", holder_mark.clone()).await.is_empty());
+    // Another match: its holder is told, no one else.
+    let (ok, _, err) = create(
+        "Concrete or steel",
+        r#"{"tag_ids_any":["t-concrete","t-steel"]}"#,
+    );
+    assert!(ok, "{err}");
+    let told = since("concrete-a", holder_mark.clone()).await;
+    assert_eq!(told, ["access.changed \"concrete-a\""], "{told:?}");
+    assert!(since("typical-a", other_mark.clone()).await.is_empty());
+    // An import that changes it back tells again; the same import twice, once.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("filter.json");
+    let fixture = json!({"filters": [{
+        "id": "flt-concrete",
+        "workspace_id": A1,
+        "name": "Concrete details",
+        "entity_type": "detail",
+        "match": {"tag_ids_any": ["t-concrete"]},
+    }]});
+    std::fs::write(&file, fixture.to_string()).unwrap();
+    // One event for each credential of the world holding a grant on it.
+    let world: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_path("world.json")).unwrap())
+            .unwrap();
+    let holders = world["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["grants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["filter_id"] == "flt-concrete" && g["workspace_id"] == A1)
+        })
+        .count();
+    assert!(holders > 1, "{holders}");
+    for events in [holders, 0] {
+        let (ok, out, err) = admin(&t, &["import", file.to_str().unwrap()], &[]);
+        assert!(ok, "{err}");
+        assert_eq!(out["events"], events, "{out}");
+    }
+    assert_eq!(since("concrete-a", holder_mark.clone()).await.len(), 2);
+    // Gone: told once more.
+    let (ok, _, err) = admin(
+        &t,
+        &["filters", "delete", "flt-concrete", "--workspace", A1],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let told = since("concrete-a", holder_mark).await;
+    assert_eq!(told.len(), 3, "{told:?}");
+    assert!(
+        told.iter().all(|e| e == "access.changed \"concrete-a\""),
+        "{told:?}"
+    );
+    assert!(since("typical-a", other_mark).await.is_empty());
+}
+
 /// `pirros-admin delete detail|family`: the resource answers 404 everywhere and leaves
 /// every stash (at a new version), group, reference and search list that held it; what
 /// changed is printed and recorded in the feed. Unknown ids exit non-zero.

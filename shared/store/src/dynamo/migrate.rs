@@ -172,12 +172,33 @@ impl DynamoStore {
     pub(super) async fn scan_workspaces(
         &self,
     ) -> StoreResult<Vec<pirros_domain::model::Workspace>> {
-        let filter = "begins_with(#pk, :ws) AND #sk = :sk";
-        let values = [(":ws", OLD_PREFIX), (":sk", "WS")];
+        self.scan_all(
+            "begins_with(#pk, :p) AND #sk = :sk",
+            &[(":p", OLD_PREFIX), (":sk", "WS")],
+        )
+        .await
+    }
+
+    pub(super) async fn scan_credentials(
+        &self,
+    ) -> StoreResult<Vec<pirros_domain::model::Credential>> {
+        self.scan_all(
+            "begins_with(#pk, :p) AND #sk = :sk",
+            &[(":p", "CRED#"), (":sk", "CRED")],
+        )
+        .await
+    }
+
+    /// Every item matching `filter`, decoded.
+    async fn scan_all<T: serde::de::DeserializeOwned>(
+        &self,
+        filter: &str,
+        values: &[(&str, &str)],
+    ) -> StoreResult<Vec<T>> {
         let mut out = Vec::new();
         let mut start = None;
         loop {
-            let (items, next) = self.scan_page(filter, &values, start).await?;
+            let (items, next) = self.scan_page(filter, values, start).await?;
             for item in items {
                 out.push(decode(item)?);
             }

@@ -804,6 +804,10 @@ impl AdminStore for DynamoStore {
         self.scan_workspaces().await
     }
 
+    async fn list_credentials(&self) -> StoreResult<Vec<Credential>> {
+        self.scan_credentials().await
+    }
+
     async fn delete_filter(&self, ws: WorkspaceId, id: &ResourceId) -> StoreResult<bool> {
         self.delete(keys::in_workspace(ws, kind::FILTER, id)).await
     }

@@ -15,6 +15,8 @@ pirros_tests::on_both_stores!(
     failed_transaction_writes_neither_stash_nor_record,
     lost_idempotency_race_returns_the_winner,
     expired_idempotency_records_are_replaced,
+    an_answer_remembered_alone_keeps_its_key,
+    every_credential_is_listed,
     rate_limit_admits_exactly_the_limit_under_concurrency,
     detail_lists_page_in_order,
     kill_switch_and_filters_round_trip,
@@ -167,6 +169,67 @@ async fn expired_idempotency_records_are_replaced(b: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(rec.body, "new-body");
+}
+
+/// `remember_answer`: the first record of a key is kept, a second live one gets it back,
+/// and an expired one is replaced.
+async fn an_answer_remembered_alone_keeps_its_key(b: Backend) {
+    let api = api(b).await;
+    let store = api.store();
+    let first = record("k-alone", "first", 60);
+    assert_eq!(
+        store.remember_answer(&first).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    match store
+        .remember_answer(&record("k-alone", "second", 60))
+        .await
+        .unwrap()
+    {
+        SaveOutcome::IdempotencyTaken(rec) => assert_eq!(rec.body, "first"),
+        other => panic!("{other:?}"),
+    }
+    let stored = store.get_idempotency(&first.key).await.unwrap().unwrap();
+    assert_eq!(stored.body, "first");
+    let expired = record("k-lapsed", "old", -10);
+    assert_eq!(
+        store.remember_answer(&expired).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    assert_eq!(
+        store
+            .remember_answer(&record("k-lapsed", "new", 60))
+            .await
+            .unwrap(),
+        SaveOutcome::Saved
+    );
+    let stored = store.get_idempotency(&expired.key).await.unwrap().unwrap();
+    assert_eq!(stored.body, "new");
+}
+
+/// `list_credentials`: each of the fixture's credentials once, with its grants.
+async fn every_credential_is_listed(b: Backend) {
+    let api = api(b).await;
+    let mut listed: Vec<String> = api
+        .operator()
+        .list_credentials()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.client_id.to_string())
+        .collect();
+    listed.sort();
+    let world: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_path("world.json")).unwrap())
+            .unwrap();
+    let mut expected: Vec<String> = world["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["client_id"].as_str().unwrap().to_owned())
+        .collect();
+    expected.sort();
+    assert_eq!(listed, expected);
 }
 
 async fn rate_limit_admits_exactly_the_limit_under_concurrency(b: Backend) {
