@@ -170,7 +170,21 @@ pub struct Draft {
 impl Draft {
     /// The record of an answer whose resource is at `version` (its `ETag`).
     pub fn complete(&self, status: StatusCode, body: &str, version: u64) -> IdemRecord {
-        self.record(status, body, Some(crate::etag::ETag(version).to_string()))
+        self.complete_tagged(
+            status,
+            body,
+            &crate::conditional::EntityTag::version(version),
+        )
+    }
+
+    /// The record of an answer sent with `tag` as its `ETag`.
+    pub fn complete_tagged(
+        &self,
+        status: StatusCode,
+        body: &str,
+        tag: &crate::conditional::EntityTag,
+    ) -> IdemRecord {
+        self.record(status, body, Some(tag.as_str().to_owned()))
     }
 
     /// The record of an answer that carries no resource, so no `ETag`.

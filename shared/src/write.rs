@@ -4,6 +4,7 @@
 //! again when another writer came first.
 
 use crate::api::V1Call;
+use crate::conditional::EntityTag;
 use crate::error::ApiError;
 use crate::etag::IfMatch;
 use crate::idempotency::Draft;
@@ -24,25 +25,28 @@ pub enum Committed {
     Full,
 }
 
-/// Commits a write whose answer is `payload` at `version`, with `status`: the answer is
-/// serialised once (the answer sent and the one remembered under the draft's key are the
-/// same bytes), `save` commits the write with that record, and the outcome becomes the
-/// answer, tagged with the version as its `ETag`.
+/// Commits a write whose answer is `payload`, tagged `tag` (a resource's version, or a
+/// digest of what reading it answers), with `status`: the answer is serialised once (the
+/// answer sent and the one remembered under the draft's key are the same bytes), `save`
+/// commits the write with that record, and the outcome becomes the answer, with the tag as
+/// its `ETag`.
 pub async fn commit<T: Serialize, Fut>(
     call: &V1Call,
     draft: Option<&Draft>,
     status: StatusCode,
     payload: &T,
-    version: u64,
+    tag: EntityTag,
     save: impl FnOnce(Option<IdemRecord>) -> Fut,
 ) -> Result<Committed, ApiError>
 where
     Fut: Future<Output = StoreResult<SaveOutcome>>,
 {
     let body = envelope(payload, &call.request_id)?;
-    let remembered = draft.map(|d| d.complete(status, &body, version));
+    let remembered = draft.map(|d| d.complete_tagged(status, &body, &tag));
     Ok(match save(remembered).await? {
-        SaveOutcome::Saved => Committed::Answer(Reply::new(status, body).tagged(version)),
+        SaveOutcome::Saved => Committed::Answer(
+            Reply::new(status, body).with_header(crate::headers::ETAG, tag.header_value()),
+        ),
         SaveOutcome::IdempotencyTaken(winner) => match draft {
             Some(d) => Committed::Answer(d.replay_winner(&winner)?),
             None => return Err(ApiError::internal("idempotency record taken without a key")),
@@ -59,14 +63,14 @@ pub async fn commit_new<T: Serialize, Fut>(
     draft: Option<&Draft>,
     status: StatusCode,
     payload: &T,
-    version: u64,
+    tag: EntityTag,
     full: impl FnOnce() -> ApiError,
     save: impl FnOnce(Option<IdemRecord>) -> Fut,
 ) -> Result<Reply, ApiError>
 where
     Fut: Future<Output = StoreResult<SaveOutcome>>,
 {
-    match commit(call, draft, status, payload, version, save).await? {
+    match commit(call, draft, status, payload, tag, save).await? {
         Committed::Answer(reply) => Ok(reply),
         Committed::Moved => Err(ApiError::internal("a fresh id collided")),
         Committed::Full => Err(full()),

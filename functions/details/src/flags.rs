@@ -11,6 +11,7 @@ use crate::flag_body::{CreateFlag, ResolveFlag};
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::etag::IfMatch;
@@ -192,7 +193,7 @@ pub async fn create(
             draft.as_ref(),
             status,
             &payload(&flag),
-            1,
+            EntityTag::version(1),
             full,
             |idem| async move {
                 let write = FlagWrite {
@@ -381,7 +382,8 @@ pub async fn resolve(
             };
             state.store.save_flag(&write).await
         };
-        match commit(call, None, StatusCode::OK, &payload(&flag), version, save).await? {
+        let tag = EntityTag::version(version);
+        match commit(call, None, StatusCode::OK, &payload(&flag), tag, save).await? {
             Committed::Answer(reply) => Ok(Some(reply)),
             Committed::Moved | Committed::Full => Ok(None),
         }

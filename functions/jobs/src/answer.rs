@@ -5,12 +5,14 @@
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
+use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{self, Action, FilterId};
 use pirros_shared::idempotency::Draft;
 use pirros_shared::jobs::{ExportOutcome, Job, JobRecord, JobSpec, JobStatus, StoredResult};
 use pirros_shared::model::Workspace;
 use pirros_shared::pagination::feed;
+use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::response::Reply;
 use pirros_shared::store::LeaseClaim;
 use pirros_shared::write::commit_new;
@@ -115,12 +117,18 @@ pub async fn save_new<T: Serialize>(
 ) -> Result<Reply, ApiError> {
     let (lease, full) = holding.unzip();
     let status = StatusCode::ACCEPTED;
+    // The tag a read of the new job answers (a digest of it, as `GET .../jobs/{id}`
+    // makes), so `If-None-Match` with it is 304 until the job moves.
+    let tag = EntityTag::of(&Resource {
+        item: &record.answer(None, None),
+        expanded: NoExpansions {},
+    })?;
     commit_new(
         call,
         draft,
         status,
         payload,
-        record.revision,
+        tag,
         || full.unwrap_or_else(|| ApiError::internal("a job without a lease has no limit")),
         |idem| async move {
             let idem = idem.as_ref();

@@ -58,7 +58,7 @@ pub struct ExportStarted {
         (status = 202, description = "The export's job (or, replayed, the original answer).",
             body = Envelope<ExportStarted>,
             headers(
-                ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
+                ("ETag" = String, description = "The job's tag as `GET .../jobs/{id}` answers it: send it as `If-None-Match` there."),
             )),
     )
 )]

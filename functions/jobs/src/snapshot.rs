@@ -56,7 +56,7 @@ pub struct SnapshotStarted {
         (status = 202, description = "The snapshot's job (or, replayed, the original answer).",
             body = Envelope<SnapshotStarted>,
             headers(
-                ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
+                ("ETag" = String, description = "The job's tag as `GET .../jobs/{id}` answers it: send it as `If-None-Match` there."),
             )),
     )
 )]

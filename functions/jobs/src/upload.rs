@@ -75,7 +75,7 @@ error_responses!(
             the original answer).",
             body = Envelope<UploadStarted>,
             headers(
-                ("ETag" = String, description = "The job's revision, like `\"v1\"`."),
+                ("ETag" = String, description = "The job's tag as `GET .../jobs/{id}` answers it: send it as `If-None-Match` there."),
             )),
         UploadErrors,
     )

@@ -193,7 +193,7 @@ async fn save(
         draft,
         status,
         &payload(&stash),
-        version,
+        EntityTag::version(version),
         |idem| async move {
             let write = StashWrite {
                 idempotency: idem,

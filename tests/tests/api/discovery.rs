@@ -684,6 +684,8 @@ async fn single_resource_gets_are_conditional(b: Backend) {
     let r = api.get(&job, &writer).await;
     let tag = r.header("etag").expect("a job's ETag").to_owned();
     assert_eq!(conditional(&api, &job, &writer, &tag).await.status, 304);
+    // The 202 that started it sent the same tag: a client may wait on it straight away.
+    assert_eq!(started.header("etag"), Some(tag.as_str()));
     for path in [
         format!("/v1/workspaces/{A1}/details/d1"),
         format!("/v1/workspaces/{A1}/details/d1?include=tags,project"),

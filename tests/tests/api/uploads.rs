@@ -54,7 +54,12 @@ async fn an_upload_creates_a_family_at_version_one(b: Backend) {
     );
     assert_eq!(job["type"], "family_upload");
     assert_eq!(job["status"], "awaiting_upload");
-    assert_eq!(r.header("etag"), Some("\"v1\""));
+    // The tag a read of the job answers: a digest of it (the read test holds the two equal).
+    let tag = r.header("etag").expect("an ETag");
+    assert!(
+        tag.len() > 4 && tag.starts_with('"') && tag != "\"v1\"",
+        "{tag}"
+    );
     let upload = &r.body["response"]["upload"];
     assert_eq!(keys(upload), ["url", "method", "headers", "expires_at"]);
     let expires =
@@ -480,7 +485,7 @@ async fn upload_requests_are_idempotent(b: Backend) {
         .await;
     assert_eq!(again.status, 202, "{}", again.text);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    assert_eq!(again.header("etag"), Some("\"v1\""));
+    assert_eq!(again.header("etag"), first.header("etag"));
     assert_eq!(again.body["response"], first.body["response"]);
     let mut other = body.clone();
     other["note"] = json!("another");

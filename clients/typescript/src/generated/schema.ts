@@ -3880,7 +3880,7 @@ export interface operations {
             /** @description The job, and where to PUT the file (or, replayed, the original answer). */
             202: {
                 headers: {
-                    /** @description The job's revision, like `"v1"`. */
+                    /** @description The job's tag as `GET .../jobs/{id}` answers it: send it as `If-None-Match` there. */
                     ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -4405,7 +4405,7 @@ export interface operations {
             /** @description The snapshot's job (or, replayed, the original answer). */
             202: {
                 headers: {
-                    /** @description The job's revision, like `"v1"`. */
+                    /** @description The job's tag as `GET .../jobs/{id}` answers it: send it as `If-None-Match` there. */
                     ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -4744,7 +4744,7 @@ export interface operations {
             /** @description The export's job (or, replayed, the original answer). */
             202: {
                 headers: {
-                    /** @description The job's revision, like `"v1"`. */
+                    /** @description The job's tag as `GET .../jobs/{id}` answers it: send it as `If-None-Match` there. */
                     ETag: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
