@@ -1,10 +1,12 @@
-//! The operator kill switch, read from storage at most once per 10 seconds per container.
+//! The operator kill switch, read from storage at most once per 8 seconds per container:
+//! the promise is 503 within 10 seconds of `pirros-admin killswitch on`, and the 2 left
+//! cover the read's own time and the write's.
 
 use crate::store::AccessStore;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub const CACHE_FOR: Duration = Duration::from_secs(10);
+pub const CACHE_FOR: Duration = Duration::from_secs(8);
 
 #[derive(Default)]
 pub struct KillSwitch {

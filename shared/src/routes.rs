@@ -148,10 +148,19 @@ pub struct Params<'a> {
 const MAX_PARAMS: usize = 3;
 
 impl Params<'_> {
-    /// The `i`th parameter, parsed.
+    /// The `i`th parameter, percent-decoded, then parsed: `det%3Aa` is the id `det:a`, as
+    /// clients that encode every path segment (the SDKs) send it. A segment that does not
+    /// decode to UTF-8 is parsed as it came, and refused as any malformed one.
     pub fn get<T: FromParam>(&self, i: usize) -> Result<T, ApiError> {
         let (start, end) = self.spans[i];
-        T::from_param(&self.path[start..end])
+        let raw = &self.path[start..end];
+        if !raw.contains('%') {
+            return T::from_param(raw);
+        }
+        match percent_encoding::percent_decode_str(raw).decode_utf8() {
+            Ok(decoded) => T::from_param(&decoded),
+            Err(_) => T::from_param(raw),
+        }
     }
 }
 

@@ -522,14 +522,14 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 let entity = EntityType::parse(&entity_type).with_context(|| {
                     format!("--entity-type {entity_type:?}: expected detail, family, stash or tag")
                 })?;
-                let rule: FilterMatch =
-                    serde_json::from_str(&rule).context("--match is not a valid match object")?;
+                let rule: FilterMatch = serde_json::from_str(&rule)
+                    .map_err(|e| anyhow::anyhow!("--match is not a valid match object: {e}"))?;
                 let foreign = rule.foreign_keys(entity);
                 if !foreign.is_empty() {
                     bail!("--match keys {foreign:?} do not apply to {entity_type}");
                 }
-                if name.trim().is_empty() {
-                    bail!("--name must not be empty");
+                if name.trim().is_empty() || name.chars().count() > 200 {
+                    bail!("--name must be 1 to 200 characters");
                 }
                 let id = match id {
                     Some(i) => ResourceId::parse(&i).context("--id is not a valid id")?,
@@ -556,7 +556,11 @@ async fn on_table(command: Command) -> anyhow::Result<()> {
                 print(serde_json::to_value(&f)?);
             }
             FiltersCommand::List { workspace: w } => {
-                let filters = store.list_filters(workspace(&w)?).await?;
+                let ws = workspace(&w)?;
+                if store.get_workspace(ws).await?.is_none() {
+                    bail!("no workspace {ws}");
+                }
+                let filters = store.list_filters(ws).await?;
                 print(serde_json::to_value(&filters)?);
             }
             FiltersCommand::Delete { id, workspace: w } => {

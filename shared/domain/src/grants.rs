@@ -131,8 +131,10 @@ impl<'de> Deserialize<'de> for FilterId {
 }
 
 /// What a custom filter requires. Every key present must hold; any value within a key.
+// Read only from an object (the `Deserialize` below): serde would take `[]` for a struct
+// too, a match of nothing that would match everything.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FilterMatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +147,31 @@ pub struct FilterMatch {
     pub categories_any: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_any: Option<Vec<String>>,
+}
+
+impl Serialize for FilterMatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FilterMatch::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for FilterMatch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> serde::de::Visitor<'de> for Object {
+            type Value = FilterMatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a match object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FilterMatch, A::Error> {
+                FilterMatch::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Object)
+    }
 }
 
 impl FilterMatch {
@@ -424,4 +451,23 @@ pub fn granted_filters(
         }
     }
     (shown, names)
+}
+
+#[cfg(test)]
+mod match_object {
+    use super::FilterMatch;
+
+    #[test]
+    fn a_match_is_read_from_an_object_only() {
+        let m: FilterMatch =
+            serde_json::from_str(r#"{"tag_ids_any":["t1"],"library":"typical"}"#).unwrap();
+        let back = serde_json::to_string(&m).unwrap();
+        assert_eq!(back, r#"{"tag_ids_any":["t1"],"library":"typical"}"#);
+        assert_eq!(serde_json::from_str::<FilterMatch>(&back).unwrap(), m);
+        for bad in ["[]", r#"[["t1"]]"#, "null", "1", r#""x""#] {
+            let e = serde_json::from_str::<FilterMatch>(bad).unwrap_err();
+            assert!(e.to_string().contains("a match object"), "{bad}: {e}");
+        }
+        assert!(serde_json::from_str::<FilterMatch>(r#"{"nope":1}"#).is_err());
+    }
 }

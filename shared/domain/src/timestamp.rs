@@ -33,6 +33,16 @@ impl Timestamp {
         let dt = OffsetDateTime::parse(s, &Rfc3339).ok()?;
         Some(Self((dt.unix_timestamp_nanos() / 1_000_000) as i64))
     }
+
+    /// The first millisecond at or after `s`: a bound "at or after" a time finer than the
+    /// stored milliseconds (`…00.0001Z`) must not take the millisecond before it.
+    pub fn parse_at_or_after(s: &str) -> Option<Self> {
+        let nanos = OffsetDateTime::parse(s, &Rfc3339)
+            .ok()?
+            .unix_timestamp_nanos();
+        let millis = nanos.div_euclid(1_000_000) + i128::from(nanos.rem_euclid(1_000_000) != 0);
+        Some(Self(millis as i64))
+    }
 }
 
 impl fmt::Display for Timestamp {

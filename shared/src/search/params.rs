@@ -38,7 +38,7 @@ pub fn project_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ResourceId>,
 /// An RFC 3339 timestamp.
 pub fn updated_since<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
     query::value(d, |v| {
-        Timestamp::parse(v).map(Some).ok_or_else(|| {
+        Timestamp::parse_at_or_after(v).map(Some).ok_or_else(|| {
             "updated_since must be an RFC 3339 timestamp, like 2026-06-04T12:00:00.000Z".into()
         })
     })

@@ -231,7 +231,7 @@ async fn bad_fixtures_are_refused_whole() {
         "details": [
             {"id": "d1", "workspace_id": A1, "name": "fine", "library": "typical", "tag_ids": ["t1"]},
             {"id": "d2", "workspace_id": A1, "name": "bad", "library": "typical", "tag_ids": ["t-missing"]},
-            {"id": "d3", "workspace_id": A1, "name": "bad", "library": "weird"}
+            {"id": "d3", "workspace_id": A1, "name": "x".repeat(501), "library": "typical"}
         ]
     });
     let path = dir.join("bad.json");
@@ -239,7 +239,7 @@ async fn bad_fixtures_are_refused_whole() {
     let (ok, _, err) = admin(&t, &["import", path.to_str().unwrap()], &[]);
     assert!(!ok);
     assert!(err.contains("details[1].tag_ids[0]"), "{err}");
-    assert!(err.contains("details[2]"), "{err}");
+    assert!(err.contains("details[2].name"), "{err}");
     // Nothing was written: not even the valid firm, workspace or tag.
     let api = api_on(&t).await;
     let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
@@ -1134,6 +1134,92 @@ async fn a_filter_change_tells_the_credentials_holding_it() {
         "{told:?}"
     );
     assert!(since("typical-a", other_mark).await.is_empty());
+}
+
+/// `filters create|list` refuse what an import refuses (a name over 200 characters, a
+/// `match` that is not an object, a `default:` id, an unknown workspace), and a stash an
+/// import changes moves to its next version, so its old `ETag` no longer matches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filter_arguments_are_checked_and_reimported_stashes_move_on() {
+    let t = world_table();
+    let api = api_on(&t).await;
+    let long = "n".repeat(201);
+    let create = |name: &str, rule: &str, id: &str| {
+        admin(
+            &t,
+            &[
+                "filters",
+                "create",
+                "--workspace",
+                A1,
+                "--id",
+                id,
+                "--name",
+                name,
+                "--entity-type",
+                "detail",
+                "--match",
+                rule,
+            ],
+            &[],
+        )
+    };
+    for (name, rule, id, says) in [
+        (long.as_str(), "{}", "fl-x", "1 to 200 characters"),
+        ("F", "[]", "fl-x", "a match object"),
+        ("F", r#"{"nope":1}"#, "fl-x", "nope"),
+        ("F", "{}", "default:mine", "reserved"),
+    ] {
+        let (ok, _, err) = create(name, rule, id);
+        assert!(!ok, "{rule} {id}");
+        assert!(err.contains(says), "{says}: {err}");
+    }
+    let nowhere = "c9c9c9c9-0000-4000-8000-000000000009";
+    let (ok, _, err) = admin(&t, &["filters", "list", "--workspace", nowhere], &[]);
+    assert!(!ok);
+    assert!(err.contains("no workspace"), "{err}");
+
+    let full = api.token("full-a").await;
+    let path = format!("/v1/workspaces/{A1}/stashes/s1");
+    let before = api.get(&path, &full).await;
+    let old_tag = before.header("etag").unwrap().to_owned();
+    let world: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_path("world.json")).unwrap())
+            .unwrap();
+    let mut s1 = world["stashes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "s1")
+        .unwrap()
+        .clone();
+    s1["name"] = json!("s1, renamed by an import");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stash.json");
+    std::fs::write(&file, json!({"stashes": [s1]}).to_string()).unwrap();
+    for _ in 0..2 {
+        let (ok, _, err) = admin(&t, &["import", file.to_str().unwrap()], &[]);
+        assert!(ok, "{err}");
+    }
+    let after = api.get(&path, &full).await;
+    assert_eq!(after.body["response"]["name"], "s1, renamed by an import");
+    let new_tag = after.header("etag").unwrap().to_owned();
+    assert_ne!(new_tag, old_tag, "changed once, so the next version");
+    let version = |t: &str| t.trim_matches('"')[1..].parse::<u64>().unwrap();
+    assert_eq!(
+        version(&new_tag),
+        version(&old_tag) + 1,
+        "the second import changed nothing"
+    );
+    let stale = api
+        .send(
+            api.http
+                .get(api.url(&path))
+                .bearer_auth(&full)
+                .header("If-None-Match", &old_tag),
+        )
+        .await;
+    assert_eq!(stale.status, 200, "the old tag no longer matches");
 }
 
 /// `pirros-admin delete detail|family`: the resource answers 404 everywhere and leaves

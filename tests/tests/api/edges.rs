@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 pirros_tests::on_both_stores!(
     unknown_routes_answer_the_404_envelope,
     every_answer_is_nosniff_and_api_answers_are_not_stored,
+    path_ids_are_read_percent_decoded,
 );
 
 async fn unknown_routes_answer_the_404_envelope(b: Backend) {
@@ -37,6 +38,44 @@ async fn unknown_routes_answer_the_404_envelope(b: Backend) {
         .await;
     r.assert_error(405, "method_not_allowed");
     assert_eq!(r.header("allow"), Some("GET, PATCH, DELETE"));
+}
+
+/// A path id is read percent-decoded, as clients that encode every segment (the SDKs)
+/// send it: `det%3Aa.b` is `det:a.b`, `d%31` is `d1`. What does not decode to an id that
+/// can exist is 404 (400 for the workspace), never a 500.
+async fn path_ids_are_read_percent_decoded(b: Backend) {
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let at = pirros_shared::timestamp::Timestamp::now();
+    api.operator()
+        .put_items(&[detail_item(A1, "det:a.b", at, &[], None)])
+        .await
+        .unwrap();
+    let ws_encoded = A1.replace('-', "%2D");
+    for (path, id) in [
+        (format!("/v1/workspaces/{A1}/details/det%3Aa.b"), "det:a.b"),
+        (
+            format!("/v1/workspaces/{A1}/details/det%3aa%2Eb"),
+            "det:a.b",
+        ),
+        (format!("/v1/workspaces/{A1}/details/det:a.b"), "det:a.b"),
+        (format!("/v1/workspaces/{A1}/details/d%31"), "d1"),
+        (format!("/v1/workspaces/{ws_encoded}/details/d1"), "d1"),
+    ] {
+        let r = api.get(&path, &t).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        assert_eq!(r.body["response"]["id"], id, "{path}");
+    }
+    for path in [
+        format!("/v1/workspaces/{A1}/details/d%FF"),
+        format!("/v1/workspaces/{A1}/details/d%2F1"),
+        format!("/v1/workspaces/{A1}/details/d%"),
+    ] {
+        api.get(&path, &t).await.assert_error(404, "not_found");
+    }
+    api.get(&format!("/v1/workspaces/{A1}%FF/details/d1"), &t)
+        .await
+        .assert_error(400, "invalid_request");
 }
 
 async fn every_answer_is_nosniff_and_api_answers_are_not_stored(b: Backend) {

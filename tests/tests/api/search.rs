@@ -411,6 +411,31 @@ async fn updated_since_walks_in_update_order(b: Backend) {
         )
         .await;
     assert_eq!(ids(&r), want);
+    // A time finer than milliseconds: a detail updated in the millisecond it falls in is
+    // before it, so not at or after it.
+    let first = Timestamp::from_millis(since).to_string();
+    let finer = first.replace(".000Z", ".0001Z");
+    assert_ne!(finer, first);
+    let r = api
+        .get(
+            &details_path(&format!("updated_since={finer}&limit=100")),
+            &t,
+        )
+        .await;
+    let later: Vec<String> = (0..GENERATED)
+        .map(generated)
+        .filter(|d| d.updated_at.millis() > since)
+        .map(|d| d.id.as_str().to_owned())
+        .collect();
+    assert!(
+        later.len() < want.len(),
+        "one is updated at {first} exactly"
+    );
+    let mut got = ids(&r);
+    got.sort();
+    let mut later = later;
+    later.sort();
+    assert_eq!(got, later);
     for bad in ["yesterday", "2026-07-20", "2026-07-20T00:00:00", ""] {
         let r = api
             .get(&details_path(&format!("updated_since={bad}")), &t)
