@@ -3,7 +3,6 @@
 use crate::error::ApiError;
 use crate::headers::{self, shown};
 use crate::openapi::{HeaderSyntax, header_parameter};
-use crate::request::header_str;
 use http::HeaderValue;
 use lambda_http::Request;
 use std::fmt;
@@ -39,32 +38,44 @@ impl ETag {
 pub struct IfMatch(Vec<u64>);
 
 impl IfMatch {
-    /// The precondition the request carries; missing or `*` is none.
+    /// The precondition the request carries; missing or `*` is none. Several `If-Match`
+    /// lines are one list (RFC 9110 §5.3).
     pub fn from_request(req: &Request) -> Result<Option<Self>, ApiError> {
-        let Some(v) = header_str(req, headers::IF_MATCH) else {
-            return Ok(None);
+        let bad = || {
+            ApiError::invalid_field(
+                shown::IF_MATCH,
+                "If-Match must be an ETag returned by this API, like \"v3\"",
+            )
         };
-        if v.trim() == "*" {
+        let mut lines = req.headers().get_all(headers::IF_MATCH).iter().peekable();
+        if lines.peek().is_none() {
+            return Ok(None);
+        }
+        let mut joined = String::new();
+        for line in lines {
+            if !joined.is_empty() {
+                joined.push(',');
+            }
+            joined.push_str(line.to_str().map_err(|_| bad())?);
+        }
+        if joined.trim() == "*" {
             return Ok(None);
         }
         let mut versions = Vec::new();
-        for tag in v.split(',') {
+        for tag in joined.split(',') {
             let t = tag.trim();
-            // At most one weak marker, and digits only (`u64::from_str` would take a sign).
+            // At most one weak marker, and 1 to 19 digits only (`u64::from_str` would take
+            // a sign; every 19-digit number is a `u64`).
             let t = t.strip_prefix("W/").unwrap_or(t);
-            let n = t
+            let digits = t
                 .strip_prefix("\"v")
                 .and_then(|r| r.strip_suffix('"'))
-                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|n| n.parse::<u64>().ok());
-            match n {
-                Some(n) => versions.push(n),
-                None => {
-                    return Err(ApiError::invalid_field(
-                        shown::IF_MATCH,
-                        "If-Match must be an ETag returned by this API, like \"v3\"",
-                    ));
-                }
+                .filter(|n| (1..=19).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(bad)?;
+            // `"v07"` is a tag this API never sends, so no version matches it (tags compare
+            // as strings, not as the numbers in them).
+            if digits.len() == 1 || !digits.starts_with('0') {
+                versions.push(digits.parse::<u64>().map_err(|_| bad())?);
             }
         }
         Ok(Some(Self(versions)))
@@ -101,12 +112,36 @@ mod tests {
     }
 
     #[test]
+    fn several_lines_are_one_list() {
+        let req = http::Request::builder()
+            .header(headers::IF_MATCH, "\"v1\"")
+            .header(headers::IF_MATCH, "W/\"v4\"")
+            .body(lambda_http::Body::Empty)
+            .unwrap();
+        let m = IfMatch::from_request(&req).unwrap().unwrap();
+        assert!(m.allows(1) && m.allows(4) && !m.allows(2));
+    }
+
+    #[test]
     fn only_our_tags_are_preconditions() {
         assert_eq!(ETag(3).to_string(), "\"v3\"");
         assert_eq!(if_match("*").unwrap(), None);
         let m = if_match("W/\"v2\",\t\"v5\"").unwrap().unwrap();
         assert!(m.allows(2) && m.allows(5) && !m.allows(3));
-        for bad in ["\"v+1\"", "W/W/\"v1\"", "\"v 1\"", "\"v-1\"", "", "v1"] {
+        // A tag this API never sends matches no version; more digits than a tag has is
+        // no tag at all.
+        assert!(!if_match("\"v07\"").unwrap().unwrap().allows(7));
+        assert!(if_match("\"v0\"").unwrap().unwrap().allows(0));
+        for bad in [
+            "\"v+1\"",
+            "W/W/\"v1\"",
+            "\"v 1\"",
+            "\"v-1\"",
+            "",
+            "v1",
+            "\"v18446744073709551615\"",
+            "\"v99999999999999999999\"",
+        ] {
             assert_eq!(
                 if_match(bad).unwrap_err().code(),
                 "invalid_request",

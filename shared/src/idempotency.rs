@@ -231,8 +231,11 @@ where
 
 /// `run` for a write that must read before it writes (the references it has to verify):
 /// `check` is made side by side with the key's lookup instead of after it, one round trip
-/// fewer for every fresh write. On a replay what `check` found is dropped, its error too:
-/// the remembered answer is the answer, as it was before the check existed.
+/// fewer for every fresh write. On a replay what `check` found is dropped, and its errors
+/// too, but for a 403: `check` checks the caller's grant over what the request names (a
+/// stash's project and creator), and a replay is the caller's only while it may still make
+/// that write; anything else it found (an item since deleted) leaves the remembered answer
+/// the answer.
 pub async fn run_checked<C, Check, F, Fut>(
     state: &crate::AppState,
     call: &crate::api::V1Call,
@@ -249,8 +252,9 @@ where
     call.require_scope(state, needs.ws, needs.entity, needs.action, needs.entity_id)
         .await?;
     let (begun, checked) = tokio::join!(lookup(state, call, key), check);
-    match begun? {
-        Begun::Replay(reply) => Ok(reply),
-        Begun::Fresh(draft) => write(draft, checked?).await,
+    match (begun?, checked) {
+        (Begun::Replay(_), Err(e @ ApiError::InsufficientScope(_))) => Err(e),
+        (Begun::Replay(reply), _) => Ok(reply),
+        (Begun::Fresh(draft), checked) => write(draft, checked?).await,
     }
 }

@@ -33,7 +33,9 @@ pub mod write;
 // The layers below, where the functions have always found them.
 pub use pirros_auth as auth;
 pub use pirros_config::{self as config, logging};
-pub use pirros_domain::{events, flags, grants, ids, jobs, model, references, timestamp, webhooks};
+pub use pirros_domain::{
+    events, flags, grants, ids, jobs, model, object_only, references, timestamp, webhooks,
+};
 pub use pirros_objects::{self as objects, files};
 pub use pirros_store as store;
 

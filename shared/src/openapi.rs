@@ -47,9 +47,11 @@ pub struct ResourcePath {
     /// `invalid_request`.
     #[param(format = Uuid, example = "3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40")]
     pub ws: String,
-    /// The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+    /// The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
     /// cannot exist and is 404 `not_found`.
-    #[param(pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+    #[param(
+        pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$"
+    )]
     pub id: String,
 }
 
@@ -61,16 +63,19 @@ pub struct DetailPath {
     /// `invalid_request`.
     #[param(format = Uuid, example = "3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40")]
     pub ws: String,
-    /// The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value cannot
+    /// The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value cannot
     /// exist and is 404 `not_found`.
-    #[param(rename = "detailId", pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+    #[param(
+        rename = "detailId",
+        pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$"
+    )]
     pub detail_id: String,
 }
 
-/// A resource id in a query (`tag_id`): 1 to 128 characters of `A-Z a-z 0-9 . _ : -`
+/// A resource id in a query (`tag_id`): 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`
 /// (`ResourceId`); anything else is 400 `invalid_request`.
 #[derive(ToSchema)]
-#[schema(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+#[schema(value_type = String, pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$")]
 pub struct QueryId(pub String);
 
 // ---------------------------------------------------------------------------------------

@@ -113,8 +113,9 @@ fn body_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     ) {
         return ApiError::invalid(format!("Body is not valid JSON: {msg}"));
     }
-    // Unknown and missing fields are named in the message; the path is their parent.
-    let named = ["unknown field `", "missing field `"]
+    // Unknown, missing and repeated fields are named in the message; the path is their
+    // parent.
+    let named = ["unknown field `", "missing field `", "duplicate field `"]
         .iter()
         .find_map(|p| msg.split(p).nth(1))
         .and_then(|rest| rest.split('`').next());

@@ -297,10 +297,12 @@ class Client:
     def search_families(self, ws: Id, q: str, **filters: Any) -> Iterator[Family]:
         return self.families(ws, q=q, **filters)
 
-    def similar_families(self, ws: Id, family_id: str) -> Iterator[ScoredFamily]:
-        return self._items(
-            f"{_ws(ws)}/families/{_seg(family_id)}/similar", {}, ScoredFamily.from_dict
-        )
+    def similar_families(
+        self, ws: Id, family_id: str, *, limit: int | None = None
+    ) -> Iterator[ScoredFamily]:
+        """The most similar families, best first: ``limit`` of them (1 to 50, default 10)."""
+        path = f"{_ws(ws)}/families/{_seg(family_id)}/similar"
+        return self._items(path, {"limit": limit}, ScoredFamily.from_dict)
 
     def references(
         self, ws: Id, family_id: str, *, limit: int | None = None
@@ -505,7 +507,9 @@ def _ws(ws: Id) -> str:
 
 
 def _seg(value: Id) -> str:
-    return quote(str(value), safe="")
+    text = quote(str(value), safe="")
+    # `.` and `..` are valid ids, but as path segments URL resolution would drop them.
+    return text.replace(".", "%2E") if text in (".", "..") else text
 
 
 def _query(params: Params | None) -> dict[str, Any]:
@@ -518,6 +522,9 @@ def _query(params: Params | None) -> dict[str, Any]:
             # style=form, explode=false: one comma-separated value.
             query[name] = ",".join(value)
         elif isinstance(value, datetime):
+            if value.tzinfo is None:
+                # RFC 3339 needs an offset, and which one a naive time means is a guess.
+                raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
             query[name] = value.isoformat()
         elif isinstance(value, bool):
             query[name] = "true" if value else "false"

@@ -37,13 +37,23 @@ def verify_webhook(secret: str, headers: Headers, body: bytes | str) -> dict[str
         raise WebhookVerificationError(f"not a webhook secret (whsec_...): {error}") from error
     pairs = headers.items() if isinstance(headers, (Mapping, Message)) else headers
     lowered = {name.lower(): value for name, value in pairs}
+    delivery = lowered.get("webhook-id", "without a webhook-id")
+    # The signature covers the header as sent; the library reads it as a number, so
+    # `1700000000.9` would pass for `1700000000`. Whole Unix seconds only.
+    timestamp = lowered.get("webhook-timestamp")
+    if timestamp is not None and not (timestamp.isascii() and timestamp.isdigit()):
+        raise WebhookVerificationError(
+            f"webhook delivery {delivery} failed verification: "
+            f"webhook-timestamp {timestamp!r} is not whole Unix seconds"
+        )
     try:
         event = hook.verify(body, lowered)
     except standardwebhooks.WebhookVerificationError as error:
-        delivery = lowered.get("webhook-id", "without a webhook-id")
         raise WebhookVerificationError(
             f"webhook delivery {delivery} failed verification: {error}"
         ) from error
+    except ValueError as error:  # signed, but not JSON
+        raise WebhookVerificationError(f"webhook body is not JSON: {error}") from error
     if not isinstance(event, dict):
         raise WebhookVerificationError("webhook body is not a JSON object")
     return event

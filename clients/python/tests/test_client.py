@@ -7,13 +7,14 @@ import re
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from conftest import CLIENT_ID, CLIENT_SECRET, PROJECT, SDK, WS, Recorder, Server
 
 import pirros
-from pirros import AuthenticationError, Client
+from pirros import ApiError, AuthenticationError, Client
 from pirros.generated.api.stashes import create_stash
 from pirros.generated.models import CreateStash, ItemIdsIn
 
@@ -221,3 +222,29 @@ def test_a_conditional_get_answers_not_modified_while_unchanged(server: Server) 
         changed = pirros_client.get(path, etag=read.etag)
         assert not changed.not_modified and changed.value["name"] == "etag, renamed"
         assert changed.etag != read.etag
+
+
+def test_ids_are_sent_percent_encoded_dots_alone_included(server: Server, recorder: Recorder) -> None:
+    with client(server, transport=recorder) as pirros_client:
+        for detail_id, sent in (("det:a.b", "det%3Aa.b"), ("..", "%2E%2E"), (".", "%2E")):
+            with pytest.raises(ApiError) as raised:
+                pirros_client.get_detail(WS, detail_id)
+            # The detail route answered (no such detail), not the route a dropped segment
+            # would have led to.
+            assert raised.value.code == "not_found", detail_id
+            assert recorder.calls[-1].url.raw_path.decode().endswith(f"/details/{sent}")
+
+
+def test_similar_takes_a_limit_and_a_naive_time_is_refused_unsent(
+    server: Server, recorder: Recorder
+) -> None:
+    with client(server, transport=recorder) as pirros_client:
+        best = list(pirros_client.similar_families(WS, "fam-door-single", limit=1))
+        assert len(best) == 1
+        assert recorder.calls[-1].url.params["limit"] == "1"
+        sent = len(recorder.calls)
+        with pytest.raises(ValueError, match="timezone-aware"):
+            list(pirros_client.details(WS, updated_since=datetime(2026, 1, 1)))
+        assert len(recorder.calls) == sent
+        aware = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        assert isinstance(list(pirros_client.details(WS, updated_since=aware)), list)

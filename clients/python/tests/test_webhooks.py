@@ -3,8 +3,12 @@ a pirros-local that may deliver to 127.0.0.1 (WEBHOOK_ALLOW_PRIVATE_URLS=true)."
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -89,3 +93,35 @@ def test_a_real_delivery_verifies_and_a_tampered_one_does_not(server: Server, re
     without_signature = {k: v for k, v in headers.items() if k.lower() != "webhook-signature"}
     with pytest.raises(WebhookVerificationError):
         verify_webhook(secret, without_signature, body)
+
+
+def _signed(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode()
+
+
+def test_what_is_signed_but_no_event_is_refused_with_the_one_error() -> None:
+    secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    now = str(int(time.time()))
+
+    def headers(body: bytes, timestamp: str = now) -> dict[str, str]:
+        return {
+            "webhook-id": "msg_1",
+            "webhook-timestamp": timestamp,
+            "webhook-signature": _signed(secret, "msg_1", now, body),
+        }
+
+    event = b'{"type":"webhook.test"}'
+    assert verify_webhook(secret, headers(event), event) == {"type": "webhook.test"}
+    # Signed, but not a JSON object.
+    for body in (b"hello", b"", b"[1,2]"):
+        with pytest.raises(WebhookVerificationError):
+            verify_webhook(secret, headers(body), body)
+    # The timestamp signed is `now`; a header that only reads as it is not it.
+    with pytest.raises(WebhookVerificationError, match="whole Unix seconds"):
+        verify_webhook(secret, headers(event, now + ".9"), event)
+    # A secret that is not one.
+    for bad in ("whsec_!!!notbase64", "whsec_", ""):
+        with pytest.raises(WebhookVerificationError):
+            verify_webhook(bad, headers(event), event)

@@ -132,6 +132,21 @@ function serializeQuery(query: Record<string, unknown>): string {
   return parts.join("&");
 }
 
+/**
+ * Path templates filled in with each parameter percent-encoded. An id of only dots can
+ * reach no resource: `fetch` resolves `.` and `..` (and `%2E`) as dot segments, so the
+ * request would land on another route and answer something else; it is refused here.
+ */
+function serializePath(pathname: string, params: Record<string, unknown>): string {
+  return pathname.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null) return whole;
+    const text = String(value);
+    if (text === "." || text === "..") throw new TypeError(`path parameter ${name} cannot be ${JSON.stringify(text)}`);
+    return encodeURIComponent(text);
+  });
+}
+
 type LooseGet = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 export function createClient(options: ClientOptions): PirrosClient {
@@ -147,6 +162,7 @@ export function createClient(options: ClientOptions): PirrosClient {
     baseUrl: options.baseUrl,
     fetch: createTransport({ ...policy, fetch: baseFetch, reauthorize: (stale) => tokens.renew(stale) }),
     querySerializer: serializeQuery,
+    pathSerializer: serializePath,
   });
 
   const auth: Middleware = {

@@ -35,15 +35,28 @@ export function verifyWebhook(
   for (const [name, value] of entries) {
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(" ") : value;
   }
+  // The signature covers the header as sent; the library reads it with parseInt, so
+  // `1700000000.9` would pass for `1700000000`. Whole Unix seconds only.
+  const timestamp = flat["webhook-timestamp"];
+  if (timestamp !== undefined && !/^[0-9]+$/.test(timestamp)) {
+    throw new WebhookVerificationError(`webhook-timestamp ${JSON.stringify(timestamp)} is not whole Unix seconds`);
+  }
   const secrets = typeof secret === "string" ? [secret] : secret;
-  let failure: unknown = new WebhookVerificationError("No secret given");
+  let failure = new WebhookVerificationError("No secret given");
   for (const candidate of secrets) {
     try {
-      const event = new Webhook(candidate).verify(body, flat);
-      if (event === null || typeof event !== "object") throw new WebhookVerificationError("The body is not a JSON object");
+      const event: unknown = new Webhook(candidate).verify(body, flat);
+      if (event === null || typeof event !== "object" || Array.isArray(event)) {
+        throw new WebhookVerificationError("The body is not a JSON object");
+      }
       return event as WebhookEvent;
     } catch (error) {
-      failure = error;
+      // A secret that is not one, or a signed body that is not JSON, is refused alike:
+      // callers catch one error type.
+      failure =
+        error instanceof WebhookVerificationError
+          ? error
+          : new WebhookVerificationError(error instanceof Error ? error.message : String(error));
     }
   }
   throw failure;

@@ -43,3 +43,18 @@ test("a missing resource throws, whatever the ETag", async () => {
     (error: unknown) => error instanceof PirrosApiError && error.status === 404 && error.code === "not_found",
   );
 });
+
+test("ids are sent percent-encoded, and an id of only dots is refused before it is sent", async () => {
+  const before = sent.length;
+  const missing = await client.api.GET("/v1/workspaces/{ws}/details/{id}", { params: { path: { ws: WS, id: "det:a.b" } } });
+  assert.equal(missing.response.status, 404, "the detail route, not another one");
+  assert.equal(sent.at(-1)?.path, `/v1/workspaces/${WS}/details/det%3Aa.b`);
+  for (const id of [".", ".."]) {
+    await assert.rejects(
+      client.api.GET("/v1/workspaces/{ws}/details/{id}", { params: { path: { ws: WS, id } } }),
+      TypeError,
+      id,
+    );
+  }
+  assert.equal(sent.length, before + 1, "nothing sent for the dot ids");
+});

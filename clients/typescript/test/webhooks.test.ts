@@ -1,6 +1,7 @@
 // Webhooks end to end: an endpoint made through the SDK, real signed deliveries from
 // pirros-local to a receiver here, verified with verifyWebhook; tampering is refused.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { test } from "node:test";
@@ -82,4 +83,28 @@ test("a tampered body, a wrong secret or a missing signature is refused", async 
   assert.doesNotThrow(() => verifyWebhook([other, endpoint.secret], got.headers, got.body), "either secret of a roll");
   const { ["webhook-signature"]: _, ...unsigned } = got.headers;
   assert.throws(() => verifyWebhook(endpoint.secret, unsigned, got.body), WebhookVerificationError);
+});
+
+test("what is signed but no event, an odd timestamp or a bad secret throws WebhookVerificationError", () => {
+  const secret = "whsec_" + Buffer.alloc(32, 11).toString("base64");
+  const now = String(Math.floor(Date.now() / 1000));
+  const sign = (body: string) =>
+    "v1," +
+    createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64"))
+      .update(`msg_1.${now}.${body}`)
+      .digest("base64");
+  const headers = (body: string, timestamp = now) => ({
+    "webhook-id": "msg_1",
+    "webhook-timestamp": timestamp,
+    "webhook-signature": sign(body),
+  });
+  const event = '{"type":"webhook.test"}';
+  assert.deepEqual(verifyWebhook(secret, headers(event), event), { type: "webhook.test" });
+  for (const body of ["hello", "", "[1,2]"]) {
+    assert.throws(() => verifyWebhook(secret, headers(body), body), WebhookVerificationError, body);
+  }
+  assert.throws(() => verifyWebhook(secret, headers(event, `${now}.9`), event), /whole Unix seconds/);
+  for (const bad of ["whsec_!!!notbase64", "whsec_", ""]) {
+    assert.throws(() => verifyWebhook(bad, headers(event), event), WebhookVerificationError, bad);
+  }
 });

@@ -87,12 +87,16 @@ pub struct FlagPath {
     /// `invalid_request`.
     #[param(format = Uuid, example = "3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40")]
     pub ws: String,
-    /// The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value cannot
+    /// The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value cannot
     /// exist and is 404 `not_found`.
-    #[param(pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+    #[param(
+        pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$"
+    )]
     pub id: String,
     /// The flag id, as the flag's `id`. Any other value is 404 `not_found`.
-    #[param(pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+    #[param(
+        pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$"
+    )]
     pub flag_id: String,
 }
 

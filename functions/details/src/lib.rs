@@ -87,7 +87,7 @@ pub struct SearchQuery {
     pub tag_id: Vec<ResourceId>,
     /// Only details of this project.
     #[serde(default, deserialize_with = "params::project_id")]
-    #[param(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$", required = false)]
+    #[param(value_type = String, pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$", required = false)]
     pub project_id: Option<ResourceId>,
     /// Only details of this library.
     #[serde(default, deserialize_with = "library")]

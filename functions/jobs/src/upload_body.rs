@@ -18,7 +18,10 @@ pub const MAX_TAGS: usize = 100;
 pub struct UploadFamily {
     /// A family of this workspace that the file becomes the next version of. Leave it out
     /// for a new family.
-    #[schema(pattern = "^[A-Za-z0-9._:-]{1,128}$", example = "fam-door-single")]
+    #[schema(
+        pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$",
+        example = "fam-door-single"
+    )]
     pub family_id: Option<String>,
     /// 1 to 200 characters, not blank. Required for a new family; for a new version it
     /// renames the family.
@@ -45,7 +48,9 @@ pub struct UploadFamily {
     #[schema(max_items = 100, value_type = Option<Vec<String>>)]
     pub tag_ids: Option<Vec<String>>,
     /// A project of this workspace (else 400 `INVALID_ITEM_REFERENCE`).
-    #[schema(pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+    #[schema(
+        pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$"
+    )]
     pub project_id: Option<String>,
     /// The file's name, ending in `.rfa`: 1 to 255 characters, no slashes or control
     /// characters.

@@ -16,13 +16,13 @@ pub const MAX_ITEMS: usize = 1000;
 
 /// The id of a detail or family (`ids::is_plain_id`).
 #[derive(ToSchema)]
-#[schema(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$")]
+#[schema(value_type = String, pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$")]
 pub struct ItemId(pub String);
 
 /// The details and families a stash holds: at most 1,000 of each, each readable by you in
 /// this workspace (else 400 `INVALID_ITEM_REFERENCE`). Duplicates are dropped.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct ItemIdsIn {
     #[schema(max_items = 1000, example = json!(["det-slab-edge"]))]
     #[schema(value_type = Vec<ItemId>)]
@@ -31,6 +31,8 @@ pub struct ItemIdsIn {
     #[schema(value_type = Vec<ItemId>)]
     pub family_ids: Vec<String>,
 }
+
+pirros_shared::object_only!(ItemIdsIn);
 
 /// The body of a stash create. Unknown fields are a 400.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,7 +52,7 @@ pub struct CreateStash {
     pub description: Option<String>,
     /// A project of this workspace.
     #[schema(
-        pattern = "^[A-Za-z0-9._:-]{1,128}$",
+        pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$",
         example = "8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51"
     )]
     pub project_id: String,

@@ -14,7 +14,7 @@ use pirros_shared::etag::IfMatch;
 use pirros_shared::events::{Actor, resource_event};
 use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType, Scope};
-use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
+use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::{ItemIds, Stash, StashRecord};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
@@ -332,35 +332,44 @@ pub async fn update(
         action: Action::Write,
         entity_id: Some(id.as_str()),
     };
-    idempotency::run(state, call, needs, key, |draft| async move {
-        let read_scope = call
-            .scope(state, ws, EntityType::Stash, Action::Read)
-            .await?;
-        if let Some(items) = &patch.item_ids {
-            check_items(state, call, ws, items).await?;
-        }
-        // Without If-Match the last write wins; a concurrent writer only makes us re-read.
-        let (read_scope, patch, draft) = (&read_scope, &patch, draft.as_ref());
-        let read = || async move {
-            match state.store.get_stash(ws, id).await? {
-                Some(r) if read_scope.allows(&r.stash) => Ok(r),
-                _ => Err(ApiError::NotFound),
+    let draft = match idempotency::begin(state, call, needs, key).await? {
+        // Replayed while the caller may still write the stash as it is now (a grant that
+        // narrowed since, away from it, is 403 as a fresh update would be); one since
+        // deleted leaves the remembered answer the answer.
+        Begun::Replay(reply) => {
+            if let Some(now) = state.store.get_stash(ws, id).await? {
+                write_scope(state, call, ws, &now.stash).await?;
             }
-        };
-        let write = |current: StashRecord| async move {
-            write_scope(state, call, ws, &current.stash).await?;
-            let mut next = current.clone();
-            patch.apply(&mut next.stash);
-            next.stash.updated_at = Timestamp::now().max(current.stash.updated_at);
-            next.version = current.version + 1;
-            write_scope(state, call, ws, &next.stash).await?;
-            let status = StatusCode::OK;
-            save(state, call, draft, status, next, Some(&current)).await
-        };
-        let busy = "The stash is being updated concurrently; retry";
-        versioned_update(expected.as_ref(), busy, read, write).await
-    })
-    .await
+            return Ok(reply);
+        }
+        Begun::Fresh(draft) => draft,
+    };
+    let read_scope = call
+        .scope(state, ws, EntityType::Stash, Action::Read)
+        .await?;
+    if let Some(items) = &patch.item_ids {
+        check_items(state, call, ws, items).await?;
+    }
+    // Without If-Match the last write wins; a concurrent writer only makes us re-read.
+    let (read_scope, patch, draft) = (&read_scope, &patch, draft.as_ref());
+    let read = || async move {
+        match state.store.get_stash(ws, id).await? {
+            Some(r) if read_scope.allows(&r.stash) => Ok(r),
+            _ => Err(ApiError::NotFound),
+        }
+    };
+    let write = |current: StashRecord| async move {
+        write_scope(state, call, ws, &current.stash).await?;
+        let mut next = current.clone();
+        patch.apply(&mut next.stash);
+        next.stash.updated_at = Timestamp::now().max(current.stash.updated_at);
+        next.version = current.version + 1;
+        write_scope(state, call, ws, &next.stash).await?;
+        let status = StatusCode::OK;
+        save(state, call, draft, status, next, Some(&current)).await
+    };
+    let busy = "The stash is being updated concurrently; retry";
+    versioned_update(expected.as_ref(), busy, read, write).await
 }
 
 /// Delete a stash

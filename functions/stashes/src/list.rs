@@ -32,7 +32,7 @@ const MAX_CREATOR: usize = 256;
 pub struct ListQuery {
     /// Only stashes of this project.
     #[serde(default, deserialize_with = "project_id")]
-    #[param(value_type = String, pattern = "^[A-Za-z0-9._:-]{1,128}$", required = false)]
+    #[param(value_type = String, pattern = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$", required = false)]
     pub project_id: Option<ResourceId>,
     /// Only stashes created by this client id or web-app user id (exactly).
     #[serde(default, deserialize_with = "created_by")]

@@ -131,8 +131,7 @@ impl<'de> Deserialize<'de> for FilterId {
 }
 
 /// What a custom filter requires. Every key present must hold; any value within a key.
-// Read only from an object (the `Deserialize` below): serde would take `[]` for a struct
-// too, a match of nothing that would match everything.
+// Read from an object only (`object_only!`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, remote = "Self")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -149,30 +148,7 @@ pub struct FilterMatch {
     pub created_by_any: Option<Vec<String>>,
 }
 
-impl Serialize for FilterMatch {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        FilterMatch::serialize(self, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for FilterMatch {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Object;
-        impl<'de> serde::de::Visitor<'de> for Object {
-            type Value = FilterMatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a match object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<FilterMatch, A::Error> {
-                FilterMatch::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-            }
-        }
-        d.deserialize_map(Object)
-    }
-}
+crate::object_only!(FilterMatch, serialize);
 
 impl FilterMatch {
     /// The keys that make no sense for `entity`; a filter using one is refused when created,
@@ -466,7 +442,10 @@ mod match_object {
         assert_eq!(serde_json::from_str::<FilterMatch>(&back).unwrap(), m);
         for bad in ["[]", r#"[["t1"]]"#, "null", "1", r#""x""#] {
             let e = serde_json::from_str::<FilterMatch>(bad).unwrap_err();
-            assert!(e.to_string().contains("a match object"), "{bad}: {e}");
+            assert!(
+                e.to_string().contains("an object (FilterMatch)"),
+                "{bad}: {e}"
+            );
         }
         assert!(serde_json::from_str::<FilterMatch>(r#"{"nope":1}"#).is_err());
     }

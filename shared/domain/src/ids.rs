@@ -40,10 +40,14 @@ impl<'de> Deserialize<'de> for WorkspaceId {
 }
 
 /// True for identifiers safe to use as a key component: 1..=128 characters of
-/// `[A-Za-z0-9._:-]`. Keeps `#` (our key separator) and control bytes out of storage keys.
+/// `[A-Za-z0-9._:-]`, other than `.` and `..`. Keeps `#` (our key separator) and control
+/// bytes out of storage keys, and every id addressable in a URL path (where `.` and `..`
+/// are resolved away, `%2E` too).
 pub fn is_plain_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 128
+        && s != "."
+        && s != ".."
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
@@ -81,7 +85,7 @@ macro_rules! string_id {
                 let s = String::deserialize(d)?;
                 $name::parse(&s).ok_or_else(|| {
                     serde::de::Error::custom(concat!(
-                        "expected an id of 1 to 128 characters from [A-Za-z0-9._:-] for ",
+                        "expected an id of 1 to 128 characters from [A-Za-z0-9._:-] (not . or ..) for ",
                         stringify!($name)
                     ))
                 })

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod jwks;
 pub mod lists;
 pub mod model;
+mod object_only;
 pub mod references;
 #[cfg(feature = "schema")]
 mod schema;

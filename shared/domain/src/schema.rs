@@ -9,7 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 
 /// What `ids::is_plain_id` accepts.
-const PLAIN_ID: &str = "^[A-Za-z0-9._:-]{1,128}$";
+const PLAIN_ID: &str = "^([A-Za-z0-9_:-][A-Za-z0-9._:-]{0,127}|\\.[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,126}|\\.\\.[A-Za-z0-9._:-]{1,126})$";
 
 impl JsonSchema for WorkspaceId {
     fn schema_name() -> Cow<'static, str> {
@@ -38,7 +38,7 @@ impl JsonSchema for ResourceId {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         plain_id(
-            "Id of a firm, project, tag, detail, family, stash or filter: 1 to 128 characters from A-Z a-z 0-9 . _ : -",
+            "Id of a firm, project, tag, detail, family, stash or filter: 1 to 128 characters from A-Z a-z 0-9 . _ : -, not . or ..",
         )
     }
 }
@@ -49,7 +49,9 @@ impl JsonSchema for ClientId {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        plain_id("A credential's client id: 1 to 128 characters from A-Z a-z 0-9 . _ : -")
+        plain_id(
+            "A credential's client id: 1 to 128 characters from A-Z a-z 0-9 . _ : -, not . or ..",
+        )
     }
 }
 

@@ -1166,7 +1166,7 @@ async fn filter_arguments_are_checked_and_reimported_stashes_move_on() {
     };
     for (name, rule, id, says) in [
         (long.as_str(), "{}", "fl-x", "1 to 200 characters"),
-        ("F", "[]", "fl-x", "a match object"),
+        ("F", "[]", "fl-x", "an object (FilterMatch)"),
         ("F", r#"{"nope":1}"#, "fl-x", "nope"),
         ("F", "{}", "default:mine", "reserved"),
     ] {

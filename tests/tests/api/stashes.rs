@@ -25,6 +25,7 @@ pirros_tests::on_both_stores!(
     deletes_check_grants_and_if_match,
     a_large_stash_is_deleted_in_steps_that_leave_nothing,
     a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_it,
+    a_replay_needs_a_grant_still_covering_the_stash,
 );
 
 fn stashes() -> String {
@@ -104,6 +105,9 @@ async fn create_bodies_are_strict(b: Backend) {
         ),
         "x",
     ));
+    // Fields in order are not an object: serde's derive would read them as one.
+    cases.push((with("item_ids", json!([["d1"], []])), "item_ids"));
+    cases.push((with("item_ids", json!([])), "item_ids"));
     cases.push((with("project_id", json!("no-such-project")), "project_id"));
     cases.push((
         with("project_id", json!("11111111-0000-4000-8000-0000000000b1")),
@@ -119,6 +123,33 @@ async fn create_bodies_are_strict(b: Backend) {
             "{field}: {}",
             r.text
         );
+    }
+    // A field given twice is named, as an unknown or missing one is.
+    for (raw, field) in [
+        (
+            format!(
+                r#"{{"name":"a","name":"b","project_id":"{PA}","item_ids":{{"detail_ids":[],"family_ids":[]}}}}"#
+            ),
+            "name",
+        ),
+        (
+            format!(
+                r#"{{"name":"a","project_id":"{PA}","item_ids":{{"detail_ids":[],"detail_ids":[],"family_ids":[]}}}}"#
+            ),
+            "item_ids.detail_ids",
+        ),
+    ] {
+        let r = api
+            .send(
+                api.http
+                    .post(api.url(&stashes()))
+                    .bearer_auth(&t)
+                    .header("content-type", "application/json")
+                    .body(raw),
+            )
+            .await;
+        r.assert_error(400, "invalid_request");
+        assert_eq!(r.body["error"]["details"]["field"], field, "{}", r.text);
     }
     let r = api
         .write(
@@ -276,6 +307,28 @@ async fn patch_updates_with_etags_and_if_match(b: Backend) {
         )
         .await;
     bad.assert_error(400, "invalid_request");
+    // Tags compare as strings: `"v04"` is not `"v4"`; 20 digits are no tag of ours.
+    let patch = |tags: &'static [&'static str]| {
+        let mut req = api
+            .http
+            .patch(api.url(&path))
+            .bearer_auth(&t)
+            .header("content-type", "application/json");
+        for tag in tags {
+            req = req.header("if-match", *tag);
+        }
+        api.send(req.body(r#"{"name":"x"}"#))
+    };
+    patch(&["\"v04\""])
+        .await
+        .assert_error(409, "stale_precondition");
+    patch(&["\"v18446744073709551615\""])
+        .await
+        .assert_error(400, "invalid_request");
+    // Two header lines are one list: the stale tag and the current one pass.
+    let both = patch(&["\"v1\"", "\"v4\""]).await;
+    assert_eq!(both.status, 200, "{}", both.text);
+    assert_eq!(both.header("etag"), Some("\"v5\""));
 }
 
 async fn patch_bodies_are_strict_and_scoped(b: Backend) {
@@ -925,6 +978,69 @@ async fn a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_
                 assert_eq!(stored_entries(&api, &pk, &id).await, 0, "{step} {f}");
             }
         }
+    }
+}
+
+/// A create's or an update's replay is answered only while the caller may still make that
+/// write: once its write grant on stashes is narrowed to a filter that does not cover the
+/// stash, both are 403 (as a fresh write would be), not the stored answers.
+async fn a_replay_needs_a_grant_still_covering_the_stash(b: Backend) {
+    use pirros_shared::grants::{Action, EntityType, FilterId};
+    let api = api(b).await;
+    let t = api.token("full-a").await;
+    let created = api
+        .write(Method::POST, &stashes(), &t, &body(), Some("cover-1"))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    let path = format!("{}/{id}", stashes());
+    let rename = json!({"name": "renamed"});
+    let patched = api
+        .write(Method::PATCH, &path, &t, &rename, Some("cover-2"))
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+
+    let store = api.store();
+    let client = pirros_shared::ids::ClientId::parse("full-a").unwrap();
+    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+    let narrow = |narrowed: bool| {
+        let client = client.clone();
+        async move {
+            let mut c = store.get_credential(&client).await.unwrap().unwrap();
+            let v = c.version;
+            for g in c.grants.iter_mut() {
+                if g.workspace_id == ws && g.action == Action::Write {
+                    g.filter_id = match narrowed {
+                        true => FilterId::Custom(
+                            pirros_shared::ids::ResourceId::parse("flt-my-stashes").unwrap(),
+                        ),
+                        false => FilterId::System(EntityType::Stash),
+                    };
+                }
+            }
+            c.version += 1;
+            assert!(store.replace_credential(&c, v, &[]).await.unwrap());
+        }
+    };
+    narrow(true).await;
+    api.write(Method::POST, &stashes(), &t, &body(), Some("cover-1"))
+        .await
+        .assert_error(403, "insufficient_scope");
+    api.write(Method::PATCH, &path, &t, &rename, Some("cover-2"))
+        .await
+        .assert_error(403, "insufficient_scope");
+    narrow(false).await;
+    for (method, at, body, key) in [
+        (Method::POST, stashes(), body(), "cover-1"),
+        (Method::PATCH, path.clone(), rename.clone(), "cover-2"),
+    ] {
+        let again = api.write(method, &at, &t, &body, Some(key)).await;
+        assert_eq!(
+            again.header("idempotent-replayed"),
+            Some("true"),
+            "{}",
+            again.text
+        );
     }
 }
 

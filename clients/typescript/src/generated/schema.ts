@@ -3380,7 +3380,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -3448,7 +3448,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -3498,7 +3498,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -3556,7 +3556,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value cannot
+                 * @description The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value cannot
                  *     exist and is 404 `not_found`.
                  */
                 id: string;
@@ -3615,7 +3615,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value cannot
+                 * @description The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value cannot
                  *     exist and is 404 `not_found`.
                  */
                 detailId: string;
@@ -3680,7 +3680,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value cannot
+                 * @description The detail id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value cannot
                  *     exist and is 404 `not_found`.
                  */
                 detailId: string;
@@ -3925,7 +3925,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -3989,7 +3989,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4055,7 +4055,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4111,7 +4111,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4175,7 +4175,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4226,7 +4226,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4282,7 +4282,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4551,7 +4551,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4615,7 +4615,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4669,7 +4669,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4727,7 +4727,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4925,7 +4925,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -4989,7 +4989,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -5038,7 +5038,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -5096,7 +5096,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -5146,7 +5146,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -5203,7 +5203,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
@@ -5260,7 +5260,7 @@ export interface operations {
                  */
                 ws: string;
                 /**
-                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. Any other value
+                 * @description The resource id: 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, not `.` or `..`. Any other value
                  *     cannot exist and is 404 `not_found`.
                  */
                 id: string;
