@@ -12,13 +12,13 @@ use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
-use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::jobs::{Job, JobRecord, JobStatus, upload_key};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::{LeaseKind, LeaseSlot};
+use pirros_shared::store::{LeaseKind, LeaseSlot, SharedStore};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
@@ -102,7 +102,7 @@ pub async fn get(
     };
     let waited = wait_for(state, call, ws, id, job, Instant::now() + wait).await;
     if let Some(lease) = lease {
-        lease.give_back(state, call).await;
+        lease.give_back().await;
     }
     let job = waited?;
     // After a wait the switch is read again: it may have moved meanwhile.
@@ -120,11 +120,16 @@ pub async fn get(
     call.reply_tagged(&payload, EntityTag::of(&payload)?)
 }
 
-/// One of the caller's wait slots, held until `until` at most (a request that dies holding
-/// it frees it then).
+/// One of the caller's wait slots, held until `until` at most. Given back when the wait
+/// ends, and also when the request is dropped before (its client went away: `pirros-local`
+/// then drops the handler mid-wait), so a closed connection does not hold the slot until
+/// it lapses.
 struct WaitLease {
+    store: SharedStore,
+    client: ClientId,
     holder: String,
     at: LeaseSlot,
+    given_back: bool,
 }
 
 impl WaitLease {
@@ -132,23 +137,50 @@ impl WaitLease {
         let holder = ResourceId::new_uuid().to_string();
         // The wait, and a margin for the reads around it.
         let until = Timestamp::now().plus_secs(state.config.job_wait_secs + 10);
+        let client = call.credential.client_id.clone();
         let taken = state
             .store
-            .take_lease(LeaseKind::Waits, &call.credential.client_id, &holder, until)
+            .take_lease(LeaseKind::Waits, &client, &holder, until)
             .await?;
-        Ok(taken.map(|at| WaitLease { holder, at }))
+        Ok(taken.map(|at| WaitLease {
+            store: state.store.clone(),
+            client,
+            holder,
+            at,
+            given_back: false,
+        }))
     }
 
     /// Best effort: a slot not given back lapses by itself.
-    async fn give_back(self, state: &AppState, call: &V1Call) {
-        let client = &call.credential.client_id;
-        if let Err(e) = state
-            .store
-            .drop_lease(LeaseKind::Waits, client, &self.holder, Some(self.at))
-            .await
-        {
-            tracing::warn!(error = %e, "wait slot not given back; it lapses by itself");
+    async fn give_back(mut self) {
+        self.given_back = true;
+        drop_slot(&self.store, &self.client, &self.holder, self.at).await;
+    }
+}
+
+impl Drop for WaitLease {
+    fn drop(&mut self) {
+        if self.given_back {
+            return;
         }
+        let (store, client, holder, at) = (
+            self.store.clone(),
+            self.client.clone(),
+            std::mem::take(&mut self.holder),
+            self.at,
+        );
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { drop_slot(&store, &client, &holder, at).await });
+        }
+    }
+}
+
+async fn drop_slot(store: &SharedStore, client: &ClientId, holder: &str, at: LeaseSlot) {
+    if let Err(e) = store
+        .drop_lease(LeaseKind::Waits, client, holder, Some(at))
+        .await
+    {
+        tracing::warn!(error = %e, "wait slot not given back; it lapses by itself");
     }
 }
 

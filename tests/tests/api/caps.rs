@@ -26,6 +26,7 @@ pirros_tests::on_both_stores!(
     a_search_page_counts_flags_past_the_counts_read_beside_it,
     concurrent_flags_never_pass_the_limit,
     a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back,
+    a_wait_whose_client_hangs_up_gives_its_slot_back,
     a_fourth_export_is_refused_until_one_ends,
     a_holder_keeps_its_one_slot_and_lapsed_slots_are_free,
     an_export_of_a_stash_you_cannot_read_holds_no_slot,
@@ -460,6 +461,46 @@ async fn a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back(b:
     }
     let plain = api.get(&format!("/v1/workspaces/{A1}/jobs/{id}"), &t).await;
     assert_eq!(plain.status, 200, "{}", plain.text);
+}
+
+/// A waiting read whose client hangs up gives its slot back then (the server drops the
+/// request), not when the slot lapses after the whole wait: two such, and both slots are
+/// free again while the waits would still be running.
+async fn a_wait_whose_client_hangs_up_gives_its_slot_back(b: Backend) {
+    let api = Setup::new(b).env("JOB_WAIT_SECS", "60").start().await;
+    let t = api.token("famwriter-a").await;
+    let r = api
+        .start_upload(A1, &t, &upload_body(&rfa(5_000, None), None))
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["response"]["job"]["id"].as_str().unwrap().to_owned();
+    let url = api.url(&format!(
+        "/v1/workspaces/{A1}/jobs/{id}?wait_for_completion=true"
+    ));
+    let famwriter = client("famwriter-a");
+    for _ in 0..2 {
+        let gone = api
+            .http
+            .get(&url)
+            .bearer_auth(&t)
+            .timeout(std::time::Duration::from_secs(1))
+            .send()
+            .await;
+        assert!(gone.is_err_and(|e| e.is_timeout()), "the client hung up");
+    }
+    // Both hung up within the 60 s the waits would hold: the slots come back shortly.
+    let mut free = false;
+    for _ in 0..50 {
+        if free_slots(api.store(), LeaseKind::Waits, &famwriter, 2).await {
+            free = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        free,
+        "both slots were given back when their clients went away"
+    );
 }
 
 /// Slots are claimed in order without reading the lease first: a holder taking again
