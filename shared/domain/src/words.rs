@@ -34,12 +34,23 @@ pub const MAX_QUERY_WORDS: usize = 8;
 pub const MAX_KEY_CHARS: usize = 64;
 
 /// `text` case- and accent-folded: compatibility decomposition (so `ﬁ` is `fi` and `É` is
-/// `E` + a combining accent), lower case, combining marks dropped. `FAÇADE` → `facade`.
+/// `E` + a combining accent), lower case, combining marks dropped, and the two letters
+/// whose case folding is not their lower case (`ß` and `ẞ` fold to `ss`, a final `ς` to
+/// `σ`). `FAÇADE` → `facade`, `STRASSE` and `Straße` → `strasse`.
 fn fold(text: &str) -> String {
-    text.nfkd()
+    let mut out = String::with_capacity(text.len());
+    for c in text
+        .nfkd()
         .flat_map(char::to_lowercase)
         .filter(|c| !is_combining_mark(*c))
-        .collect()
+    {
+        match c {
+            'ß' => out.push_str("ss"),
+            'ς' => out.push('σ'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The folded words of `text`: runs of letters and digits.
@@ -147,6 +158,9 @@ mod tests {
             ["fire", "rated", "olwanne", "2"]
         );
         assert_eq!(words("İstanbul"), ["istanbul"]);
+        assert_eq!(words("Straße"), words("STRASSE"));
+        assert_eq!(words("GROẞE"), ["grosse"]);
+        assert_eq!(words("ΟΔΟΣ"), words("οδος"));
         assert_eq!(words(" -- "), Vec::<String>::new());
     }
 

@@ -81,6 +81,7 @@ async fn q_matches_folded_word_prefixes(b: Backend) {
             put_detail(detail("w2", "Façade panel", "", at(2, 0))),
             put_detail(detail("w3", "Wall footing at slab edge", "", at(3, 0))),
             put_detail(detail("w4", "Reflashed roof", "ÉTANCHÉITÉ", at(4, 0))),
+            put_detail(detail("w5", "Straße gully", "", at(5, 0))),
         ])
         .await
         .unwrap();
@@ -92,6 +93,10 @@ async fn q_matches_folded_word_prefixes(b: Backend) {
         ("q=FA%C3%87ADE", &["w2"]),
         ("q=facade", &["w2"]),
         ("q=etancheite", &["w4"]),
+        // Case folding, not only lower case: `ß` is `ss`.
+        ("q=strasse", &["w5"]),
+        ("q=STRASS", &["w5"]),
+        ("q=stra%C3%9Fe", &["w5"]),
         ("q=wall%20footing", &["w3"]),
         ("q=footing,WALL", &["w3"]),
         ("q=wall%20roof", &[]),
@@ -107,7 +112,7 @@ async fn q_matches_folded_word_prefixes(b: Backend) {
         // No words at all is no filter.
         (
             "q=--%20",
-            &["w4", "w3", "w2", "w1", "d4", "d5", "d3", "d2", "d1"],
+            &["w5", "w4", "w3", "w2", "w1", "d4", "d5", "d3", "d2", "d1"],
         ),
     ];
     for (q, want) in cases {
