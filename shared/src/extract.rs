@@ -128,6 +128,27 @@ impl<B: RequestBody> Extract for Body<B> {
     }
 }
 
+/// Declares the body of a POST that takes nothing: none at all, or `{}`; any field is a
+/// 400. `empty_body!(/** doc */ ExportStash);`
+#[macro_export]
+macro_rules! empty_body {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Default, ::serde::Deserialize, ::utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {}
+
+        impl $crate::extract::RequestBody for $name {
+            type Valid = ();
+            const OPTIONAL: bool = true;
+
+            fn validate(self, _: &$crate::AppState) -> Result<(), $crate::error::ApiError> {
+                Ok(())
+            }
+        }
+    };
+}
+
 /// An optional body sent empty: what `{}` would be.
 fn json_from_empty<B: DeserializeOwned>() -> Result<B, ApiError> {
     serde_json::from_str("{}").map_err(ApiError::internal)

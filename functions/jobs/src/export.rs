@@ -4,7 +4,7 @@
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::extract::{Body, RequestBody};
+use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
@@ -12,22 +12,13 @@ use pirros_shared::jobs::{ExportSpec, Job, JobRecord, JobSpec, JobStatus};
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The body of an export: nothing, or an empty JSON object. Any field is a 400.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExportStash {}
-
-impl RequestBody for ExportStash {
-    type Valid = ();
-    const OPTIONAL: bool = true;
-
-    fn validate(self, _: &AppState) -> Result<(), ApiError> {
-        Ok(())
-    }
-}
+pirros_shared::empty_body!(
+    /// The body of an export: nothing, or an empty JSON object. Any field is a 400.
+    ExportStash
+);
 
 /// The answer to an export request: its job.
 #[derive(Serialize, ToSchema)]

@@ -5,29 +5,20 @@
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
-use pirros_shared::extract::{Body, RequestBody};
+use pirros_shared::extract::Body;
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
 use pirros_shared::ids::WorkspaceId;
 use pirros_shared::jobs::{Job, JobRecord, JobSpec, JobStatus, SnapshotSpec};
 use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The body of a snapshot request: nothing, or an empty JSON object. Any field is a 400.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateSnapshot {}
-
-impl RequestBody for CreateSnapshot {
-    type Valid = ();
-    const OPTIONAL: bool = true;
-
-    fn validate(self, _: &AppState) -> Result<(), ApiError> {
-        Ok(())
-    }
-}
+pirros_shared::empty_body!(
+    /// The body of a snapshot request: nothing, or an empty JSON object. Any field is a 400.
+    CreateSnapshot
+);
 
 /// The answer to a snapshot request: its job.
 #[derive(Serialize, ToSchema)]

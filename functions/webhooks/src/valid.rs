@@ -159,16 +159,7 @@ impl RequestBody for Replay {
     }
 }
 
-/// The empty body of `POST .../test`.
-#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoBody {}
-
-impl RequestBody for NoBody {
-    type Valid = ();
-    const OPTIONAL: bool = true;
-
-    fn validate(self, _: &AppState) -> Result<(), ApiError> {
-        Ok(())
-    }
-}
+pirros_shared::empty_body!(
+    /// The empty body of `POST .../test`.
+    NoBody
+);
