@@ -1010,6 +1010,30 @@ async fn imports_and_grant_changes_are_in_the_feed() {
     assert_eq!(feed(full, full_mark).await.len(), 1);
 }
 
+/// `pirros-admin filters create` of a detail filter in A1.
+fn create_detail_filter(table: &str, id: &str, name: &str, rule: &str) -> (bool, Value, String) {
+    let args = [
+        "filters",
+        "create",
+        "--workspace",
+        A1,
+        "--id",
+        id,
+        "--name",
+        name,
+        "--entity-type",
+        "detail",
+        "--match",
+        rule,
+    ];
+    admin(table, &args, &[])
+}
+
+/// The world fixture, as JSON.
+fn world_fixture() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture_path("world.json")).unwrap()).unwrap()
+}
+
 /// A custom filter whose match changes (`filters create` over its id, an import) or that
 /// goes (`filters delete`) changes what its grants show: each credential holding one gets
 /// an `access.changed`, and no other credential; renaming it, or importing it unchanged,
@@ -1053,26 +1077,7 @@ async fn a_filter_change_tells_the_credentials_holding_it() {
     };
     let holder_mark = tail("concrete-a").await;
     let other_mark = tail("typical-a").await;
-    let create = |name: &str, rule: &str| {
-        admin(
-            &t,
-            &[
-                "filters",
-                "create",
-                "--workspace",
-                A1,
-                "--id",
-                "flt-concrete",
-                "--name",
-                name,
-                "--entity-type",
-                "detail",
-                "--match",
-                rule,
-            ],
-            &[],
-        )
-    };
+    let create = |name: &str, rule: &str| create_detail_filter(&t, "flt-concrete", name, rule);
     // Renamed only: what it shows is the same.
     let (ok, _, err) = create("Concrete (renamed)", r#"{"tag_ids_any":["t-concrete"]}"#);
     assert!(ok, "{err}");
@@ -1098,9 +1103,7 @@ async fn a_filter_change_tells_the_credentials_holding_it() {
     }]});
     std::fs::write(&file, fixture.to_string()).unwrap();
     // One event for each credential of the world holding a grant on it.
-    let world: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture_path("world.json")).unwrap())
-            .unwrap();
+    let world = world_fixture();
     let holders = world["credentials"]
         .as_array()
         .unwrap()
@@ -1144,26 +1147,7 @@ async fn filter_arguments_are_checked_and_reimported_stashes_move_on() {
     let t = world_table();
     let api = api_on(&t).await;
     let long = "n".repeat(201);
-    let create = |name: &str, rule: &str, id: &str| {
-        admin(
-            &t,
-            &[
-                "filters",
-                "create",
-                "--workspace",
-                A1,
-                "--id",
-                id,
-                "--name",
-                name,
-                "--entity-type",
-                "detail",
-                "--match",
-                rule,
-            ],
-            &[],
-        )
-    };
+    let create = |name: &str, rule: &str, id: &str| create_detail_filter(&t, id, name, rule);
     for (name, rule, id, says) in [
         (long.as_str(), "{}", "fl-x", "1 to 200 characters"),
         ("F", "[]", "fl-x", "an object (FilterMatch)"),
@@ -1183,9 +1167,7 @@ async fn filter_arguments_are_checked_and_reimported_stashes_move_on() {
     let path = format!("/v1/workspaces/{A1}/stashes/s1");
     let before = api.get(&path, &full).await;
     let old_tag = before.header("etag").unwrap().to_owned();
-    let world: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture_path("world.json")).unwrap())
-            .unwrap();
+    let world = world_fixture();
     let mut s1 = world["stashes"]
         .as_array()
         .unwrap()

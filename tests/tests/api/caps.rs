@@ -420,18 +420,24 @@ async fn free_slots(store: &dyn Store, kind: LeaseKind, client: &ClientId, n: us
     all
 }
 
-async fn a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back(b: Backend) {
-    let api = Setup::new(b).env("JOB_WAIT_SECS", "15").start().await;
-    let t = api.token("famwriter-a").await;
-    // A job whose file never comes: every wait on it lasts the whole 15 seconds.
+/// An upload's job whose file never comes: its id, and the URL that waits on it.
+async fn fileless_job(api: &Api, t: &str) -> (String, String) {
     let r = api
-        .start_upload(A1, &t, &upload_body(&rfa(5_000, None), None))
+        .start_upload(A1, t, &upload_body(&rfa(5_000, None), None))
         .await;
     assert_eq!(r.status, 202, "{}", r.text);
     let id = r.body["response"]["job"]["id"].as_str().unwrap().to_owned();
     let url = api.url(&format!(
         "/v1/workspaces/{A1}/jobs/{id}?wait_for_completion=true"
     ));
+    (id, url)
+}
+
+async fn a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back(b: Backend) {
+    let api = Setup::new(b).env("JOB_WAIT_SECS", "15").start().await;
+    let t = api.token("famwriter-a").await;
+    // A job whose file never comes: every wait on it lasts the whole 15 seconds.
+    let (id, url) = fileless_job(&api, &t).await;
     let waits: Vec<_> = (0..2)
         .map(|_| tokio::spawn(api.http.get(&url).bearer_auth(&t).send()))
         .collect();
@@ -469,14 +475,7 @@ async fn a_third_waiting_read_answers_at_once_and_waits_give_their_slots_back(b:
 async fn a_wait_whose_client_hangs_up_gives_its_slot_back(b: Backend) {
     let api = Setup::new(b).env("JOB_WAIT_SECS", "60").start().await;
     let t = api.token("famwriter-a").await;
-    let r = api
-        .start_upload(A1, &t, &upload_body(&rfa(5_000, None), None))
-        .await;
-    assert_eq!(r.status, 202, "{}", r.text);
-    let id = r.body["response"]["job"]["id"].as_str().unwrap().to_owned();
-    let url = api.url(&format!(
-        "/v1/workspaces/{A1}/jobs/{id}?wait_for_completion=true"
-    ));
+    let (_, url) = fileless_job(&api, &t).await;
     let famwriter = client("famwriter-a");
     for _ in 0..2 {
         let gone = api

@@ -914,6 +914,18 @@ async fn stored_entries(api: &Api, pk: &str, id: &str) -> usize {
         .count()
 }
 
+/// A new stash holding families f1 to f3 (more entries than a 4-item transaction takes with
+/// the stash): its id and path.
+async fn three_family_stash(api: &Api, t: &str) -> (String, String) {
+    let mut big = body();
+    big["item_ids"] = json!({"detail_ids": [], "family_ids": ["f1", "f2", "f3"]});
+    let created = api.write(Method::POST, &stashes(), t, &big, None).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
+    let path = format!("{}/{id}", stashes());
+    (id, path)
+}
+
 /// A stash delete going in steps that stops (as if the process died) after writing its
 /// journal and marks, or after the stash went: at no point does a reader see a reference of
 /// a deleted stash or miss one of a stash that is still there, and the next DELETE finishes
@@ -926,12 +938,7 @@ async fn a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_
             .start()
             .await;
         let t = api.token("full-a").await;
-        let mut big = body();
-        big["item_ids"] = json!({"detail_ids": [], "family_ids": ["f1", "f2", "f3"]});
-        let created = api.write(Method::POST, &stashes(), &t, &big, None).await;
-        assert_eq!(created.status, 201, "{}", created.text);
-        let id = created.body["response"]["id"].as_str().unwrap().to_owned();
-        let path = format!("{}/{id}", stashes());
+        let (id, path) = three_family_stash(&api, &t).await;
 
         api.call(Method::DELETE, &path, &t)
             .await
@@ -1062,12 +1069,7 @@ async fn a_whole_delete_takes_an_earlier_journal_with_it() {
         .start()
         .await;
     let t = small.token("full-a").await;
-    let mut big = body();
-    big["item_ids"] = json!({"detail_ids": [], "family_ids": ["f1", "f2", "f3"]});
-    let created = small.write(Method::POST, &stashes(), &t, &big, None).await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let id = created.body["response"]["id"].as_str().unwrap().to_owned();
-    let path = format!("{}/{id}", stashes());
+    let (id, path) = three_family_stash(&small, &t).await;
     small
         .call(Method::DELETE, &path, &t)
         .await
