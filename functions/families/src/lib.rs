@@ -248,7 +248,7 @@ impl SearchQuery {
 /// `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
 /// paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
 /// `limit` families (even none) while `next_cursor` is set; follow `next_cursor` until it
-/// is `null`. A walk never returns a family twice and never skips one. Without a read
+/// is `null`. A walk never returns a family twice and never skips one (in `updated_since` order, one updated during the walk comes again, with its new content). Without a read
 /// grant on families in this workspace the answer is 403 `insufficient_scope`.
 #[utoipa::path(
     get,

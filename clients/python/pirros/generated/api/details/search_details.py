@@ -205,7 +205,8 @@ def sync_detailed(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` details (even none) while `next_cursor` is set; follow `next_cursor` until it is
-    `null`. A walk never returns a detail twice and never skips one. Without a read grant on
+    `null`. A walk never returns a detail twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read grant on
     details in this workspace the answer is 403 `insufficient_scope`; a workspace with
     nothing you may see answers an empty `data`.
 
@@ -277,7 +278,8 @@ def sync(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` details (even none) while `next_cursor` is set; follow `next_cursor` until it is
-    `null`. A walk never returns a detail twice and never skips one. Without a read grant on
+    `null`. A walk never returns a detail twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read grant on
     details in this workspace the answer is 403 `insufficient_scope`; a workspace with
     nothing you may see answers an empty `data`.
 
@@ -343,7 +345,8 @@ async def asyncio_detailed(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` details (even none) while `next_cursor` is set; follow `next_cursor` until it is
-    `null`. A walk never returns a detail twice and never skips one. Without a read grant on
+    `null`. A walk never returns a detail twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read grant on
     details in this workspace the answer is 403 `insufficient_scope`; a workspace with
     nothing you may see answers an empty `data`.
 
@@ -413,7 +416,8 @@ async def asyncio(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` details (even none) while `next_cursor` is set; follow `next_cursor` until it is
-    `null`. A walk never returns a detail twice and never skips one. Without a read grant on
+    `null`. A walk never returns a detail twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read grant on
     details in this workspace the answer is 403 `insufficient_scope`; a workspace with
     nothing you may see answers an empty `data`.
 

@@ -198,7 +198,8 @@ def sync_detailed(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` families (even none) while `next_cursor` is set; follow `next_cursor` until it
-    is `null`. A walk never returns a family twice and never skips one. Without a read
+    is `null`. A walk never returns a family twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read
     grant on families in this workspace the answer is 403 `insufficient_scope`.
 
     Args:
@@ -269,7 +270,8 @@ def sync(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` families (even none) while `next_cursor` is set; follow `next_cursor` until it
-    is `null`. A walk never returns a family twice and never skips one. Without a read
+    is `null`. A walk never returns a family twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read
     grant on families in this workspace the answer is 403 `insufficient_scope`.
 
     Args:
@@ -334,7 +336,8 @@ async def asyncio_detailed(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` families (even none) while `next_cursor` is set; follow `next_cursor` until it
-    is `null`. A walk never returns a family twice and never skips one. Without a read
+    is `null`. A walk never returns a family twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read
     grant on families in this workspace the answer is 403 `insufficient_scope`.
 
     Args:
@@ -403,7 +406,8 @@ async def asyncio(
     `created_at` first (ties by id), or with `updated_since` oldest `updated_at` first,
     paged with `limit` and `cursor`. Each page does bounded work: it may hold fewer than
     `limit` families (even none) while `next_cursor` is set; follow `next_cursor` until it
-    is `null`. A walk never returns a family twice and never skips one. Without a read
+    is `null`. A walk never returns a family twice and never skips one (in `updated_since` order, one
+    updated during the walk comes again, with its new content). Without a read
     grant on families in this workspace the answer is 403 `insufficient_scope`.
 
     Args:
