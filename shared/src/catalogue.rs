@@ -87,7 +87,7 @@ catalogue! {
     InvalidItemReference: BAD_REQUEST, "INVALID_ITEM_REFERENCE", V1,
         "A stash write names details or families (a family upload: tags or a project) that are \
          malformed, not in the workspace, or not readable with your grants; `error.details` \
-         lists them.",
+         lists them (only the malformed ones while there are any).",
         ApiError::InvalidItemReference(crate::error::ItemReferenceDetails {
             detail_ids: vec!["det-missing".into()],
             family_ids: vec![],
@@ -129,8 +129,9 @@ catalogue! {
          are gone: rebuild the copy from a snapshot and follow its `events_cursor`.",
         ApiError::CursorExpired;
     LimitExceeded: CONFLICT, "limit_exceeded", V1,
-        "The write would pass a cap on what one resource holds: a detail holds at most 100 \
-         open flags. The message states the limit; resolve a flag to make room.",
+        "The write would pass a cap: a detail holds at most 100 open flags, a credential at \
+         most 16 webhook endpoints in a workspace. The message states the limit; resolve a \
+         flag or delete an endpoint to make room.",
         crate::error::too_many_open_flags();
     TooManyRequests: TOO_MANY_REQUESTS, "too_many_requests", Any,
         "Over the rate limit: requests per sliding hour per credential on `/v1`, failed \

@@ -52,7 +52,7 @@ pub async fn deliverer(
     Ok(Deliverer {
         store: parts.store.clone(),
         sealer: sealer(parts).await?,
-        sender: Sender::new(UrlPolicy::from_env())?,
+        sender: Sender::new(UrlPolicy::from_env()?)?,
         schedule: RetrySchedule::from_env()?,
     })
 }

@@ -25,7 +25,7 @@ async fn main() -> Result<(), lambda_http::Error> {
             let queue = SqsDeliveryQueue::new(aws_sdk_sqs::Client::new(&sdk), url);
             let kit: pirros_shared::webhooks::SharedWebhookKit = Arc::new(Kit {
                 sealer,
-                policy: UrlPolicy::from_env(),
+                policy: UrlPolicy::from_env().map_err(InitError::Webhooks)?,
                 queue: Arc::new(queue),
                 follower: None,
             });

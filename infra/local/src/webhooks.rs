@@ -18,7 +18,8 @@ pub async fn start(
     store: SharedStore,
 ) -> anyhow::Result<Kit> {
     let sealer = || sealer_from(key_value).map_err(anyhow::Error::msg);
-    let policy = UrlPolicy::new(env.get(ALLOW_PRIVATE_VAR).is_some_and(|v| v == "true"));
+    let policy = UrlPolicy::from_env_value(env.get(ALLOW_PRIVATE_VAR).map(String::as_str))
+        .map_err(anyhow::Error::msg)?;
     let schedule = match env.get(SCHEDULE_VAR).filter(|v| !v.trim().is_empty()) {
         Some(v) => RetrySchedule::from_env_value(v)?,
         None => RetrySchedule::default(),
@@ -32,10 +33,12 @@ pub async fn start(
     let queue = Arc::new(LocalQueue::new(deliverer));
     // `WEBHOOK_LOCAL_FOLLOW=false` leaves the table's events to the AWS functions (the
     // tests that play the stream against DynamoDB Local).
-    let follower = if env
-        .get("WEBHOOK_LOCAL_FOLLOW")
-        .is_some_and(|v| v == "false")
-    {
+    let follow = match env.get("WEBHOOK_LOCAL_FOLLOW").map(String::as_str) {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => anyhow::bail!("WEBHOOK_LOCAL_FOLLOW must be true or false, not {other:?}"),
+    };
+    let follower = if !follow {
         None
     } else {
         let f = Follower::new(store, queue.clone()).await?;

@@ -55,13 +55,20 @@ impl UrlPolicy {
         Self { allow_private }
     }
 
-    /// Only the exact value `true` opens the gate: a typo must leave production closed.
-    pub fn from_env() -> Self {
+    /// `true` opens the gate, `false` or nothing keeps it closed; anything else stops the
+    /// function at start-up, naming the variable (a typo must not pass for either).
+    pub fn from_env() -> Result<Self, String> {
         Self::from_env_value(std::env::var(ALLOW_PRIVATE_VAR).ok().as_deref())
     }
 
-    fn from_env_value(value: Option<&str>) -> Self {
-        Self::new(value == Some("true"))
+    pub fn from_env_value(value: Option<&str>) -> Result<Self, String> {
+        match value {
+            None | Some("false") => Ok(Self::new(false)),
+            Some("true") => Ok(Self::new(true)),
+            Some(other) => Err(format!(
+                "{ALLOW_PRIVATE_VAR} must be true or false, not {other:?}"
+            )),
+        }
     }
 
     pub fn allows_private(&self) -> bool {
@@ -188,16 +195,26 @@ mod tests {
 
     #[test]
     fn only_exact_true_allows_private() {
-        assert!(UrlPolicy::from_env_value(Some("true")).allows_private());
+        assert!(
+            UrlPolicy::from_env_value(Some("true"))
+                .unwrap()
+                .allows_private()
+        );
+        for v in [None, Some("false")] {
+            assert!(
+                !UrlPolicy::from_env_value(v).unwrap().allows_private(),
+                "{v:?}"
+            );
+        }
         for v in [
-            None,
             Some(""),
             Some("TRUE"),
             Some("1"),
             Some("yes"),
             Some(" true"),
         ] {
-            assert!(!UrlPolicy::from_env_value(v).allows_private(), "{v:?}");
+            let e = UrlPolicy::from_env_value(v).unwrap_err();
+            assert!(e.contains(ALLOW_PRIVATE_VAR), "{v:?}: {e}");
         }
     }
 

@@ -1560,9 +1560,12 @@ impl AdminStore for MemoryStore {
                     details.insert(key, d);
                 }
                 Item::Family(f) => {
-                    let v = f.current_version(None, None);
-                    g.family_versions
-                        .insert((v.workspace_id, v.family_id.clone(), v.version.version), v);
+                    // As DynamoDB's import: version 1's entry only.
+                    if f.family.version == 1 {
+                        let v = f.current_version(None, None);
+                        g.family_versions
+                            .insert((v.workspace_id, v.family_id.clone(), v.version.version), v);
+                    }
                     let key = (f.family.workspace_id, f.family.id.clone());
                     let Inner {
                         families, lists, ..

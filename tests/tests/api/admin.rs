@@ -1204,6 +1204,71 @@ async fn filter_arguments_are_checked_and_reimported_stashes_move_on() {
     assert_eq!(stale.status, 200, "the old tag no longer matches");
 }
 
+/// A family uploads moved past version 1 keeps its version, file and history when the
+/// fixture is imported again (the import changes nothing else of it here, so it records
+/// nothing), and the next upload is the version after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reimport_keeps_a_familys_uploaded_versions() {
+    use pirros_tests::uploads::{rfa, sha256_hex, upload_body};
+    let t = world_table();
+    let api = api_on(&t).await;
+    let writer = api.token("famwriter-a").await;
+    let data = rfa(9_000, None);
+    let mut body = upload_body(&data, Some("f1"));
+    body["note"] = json!("Frame depth fixed");
+    let job = api.upload(A1, &writer, &body, data.clone()).await;
+    assert_eq!(
+        job["result"],
+        json!({"family_id": "f1", "version": 2}),
+        "{job}"
+    );
+
+    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
+    let world = fixture_path("world.json");
+    let (ok, out, err) = admin(
+        &t,
+        &["import", world.to_str().unwrap()],
+        &[("FILES_BUCKET", &bucket)],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out["events"], 0, "{out}");
+    let full = api.token("full-a").await;
+    let f = api
+        .get(&format!("/v1/workspaces/{A1}/families/f1"), &full)
+        .await;
+    assert_eq!(f.body["response"]["version"], 2, "{}", f.text);
+    assert_eq!(f.body["response"]["file"]["sha256"], sha256_hex(&data));
+
+    let next = rfa(9_500, None);
+    let job = api
+        .upload(A1, &writer, &upload_body(&next, Some("f1")), next.clone())
+        .await;
+    assert_eq!(
+        job["result"],
+        json!({"family_id": "f1", "version": 3}),
+        "{job}"
+    );
+    let versions = api
+        .get(&format!("/v1/workspaces/{A1}/families/f1/versions"), &full)
+        .await;
+    let listed: Vec<(i64, Value)> = versions.body["response"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["version"].as_i64().unwrap(), v["note"].clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (3, Value::Null),
+            (2, json!("Frame depth fixed")),
+            (1, Value::Null)
+        ],
+        "{}",
+        versions.text
+    );
+}
+
 /// `pirros-admin delete detail|family`: the resource answers 404 everywhere and leaves
 /// every stash (at a new version), group, reference and search list that held it; what
 /// changed is printed and recorded in the feed. Unknown ids exit non-zero.

@@ -1073,3 +1073,31 @@ async fn a_roll_retried_with_its_key_rolls_once(b: Backend) {
         .await;
     r.assert_error(409, "IDEMPOTENCY_CONFLICT");
 }
+
+/// A webhook switch that is neither `true` nor `false` stops the server, naming it: a
+/// typo must pass for neither.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_webhook_switch_stops_the_server_naming_it() {
+    for (var, value) in [
+        ("WEBHOOK_ALLOW_PRIVATE_URLS", "yes"),
+        ("WEBHOOK_ALLOW_PRIVATE_URLS", "TRUE"),
+        ("WEBHOOK_LOCAL_FOLLOW", "nah"),
+    ] {
+        let env = std::collections::HashMap::from([
+            ("TABLE_NAME".to_owned(), "switch-test".to_owned()),
+            ("JWT_SECRET".to_owned(), JWT_SECRET.to_owned()),
+            (var.to_owned(), value.to_owned()),
+        ]);
+        let err = pirros_local::start::start(pirros_local::start::Options {
+            store: pirros_local::start::StoreKind::Memory,
+            fixture: None,
+            addr: "127.0.0.1:0".parse().unwrap(),
+            env,
+        })
+        .await
+        .err()
+        .expect("refused");
+        let err = format!("{err:#}");
+        assert!(err.contains(var) && err.contains(value), "{err}");
+    }
+}

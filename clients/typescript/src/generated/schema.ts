@@ -2529,7 +2529,7 @@ export interface components {
         /**
          * @description `IDEMPOTENCY_CONFLICT`: This `Idempotency-Key` was already used with a different request.
          *
-         *     `limit_exceeded`: The write would pass a cap on what one resource holds: a detail holds at most 100 open flags. The message states the limit; resolve a flag to make room.
+         *     `limit_exceeded`: The write would pass a cap: a detail holds at most 100 open flags, a credential at most 16 webhook endpoints in a workspace. The message states the limit; resolve a flag or delete an endpoint to make room.
          */
         IdempotencyConflictOrLimitExceeded: {
             headers: {
@@ -2719,7 +2719,7 @@ export interface components {
         /**
          * @description `invalid_request`: A malformed workspace id; an unknown or repeated query parameter, or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. `error.details.field` names the culprit where there is one.
          *
-         *     `INVALID_ITEM_REFERENCE`: A stash write names details or families (a family upload: tags or a project) that are malformed, not in the workspace, or not readable with your grants; `error.details` lists them.
+         *     `INVALID_ITEM_REFERENCE`: A stash write names details or families (a family upload: tags or a project) that are malformed, not in the workspace, or not readable with your grants; `error.details` lists them (only the malformed ones while there are any).
          */
         InvalidRequestOrInvalidItemReference: {
             headers: {

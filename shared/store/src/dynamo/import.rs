@@ -41,11 +41,15 @@ fn puts(item: &Item, out: &mut Vec<WriteRequest>) -> StoreResult<()> {
                 .try_for_each(|k| put(encode(&d.detail, k)))
         }
         Item::Family(f) => {
-            let v = f.current_version(None, None);
-            put(encode(
-                &v,
-                keys::family_version(v.workspace_id, &v.family_id, v.version.version),
-            ))?;
+            // An import writes version 1 and its history entry; a family it leaves at a
+            // later version (uploads since) has its entries already, notes and all.
+            if f.family.version == 1 {
+                let v = f.current_version(None, None);
+                put(encode(
+                    &v,
+                    keys::family_version(v.workspace_id, &v.family_id, v.version.version),
+                ))?;
+            }
             put(encode(f, keys::family(f.family.workspace_id, &f.family.id)))?;
             copy_keys(&f.family)
                 .into_iter()

@@ -762,10 +762,18 @@ impl EventStore for DynamoStore {
     }
 
     async fn append_events(&self, events: &[EventRecord]) -> StoreResult<()> {
-        if events.is_empty() {
-            return Ok(());
+        // As many, in order, as a transaction holds with their workspaces' counters, then
+        // the next: an import that changes hundreds of resources records every one.
+        let mut rest = events;
+        while !rest.is_empty() {
+            let mut n = 1;
+            while n < rest.len() && event_actions(&rest[..=n]) <= self.transaction_items {
+                n += 1;
+            }
+            self.commit_with_events(Vec::new(), None, &rest[..n])
+                .await?;
+            rest = &rest[n..];
         }
-        self.commit_with_events(Vec::new(), None, events).await?;
         Ok(())
     }
 }

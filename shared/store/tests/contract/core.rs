@@ -17,6 +17,7 @@ pirros_tests::on_both_stores!(
     expired_idempotency_records_are_replaced,
     an_answer_remembered_alone_keeps_its_key,
     every_credential_is_listed,
+    hundreds_of_events_are_appended_in_order,
     rate_limit_admits_exactly_the_limit_under_concurrency,
     detail_lists_page_in_order,
     kill_switch_and_filters_round_trip,
@@ -230,6 +231,47 @@ async fn every_credential_is_listed(b: Backend) {
         .collect();
     expected.sort();
     assert_eq!(listed, expected);
+}
+
+/// `append_events` of more events than one transaction holds (an import of hundreds of
+/// resources): every one is recorded, numbered in order, in each of its workspaces.
+async fn hundreds_of_events_are_appended_in_order(b: Backend) {
+    use pirros_shared::events::{Actor, resource_event};
+    let api = api(b).await;
+    let store = api.operator();
+    let other = WorkspaceId::parse(A2).unwrap();
+    let tag = |ws: WorkspaceId, i: usize| Tag {
+        id: ResourceId::parse(&format!("bulk-{i:03}")).unwrap(),
+        name: format!("Bulk {i}"),
+        workspace_id: ws,
+        created_at: Timestamp::now(),
+    };
+    let events: Vec<_> = (0..250)
+        .map(|i| {
+            let t = tag(if i % 5 == 0 { other } else { ws() }, i);
+            resource_event(None, Some(&t), Actor::admin()).unwrap()
+        })
+        .collect();
+    let before = |w| {
+        let store = &store;
+        async move { store.query_events(w, 0, 1000).await.unwrap().len() }
+    };
+    let (here, there) = (before(ws()).await, before(other).await);
+    store.append_events(&events).await.unwrap();
+    for (w, had, want) in [(ws(), here, 200), (other, there, 50)] {
+        let all = store.query_events(w, 0, 1000).await.unwrap();
+        let new = &all[had..];
+        assert_eq!(new.len(), want);
+        let ids: Vec<&str> = new.iter().map(|e| e.event.object.id.as_str()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "in the order appended");
+        assert!(
+            new.windows(2)
+                .all(|p| p[1].event.sequence == p[0].event.sequence + 1),
+            "numbered one after another"
+        );
+    }
 }
 
 async fn rate_limit_admits_exactly_the_limit_under_concurrency(b: Backend) {
