@@ -70,7 +70,13 @@ async fn main() -> anyhow::Result<()> {
             "curl -X POST {base}/oauth/token -H \"Content-Type: application/json\" -d '{{\"grant_type\": \"client_credentials\", \"client_id\": \"{id}\", \"client_secret\": \"{secret}\"}}'"
         );
         println!();
-        println!("2. List tags with it (this token was issued at start-up and lasts one hour):");
+        let ttl = state.config.token_ttl_secs;
+        let lasts = match ttl {
+            3600 => "one hour".to_owned(),
+            s if s % 60 == 0 && s > 60 => format!("{} minutes", s / 60),
+            s => format!("{s} seconds"),
+        };
+        println!("2. List tags with it (this token was issued at start-up and lasts {lasts}):");
         println!("curl {base}/v1/workspaces/{ws}/tags -H \"Authorization: Bearer {token}\"");
         println!();
         println!("API console: {base}/docs");
