@@ -4,7 +4,7 @@
 //! the table's stream feeds the fan-out and SQS holds the deliveries.
 
 use crate::attempt::{Deliverer, Next, due};
-use crate::fanout::fan_out;
+use crate::fanout::fan_out_page;
 use async_trait::async_trait;
 use pirros_domain::ids::WorkspaceId;
 use pirros_domain::jobs::QueueError;
@@ -142,13 +142,11 @@ async fn follow_workspace(
         let Some(last) = events.last().map(|e| e.event.sequence) else {
             return Ok(());
         };
-        for event in &events {
-            let made = fan_out(&**store, event).await?;
-            let refs: Vec<(DeliveryRef, Duration)> =
-                made.iter().map(|d| (due(d), Duration::ZERO)).collect();
-            if let Err(e) = queue.enqueue(&refs).await {
-                tracing::warn!(error = %e, "webhook follower: queueing deliveries failed");
-            }
+        let made = fan_out_page(&**store, ws, &events).await?;
+        let refs: Vec<(DeliveryRef, Duration)> =
+            made.iter().map(|d| (due(d), Duration::ZERO)).collect();
+        if let Err(e) = queue.enqueue(&refs).await {
+            tracing::warn!(error = %e, "webhook follower: queueing deliveries failed");
         }
         store.set_follow_position(ws, last).await?;
         after = last;

@@ -34,12 +34,23 @@ fn stash_body(name: &str) -> Value {
     })
 }
 
+/// Creates a stash as a client does: a 503 (other writers to the workspace kept coming
+/// first, which many writers on two loaded cores can meet) is retried after its
+/// `Retry-After`.
 async fn create_stash(api: &Api, token: &str, name: &str) -> String {
-    let r = api
-        .write(Method::POST, &stashes(), token, &stash_body(name), None)
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    r.body["response"]["id"].as_str().unwrap().to_owned()
+    for _ in 0..5 {
+        let r = api
+            .write(Method::POST, &stashes(), token, &stash_body(name), None)
+            .await;
+        if r.status == 503 {
+            let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+            tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+            continue;
+        }
+        assert_eq!(r.status, 201, "{}", r.text);
+        return r.body["response"]["id"].as_str().unwrap().to_owned();
+    }
+    panic!("{name}: five 503s in a row");
 }
 
 /// Every event the caller is shown from the start (or after `after`), following the
