@@ -251,6 +251,29 @@ impl Setup {
     }
 }
 
+/// What `pirros-local` (embedded store, no fixture) says when `extra` keeps it from
+/// starting, with every cause in the chain; panics if it starts.
+pub async fn refused_start(extra: &[(&str, &str)]) -> String {
+    let mut env = HashMap::from([
+        ("TABLE_NAME".to_owned(), "refused".to_owned()),
+        ("JWT_SECRET".to_owned(), JWT_SECRET.to_owned()),
+    ]);
+    for (k, v) in extra {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let started = start(Options {
+        store: StoreKind::Memory,
+        fixture: None,
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        env,
+    })
+    .await;
+    match started {
+        Ok(_) => panic!("started with {extra:?}"),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
 pub async fn api(backend: Backend) -> Api {
     Setup::new(backend).start().await
 }

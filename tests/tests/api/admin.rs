@@ -13,14 +13,20 @@ fn world_table() -> String {
     let t = table();
     let (ok, _, err) = admin(&t, &["table", "create"], &[]);
     assert!(ok, "{err}");
+    import_world(&t);
+    t
+}
+
+/// `pirros-admin import` of the test world into `table`: what it printed.
+fn import_world(table: &str) -> Value {
     let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
-    let (ok, _, err) = admin(
-        &t,
+    let (ok, out, err) = admin(
+        table,
         &["import", fixture_path("world.json").to_str().unwrap()],
         &[("FILES_BUCKET", &bucket)],
     );
     assert!(ok, "{err}");
-    t
+    out
 }
 
 async fn api_on(table: &str) -> Api {
@@ -919,14 +925,7 @@ async fn imports_and_grant_changes_are_in_the_feed() {
         }
     };
     // The same file again changes nothing.
-    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
-    let world = fixture_path("world.json");
-    let (ok, out, err) = admin(
-        &t,
-        &["import", world.to_str().unwrap()],
-        &[("FILES_BUCKET", &bucket)],
-    );
-    assert!(ok, "{err}");
+    let out = import_world(&t);
     assert_eq!(out["events"], 0, "{out}");
     assert!(feed(full.clone(), full_mark.clone()).await.is_empty());
     // d1 loses its concrete tag.
@@ -1223,14 +1222,7 @@ async fn a_reimport_keeps_a_familys_uploaded_versions() {
         "{job}"
     );
 
-    let bucket = std::env::var("FILES_BUCKET").unwrap_or_default();
-    let world = fixture_path("world.json");
-    let (ok, out, err) = admin(
-        &t,
-        &["import", world.to_str().unwrap()],
-        &[("FILES_BUCKET", &bucket)],
-    );
-    assert!(ok, "{err}");
+    let out = import_world(&t);
     assert_eq!(out["events"], 0, "{out}");
     let full = api.token("full-a").await;
     let f = api

@@ -163,22 +163,6 @@ async fn no_listed_origin_means_no_cors_at_all() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_origin_list_stops_the_server_naming_it() {
-    let env = std::collections::HashMap::from([
-        ("TABLE_NAME".to_owned(), "cors-test".to_owned()),
-        ("JWT_SECRET".to_owned(), JWT_SECRET.to_owned()),
-        (
-            "CORS_ALLOWED_ORIGINS".to_owned(),
-            "https://app.example.com/path".to_owned(),
-        ),
-    ]);
-    let err = pirros_local::start::start(pirros_local::start::Options {
-        store: pirros_local::start::StoreKind::Memory,
-        fixture: None,
-        addr: "127.0.0.1:0".parse().unwrap(),
-        env,
-    })
-    .await
-    .err()
-    .expect("refused");
+    let err = refused_start(&[("CORS_ALLOWED_ORIGINS", "https://app.example.com/path")]).await;
     assert!(err.to_string().contains("CORS_ALLOWED_ORIGINS"), "{err}");
 }

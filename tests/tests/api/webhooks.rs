@@ -1083,21 +1083,7 @@ async fn a_malformed_webhook_switch_stops_the_server_naming_it() {
         ("WEBHOOK_ALLOW_PRIVATE_URLS", "TRUE"),
         ("WEBHOOK_LOCAL_FOLLOW", "nah"),
     ] {
-        let env = std::collections::HashMap::from([
-            ("TABLE_NAME".to_owned(), "switch-test".to_owned()),
-            ("JWT_SECRET".to_owned(), JWT_SECRET.to_owned()),
-            (var.to_owned(), value.to_owned()),
-        ]);
-        let err = pirros_local::start::start(pirros_local::start::Options {
-            store: pirros_local::start::StoreKind::Memory,
-            fixture: None,
-            addr: "127.0.0.1:0".parse().unwrap(),
-            env,
-        })
-        .await
-        .err()
-        .expect("refused");
-        let err = format!("{err:#}");
+        let err = refused_start(&[(var, value)]).await;
         assert!(err.contains(var) && err.contains(value), "{err}");
     }
 }
