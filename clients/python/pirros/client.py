@@ -54,6 +54,9 @@ class Result(Generic[T]):
     status_code: int
     headers: httpx.Headers
     value: T | None
+    #: ``response.expanded`` of a single resource read with ``include=`` (``tags`` and
+    #: ``projects`` keyed by id); empty otherwise.
+    expanded: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def not_modified(self) -> bool:
@@ -397,7 +400,8 @@ class Client:
     ) -> Result[T]:
         raw = self.get(path, params=params, etag=etag)
         value = parse(raw.value) if raw.value is not None else None
-        return Result(raw.status_code, raw.headers, value)
+        expanded = raw.value.get("expanded") if isinstance(raw.value, dict) else None
+        return Result(raw.status_code, raw.headers, value, expanded or {})
 
     def _page(
         self,

@@ -248,3 +248,14 @@ def test_similar_takes_a_limit_and_a_naive_time_is_refused_unsent(
         assert len(recorder.calls) == sent
         aware = datetime(2026, 1, 1, tzinfo=timezone.utc)
         assert isinstance(list(pirros_client.details(WS, updated_since=aware)), list)
+
+
+def test_a_read_with_include_answers_what_it_expanded(server: Server) -> None:
+    with client(server) as pirros_client:
+        plain = pirros_client.get_detail(WS, "det-parapet")
+        assert plain.expanded == {}
+        expanded = pirros_client.get_detail(WS, "det-parapet", include=["tags"])
+        assert expanded.value is not None
+        tags = expanded.expanded["tags"]
+        assert set(tags) == set(expanded.value.tag_ids)
+        assert all(tag["id"] == tag_id for tag_id, tag in tags.items())
