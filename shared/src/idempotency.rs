@@ -136,6 +136,31 @@ pub async fn begin(
     lookup(state, call, key).await
 }
 
+/// `begin` for a write to one resource that exists (an update, a flag on a detail): a
+/// replay is answered only while the caller's grant for `needs.action` still covers the
+/// resource as `current` reads it now, as a fresh write would need (a grant narrowed away
+/// from it since is 403); one since deleted leaves the remembered answer the answer.
+pub async fn begin_over<T, Fut>(
+    state: &crate::AppState,
+    call: &crate::api::V1Call,
+    needs: Needs<'_>,
+    key: Option<IdempotencyKey>,
+    current: impl FnOnce() -> Fut,
+) -> Result<Begun, ApiError>
+where
+    T: crate::grants::Filterable + crate::grants::HasId,
+    Fut: Future<Output = crate::store::StoreResult<Option<T>>>,
+{
+    let begun = begin(state, call, needs, key).await?;
+    if let Begun::Replay(_) = &begun
+        && let Some(now) = current().await?
+    {
+        call.require_scope_over(state, needs.ws, needs.action, &now)
+            .await?;
+    }
+    Ok(begun)
+}
+
 /// `begin` for a write whose grant the caller checked itself (a snapshot needs some read
 /// grant, of any type): a live record of the key is replayed, else the write goes ahead.
 pub async fn lookup(
@@ -209,27 +234,7 @@ impl Draft {
     }
 }
 
-/// Runs a write under the request's `Idempotency-Key`, if it has one: once the caller's
-/// grant (`needs`) is checked, replays a remembered answer, or hands `write` the draft of
-/// the record to commit together with the write.
-pub async fn run<F, Fut>(
-    state: &crate::AppState,
-    call: &crate::api::V1Call,
-    needs: Needs<'_>,
-    key: Option<IdempotencyKey>,
-    write: F,
-) -> Result<Reply, ApiError>
-where
-    F: FnOnce(Option<Draft>) -> Fut,
-    Fut: Future<Output = Result<Reply, ApiError>>,
-{
-    match begin(state, call, needs, key).await? {
-        Begun::Replay(reply) => Ok(reply),
-        Begun::Fresh(draft) => write(draft).await,
-    }
-}
-
-/// `run` for a write that must read before it writes (the references it has to verify):
+/// `begin` for a write that must read before it writes (the references it has to verify):
 /// `check` is made side by side with the key's lookup instead of after it, one round trip
 /// fewer for every fresh write. On a replay what `check` found is dropped, and its errors
 /// too, but for a 403: `check` checks the caller's grant over what the request names (a

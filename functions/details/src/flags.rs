@@ -21,7 +21,7 @@ use pirros_shared::flags::{
     Flag, FlagRecord, FlagStatus, MAX_OPEN_FLAGS, OpenFlagsChange, new_flag_id,
 };
 use pirros_shared::grants::{Action, EntityType};
-use pirros_shared::idempotency::{self, IdempotencyKey, Needs};
+use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Detail;
 use pirros_shared::openapi::ResourcePath;
@@ -169,51 +169,53 @@ pub async fn create(
         action: Action::Write,
         entity_id: Some(id.as_str()),
     };
-    idempotency::run(state, call, needs, key, |draft| async move {
-        let detail = writable_detail(state, call, ws, id).await?;
-        let (flag_id, now) = new_flag_id();
-        let record = FlagRecord {
-            flag: Flag {
-                id: flag_id,
-                detail_id: detail.id.clone(),
-                reason: input.reason,
-                note: input.note,
-                status: FlagStatus::Open,
-                resolution_note: None,
-                created_by: call.credential.client_id.to_string(),
-                created_at: now,
-                resolved_at: None,
-                updated_at: now,
-            },
-            version: 1,
-        };
-        let flag = record.flag.clone();
-        let actor = Actor::client(call.credential.client_id.as_str());
-        let event = flag_event(ws, &flag, Change::Created, &detail, actor);
-        let full = pirros_shared::error::too_many_open_flags;
-        let status = StatusCode::CREATED;
-        commit_new(
-            call,
-            draft.as_ref(),
-            status,
-            &payload(&flag),
-            EntityTag::version(1),
-            full,
-            |idem| async move {
-                let write = FlagWrite {
-                    workspace_id: ws,
-                    idempotency: idem,
-                    record,
-                    expected_version: None,
-                    open_flags: OpenFlagsChange::Opened,
-                    open_limit: Some(MAX_OPEN_FLAGS),
-                    events: vec![event],
-                };
-                state.store.save_flag(&write).await
-            },
-        )
-        .await
-    })
+    let now = || async { Ok(state.store.get_detail(ws, id).await?.map(|r| r.detail)) };
+    let draft = match idempotency::begin_over(state, call, needs, key, now).await? {
+        Begun::Replay(reply) => return Ok(reply),
+        Begun::Fresh(draft) => draft,
+    };
+    let detail = writable_detail(state, call, ws, id).await?;
+    let (flag_id, now) = new_flag_id();
+    let record = FlagRecord {
+        flag: Flag {
+            id: flag_id,
+            detail_id: detail.id.clone(),
+            reason: input.reason,
+            note: input.note,
+            status: FlagStatus::Open,
+            resolution_note: None,
+            created_by: call.credential.client_id.to_string(),
+            created_at: now,
+            resolved_at: None,
+            updated_at: now,
+        },
+        version: 1,
+    };
+    let flag = record.flag.clone();
+    let actor = Actor::client(call.credential.client_id.as_str());
+    let event = flag_event(ws, &flag, Change::Created, &detail, actor);
+    let full = pirros_shared::error::too_many_open_flags;
+    let status = StatusCode::CREATED;
+    commit_new(
+        call,
+        draft.as_ref(),
+        status,
+        &payload(&flag),
+        EntityTag::version(1),
+        full,
+        |idem| async move {
+            let write = FlagWrite {
+                workspace_id: ws,
+                idempotency: idem,
+                record,
+                expected_version: None,
+                open_flags: OpenFlagsChange::Opened,
+                open_limit: Some(MAX_OPEN_FLAGS),
+                events: vec![event],
+            };
+            state.store.save_flag(&write).await
+        },
+    )
     .await
 }
 

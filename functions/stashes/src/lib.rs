@@ -332,16 +332,9 @@ pub async fn update(
         action: Action::Write,
         entity_id: Some(id.as_str()),
     };
-    let draft = match idempotency::begin(state, call, needs, key).await? {
-        // Replayed while the caller may still write the stash as it is now (a grant that
-        // narrowed since, away from it, is 403 as a fresh update would be); one since
-        // deleted leaves the remembered answer the answer.
-        Begun::Replay(reply) => {
-            if let Some(now) = state.store.get_stash(ws, id).await? {
-                write_scope(state, call, ws, &now.stash).await?;
-            }
-            return Ok(reply);
-        }
+    let now = || async { Ok(state.store.get_stash(ws, id).await?.map(|r| r.stash)) };
+    let draft = match idempotency::begin_over(state, call, needs, key, now).await? {
+        Begun::Replay(reply) => return Ok(reply),
         Begun::Fresh(draft) => draft,
     };
     let read_scope = call

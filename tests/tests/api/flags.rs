@@ -17,6 +17,7 @@ pirros_tests::on_both_stores!(
     idempotent_flag_creates,
     twenty_concurrent_flags_then_racing_resolves_count_exactly,
     racing_resolves_with_one_etag_succeed_once,
+    a_flag_replay_needs_a_write_grant_still_covering_the_detail,
 );
 
 fn flags(detail: &str) -> String {
@@ -666,4 +667,48 @@ async fn racing_resolves_with_one_etag_succeed_once(b: Backend) {
         list.body["response"]["data"][0]["resolution_note"],
         won[0].body["response"]["resolution_note"]
     );
+}
+
+/// A flag create's replay is answered only while the caller's write grant still covers the
+/// detail: narrowed to a filter that no longer matches it, 403 as a fresh flag would be.
+async fn a_flag_replay_needs_a_write_grant_still_covering_the_detail(b: Backend) {
+    use pirros_shared::grants::{Action, EntityType, FilterId};
+    let api = api(b).await;
+    let t = api.token("flagger-a").await;
+    let body = json!({"reason": "outdated"});
+    let first = api
+        .write(Method::POST, &flags("d2"), &t, &body, Some("flag-cover"))
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let store = api.store();
+    let client = pirros_shared::ids::ClientId::parse("flagger-a").unwrap();
+    let narrow = |filter: FilterId| {
+        let client = client.clone();
+        async move {
+            let mut c = store.get_credential(&client).await.unwrap().unwrap();
+            let v = c.version;
+            for g in c.grants.iter_mut().filter(|g| g.action == Action::Write) {
+                g.filter_id = filter.clone();
+            }
+            c.version += 1;
+            assert!(store.replace_credential(&c, v, &[]).await.unwrap());
+        }
+    };
+    // flt-concrete: d2 carries t-steel only.
+    let concrete = pirros_shared::ids::ResourceId::parse("flt-concrete").unwrap();
+    narrow(FilterId::Custom(concrete)).await;
+    api.write(Method::POST, &flags("d2"), &t, &body, Some("flag-cover"))
+        .await
+        .assert_error(403, "insufficient_scope");
+    narrow(FilterId::System(EntityType::Detail)).await;
+    let again = api
+        .write(Method::POST, &flags("d2"), &t, &body, Some("flag-cover"))
+        .await;
+    assert_eq!(
+        again.header("idempotent-replayed"),
+        Some("true"),
+        "{}",
+        again.text
+    );
+    assert_eq!(again.text, first.text);
 }
