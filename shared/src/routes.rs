@@ -189,11 +189,10 @@ where
     let mut operation = P::operation();
     let Described {
         raises: mut raised,
-        parameters,
+        mut parameters,
         body,
         schemas: body_schemas,
     } = taken;
-    let mut parameters = parameters;
     if answers_etag_to_get::<P>(&operation) {
         parameters.extend(IfNoneMatch::into_params(|| None));
     }
