@@ -358,6 +358,28 @@ impl Api {
         self.running.admin.as_ref()
     }
 
+    /// Points every write grant of `client` in `ws` at `filter`, as an operator's grant
+    /// change does (one write conditional on the credential's version).
+    pub async fn set_write_filter(
+        &self,
+        client: &str,
+        ws: &str,
+        filter: pirros_shared::grants::FilterId,
+    ) {
+        let store = self.store();
+        let client = pirros_shared::ids::ClientId::parse(client).expect("client id");
+        let ws = pirros_shared::ids::WorkspaceId::parse(ws).expect("workspace id");
+        let mut c = store.get_credential(&client).await.unwrap().unwrap();
+        let v = c.version;
+        for g in c.grants.iter_mut() {
+            if g.workspace_id == ws && g.action == pirros_shared::grants::Action::Write {
+                g.filter_id = filter.clone();
+            }
+        }
+        c.version += 1;
+        assert!(store.replace_credential(&c, v, &[]).await.unwrap());
+    }
+
     /// The same table with operator timeouts, for seeding many items at once.
     pub fn operator(&self) -> &dyn pirros_shared::store::AdminStore {
         self.running.operator.as_ref()

@@ -672,7 +672,7 @@ async fn racing_resolves_with_one_etag_succeed_once(b: Backend) {
 /// A flag create's replay is answered only while the caller's write grant still covers the
 /// detail: narrowed to a filter that no longer matches it, 403 as a fresh flag would be.
 async fn a_flag_replay_needs_a_write_grant_still_covering_the_detail(b: Backend) {
-    use pirros_shared::grants::{Action, EntityType, FilterId};
+    use pirros_shared::grants::{EntityType, FilterId};
     let api = api(b).await;
     let t = api.token("flagger-a").await;
     let body = json!({"reason": "outdated"});
@@ -680,27 +680,15 @@ async fn a_flag_replay_needs_a_write_grant_still_covering_the_detail(b: Backend)
         .write(Method::POST, &flags("d2"), &t, &body, Some("flag-cover"))
         .await;
     assert_eq!(first.status, 201, "{}", first.text);
-    let store = api.store();
-    let client = pirros_shared::ids::ClientId::parse("flagger-a").unwrap();
-    let narrow = |filter: FilterId| {
-        let client = client.clone();
-        async move {
-            let mut c = store.get_credential(&client).await.unwrap().unwrap();
-            let v = c.version;
-            for g in c.grants.iter_mut().filter(|g| g.action == Action::Write) {
-                g.filter_id = filter.clone();
-            }
-            c.version += 1;
-            assert!(store.replace_credential(&c, v, &[]).await.unwrap());
-        }
-    };
     // flt-concrete: d2 carries t-steel only.
     let concrete = pirros_shared::ids::ResourceId::parse("flt-concrete").unwrap();
-    narrow(FilterId::Custom(concrete)).await;
+    api.set_write_filter("flagger-a", A1, FilterId::Custom(concrete))
+        .await;
     api.write(Method::POST, &flags("d2"), &t, &body, Some("flag-cover"))
         .await
         .assert_error(403, "insufficient_scope");
-    narrow(FilterId::System(EntityType::Detail)).await;
+    api.set_write_filter("flagger-a", A1, FilterId::System(EntityType::Detail))
+        .await;
     let again = api
         .write(Method::POST, &flags("d2"), &t, &body, Some("flag-cover"))
         .await;

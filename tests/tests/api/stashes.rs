@@ -992,7 +992,7 @@ async fn a_delete_stopped_between_steps_shows_nothing_and_the_next_one_finishes_
 /// write: once its write grant on stashes is narrowed to a filter that does not cover the
 /// stash, both are 403 (as a fresh write would be), not the stored answers.
 async fn a_replay_needs_a_grant_still_covering_the_stash(b: Backend) {
-    use pirros_shared::grants::{Action, EntityType, FilterId};
+    use pirros_shared::grants::{EntityType, FilterId};
     let api = api(b).await;
     let t = api.token("full-a").await;
     let created = api
@@ -1007,36 +1007,17 @@ async fn a_replay_needs_a_grant_still_covering_the_stash(b: Backend) {
         .await;
     assert_eq!(patched.status, 200, "{}", patched.text);
 
-    let store = api.store();
-    let client = pirros_shared::ids::ClientId::parse("full-a").unwrap();
-    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
-    let narrow = |narrowed: bool| {
-        let client = client.clone();
-        async move {
-            let mut c = store.get_credential(&client).await.unwrap().unwrap();
-            let v = c.version;
-            for g in c.grants.iter_mut() {
-                if g.workspace_id == ws && g.action == Action::Write {
-                    g.filter_id = match narrowed {
-                        true => FilterId::Custom(
-                            pirros_shared::ids::ResourceId::parse("flt-my-stashes").unwrap(),
-                        ),
-                        false => FilterId::System(EntityType::Stash),
-                    };
-                }
-            }
-            c.version += 1;
-            assert!(store.replace_credential(&c, v, &[]).await.unwrap());
-        }
-    };
-    narrow(true).await;
+    let my_stashes =
+        FilterId::Custom(pirros_shared::ids::ResourceId::parse("flt-my-stashes").unwrap());
+    api.set_write_filter("full-a", A1, my_stashes).await;
     api.write(Method::POST, &stashes(), &t, &body(), Some("cover-1"))
         .await
         .assert_error(403, "insufficient_scope");
     api.write(Method::PATCH, &path, &t, &rename, Some("cover-2"))
         .await
         .assert_error(403, "insufficient_scope");
-    narrow(false).await;
+    api.set_write_filter("full-a", A1, FilterId::System(EntityType::Stash))
+        .await;
     for (method, at, body, key) in [
         (Method::POST, stashes(), body(), "cover-1"),
         (Method::PATCH, path.clone(), rename.clone(), "cover-2"),
