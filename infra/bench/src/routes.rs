@@ -715,6 +715,7 @@ pub async fn run(
         rows.push(json!({"route": name, "p50_ms": p50, "p99_ms": p99, "floor_p50_ms": f50, "ratio": p50 / f50, "calls": calls, "declared_calls": declared, "items_read": read}));
     }
     if let Some(path) = json_out {
+        keep_before(&path, &mut rows);
         std::fs::write(
             path,
             serde_json::to_string_pretty(
@@ -724,6 +725,31 @@ pub async fn run(
     }
     running.task.abort();
     Ok(())
+}
+
+/// Each route's `before` figures in the run `path` holds, carried into `rows`: they are the
+/// baseline the table compares with (the first release's), which no later run measures, so
+/// running the bench again must not drop them.
+fn keep_before(path: &std::path::Path, rows: &mut [Value]) {
+    let Some(old) = std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+    else {
+        return;
+    };
+    let old_rows = old["rows"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for row in rows {
+        let before = old_rows
+            .iter()
+            .find(|o| o["route"] == row["route"])
+            .and_then(|o| o.get("before"));
+        if let Some(before) = before {
+            row["before"] = before.clone();
+        }
+    }
 }
 
 /// Undoes what a write route's sample left, so the next meets the same state: a flag is
