@@ -392,6 +392,25 @@ pub async fn run(
         "{:<24} {:>8} {:>8} {:>10} {:>7} {:>6} {:>9} {:>10}",
         "route", "p50 ms", "p99 ms", "floor p50", "ratio", "calls", "declared", "items read"
     );
+    // The HTTP hop with no storage behind it (the token keys, served from memory): the part
+    // of every route's p50 that its floor, a DynamoDB client alone, does not have.
+    let hop_url = format!("{base}/.well-known/jwks.json");
+    let mut hop = Vec::with_capacity(samples);
+    for i in 0..samples + 20 {
+        let t0 = Instant::now();
+        let resp = http.get(&hop_url).send().await?;
+        let status = resp.status();
+        resp.bytes().await?;
+        anyhow::ensure!(status.is_success(), "the hop: {status}");
+        if i >= 20 {
+            hop.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let hop = json!({"p50_ms": percentile(&mut hop, 0.5), "p99_ms": percentile(&mut hop, 0.99)});
+    println!(
+        "{:<24} {:>8.2} {:>8.2}",
+        "hop (no storage)", hop["p50_ms"], hop["p99_ms"]
+    );
     let mut rows = Vec::new();
     for (name, req) in routes {
         for i in 0..20 {
@@ -719,7 +738,7 @@ pub async fn run(
         std::fs::write(
             path,
             serde_json::to_string_pretty(
-                &json!({"samples": samples, "dynamodb_rtt_ms": rtt_ms, "rows": rows}),
+                &json!({"samples": samples, "dynamodb_rtt_ms": rtt_ms, "hop": hop, "rows": rows}),
             )?,
         )?;
     }

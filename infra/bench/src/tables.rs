@@ -761,6 +761,18 @@ fn routes(v: &Value) -> Result<String> {
             cell("items_read", &short)?,
         ]);
     }
+    // A run that measured the bare hop shows it last: what every route pays beside its floor.
+    if let Some(hop) = v.get("hop") {
+        out.push(vec![
+            "the HTTP hop alone (`GET /.well-known/jwks.json`, no storage)".to_string(),
+            fixed(num(hop, "p50_ms")?, 2),
+            fixed(num(hop, "p99_ms")?, 2),
+            "–".into(),
+            "–".into(),
+            "0".into(),
+            "0".into(),
+        ]);
+    }
     let route = if any_before {
         "route (before → after)"
     } else {
@@ -1051,6 +1063,19 @@ mod tests {
         );
         // A row without `before` keeps its figures alone.
         assert!(table.contains("| details get | 1.54 | 5.74 |"), "{table}");
+    }
+
+    #[test]
+    fn a_measured_hop_is_the_last_row() {
+        let mut json = routes_json(1.91217);
+        assert!(!routes(&json).unwrap().contains("hop alone"));
+        json["hop"] = json!({"p50_ms": 0.4321, "p99_ms": 1.5});
+        let table = routes(&json).unwrap();
+        let last = table.lines().last().unwrap();
+        assert_eq!(
+            last,
+            "| the HTTP hop alone (`GET /.well-known/jwks.json`, no storage) | 0.43 | 1.50 | – | – | 0 | 0 |"
+        );
     }
 
     #[test]
