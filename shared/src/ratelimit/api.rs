@@ -89,13 +89,16 @@ impl ApiLimiter {
         let now = Timestamp::now().secs();
         let (start, end) = window(now, window_secs);
         let client = key_part(client);
-        let exhausted = |retry_after| {
+        // With nothing left, the reset is when one more request fits (`Retry-After` from
+        // now), which under the sliding estimate can be later than the fixed window's end:
+        // a client that waits for it is not refused.
+        let exhausted = |retry_after: u64| {
             (
                 ApiError::TooManyRequests { retry_after },
                 Some(RateStatus {
                     limit,
                     remaining: 0,
-                    reset_epoch_secs: end,
+                    reset_epoch_secs: now + retry_after as i64,
                 }),
             )
         };
@@ -114,11 +117,22 @@ impl ApiLimiter {
             StoreResult::Ok((previous, allowance, hit))
         };
         match counted.await {
-            Ok((_, allowance, hit)) if hit.allowed => Ok(RateStatus {
-                limit,
-                remaining: allowance.saturating_sub(hit.count),
-                reset_epoch_secs: end,
-            }),
+            Ok((previous, allowance, hit)) if hit.allowed => {
+                let remaining = allowance.saturating_sub(hit.count);
+                let reset_epoch_secs = match remaining {
+                    0 => {
+                        let wait =
+                            sliding::retry_after(limit, previous, hit.count, now, end, window_secs);
+                        now + wait as i64
+                    }
+                    _ => end,
+                };
+                Ok(RateStatus {
+                    limit,
+                    remaining,
+                    reset_epoch_secs,
+                })
+            }
             Ok((previous, _, hit)) => Err(exhausted(sliding::retry_after(
                 limit,
                 previous,

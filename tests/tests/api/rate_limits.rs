@@ -296,6 +296,19 @@ fn epoch_millis() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// With nothing left, `X-RateLimit-Reset` is when one more request fits: `Retry-After`
+/// seconds from now (a second either way for the clock's tick between the two reads).
+fn assert_reset_is_retry_after(r: &Reply) {
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
+    let reset: i64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+    let retry: i64 = r.header("retry-after").unwrap().parse().unwrap();
+    let now = epoch_millis() / 1000;
+    assert!(
+        (reset - retry - now).abs() <= 1,
+        "reset {reset}, retry-after {retry}, now {now}"
+    );
+}
+
 /// Sleeps until `offset_ms` into a window of `len_ms` (the next one if already past it).
 async fn sleep_until_into_window(len_ms: i64, offset_ms: i64) {
     let now = epoch_millis();
@@ -328,10 +341,18 @@ async fn api_limit_slides_over_the_window_edge(b: Backend) {
             r.header("x-ratelimit-remaining"),
             Some(left.to_string().as_str())
         );
+        if left == 0 {
+            // The last one: the next fits only once this burst weighs less, 2 s into the
+            // next window, and the reset says so rather than this window's end.
+            let reset: i64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+            let now = epoch_millis();
+            let window_end = now - now.rem_euclid(LEN * 1000) + LEN * 1000;
+            assert_eq!(reset * 1000, window_end + 2000, "{}", r.text);
+        }
     }
     let r = api.get(&path, &t).await;
     assert_eq!(r.status, 429, "{}", r.text);
-    let old_reset: i64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+    assert_reset_is_retry_after(&r);
 
     // Just past the boundary: a fixed window would allow 6 again; the estimate allows none.
     sleep_until_into_window(LEN * 1000, 250).await;
@@ -339,12 +360,7 @@ async fn api_limit_slides_over_the_window_edge(b: Backend) {
     assert_eq!(r.status, 429, "right after the edge: {}", r.text);
     assert_eq!(r.body["error"], "too_many_requests");
     assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
-    let reset: i64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
-    assert_eq!(
-        reset,
-        old_reset + LEN,
-        "the reset names the new window's end"
-    );
+    assert_reset_is_retry_after(&r);
     let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!(
         (1..=3).contains(&retry),
@@ -358,11 +374,14 @@ async fn api_limit_slides_over_the_window_edge(b: Backend) {
     }
     assert!(allowed <= 1, "{allowed} allowed right after the edge");
 
-    // As promised by Retry-After, one more request fits after the wait.
+    // As promised by Retry-After and X-RateLimit-Reset, one more request fits once the
+    // reset has come.
     let mut r = api.get(&path, &t).await;
     if r.status == 429 {
-        let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
-        tokio::time::sleep(std::time::Duration::from_secs(retry)).await;
+        assert_reset_is_retry_after(&r);
+        let reset: i64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+        let wait = (reset * 1000 - epoch_millis()).max(0) as u64;
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
         r = api.get(&path, &t).await;
     }
     assert_eq!(r.status, 200, "{}", r.text);
