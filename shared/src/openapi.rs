@@ -109,7 +109,8 @@ pub fn rate_limit_headers() -> [(&'static str, Header); 3] {
         (
             shown::RATE_RESET,
             header(
-                "When the current window ends, in Unix seconds.",
+                "In Unix seconds: when the current window ends or, once nothing is left, \
+                when one more request fits (as `Retry-After` says).",
                 Type::Integer,
             ),
         ),

@@ -90,7 +90,8 @@ pub struct RateLimit {
     pub limit: u64,
     /// Requests left now (`X-RateLimit-Remaining`).
     pub remaining: u64,
-    /// When the current window ends, in Unix seconds (`X-RateLimit-Reset`).
+    /// In Unix seconds: when the current window ends or, once nothing is left, when one more
+    /// request fits (`X-RateLimit-Reset`).
     pub reset: i64,
 }
 
