@@ -9,7 +9,7 @@ pub mod webhooks;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use pirros_shared::AppState;
@@ -22,7 +22,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
 pub struct App {
@@ -100,14 +100,23 @@ async fn to_lambda(
     peer: SocketAddr,
 ) -> Result<Request, Response<Body>> {
     let (parts, body) = req.into_parts();
-    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(c) => c.to_bytes(),
-        Err(_) => {
-            let too_large = format!("Body is larger than {MAX_BODY_BYTES} bytes");
+    let collected =
+        tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY_BYTES).collect());
+    let refused = match collected.await {
+        Ok(Ok(c)) => Ok(c.to_bytes()),
+        Ok(Err(_)) => Err(format!("Body is larger than {MAX_BODY_BYTES} bytes")),
+        Err(_) => Err(format!(
+            "The body did not arrive within {} seconds",
+            BODY_TIMEOUT.as_secs()
+        )),
+    };
+    let bytes = match refused {
+        Ok(bytes) => bytes,
+        Err(why) => {
             let (err, flavor) = if is_token_function_path(parts.uri.path()) {
-                (ApiError::OAuthInvalidRequest(too_large), Flavor::OAuth)
+                (ApiError::OAuthInvalidRequest(why), Flavor::OAuth)
             } else {
-                (ApiError::invalid(too_large), Flavor::V1)
+                (ApiError::invalid(why), Flavor::V1)
             };
             let fake = http::Request::from_parts(parts, Body::Empty);
             let done = Done {
@@ -147,10 +156,25 @@ fn to_hyper(resp: Response<Body>) -> hyper::Response<Full<Bytes>> {
     hyper::Response::from_parts(parts, Full::new(bytes))
 }
 
-/// Serves until the listener fails. Each connection gets its own task.
+/// How long a request's headers, and then its body, may take to arrive: a client that
+/// opens a connection and trickles bytes holds it no longer.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves for as long as the process runs. Each connection gets its own task.
 pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> {
     loop {
-        let (stream, peer) = listener.accept().await?;
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors (clients holding many connections open), or a
+                // connection reset before it was taken: the server goes on, and tries again
+                // once some have closed.
+                tracing::warn!(error = %e, "accepting a connection failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         tokio::spawn(async move {
@@ -169,6 +193,8 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
                 }
             });
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;

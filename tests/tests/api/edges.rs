@@ -194,9 +194,19 @@ async fn docs_pages_lock_down_what_a_browser_may_do() {
 // The child is handed to the caller, which kills and waits for it.
 #[allow(clippy::zombie_processes)]
 fn start_local(args: &[&str], env: &[(&str, &str)]) -> (Child, String, std::path::PathBuf) {
+    start_local_with(Command::new(bin("pirros-local")), args, env)
+}
+
+/// `start_local` of `cmd`, which runs `pirros-local` (directly, or through a shell that
+/// sets limits first).
+#[allow(clippy::zombie_processes)]
+fn start_local_with(
+    mut cmd: Command,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Child, String, std::path::PathBuf) {
     let log = std::env::temp_dir().join(format!("pirros-trace-{}.log", uuid::Uuid::new_v4()));
     let file = std::fs::File::create(&log).unwrap();
-    let mut cmd = Command::new(bin("pirros-local"));
     cmd.args(args)
         .args(["--addr", "127.0.0.1:0"])
         .env("RUST_LOG", "trace")
@@ -340,4 +350,94 @@ async fn trace_logs_hold_no_secret_token_or_signature_dynamodb_and_s3() {
         "X-Amz-Signature",
     )
     .await;
+}
+
+/// A client holding more connections open than the process may have files: the server
+/// cannot take them all, but goes on, and answers once they close (it used to exit on the
+/// first accept that failed, and stayed down).
+#[tokio::test]
+async fn the_server_outlives_running_out_of_file_descriptors() {
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        "ulimit -n 64 && exec \"$0\" \"$@\"",
+        &bin("pirros-local").to_string_lossy(),
+    ]);
+    let (mut child, base, _log) = start_local_with(cmd, &[], &[]);
+    let addr = base.trim_start_matches("http://").to_owned();
+    let held: Vec<_> = (0..150)
+        .filter_map(|_| std::net::TcpStream::connect(&addr).ok())
+        .collect();
+    assert!(held.len() > 64, "only {} connections opened", held.len());
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "pirros-local exited with {} connections open",
+        held.len()
+    );
+    drop(held);
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    let status = loop {
+        match http
+            .get(format!("{base}/.well-known/jwks.json"))
+            .send()
+            .await
+        {
+            Ok(r) => break r.status().as_u16(),
+            Err(e) if started.elapsed() > Duration::from_secs(10) => panic!("no answer: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200);
+}
+
+/// A request whose headers, or whose body, trickle in holds its connection 30 seconds at
+/// most: the first is closed, the second answered 400 in the envelope.
+#[tokio::test]
+async fn requests_that_never_finish_arriving_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let api = api(Backend::Memory).await;
+    let addr = api.base.trim_start_matches("http://").to_owned();
+    let started = Instant::now();
+    let headers = async {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        let mut buf = Vec::new();
+        // Closed (possibly after a bare 408 from the HTTP layer) rather than held.
+        let _ = tokio::time::timeout(Duration::from_secs(45), s.read_to_end(&mut buf))
+            .await
+            .expect("the connection was held past 45 s");
+        started.elapsed()
+    };
+    let body = async {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(
+            format!(
+                "POST /v1/workspaces/{A1}/stashes HTTP/1.1\r\nHost: x\r\n\
+                 Content-Type: application/json\r\nContent-Length: 10\r\n\r\n{{}}"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        let mut buf = vec![0; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(45), s.read(&mut buf))
+            .await
+            .expect("no answer within 45 s")
+            .unwrap();
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let (header_wait, answer) = tokio::join!(headers, body);
+    assert!(header_wait >= Duration::from_secs(25), "{header_wait:?}");
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("\"invalid_request\""), "{answer}");
+    assert!(
+        answer.contains("did not arrive within 30 seconds"),
+        "{answer}"
+    );
 }
