@@ -74,13 +74,20 @@ pub fn verify_with(key: &DecodingKey, token: &str) -> Result<Claims, Rejection> 
     v.set_audience(&[AUDIENCE]);
     v.set_required_spec_claims(&["exp", "iat", "nbf", "iss", "aud", "sub"]);
     v.validate_nbf = true;
+    // The leeway is for `nbf`: a token is used at once, possibly on a container whose clock
+    // is a little behind the one that issued it. Expiry gets none (below): a token lasts
+    // exactly `expires_in` seconds.
     v.leeway = 5;
-    decode::<Claims>(token, key, &v)
+    let claims = decode::<Claims>(token, key, &v)
         .map(|d| d.claims)
         .map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => Rejection::Expired,
             _ => Rejection::BadSignatureOrClaims,
-        })
+        })?;
+    if claims.exp <= jsonwebtoken::get_current_timestamp() as i64 {
+        return Err(Rejection::Expired);
+    }
+    Ok(claims)
 }
 
 #[cfg(test)]

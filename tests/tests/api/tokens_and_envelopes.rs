@@ -510,3 +510,25 @@ async fn anonymous_callers_learn_nothing_but_401() {
         .await
         .assert_error(404, "not_found");
 }
+
+/// A token works until its `exp` and not a moment after: no grace period on expiry.
+#[tokio::test]
+async fn a_token_stops_working_at_its_expiry() {
+    let api = Setup::new(Backend::Memory)
+        .env("TOKEN_TTL_SECS", "2")
+        .start()
+        .await;
+    let t = api.token("full-a").await;
+    let payload = t.split('.').nth(1).expect("a JWT");
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let exp = claims["exp"].as_i64().unwrap();
+    assert_eq!(exp - claims["iat"].as_i64().unwrap(), 2);
+    let r = api.get("/v1/me", &t).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    let wait = (exp as i128 * 1000 + 100 - now_ms).max(0) as u64;
+    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    api.get("/v1/me", &t)
+        .await
+        .assert_error(401, "invalid_token");
+}
