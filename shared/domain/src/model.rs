@@ -208,6 +208,20 @@ pub struct ItemIds {
     pub family_ids: Vec<ResourceId>,
 }
 
+impl ItemIds {
+    /// Each id once, where it first stands: what a stash holds (an item is in it or not).
+    pub fn without_repeats(&self) -> ItemIds {
+        fn once(ids: &[ResourceId]) -> Vec<ResourceId> {
+            let mut seen = std::collections::HashSet::new();
+            ids.iter().filter(|id| seen.insert(*id)).cloned().collect()
+        }
+        ItemIds {
+            detail_ids: once(&self.detail_ids),
+            family_ids: once(&self.family_ids),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Stash {
     #[schema(value_type = String)]
