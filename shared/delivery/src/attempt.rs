@@ -207,8 +207,13 @@ impl Deliverer {
                 }
             }
             let disables = !e.enabled() && current.enabled();
-            e.version += 1;
-            e.updated_at = Timestamp::now();
+            // The failing clock is bookkeeping the owner never sees: only a change of
+            // status moves the endpoint's version (its `ETag`) and `updated_at`, so an
+            // owner's `If-Match` from its last read still holds while deliveries fail.
+            if e.status != current.status || e.disabled_reason != current.disabled_reason {
+                e.version += 1;
+                e.updated_at = Timestamp::now();
+            }
             if self.store.replace_endpoint(&e, current.version).await? {
                 if disables {
                     tracing::warn!(endpoint = %e.id, reason = ?e.disabled_reason, "webhook endpoint disabled");

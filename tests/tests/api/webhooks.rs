@@ -911,10 +911,23 @@ async fn an_endpoint_failing_for_five_days_is_disabled(b: Backend) {
     })
     .await;
     let one = format!("{}/{endpoint}", endpoints());
-    assert_eq!(
-        api.get(&one, &a).await.body["response"]["status"],
-        "enabled"
-    );
+    let r = api.get(&one, &a).await;
+    assert_eq!(r.body["response"]["status"], "enabled");
+    // The failing clock is not a change the owner made or sees: same version, same
+    // `updated_at`, and an `If-Match` from before the failure still holds.
+    assert_eq!(r.header("etag"), Some("\"v1\""), "{}", r.text);
+    assert_eq!(r.body["response"]["updated_at"], made["updated_at"]);
+    let r = api
+        .send(
+            api.http
+                .patch(api.url(&one))
+                .bearer_auth(&a)
+                .header("content-type", "application/json")
+                .header("if-match", "\"v1\"")
+                .body(json!({"description": "still mine"}).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     // Its deliveries have failed since 5 days ago (as stored): the next failure disables it.
     let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
     let id = pirros_shared::ids::ResourceId::parse(&endpoint).unwrap();
