@@ -119,7 +119,8 @@ catalogue! {
         "The path exists, but not with this method; `Allow` lists the methods it takes.",
         ApiError::MethodNotAllowed { allow: "GET".into() };
     IdempotencyConflict: CONFLICT, "IDEMPOTENCY_CONFLICT", V1,
-        "This `Idempotency-Key` was already used with a different request.",
+        "This `Idempotency-Key` was already used with a different request (another method, \
+         path or body; bodies are compared byte for byte, no body counting as `{}`).",
         ApiError::IdempotencyConflict;
     StalePrecondition: CONFLICT, "stale_precondition", V1,
         "The stash or flag changed since the `ETag` sent in `If-Match`; read it again.",

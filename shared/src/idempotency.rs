@@ -71,14 +71,16 @@ impl IntoParams for IdempotencyKey {
     }
 }
 
-/// What makes two requests "the same": method, path and the exact body bytes.
+/// What makes two requests "the same": method, path and the exact body bytes, where no
+/// body is `{}` (what an operation whose body is optional reads it as).
 pub fn fingerprint(req: &Request) -> String {
     let mut h = Sha256::new();
     h.update(req.method().as_str().as_bytes());
     h.update(b"\n");
     h.update(req.uri().path().as_bytes());
     h.update(b"\n");
-    h.update(request::body_bytes(req));
+    let body = request::body_bytes(req);
+    h.update(if body.is_empty() { b"{}" } else { body });
     URL_SAFE_NO_PAD.encode(h.finalize())
 }
 

@@ -254,6 +254,21 @@ async fn snapshot_requests_are_checked(b: Backend) {
         again.body["response"]["job"]["id"],
         r.body["response"]["job"]["id"]
     );
+    // No body is the same request as `{}`: its retry with the key is a replay, not a 409.
+    let bare = api
+        .send(
+            api.http
+                .post(api.url(&snapshots(A1)))
+                .bearer_auth(&t)
+                .header("idempotency-key", "snap-1"),
+        )
+        .await;
+    assert_eq!(bare.status, 202, "{}", bare.text);
+    assert_eq!(bare.header("idempotent-replayed"), Some("true"));
+    assert_eq!(
+        bare.body["response"]["job"]["id"],
+        r.body["response"]["job"]["id"]
+    );
     let none = api.token("nogrants-a").await;
     let r = api
         .send(api.http.post(api.url(&snapshots(A1))).bearer_auth(&none))
