@@ -226,16 +226,24 @@ async fn check_references(
             .collect()
     };
     let bad_project: Vec<String> = match &input.project_id {
-        Some(p)
-            if state
-                .store
-                .get_projects(ws, std::slice::from_ref(p))
-                .await?
-                .is_empty() =>
-        {
-            vec![p.to_string()]
+        // A project is readable with any read grant in the workspace (as its list is): one
+        // the caller could not read is as unknown to it as one that does not exist.
+        Some(p) => {
+            let (reads, found) = tokio::join!(
+                call.require_any_read(state, ws, "project"),
+                state.store.get_projects(ws, std::slice::from_ref(p)),
+            );
+            let readable = match reads {
+                Ok(_) => true,
+                Err(ApiError::InsufficientScope(_)) => false,
+                Err(e) => return Err(e),
+            };
+            match readable && !found?.is_empty() {
+                true => Vec::new(),
+                false => vec![p.to_string()],
+            }
         }
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     if bad_tags.is_empty() && bad_project.is_empty() {
         return Ok(());

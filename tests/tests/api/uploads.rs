@@ -15,6 +15,7 @@ pirros_tests::on_both_stores!(
     a_file_over_the_limit_is_file_too_large,
     bad_upload_requests_are_refused_before_any_job,
     grants_decide_which_families_may_be_written,
+    a_project_the_uploader_cannot_read_is_an_invalid_reference,
     upload_requests_are_idempotent,
     a_put_after_expiry_is_refused_and_the_job_expires,
     jobs_are_their_creators_alone,
@@ -432,6 +433,35 @@ async fn bad_upload_requests_are_refused_before_any_job(b: Backend) {
         )
         .await;
     r.assert_error(400, "invalid_request");
+}
+
+/// Projects are readable with any read grant in the workspace; a credential that may only
+/// write families there cannot name one, any more than a project that does not exist.
+async fn a_project_the_uploader_cannot_read_is_an_invalid_reference(b: Backend) {
+    let api = api(b).await;
+    let data = rfa(5_000, None);
+    let store = api.store();
+    let client = pirros_shared::ids::ClientId::parse("famwriter-a").unwrap();
+    let mut c = store.get_credential(&client).await.unwrap().unwrap();
+    let v = c.version;
+    c.grants
+        .retain(|g| g.action == pirros_shared::grants::Action::Write);
+    c.version += 1;
+    assert!(store.replace_credential(&c, v, &[]).await.unwrap());
+    let t = famwriter(&api).await;
+    assert_eq!(
+        api.get(&format!("/v1/workspaces/{A1}/projects"), &t)
+            .await
+            .status,
+        403
+    );
+    let mut body = upload_body(&data, None);
+    body["project_id"] = json!(PA);
+    let r = api.start_upload(A1, &t, &body).await;
+    r.assert_error(400, "INVALID_ITEM_REFERENCE");
+    assert_eq!(r.body["error"]["details"]["project_ids"], json!([PA]));
+    let r = api.start_upload(A1, &t, &upload_body(&data, None)).await;
+    assert_eq!(r.status, 202, "{}", r.text);
 }
 
 async fn grants_decide_which_families_may_be_written(b: Backend) {
