@@ -94,8 +94,8 @@ catalogue! {
             ..Default::default()
         });
     InvalidToken: UNAUTHORIZED, "invalid_token", V1,
-        "The bearer token is missing, malformed or expired, or its credential was revoked or \
-         regenerated. Get a new token.",
+        "The bearer token is missing, malformed or expired (or sent in more than one \
+         `Authorization` header), or its credential was revoked or regenerated. Get a new token.",
         ApiError::InvalidToken("Invalid or expired access token");
     InsufficientScope: FORBIDDEN, "insufficient_scope", V1,
         "The token is valid but holds no grant for this workspace, resource type and action; \

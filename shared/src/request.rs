@@ -30,10 +30,16 @@ pub fn header_str(req: &Request, name: impl header::AsHeaderName) -> Option<&str
 
 /// The token of `Authorization: Bearer <token>` (scheme case-insensitive).
 pub fn bearer_token(req: &Request) -> Result<&str, ApiError> {
-    let value = req
-        .headers()
-        .get(headers::AUTHORIZATION)
+    let mut given = req.headers().get_all(headers::AUTHORIZATION).iter();
+    let value = given
+        .next()
         .ok_or(ApiError::InvalidToken("Missing bearer token"))?;
+    // Two credentials (a proxy adding one, say): which would act is anyone's guess.
+    if given.next().is_some() {
+        return Err(ApiError::InvalidToken(
+            "Send one Authorization header, not several",
+        ));
+    }
     // `from_utf8` checks a token's ~1 KB many bytes at a time, where `to_str` goes byte by
     // byte; a byte a token may not hold fails its base64url decoding as `invalid_token`.
     let value = std::str::from_utf8(value.as_bytes())

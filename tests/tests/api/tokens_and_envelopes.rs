@@ -356,6 +356,17 @@ async fn bearer_token_failures_are_401_invalid_token(b: Backend) {
             "{what}"
         );
     }
+    // Two Authorization headers, even of good tokens: which would act is ambiguous.
+    let other = api.token("full-b").await;
+    let r = api
+        .send(
+            api.http
+                .get(api.url(&path))
+                .header("authorization", format!("Bearer {good}"))
+                .header("authorization", format!("Bearer {other}")),
+        )
+        .await;
+    r.assert_error(401, "invalid_token");
     // A well-formed token we signed ourselves with the right key is accepted.
     let ok = sign_eddsa(JWT_SECRET, Some(&kid), &claims("full-a", 600, 0));
     assert_eq!(api.get(&path, &ok).await.status, 200);
