@@ -97,12 +97,18 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     } else {
         None
     };
+    // A key that cannot be read or used stops the server naming the variable it came from.
+    let named = |src: &JwtKeySource, arn: &'static str, inline: &'static str| match src {
+        JwtKeySource::SecretArn(_) => arn,
+        JwtKeySource::Inline(_) => inline,
+    };
+    let jwt_var = named(config.jwt_key()?, "JWT_SECRET_ARN", "JWT_SECRET");
     let key_value = match (config.jwt_key()?, &sdk) {
         (JwtKeySource::Inline(v), _) => v.clone(),
-        (src, Some(sdk)) => secret_value(src, sdk).await?,
+        (src, Some(sdk)) => secret_value(src, sdk).await.context(jwt_var)?,
         (_, None) => bail!("no SDK configuration for the JWT secret"),
     };
-    let signer = SigningKeys::parse(&key_value)?;
+    let signer = SigningKeys::parse(&key_value).context(jwt_var)?;
     let local_file_key = random_key().into_bytes();
     // The table's creation and the fixture's import go through `setup` (operator timeouts);
     // the handlers keep the request path's.
@@ -245,7 +251,11 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     // readable across restarts on DynamoDB Local), else with the token key material.
     let webhook_key = match (&config.webhook_key, &sdk) {
         (Some(JwtKeySource::Inline(v)), _) => v.clone(),
-        (Some(src), Some(sdk)) => secret_value(src, sdk).await?,
+        (Some(src), Some(sdk)) => {
+            secret_value(src, sdk)
+                .await
+                .context(named(src, "WEBHOOK_KEY_ARN", "WEBHOOK_KEY"))?
+        }
         (Some(_), None) => bail!("no SDK configuration for the webhook key"),
         (None, _) => key_value.clone(),
     };

@@ -315,8 +315,12 @@ async fn signing_key_is_read_from_secrets_manager() {
         .into(),
     })
     .await;
-    let err = missing.err().expect("start fails").to_string();
-    assert!(err.contains("JWT key"), "{err}");
+    let err = format!("{:#}", missing.err().expect("start fails"));
+    assert!(err.starts_with("JWT_SECRET_ARN: JWT key"), "{err}");
+    // Key material too short to sign with: the variable is named too.
+    let err = refused_start(&[("JWT_SECRET", "short")]).await;
+    assert!(err.starts_with("JWT_SECRET: "), "{err}");
+    assert!(err.contains("shorter than 32 bytes"), "{err}");
 }
 
 /// Interoperability: PyJWT, with its own JWKS client, verifies our tokens from
