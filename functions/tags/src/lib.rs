@@ -8,7 +8,7 @@ use pirros_shared::ids::WorkspaceId;
 use pirros_shared::model::Tag;
 use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::payload::{ListPage, NoExpansions};
-use pirros_shared::query::NoQuery;
+use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
 
 /// Tag counts are capped, so the list is never paged.
@@ -23,7 +23,9 @@ pirros_shared::declare_routes! {
 /// List tags
 ///
 /// Every tag the caller may read in the workspace, sorted by name, in one response of at
-/// most 500: tags are never paged, so `next_cursor` is always `null`.
+/// most 500: tags are never paged, so `next_cursor` is always `null`. `limit` is taken as on
+/// every list (1 to 100, else 400), so a client that sends it everywhere works here, but the
+/// page holds every tag whatever it says; no cursor is ever issued, so a `cursor` is 400.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/tags",
@@ -38,8 +40,14 @@ pub async fn list(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    NoQuery {}: NoQuery,
+    PageQuery { limit: _, cursor }: PageQuery,
 ) -> Result<Reply, ApiError> {
+    if cursor.is_some() {
+        return Err(ApiError::invalid_field(
+            "cursor",
+            "tags come in one page (next_cursor is always null): there is no cursor to follow",
+        ));
+    }
     let scope = call
         .require_scope(state, ws, EntityType::Tag, Action::Read, None)
         .await?;

@@ -332,9 +332,23 @@ async fn limit_edges_are_enforced_not_clamped(b: Backend) {
             .await
             .assert_error(400, "invalid_request");
     }
-    api.get(&format!("/v1/workspaces/{A1}/tags?limit=5"), &t)
-        .await
-        .assert_error(400, "invalid_request");
+    // Tags take `limit` as every list does, for clients that send it everywhere, but
+    // answer every tag in one page; no cursor is issued, so none is taken.
+    let tags = |q: &str| format!("/v1/workspaces/{A1}/tags{q}");
+    let all = ids(&api.get(&tags(""), &t).await);
+    assert!(all.len() > 1, "{all:?}");
+    let r = api.get(&tags("?limit=1"), &t).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(ids(&r), all);
+    assert_eq!(r.body["response"]["next_cursor"], Value::Null);
+    for bad in ["0", "101", "x"] {
+        api.get(&tags(&format!("?limit={bad}")), &t)
+            .await
+            .assert_error(400, "invalid_request");
+    }
+    let r = api.get(&tags("?cursor=eyJ4IjoxfQ"), &t).await;
+    r.assert_error(400, "invalid_request");
+    assert_eq!(r.body["error"]["details"]["field"], "cursor");
 }
 
 async fn include_expands_only_what_the_caller_may_read(b: Backend) {
