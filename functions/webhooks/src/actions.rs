@@ -10,7 +10,7 @@ use crate::sealed;
 use crate::valid::{NoBody, ValidReplay};
 use http::StatusCode;
 use pirros_domain::webhooks::{
-    DeliveryRecord, DeliveryRef, EndpointRecord, Payload, PreviousSecret, TEST_EVENT_TYPE,
+    DeliveryRecord, DeliveryRef, EndpointRecord, Payload, TEST_EVENT_TYPE,
 };
 use pirros_shared::AppState;
 use pirros_shared::api::V1Call;
@@ -40,9 +40,10 @@ const REPLAY_PAGE: usize = 100;
 ///
 /// A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
 /// passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-/// a signature for each secret, so receivers can switch without losing one. Send an
-/// `Idempotency-Key`: a retry with the same key gets the original answer (the same new
-/// secret) instead of rolling again, which would end the secret before it at once.
+/// a signature for each secret, so receivers can switch without losing one. Secrets rolled
+/// before keep signing until their own end, or until this one's if it comes first (0 ends
+/// them all). Send an `Idempotency-Key`: a retry with the same key gets the original answer
+/// (the same new secret) instead of rolling again.
 #[utoipa::path(
     post,
     path = "/v1/workspaces/{ws}/webhook-endpoints/{id}/secret/roll",
@@ -62,8 +63,9 @@ pub async fn roll(
 ) -> Result<Reply, ApiError> {
     call.require_any_read(state, ws, ENTITY).await?;
     let kit = state.webhook_kit()?;
-    // A roll sent twice would roll twice and drop the first new secret at once (only two
-    // are ever valid): with a key, the second gets the first one's answer instead.
+    // A roll sent twice would roll twice, the first new secret never shown to anyone
+    // (though it would sign for the overlap): with a key, the second gets the first one's
+    // answer instead.
     let draft = match idempotency::lookup(state, call, key).await? {
         Begun::Replay(reply) => return sealed::replayed(kit, id, reply),
         Begun::Fresh(draft) => draft,
@@ -74,10 +76,7 @@ pub async fn roll(
         let (sealed, secret) = kit.new_secret(id);
         let now = Timestamp::now();
         let mut next = current.clone();
-        next.previous_secret = (keep_secs > 0).then(|| PreviousSecret {
-            sealed: current.secret.clone(),
-            valid_until: Timestamp::from_millis(now.millis() + keep_secs as i64 * 1000),
-        });
+        next.roll(sealed.clone(), now, keep_secs);
         next.version = current.version + 1;
         next.updated_at = now.max(current.updated_at);
         let remembered = match draft {
@@ -90,7 +89,6 @@ pub async fn roll(
             }
             None => None,
         };
-        next.secret = sealed;
         match state
             .store
             .replace_endpoint_remembered(&next, current.version, remembered.as_ref())

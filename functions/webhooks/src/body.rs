@@ -68,7 +68,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 #[serde(deny_unknown_fields)]
 pub struct RollSecret {
     /// How long the old secret keeps signing beside the new one, in seconds (0..=86400,
-    /// default 86400).
+    /// default 86400); secrets rolled earlier sign no longer than that either.
     #[serde(default, deserialize_with = "pirros_shared::integer::option_u64")]
     #[schema(minimum = 0, maximum = 86400)]
     pub old_secret_valid_for: Option<u64>,

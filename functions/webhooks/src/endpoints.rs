@@ -141,6 +141,7 @@ pub async fn create(
             disabled_reason: None,
             secret: sealed,
             previous_secret: None,
+            previous_secrets: Vec::new(),
             from_sequence: counted.from_sequence,
             failing_since: None,
             created_at: now,

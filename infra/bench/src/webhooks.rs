@@ -227,6 +227,7 @@ impl Server {
                 status: EndpointStatus::Enabled,
                 disabled_reason: None,
                 previous_secret: None,
+                previous_secrets: Vec::new(),
                 from_sequence: from,
                 failing_since: None,
                 created_at: now,

@@ -168,7 +168,7 @@ impl Deliverer {
                 .ok()
         };
         let mut out = vec![open(&endpoint.secret)?];
-        if let Some(p) = endpoint.previous_secret_at(now) {
+        for p in endpoint.previous_secrets_at(now) {
             out.push(open(&p.sealed)?);
         }
         Some(out)

@@ -101,8 +101,13 @@ pub struct EndpointRecord {
     pub disabled_reason: Option<DisabledReason>,
     /// The signing secret, sealed with the service's key and bound to this endpoint.
     pub secret: String,
+    /// The one earlier secret a record written before `previous_secrets` holds; a roll moves
+    /// it into the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_secret: Option<PreviousSecret>,
+    /// Earlier secrets that still sign, each until its own `valid_until`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_secrets: Vec<PreviousSecret>,
     /// The workspace's last event sequence when the endpoint was made: it receives the
     /// events after it.
     pub from_sequence: u64,
@@ -120,13 +125,46 @@ impl EndpointRecord {
         self.status == EndpointStatus::Enabled
     }
 
-    /// The previous secret, while it still signs.
-    pub fn previous_secret_at(&self, now: Timestamp) -> Option<&PreviousSecret> {
+    /// The earlier secrets that still sign at `now`.
+    pub fn previous_secrets_at(&self, now: Timestamp) -> impl Iterator<Item = &PreviousSecret> {
         self.previous_secret
-            .as_ref()
+            .iter()
+            .chain(&self.previous_secrets)
+            .filter(move |p| p.valid_until.millis() > now.millis())
+    }
+
+    /// A new signing secret (`sealed`) at `now`: the current one goes on signing for
+    /// `keep_secs` more, and every earlier one until its own end or the same moment,
+    /// whichever is first (a roll with no overlap ends them all at once).
+    pub fn roll(&mut self, sealed: String, now: Timestamp, keep_secs: u64) {
+        let until = Timestamp::from_millis(now.millis() + keep_secs as i64 * 1000);
+        let mut kept: Vec<PreviousSecret> = self
+            .previous_secrets_at(now)
+            .map(|p| PreviousSecret {
+                sealed: p.sealed.clone(),
+                valid_until: Timestamp::from_millis(p.valid_until.millis().min(until.millis())),
+            })
             .filter(|p| p.valid_until.millis() > now.millis())
+            .collect();
+        if keep_secs > 0 {
+            kept.push(PreviousSecret {
+                sealed: std::mem::replace(&mut self.secret, sealed),
+                valid_until: until,
+            });
+        } else {
+            self.secret = sealed;
+        }
+        // Those that end last are kept when there are too many.
+        kept.sort_by_key(|p| std::cmp::Reverse(p.valid_until.millis()));
+        kept.truncate(MAX_PREVIOUS_SECRETS);
+        self.previous_secret = None;
+        self.previous_secrets = kept;
     }
 }
+
+/// Earlier secrets that sign beside the current one at most: each adds a signature to
+/// every delivery, and 24 hours hold no more rolls than a key rotation needs.
+pub const MAX_PREVIOUS_SECRETS: usize = 8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -265,5 +303,75 @@ mod tests {
         assert_eq!(types(&["*", "detail.created"]).unwrap().entries(), ["*"]);
         assert_eq!(types(&["detail.nope"]), Err("detail.nope".into()));
         assert_eq!(types(&["*", "x.y"]), Err("x.y".into()));
+    }
+
+    fn endpoint(secret: &str) -> EndpointRecord {
+        let now = Timestamp::from_millis(0);
+        EndpointRecord {
+            id: ResourceId::parse("e1").unwrap(),
+            workspace_id: WorkspaceId::parse("a1a1a1a1-0000-4000-8000-000000000001").unwrap(),
+            client_id: ClientId::parse("c1").unwrap(),
+            url: "https://example.com/hook".into(),
+            event_types: types(&["*"]).unwrap(),
+            description: None,
+            status: EndpointStatus::Enabled,
+            disabled_reason: None,
+            secret: secret.into(),
+            previous_secret: None,
+            previous_secrets: Vec::new(),
+            from_sequence: 0,
+            failing_since: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    fn signing(e: &EndpointRecord, at_secs: i64) -> Vec<&str> {
+        let at = Timestamp::from_millis(at_secs * 1000);
+        std::iter::once(e.secret.as_str())
+            .chain(e.previous_secrets_at(at).map(|p| p.sealed.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn each_rolled_secret_signs_until_its_own_end() {
+        let mut e = endpoint("s0");
+        // A record from before the list: its one previous secret is read, and moved.
+        e.previous_secret = Some(PreviousSecret {
+            sealed: "old".into(),
+            valid_until: Timestamp::from_millis(50_000),
+        });
+        e.roll("s1".into(), Timestamp::from_millis(0), 100);
+        e.roll("s2".into(), Timestamp::from_millis(10_000), 100);
+        assert!(e.previous_secret.is_none());
+        assert_eq!(signing(&e, 20), ["s2", "s1", "s0", "old"]);
+        assert_eq!(signing(&e, 60), ["s2", "s1", "s0"]);
+        // s0 keeps the end its roll gave it, s1 its own.
+        assert_eq!(signing(&e, 105), ["s2", "s1"]);
+        assert_eq!(signing(&e, 115), ["s2"]);
+        // A roll with no overlap ends every earlier secret at once; a shorter one caps them.
+        e.roll("s3".into(), Timestamp::from_millis(20_000), 5);
+        let mut at_21 = signing(&e, 21);
+        at_21.sort();
+        assert_eq!(at_21, ["old", "s0", "s1", "s2", "s3"]);
+        assert_eq!(signing(&e, 26), ["s3"]);
+        e.roll("s4".into(), Timestamp::from_millis(21_000), 0);
+        assert_eq!(signing(&e, 21), ["s4"]);
+    }
+
+    #[test]
+    fn rolls_keep_the_secrets_that_end_last() {
+        let mut e = endpoint("s0");
+        for i in 1..=MAX_PREVIOUS_SECRETS as i64 + 3 {
+            e.roll(format!("s{i}"), Timestamp::from_millis(i * 1000), 1000);
+        }
+        assert_eq!(e.previous_secrets.len(), MAX_PREVIOUS_SECRETS);
+        let at = Timestamp::from_millis(20_000);
+        let oldest = e
+            .previous_secrets_at(at)
+            .map(|p| p.sealed.clone())
+            .min_by_key(|s| s[1..].parse::<u32>().unwrap());
+        assert_eq!(oldest.as_deref(), Some("s3"));
     }
 }

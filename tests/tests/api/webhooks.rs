@@ -677,6 +677,23 @@ async fn a_rolled_secret_signs_beside_the_new_one_until_it_ends(b: Backend) {
         "the old secret still verifies"
     );
     assert_eq!(rx.verify(&[&new])[0]["ok"], true, "the new one too");
+    // Rolled again: the first secret keeps the day its roll gave it, beside both new ones.
+    let r = api.write(Method::POST, &roll, &a, &json!({}), None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let second = r.body["response"]["secret"].as_str().unwrap().to_owned();
+    stash(&api, &a, "two overlaps").await;
+    let got = rx.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(
+        got[1]
+            .header("webhook-signature")
+            .unwrap()
+            .split(' ')
+            .count(),
+        3
+    );
+    for (what, secret) in [("first", &old), ("second", &new), ("third", &second)] {
+        assert_eq!(rx.verify(&[secret])[1]["ok"], true, "the {what} secret");
+    }
     // Rolled again with no overlap: only the newest signs.
     let r = api
         .write(
@@ -689,9 +706,9 @@ async fn a_rolled_secret_signs_beside_the_new_one_until_it_ends(b: Backend) {
         .await;
     let newest = r.body["response"]["secret"].as_str().unwrap().to_owned();
     stash(&api, &a, "after").await;
-    let got = rx.wait_for(2, Duration::from_secs(10)).await;
+    let got = rx.wait_for(3, Duration::from_secs(10)).await;
     assert_eq!(
-        got[1]
+        got[2]
             .header("webhook-signature")
             .unwrap()
             .split(' ')
@@ -699,8 +716,10 @@ async fn a_rolled_secret_signs_beside_the_new_one_until_it_ends(b: Backend) {
         1
     );
     let v = rx.verify(&[&newest]);
-    assert_eq!(v[1]["ok"], true);
-    assert_eq!(rx.verify(&[&new])[1]["ok"], false);
+    assert_eq!(v[2]["ok"], true);
+    for earlier in [&old, &new, &second] {
+        assert_eq!(rx.verify(&[earlier])[2]["ok"], false);
+    }
     // A roll with no body at all takes the default overlap.
     let r = api
         .send(api.http.post(api.url(&roll)).bearer_auth(&a))
