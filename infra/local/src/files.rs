@@ -11,9 +11,11 @@ use lambda_http::{Body, Request, Response};
 use pirros_fixture::FileEntry;
 use pirros_shared::AppState;
 use pirros_shared::files::{content_disposition, verify_local, verify_local_put};
+use pirros_shared::ids::WorkspaceId;
 use pirros_shared::jobs::parse_upload_key;
-use pirros_shared::objects::Objects;
+use pirros_shared::objects::files::{FileSlot, is_object_key_of};
 use pirros_shared::objects::local::LocalObjects;
+use pirros_shared::objects::{Objects, SharedObjects};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::io::AsyncReadExt;
@@ -24,6 +26,9 @@ pub struct LocalFiles {
     entries: HashMap<String, FileEntry>,
     /// Where uploads, accepted family files and exports are kept (no bucket).
     objects: Option<Arc<LocalObjects>>,
+    /// The bucket, when there is one: the PDFs an import put there (by `pirros-admin`, not
+    /// this server's own fixture) are served from it under `/public/`, as the CDN would.
+    bucket: Option<SharedObjects>,
     /// Holds that directory; it is removed with the server.
     _dir: Option<tempfile::TempDir>,
 }
@@ -49,8 +54,15 @@ impl LocalFiles {
             key,
             entries: entries.iter().map(|e| (e.key.clone(), e.clone())).collect(),
             objects: None,
+            bucket: None,
             _dir: None,
         }
+    }
+
+    /// Also serves the public PDFs of `bucket`.
+    pub fn with_bucket(mut self, bucket: SharedObjects) -> Self {
+        self.bucket = Some(bucket);
+        self
     }
 
     /// Also serves (and takes uploads into) `objects`, kept in `dir`.
@@ -155,7 +167,7 @@ impl LocalFiles {
                 .filter(|e| e.content_type == "application/pdf");
             return Some(match entry {
                 Some(e) => self.send(e, None).await,
-                None => plain(StatusCode::NOT_FOUND, "Not found"),
+                None => self.public_pdf(&key).await,
             });
         }
         let rest = path.strip_prefix("/files/")?;
@@ -192,6 +204,40 @@ impl LocalFiles {
                 None => plain(StatusCode::NOT_FOUND, "Not found"),
             },
         })
+    }
+
+    /// A detail's PDF from the bucket (`pdf/{ws}/{digest}/{name}.pdf`, the keys an import
+    /// gives PDFs; nothing else there is public).
+    async fn public_pdf(&self, key: &str) -> Response<Body> {
+        let not_found = || plain(StatusCode::NOT_FOUND, "Not found");
+        let (Some(bucket), Some(ws)) = (
+            &self.bucket,
+            key.split('/').nth(1).and_then(WorkspaceId::parse),
+        ) else {
+            return not_found();
+        };
+        if !is_object_key_of(key, FileSlot::Pdf, ws) {
+            return not_found();
+        }
+        let failed = |e: &dyn std::fmt::Display| {
+            tracing::warn!(key, error = %e, "reading a public PDF from the bucket failed");
+            plain(StatusCode::BAD_GATEWAY, "The bucket did not answer")
+        };
+        let mut reader = match bucket.open(key).await {
+            Ok(Some(reader)) => reader,
+            Ok(None) => return not_found(),
+            Err(e) => return failed(&e),
+        };
+        let mut bytes = Vec::new();
+        if let Err(e) = reader.read_to_end(&mut bytes).await {
+            return failed(&e);
+        }
+        let mut r = Response::new(Body::Binary(bytes));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/pdf"),
+        );
+        r
     }
 
     async fn send(&self, e: &FileEntry, name: Option<&String>) -> Response<Body> {

@@ -221,7 +221,11 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     // own, which its file server serves and takes uploads into. The worker runs here too.
     let mut local_files = LocalFiles::new(local_file_key.clone(), &file_entries);
     let objects: SharedObjects = match &s3 {
-        Some((client, bucket)) => Arc::new(S3Objects::new(client.clone(), bucket.clone())),
+        Some((client, bucket)) => {
+            let objects: SharedObjects = Arc::new(S3Objects::new(client.clone(), bucket.clone()));
+            local_files = local_files.with_bucket(objects.clone());
+            objects
+        }
         None => {
             let dir = tempfile::Builder::new()
                 .prefix("pirros-local-files-")

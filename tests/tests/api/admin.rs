@@ -1450,3 +1450,38 @@ async fn a_stopped_delete_leaves_nothing_dangling_and_the_next_run_finishes_it()
     assert!(!ok);
     assert!(err.contains("STORE_STOP_AFTER must be one of"), "{err}");
 }
+
+/// A table `pirros-admin` imported with its files into the bucket, served by `pirros-local`
+/// with that bucket and no fixture of its own: a PDF's public link serves the PDF from the
+/// bucket (it was 404: the server looked only at files of its own fixture), and nothing but
+/// PDFs is public.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_pdf_links_serve_what_an_import_put_in_the_bucket() {
+    let t = world_table();
+    let bucket = std::env::var("FILES_BUCKET").expect("test.sh sets FILES_BUCKET");
+    let api = Setup::new(Backend::Dynamo)
+        .env("TABLE_NAME", &t)
+        .env("FILES_BUCKET", &bucket)
+        .fixture(None)
+        .start()
+        .await;
+    let token = api.token("full-a").await;
+    let r = api
+        .get(&format!("/v1/workspaces/{A1}/downloads/pdf/d1"), &token)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let url = r.body["response"]["download_url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("{}/public/pdf/", api.base)),
+        "{url}"
+    );
+    let (status, bytes) = pirros_tests::uploads::fetch(url).await;
+    assert_eq!(status, 200);
+    let pdf = std::fs::read(fixture_path("files/detail-slab-edge.pdf")).unwrap();
+    assert!(bytes == pdf, "{} bytes, not the fixture's PDF", bytes.len());
+    // The same object under another slot's name, or a key of no file: nothing.
+    let rvt = url.replacen("/public/pdf/", "/public/rvt/", 1);
+    assert_eq!(pirros_tests::uploads::fetch(&rvt).await.0, 404);
+    let missing = format!("{}x.pdf", &url[..url.rfind('/').unwrap() + 1]);
+    assert_eq!(pirros_tests::uploads::fetch(&missing).await.0, 404);
+}
