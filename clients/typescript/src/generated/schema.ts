@@ -748,7 +748,9 @@ export interface paths {
         /**
          * List tags
          * @description Every tag the caller may read in the workspace, sorted by name, in one response of at
-         *     most 500: tags are never paged, so `next_cursor` is always `null`.
+         *     most 500: tags are never paged, so `next_cursor` is always `null`. `limit` is taken as on
+         *     every list (1 to 100, else 400), so a client that sends it everywhere works here, but the
+         *     page holds every tag whatever it says; no cursor is ever issued, so a `cursor` is 400.
          */
         get: operations["listTags"];
         put?: never;
@@ -883,9 +885,10 @@ export interface paths {
          * Roll an endpoint's secret
          * @description A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
          *     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-         *     a signature for each secret, so receivers can switch without losing one. Send an
-         *     `Idempotency-Key`: a retry with the same key gets the original answer (the same new
-         *     secret) instead of rolling again, which would end the secret before it at once.
+         *     a signature for each secret, so receivers can switch without losing one. Secrets rolled
+         *     before keep signing until their own end, or until this one's if it comes first (0 ends
+         *     them all). Send an `Idempotency-Key`: a retry with the same key gets the original answer
+         *     (the same new secret) instead of rolling again.
          */
         post: operations["rollWebhookEndpointSecret"];
         delete?: never;
@@ -1822,7 +1825,8 @@ export interface components {
             remaining: number;
             /**
              * Format: int64
-             * @description When the current window ends, in Unix seconds (`X-RateLimit-Reset`).
+             * @description In Unix seconds: when the current window ends or, once nothing is left, when one more
+             *     request fits (`X-RateLimit-Reset`).
              */
             reset: number;
         };
@@ -1867,7 +1871,7 @@ export interface components {
             /**
              * Format: int64
              * @description How long the old secret keeps signing beside the new one, in seconds (0..=86400,
-             *     default 86400).
+             *     default 86400); secrets rolled earlier sign no longer than that either.
              */
             old_secret_valid_for?: number | null;
         };
@@ -2452,7 +2456,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2479,7 +2483,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2499,14 +2503,14 @@ export interface components {
                 "application/json": components["schemas"]["DownloadDisabledError"];
             };
         };
-        /** @description `IDEMPOTENCY_CONFLICT`: This `Idempotency-Key` was already used with a different request. */
+        /** @description `IDEMPOTENCY_CONFLICT`: This `Idempotency-Key` was already used with a different request (another method, path or body; bodies are compared byte for byte, no body counting as `{}`). */
         IdempotencyConflict: {
             headers: {
                 /** @description Requests allowed per hour for this credential. */
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2527,7 +2531,7 @@ export interface components {
             };
         };
         /**
-         * @description `IDEMPOTENCY_CONFLICT`: This `Idempotency-Key` was already used with a different request.
+         * @description `IDEMPOTENCY_CONFLICT`: This `Idempotency-Key` was already used with a different request (another method, path or body; bodies are compared byte for byte, no body counting as `{}`).
          *
          *     `limit_exceeded`: The write would pass a cap: a detail holds at most 100 open flags, a credential at most 16 webhook endpoints in a workspace. The message states the limit; resolve a flag or delete an endpoint to make room.
          */
@@ -2537,7 +2541,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2558,7 +2562,7 @@ export interface components {
             };
         };
         /**
-         * @description `IDEMPOTENCY_CONFLICT`: This `Idempotency-Key` was already used with a different request.
+         * @description `IDEMPOTENCY_CONFLICT`: This `Idempotency-Key` was already used with a different request (another method, path or body; bodies are compared byte for byte, no body counting as `{}`).
          *
          *     `stale_precondition`: The stash or flag changed since the `ETag` sent in `If-Match`; read it again.
          */
@@ -2568,7 +2572,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2595,7 +2599,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2632,7 +2636,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2659,7 +2663,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2693,7 +2697,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2727,7 +2731,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2750,7 +2754,7 @@ export interface components {
                 "application/json": components["schemas"]["InvalidRequestOrInvalidItemReferenceError"];
             };
         };
-        /** @description `invalid_token`: The bearer token is missing, malformed or expired, or its credential was revoked or regenerated. Get a new token. */
+        /** @description `invalid_token`: The bearer token is missing, malformed or expired (or sent in more than one `Authorization` header), or its credential was revoked or regenerated. Get a new token. */
         InvalidToken: {
             headers: {
                 /** @description `Bearer error="invalid_token"`. */
@@ -2803,7 +2807,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2832,7 +2836,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -2859,7 +2863,7 @@ export interface components {
                 "X-RateLimit-Limit"?: number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining"?: number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset"?: number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -3001,7 +3005,7 @@ export interface components {
                 "X-RateLimit-Limit": number;
                 /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
                 "X-RateLimit-Remaining": number;
-                /** @description When the current window ends, in Unix seconds. */
+                /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
                 "X-RateLimit-Reset": number;
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -3028,7 +3032,7 @@ export interface components {
         "X-RateLimit-Limit": number;
         /** @description Requests left now. The hour slides: requests of the previous window still count in proportion to how much of it the last hour covers. */
         "X-RateLimit-Remaining": number;
-        /** @description When the current window ends, in Unix seconds. */
+        /** @description In Unix seconds: when the current window ends or, once nothing is left, when one more request fits (as `Retry-After` says). */
         "X-RateLimit-Reset": number;
         /** @description `true` when this is the remembered answer to an earlier request with the same `Idempotency-Key`. */
         "Idempotent-Replayed": string;
@@ -4770,7 +4774,15 @@ export interface operations {
     };
     listTags: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size. Out of range is 400, never clamped. */
+                limit?: number;
+                /**
+                 * @description `response.next_cursor` of the previous page, unchanged. A cursor is bound to the list
+                 *     and the credential it came from: with another it is 400.
+                 */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /**

@@ -16,7 +16,8 @@ class RateLimit:
     Attributes:
         limit (int): Requests allowed per hour (`X-RateLimit-Limit`).
         remaining (int): Requests left now (`X-RateLimit-Remaining`).
-        reset (int): When the current window ends, in Unix seconds (`X-RateLimit-Reset`).
+        reset (int): In Unix seconds: when the current window ends or, once nothing is left, when one more
+            request fits (`X-RateLimit-Reset`).
     """
 
     limit: int

@@ -17,7 +17,7 @@ class RollSecret:
     Attributes:
         old_secret_valid_for (int | None | Unset): How long the old secret keeps signing beside the new one, in seconds
             (0..=86400,
-            default 86400).
+            default 86400); secrets rolled earlier sign no longer than that either.
     """
 
     old_secret_valid_for: int | None | Unset = UNSET

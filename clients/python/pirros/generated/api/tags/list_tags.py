@@ -18,18 +18,30 @@ from ...models.method_not_allowed_error import MethodNotAllowedError
 from ...models.not_found_error import NotFoundError
 from ...models.service_unavailable_error import ServiceUnavailableError
 from ...models.too_many_requests_error import TooManyRequestsError
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     ws: UUID,
+    *,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/workspaces/{ws}/tags".format(
             ws=quote(str(ws), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -125,6 +137,8 @@ def sync_detailed(
     ws: UUID,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
 ) -> Response[
     EnvelopeListPageTagNoExpansions
     | InsufficientScopeError
@@ -139,10 +153,14 @@ def sync_detailed(
     """List tags
 
      Every tag the caller may read in the workspace, sorted by name, in one response of at
-    most 500: tags are never paged, so `next_cursor` is always `null`.
+    most 500: tags are never paged, so `next_cursor` is always `null`. `limit` is taken as on
+    every list (1 to 100, else 400), so a client that sends it everywhere works here, but the
+    page holds every tag whatever it says; no cursor is ever issued, so a `cursor` is 400.
 
     Args:
         ws (UUID):
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,6 +172,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         ws=ws,
+        limit=limit,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -167,6 +187,8 @@ def sync(
     ws: UUID,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
 ) -> (
     EnvelopeListPageTagNoExpansions
     | InsufficientScopeError
@@ -182,10 +204,14 @@ def sync(
     """List tags
 
      Every tag the caller may read in the workspace, sorted by name, in one response of at
-    most 500: tags are never paged, so `next_cursor` is always `null`.
+    most 500: tags are never paged, so `next_cursor` is always `null`. `limit` is taken as on
+    every list (1 to 100, else 400), so a client that sends it everywhere works here, but the
+    page holds every tag whatever it says; no cursor is ever issued, so a `cursor` is 400.
 
     Args:
         ws (UUID):
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,6 +224,8 @@ def sync(
     return sync_detailed(
         ws=ws,
         client=client,
+        limit=limit,
+        cursor=cursor,
     ).parsed
 
 
@@ -205,6 +233,8 @@ async def asyncio_detailed(
     ws: UUID,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
 ) -> Response[
     EnvelopeListPageTagNoExpansions
     | InsufficientScopeError
@@ -219,10 +249,14 @@ async def asyncio_detailed(
     """List tags
 
      Every tag the caller may read in the workspace, sorted by name, in one response of at
-    most 500: tags are never paged, so `next_cursor` is always `null`.
+    most 500: tags are never paged, so `next_cursor` is always `null`. `limit` is taken as on
+    every list (1 to 100, else 400), so a client that sends it everywhere works here, but the
+    page holds every tag whatever it says; no cursor is ever issued, so a `cursor` is 400.
 
     Args:
         ws (UUID):
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -234,6 +268,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         ws=ws,
+        limit=limit,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -245,6 +281,8 @@ async def asyncio(
     ws: UUID,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 25,
+    cursor: str | Unset = UNSET,
 ) -> (
     EnvelopeListPageTagNoExpansions
     | InsufficientScopeError
@@ -260,10 +298,14 @@ async def asyncio(
     """List tags
 
      Every tag the caller may read in the workspace, sorted by name, in one response of at
-    most 500: tags are never paged, so `next_cursor` is always `null`.
+    most 500: tags are never paged, so `next_cursor` is always `null`. `limit` is taken as on
+    every list (1 to 100, else 400), so a client that sends it everywhere works here, but the
+    page holds every tag whatever it says; no cursor is ever issued, so a `cursor` is 400.
 
     Args:
         ws (UUID):
+        limit (int | Unset):  Default: 25.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -277,5 +319,7 @@ async def asyncio(
         await asyncio_detailed(
             ws=ws,
             client=client,
+            limit=limit,
+            cursor=cursor,
         )
     ).parsed

@@ -165,9 +165,10 @@ def sync_detailed(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one. Send an
-    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
-    secret) instead of rolling again, which would end the secret before it at once.
+    a signature for each secret, so receivers can switch without losing one. Secrets rolled
+    before keep signing until their own end, or until this one's if it comes first (0 ends
+    them all). Send an `Idempotency-Key`: a retry with the same key gets the original answer
+    (the same new secret) instead of rolling again.
 
     Args:
         ws (UUID):
@@ -221,9 +222,10 @@ def sync(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one. Send an
-    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
-    secret) instead of rolling again, which would end the secret before it at once.
+    a signature for each secret, so receivers can switch without losing one. Secrets rolled
+    before keep signing until their own end, or until this one's if it comes first (0 ends
+    them all). Send an `Idempotency-Key`: a retry with the same key gets the original answer
+    (the same new secret) instead of rolling again.
 
     Args:
         ws (UUID):
@@ -271,9 +273,10 @@ async def asyncio_detailed(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one. Send an
-    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
-    secret) instead of rolling again, which would end the secret before it at once.
+    a signature for each secret, so receivers can switch without losing one. Secrets rolled
+    before keep signing until their own end, or until this one's if it comes first (0 ends
+    them all). Send an `Idempotency-Key`: a retry with the same key gets the original answer
+    (the same new secret) instead of rolling again.
 
     Args:
         ws (UUID):
@@ -325,9 +328,10 @@ async def asyncio(
 
      A new secret, shown in this answer only. Until `old_secret_valid_for` seconds have
     passed (default 86400, at most that; 0 ends the old one at once) every delivery carries
-    a signature for each secret, so receivers can switch without losing one. Send an
-    `Idempotency-Key`: a retry with the same key gets the original answer (the same new
-    secret) instead of rolling again, which would end the secret before it at once.
+    a signature for each secret, so receivers can switch without losing one. Secrets rolled
+    before keep signing until their own end, or until this one's if it comes first (0 ends
+    them all). Send an `Idempotency-Key`: a retry with the same key gets the original answer
+    (the same new secret) instead of rolling again.
 
     Args:
         ws (UUID):
