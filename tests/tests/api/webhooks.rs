@@ -657,20 +657,11 @@ async fn a_rolled_secret_signs_beside_the_new_one_until_it_ends(b: Backend) {
     let endpoint = made["id"].as_str().unwrap().to_owned();
     let old = made["secret"].as_str().unwrap().to_owned();
     let roll = format!("{}/{endpoint}/secret/roll", endpoints());
-    let r = api.write(Method::POST, &roll, &a, &json!({}), None).await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let new = r.body["response"]["secret"].as_str().unwrap().to_owned();
+    let new = rolled(&api, &roll, &a, json!({})).await;
     assert_ne!(new, old);
     stash(&api, &a, "overlap").await;
     let got = rx.wait_for(1, Duration::from_secs(10)).await;
-    assert_eq!(
-        got[0]
-            .header("webhook-signature")
-            .unwrap()
-            .split(' ')
-            .count(),
-        2
-    );
+    assert_eq!(signatures(&got[0]), 2);
     assert_eq!(
         rx.verify(&[&old])[0]["ok"],
         true,
@@ -678,43 +669,18 @@ async fn a_rolled_secret_signs_beside_the_new_one_until_it_ends(b: Backend) {
     );
     assert_eq!(rx.verify(&[&new])[0]["ok"], true, "the new one too");
     // Rolled again: the first secret keeps the day its roll gave it, beside both new ones.
-    let r = api.write(Method::POST, &roll, &a, &json!({}), None).await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let second = r.body["response"]["secret"].as_str().unwrap().to_owned();
+    let second = rolled(&api, &roll, &a, json!({})).await;
     stash(&api, &a, "two overlaps").await;
     let got = rx.wait_for(2, Duration::from_secs(10)).await;
-    assert_eq!(
-        got[1]
-            .header("webhook-signature")
-            .unwrap()
-            .split(' ')
-            .count(),
-        3
-    );
+    assert_eq!(signatures(&got[1]), 3);
     for (what, secret) in [("first", &old), ("second", &new), ("third", &second)] {
         assert_eq!(rx.verify(&[secret])[1]["ok"], true, "the {what} secret");
     }
     // Rolled again with no overlap: only the newest signs.
-    let r = api
-        .write(
-            Method::POST,
-            &roll,
-            &a,
-            &json!({"old_secret_valid_for": 0}),
-            None,
-        )
-        .await;
-    let newest = r.body["response"]["secret"].as_str().unwrap().to_owned();
+    let newest = rolled(&api, &roll, &a, json!({"old_secret_valid_for": 0})).await;
     stash(&api, &a, "after").await;
     let got = rx.wait_for(3, Duration::from_secs(10)).await;
-    assert_eq!(
-        got[2]
-            .header("webhook-signature")
-            .unwrap()
-            .split(' ')
-            .count(),
-        1
-    );
+    assert_eq!(signatures(&got[2]), 1);
     let v = rx.verify(&[&newest]);
     assert_eq!(v[2]["ok"], true);
     for earlier in [&old, &new, &second] {
@@ -725,6 +691,18 @@ async fn a_rolled_secret_signs_beside_the_new_one_until_it_ends(b: Backend) {
         .send(api.http.post(api.url(&roll)).bearer_auth(&a))
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// How many signatures a delivery carries (one per secret that signs).
+fn signatures(r: &pirros_tests::receiver::Received) -> usize {
+    r.header("webhook-signature").unwrap().split(' ').count()
+}
+
+/// Rolls the secret at `roll` with `body`: the new secret.
+async fn rolled(api: &Api, roll: &str, token: &str, body: Value) -> String {
+    let r = api.write(Method::POST, roll, token, &body, None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["response"]["secret"].as_str().unwrap().to_owned()
 }
 
 async fn replays_send_the_events_again_with_their_ids(b: Backend) {
