@@ -34,9 +34,11 @@ pub const MAX_QUERY_WORDS: usize = 8;
 pub const MAX_KEY_CHARS: usize = 64;
 
 /// `text` case- and accent-folded: compatibility decomposition (so `ﬁ` is `fi` and `É` is
-/// `E` + a combining accent), lower case, combining marks dropped, and the two letters
-/// whose case folding is not their lower case (`ß` and `ẞ` fold to `ss`, a final `ς` to
-/// `σ`). `FAÇADE` → `facade`, `STRASSE` and `Straße` → `strasse`.
+/// `E` + a combining accent), lower case, combining marks dropped, the two letters whose
+/// case folding is not their lower case (`ß` and `ẞ` fold to `ss`, a final `ς` to `σ`), and
+/// the Latin letters whose mark no decomposition takes off (`ł`, `ø`, `đ`, `ð`, `ħ`, `ŧ`,
+/// dotless `ı`; `æ`, `œ`, `þ` as two letters). `FAÇADE` → `facade`, `STRASSE` and
+/// `Straße` → `strasse`, `Łódź` → `lodz`, `Ørsted` → `orsted`.
 fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text
@@ -47,6 +49,15 @@ fn fold(text: &str) -> String {
         match c {
             'ß' => out.push_str("ss"),
             'ς' => out.push('σ'),
+            'ł' => out.push('l'),
+            'ø' => out.push('o'),
+            'đ' | 'ð' => out.push('d'),
+            'ħ' => out.push('h'),
+            'ŧ' => out.push('t'),
+            'ı' => out.push('i'),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'þ' => out.push_str("th"),
             c => out.push(c),
         }
     }
@@ -160,6 +171,11 @@ mod tests {
         assert_eq!(words("İstanbul"), ["istanbul"]);
         assert_eq!(words("Straße"), words("STRASSE"));
         assert_eq!(words("GROẞE"), ["grosse"]);
+        assert_eq!(words("Łódź Ørsted KAPı"), ["lodz", "orsted", "kapi"]);
+        assert_eq!(
+            words("Æbeltoft Œuvre Þing Đakovo"),
+            ["aebeltoft", "oeuvre", "thing", "dakovo"]
+        );
         assert_eq!(words("ΟΔΟΣ"), words("οδος"));
         assert_eq!(words(" -- "), Vec::<String>::new());
     }
