@@ -156,31 +156,20 @@ async fn endpoints_belong_to_their_credential(b: Backend) {
     assert_eq!(api.call(Method::DELETE, &one, &other).await.status, 404);
 
     // Changed, with and without a precondition.
-    let r = api
-        .send(
-            api.http
-                .patch(api.url(&one))
-                .bearer_auth(&a)
-                .header("content-type", "application/json")
-                .header("if-match", &etag)
-                .body(json!({"description": null, "event_types": ["detail.updated"], "status": "disabled"}).to_string()),
-        )
-        .await;
+    let r = patch_if_match(
+        &api,
+        &one,
+        &a,
+        &etag,
+        json!({"description": null, "event_types": ["detail.updated"], "status": "disabled"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["response"]["description"], Value::Null);
     assert_eq!(r.body["response"]["event_types"], json!(["detail.updated"]));
     assert_eq!(r.body["response"]["status"], "disabled");
     assert_eq!(r.body["response"]["disabled_reason"], Value::Null);
-    let stale = api
-        .send(
-            api.http
-                .patch(api.url(&one))
-                .bearer_auth(&a)
-                .header("content-type", "application/json")
-                .header("if-match", &etag)
-                .body(json!({"status": "enabled"}).to_string()),
-        )
-        .await;
+    let stale = patch_if_match(&api, &one, &a, &etag, json!({"status": "enabled"})).await;
     assert_eq!(stale.status, 409);
     assert_eq!(stale.body["error"]["code"], "stale_precondition");
 
@@ -693,6 +682,19 @@ async fn a_rolled_secret_signs_beside_the_new_one_until_it_ends(b: Backend) {
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
+/// `PATCH path` with `body` under `If-Match: etag`.
+async fn patch_if_match(api: &Api, path: &str, token: &str, etag: &str, body: Value) -> Reply {
+    api.send(
+        api.http
+            .patch(api.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .header("if-match", etag)
+            .body(body.to_string()),
+    )
+    .await
+}
+
 /// How many signatures a delivery carries (one per secret that signs).
 fn signatures(r: &pirros_tests::receiver::Received) -> usize {
     r.header("webhook-signature").unwrap().split(' ').count()
@@ -914,16 +916,14 @@ async fn an_endpoint_failing_for_five_days_is_disabled(b: Backend) {
     // `updated_at`, and an `If-Match` from before the failure still holds.
     assert_eq!(r.header("etag"), Some("\"v1\""), "{}", r.text);
     assert_eq!(r.body["response"]["updated_at"], made["updated_at"]);
-    let r = api
-        .send(
-            api.http
-                .patch(api.url(&one))
-                .bearer_auth(&a)
-                .header("content-type", "application/json")
-                .header("if-match", "\"v1\"")
-                .body(json!({"description": "still mine"}).to_string()),
-        )
-        .await;
+    let r = patch_if_match(
+        &api,
+        &one,
+        &a,
+        "\"v1\"",
+        json!({"description": "still mine"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     // Its deliveries have failed since 5 days ago (as stored): the next failure disables it.
     let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
