@@ -154,13 +154,19 @@ impl DynamoStore {
     }
 
     /// Sends `items` and, after them, `events` (numbered) as one transaction, renumbering
-    /// while other writes take the numbers first. A cancellation for any other cause is
+    /// while other writes take the numbers first (one action and no events goes alone:
+    /// `single.rs`). A cancellation for any other cause is
     /// returned with its reasons, those of `items` first in their places.
     pub(super) async fn transact_numbered(
         &self,
         items: &[TransactWriteItem],
         events: &[EventRecord],
     ) -> StoreResult<Result<(), Vec<CancellationReason>>> {
+        if let ([one], []) = (items, events)
+            && let Some(outcome) = self.send_single(one).await
+        {
+            return outcome;
+        }
         let started = std::time::Instant::now();
         while started.elapsed() < RENUMBERING_TIME {
             let numbered = self.event_writes(events, items.len()).await?;

@@ -14,6 +14,7 @@ mod limits;
 mod lists;
 mod migrate;
 mod references;
+mod single;
 mod stashes;
 mod table;
 mod token;

@@ -31,6 +31,7 @@ pirros_tests::on_both_stores!(
     rate_counts_are_readable_and_a_zero_limit_admits_nothing,
     published_keys_round_trip,
     a_job_holding_a_slot_is_written_with_it_or_not_at_all,
+    a_job_alone_is_written_once,
 );
 
 fn ws() -> WorkspaceId {
@@ -1072,4 +1073,58 @@ async fn a_job_holding_a_slot_is_written_with_it_or_not_at_all(b: Backend) {
     assert!(store.get_job(ws(), &fourth.id).await.unwrap().is_some());
     let fifth = store.create_job_holding(&new_job(), None, &lease).await;
     assert_eq!(fifth.unwrap(), SaveOutcome::LimitReached);
+}
+
+/// A new job without a key is one write on its own (not a transaction on DynamoDB): it is
+/// written once, a second job of its id is refused as a version mismatch and leaves the
+/// first as it was, and a key given later still goes in a transaction with its job.
+async fn a_job_alone_is_written_once(b: Backend) {
+    use pirros_shared::jobs::{JobRecord, JobSpec, JobStatus, SnapshotSpec};
+    let api = api(b).await;
+    let store = api.store();
+    let client = ClientId::parse("full-a").unwrap();
+    let new_job = || {
+        JobRecord::new(
+            ws(),
+            client.clone(),
+            JobSpec::Snapshot(SnapshotSpec {}),
+            JobStatus::Queued,
+        )
+    };
+    let job = new_job();
+    assert_eq!(
+        store.create_job(&job, None).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    let stored = store
+        .get_job(ws(), &job.id)
+        .await
+        .unwrap()
+        .expect("written");
+    assert_eq!(stored.status, JobStatus::Queued);
+    let again = job.advanced(JobStatus::Failed);
+    assert_eq!(
+        store.create_job(&again, None).await.unwrap(),
+        SaveOutcome::VersionMismatch
+    );
+    let kept = store.get_job(ws(), &job.id).await.unwrap().expect("kept");
+    assert_eq!(
+        kept.status,
+        JobStatus::Queued,
+        "the first job is left as it was"
+    );
+    // With a key, the job and its record go together; the key then answers a second try.
+    let keyed = new_job();
+    let idem = record("alone-keyed", "job", 60);
+    assert_eq!(
+        store.create_job(&keyed, Some(&idem)).await.unwrap(),
+        SaveOutcome::Saved
+    );
+    assert!(
+        matches!(
+            store.create_job(&new_job(), Some(&idem)).await.unwrap(),
+            SaveOutcome::IdempotencyTaken(r) if r.body == "job"
+        ),
+        "the remembered answer"
+    );
 }
