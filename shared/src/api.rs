@@ -17,6 +17,7 @@ use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::future::Future;
 use std::time::Instant;
 use utoipa::IntoParams;
 
@@ -170,11 +171,21 @@ impl V1Call {
         let name = matched.def.name();
         let fail =
             |e: ApiError, req: &Request| early_failure(e, Some(name), &request_id, started, req);
-        if state.kill_switch.is_on(state.store.as_ref()).await {
-            return Err(fail(
-                ApiError::ServiceUnavailable("The API is temporarily disabled; retry later"),
-                &request,
-            ));
+        let off = || ApiError::ServiceUnavailable("The API is temporarily disabled; retry later");
+        // The switch as cached, or (every 8 s) its read, started here and awaited beside the
+        // credential and the rate limit: on Lambda a container that serves a request every
+        // few seconds would otherwise pay a round trip of its own on most requests.
+        let mut switch = std::pin::pin!(state.kill_switch.is_on(state.store.as_ref()));
+        let known = std::future::poll_fn(|cx| {
+            use std::task::Poll;
+            Poll::Ready(match switch.as_mut().poll(cx) {
+                Poll::Ready(on) => Some(on),
+                Poll::Pending => None,
+            })
+        })
+        .await;
+        if known == Some(true) {
+            return Err(fail(off(), &request));
         }
         let verified = match request::bearer_token(&request) {
             Ok(t) => state.verifier.verify(state.store.as_ref(), t).await.map_err(|r| {
@@ -183,19 +194,27 @@ impl V1Call {
             }),
             Err(e) => Err(e),
         };
-        let claims = match verified {
+        let client = verified.and_then(|claims| {
+            let client = ClientId::parse(&claims.sub)
+                .ok_or(ApiError::InvalidToken("Invalid access token"))?;
+            Ok((claims, client))
+        });
+        let (claims, client) = match client {
             Ok(c) => c,
+            // A switched-off API is off for every caller, a token or not.
+            Err(_) if known.is_none() && switch.await => return Err(fail(off(), &request)),
             Err(e) => return Err(fail(e, &request)),
         };
-        let Some(client) = ClientId::parse(&claims.sub) else {
-            return Err(fail(
-                ApiError::InvalidToken("Invalid access token"),
-                &request,
-            ));
+        let switch = async {
+            match known {
+                Some(on) => on,
+                None => switch.await,
+            }
         };
         // The credential check and the rate-limit update are independent: one round trip.
         let route_key = format!("{} {}", name.method, name.template);
-        let (cred, rate) = tokio::join!(
+        let (on, cred, rate) = tokio::join!(
+            switch,
             state.store.get_credential(&client),
             state.api_limiter.hit(
                 state.store.as_ref(),
@@ -205,6 +224,9 @@ impl V1Call {
                 state.config.api_rate_limit_window_secs,
             )
         );
+        if on {
+            return Err(fail(off(), &request));
+        }
         let credential = match cred {
             Ok(Some(c))
                 if c.is_active() && c.accepts_secret_version(claims.sv, Timestamp::now()) =>

@@ -414,6 +414,25 @@ async fn kill_switch_turns_v1_off_within_ten_seconds() {
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+    // Switched on while nobody called: the switch is read again (beside the credential
+    // when there is one), and the first request without a token, or with a bad one,
+    // already finds the API off.
+    admin(&t, &["killswitch", "on"], &[]);
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    api.send(api.http.get(api.url(&tags)))
+        .await
+        .assert_error(503, "service_unavailable");
+    admin(&t, &["killswitch", "off"], &[]);
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    api.send(api.http.get(api.url(&tags)))
+        .await
+        .assert_error(401, "invalid_token");
+    admin(&t, &["killswitch", "on"], &[]);
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    api.get(&tags, "not-a-token")
+        .await
+        .assert_error(503, "service_unavailable");
+    admin(&t, &["killswitch", "off"], &[]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
