@@ -10,6 +10,7 @@
 //! back with the cancellation, and the write is retried with it.
 
 use super::StoreError;
+use super::query::{PartitionQuery, SortKeys};
 use super::{Attrs, DynamoStore, StoreResult, built, classify, decode, encode, n, s};
 use crate::capacity;
 use crate::keys::{self, PK, SK, TTL};
@@ -231,29 +232,9 @@ impl DynamoStore {
         after: u64,
         max: usize,
     ) -> StoreResult<Vec<EventRecord>> {
-        self.count();
-        let (pk, _) = keys::event(ws, 0);
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND #sk > :after")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":after", s(keys::event(ws, after).1))
-            .consistent_read(true)
-            .limit(max.clamp(1, 1000) as i32)
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await
-            .map_err(classify)?;
-        self.capacity.read(out.consumed_capacity());
-        self.read(out.scanned_count as usize);
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(decode)
-            .collect()
+        let (pk, after) = keys::event(ws, after);
+        let q = PartitionQuery::new(pk, SortKeys::After(&after));
+        let out = self.query_partition(q.consistent(true).max(max)).await?;
+        out.items.into_iter().map(decode).collect()
     }
 }

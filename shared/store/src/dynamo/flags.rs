@@ -3,13 +3,13 @@
 //! changes in the same transaction, in its workspace's counts (`DFLAG#{ws}`, sort key
 //! `OPEN#{detail}`), where a search page reads them beside its list query.
 
+use super::query::{PartitionQuery, SortKeys};
 use super::transact::idempotency_put;
 use super::{
     DynamoStore, FlagWrite, SaveOutcome, Slice, StoreError, StoreResult, WorkspaceId, built,
-    classify, decode, encode, key_attrs, keys, n, s,
+    decode, encode, key_attrs, keys, n, s,
 };
 use crate::OpenFlagIndex;
-use crate::capacity;
 use crate::keys::{FLAG_PREFIX, OPEN_PREFIX, PK, SK, kind};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use pirros_domain::flags::FlagRecord;
@@ -118,31 +118,16 @@ impl DynamoStore {
         ws: WorkspaceId,
         max: usize,
     ) -> StoreResult<OpenFlagIndex> {
-        self.count();
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :open)")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(keys::open_flags_pk(ws)))
-            .expression_attribute_values(":open", s(OPEN_PREFIX))
-            .limit(max.clamp(1, 1000) as i32)
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await
-            .map_err(classify)?;
-        self.capacity.read(out.consumed_capacity());
-        self.read(out.scanned_count as usize);
+        let q = PartitionQuery::new(keys::open_flags_pk(ws), SortKeys::Prefix(OPEN_PREFIX));
+        let out = self.query_partition(q.max(max)).await?;
         let mut index = OpenFlagIndex::default();
-        for item in out.items.unwrap_or_default() {
+        for item in out.items {
             let c: OpenCount = decode(item)?;
             if c.open > 0 {
                 index.counts.insert(c.detail_id, c.open as u64);
             }
         }
-        index.last = out.last_evaluated_key.and_then(|mut k| match k.remove(SK) {
+        index.last = out.last.and_then(|mut k| match k.remove(SK) {
             Some(AttributeValue::S(sk)) => sk.strip_prefix(OPEN_PREFIX).and_then(ResourceId::parse),
             _ => None,
         });
@@ -158,32 +143,17 @@ impl DynamoStore {
     ) -> StoreResult<Slice<FlagRecord>> {
         let pk = keys::flags_pk(ws, detail);
         let start = after.map(|a| key_attrs((pk.clone(), format!("{FLAG_PREFIX}{a}"))));
-        self.count();
+        let q = PartitionQuery::new(pk, SortKeys::Prefix(FLAG_PREFIX));
         let mut out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :flag)")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":flag", s(FLAG_PREFIX))
-            .scan_index_forward(false)
-            .set_exclusive_start_key(start)
-            .limit(max.clamp(1, 1000) as i32)
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await
-            .map_err(classify)?;
-        self.capacity.read(out.consumed_capacity());
-        self.read(out.scanned_count as usize);
+            .query_partition(q.backwards().start(start).max(max))
+            .await?;
         let mut page = Slice::default();
-        for mut item in out.items.unwrap_or_default() {
+        for mut item in out.items {
             let id = flag_id_of(&mut item)
                 .ok_or_else(|| StoreError::Internal("flag without its sort key".into()))?;
             page.items.push((id, decode(item)?));
         }
-        page.last_key = out.last_evaluated_key.as_mut().and_then(flag_id_of);
+        page.last_key = out.last.as_mut().and_then(flag_id_of);
         Ok(page)
     }
 

@@ -3,15 +3,15 @@
 //! lands in one transaction with the family and its version record.
 
 use super::import::ListChanges;
+use super::query::{PartitionQuery, SortKeys};
 use super::transact::{MAX_TRANSACTION_ITEMS, idempotency_put};
 use super::{
     Attrs, CommitOutcome, DynamoStore, FamilyRecord, FamilyVersionRecord, IdemRecord, JobRecord,
     ResourceId, SaveOutcome, StoreError, StoreResult, Timestamp, VersionCommit, VersionPage,
-    WorkspaceId, built, classify, decode, encode, keys, n, s,
+    WorkspaceId, built, decode, encode, keys, n,
 };
-use crate::capacity;
 use crate::event_actions;
-use crate::keys::{PK, SK, TTL};
+use crate::keys::{PK, TTL};
 use crate::{IdemKey, LeaseClaim};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use pirros_domain::events::EventRecord;
@@ -419,28 +419,10 @@ impl DynamoStore {
             Some(b) => keys::family_version(ws, family, b - 1).1,
             None => format!("{prefix}~"),
         };
-        self.count();
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(keys::family_pk(ws)))
-            .expression_attribute_values(":lo", s(prefix))
-            .expression_attribute_values(":hi", s(upper))
-            .scan_index_forward(false)
-            .limit(max.clamp(1, 1000) as i32 + 1)
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await
-            .map_err(classify)?;
-        self.capacity.read(out.consumed_capacity());
-        self.read(out.scanned_count as usize);
+        let q = PartitionQuery::new(keys::family_pk(ws), SortKeys::Between(&prefix, &upper));
+        let out = self.query_partition(q.backwards().max(max + 1)).await?;
         let mut versions = out
             .items
-            .unwrap_or_default()
             .into_iter()
             .map(decode)
             .collect::<StoreResult<Vec<FamilyVersionRecord>>>()?;

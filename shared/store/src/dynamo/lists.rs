@@ -2,11 +2,9 @@
 //! member under its position, and the list's size under `LIST_SIZE_SK`.
 
 use super::batch::MAX_BATCH_GET;
-use super::{
-    Attrs, DynamoStore, Key, StoreError, StoreResult, WorkspaceId, classify, decode, keys, n, s,
-};
+use super::query::{PartitionQuery, SortKeys};
+use super::{Attrs, DynamoStore, Key, StoreError, StoreResult, WorkspaceId, decode, keys, n, s};
 use crate::Slice;
-use crate::capacity;
 use crate::keys::{LIST_SIZE_SK, PK, SK};
 use aws_sdk_dynamodb::types::AttributeValue;
 use pirros_domain::lists::{Indexed, Listed, SearchList, memberships};
@@ -58,30 +56,15 @@ impl DynamoStore {
     ) -> StoreResult<Slice<T>> {
         // Positions start with a digit; the size item's key sorts before them all.
         let after = after.filter(|a| *a > LIST_SIZE_SK).unwrap_or(LIST_SIZE_SK);
-        self.count();
-        let mut out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND #sk > :after")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":after", s(after))
-            .limit(max.clamp(1, 1000) as i32)
-            .return_consumed_capacity(capacity::TOTAL)
-            .send()
-            .await
-            .map_err(classify)?;
-        self.capacity.read(out.consumed_capacity());
-        self.read(out.scanned_count as usize);
+        let q = PartitionQuery::new(pk, SortKeys::After(after)).max(max);
+        let mut out = self.query_partition(q).await?;
         let mut slice = Slice::default();
-        for mut item in out.items.unwrap_or_default() {
+        for mut item in out.items {
             let sk = sort_key(&mut item)
                 .ok_or_else(|| StoreError::Internal("list copy without sort key".into()))?;
             slice.items.push((sk, decode(item)?));
         }
-        slice.last_key = out.last_evaluated_key.as_mut().and_then(sort_key);
+        slice.last_key = out.last.as_mut().and_then(sort_key);
         Ok(slice)
     }
 

@@ -13,6 +13,7 @@ mod leases;
 mod limits;
 mod lists;
 mod migrate;
+mod query;
 mod references;
 mod single;
 mod stashes;
@@ -310,39 +311,26 @@ impl DynamoStore {
         let mut out = Vec::new();
         let mut start: Option<Attrs> = None;
         loop {
-            self.count();
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_values(":pk", s(pk.clone()))
-                .key_condition_expression("#pk = :pk");
-            // DynamoDB refuses an empty prefix, and a name no expression uses.
-            if keys_only || !prefix.is_empty() {
-                query = query.expression_attribute_names("#sk", SK);
-            }
-            if !prefix.is_empty() {
-                query = query
-                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expression_attribute_values(":prefix", s(prefix));
-            }
-            if keys_only {
-                query = query.projection_expression("#pk, #sk");
-            }
-            let page = query
-                .consistent_read(consistent)
-                .set_exclusive_start_key(start)
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await
-                .map_err(classify)?;
-            self.capacity.read(page.consumed_capacity());
-            self.read(page.scanned_count as usize);
-            out.extend(page.items.unwrap_or_default());
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
+            // DynamoDB refuses an empty prefix.
+            let sort = match prefix {
+                "" => query::SortKeys::All,
+                p => query::SortKeys::Prefix(p),
+            };
+            let q = query::PartitionQuery::new(pk.clone(), sort)
+                .consistent(consistent)
+                .start(start);
+            let page = self
+                .query_partition_with(q, |query| match keys_only {
+                    true => query
+                        .expression_attribute_names("#sk", SK)
+                        .projection_expression("#pk, #sk"),
+                    false => query,
+                })
+                .await?;
+            out.extend(page.items);
+            match page.last {
+                Some(k) => start = Some(k),
+                None => return Ok(out),
             }
         }
     }

@@ -6,12 +6,12 @@
 //! reached in its events.
 
 use super::batch::put_request;
+use super::query::{PartitionQuery, SortKeys};
 use super::transact::idempotency_put;
 use super::{
-    Attrs, DynamoStore, IdemRecord, SaveOutcome, StoreResult, built, classify, decode, encode,
-    key_attrs, keys, n, s,
+    Attrs, DynamoStore, IdemRecord, SaveOutcome, StoreResult, built, decode, encode, key_attrs,
+    keys, n, s,
 };
-use crate::capacity;
 use crate::keys::{ENDPOINT_PREFIX, PK, SK, TTL};
 use crate::webhooks::WebhookStore;
 use async_trait::async_trait;
@@ -254,35 +254,24 @@ impl WebhookStore for DynamoStore {
         let mut out = Vec::new();
         let mut start: Option<Attrs> = before.map(|b| key_attrs(keys::delivery(ws, endpoint, b)));
         loop {
-            self.count();
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_values(":pk", s(keys::deliveries_pk(ws, endpoint)))
-                .scan_index_forward(false)
-                .limit(i32::try_from(max.saturating_sub(out.len()).max(1)).unwrap_or(100));
-            if let Some(status) = status {
-                query = query
-                    .filter_expression("#status = :status")
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":status", s(status.as_str()));
-            }
-            let page = query
-                .set_exclusive_start_key(start)
-                .return_consumed_capacity(capacity::TOTAL)
-                .send()
-                .await
-                .map_err(classify)?;
-            self.capacity.read(page.consumed_capacity());
-            self.read(page.scanned_count as usize);
-            for item in page.items.unwrap_or_default() {
+            let q = PartitionQuery::new(keys::deliveries_pk(ws, endpoint), SortKeys::All)
+                .backwards()
+                .max(max.saturating_sub(out.len()))
+                .start(start);
+            let page = self
+                .query_partition_with(q, |query| match status {
+                    Some(status) => query
+                        .filter_expression("#status = :status")
+                        .expression_attribute_names("#status", "status")
+                        .expression_attribute_values(":status", s(status.as_str())),
+                    None => query,
+                })
+                .await?;
+            for item in page.items {
                 out.push(decode(item)?);
             }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() && out.len() < max => start = Some(k),
+            match page.last {
+                Some(k) if out.len() < max => start = Some(k),
                 _ => {
                     out.truncate(max);
                     return Ok(out);
