@@ -565,6 +565,38 @@ async fn import_refuses_files_outside_the_fixture_folder() {
     std::fs::remove_dir_all(root).unwrap();
 }
 
+/// An item DynamoDB would refuse (over 400 KB: here a filter naming thousands of long tag
+/// ids) is found before the import writes anything, not after the batches before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_with_an_item_over_dynamodbs_limit_writes_nothing() {
+    let t = table();
+    admin(&t, &["table", "create"], &[]);
+    let ids: Vec<String> = (0..4000).map(|i| format!("{i:0>120}")).collect();
+    let fixture = json!({
+        "firms": [{"id": "f1", "name": "Firm"}],
+        "workspaces": [{"id": A1, "firm_id": "f1", "name": "W"}],
+        "tags": [{"id": "t1", "workspace_id": A1, "name": "T"}],
+        "filters": [{"id": "flt-wide", "workspace_id": A1, "name": "Wide", "entity_type": "detail",
+            "match": {"tag_ids_any": ids}}],
+    });
+    let path = std::env::temp_dir().join(format!("wide-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&path, fixture.to_string()).unwrap();
+    let (ok, _, err) = admin(&t, &["import", path.to_str().unwrap()], &[]);
+    std::fs::remove_file(&path).unwrap();
+    assert!(!ok, "refused");
+    assert!(
+        err.contains("nothing written") && err.contains("bytes"),
+        "{err}"
+    );
+    let api = api_on(&t).await;
+    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+    assert!(
+        api.store().get_workspace(ws).await.unwrap().is_none(),
+        "nothing written"
+    );
+    assert!(api.store().list_tags(ws).await.unwrap().is_empty());
+}
+
 #[test]
 fn fixture_schema_command_prints_the_published_schema() {
     let (ok, out, err) = admin("unused", &["fixture", "schema"], &[]);
@@ -718,6 +750,19 @@ async fn imports_choose_object_keys_per_workspace_that_nobody_can_guess() {
         again.get(&pb),
         after.get(&pb),
         "the other firm's object is untouched"
+    );
+    // An import that fails after its checks (an item over DynamoDB's limit, found before
+    // any record is written) replaces no file that is served.
+    std::fs::write(dir.join("inside.pdf"), b"%PDF-1.4 inside v3").unwrap();
+    let mut failing = firm("fa", A1, "inside.pdf");
+    let wide: Vec<String> = (0..4000).map(|i| format!("{i:0>120}")).collect();
+    failing["filters"] = json!([{"id": "flt-wide", "workspace_id": A1, "name": "Wide",
+        "entity_type": "detail", "match": {"tag_ids_any": wide}}]);
+    let (ok, _, err) = import(failing, "c.json");
+    assert!(!ok, "{err}");
+    assert_eq!(
+        bucket_objects(&bucket).await.get(&pa).map(Vec::as_slice),
+        Some(&b"%PDF-1.4 inside v2"[..])
     );
     std::fs::remove_dir_all(root).unwrap();
 }

@@ -140,6 +140,9 @@ impl ListChanges {
     }
 }
 
+/// DynamoDB's largest item: 400 KB, names and values.
+const MAX_ITEM_BYTES: usize = 400 * 1024;
+
 impl DynamoStore {
     pub(super) async fn import(&self, items: &[Item]) -> StoreResult<()> {
         let mut changes = ListChanges::default();
@@ -186,6 +189,23 @@ impl DynamoStore {
             puts(item, &mut requests)?;
         }
         requests.extend(self.size_requests(&changes).await?);
+        // DynamoDB refuses an item over its limit only when that item's batch goes, after
+        // others went in: checked first, so an import it would refuse writes nothing.
+        for put in requests.iter().filter_map(|r| r.put_request()) {
+            let bytes = super::item_bytes(put.item());
+            if bytes > MAX_ITEM_BYTES {
+                let key = |k: &str| match put.item().get(k) {
+                    Some(aws_sdk_dynamodb::types::AttributeValue::S(v)) => v.clone(),
+                    _ => String::new(),
+                };
+                return Err(crate::StoreError::Internal(format!(
+                    "nothing written: the item {} {} would be {bytes} bytes, over DynamoDB's \
+                     {MAX_ITEM_BYTES}",
+                    key(PK),
+                    key(crate::keys::SK)
+                )));
+            }
+        }
         self.batch_write(requests).await
     }
 
