@@ -76,8 +76,8 @@ macro_rules! catalogue {
 
 catalogue! {
     InvalidRequest: BAD_REQUEST, "invalid_request", V1,
-        "A malformed workspace id; an unknown or repeated query parameter, or one out of \
-         range; a body that is not `application/json`, not a JSON object, or has an unknown, \
+        "A malformed workspace id; an unknown query parameter, a repeated one (`tag_id` and \
+         `include` may repeat), or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, \
          missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. \
          `error.details.field` names the culprit where there is one.",
         ApiError::invalid_field("workspaceId", "workspaceId must be a workspace UUID");

@@ -27,12 +27,26 @@ pub struct Pager<'a> {
     bound: String,
 }
 
+/// The path a cursor is bound to: a workspace's id as the API writes it (a UUID is the same
+/// whatever the case of its hex digits; resource ids are not, and stay as sent), without a
+/// trailing `/`.
+fn canonical_path(path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    match path.strip_prefix("/v1/workspaces/") {
+        Some(rest) => {
+            let (ws, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            format!("/v1/workspaces/{}{tail}", ws.to_ascii_lowercase())
+        }
+        None => path.to_owned(),
+    }
+}
+
 impl<'a> Pager<'a> {
     /// The pager of the list `call` reads, its normalised query being `query`.
     pub fn new(cursors: &'a Cursors, call: &V1Call, query: &[&str]) -> Self {
-        let path = call.request.uri().path().trim_end_matches('/');
+        let path = canonical_path(call.request.uri().path());
         let mut parts = Vec::with_capacity(query.len() + 2);
-        parts.push(path);
+        parts.push(path.as_str());
         parts.push(call.credential.client_id.as_str());
         parts.extend_from_slice(query);
         Self {

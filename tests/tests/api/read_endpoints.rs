@@ -301,6 +301,17 @@ async fn cursors_cannot_be_tampered_or_reused(b: Backend) {
         )
         .await;
     assert_eq!(ids(&r), ["d5", "d3", "d1"]);
+    // The workspace's id spelt in capitals is the same workspace, and so the same query.
+    let r = api
+        .get(
+            &search(
+                &A1.to_uppercase(),
+                &format!("?limit=1&tag_id=t-concrete&cursor={c}"),
+            ),
+            &t,
+        )
+        .await;
+    assert_eq!(ids(&r), ["d5"], "{}", r.text);
 }
 
 async fn limit_edges_are_enforced_not_clamped(b: Backend) {

@@ -2656,7 +2656,7 @@ export interface components {
                 "application/json": components["schemas"]["InternalErrorError"];
             };
         };
-        /** @description `invalid_request`: A malformed workspace id; an unknown or repeated query parameter, or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. `error.details.field` names the culprit where there is one. */
+        /** @description `invalid_request`: A malformed workspace id; an unknown query parameter, a repeated one (`tag_id` and `include` may repeat), or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. `error.details.field` names the culprit where there is one. */
         InvalidRequest: {
             headers: {
                 /** @description Requests allowed per hour for this credential. */
@@ -2687,7 +2687,7 @@ export interface components {
             };
         };
         /**
-         * @description `invalid_request`: A malformed workspace id; an unknown or repeated query parameter, or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. `error.details.field` names the culprit where there is one.
+         * @description `invalid_request`: A malformed workspace id; an unknown query parameter, a repeated one (`tag_id` and `include` may repeat), or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. `error.details.field` names the culprit where there is one.
          *
          *     `invalid_include_param`: An `include` value other than `tags` and `project`.
          */
@@ -2721,7 +2721,7 @@ export interface components {
             };
         };
         /**
-         * @description `invalid_request`: A malformed workspace id; an unknown or repeated query parameter, or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. `error.details.field` names the culprit where there is one.
+         * @description `invalid_request`: A malformed workspace id; an unknown query parameter, a repeated one (`tag_id` and `include` may repeat), or one out of range; a body that is not `application/json`, not a JSON object, or has an unknown, missing or invalid field; a bad `Idempotency-Key`, `If-Match` or `If-None-Match`. `error.details.field` names the culprit where there is one.
          *
          *     `INVALID_ITEM_REFERENCE`: A stash write names details or families (a family upload: tags or a project) that are malformed, not in the workspace, or not readable with your grants; `error.details` lists them (only the malformed ones while there are any).
          */
