@@ -113,6 +113,10 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     // The table's creation and the fixture's import go through `setup` (operator timeouts);
     // the handlers keep the request path's.
     let mut setup: Option<SharedAdminStore> = None;
+    // Whether the store starts empty: a fixture seeds it (its first state, no events);
+    // over a table that holds data already, the fixture is an import, whose changes are
+    // events like `pirros-admin import`'s, so no copy kept from the feed misses them.
+    let mut fresh = true;
     let transaction_items = transaction_items(&env)?;
     let stop = || stop_point(&env);
     let (store, files, s3): (
@@ -146,7 +150,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
                 ),
                 config.table_name.clone(),
             );
-            operator
+            fresh = operator
                 .create_table()
                 .await
                 .context("creating the table")?;
@@ -199,12 +203,11 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         let fx = pirros_fixture::load(&text, &dir, setup.as_ref())
             .await
             .map_err(|problems| anyhow::anyhow!("fixture refused:\n  {}", problems.join("\n  ")))?;
-        let written = pirros_fixture::write(
-            &fx,
-            setup.as_ref(),
-            s3.as_ref().map(|(c, b)| (c, b.as_str())),
-        )
-        .await
+        let bucket = s3.as_ref().map(|(c, b)| (c, b.as_str()));
+        let written = match fresh {
+            true => pirros_fixture::write(&fx, setup.as_ref(), bucket).await,
+            false => pirros_fixture::import(&fx, setup.as_ref(), bucket).await,
+        }
         .map_err(|e| anyhow::anyhow!("fixture not written: {e}"))?;
         for id in written.kept_credentials {
             tracing::info!(client_id = %id, "credential exists already: left as it is");

@@ -597,6 +597,41 @@ async fn an_import_with_an_item_over_dynamodbs_limit_writes_nothing() {
     assert!(api.store().list_tags(ws).await.unwrap().is_empty());
 }
 
+/// `pirros-local --fixture` over a table that holds data already imports the fixture: what
+/// it changes is in the events feed, as after `pirros-admin import`, so a copy kept from
+/// the feed misses nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fixture_served_over_a_table_with_data_records_its_changes() {
+    let t = world_table();
+    let fixture =
+        json!({"tags": [{"id": "t-steel", "workspace_id": A1, "name": "steel, renamed"}]});
+    let path = std::env::temp_dir().join(format!("rename-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&path, fixture.to_string()).unwrap();
+    let api = Setup::new(Backend::Dynamo)
+        .env("TABLE_NAME", &t)
+        .fixture(Some(path.clone()))
+        .start()
+        .await;
+    std::fs::remove_file(&path).unwrap();
+    let token = api.token("full-a").await;
+    let r = api
+        .get(
+            &format!("/v1/workspaces/{A1}/events?types=tag.*&limit=100"),
+            &token,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let updated: Vec<_> = r.body["response"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "tag.updated" && e["object"]["id"] == "t-steel")
+        .collect();
+    assert_eq!(updated.len(), 1, "{}", r.text);
+    assert_eq!(updated[0]["changed"], json!(["name"]));
+    assert_eq!(updated[0]["actor"]["type"], "admin");
+}
+
 #[test]
 fn fixture_schema_command_prints_the_published_schema() {
     let (ok, out, err) = admin("unused", &["fixture", "schema"], &[]);
