@@ -314,7 +314,8 @@ pub async fn list(
 ///
 /// Marks a flag `resolved` (with an optional `resolution_note`); the detail's
 /// `open_flags` counts it no more. Resolving a resolved flag changes nothing, unless a
-/// different `resolution_note` is sent, which replaces the note. With `If-Match` the
+/// different `resolution_note` is sent, which replaces the note (and is a `flag.resolved`
+/// event again). With `If-Match` the
 /// update applies only if the flag is still at that version (else 409
 /// `stale_precondition`). Needs a write grant on details covering the detail.
 #[utoipa::path(
@@ -371,11 +372,9 @@ pub async fn resolve(
         next.version = current.version + 1;
         let (flag, version) = (next.flag.clone(), next.version);
         let actor = Actor::client(call.credential.client_id.as_str());
-        let events = match change {
-            OpenFlagsChange::Closed => vec![flag_event(ws, &flag, Change::Resolved, detail, actor)],
-            // A resolved flag's note edited: no event type records it.
-            _ => Vec::new(),
-        };
+        // A new note on a resolved flag is a resolution too: a copy kept from the feed
+        // reads the flag again and finds the note.
+        let events = vec![flag_event(ws, &flag, Change::Resolved, detail, actor)];
         let save = |_| async move {
             let write = FlagWrite {
                 workspace_id: ws,

@@ -184,6 +184,22 @@ async fn flag_then_list_then_resolve(b: Backend) {
         closed.body["response"]["data"][0]["resolution_note"],
         "Redrawn"
     );
+    // Both resolutions are in the feed, the first and the new note; resolving again with
+    // nothing new is not.
+    let feed = api
+        .get(
+            &format!("/v1/workspaces/{A1}/events?types=flag.resolved&limit=100"),
+            &t,
+        )
+        .await;
+    assert_eq!(feed.status, 200, "{}", feed.text);
+    let resolutions = feed.body["response"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["object"]["id"] == id.as_str())
+        .count();
+    assert_eq!(resolutions, 2, "{}", feed.text);
 }
 
 async fn flag_bodies_are_strict(b: Backend) {

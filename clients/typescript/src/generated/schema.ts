@@ -284,7 +284,8 @@ export interface paths {
          * Resolve a flag
          * @description Marks a flag `resolved` (with an optional `resolution_note`); the detail's
          *     `open_flags` counts it no more. Resolving a resolved flag changes nothing, unless a
-         *     different `resolution_note` is sent, which replaces the note. With `If-Match` the
+         *     different `resolution_note` is sent, which replaces the note (and is a `flag.resolved`
+         *     event again). With `If-Match` the
          *     update applies only if the flag is still at that version (else 409
          *     `stale_precondition`). Needs a write grant on details covering the detail.
          */
