@@ -38,27 +38,35 @@ pub struct Page {
     pub csp: String,
 }
 
+/// The page around `body`: its title, and what goes in its head after the viewport.
+fn document(title: &str, head: &str, body: &str) -> String {
+    format!(
+        r##"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{head}</head>
+<body>
+{body}
+</body>
+</html>"##
+    )
+}
+
 pub fn console() -> &'static Page {
     static PAGE: OnceLock<Page> = OnceLock::new();
     PAGE.get_or_init(|| {
         let init = INIT.replace("OPENAPI_PATH", pirros_shared::routes::OPENAPI_PATH);
         Page {
-            html: format!(
-                r##"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Pirros External API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{CSS}</style>
-</head>
-<body>
-<div id="swagger-ui"></div>
-<script>{BUNDLE}</script>
-<script>{PRESET}</script>
-<script>{init}</script>
-</body>
-</html>"##
+            html: document(
+                "Pirros External API",
+                &format!("<style>{CSS}</style>\n"),
+                &format!(
+                    "<div id=\"swagger-ui\"></div>\n<script>{BUNDLE}</script>\n\
+                     <script>{PRESET}</script>\n<script>{init}</script>"
+                ),
             ),
             csp: csp::policy(&[BUNDLE, PRESET, &init], &[CSS, RUNTIME_STYLE]),
         }
@@ -94,20 +102,12 @@ pub fn reference() -> &'static Page {
             .replace("</style", "<\\/style");
         let init = REDOC_INIT.replace("OPENAPI_PATH", pirros_shared::routes::OPENAPI_PATH);
         Page {
-            html: format!(
-                r##"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Pirros External API reference</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-</head>
-<body>
-<div id="redoc"></div>
-<script>{bundle}</script>
-<script>{init}</script>
-</body>
-</html>"##
+            html: document(
+                "Pirros External API reference",
+                "",
+                &format!(
+                    "<div id=\"redoc\"></div>\n<script>{bundle}</script>\n<script>{init}</script>"
+                ),
             ),
             csp: csp::policy_with_style_hashes(
                 &[&bundle, &init],

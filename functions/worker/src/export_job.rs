@@ -18,10 +18,6 @@ use crate::export::{ExportFile, MANIFEST_NAME, export_zip};
 use crate::worker::{WorkError, Worker};
 use crate::zip_names::ZipNames;
 
-/// How long a run that moved an export to `processing` owns it: three times the worker's
-/// timeout (5 minutes), so a run that died is redone, and a live one never twice.
-const PROCESSING_LEASE_MS: i64 = 15 * 60 * 1000;
-
 /// Item reads in flight at once.
 const READS_IN_FLIGHT: usize = 16;
 
@@ -46,15 +42,7 @@ pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError>
     let JobSpec::Export(spec) = job.spec.clone() else {
         unreachable!("dispatched on the spec");
     };
-    // A second delivery while another run zips it (SQS delivers at least once) waits its
-    // turn instead of zipping everything again: the message comes back after the queue's
-    // visibility timeout, by when the job has ended, or its run has surely died.
-    if job.status == JobStatus::Processing
-        && Timestamp::now().millis() - job.updated_at.millis() < PROCESSING_LEASE_MS
-    {
-        return Err(WorkError::Busy);
-    }
-    let Some(job) = w.start(job).await? else {
+    let Some(job) = w.take(job).await? else {
         return Ok(());
     };
     let ws = job.workspace_id;

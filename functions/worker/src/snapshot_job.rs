@@ -17,7 +17,6 @@ use pirros_domain::jobs::{
 };
 use pirros_domain::lists::{ListKey, SearchList};
 use pirros_domain::model::{Credential, Project};
-use pirros_domain::timestamp::Timestamp;
 use pirros_store::StashIndex;
 use serde::Serialize;
 use serde_json::json;
@@ -26,9 +25,6 @@ use crate::worker::{WorkError, Worker};
 
 /// Resources read per storage call.
 const PAGE: usize = 500;
-
-/// How long a run that moved a snapshot to `processing` owns it (as an export's).
-const PROCESSING_LEASE_MS: i64 = 15 * 60 * 1000;
 
 /// The lines written so far, and how many of each type.
 struct Lines {
@@ -54,12 +50,7 @@ impl Lines {
 }
 
 pub(crate) async fn process(w: &Worker, job: JobRecord) -> Result<(), WorkError> {
-    if job.status == JobStatus::Processing
-        && Timestamp::now().millis() - job.updated_at.millis() < PROCESSING_LEASE_MS
-    {
-        return Err(WorkError::Busy);
-    }
-    let Some(job) = w.start(job).await? else {
+    let Some(job) = w.take(job).await? else {
         return Ok(());
     };
     let ws = job.workspace_id;

@@ -14,6 +14,11 @@ use pirros_objects::{ObjectError, SharedObjects};
 use pirros_store::{LeaseKind, SharedStore, StoreError};
 
 use crate::export::ExportError;
+use pirros_domain::timestamp::Timestamp;
+
+/// How long a run that moved a bulk job to `processing` owns it: three times the worker's
+/// timeout (5 minutes), so a run that died is redone, and a live one never twice.
+const PROCESSING_LEASE_MS: i64 = 15 * 60 * 1000;
 
 /// A failure that says nothing about the job itself (storage unreachable, a read cut
 /// short): the work is worth another try.
@@ -67,6 +72,20 @@ impl Worker {
             JobSpec::Export(_) => crate::export_job::process(self, record).await,
             JobSpec::Snapshot(_) => crate::snapshot_job::process(self, record).await,
         }
+    }
+
+    /// `start` for a bulk job (an export, a snapshot), whose run owns it for
+    /// `PROCESSING_LEASE_MS`: a second delivery while another run works on it (SQS delivers
+    /// at least once) waits its turn instead of doing everything again. The message comes
+    /// back after the queue's visibility timeout, by when the job has ended, or its run has
+    /// surely died.
+    pub(crate) async fn take(&self, job: JobRecord) -> Result<Option<JobRecord>, WorkError> {
+        if job.status == JobStatus::Processing
+            && Timestamp::now().millis() - job.updated_at.millis() < PROCESSING_LEASE_MS
+        {
+            return Err(WorkError::Busy);
+        }
+        self.start(job).await
     }
 
     /// Moves the job to `processing` unless it is there already; `None` when it has ended

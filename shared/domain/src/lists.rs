@@ -108,23 +108,30 @@ pub trait Indexed:
     }
 }
 
+/// The accessors details and families answer alike, from fields of the same names.
+macro_rules! indexed_fields {
+    () => {
+        fn id(&self) -> &ResourceId {
+            &self.id
+        }
+        fn workspace(&self) -> WorkspaceId {
+            self.workspace_id
+        }
+        fn created_at(&self) -> Timestamp {
+            self.created_at
+        }
+        fn updated_at(&self) -> Timestamp {
+            self.updated_at
+        }
+        fn texts(&self) -> [&str; 2] {
+            [&self.name, &self.description]
+        }
+    };
+}
+
 impl Indexed for Detail {
     const LISTED: Listed = Listed::Details;
-    fn id(&self) -> &ResourceId {
-        &self.id
-    }
-    fn workspace(&self) -> WorkspaceId {
-        self.workspace_id
-    }
-    fn created_at(&self) -> Timestamp {
-        self.created_at
-    }
-    fn updated_at(&self) -> Timestamp {
-        self.updated_at
-    }
-    fn texts(&self) -> [&str; 2] {
-        [&self.name, &self.description]
-    }
+    indexed_fields!();
     fn library(&self) -> Option<Library> {
         Some(self.library)
     }
@@ -132,21 +139,7 @@ impl Indexed for Detail {
 
 impl Indexed for Family {
     const LISTED: Listed = Listed::Families;
-    fn id(&self) -> &ResourceId {
-        &self.id
-    }
-    fn workspace(&self) -> WorkspaceId {
-        self.workspace_id
-    }
-    fn created_at(&self) -> Timestamp {
-        self.created_at
-    }
-    fn updated_at(&self) -> Timestamp {
-        self.updated_at
-    }
-    fn texts(&self) -> [&str; 2] {
-        [&self.name, &self.description]
-    }
+    indexed_fields!();
     fn category(&self) -> Option<&str> {
         Some(&self.category)
     }

@@ -90,44 +90,43 @@ impl ReferenceEntry {
 
     /// The entries of a detail: one per family it places.
     pub fn of_detail(d: &DetailRecord) -> Vec<ReferenceEntry> {
-        let mut families = d.family_ids.clone();
+        Self::each_family(&d.family_ids, |family_id| ReferenceEntry {
+            family_id,
+            kind: ReferenceType::Detail,
+            id: d.detail.id.clone(),
+            name: d.detail.name.clone(),
+            tag_ids: d.detail.tag_ids.clone(),
+            project_id: d.detail.project_id.clone(),
+            library: Some(d.detail.library),
+            created_by: None,
+            unverified: false,
+        })
+    }
+
+    /// `entry` of each family of `families`, once each, in id order.
+    fn each_family(
+        families: &[ResourceId],
+        entry: impl Fn(ResourceId) -> ReferenceEntry,
+    ) -> Vec<ReferenceEntry> {
+        let mut families = families.to_vec();
         families.sort();
         families.dedup();
-        families
-            .into_iter()
-            .map(|family_id| ReferenceEntry {
-                family_id,
-                kind: ReferenceType::Detail,
-                id: d.detail.id.clone(),
-                name: d.detail.name.clone(),
-                tag_ids: d.detail.tag_ids.clone(),
-                project_id: d.detail.project_id.clone(),
-                library: Some(d.detail.library),
-                created_by: None,
-                unverified: false,
-            })
-            .collect()
+        families.into_iter().map(entry).collect()
     }
 
     /// The entries of a stash: one per family it holds.
     pub fn of_stash(s: &Stash) -> Vec<ReferenceEntry> {
-        let mut families = s.item_ids.family_ids.clone();
-        families.sort();
-        families.dedup();
-        families
-            .into_iter()
-            .map(|family_id| ReferenceEntry {
-                family_id,
-                kind: ReferenceType::Stash,
-                id: s.id.clone(),
-                name: s.name.clone(),
-                tag_ids: Vec::new(),
-                project_id: Some(s.project_id.clone()),
-                library: None,
-                created_by: Some(s.created_by.clone()),
-                unverified: false,
-            })
-            .collect()
+        Self::each_family(&s.item_ids.family_ids, |family_id| ReferenceEntry {
+            family_id,
+            kind: ReferenceType::Stash,
+            id: s.id.clone(),
+            name: s.name.clone(),
+            tag_ids: Vec::new(),
+            project_id: Some(s.project_id.clone()),
+            library: None,
+            created_by: Some(s.created_by.clone()),
+            unverified: false,
+        })
     }
 
     /// Whether the caller may see this use: a detail by its detail read scope, a stash by

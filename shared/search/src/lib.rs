@@ -145,31 +145,26 @@ pub trait Searchable: Indexed {
     ) -> StoreResult<Slice<Self>>;
 }
 
-#[async_trait]
-impl Searchable for Detail {
-    async fn query(
-        store: &dyn ContentStore,
-        ws: pirros_domain::ids::WorkspaceId,
-        list: &SearchList,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Self>> {
-        store.query_details(ws, list, after, max).await
-    }
+/// `Searchable` for `$t`, whose lists the store's `$query` reads.
+macro_rules! searchable {
+    ($t:ty, $query:ident) => {
+        #[async_trait]
+        impl Searchable for $t {
+            async fn query(
+                store: &dyn ContentStore,
+                ws: pirros_domain::ids::WorkspaceId,
+                list: &SearchList,
+                after: Option<&str>,
+                max: usize,
+            ) -> StoreResult<Slice<Self>> {
+                store.$query(ws, list, after, max).await
+            }
+        }
+    };
 }
 
-#[async_trait]
-impl Searchable for Family {
-    async fn query(
-        store: &dyn ContentStore,
-        ws: pirros_domain::ids::WorkspaceId,
-        list: &SearchList,
-        after: Option<&str>,
-        max: usize,
-    ) -> StoreResult<Slice<Self>> {
-        store.query_families(ws, list, after, max).await
-    }
-}
+searchable!(Detail, query_details);
+searchable!(Family, query_families);
 
 #[cfg(test)]
 mod tests {
