@@ -15,7 +15,7 @@ use pirros_domain::ids::{ResourceId, WorkspaceId};
 use pirros_domain::model::DetailRecord;
 use pirros_domain::references::ReferenceEntry;
 
-fn key_of(item: &Attrs) -> Option<Key> {
+pub(super) fn key_of(item: &Attrs) -> Option<Key> {
     match (item.get(PK), item.get(SK)) {
         (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => {
             Some((pk.clone(), sk.clone()))

@@ -194,15 +194,10 @@ impl DynamoStore {
         for put in requests.iter().filter_map(|r| r.put_request()) {
             let bytes = super::item_bytes(put.item());
             if bytes > MAX_ITEM_BYTES {
-                let key = |k: &str| match put.item().get(k) {
-                    Some(aws_sdk_dynamodb::types::AttributeValue::S(v)) => v.clone(),
-                    _ => String::new(),
-                };
+                let (pk, sk) = super::deletes::key_of(put.item()).unwrap_or_default();
                 return Err(crate::StoreError::Internal(format!(
-                    "nothing written: the item {} {} would be {bytes} bytes, over DynamoDB's \
-                     {MAX_ITEM_BYTES}",
-                    key(PK),
-                    key(crate::keys::SK)
+                    "nothing written: the item {pk} {sk} would be {bytes} bytes, over \
+                     DynamoDB's {MAX_ITEM_BYTES}"
                 )));
             }
         }
