@@ -12,6 +12,7 @@ use pirros_shared::store::keys::{self, kind};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::future::Future;
+use std::ops::Range;
 use std::time::Instant;
 
 pub const WS: &str = "3f0c2a9e-7b1d-4c55-9e2a-5d6f1b2c3a40";
@@ -30,13 +31,13 @@ pub fn percentile(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() - 1) as f64 * p).round() as usize]
 }
 
-async fn time_n<F, Fut>(n: usize, mut f: F) -> Vec<f64>
+async fn time_n<F, Fut>(samples: Range<usize>, mut f: F) -> Vec<f64>
 where
     F: FnMut(usize) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
+    let mut out = Vec::with_capacity(samples.len());
+    for i in samples {
         let t = Instant::now();
         f(i).await;
         out.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -377,11 +378,16 @@ pub async fn run(
             ),
         ),
     ]);
-    let detail = ResourceId::parse("det-slab-edge").unwrap();
-    let floor_client = ClientId::parse("floor-client").unwrap();
-    let aside = WorkspaceId::parse("f100f100-0000-4000-8000-000000000001").unwrap();
-    let family = ResourceId::parse("fam-door-single").unwrap();
-    let job = ResourceId::parse(&job_id).unwrap();
+    let floors = Floor {
+        c: &c,
+        t,
+        ws,
+        detail: ResourceId::parse("det-slab-edge").unwrap(),
+        floor_client: ClientId::parse("floor-client").unwrap(),
+        aside: WorkspaceId::parse("f100f100-0000-4000-8000-000000000001").unwrap(),
+        family: ResourceId::parse("fam-door-single").unwrap(),
+        job: ResourceId::parse(&job_id).unwrap(),
+    };
 
     // DynamoDB Local is a JVM: warm its JIT before anything is measured, or whichever route
     // comes first pays for it.
@@ -418,310 +424,28 @@ pub async fn run(
             cleanup.after(name, &body).await?;
         }
         let (mut calls, mut read) = (0, 0);
-        let mut lat = Vec::with_capacity(samples);
-        for i in 0..samples {
-            let (c0, r0) = (store.calls(), store.items_read());
-            let t0 = Instant::now();
-            let resp = req(i).send().await?;
-            let status = resp.status();
-            let body = resp.bytes().await?;
-            lat.push(t0.elapsed().as_secs_f64() * 1000.0);
-            calls += store.calls() - c0;
-            read += store.items_read() - r0;
-            anyhow::ensure!(status.is_success(), "{name}: {status}");
-            cleanup.after(name, &body).await?;
+        let (mut lat, mut floor) = (Vec::with_capacity(samples), Vec::with_capacity(samples));
+        // The route and its floor take turns, a block each, so that both meet the same
+        // machine: on shared cores the load drifts within a run, and a route measured
+        // wholly before its floor compared with another minute of it.
+        for from in (0..samples).step_by(BLOCK) {
+            let block = from..(from + BLOCK).min(samples);
+            for i in block.clone() {
+                let (c0, r0) = (store.calls(), store.items_read());
+                let t0 = Instant::now();
+                let resp = req(i).send().await?;
+                let status = resp.status();
+                let body = resp.bytes().await?;
+                lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+                calls += store.calls() - c0;
+                read += store.items_read() - r0;
+                anyhow::ensure!(status.is_success(), "{name}: {status}");
+                cleanup.after(name, &body).await?;
+            }
+            floor.extend(floor_samples(&floors, name, block).await);
         }
         let calls = calls as f64 / samples as f64;
         let read = read as f64 / samples as f64;
-        let mut floor = match name {
-            // The credential read beside the attempt counter's update: one round trip.
-            "token" => time_n(samples, |_| auth_floor(&c, t)).await,
-            "tags" => {
-                time_n(samples, |_| async {
-                    auth_floor(&c, t).await;
-                    c.query()
-                        .table_name(t)
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                        .expression_attribute_values(
-                            ":pk",
-                            AttributeValue::S(keys::workspace_pk(ws)),
-                        )
-                        .expression_attribute_values(":p", AttributeValue::S(kind::TAG.into()))
-                        .send()
-                        .await
-                        .expect("query");
-                })
-                .await
-            }
-            "details get" => {
-                time_n(samples, |_| async {
-                    auth_floor(&c, t).await;
-                    c.get_item()
-                        .table_name(t)
-                        .set_key(Some(key(keys::in_workspace(
-                            ws,
-                            kind::DETAIL,
-                            &ResourceId::parse("det-slab-edge").unwrap(),
-                        ))))
-                        .send()
-                        .await
-                        .expect("get");
-                })
-                .await
-            }
-            "details search" => {
-                time_n(samples, |_| async {
-                    auth_floor(&c, t).await;
-                    c.query()
-                        .table_name(t)
-                        .key_condition_expression("pk = :pk")
-                        .expression_attribute_values(
-                            ":pk",
-                            AttributeValue::S(keys::detail_list_all(ws)),
-                        )
-                        .limit(26)
-                        .send()
-                        .await
-                        .expect("query");
-                })
-                .await
-            }
-            "families similar" => {
-                time_n(samples, |_| async {
-                    auth_floor(&c, t).await;
-                    c.get_item()
-                        .table_name(t)
-                        .set_key(Some(key(keys::family(
-                            ws,
-                            &ResourceId::parse("fam-door-single").unwrap(),
-                        ))))
-                        .send()
-                        .await
-                        .expect("get");
-                    c.query()
-                        .table_name(t)
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                        .expression_attribute_values(":pk", AttributeValue::S(keys::family_pk(ws)))
-                        .expression_attribute_values(":p", AttributeValue::S(kind::FAMILY.into()))
-                        .send()
-                        .await
-                        .expect("query");
-                })
-                .await
-            }
-            "stash create with a key" => {
-                time_n(samples, |i| {
-                    let c = c.clone();
-                    async move {
-                        auth_floor(&c, t).await;
-                        c.get_item()
-                            .table_name(t)
-                            .set_key(Some(key(keys::idempotency(
-                                &ClientId::parse(CLIENT).unwrap(),
-                                &format!("floor-{i}"),
-                            ))))
-                            .consistent_read(true)
-                            .send()
-                            .await
-                            .expect("get");
-                        let batch = |k: (String, String)| {
-                            c.batch_get_item()
-                                .request_items(
-                                    t,
-                                    KeysAndAttributes::builder()
-                                        .keys(key(k))
-                                        .build()
-                                        .expect("keys"),
-                                )
-                                .send()
-                        };
-                        let (a, b, d) = tokio::join!(
-                            batch(keys::in_workspace(
-                                ws,
-                                kind::PROJECT,
-                                &ResourceId::parse("8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51").unwrap()
-                            )),
-                            batch(keys::in_workspace(
-                                ws,
-                                kind::DETAIL,
-                                &ResourceId::parse("det-slab-edge").unwrap()
-                            )),
-                            batch(keys::family(
-                                ws,
-                                &ResourceId::parse("fam-door-single").unwrap()
-                            )),
-                        );
-                        a.expect("a");
-                        b.expect("b");
-                        d.expect("d");
-                        let mut item = key(keys::stash(ws, &ResourceId::new_uuid()));
-                        item.insert("name".into(), AttributeValue::S("floor".into()));
-                        let mut idem = key(keys::idempotency(
-                            &ClientId::parse(CLIENT).unwrap(),
-                            &format!("floor-{i}-{}", uuid::Uuid::new_v4()),
-                        ));
-                        idem.insert("body".into(), AttributeValue::S("x".repeat(600)));
-                        c.transact_write_items()
-                            .transact_items(
-                                TransactWriteItem::builder()
-                                    .put(
-                                        Put::builder()
-                                            .table_name(t)
-                                            .set_item(Some(item))
-                                            .condition_expression("attribute_not_exists(pk)")
-                                            .build()
-                                            .expect("put"),
-                                    )
-                                    .build(),
-                            )
-                            .transact_items(
-                                TransactWriteItem::builder()
-                                    .put(
-                                        Put::builder()
-                                            .table_name(t)
-                                            .set_item(Some(idem))
-                                            .condition_expression("attribute_not_exists(pk)")
-                                            .build()
-                                            .expect("put"),
-                                    )
-                                    .build(),
-                            )
-                            .send()
-                            .await
-                            .expect("transact");
-                    }
-                })
-                .await
-            }
-            "download rvt" => {
-                time_n(samples, |_| async {
-                    auth_floor(&c, t).await;
-                    let d = c
-                        .get_item()
-                        .table_name(t)
-                        .set_key(Some(key(keys::in_workspace(
-                            ws,
-                            kind::DETAIL,
-                            &ResourceId::parse("det-slab-edge").unwrap(),
-                        ))))
-                        .send();
-                    let w = c
-                        .get_item()
-                        .table_name(t)
-                        .set_key(Some(key(keys::workspace(ws))))
-                        .send();
-                    let (a, b) = tokio::join!(d, w);
-                    a.expect("detail");
-                    b.expect("workspace");
-                })
-                .await
-            }
-            // The later routes: authentication, then their data side by side.
-            "me" => {
-                let reads = [Read::Get(keys::workspace(ws))];
-                time_n(samples, |_| auth_then(&c, t, &reads)).await
-            }
-            "flags list" => {
-                let reads = [
-                    Read::Get(keys::in_workspace(ws, kind::DETAIL, &detail)),
-                    Read::Query {
-                        pk: keys::flags_pk(ws, &detail),
-                        prefix: Some(keys::FLAG_PREFIX.into()),
-                        limit: 26,
-                    },
-                ];
-                time_n(samples, |_| auth_then(&c, t, &reads)).await
-            }
-            "references" => {
-                let reads = [
-                    Read::Get(keys::family(ws, &family)),
-                    Read::Query {
-                        pk: keys::references_pk(ws, &family),
-                        prefix: None,
-                        limit: 26,
-                    },
-                ];
-                time_n(samples, |_| auth_then(&c, t, &reads)).await
-            }
-            "versions" => {
-                let reads = [
-                    Read::Get(keys::family(ws, &family)),
-                    Read::Query {
-                        pk: keys::family_pk(ws),
-                        prefix: Some(keys::family_versions_prefix(&family)),
-                        limit: 26,
-                    },
-                ];
-                time_n(samples, |_| auth_then(&c, t, &reads)).await
-            }
-            "job get" => {
-                let reads = [Read::Get(keys::job(ws, &job))];
-                time_n(samples, |_| auth_then(&c, t, &reads)).await
-            }
-            "events page" => {
-                let reads = [Read::Query {
-                    pk: keys::event(ws, 0).0,
-                    prefix: None,
-                    limit: 26,
-                }];
-                time_n(samples, |_| auth_then(&c, t, &reads)).await
-            }
-            // The floors of writes write under another workspace and credential (`aside`,
-            // `floor_client`): items of the same keys' shape the server never reads.
-            "flag create" => {
-                let reads = [Read::Get(keys::in_workspace(ws, kind::DETAIL, &detail))];
-                let writes = [
-                    keys::flag(aside, &detail, &ResourceId::parse("floor-flag").unwrap()),
-                    keys::open_flags(aside, &detail),
-                ];
-                time_n(samples, |_| auth_then_write(&c, t, &reads, &writes)).await
-            }
-            "upload start" => {
-                let writes = [keys::job(
-                    aside,
-                    &ResourceId::parse("floor-upload").unwrap(),
-                )];
-                time_n(samples, |_| auth_then_write(&c, t, &[], &writes)).await
-            }
-            // A bulk job: a slot of the credential's taken with the job, at once.
-            "export start" => {
-                let stash = ResourceId::parse("stash-library-doors").unwrap();
-                let reads = [Read::Get(keys::stash(ws, &stash))];
-                let writes = [
-                    keys::lease(LeaseKind::Bulk, &floor_client),
-                    keys::job(aside, &ResourceId::parse("floor-export").unwrap()),
-                ];
-                time_n(samples, |_| auth_then_write(&c, t, &reads, &writes)).await
-            }
-            "snapshot start" => {
-                let writes = [
-                    keys::lease(LeaseKind::Bulk, &floor_client),
-                    keys::job(aside, &ResourceId::parse("floor-snapshot").unwrap()),
-                ];
-                time_n(samples, |_| auth_then_write(&c, t, &[], &writes)).await
-            }
-            // The credential's endpoints (at most 10) and its creates, in one query of their
-            // partition, beside the feed's position; then the endpoint, the workspace's
-            // entry among those with endpoints and the credential's creates.
-            "webhook endpoint create" => {
-                let reads = [
-                    Read::Query {
-                        pk: keys::webhook_pk(ws),
-                        prefix: None,
-                        limit: 11,
-                    },
-                    Read::Get(keys::event_counter(ws)),
-                ];
-                let creator = ClientId::parse(CLIENT).expect("a client id");
-                let writes = [
-                    keys::endpoint(aside, &ResourceId::parse("floor-endpoint").unwrap()),
-                    keys::webhook_workspace(aside),
-                    keys::endpoint_creates(aside, &creator),
-                ];
-                time_n(samples, |_| auth_then_write(&c, t, &reads, &writes)).await
-            }
-            _ => unreachable!(),
-        };
         let (p50, p99) = (percentile(&mut lat, 0.5), percentile(&mut lat, 0.99));
         let f50 = percentile(&mut floor, 0.5);
         // The calls infra/local/src/budget.rs declares for the route (the budget test holds
@@ -744,6 +468,315 @@ pub async fn run(
     }
     running.task.abort();
     Ok(())
+}
+
+/// Samples a route and its floor take in turn (see `run`).
+const BLOCK: usize = 10;
+
+/// Where the floors read and write: the demo workspace's items, and for writes another
+/// workspace and credential whose items the server never reads.
+struct Floor<'a> {
+    c: &'a Client,
+    t: &'a str,
+    ws: WorkspaceId,
+    detail: ResourceId,
+    floor_client: ClientId,
+    aside: WorkspaceId,
+    family: ResourceId,
+    job: ResourceId,
+}
+
+/// The latencies of `route`'s floor for the samples numbered `samples` (a write's keys
+/// carry the number, so no two samples of a run collide).
+async fn floor_samples(f: &Floor<'_>, route: &str, samples: Range<usize>) -> Vec<f64> {
+    let (c, t, ws, aside) = (f.c, f.t, f.ws, f.aside);
+    let (detail, floor_client, family, job) = (&f.detail, &f.floor_client, &f.family, &f.job);
+    match route {
+        // The credential read beside the attempt counter's update: one round trip.
+        "token" => time_n(samples, |_| auth_floor(c, t)).await,
+        "tags" => {
+            time_n(samples, |_| async {
+                auth_floor(c, t).await;
+                c.query()
+                    .table_name(t)
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                    .expression_attribute_values(":pk", AttributeValue::S(keys::workspace_pk(ws)))
+                    .expression_attribute_values(":p", AttributeValue::S(kind::TAG.into()))
+                    .send()
+                    .await
+                    .expect("query");
+            })
+            .await
+        }
+        "details get" => {
+            time_n(samples, |_| async {
+                auth_floor(c, t).await;
+                c.get_item()
+                    .table_name(t)
+                    .set_key(Some(key(keys::in_workspace(
+                        ws,
+                        kind::DETAIL,
+                        &ResourceId::parse("det-slab-edge").unwrap(),
+                    ))))
+                    .send()
+                    .await
+                    .expect("get");
+            })
+            .await
+        }
+        "details search" => {
+            time_n(samples, |_| async {
+                auth_floor(c, t).await;
+                c.query()
+                    .table_name(t)
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(
+                        ":pk",
+                        AttributeValue::S(keys::detail_list_all(ws)),
+                    )
+                    .limit(26)
+                    .send()
+                    .await
+                    .expect("query");
+            })
+            .await
+        }
+        "families similar" => {
+            time_n(samples, |_| async {
+                auth_floor(c, t).await;
+                c.get_item()
+                    .table_name(t)
+                    .set_key(Some(key(keys::family(
+                        ws,
+                        &ResourceId::parse("fam-door-single").unwrap(),
+                    ))))
+                    .send()
+                    .await
+                    .expect("get");
+                c.query()
+                    .table_name(t)
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                    .expression_attribute_values(":pk", AttributeValue::S(keys::family_pk(ws)))
+                    .expression_attribute_values(":p", AttributeValue::S(kind::FAMILY.into()))
+                    .send()
+                    .await
+                    .expect("query");
+            })
+            .await
+        }
+        "stash create with a key" => {
+            time_n(samples, |i| {
+                let c = c.clone();
+                async move {
+                    auth_floor(&c, t).await;
+                    c.get_item()
+                        .table_name(t)
+                        .set_key(Some(key(keys::idempotency(
+                            &ClientId::parse(CLIENT).unwrap(),
+                            &format!("floor-{i}"),
+                        ))))
+                        .consistent_read(true)
+                        .send()
+                        .await
+                        .expect("get");
+                    let batch = |k: (String, String)| {
+                        c.batch_get_item()
+                            .request_items(
+                                t,
+                                KeysAndAttributes::builder()
+                                    .keys(key(k))
+                                    .build()
+                                    .expect("keys"),
+                            )
+                            .send()
+                    };
+                    let (a, b, d) = tokio::join!(
+                        batch(keys::in_workspace(
+                            ws,
+                            kind::PROJECT,
+                            &ResourceId::parse("8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51").unwrap()
+                        )),
+                        batch(keys::in_workspace(
+                            ws,
+                            kind::DETAIL,
+                            &ResourceId::parse("det-slab-edge").unwrap()
+                        )),
+                        batch(keys::family(
+                            ws,
+                            &ResourceId::parse("fam-door-single").unwrap()
+                        )),
+                    );
+                    a.expect("a");
+                    b.expect("b");
+                    d.expect("d");
+                    let mut item = key(keys::stash(ws, &ResourceId::new_uuid()));
+                    item.insert("name".into(), AttributeValue::S("floor".into()));
+                    let mut idem = key(keys::idempotency(
+                        &ClientId::parse(CLIENT).unwrap(),
+                        &format!("floor-{i}-{}", uuid::Uuid::new_v4()),
+                    ));
+                    idem.insert("body".into(), AttributeValue::S("x".repeat(600)));
+                    c.transact_write_items()
+                        .transact_items(
+                            TransactWriteItem::builder()
+                                .put(
+                                    Put::builder()
+                                        .table_name(t)
+                                        .set_item(Some(item))
+                                        .condition_expression("attribute_not_exists(pk)")
+                                        .build()
+                                        .expect("put"),
+                                )
+                                .build(),
+                        )
+                        .transact_items(
+                            TransactWriteItem::builder()
+                                .put(
+                                    Put::builder()
+                                        .table_name(t)
+                                        .set_item(Some(idem))
+                                        .condition_expression("attribute_not_exists(pk)")
+                                        .build()
+                                        .expect("put"),
+                                )
+                                .build(),
+                        )
+                        .send()
+                        .await
+                        .expect("transact");
+                }
+            })
+            .await
+        }
+        "download rvt" => {
+            time_n(samples, |_| async {
+                auth_floor(c, t).await;
+                let d = c
+                    .get_item()
+                    .table_name(t)
+                    .set_key(Some(key(keys::in_workspace(
+                        ws,
+                        kind::DETAIL,
+                        &ResourceId::parse("det-slab-edge").unwrap(),
+                    ))))
+                    .send();
+                let w = c
+                    .get_item()
+                    .table_name(t)
+                    .set_key(Some(key(keys::workspace(ws))))
+                    .send();
+                let (a, b) = tokio::join!(d, w);
+                a.expect("detail");
+                b.expect("workspace");
+            })
+            .await
+        }
+        // The later routes: authentication, then their data side by side.
+        "me" => {
+            let reads = [Read::Get(keys::workspace(ws))];
+            time_n(samples, |_| auth_then(c, t, &reads)).await
+        }
+        "flags list" => {
+            let reads = [
+                Read::Get(keys::in_workspace(ws, kind::DETAIL, detail)),
+                Read::Query {
+                    pk: keys::flags_pk(ws, detail),
+                    prefix: Some(keys::FLAG_PREFIX.into()),
+                    limit: 26,
+                },
+            ];
+            time_n(samples, |_| auth_then(c, t, &reads)).await
+        }
+        "references" => {
+            let reads = [
+                Read::Get(keys::family(ws, family)),
+                Read::Query {
+                    pk: keys::references_pk(ws, family),
+                    prefix: None,
+                    limit: 26,
+                },
+            ];
+            time_n(samples, |_| auth_then(c, t, &reads)).await
+        }
+        "versions" => {
+            let reads = [
+                Read::Get(keys::family(ws, family)),
+                Read::Query {
+                    pk: keys::family_pk(ws),
+                    prefix: Some(keys::family_versions_prefix(family)),
+                    limit: 26,
+                },
+            ];
+            time_n(samples, |_| auth_then(c, t, &reads)).await
+        }
+        "job get" => {
+            let reads = [Read::Get(keys::job(ws, job))];
+            time_n(samples, |_| auth_then(c, t, &reads)).await
+        }
+        "events page" => {
+            let reads = [Read::Query {
+                pk: keys::event(ws, 0).0,
+                prefix: None,
+                limit: 26,
+            }];
+            time_n(samples, |_| auth_then(c, t, &reads)).await
+        }
+        // The floors of writes write under another workspace and credential (`aside`,
+        // `floor_client`): items of the same keys' shape the server never reads.
+        "flag create" => {
+            let reads = [Read::Get(keys::in_workspace(ws, kind::DETAIL, detail))];
+            let writes = [
+                keys::flag(aside, detail, &ResourceId::parse("floor-flag").unwrap()),
+                keys::open_flags(aside, detail),
+            ];
+            time_n(samples, |_| auth_then_write(c, t, &reads, &writes)).await
+        }
+        "upload start" => {
+            let writes = [keys::job(
+                aside,
+                &ResourceId::parse("floor-upload").unwrap(),
+            )];
+            time_n(samples, |_| auth_then_write(c, t, &[], &writes)).await
+        }
+        // A bulk job: a slot of the credential's taken with the job, at once.
+        "export start" => {
+            let stash = ResourceId::parse("stash-library-doors").unwrap();
+            let reads = [Read::Get(keys::stash(ws, &stash))];
+            let writes = [
+                keys::lease(LeaseKind::Bulk, floor_client),
+                keys::job(aside, &ResourceId::parse("floor-export").unwrap()),
+            ];
+            time_n(samples, |_| auth_then_write(c, t, &reads, &writes)).await
+        }
+        "snapshot start" => {
+            let writes = [
+                keys::lease(LeaseKind::Bulk, floor_client),
+                keys::job(aside, &ResourceId::parse("floor-snapshot").unwrap()),
+            ];
+            time_n(samples, |_| auth_then_write(c, t, &[], &writes)).await
+        }
+        // The credential's endpoints (at most 10) and its creates, in one query of their
+        // partition, beside the feed's position; then the endpoint, the workspace's
+        // entry among those with endpoints and the credential's creates.
+        "webhook endpoint create" => {
+            let reads = [
+                Read::Query {
+                    pk: keys::webhook_pk(ws),
+                    prefix: None,
+                    limit: 11,
+                },
+                Read::Get(keys::event_counter(ws)),
+            ];
+            let creator = ClientId::parse(CLIENT).expect("a client id");
+            let writes = [
+                keys::endpoint(aside, &ResourceId::parse("floor-endpoint").unwrap()),
+                keys::webhook_workspace(aside),
+                keys::endpoint_creates(aside, &creator),
+            ];
+            time_n(samples, |_| auth_then_write(c, t, &reads, &writes)).await
+        }
+        _ => unreachable!(),
+    }
 }
 
 /// Each route's `before` figures in the run `path` holds, carried into `rows`: they are the
