@@ -16,6 +16,7 @@ use pirros_shared::payload::{ListPage, Resource};
 use pirros_shared::query::Cursor;
 use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::search::lists::Listed;
 use pirros_shared::search::{Criteria, params, run, similar as candidates};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -158,8 +159,18 @@ pub async fn similar(
     id: &ResourceId,
     SimilarQuery { limit, include }: SimilarQuery,
 ) -> Result<Reply, ApiError> {
-    let (family, scope) = readable(state, call, ws, id).await?;
-    let others: Vec<Family> = candidates::candidates(state.store.as_ref(), ws, &family)
+    // The family beside the number of families in the workspace, which says where the
+    // candidates are read from (`candidates::WHOLE`).
+    let everything = [candidates::everything()];
+    let fetch = async {
+        let (record, sizes) = tokio::try_join!(
+            state.store.get_family(ws, id),
+            state.store.list_sizes(ws, Listed::Families, &everything),
+        )?;
+        Ok(record.map(|r| (r.family, sizes.first().copied().unwrap_or(0))))
+    };
+    let ((family, families), scope) = call.readable(state, ws, fetch, |(f, _)| f).await?;
+    let others: Vec<Family> = candidates::candidates(state.store.as_ref(), ws, &family, families)
         .await?
         .into_iter()
         .filter(|f| scope.allows(f))

@@ -40,8 +40,8 @@ pub const BUDGETS: &[Budget] = &[
     budget("families get", 3, "auth; the family"),
     budget(
         "families similar",
-        8,
-        "auth; the family; then each of its lists side by side (5 for the fixture's family)",
+        5,
+        "auth; the family beside its workspace's family count; then every family (the fixture's 6)",
     ),
     budget("stash get", 3, "auth; the stash"),
     budget(

@@ -1,7 +1,8 @@
 //! `similar`'s candidates: the only families whose score can be above 0 are those sharing
 //! a tag, the category (ASCII case ignored) or a name word with the target, and the
 //! per-tag, per-category and name-word lists hold exactly those. They are read within a
-//! fixed budget, never the whole workspace.
+//! fixed budget, never the whole workspace, unless the workspace is small enough that its
+//! list of every family costs no more than those lists would (`WHOLE`).
 
 use super::lists::{ListKey, SearchList};
 use super::words;
@@ -15,6 +16,20 @@ use std::collections::BTreeMap;
 /// with a score above 0) and a larger one is ranked over the newest members of each list,
 /// the small lists read whole.
 pub const BUDGET: usize = 500;
+
+/// A workspace of at most this many families is read whole: one query of its list of every
+/// family instead of one per tag, category and name word. A query is priced by the 4 KB
+/// it reads, at least one unit each, and a family's copy is under 1 KB: 20 copies cost
+/// what three or four lists' queries cost at least, and a family has its category and
+/// usually a few tags and name words (five lists for the demo's). Ranking is the same
+/// either way: `rank` scores every family read and keeps those above 0.
+pub const WHOLE: usize = 20;
+
+/// The list whose size says whether the workspace is read whole: every family, newest
+/// first. Its size is read beside the target family (one round trip).
+pub fn everything() -> SearchList {
+    SearchList::newest(ListKey::All)
+}
 
 /// Most lists one target reads (its tags, its category, its name words).
 const MAX_LISTS: usize = 40;
@@ -43,11 +58,27 @@ const ROUNDS: usize = 4;
 /// their share go on from where they stopped with what the smaller ones left, for a few
 /// rounds. So small lists are read whole and the rest share the budget equally, and a
 /// target whose lists fit the budget (the common case) is read in one round trip.
+///
+/// `families` is the stored size of `everything()`. It is a hint (a size write may lag):
+/// the workspace is read whole only if that query ends within `WHOLE` families; otherwise
+/// the lists are read as if the size had been large.
 pub async fn candidates(
     store: &dyn ContentStore,
     ws: WorkspaceId,
     target: &Family,
+    families: u64,
 ) -> StoreResult<Vec<Family>> {
+    if families <= WHOLE as u64 {
+        let all = store.query_families(ws, &everything(), None, WHOLE).await?;
+        if all.last_key.is_none() {
+            return Ok(all
+                .items
+                .into_iter()
+                .map(|(_, f)| f)
+                .filter(|f| f.id != target.id)
+                .collect());
+        }
+    }
     let lists = lists_of(target);
     let mut open: Vec<(&SearchList, Option<String>)> = lists.iter().map(|l| (l, None)).collect();
     let mut left = BUDGET;

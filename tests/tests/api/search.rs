@@ -26,6 +26,7 @@ pirros_tests::on_both_stores!(
     families_search_filters_grants_and_pages,
     similar_equals_exhaustive_scoring,
     similar_reads_a_bounded_number_of_candidates,
+    similar_trusts_the_family_count_only_as_far_as_it_reads,
 );
 
 fn rid(s: &str) -> ResourceId {
@@ -581,42 +582,51 @@ async fn readable_families(api: &Api, token: &str) -> Vec<Family> {
     serde_json::from_value(r.body["response"]["data"].clone()).unwrap()
 }
 
-async fn similar_equals_exhaustive_scoring(b: Backend) {
-    use pirros_families::similarity;
-    let api = api(b).await;
-    // More families, so that some share only a name word, only the category or nothing.
-    let family = |id: &str, name: &str, category: &str, tags: &[&str]| {
-        Item::Family(FamilyRecord {
-            family: Family {
-                id: rid(id),
-                workspace_id: ws(),
-                name: name.into(),
-                category: category.into(),
-                description: String::new(),
-                tag_ids: tags.iter().map(|t| rid(t)).collect(),
-                project_id: None,
-                has_rfa: false,
-                version: 1,
-                group_id: None,
-                file: None,
-                created_at: at(1, 0),
-                updated_at: at(1, 0),
-            },
-            files: Default::default(),
+/// A family of A1 created on day 1.
+fn family_item(id: &str, name: &str, category: &str, tags: &[&str]) -> Item {
+    Item::Family(FamilyRecord {
+        family: Family {
+            id: rid(id),
+            workspace_id: ws(),
+            name: name.into(),
+            category: category.into(),
+            description: String::new(),
+            tag_ids: tags.iter().map(|t| rid(t)).collect(),
+            project_id: None,
+            has_rfa: false,
+            version: 1,
+            group_id: None,
+            file: None,
+            created_at: at(1, 0),
+            updated_at: at(1, 0),
+        },
+        files: Default::default(),
+    })
+}
+
+/// Families of A1 sharing nothing with any other, enough to take the workspace past
+/// `similar`'s whole-workspace read.
+fn loners() -> Vec<Item> {
+    use pirros_shared::search::similar::WHOLE;
+    (0..=WHOLE)
+        .map(|i| {
+            family_item(
+                &format!("loner-{i}"),
+                &format!("Q{i}"),
+                &format!("C{i}"),
+                &[],
+            )
         })
-    };
-    api.store()
-        .put_items(&[
-            family("f5", "Flush Panel", "Walls", &[]),
-            family("f6", "Skylight", "WINDOWS", &[]),
-            family("f7", "Bench", "Furniture", &[]),
-            family("f8", "Door Pocket Sliding", "Specialty", &["t-concrete"]),
-        ])
-        .await
-        .unwrap();
+        .collect()
+}
+
+/// Every family `similar` answers, for each family a token may read, is what scoring
+/// every readable family ranks.
+async fn assert_similar_is_exhaustive(api: &Api) {
+    use pirros_families::similarity;
     for who in ["full-a", "projfam-a"] {
         let t = api.token(who).await;
-        let readable = readable_families(&api, &t).await;
+        let readable = readable_families(api, &t).await;
         for target in &readable {
             let path = format!(
                 "/v1/workspaces/{A1}/families/{}/similar?limit=50",
@@ -643,6 +653,25 @@ async fn similar_equals_exhaustive_scoring(b: Backend) {
             assert!(got.iter().all(|(_, s)| *s > 0.0));
         }
     }
+}
+
+async fn similar_equals_exhaustive_scoring(b: Backend) {
+    let api = api(b).await;
+    // More families, so that some share only a name word, only the category or nothing.
+    let family = family_item;
+    api.store()
+        .put_items(&[
+            family("f5", "Flush Panel", "Walls", &[]),
+            family("f6", "Skylight", "WINDOWS", &[]),
+            family("f7", "Bench", "Furniture", &[]),
+            family("f8", "Door Pocket Sliding", "Specialty", &["t-concrete"]),
+        ])
+        .await
+        .unwrap();
+    // A workspace this small is read whole; one past `WHOLE` families, from the lists.
+    assert_similar_is_exhaustive(&api).await;
+    api.operator().put_items(&loners()).await.unwrap();
+    assert_similar_is_exhaustive(&api).await;
     let t = api.token("full-a").await;
     let r = api
         .get(&format!("/v1/workspaces/{A1}/families/f7/similar"), &t)
@@ -699,9 +728,40 @@ async fn similar_reads_a_bounded_number_of_candidates(b: Backend) {
     let r = api.get(&path, &t).await;
     let read = api.store().items_read() - before;
     assert_eq!(r.status, 200, "{}", r.text);
-    // The credential and the target family, then the candidates with their list sizes.
-    assert!(read <= 2 + BUDGET as u64, "similar read {read} items");
+    // The credential, the target family and the workspace's family count, then the
+    // candidates.
+    assert!(read <= 3 + BUDGET as u64, "similar read {read} items");
     let got = ids(&r);
     assert_eq!(got[0], "f2", "same tag, category and name words");
     assert_eq!(got.len(), 5);
+}
+
+// The family count `similar` chooses by is a hint (a size write may lag). Told the
+// workspace is empty when it is not small, it still finds exactly the families that share
+// something; told it is large when it is small, the same.
+async fn similar_trusts_the_family_count_only_as_far_as_it_reads(b: Backend) {
+    use pirros_shared::search::similar::{WHOLE, candidates};
+    let api = api(b).await;
+    let store = api.store();
+    let target = match store.get_family(ws(), &rid("f1")).await.unwrap() {
+        Some(record) => record.family,
+        None => panic!("the fixture's f1"),
+    };
+    let ids = |fs: Vec<Family>| -> BTreeSet<String> {
+        fs.into_iter().map(|f| f.id.as_str().to_owned()).collect()
+    };
+    let sharing = ids(candidates(store, ws(), &target, u64::MAX).await.unwrap());
+    assert!(
+        !sharing.is_empty() && !sharing.contains("f1"),
+        "{sharing:?}"
+    );
+    // Small, read whole: every other family, those sharing something among them.
+    let whole = ids(candidates(store, ws(), &target, 0).await.unwrap());
+    assert!(whole.len() <= WHOLE && !whole.contains("f1"), "{whole:?}");
+    assert!(whole.is_superset(&sharing), "{whole:?} {sharing:?}");
+    // Past `WHOLE`, a count of 0 no longer reads the workspace whole: the lists again.
+    api.operator().put_items(&loners()).await.unwrap();
+    let lied_to = ids(candidates(store, ws(), &target, 0).await.unwrap());
+    assert_eq!(lied_to, sharing);
+    assert!(lied_to.iter().all(|id| !id.starts_with("loner-")));
 }
