@@ -268,8 +268,7 @@ impl ExportOutcome {
     /// What "matching" means for a zip: a download grant (a system filter, or a custom
     /// filter that still exists) on every entity type whose files the zip holds, so a zip
     /// of details and families needs both, and a zip of no files (only its manifest, which
-    /// lists what a read of the stash shows) needs one on either: its creator may still
-    /// download there, as for any zip, though no type is in it. Matching is by entity type, not
+    /// lists what a read of the stash shows) needs none. Matching is by entity type, not
     /// item by item: telling whether a custom filter still covers each zipped item would
     /// read every item again on each read of the job. Whether the workspace's downloads are
     /// on is the caller's to check beside this.
@@ -279,14 +278,9 @@ impl ExportOutcome {
         ws: WorkspaceId,
         filters: &[Filter],
     ) -> bool {
-        let grants =
-            |entity| !Scope::resolve(credential, ws, entity, Action::Download, filters).is_none();
-        match self.entity_types().as_slice() {
-            [] => [EntityType::Detail, EntityType::Family]
-                .into_iter()
-                .any(grants),
-            types => types.iter().copied().all(grants),
-        }
+        self.entity_types().into_iter().all(|entity| {
+            !Scope::resolve(credential, ws, entity, Action::Download, filters).is_none()
+        })
     }
 }
 

@@ -391,7 +391,7 @@ async fn unsigned(api: &Api, token: &str, id: &str, files: u64, why: &str) {
     assert_eq!(result["download_url"], Value::Null, "{why}: {result}");
     assert_eq!(result["expires_at"], Value::Null, "{why}: {result}");
     assert_eq!(result["files"], files, "{why}");
-    assert_eq!(result["bytes"].as_u64().unwrap() > 0, files > 0, "{why}");
+    assert!(result["bytes"].as_u64().unwrap() > 0, "{why}");
     assert_eq!(result["skipped"], json!([]), "{why}");
 }
 
@@ -459,27 +459,6 @@ async fn an_exports_url_is_signed_only_while_its_creator_may_download_there(b: B
     unsigned(&api, &t, &details, 2, "details download removed").await;
     grants(&api, "add", "full-a", "default:details", "download").await;
     signed(&api, &t, &details, 2).await;
-
-    // A zip of no files (an empty stash's: its manifest only) needs a download grant on
-    // either type: its creator may still download there, though no type is in it.
-    let r = api
-        .write(
-            Method::POST,
-            &format!("/v1/workspaces/{A1}/stashes"),
-            &t,
-            &json!({"name": "Empty", "project_id": PA,
-                    "item_ids": {"detail_ids": [], "family_ids": []}}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let stash = r.body["response"]["id"].as_str().unwrap().to_owned();
-    let empty = exported(&api, &t, &stash).await;
-    signed(&api, &t, &empty, 0).await;
-    grants(&api, "remove", "full-a", "default:details", "download").await;
-    unsigned(&api, &t, &empty, 0, "no download grant left").await;
-    grants(&api, "add", "full-a", "default:families", "download").await;
-    signed(&api, &t, &empty, 0).await;
 }
 
 /// A write with an `Idempotency-Key`, and the grant it needs in the first place.
