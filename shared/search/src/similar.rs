@@ -69,7 +69,11 @@ pub async fn candidates(
     families: u64,
 ) -> StoreResult<Vec<Family>> {
     if families <= WHOLE as u64 {
-        let all = store.query_families(ws, &everything(), None, WHOLE).await?;
+        // One more than `WHOLE`: a page that stops at its limit may say there is more when
+        // there is not, and a workspace of exactly `WHOLE` must not read twice.
+        let all = store
+            .query_families(ws, &everything(), None, WHOLE + 1)
+            .await?;
         if all.last_key.is_none() {
             return Ok(all
                 .items
