@@ -3,6 +3,9 @@
 # Builds every function as Lambda deploys it (release, arm64, zipped) with cargo-lambda and
 # zig from PyPI, and prints each zip's size. Part of the test command; also what `sam build`
 # runs per function.
+#   bash infra/scripts/lambda_build.sh          # install what it needs, then build
+#   bash infra/scripts/lambda_build.sh tools    # only install (the test command does this
+#                                               # first, then builds beside the tests)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.cache/venv
@@ -12,6 +15,7 @@ if ! "$venv/bin/cargo-lambda" lambda --version >/dev/null 2>&1; then
 fi
 rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu$' ||
 	rustup target add aarch64-unknown-linux-gnu
+[[ "${1:-}" != tools ]] || exit 0
 export PATH="$PWD/$venv/bin:$PATH"
 # Its own target dir: the release cross build must not hold the debug build's lock.
 export CARGO_TARGET_DIR="$PWD/target/lambda-build"
@@ -30,7 +34,8 @@ functions=("${with_s3[@]}" "${without_s3[@]}")
 build_group() {
 	local args=()
 	for f in "$@"; do args+=(--bin "pirros-$f"); done
-	nice cargo lambda build --release --arm64 --output-format zip "${args[@]}"
+	# The lowest priority: the test command runs this beside its tests, which go first.
+	nice -n 19 cargo lambda build --release --arm64 --output-format zip "${args[@]}"
 }
 build_group "${with_s3[@]}"
 build_group "${without_s3[@]}"
