@@ -29,8 +29,8 @@ _now_ms() {
 # Free space on the checkout's disk, in MiB: printed after each phase, so a run that fills the
 # disk says where.
 _free_mib() { df -Pm . 2>/dev/null | awk 'NR == 2 { print $4 }'; }
-_took() { # _took PHASE START_MS RC
-	local ms=$(($(_now_ms) - $2))
+_took() { # _took PHASE START_MS RC [END_MS]
+	local ms=$((${4:-$(_now_ms)} - $2))
 	printf '==> %-10s %4d.%01ds  (exit %s, %s MiB free)\n' "$1" "$((ms / 1000))" "$((ms % 1000 / 100))" "$3" "$(_free_mib)" >&2
 }
 # The release build for Lambda needs about 3 GiB of its own (target/lambda-build) and
@@ -136,7 +136,12 @@ if ((whole)) && [[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" != 1 ]]; then
 		# In a process group of its own (job control on for the one command), so that an
 		# interrupted run stops the compilers too; same session, so its low priority holds.
 		set -m
-		bash infra/scripts/lambda_build.sh >"$lambda_log" 2>&1 &
+		{
+			lambda_rc=0
+			bash infra/scripts/lambda_build.sh || lambda_rc=$?
+			_now_ms >"$lambda_log.end"
+			exit "$lambda_rc"
+		} >"$lambda_log" 2>&1 &
 		lambda_pid=$!
 		set +m
 		echo "test.sh: the Lambda release build runs beside the tests (log: $lambda_log)" >&2
@@ -172,13 +177,13 @@ if ((whole)); then
 		t=$(_now_ms)
 		phase_rc=0
 		if [[ "$phase" == lambda && -n "$lambda_pid" ]]; then
-			# Started beside the tests: its whole time is from its start; the wait is what
-			# the run spent on it alone.
+			# Started beside the tests: its time is from its start to its end; the wait is
+			# what the run spent on it alone.
 			wait "$lambda_pid" || phase_rc=$?
 			lambda_pid=
 			cat "$lambda_log"
-			echo "test.sh: the Lambda build was waited for $((($(_now_ms) - t) / 1000)) s after the tests" >&2
-			_took "$phase" "$lambda_t" "$phase_rc"
+			echo "test.sh: the Lambda build ran beside the tests, then alone for $((($(_now_ms) - t) / 1000)) s" >&2
+			_took "$phase" "$lambda_t" "$phase_rc" "$(cat "$lambda_log.end" 2>/dev/null || _now_ms)"
 			((rc != 0)) || rc=$phase_rc
 			continue
 		fi
