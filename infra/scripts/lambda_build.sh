@@ -3,9 +3,6 @@
 # Builds every function as Lambda deploys it (release, arm64, zipped) with cargo-lambda and
 # zig from PyPI, and prints each zip's size. Part of the test command; also what `sam build`
 # runs per function.
-#   bash infra/scripts/lambda_build.sh          # install what it needs, then build
-#   bash infra/scripts/lambda_build.sh tools    # only install (the test command does this
-#                                               # first, then builds beside the tests)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.cache/venv
@@ -15,7 +12,6 @@ if ! "$venv/bin/cargo-lambda" lambda --version >/dev/null 2>&1; then
 fi
 rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu$' ||
 	rustup target add aarch64-unknown-linux-gnu
-[[ "${1:-}" != tools ]] || exit 0
 export PATH="$PWD/$venv/bin:$PATH"
 # Its own target dir: the release cross build must not hold the debug build's lock.
 export CARGO_TARGET_DIR="$PWD/target/lambda-build"
@@ -30,8 +26,7 @@ export CARGO_TARGET_DIR="$PWD/target/lambda-build"
 functions=(oauth tags details families stashes downloads docs discovery jobs worker webhooks webhook-fanout webhook-delivery)
 args=()
 for f in "${functions[@]}"; do args+=(--bin "pirros-$f"); done
-# The lowest priority: the test command runs this beside its tests, which go first.
-nice -n 19 cargo lambda build --release --arm64 --output-format zip "${args[@]}"
+nice cargo lambda build --release --arm64 --output-format zip "${args[@]}"
 # The 4 MiB goal is reported, not enforced: a bigger zip still deploys (the hard limit is
 # 50 MiB), and the figure belongs in the performance notes.
 goal=$((4 * 1024 * 1024))

@@ -29,16 +29,15 @@ _now_ms() {
 # Free space on the checkout's disk, in MiB: printed after each phase, so a run that fills the
 # disk says where.
 _free_mib() { df -Pm . 2>/dev/null | awk 'NR == 2 { print $4 }'; }
-_took() { # _took PHASE START_MS RC [END_MS]
-	local ms=$((${4:-$(_now_ms)} - $2))
+_took() { # _took PHASE START_MS RC
+	local ms=$(($(_now_ms) - $2))
 	printf '==> %-10s %4d.%01ds  (exit %s, %s MiB free)\n' "$1" "$((ms / 1000))" "$((ms % 1000 / 100))" "$3" "$(_free_mib)" >&2
 }
 # The release build for Lambda needs about 3 GiB of its own (target/lambda-build) and
 # `sam build` a little more. A CI machine once had too little left after the debug build and
 # failed with "No space left on device". The debug build's incremental cache is only a
-# cache: free what is needed, in that order, and say so. A later run rebuilds what was
-# removed. `_room_for_release_build beside` is asked before the tests run: it may only
-# remove the cache (the tests need the debug binaries), and fails when that is not enough.
+# cache, and by then the debug binaries have been used: free what is needed, in that order,
+# and say so. A later run rebuilds what was removed.
 _room_for_release_build() {
 	local need=$((5 * 1024)) free
 	free=$(_free_mib)
@@ -47,20 +46,8 @@ _room_for_release_build() {
 	rm -rf target/debug/incremental
 	free=$(_free_mib)
 	((free < need)) || return 0
-	[[ "${1:-}" != beside ]] || return 1
 	echo "test.sh: $free MiB free: removing target/debug (the tests that used it have run)" >&2
 	rm -rf target/debug
-}
-
-# The Lambda release build, when it runs in the background beside the tests: its pid, log
-# and start. It builds at the lowest priority (lambda_build.sh), so it takes what CPU the
-# tests leave: they wait on the emulators, the fuzzer's HTTP and the browser much of the
-# time, and the build was most of a whole run when it came after them.
-lambda_pid=
-lambda_log=.cache/logs/lambda-build.log
-lambda_t=0
-_stop_lambda_build() { # the build's whole process group (cargo and its compilers)
-	[[ -z "$lambda_pid" ]] || kill -- "-$lambda_pid" 2>/dev/null || true
 }
 
 # Split our arguments at the first `--`: cargo's own options before it, the test
@@ -100,7 +87,7 @@ done
 # the usual 128+signal status, which runs the EXIT trap (a bare INT trap would run
 # emulators_stop and then carry on with the next phase). Set before starting them, so a
 # half-finished start is cleaned up too.
-trap '_stop_lambda_build; emulators_stop' EXIT
+trap emulators_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -122,31 +109,6 @@ mkdir -p .cache/logs
 # The tests drive the real pirros-local and pirros-admin binaries, which `cargo test` alone
 # does not build (it builds test harnesses); same profile, so no second build of anything.
 cargo build --workspace --bins --locked || rc=$?
-# A whole run builds the release binaries for Lambda too (below, with the checks that need
-# the whole debug build). Once the debug build is done, that build starts in the background,
-# beside the tests, unless PIRROS_SKIP_DEPLOY_BUILD=1 (a developer's machine; CI never sets
-# it) or the disk has no room for both builds (it then runs after the tests, as the last
-# phases).
-whole=0
-((${#cargo_args[@]} != 0)) || whole=1
-if ((whole)) && [[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" != 1 ]]; then
-	cargo test --workspace --locked --no-run 2>&1 | tee .cache/logs/cargo-test-build.log || rc=$?
-	if ((rc == 0)) && _room_for_release_build beside && bash infra/scripts/lambda_build.sh tools; then
-		lambda_t=$(_now_ms)
-		# In a process group of its own (job control on for the one command), so that an
-		# interrupted run stops the compilers too; same session, so its low priority holds.
-		set -m
-		{
-			lambda_rc=0
-			bash infra/scripts/lambda_build.sh || lambda_rc=$?
-			_now_ms >"$lambda_log.end"
-			exit "$lambda_rc"
-		} >"$lambda_log" 2>&1 &
-		lambda_pid=$!
-		set +m
-		echo "test.sh: the Lambda release build runs beside the tests (log: $lambda_log)" >&2
-	fi
-fi
 cargo test "${workspace[@]}" --locked --no-fail-fast "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" 2>&1 |
 	tee .cache/logs/cargo-test.log || rc=$?
 _took "cargo test" "$t" "$rc"
@@ -170,23 +132,10 @@ fi
 # binaries for Lambda (arm64), so only a whole run does them. Each runs even if an earlier
 # phase failed; the first failure's code is the exit code. PIRROS_SKIP_DEPLOY_BUILD=1 skips
 # the release build on a developer's machine; CI never sets it.
-if ((whole)); then
+if ((${#cargo_args[@]} == 0)); then
 	phases=(fuzz browser sdk-python sdk-typescript)
 	[[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" == 1 ]] || phases+=(lambda sam)
 	for phase in "${phases[@]}"; do
-		t=$(_now_ms)
-		phase_rc=0
-		if [[ "$phase" == lambda && -n "$lambda_pid" ]]; then
-			# Started beside the tests: its time is from its start to its end; the wait is
-			# what the run spent on it alone.
-			wait "$lambda_pid" || phase_rc=$?
-			lambda_pid=
-			cat "$lambda_log"
-			echo "test.sh: the Lambda build ran beside the tests, then alone for $((($(_now_ms) - t) / 1000)) s" >&2
-			_took "$phase" "$lambda_t" "$phase_rc" "$(cat "$lambda_log.end" 2>/dev/null || _now_ms)"
-			((rc != 0)) || rc=$phase_rc
-			continue
-		fi
 		case "$phase" in
 		fuzz) script=infra/scripts/fuzz.sh ;;
 		browser) script=infra/scripts/browser_test.sh ;;
@@ -198,6 +147,8 @@ if ((whole)); then
 			;;
 		sam) script=infra/scripts/sam_checks.sh ;;
 		esac
+		t=$(_now_ms)
+		phase_rc=0
 		bash "$script" || phase_rc=$?
 		_took "$phase" "$t" "$phase_rc"
 		((rc != 0)) || rc=$phase_rc
