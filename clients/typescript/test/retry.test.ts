@@ -58,6 +58,9 @@ test("maxRetries bounds the attempts", async () => {
 test("a 429 on /oauth/token is waited out too, within the cap", async () => {
   // Two failed attempts per client id lock it for the window (README.md, "Rate limits").
   const server = await startServer({ TOKEN_RATE_LIMIT_ATTEMPTS: "2", TOKEN_RATE_LIMIT_WINDOW_SECS: "2" });
+  // Windows start at multiples of 2 s since the epoch: begin just after one starts, or the
+  // wrong attempts may fall at a window's end and the next request find a new window.
+  await new Promise((resolve) => setTimeout(resolve, 2000 - (Date.now() % 2000) + 50));
   const wrong = recordingClient(server, { clientSecret: "wrong-secret-0123456789abcdef" });
   for (let i = 0; i < 2; i++) await assert.rejects(wrong.client.authorization(), { code: "invalid_client" });
 
