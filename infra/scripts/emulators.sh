@@ -72,8 +72,9 @@ emulators_install() {
 		_emu_log "java not found, installing openjdk-17-jre-headless"
 		local sudo=()
 		[[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
-		"${sudo[@]}" apt-get update || return
-		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless || return
+		# flock: the test command installs side by side, and apt allows one at a time.
+		flock "$_EMU_CACHE/apt.lock" "${sudo[@]}" apt-get update || return
+		flock "$_EMU_CACHE/apt.lock" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless || return
 	fi
 
 	# --no-audit/--no-fund: they are extra registry round trips that only print advice.

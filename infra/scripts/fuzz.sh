@@ -6,8 +6,10 @@
 #   FUZZ_SEED=random bash infra/scripts/fuzz.sh    # another seed than the fixed one
 #   FUZZ_CHECKS=not_a_server_error bash infra/scripts/fuzz.sh   # fewer checks than all
 #   FUZZ_WORKERS=1 bash infra/scripts/fuzz.sh    # one request at a time (default: two)
+#   bash infra/scripts/fuzz.sh install         # only install its tools (test.sh does this
+#                                              # beside the debug build)
 #
-# It installs schemathesis and openapi-spec-validator into .cache/venv and Spectral into
+# It installs schemathesis and openapi-spec-validator into .cache/fuzz-venv and Spectral into
 # .cache/spectral (idempotently),
 # starts target/debug/pirros-local on a free port (the demo fixture; on DynamoDB when
 # AWS_ENDPOINT_URL_DYNAMODB points at an emulator, as in infra/scripts/test.sh, else on
@@ -21,7 +23,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 
-VENV=.cache/venv
+VENV=.cache/fuzz-venv
 OUT=.cache/fuzz
 BIN=target/debug/pirros-local
 EXAMPLES="${FUZZ_EXAMPLES:-100}"
@@ -37,20 +39,41 @@ CHECKS="${FUZZ_CHECKS:-all}"
 
 log() { printf 'fuzz: %s\n' "$*" >&2; }
 
+SPECTRAL_DIR=.cache/spectral
+
+# A venv of its own, so that it can be installed while other tools install into theirs.
+install_tools() {
+	if ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
+		python3 -m venv --clear "$VENV"
+	fi
+	if ! "$VENV/bin/python" -c 'import schemathesis, openapi_spec_validator' >/dev/null 2>&1; then
+		log "installing schemathesis and openapi-spec-validator into $VENV"
+		"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+			'schemathesis>=4,<5' 'openapi-spec-validator>=0.7,<1'
+	fi
+	if [[ ! -x "$SPECTRAL_DIR/node_modules/.bin/spectral" ]]; then
+		log "installing @stoplight/spectral-cli into $SPECTRAL_DIR"
+		npm install --prefix "$SPECTRAL_DIR" --no-audit --no-fund --loglevel=error @stoplight/spectral-cli@6
+	fi
+}
+
+case "${1:-}" in
+"") ;;
+install)
+	install_tools
+	exit 0
+	;;
+*)
+	log "usage: $0 [install]"
+	exit 2
+	;;
+esac
+
 [[ -x "$BIN" ]] || {
 	log "$BIN is missing: build it first (cargo build -p pirros-local, or cargo test)"
 	exit 1
 }
-
-# The venv is shared with the emulators' tools (infra/scripts/emulators.sh).
-if ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
-	python3 -m venv --clear "$VENV"
-fi
-if ! "$VENV/bin/python" -c 'import schemathesis, openapi_spec_validator' >/dev/null 2>&1; then
-	log "installing schemathesis and openapi-spec-validator into $VENV"
-	"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-		'schemathesis>=4,<5' 'openapi-spec-validator>=0.7,<1'
-fi
+install_tools
 
 mkdir -p "$OUT"
 rm -rf "$OUT/report" "$OUT/data_dependent.json"
@@ -93,11 +116,6 @@ curl -sf "$base/openapi.json" -o "$OUT/openapi.json"
 "$VENV/bin/openapi-spec-validator" "$OUT/openapi.json"
 
 # Spectral's OpenAPI rules (infra/scripts/spectral.yaml): no error and no warning.
-SPECTRAL_DIR=.cache/spectral
-if [[ ! -x "$SPECTRAL_DIR/node_modules/.bin/spectral" ]]; then
-	log "installing @stoplight/spectral-cli into $SPECTRAL_DIR"
-	npm install --prefix "$SPECTRAL_DIR" --no-audit --no-fund --loglevel=error @stoplight/spectral-cli@6
-fi
 "$SPECTRAL_DIR/node_modules/.bin/spectral" lint --quiet --fail-severity=warn \
 	--ruleset infra/scripts/spectral.yaml "$OUT/openapi.json"
 log "spectral: no errors, no warnings"

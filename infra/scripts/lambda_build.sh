@@ -5,13 +5,17 @@
 # runs per function.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-venv=.cache/venv
-[[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
+# cargo-lambda and zig have a venv of their own, so that they can be installed while other
+# tools install into theirs (`lambda_build.sh install` does only this; the test command runs
+# it beside the debug build).
+venv=.cache/lambda-tools
 if ! "$venv/bin/cargo-lambda" lambda --version >/dev/null 2>&1; then
-	"$venv/bin/pip" install -q cargo-lambda ziglang
+	"$venv/bin/python" -c '' >/dev/null 2>&1 || python3 -m venv --clear "$venv"
+	"$venv/bin/pip" install -q --disable-pip-version-check cargo-lambda ziglang
 fi
 rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu$' ||
 	rustup target add aarch64-unknown-linux-gnu
+[[ "${1:-}" != install ]] || exit 0
 export PATH="$PWD/$venv/bin:$PATH"
 # Its own target dir: the release cross build must not hold the debug build's lock.
 export CARGO_TARGET_DIR="$PWD/target/lambda-build"

@@ -3,6 +3,7 @@
 # The Python SDK (clients/python): its generated part, its package and its tests.
 #   bash infra/scripts/sdk_python.sh generate   # regenerate clients/python/pirros/generated from openapi.json
 #   bash infra/scripts/sdk_python.sh [check]    # after a debug build (cargo test builds it)
+#   bash infra/scripts/sdk_python.sh install    # only fetch what check needs from the network
 #
 # `check` (the default) fails if the checked-in generated code is not what openapi.json
 # generates now (run `generate` and commit), builds the wheel and sdist and prints their
@@ -45,6 +46,37 @@ install_tools() {
 	python3 -m venv "$TOOLS"
 	"$TOOLS/bin/python" -m pip install "${pip_quiet[@]}" "${TOOL_PINS[@]}"
 	printf '%s' "${TOOL_PINS[*]}" >"$stamp"
+}
+
+# build_dist DIR: the wheel and the sdist into DIR (replaced), without build isolation so no
+# index is needed.
+build_dist() {
+	rm -rf "$1"
+	"$TOOLS/bin/python" -m build --no-isolation --sdist --wheel --outdir "$1" "$SDK" >"$CACHE/build.log" 2>&1 || {
+		cat "$CACHE/build.log" >&2
+		exit 1
+	}
+}
+
+# fetch_wheelhouse WHEEL: the runtime dependencies and pytest as wheels, fetched once.
+fetch_wheelhouse() {
+	if ! "$TOOLS/bin/python" -m pip download "${pip_quiet[@]}" --no-index --find-links "$WHEELHOUSE" \
+		--dest "$CACHE/wheelhouse-probe" "$1" "${TEST_PINS[@]}" >/dev/null 2>&1; then
+		log "fetching the package's dependencies and ${TEST_PINS[*]} into $WHEELHOUSE"
+		"$TOOLS/bin/python" -m pip download "${pip_quiet[@]}" --only-binary :all: \
+			--dest "$WHEELHOUSE" "$1" "${TEST_PINS[@]}"
+	fi
+	rm -rf "$CACHE/wheelhouse-probe"
+	rm -f "$WHEELHOUSE"/pirros-*.whl
+}
+
+# install: everything check fetches from the network, so that check needs none of it (the
+# test command runs this beside the debug build).
+cmd_install() {
+	install_tools
+	build_dist "$CACHE/dist-install"
+	fetch_wheelhouse "$(ls "$CACHE"/dist-install/pirros-*.whl)"
+	rm -rf "$CACHE/dist-install"
 }
 
 # generate_into DIR: the generated package as openapi.json makes it now, in DIR (replaced).
@@ -92,26 +124,14 @@ cmd_check() {
 	log "generated code is current ($(find "$GENERATED" -type f -name '*.py' | wc -l) files)"
 
 	# (b) The wheel and the sdist, without build isolation so no index is needed.
-	rm -rf "$DIST"
-	"$TOOLS/bin/python" -m build --no-isolation --sdist --wheel --outdir "$DIST" "$SDK" >"$CACHE/build.log" 2>&1 || {
-		cat "$CACHE/build.log" >&2
-		exit 1
-	}
+	build_dist "$DIST"
 	local wheel sdist
 	wheel="$(ls "$DIST"/pirros-*.whl)"
 	sdist="$(ls "$DIST"/pirros-*.tar.gz)"
 	log "wheel: $(basename "$wheel") $(stat -c %s "$wheel") bytes ($(unzip -Z1 "$wheel" | wc -l) files)"
 	log "sdist: $(basename "$sdist") $(stat -c %s "$sdist") bytes"
 
-	# The runtime dependencies and pytest as wheels, fetched once.
-	if ! "$TOOLS/bin/python" -m pip download "${pip_quiet[@]}" --no-index --find-links "$WHEELHOUSE" \
-		--dest "$CACHE/wheelhouse-probe" "$wheel" "${TEST_PINS[@]}" >/dev/null 2>&1; then
-		log "fetching the package's dependencies and ${TEST_PINS[*]} into $WHEELHOUSE"
-		"$TOOLS/bin/python" -m pip download "${pip_quiet[@]}" --only-binary :all: \
-			--dest "$WHEELHOUSE" "$wheel" "${TEST_PINS[@]}"
-	fi
-	rm -rf "$CACHE/wheelhouse-probe"
-	rm -f "$WHEELHOUSE"/pirros-*.whl
+	fetch_wheelhouse "$wheel"
 
 	# (c) A clean venv and the wheel in it, timed (its dependencies come from the wheelhouse).
 	rm -rf "$VENV"
@@ -137,8 +157,9 @@ cmd_check() {
 case "${1:-check}" in
 generate) cmd_generate ;;
 check) cmd_check ;;
+install) cmd_install ;;
 *)
-	log "usage: $0 [generate|check]"
+	log "usage: $0 [generate|check|install]"
 	exit 2
 	;;
 esac

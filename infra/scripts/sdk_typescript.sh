@@ -3,6 +3,7 @@
 # The TypeScript SDK, @pirros/api (clients/typescript/):
 #   bash infra/scripts/sdk_typescript.sh generate   # rewrite src/generated/schema.ts from openapi.json
 #   bash infra/scripts/sdk_typescript.sh [check]    # after a debug build (cargo test builds it)
+#   bash infra/scripts/sdk_typescript.sh install    # only the pinned toolchain (npm ci)
 #
 # check: (a) regenerates the schema types into a temporary file and fails if the checked-in
 # one differs from it; (b) installs the package's pinned devDependencies (npm ci, from its
@@ -121,8 +122,9 @@ check() {
 case "${1:-check}" in
 generate) generate ;;
 check) check ;;
+install) install_tools ;;
 *)
-	log "usage: $0 [generate|check]"
+	log "usage: $0 [generate|check|install]"
 	exit 2
 	;;
 esac

@@ -87,28 +87,98 @@ done
 # the usual 128+signal status, which runs the EXIT trap (a bare INT trap would run
 # emulators_stop and then carry on with the next phase). Set before starting them, so a
 # half-finished start is cleaned up too.
-trap emulators_stop EXIT
+trap '_installs_stop; emulators_stop' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-t=$(_now_ms)
+# What the phases fetch from the network (npm, pip, apt: the emulators and the tools of the
+# later phases) is installed beside the debug build, which keeps both cores busy while the
+# installs mostly wait on the network. Each goes into a directory of its own (apt waits for
+# its lock), so they can run side by side; each logs to .cache/logs/install-NAME.log and is
+# waited for just before what needs it. The installs are idempotent: one that failed here
+# is tried again, with its output shown, by the phase itself.
+mkdir -p .cache/logs
+declare -A _install_pid=()
+_install_start() { # _install_start NAME CMD...
+	local name="$1" log=".cache/logs/install-$1.log"
+	shift
+	(
+		started=$(_now_ms)
+		status=0
+		"$@" || status=$?
+		echo "$(($(_now_ms) - started))" >".cache/logs/install-$name.ms"
+		exit "$status"
+	) >"$log" 2>&1 </dev/null &
+	_install_pid[$name]=$!
+}
+_install_wait() { # _install_wait NAME: its exit code; prints how long it took and waited
+	local name="$1" waited_from status=0 ms
+	[[ -n "${_install_pid[$name]:-}" ]] || return 0
+	waited_from=$(_now_ms)
+	wait "${_install_pid[$name]}" || status=$?
+	unset "_install_pid[$name]"
+	ms=$(cat ".cache/logs/install-$name.ms" 2>/dev/null || echo 0)
+	printf '==> install %-14s %4d.%01ds beside the build, waited %d.%01ds (exit %s)\n' "$name" \
+		"$((ms / 1000))" "$((ms % 1000 / 100))" "$((($(_now_ms) - waited_from) / 1000))" \
+		"$((($(_now_ms) - waited_from) % 1000 / 100))" "$status" >&2
+	if ((status != 0)); then
+		echo "test.sh: installing $name failed; the last lines of .cache/logs/install-$name.log:" >&2
+		tail -n 30 ".cache/logs/install-$name.log" >&2
+	fi
+	return "$status"
+}
+_installs_stop() {
+	local pid
+	for pid in "${_install_pid[@]}"; do
+		kill -- "$pid" 2>/dev/null || true
+	done
+}
+
+# A whole run (no cargo arguments) also runs the phases after the Rust tests (see below).
+whole_run=0
+((${#cargo_args[@]} != 0)) || whole_run=1
+phases=()
+if ((whole_run)); then
+	phases=(fuzz browser sdk-python sdk-typescript)
+	[[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" == 1 ]] || phases+=(lambda sam)
+fi
+_phase_script() {
+	case "$1" in
+	fuzz) echo infra/scripts/fuzz.sh ;;
+	browser) echo infra/scripts/browser_test.sh ;;
+	sdk-python) echo infra/scripts/sdk_python.sh ;;
+	sdk-typescript) echo infra/scripts/sdk_typescript.sh ;;
+	lambda) echo infra/scripts/lambda_build.sh ;;
+	sam) echo infra/scripts/sam_checks.sh ;;
+	esac
+}
+
 rc=0
-emulators_install || rc=$?
-_took install "$t" "$rc"
-((rc == 0)) || exit "$rc"
+_install_start emulators emulators_install
+for phase in "${phases[@]}"; do
+	_install_start "$phase" bash "$(_phase_script "$phase")" install
+done
+
+# Both checks run even if the first fails (one CI run reports both), but the script
+# exits with the first failure's code.
+t=$(_now_ms)
+# The tests drive the real pirros-local and pirros-admin binaries, which `cargo test` alone
+# does not build (it builds test harnesses); same profile, so no second build of anything.
+# The test harnesses are built before the emulators start, so the run after builds nothing.
+cargo build --workspace --bins --locked || rc=$?
+cargo test "${workspace[@]}" --locked --no-run "${cargo_args[@]}" || rc=$?
+_took build "$t" "$rc"
+
+install_rc=0
+_install_wait emulators || install_rc=$?
+((install_rc == 0)) || exit "$install_rc"
 
 t=$(_now_ms)
 emulators_start || rc=$?
 _took emulators "$t" "$rc"
 ((rc == 0)) || exit "$rc"
 
-# Both checks run even if the first fails (one CI run reports both), but the script
-# exits with the first failure's code.
 t=$(_now_ms)
-mkdir -p .cache/logs
-# The tests drive the real pirros-local and pirros-admin binaries, which `cargo test` alone
-# does not build (it builds test harnesses); same profile, so no second build of anything.
-cargo build --workspace --bins --locked || rc=$?
 cargo test "${workspace[@]}" --locked --no-fail-fast "${cargo_args[@]}" -- "${threads[@]}" "${harness_args[@]}" 2>&1 |
 	tee .cache/logs/cargo-test.log || rc=$?
 _took "cargo test" "$t" "$rc"
@@ -132,28 +202,16 @@ fi
 # binaries for Lambda (arm64), so only a whole run does them. Each runs even if an earlier
 # phase failed; the first failure's code is the exit code. PIRROS_SKIP_DEPLOY_BUILD=1 skips
 # the release build on a developer's machine; CI never sets it.
-if ((${#cargo_args[@]} == 0)); then
-	phases=(fuzz browser sdk-python sdk-typescript)
-	[[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" == 1 ]] || phases+=(lambda sam)
-	for phase in "${phases[@]}"; do
-		case "$phase" in
-		fuzz) script=infra/scripts/fuzz.sh ;;
-		browser) script=infra/scripts/browser_test.sh ;;
-		sdk-python) script=infra/scripts/sdk_python.sh ;;
-		sdk-typescript) script=infra/scripts/sdk_typescript.sh ;;
-		lambda)
-			script=infra/scripts/lambda_build.sh
-			_room_for_release_build
-			;;
-		sam) script=infra/scripts/sam_checks.sh ;;
-		esac
-		t=$(_now_ms)
-		phase_rc=0
-		bash "$script" || phase_rc=$?
-		_took "$phase" "$t" "$phase_rc"
-		((rc != 0)) || rc=$phase_rc
-	done
-fi
+for phase in "${phases[@]}"; do
+	# A failed install is shown here and tried again by the phase.
+	_install_wait "$phase" || true
+	[[ "$phase" != lambda ]] || _room_for_release_build
+	t=$(_now_ms)
+	phase_rc=0
+	bash "$(_phase_script "$phase")" || phase_rc=$?
+	_took "$phase" "$t" "$phase_rc"
+	((rc != 0)) || rc=$phase_rc
+done
 
 # One closing line for the whole run: every Rust test binary's counts added up.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i - 1); if ($(i) ~ /^failed;?$/) f += $(i - 1) } }
