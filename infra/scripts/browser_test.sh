@@ -31,17 +31,9 @@ install_tools() {
 	fi
 }
 
-case "${1:-}" in
-"") ;;
-install)
-	install_tools
-	exit 0
-	;;
-*)
-	log "usage: $0 [install]"
-	exit 2
-	;;
-esac
+# (An if, not a || list: errexit holds inside install_tools only outside of lists.)
+if [[ "${1:-}" == install ]]; then install_tools; exit 0; fi
+(($# == 0)) || { log "usage: $0 [install]" && exit 2; }
 
 [[ -x target/debug/pirros-local ]] || {
 	log "target/debug/pirros-local is missing: build it first (cargo build -p pirros-local, or cargo test)"

@@ -57,17 +57,9 @@ install_tools() {
 	fi
 }
 
-case "${1:-}" in
-"") ;;
-install)
-	install_tools
-	exit 0
-	;;
-*)
-	log "usage: $0 [install]"
-	exit 2
-	;;
-esac
+# (An if, not a || list: errexit holds inside install_tools only outside of lists.)
+if [[ "${1:-}" == install ]]; then install_tools; exit 0; fi
+(($# == 0)) || { log "usage: $0 [install]" && exit 2; }
 
 [[ -x "$BIN" ]] || {
 	log "$BIN is missing: build it first (cargo build -p pirros-local, or cargo test)"
