@@ -87,59 +87,79 @@ done
 # the usual 128+signal status, which runs the EXIT trap (a bare INT trap would run
 # emulators_stop and then carry on with the next phase). Set before starting them, so a
 # half-finished start is cleaned up too.
-trap '_installs_stop; emulators_stop' EXIT
+trap '_background_stop; emulators_stop' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# What the phases fetch from the network (npm, pip, apt: the emulators and the tools of the
-# later phases) is installed beside the debug build, which keeps both cores busy while the
-# installs mostly wait on the network. Each goes into a directory of its own (apt waits for
-# its lock), so they can run side by side; each logs to .cache/logs/install-NAME.log and is
-# waited for just before what needs it. The installs are idempotent: one that failed here
-# is tried again, with its output shown, by the phase itself.
+# Jobs in the background (installs, phases side by side): each one's output goes to its log,
+# its duration in ms to LOG.ms, and it is waited for by its key.
 mkdir -p .cache/logs
-declare -A _install_pid=()
-_install_start() { # _install_start NAME CMD...
-	local name="$1" log=".cache/logs/install-$1.log"
-	shift
+declare -A _background_pid=()
+_background_start() { # _background_start KEY LOG CMD...
+	local key="$1" log="$2"
+	shift 2
 	(
 		started=$(_now_ms)
 		status=0
 		"$@" || status=$?
-		echo "$(($(_now_ms) - started))" >".cache/logs/install-$name.ms"
+		echo "$(($(_now_ms) - started))" >"$log.ms"
 		exit "$status"
 	) >"$log" 2>&1 </dev/null &
-	_install_pid[$name]=$!
+	_background_pid[$key]=$!
 }
-_install_wait() { # _install_wait NAME: its exit code; prints how long it took and waited
-	local name="$1" waited_from status=0 ms
-	[[ -n "${_install_pid[$name]:-}" ]] || return 0
-	waited_from=$(_now_ms)
-	wait "${_install_pid[$name]}" || status=$?
-	unset "_install_pid[$name]"
-	ms=$(cat ".cache/logs/install-$name.ms" 2>/dev/null || echo 0)
-	printf '==> install %-14s %4d.%01ds beside the build, waited %d.%01ds (exit %s)\n' "$name" \
-		"$((ms / 1000))" "$((ms % 1000 / 100))" "$((($(_now_ms) - waited_from) / 1000))" \
-		"$((($(_now_ms) - waited_from) % 1000 / 100))" "$status" >&2
-	if ((status != 0)); then
-		echo "test.sh: installing $name failed; the last lines of .cache/logs/install-$name.log:" >&2
-		tail -n 30 ".cache/logs/install-$name.log" >&2
-	fi
+_background_wait() { # _background_wait KEY: its exit code (0 when nothing runs under KEY)
+	local key="$1" status=0
+	[[ -n "${_background_pid[$key]:-}" ]] || return 0
+	wait "${_background_pid[$key]}" || status=$?
+	unset "_background_pid[$key]"
 	return "$status"
 }
-_installs_stop() {
+_background_ms() { cat "$1.ms" 2>/dev/null || echo 0; }
+_background_stop() {
 	local pid
-	for pid in "${_install_pid[@]}"; do
+	for pid in "${_background_pid[@]}"; do
 		kill -- "$pid" 2>/dev/null || true
 	done
 }
 
+# What the phases fetch from the network (npm, pip, apt: the emulators and the tools of the
+# later phases) is installed beside the debug build. They share the two cores with it (pip
+# and npm unpack on the CPU too), so the build takes longer by about what the emulators'
+# install took alone; what the run gains is that no later phase waits for its downloads.
+# Each goes into a directory of its own (apt waits for its lock), so they can run side by
+# side; each logs to .cache/logs/install-NAME.log and is waited for just before what needs
+# it. The installs are idempotent: one that failed here is tried again, with its output
+# shown, by the phase itself.
+_install_start() { # _install_start NAME CMD...
+	local name="$1"
+	shift
+	_background_start "install-$name" ".cache/logs/install-$name.log" "$@"
+}
+_install_wait() { # _install_wait NAME: its exit code; prints how long it took and waited
+	local name="$1" log=".cache/logs/install-$1.log" waited_from status=0 ms waited
+	[[ -n "${_background_pid[install-$name]:-}" ]] || return 0
+	waited_from=$(_now_ms)
+	_background_wait "install-$name" || status=$?
+	ms=$(_background_ms "$log")
+	waited=$(($(_now_ms) - waited_from))
+	printf '==> install %-14s %4d.%01ds beside the build, waited %d.%01ds (exit %s)\n' "$name" \
+		"$((ms / 1000))" "$((ms % 1000 / 100))" "$((waited / 1000))" "$((waited % 1000 / 100))" "$status" >&2
+	if ((status != 0)); then
+		echo "test.sh: installing $name failed; the last lines of $log:" >&2
+		tail -n 30 "$log" >&2
+	fi
+	return "$status"
+}
+
 # A whole run (no cargo arguments) also runs the phases after the Rust tests (see below).
+# Phases joined by + run side by side: the browser and SDK suites each start their own
+# pirros-local on free ports and mostly wait on it, so together they take about as long as
+# the longest of them.
 whole_run=0
 ((${#cargo_args[@]} != 0)) || whole_run=1
 phases=()
 if ((whole_run)); then
-	phases=(fuzz browser sdk-python sdk-typescript)
+	phases=(fuzz browser+sdk-python+sdk-typescript)
 	[[ "${PIRROS_SKIP_DEPLOY_BUILD:-}" == 1 ]] || phases+=(lambda sam)
 fi
 _phase_script() {
@@ -155,7 +175,7 @@ _phase_script() {
 
 rc=0
 _install_start emulators emulators_install
-for phase in "${phases[@]}"; do
+for phase in ${phases[@]//+/ }; do
 	_install_start "$phase" bash "$(_phase_script "$phase")" install
 done
 
@@ -202,15 +222,37 @@ fi
 # binaries for Lambda (arm64), so only a whole run does them. Each runs even if an earlier
 # phase failed; the first failure's code is the exit code. PIRROS_SKIP_DEPLOY_BUILD=1 skips
 # the release build on a developer's machine; CI never sets it.
-for phase in "${phases[@]}"; do
-	# A failed install is shown here and tried again by the phase.
-	_install_wait "$phase" || true
-	[[ "$phase" != lambda ]] || _room_for_release_build
+for group in "${phases[@]}"; do
+	IFS=+ read -ra members <<<"$group"
+	for phase in "${members[@]}"; do
+		# A failed install is shown here and tried again by the phase.
+		_install_wait "$phase" || true
+	done
+	[[ "$group" != lambda ]] || _room_for_release_build
+	if ((${#members[@]} == 1)); then
+		t=$(_now_ms)
+		phase_rc=0
+		bash "$(_phase_script "$group")" || phase_rc=$?
+		_took "$group" "$t" "$phase_rc"
+		((rc != 0)) || rc=$phase_rc
+		continue
+	fi
+	# Side by side, each into its own log, shown whole once all of them are done.
 	t=$(_now_ms)
-	phase_rc=0
-	bash "$(_phase_script "$phase")" || phase_rc=$?
-	_took "$phase" "$t" "$phase_rc"
-	((rc != 0)) || rc=$phase_rc
+	for phase in "${members[@]}"; do
+		_background_start "phase-$phase" ".cache/logs/phase-$phase.log" bash "$(_phase_script "$phase")"
+	done
+	group_rc=0
+	for phase in "${members[@]}"; do
+		phase_rc=0
+		_background_wait "phase-$phase" || phase_rc=$?
+		cat ".cache/logs/phase-$phase.log"
+		# Its own time: as if it had started its duration ago.
+		_took "$phase" "$(($(_now_ms) - $(_background_ms ".cache/logs/phase-$phase.log")))" "$phase_rc"
+		((group_rc != 0)) || group_rc=$phase_rc
+	done
+	_took "${group//+/ + }" "$t" "$group_rc"
+	((rc != 0)) || rc=$group_rc
 done
 
 # One closing line for the whole run: every Rust test binary's counts added up.
