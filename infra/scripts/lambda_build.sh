@@ -30,7 +30,7 @@ export CARGO_TARGET_DIR="$PWD/target/lambda-build"
 functions=(oauth tags details families stashes downloads docs discovery jobs worker webhooks webhook-fanout webhook-delivery)
 args=()
 for f in "${functions[@]}"; do args+=(--bin "pirros-$f"); done
-nice cargo lambda build --release --arm64 --output-format zip "${args[@]}"
+cargo lambda build --release --arm64 --output-format zip "${args[@]}"
 # The 4 MiB goal is reported, not enforced: a bigger zip still deploys (the hard limit is
 # 50 MiB), and the figure belongs in the performance notes.
 goal=$((4 * 1024 * 1024))

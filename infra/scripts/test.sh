@@ -115,10 +115,10 @@ _background_wait() { # _background_wait KEY: its exit code (0 when nothing runs 
 	return "$status"
 }
 _background_ms() { cat "$1.ms" 2>/dev/null || echo 0; }
-_background_stop() {
+_background_stop() { # each job with what it started (pip, npm, cargo), as emulators_stop does
 	local pid
 	for pid in "${_background_pid[@]}"; do
-		kill -- "$pid" 2>/dev/null || true
+		_emu_kill_tree "$pid"
 	done
 }
 
