@@ -8,6 +8,7 @@ mod events;
 mod init;
 mod routes;
 mod scale;
+mod shapes;
 mod stamp;
 mod tables;
 mod tap;

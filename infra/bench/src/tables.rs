@@ -56,6 +56,11 @@ pub const SOURCES: &[Source] = &[
         render: routes,
     },
     Source {
+        name: "call-shapes",
+        file: "routes.json",
+        render: call_shapes,
+    },
+    Source {
         name: "routes-rtt",
         file: "routes_rtt.json",
         render: routes,
@@ -794,6 +799,42 @@ fn routes(v: &Value) -> Result<String> {
     ))
 }
 
+/// Each DynamoDB request the server sends beside the bare one its routes' floors send.
+fn call_shapes(v: &Value) -> Result<String> {
+    let rows = list(v, "shapes")?;
+    let p50_of = |name: &str| -> Result<f64> {
+        let row = rows
+            .iter()
+            .find(|r| r["shape"] == name)
+            .ok_or_else(|| anyhow!("shape `{name}` compared with, but not measured"))?;
+        num(row, "p50_ms")
+    };
+    let mut out = Vec::new();
+    for r in rows {
+        let over = match r["bare"].as_str() {
+            Some(bare) => format!("{:+.2}", num(r, "p50_ms")? - p50_of(bare)?),
+            None => "–".into(),
+        };
+        out.push(vec![
+            text(r, "shape")?.to_string(),
+            fixed(num(r, "p50_ms")?, 2),
+            fixed(num(r, "p90_ms")?, 2),
+            over,
+        ]);
+    }
+    use Align::*;
+    Ok(table(
+        &strings([
+            "DynamoDB request",
+            "p50 ms",
+            "p90 ms",
+            "p50 over the floor's form, ms",
+        ]),
+        &[Left, Right, Right, Right],
+        &out,
+    ))
+}
+
 fn init(v: &Value) -> Result<String> {
     let mut out = Vec::new();
     for r in list(v, "rows")? {
@@ -1004,6 +1045,31 @@ mod tests {
              |---|---:|---:|---:|---:|---:|---:|\n\
              | `POST /oauth/token` | 1.91 | 8.76 | 1.47 | 1.30 | 3 | 1 |\n\
              | details get | 1.54 | 5.74 | 1.34 | **1.15** | 7 | 2 |"
+        );
+    }
+
+    #[test]
+    fn call_shapes_show_each_over_its_bare_form() {
+        let v = serde_json::json!({"shapes": [
+            {"shape": "GetItem (floor)", "bare": null, "p50_ms": 0.4812, "p90_ms": 0.6},
+            {"shape": "GetItem, capacity", "bare": "GetItem (floor)", "p50_ms": 0.5634, "p90_ms": 0.71},
+        ]});
+        assert_eq!(
+            call_shapes(&v).unwrap(),
+            "| DynamoDB request | p50 ms | p90 ms | p50 over the floor's form, ms |\n\
+             |---|---:|---:|---:|\n\
+             | GetItem (floor) | 0.48 | 0.60 | – |\n\
+             | GetItem, capacity | 0.56 | 0.71 | +0.08 |"
+        );
+        // A shape compared with one the run did not measure is an error, not a blank.
+        let v = serde_json::json!({"shapes": [
+            {"shape": "x", "bare": "missing", "p50_ms": 1.0, "p90_ms": 1.0},
+        ]});
+        assert!(
+            call_shapes(&v)
+                .unwrap_err()
+                .to_string()
+                .contains("`missing`")
         );
     }
 
