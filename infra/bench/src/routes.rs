@@ -2,6 +2,8 @@
 //! that route needs, made with the same SDK in the same run.
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeValue, KeysAndAttributes, Put, ReturnValue, TransactWriteItem,
 };
@@ -45,25 +47,31 @@ where
     out
 }
 
-/// The raw calls behind authentication: credential read beside the rate-limit update.
-async fn auth_floor(c: &Client, table: &str) {
-    let cred = c
-        .get_item()
+/// The floor's credential read: the demo credential, consistent.
+pub fn credential_read(c: &Client, table: &str) -> GetItemFluentBuilder {
+    c.get_item()
         .table_name(table)
         .set_key(Some(key(keys::credential(
             &ClientId::parse(CLIENT).unwrap(),
         ))))
         .consistent_read(true)
-        .send();
-    let rate = c
-        .update_item()
+}
+
+/// The floor's rate-limit update: one `ADD` to a counter of its own.
+pub fn counter_update(c: &Client, table: &str) -> UpdateItemFluentBuilder {
+    c.update_item()
         .table_name(table)
         .set_key(Some(key(keys::rate("floor"))))
         .update_expression("ADD #c :one")
         .expression_attribute_names("#c", "count")
         .expression_attribute_values(":one", AttributeValue::N("1".into()))
         .return_values(ReturnValue::UpdatedNew)
-        .send();
+}
+
+/// The raw calls behind authentication: credential read beside the rate-limit update.
+async fn auth_floor(c: &Client, table: &str) {
+    let cred = credential_read(c, table).send();
+    let rate = counter_update(c, table).send();
     let (a, b) = tokio::join!(cred, rate);
     a.expect("get");
     b.expect("update");

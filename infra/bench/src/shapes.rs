@@ -4,11 +4,9 @@
 //! detail beside its open-flag count, decoding). A route's p50 above its floor is the sum
 //! of these along its steps plus the HTTP hop; this part says which is which.
 
-use crate::routes::{CLIENT, WS, key, percentile};
+use crate::routes::{CLIENT, WS, counter_update, credential_read, key, percentile};
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{
-    AttributeValue, KeysAndAttributes, ReturnConsumedCapacity, ReturnValue,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
 use pirros_shared::AppState;
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::store::keys::{self, kind};
@@ -83,31 +81,19 @@ impl At<'_> {
         let route = "GET /v1/workspaces/{ws}/details/{id}";
         match i {
             0 => {
-                c.get_item()
-                    .table_name(table)
-                    .set_key(Some(key(keys::credential(&self.client))))
-                    .consistent_read(true)
-                    .send()
-                    .await?;
+                credential_read(c, table).send().await?;
             }
             1 => {
                 state.store.get_credential(&self.client).await?;
             }
-            2 | 3 => {
-                let update = c
-                    .update_item()
-                    .table_name(table)
-                    .set_key(Some(key(keys::rate("floor"))))
-                    .update_expression("ADD #c :one")
-                    .expression_attribute_names("#c", "count")
-                    .expression_attribute_values(":one", AttributeValue::N("1".into()))
-                    .return_values(ReturnValue::UpdatedNew);
-                match i {
-                    3 => update.return_consumed_capacity(ReturnConsumedCapacity::Total),
-                    _ => update,
-                }
-                .send()
-                .await?;
+            2 => {
+                counter_update(c, table).send().await?;
+            }
+            3 => {
+                counter_update(c, table)
+                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                    .send()
+                    .await?;
             }
             4 => {
                 state
