@@ -14,50 +14,60 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Instant;
 
-/// One request shape: its name in the table, and the bare shape it is compared with.
-struct Shape {
-    name: &'static str,
-    bare: Option<&'static str>,
+/// One request shape: what the server sends, or the bare form a floor sends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    CredentialFloor,
+    CredentialStore,
+    CounterFloor,
+    CounterWithCapacity,
+    Limiter,
+    DetailFloor,
+    DetailWithCapacity,
+    DetailBatch,
+    DetailStore,
 }
 
-const SHAPES: &[Shape] = &[
-    Shape {
-        name: "GetItem, consistent: the credential (floor)",
-        bare: None,
-    },
-    Shape {
-        name: "the store's credential read",
-        bare: Some("GetItem, consistent: the credential (floor)"),
-    },
-    Shape {
-        name: "UpdateItem `ADD`: a counter (floor)",
-        bare: None,
-    },
-    Shape {
-        name: "UpdateItem `ADD`, consumed capacity asked",
-        bare: Some("UpdateItem `ADD`: a counter (floor)"),
-    },
-    Shape {
-        name: "the API limiter's update (condition, route tally, TTL, capacity)",
-        bare: Some("UpdateItem `ADD`: a counter (floor)"),
-    },
-    Shape {
-        name: "GetItem: a detail (floor)",
-        bare: None,
-    },
-    Shape {
-        name: "GetItem: a detail, consumed capacity asked",
-        bare: Some("GetItem: a detail (floor)"),
-    },
-    Shape {
-        name: "BatchGetItem: a detail and its open-flag count",
-        bare: Some("GetItem: a detail (floor)"),
-    },
-    Shape {
-        name: "the store's detail read (the batch, capacity, decoding)",
-        bare: Some("GetItem: a detail (floor)"),
-    },
-];
+impl Shape {
+    /// In the table's order: each bare form before what is compared with it.
+    const ALL: [Shape; 9] = [
+        Shape::CredentialFloor,
+        Shape::CredentialStore,
+        Shape::CounterFloor,
+        Shape::CounterWithCapacity,
+        Shape::Limiter,
+        Shape::DetailFloor,
+        Shape::DetailWithCapacity,
+        Shape::DetailBatch,
+        Shape::DetailStore,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Shape::CredentialFloor => "GetItem, consistent: the credential (floor)",
+            Shape::CredentialStore => "the store's credential read",
+            Shape::CounterFloor => "UpdateItem `ADD`: a counter (floor)",
+            Shape::CounterWithCapacity => "UpdateItem `ADD`, consumed capacity asked",
+            Shape::Limiter => "the API limiter's update (condition, route tally, TTL, capacity)",
+            Shape::DetailFloor => "GetItem: a detail (floor)",
+            Shape::DetailWithCapacity => "GetItem: a detail, consumed capacity asked",
+            Shape::DetailBatch => "BatchGetItem: a detail and its open-flag count",
+            Shape::DetailStore => "the store's detail read (the batch, capacity, decoding)",
+        }
+    }
+
+    /// The floor's form this shape is compared with; `None` for a floor's own.
+    fn bare(self) -> Option<Shape> {
+        match self {
+            Shape::CredentialFloor | Shape::CounterFloor | Shape::DetailFloor => None,
+            Shape::CredentialStore => Some(Shape::CredentialFloor),
+            Shape::CounterWithCapacity | Shape::Limiter => Some(Shape::CounterFloor),
+            Shape::DetailWithCapacity | Shape::DetailBatch | Shape::DetailStore => {
+                Some(Shape::DetailFloor)
+            }
+        }
+    }
+}
 
 /// Where the requests go: the bench's table, the demo credential and one of its details.
 struct At<'a> {
@@ -74,28 +84,28 @@ impl At<'_> {
         key(keys::in_workspace(self.ws, kind::DETAIL, &self.detail))
     }
 
-    /// One request of shape `i` of `SHAPES`.
-    async fn send(&self, i: usize) -> anyhow::Result<()> {
+    /// One request of `shape`.
+    async fn send(&self, shape: Shape) -> anyhow::Result<()> {
         let (c, table, state) = (self.c, self.table, self.state);
         // The route whose tally the limiter's update adds to (one attribute per route).
         let route = "GET /v1/workspaces/{ws}/details/{id}";
-        match i {
-            0 => {
+        match shape {
+            Shape::CredentialFloor => {
                 credential_read(c, table).send().await?;
             }
-            1 => {
+            Shape::CredentialStore => {
                 state.store.get_credential(&self.client).await?;
             }
-            2 => {
+            Shape::CounterFloor => {
                 counter_update(c, table).send().await?;
             }
-            3 => {
+            Shape::CounterWithCapacity => {
                 counter_update(c, table)
                     .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .send()
                     .await?;
             }
-            4 => {
+            Shape::Limiter => {
                 state
                     .api_limiter
                     .hit(
@@ -108,26 +118,28 @@ impl At<'_> {
                     .await
                     .map_err(|(e, _)| anyhow::anyhow!("the limiter refused: {e:?}"))?;
             }
-            5 | 6 => {
+            Shape::DetailFloor | Shape::DetailWithCapacity => {
                 let get = c
                     .get_item()
                     .table_name(table)
                     .set_key(Some(self.detail_key()));
-                match i {
-                    6 => get.return_consumed_capacity(ReturnConsumedCapacity::Total),
+                match shape {
+                    Shape::DetailWithCapacity => {
+                        get.return_consumed_capacity(ReturnConsumedCapacity::Total)
+                    }
                     _ => get,
                 }
                 .send()
                 .await?;
             }
-            7 => {
+            Shape::DetailBatch => {
                 let keys = KeysAndAttributes::builder()
                     .keys(self.detail_key())
                     .keys(key(keys::open_flags(self.ws, &self.detail)))
                     .build()?;
                 c.batch_get_item().request_items(table, keys).send().await?;
             }
-            _ => {
+            Shape::DetailStore => {
                 state
                     .store
                     .get_detail_counted(self.ws, &self.detail)
@@ -157,48 +169,36 @@ pub async fn measure(
         ws: WorkspaceId::parse(WS).expect("the demo workspace id"),
         detail: ResourceId::parse("det-slab-edge").expect("a demo detail id"),
     };
-    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(samples); SHAPES.len()];
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(samples); Shape::ALL.len()];
     for from in (0..2 * samples).step_by(BLOCK) {
         let warm = from < samples;
-        for (i, t) in times.iter_mut().enumerate() {
+        for (shape, t) in Shape::ALL.into_iter().zip(times.iter_mut()) {
             for _ in 0..BLOCK {
                 let t0 = Instant::now();
-                at.send(i).await?;
+                at.send(shape).await?;
                 if !warm {
                     t.push(t0.elapsed().as_secs_f64() * 1000.0);
                 }
             }
         }
     }
+    let p50s: Vec<f64> = times.iter_mut().map(|t| percentile(t, 0.5)).collect();
+    let p50_of = |shape: Shape| p50s[Shape::ALL.iter().position(|s| *s == shape).unwrap_or(0)];
     let mut rows = Vec::new();
-    for (shape, mut t) in SHAPES.iter().zip(times) {
-        rows.push(json!({
-            "shape": shape.name,
-            "bare": shape.bare,
-            "p50_ms": percentile(&mut t, 0.5),
-            "p90_ms": percentile(&mut t, 0.9),
-        }));
-    }
-    for r in &rows {
-        let over = match r["bare"].as_str() {
-            Some(b) => {
-                let base = rows
-                    .iter()
-                    .find(|o| o["shape"] == b)
-                    .expect("a listed shape");
-                format!(
-                    "{:+.3}",
-                    r["p50_ms"].as_f64().unwrap_or(0.0) - base["p50_ms"].as_f64().unwrap_or(0.0)
-                )
-            }
-            None => "".into(),
-        };
+    for (shape, mut t) in Shape::ALL.into_iter().zip(times) {
+        let (p50, p90) = (p50_of(shape), percentile(&mut t, 0.9));
+        let over = shape.bare().map(|b| format!("{:+.3}", p50 - p50_of(b)));
         println!(
-            "{:<66} {:>8.3} {:>8.3} {over:>8}",
-            r["shape"].as_str().unwrap_or_default(),
-            r["p50_ms"].as_f64().unwrap_or(0.0),
-            r["p90_ms"].as_f64().unwrap_or(0.0),
+            "{:<66} {p50:>8.3} {p90:>8.3} {:>8}",
+            shape.name(),
+            over.unwrap_or_default()
         );
+        rows.push(json!({
+            "shape": shape.name(),
+            "bare": shape.bare().map(Shape::name),
+            "p50_ms": p50,
+            "p90_ms": p90,
+        }));
     }
     Ok(Value::Array(rows))
 }
