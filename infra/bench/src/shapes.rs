@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 /// One request shape: what the server sends, or the bare form a floor sends.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Shape {
     CredentialFloor,
     CredentialStore,
@@ -183,7 +183,9 @@ pub async fn measure(
         }
     }
     let p50s: Vec<f64> = times.iter_mut().map(|t| percentile(t, 0.5)).collect();
-    let p50_of = |shape: Shape| p50s[Shape::ALL.iter().position(|s| *s == shape).unwrap_or(0)];
+    // `ALL` lists the shapes in their declaration order (tested below): a shape's number is
+    // its place in it.
+    let p50_of = |shape: Shape| p50s[shape as usize];
     let mut rows = Vec::new();
     for (shape, mut t) in Shape::ALL.into_iter().zip(times) {
         let (p50, p90) = (p50_of(shape), percentile(&mut t, 0.9));
@@ -201,4 +203,27 @@ pub async fn measure(
         }));
     }
     Ok(Value::Array(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shape;
+
+    #[test]
+    fn all_lists_every_shape_at_its_own_number_and_each_after_its_bare_form() {
+        for (i, shape) in Shape::ALL.into_iter().enumerate() {
+            assert_eq!(shape as usize, i, "{shape:?}");
+            if let Some(bare) = shape.bare() {
+                assert!(
+                    (bare as usize) < i,
+                    "{shape:?} before its bare form {bare:?}"
+                );
+                assert_eq!(
+                    bare.bare(),
+                    None,
+                    "{bare:?} is itself compared with another"
+                );
+            }
+        }
+    }
 }
