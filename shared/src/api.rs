@@ -2,6 +2,7 @@
 //! credential and rate limit, then the handler, then the envelope and headers.
 
 use crate::AppState;
+use crate::ahead;
 use crate::error::{ApiError, Flavor, ScopeDetails};
 use crate::grants::{self, Action, EntityType, Filter, Filterable, HasId, Scope};
 use crate::ids::{ClientId, WorkspaceId};
@@ -46,6 +47,8 @@ pub struct V1Call {
     started: Instant,
     /// The route it matched, for the metrics that name routes by template.
     route: RouteName,
+    /// What the route read beside authentication, if it did (`ahead`).
+    ahead: ahead::Slot,
 }
 
 /// Answers an error before a call was established (no credential yet).
@@ -211,9 +214,17 @@ impl V1Call {
                 None => switch.await,
             }
         };
-        // The credential check and the rate-limit update are independent: one round trip.
+        // The route's parameters are parsed now, for its read ahead; a malformed one is
+        // still answered only once the call is authenticated.
+        let route = matched.resolve(request.uri().path());
+        let reading = match &route {
+            Ok(r) if state.api_limiter.may_read_ahead(client.as_str()) => r.read_ahead(state),
+            _ => None,
+        };
+        // The credential check, the rate-limit update and the route's read ahead are
+        // independent: one round trip.
         let route_key = format!("{} {}", name.method, name.template);
-        let (on, cred, rate) = tokio::join!(
+        let (on, cred, rate, read) = tokio::join!(
             switch,
             state.store.get_credential(&client),
             state.api_limiter.hit(
@@ -222,7 +233,13 @@ impl V1Call {
                 &route_key,
                 state.config.api_rate_limit_per_hour,
                 state.config.api_rate_limit_window_secs,
-            )
+            ),
+            async {
+                match reading {
+                    Some(r) => Some(r.await),
+                    None => None,
+                }
+            }
         );
         if on {
             return Err(fail(off(), &request));
@@ -251,7 +268,7 @@ impl V1Call {
                 return Err(resp);
             }
         };
-        let route = match matched.resolve(request.uri().path()) {
+        let route = match route {
             Ok(r) => r,
             Err(e) => {
                 let mut resp = fail(e, &request);
@@ -266,6 +283,7 @@ impl V1Call {
             rate,
             started,
             route: name,
+            ahead: ahead::Slot::new(read),
         };
         Ok((route, call))
     }
@@ -285,6 +303,11 @@ impl V1Call {
         );
         response::add_rate_headers(&mut resp, &self.rate);
         resp
+    }
+
+    /// What the route read beside authentication, for its handler's `Ahead`.
+    pub(crate) fn read_ahead(&self) -> &ahead::Slot {
+        &self.ahead
     }
 
     /// The caller's rate-limit state, this request counted.

@@ -4,6 +4,7 @@
 //! (domain, config, store, objects, auth, search) are crates of their own, re-exported here
 //! under the module paths the functions use.
 
+pub mod ahead;
 pub mod api;
 pub mod catalogue;
 pub mod conditional;

@@ -276,6 +276,8 @@ pub trait FunctionRoute: Sized + 'static {
     fn table() -> &'static Table<Self>;
     /// Each route's `document`, in the table's order.
     fn documented() -> Vec<fn(&mut OpenApi)>;
+    /// The route's read ahead, started (`crate::ahead`), if it declares one.
+    fn read_ahead<'a>(&'a self, state: &'a crate::AppState) -> Option<crate::ahead::Started<'a>>;
 }
 
 /// Most segments any template has; a longer path matches nothing.
@@ -495,17 +497,21 @@ impl<R> Table<R> {
 /// none; or a tuple of the query, the body, `If-Match` and `Idempotency-Key`), which is
 /// extracted before the handler runs and refused with the one error type. `needs` names the
 /// grant a route checks first (`Grant`): `read(Type)`, `write(Type)` or `any_read("type")`.
+/// `ahead(read_fn)` names a read the route makes for any caller, which the pipeline starts
+/// beside authentication (`crate::ahead`): `read_fn` takes the state and the route's path
+/// parameters as the handler does, and the handler takes its output as `Ahead<T>`.
 /// Without `v1`, only the enum and the table are made.
 #[macro_export]
 macro_rules! declare_routes {
     (v1 $name:ident for $function:ident {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
             $($module:ident ::)* { $handler:ident }
-            $(needs $grant:ident ( $($what:tt)* ))? ),* $(,)?
+            $(needs $grant:ident ( $($what:tt)* ))?
+            $(ahead ( $ahead:path ))? ),* $(,)?
     }) => {
         $crate::declare_routes!(@table v1 $name for $function {
             $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler }
-                $(needs $grant ( $($what)* ))? ),*
+                $(needs $grant ( $($what)* ))? $(ahead ( $ahead ))? ),*
         });
 
         /// Everything a request to this function goes through: the `/v1` pipeline, then
@@ -532,17 +538,19 @@ macro_rules! declare_routes {
     ($name:ident for $function:ident {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
             $($module:ident ::)* { $handler:ident }
-            $(needs $grant:ident ( $($what:tt)* ))? ),* $(,)?
+            $(needs $grant:ident ( $($what:tt)* ))?
+            $(ahead ( $ahead:path ))? ),* $(,)?
     }) => {
         $crate::declare_routes!(@table plain $name for $function {
             $( $(#[$doc])* $variant ( $($param : $ty),* ) => $($module ::)* { $handler }
-                $(needs $grant ( $($what)* ))? ),*
+                $(needs $grant ( $($what)* ))? $(ahead ( $ahead ))? ),*
         });
     };
     (@table $flavor:ident $name:ident for $function:ident {
         $( $(#[$doc:meta])* $variant:ident ( $($param:ident : $ty:ty),* ) =>
             $($module:ident ::)* { $handler:ident }
-            $(needs $grant:ident ( $($what:tt)* ))? ),* $(,)?
+            $(needs $grant:ident ( $($what:tt)* ))?
+            $(ahead ( $ahead:path ))? ),* $(,)?
     }) => {
         /// This function's routes, with their path parameters parsed.
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -575,6 +583,18 @@ macro_rules! declare_routes {
                         )*])
                     });
                 &TABLE
+            }
+
+            #[allow(unused_variables)]
+            fn read_ahead<'a>(
+                &'a self,
+                state: &'a $crate::AppState,
+            ) -> Option<$crate::ahead::Started<'a>> {
+                match self {
+                    $( $name::$variant($($param),*) => {
+                        $crate::__ahead!(state ($($param),*) $($ahead)?)
+                    } )*
+                }
             }
 
             fn documented() -> Vec<fn(&mut $crate::routes::Document)> {
@@ -622,6 +642,22 @@ macro_rules! __document_route {
                 $grant,
             )
         }
+    };
+}
+
+/// A route's read ahead (`crate::ahead`): its `ahead(read_fn)` called with the route's
+/// parameters as its handler gets them, or none.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __ahead {
+    ($state:ident ($($param:ident),*)) => {
+        None
+    };
+    ($state:ident ($($param:ident),*) $ahead:path) => {
+        Some($crate::ahead::start($ahead(
+            $state,
+            $( $crate::routes::Pass::pass($param), )*
+        )))
     };
 }
 

@@ -2,16 +2,19 @@
 //! S3 URLs that expire; PDFs are public URLs that don't.
 
 use pirros_shared::AppState;
+use pirros_shared::ahead::Ahead;
 use pirros_shared::api::V1Call;
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::model::{DetailRecord, FamilyRecord, Workspace};
 use pirros_shared::openapi::{DetailPath, ResourcePath};
 use pirros_shared::payload::NoExpansions;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::StoreResult;
 use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
 
@@ -24,10 +27,30 @@ enum Kind {
 
 pirros_shared::declare_routes! {
     v1 DownloadsRoute for Downloads {
-        Pdf(ws: WorkspaceId, id: ResourceId) => {download_pdf},
-        Rvt(ws: WorkspaceId, id: ResourceId) => {download_rvt},
-        Rfa(ws: WorkspaceId, id: ResourceId) => {download_rfa},
+        Pdf(ws: WorkspaceId, id: ResourceId) => {download_pdf} ahead(read_detail),
+        Rvt(ws: WorkspaceId, id: ResourceId) => {download_rvt} ahead(read_detail),
+        Rfa(ws: WorkspaceId, id: ResourceId) => {download_rfa} ahead(read_family),
     }
+}
+
+type DetailRead = StoreResult<(Option<DetailRecord>, Option<Workspace>)>;
+type FamilyRead = StoreResult<(Option<FamilyRecord>, Option<Workspace>)>;
+
+/// The detail and its workspace (the file and the downloads switch), in one call: read
+/// beside authentication.
+async fn read_detail(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> DetailRead {
+    state.store.get_detail_with_workspace(ws, id).await
+}
+
+/// The family and its workspace, in one call: read beside authentication.
+async fn read_family(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> FamilyRead {
+    state.store.get_family_with_workspace(ws, id).await
+}
+
+/// What a download reads: the detail (of a PDF or RVT) or the family, as read ahead.
+enum Source {
+    Detail(Ahead<DetailRead>),
+    Family(Ahead<FamilyRead>),
 }
 
 /// Where to fetch a file. Fetch it yourself; the API never redirects.
@@ -86,9 +109,9 @@ pub async fn download_pdf(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, ahead): (NoQuery, Ahead<DetailRead>),
 ) -> Result<Reply, ApiError> {
-    download(state, call, ws, id, Kind::Pdf, None).await
+    download(state, call, ws, id, Kind::Pdf, Source::Detail(ahead), None).await
 }
 
 /// Download a detail's RVT
@@ -113,9 +136,9 @@ pub async fn download_rvt(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    NoQuery {}: NoQuery,
+    (NoQuery {}, ahead): (NoQuery, Ahead<DetailRead>),
 ) -> Result<Reply, ApiError> {
-    download(state, call, ws, id, Kind::Rvt, None).await
+    download(state, call, ws, id, Kind::Rvt, Source::Detail(ahead), None).await
 }
 
 /// Download a family's RFA
@@ -140,9 +163,18 @@ pub async fn download_rfa(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    RfaQuery { version }: RfaQuery,
+    (RfaQuery { version }, ahead): (RfaQuery, Ahead<FamilyRead>),
 ) -> Result<Reply, ApiError> {
-    download(state, call, ws, id, Kind::Rfa, version).await
+    download(
+        state,
+        call,
+        ws,
+        id,
+        Kind::Rfa,
+        Source::Family(ahead),
+        version,
+    )
+    .await
 }
 
 /// The query of the RFA download.
@@ -172,18 +204,19 @@ async fn download(
     ws: WorkspaceId,
     id: &ResourceId,
     kind: Kind,
+    source: Source,
     version: Option<u64>,
 ) -> Result<Reply, ApiError> {
-    let entity = match kind {
-        Kind::Pdf | Kind::Rvt => EntityType::Detail,
-        Kind::Rfa => EntityType::Family,
+    let entity = match source {
+        Source::Detail(_) => EntityType::Detail,
+        Source::Family(_) => EntityType::Family,
     };
     let scope = call.scope(state, ws, entity, Action::Download);
-    // The resource and its workspace in one call, beside the scope's reads: one round trip.
-    let (file_key, name, visible, workspace) = match kind {
-        Kind::Pdf | Kind::Rvt => {
+    // The resource and its workspace in one call, read ahead or beside the scope's reads.
+    let (file_key, name, visible, workspace) = match source {
+        Source::Detail(ahead) => {
             let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
-                Ok(state.store.get_detail_with_workspace(ws, id).await?)
+                Ok(ahead.or(read_detail(state, ws, id)).await?)
             })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);
@@ -199,9 +232,9 @@ async fn download(
                 workspace,
             )
         }
-        Kind::Rfa => {
+        Source::Family(ahead) => {
             let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
-                Ok(state.store.get_family_with_workspace(ws, id).await?)
+                Ok(ahead.or(read_family(state, ws, id)).await?)
             })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);

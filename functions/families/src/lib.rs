@@ -2,6 +2,7 @@
 //! and where a family is used (`references.rs`) and its group (`group.rs`).
 
 use pirros_shared::AppState;
+use pirros_shared::ahead::Ahead;
 use pirros_shared::api::V1Call;
 use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::error::ApiError;
@@ -10,6 +11,7 @@ use pirros_shared::grants::Scope;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Family;
+use pirros_shared::model::FamilyRecord;
 use pirros_shared::model::References;
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
@@ -18,6 +20,7 @@ use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::lists::Listed;
 use pirros_shared::search::{Criteria, params, run, similar as candidates};
+use pirros_shared::store::StoreResult;
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -28,13 +31,34 @@ pub mod versions;
 
 pirros_shared::declare_routes! {
     v1 FamiliesRoute for Families {
-        Get(ws: WorkspaceId, id: ResourceId) => {get},
-        Similar(ws: WorkspaceId, id: ResourceId) => {similar},
+        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_family),
+        Similar(ws: WorkspaceId, id: ResourceId) => {similar} ahead(read_similar),
         Search(ws: WorkspaceId) => {search} needs read(Family),
         References(ws: WorkspaceId, id: ResourceId) => references::{references} needs read(Family),
         Group(ws: WorkspaceId, id: ResourceId) => group::{group},
         Versions(ws: WorkspaceId, id: ResourceId) => versions::{versions} needs read(Family),
     }
+}
+
+type FamilyRead = StoreResult<Option<FamilyRecord>>;
+
+/// The family: read beside authentication.
+async fn read_family(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> FamilyRead {
+    state.store.get_family(ws, id).await
+}
+
+/// The family, and the number of families in its workspace.
+type SimilarRead = StoreResult<Option<(Family, u64)>>;
+
+/// The family beside the number of families in the workspace, which says where the
+/// candidates are read from (`candidates::WHOLE`): read beside authentication.
+async fn read_similar(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> SimilarRead {
+    let everything = [candidates::everything()];
+    let (record, sizes) = tokio::try_join!(
+        state.store.get_family(ws, id),
+        state.store.list_sizes(ws, Listed::Families, &everything),
+    )?;
+    Ok(record.map(|r| (r.family, sizes.first().copied().unwrap_or(0))))
 }
 
 /// The family a paged list about it (its versions) is of, and the caller's family read
@@ -64,7 +88,7 @@ pub(crate) async fn readable(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<(Family, Scope), ApiError> {
-    let fetch = state.store.get_family(ws, id);
+    let fetch = read_family(state, ws, id);
     let (record, scope) = call.readable(state, ws, fetch, |r| &r.family).await?;
     Ok((record.family, scope))
 }
@@ -91,10 +115,11 @@ pub async fn get(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    IncludeQuery { include }: IncludeQuery,
+    (IncludeQuery { include }, ahead): (IncludeQuery, Ahead<FamilyRead>),
 ) -> Result<Reply, ApiError> {
-    let (family, _) = readable(state, call, ws, id).await?;
-    expand::reply(state, call, ws, include, &family).await
+    let fetch = ahead.or(read_family(state, ws, id));
+    let (record, _) = call.readable(state, ws, fetch, |r| &r.family).await?;
+    expand::reply(state, call, ws, include, &record.family).await
 }
 
 /// The query of `similar`.
@@ -157,18 +182,9 @@ pub async fn similar(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    SimilarQuery { limit, include }: SimilarQuery,
+    (SimilarQuery { limit, include }, ahead): (SimilarQuery, Ahead<SimilarRead>),
 ) -> Result<Reply, ApiError> {
-    // The family beside the number of families in the workspace, which says where the
-    // candidates are read from (`candidates::WHOLE`).
-    let everything = [candidates::everything()];
-    let fetch = async {
-        let (record, sizes) = tokio::try_join!(
-            state.store.get_family(ws, id),
-            state.store.list_sizes(ws, Listed::Families, &everything),
-        )?;
-        Ok(record.map(|r| (r.family, sizes.first().copied().unwrap_or(0))))
-    };
+    let fetch = ahead.or(read_similar(state, ws, id));
     let ((family, families), scope) = call.readable(state, ws, fetch, |(f, _)| f).await?;
     let others: Vec<Family> = candidates::candidates(state.store.as_ref(), ws, &family, families)
         .await?

@@ -19,7 +19,7 @@ pirros_shared::declare_routes! {
     v1 JobsRoute for Jobs {
         Upload(ws: WorkspaceId) => upload::{upload} needs write(Family),
         Export(ws: WorkspaceId, id: ResourceId) => export::{export} needs read(Stash),
-        Get(ws: WorkspaceId, id: ResourceId) => read::{get},
+        Get(ws: WorkspaceId, id: ResourceId) => read::{get} ahead(read::read_job),
         Snapshot(ws: WorkspaceId) => snapshot::{create} needs any_read("snapshot"),
     }
 }

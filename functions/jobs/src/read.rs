@@ -9,16 +9,18 @@
 use std::time::{Duration, Instant};
 
 use pirros_shared::AppState;
+use pirros_shared::ahead::Ahead;
 use pirros_shared::api::V1Call;
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::jobs::{Job, JobRecord, JobStatus, upload_key};
+use pirros_shared::model::Workspace;
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::{LeaseKind, LeaseSlot, SharedStore};
+use pirros_shared::store::{LeaseKind, LeaseSlot, SharedStore, StoreResult};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
@@ -50,6 +52,14 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     })
 }
 
+pub(crate) type JobRead = StoreResult<(Option<JobRecord>, Option<Workspace>)>;
+
+/// The job beside its workspace (one call; what an export's answer checks before it signs
+/// the link): read beside authentication.
+pub(crate) async fn read_job(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> JobRead {
+    state.store.get_job_with_workspace(ws, id).await
+}
+
 /// Get a job
 ///
 /// A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
@@ -79,13 +89,14 @@ pub async fn get(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    JobQuery {
-        wait_for_completion,
-    }: JobQuery,
+    (
+        JobQuery {
+            wait_for_completion,
+        },
+        ahead,
+    ): (JobQuery, Ahead<JobRead>),
 ) -> Result<Reply, ApiError> {
-    // The workspace beside the job (one call): what an export's answer checks before it
-    // signs the link.
-    let (job, workspace) = match state.store.get_job_with_workspace(ws, id).await? {
+    let (job, workspace) = match ahead.or(read_job(state, ws, id)).await? {
         (Some(j), workspace) if j.client_id == call.credential.client_id => (j, workspace),
         _ => return Err(ApiError::NotFound),
     };

@@ -1,6 +1,7 @@
 //! `GET /v1/workspaces/{ws}/tags`: every tag the caller may read, by name, in one page.
 
 use pirros_shared::AppState;
+use pirros_shared::ahead::Ahead;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType};
@@ -10,14 +11,22 @@ use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::StoreResult;
 
 /// Tag counts are capped, so the list is never paged.
 pub const MAX_TAGS: usize = pirros_shared::model::MAX_TAGS_PER_WORKSPACE;
 
 pirros_shared::declare_routes! {
     v1 TagsRoute for Tags {
-        List(ws: WorkspaceId) => {list} needs read(Tag),
+        List(ws: WorkspaceId) => {list} needs read(Tag) ahead(read_tags),
     }
+}
+
+type TagsRead = StoreResult<Vec<Tag>>;
+
+/// The workspace's tags: read beside authentication.
+async fn read_tags(state: &AppState, ws: WorkspaceId) -> TagsRead {
+    state.store.list_tags(ws).await
 }
 
 /// List tags
@@ -40,7 +49,7 @@ pub async fn list(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    PageQuery { limit: _, cursor }: PageQuery,
+    (PageQuery { limit: _, cursor }, ahead): (PageQuery, Ahead<TagsRead>),
 ) -> Result<Reply, ApiError> {
     if cursor.is_some() {
         return Err(ApiError::invalid_field(
@@ -51,9 +60,8 @@ pub async fn list(
     let scope = call
         .require_scope(state, ws, EntityType::Tag, Action::Read, None)
         .await?;
-    let mut tags: Vec<Tag> = state
-        .store
-        .list_tags(ws)
+    let mut tags: Vec<Tag> = ahead
+        .or(read_tags(state, ws))
         .await?
         .into_iter()
         .filter(|t| scope.allows(t))

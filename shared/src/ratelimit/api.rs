@@ -16,6 +16,9 @@ const CAPACITY: usize = 4096;
 pub struct ApiLimiter {
     /// client key → (start of the window, its final count)
     closed: Mutex<HashMap<String, (i64, u64)>>,
+    /// client key → when the 429 this container last answered it ends (epoch seconds):
+    /// until then its requests read nothing ahead (`crate::ahead`).
+    refused: Mutex<HashMap<String, i64>>,
 }
 
 /// Days of usage a credential can read (`GET /v1/me/usage`): its windows are kept that long.
@@ -75,6 +78,37 @@ impl ApiLimiter {
         self.closed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn refused(&self) -> std::sync::MutexGuard<'_, HashMap<String, i64>> {
+        self.refused.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether a request of `client` may read ahead: not while the 429 this container last
+    /// gave it lasts, so that a client over its limit costs no reads.
+    pub fn may_read_ahead(&self, client: &str) -> bool {
+        self.may_read_ahead_at(client, Timestamp::now().secs())
+    }
+
+    fn may_read_ahead_at(&self, client: &str, now: i64) -> bool {
+        let map = self.refused();
+        map.is_empty()
+            || map
+                .get(key_part(client).as_str())
+                .is_none_or(|until| *until <= now)
+    }
+
+    /// `client` is its key part (`key_part`).
+    fn remember_refusal(&self, client: &str, until: i64) {
+        let mut map = self.refused();
+        if map.len() >= CAPACITY {
+            let now = Timestamp::now().secs();
+            map.retain(|_, u| *u > now);
+            if map.len() >= CAPACITY {
+                map.clear();
+            }
+        }
+        map.insert(client.to_owned(), until);
+    }
+
     /// One `/v1` request of a credential, to `route` (`GET /v1/...`, its template): counted
     /// in the window, and under its route for the credential's usage. `Err` is the 429,
     /// with the headers' status.
@@ -116,7 +150,7 @@ impl ApiLimiter {
                 .await?;
             StoreResult::Ok((previous, allowance, hit))
         };
-        match counted.await {
+        let answer = match counted.await {
             Ok((previous, allowance, hit)) if hit.allowed => {
                 let remaining = allowance.saturating_sub(hit.count);
                 let reset_epoch_secs = match remaining {
@@ -145,6 +179,43 @@ impl ApiLimiter {
                 tracing::warn!(error = %e, "API rate counter unavailable; refusing (fail closed)");
                 Err(exhausted(COUNTER_FAILED_RETRY_AFTER))
             }
+        };
+        if let Err((_, Some(status))) = &answer {
+            self.remember_refusal(&client, status.reset_epoch_secs);
         }
+        answer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_client_reads_nothing_ahead_until_its_wait_is_over() {
+        let limiter = ApiLimiter::default();
+        assert!(limiter.may_read_ahead_at("full-a", 100));
+        limiter.remember_refusal(&key_part("full-a"), 160);
+        assert!(!limiter.may_read_ahead_at("full-a", 100));
+        assert!(!limiter.may_read_ahead_at("full-a", 159));
+        assert!(limiter.may_read_ahead_at("full-a", 160), "the wait is over");
+        assert!(limiter.may_read_ahead_at("full-b", 100), "another client");
+        // A client id that is not a plain id is remembered by its digest, as it is counted.
+        limiter.remember_refusal(&key_part("a client/with#marks"), 160);
+        assert!(!limiter.may_read_ahead_at("a client/with#marks", 100));
+    }
+
+    #[test]
+    fn a_full_memory_of_refusals_keeps_only_those_still_waiting() {
+        let limiter = ApiLimiter::default();
+        let now = Timestamp::now().secs();
+        for i in 0..CAPACITY {
+            limiter.remember_refusal(&format!("gone-{i}"), now - 1);
+        }
+        limiter.remember_refusal("waiting", now + 60);
+        limiter.remember_refusal("another", now + 60);
+        assert_eq!(limiter.refused().len(), 2, "the ended waits were dropped");
+        assert!(!limiter.may_read_ahead("waiting"));
+        assert!(!limiter.may_read_ahead("another"));
     }
 }
