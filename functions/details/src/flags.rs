@@ -7,9 +7,11 @@
 //! naming it). Reading flags needs a read grant on details (else 403, it is a list) and a
 //! readable detail (else 404).
 
+use crate::DetailRead;
 use crate::flag_body::{CreateFlag, ResolveFlag};
 use http::StatusCode;
 use pirros_shared::AppState;
+use pirros_shared::ahead::Ahead;
 use pirros_shared::api::V1Call;
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
@@ -102,11 +104,27 @@ pub struct FlagPath {
 
 /// The detail for a flag write: a write grant on details, a detail the caller can read,
 /// and a write grant covering it (see the module's comment).
+/// The detail a flag is written on: read beside authentication.
+pub(crate) async fn read_detail(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> DetailRead {
+    state.store.get_detail(ws, id).await
+}
+
+/// `read_detail`, for a route that names the flag too.
+pub(crate) async fn read_detail_of_flag(
+    state: &AppState,
+    ws: WorkspaceId,
+    id: &ResourceId,
+    _flag: &ResourceId,
+) -> DetailRead {
+    read_detail(state, ws, id).await
+}
+
 async fn writable_detail(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
+    ahead: Ahead<DetailRead>,
 ) -> Result<Detail, ApiError> {
     let write = call
         .require_scope(
@@ -117,7 +135,7 @@ async fn writable_detail(
             Some(id.as_str()),
         )
         .await?;
-    let fetch = state.store.get_detail(ws, id);
+    let fetch = ahead.or(read_detail(state, ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     if !write.allows(&record.detail) {
         // Names the detail and the caller's filters.
@@ -161,7 +179,12 @@ pub async fn create(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    (NoQuery {}, Body(input), key): (NoQuery, Body<CreateFlag>, Option<IdempotencyKey>),
+    (NoQuery {}, Body(input), key, ahead): (
+        NoQuery,
+        Body<CreateFlag>,
+        Option<IdempotencyKey>,
+        Ahead<DetailRead>,
+    ),
 ) -> Result<Reply, ApiError> {
     let needs = Needs {
         ws,
@@ -174,7 +197,7 @@ pub async fn create(
         Begun::Replay(reply) => return Ok(reply),
         Begun::Fresh(draft) => draft,
     };
-    let detail = writable_detail(state, call, ws, id).await?;
+    let detail = writable_detail(state, call, ws, id, ahead).await?;
     let (flag_id, now) = new_flag_id();
     let record = FlagRecord {
         flag: Flag {
@@ -336,9 +359,14 @@ pub async fn resolve(
     ws: WorkspaceId,
     id: &ResourceId,
     flag_id: &ResourceId,
-    (NoQuery {}, Body(resolution_note), expected): (NoQuery, Body<ResolveFlag>, Option<IfMatch>),
+    (NoQuery {}, Body(resolution_note), expected, ahead): (
+        NoQuery,
+        Body<ResolveFlag>,
+        Option<IfMatch>,
+        Ahead<DetailRead>,
+    ),
 ) -> Result<Reply, ApiError> {
-    let detail = &writable_detail(state, call, ws, id).await?;
+    let detail = &writable_detail(state, call, ws, id, ahead).await?;
     // Without If-Match a concurrent writer only makes us re-read: the flag is resolved
     // once, and its detail's count goes down once.
     let resolution_note = &resolution_note;

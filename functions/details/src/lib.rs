@@ -26,12 +26,13 @@ use serde::{Deserialize, Deserializer};
 pirros_shared::declare_routes! {
     v1 DetailsRoute for Details {
         Search(ws: WorkspaceId) => {search} needs read(Detail),
-        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_detail),
-        CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create} needs write(Detail),
+        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_counted_detail),
+        CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create} needs write(Detail)
+            ahead(flags::read_detail),
         ListFlags(ws: WorkspaceId, id: ResourceId) => flags::{list} needs read(Detail),
         /// The detail, then the flag.
         ResolveFlag(ws: WorkspaceId, id: ResourceId, flag: ResourceId) => flags::{resolve}
-            needs write(Detail),
+            needs write(Detail) ahead(flags::read_detail_of_flag),
     }
 }
 
@@ -59,15 +60,16 @@ pub async fn get(
     id: &ResourceId,
     (IncludeQuery { include }, ahead): (IncludeQuery, Ahead<DetailRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_detail(state, ws, id));
+    let fetch = ahead.or(read_counted_detail(state, ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     expand::reply(state, call, ws, include, &record.detail).await
 }
 
-type DetailRead = StoreResult<Option<DetailRecord>>;
+/// A detail, as read ahead.
+pub(crate) type DetailRead = StoreResult<Option<DetailRecord>>;
 
 /// The detail and its open-flag count, in one call: read beside authentication.
-async fn read_detail(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> DetailRead {
+async fn read_counted_detail(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> DetailRead {
     state.store.get_detail_counted(ws, id).await
 }
 

@@ -2,6 +2,7 @@
 //! one zip of the stash's files.
 
 use pirros_shared::AppState;
+use pirros_shared::ahead::Ahead;
 use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::extract::Body;
@@ -9,9 +10,11 @@ use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{ExportSpec, Job, JobRecord, JobSpec, JobStatus};
+use pirros_shared::model::StashRecord;
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::StoreResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -24,6 +27,13 @@ pirros_shared::empty_body!(
 #[derive(Serialize, ToSchema)]
 pub struct ExportStarted {
     pub job: Job,
+}
+
+pub(crate) type StashRead = StoreResult<Option<StashRecord>>;
+
+/// The stash to export: read beside authentication.
+pub(crate) async fn read_stash(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> StashRead {
+    state.store.get_stash(ws, id).await
 }
 
 /// Export a stash's files
@@ -58,7 +68,12 @@ pub async fn export(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    (NoQuery {}, Body(()), key): (NoQuery, Body<ExportStash>, Option<IdempotencyKey>),
+    (NoQuery {}, Body(()), key, ahead): (
+        NoQuery,
+        Body<ExportStash>,
+        Option<IdempotencyKey>,
+        Ahead<StashRead>,
+    ),
 ) -> Result<Reply, ApiError> {
     let needs = Needs {
         ws,
@@ -82,7 +97,7 @@ pub async fn export(
         job: job.answer(None, None),
     };
     // The stash is read first: a request refused here writes nothing and holds no slot.
-    let fetch = state.store.get_stash(ws, id);
+    let fetch = ahead.or(read_stash(state, ws, id));
     call.readable(state, ws, fetch, |r| &r.stash).await?;
     crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
 }

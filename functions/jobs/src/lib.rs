@@ -18,7 +18,8 @@ use pirros_shared::ids::{ResourceId, WorkspaceId};
 pirros_shared::declare_routes! {
     v1 JobsRoute for Jobs {
         Upload(ws: WorkspaceId) => upload::{upload} needs write(Family),
-        Export(ws: WorkspaceId, id: ResourceId) => export::{export} needs read(Stash),
+        Export(ws: WorkspaceId, id: ResourceId) => export::{export} needs read(Stash)
+            ahead(export::read_stash),
         Get(ws: WorkspaceId, id: ResourceId) => read::{get} ahead(read::read_job),
         Snapshot(ws: WorkspaceId) => snapshot::{create} needs any_read("snapshot"),
     }
