@@ -799,6 +799,13 @@ fn routes(v: &Value) -> Result<String> {
     ))
 }
 
+/// A difference to two decimals with its sign; one that rounds to nothing is `+0.00`,
+/// never `-0.00`.
+fn signed(d: f64) -> String {
+    let d = (d * 100.0).round() / 100.0;
+    format!("{:+.2}", if d == 0.0 { 0.0 } else { d })
+}
+
 /// Each DynamoDB request the server sends beside the bare one its routes' floors send.
 fn call_shapes(v: &Value) -> Result<String> {
     let rows = list(v, "shapes")?;
@@ -812,7 +819,7 @@ fn call_shapes(v: &Value) -> Result<String> {
     let mut out = Vec::new();
     for r in rows {
         let over = match r["bare"].as_str() {
-            Some(bare) => format!("{:+.2}", num(r, "p50_ms")? - p50_of(bare)?),
+            Some(bare) => signed(num(r, "p50_ms")? - p50_of(bare)?),
             None => "–".into(),
         };
         out.push(vec![
@@ -1053,13 +1060,15 @@ mod tests {
         let v = serde_json::json!({"shapes": [
             {"shape": "GetItem (floor)", "bare": null, "p50_ms": 0.4812, "p90_ms": 0.6},
             {"shape": "GetItem, capacity", "bare": "GetItem (floor)", "p50_ms": 0.5634, "p90_ms": 0.71},
+            {"shape": "GetItem, faster", "bare": "GetItem (floor)", "p50_ms": 0.4791, "p90_ms": 0.6},
         ]});
         assert_eq!(
             call_shapes(&v).unwrap(),
             "| DynamoDB request | p50 ms | p90 ms | p50 over the floor's form, ms |\n\
              |---|---:|---:|---:|\n\
              | GetItem (floor) | 0.48 | 0.60 | – |\n\
-             | GetItem, capacity | 0.56 | 0.71 | +0.08 |"
+             | GetItem, capacity | 0.56 | 0.71 | +0.08 |\n\
+             | GetItem, faster | 0.48 | 0.60 | +0.00 |"
         );
         // A shape compared with one the run did not measure is an error, not a blank.
         let v = serde_json::json!({"shapes": [

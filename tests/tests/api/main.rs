@@ -22,6 +22,7 @@ mod metrics;
 mod monitoring;
 mod openapi;
 mod rate_limits;
+mod read_ahead;
 mod read_endpoints;
 mod readme;
 mod references;

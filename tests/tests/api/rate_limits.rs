@@ -18,7 +18,6 @@ pirros_tests::on_both_stores!(
     api_limit_is_exact_under_concurrency,
     rate_headers_on_every_authenticated_response,
     storage_calls_per_request,
-    a_client_over_its_limit_reads_nothing_ahead,
 );
 
 fn bad_attempt() -> serde_json::Value {
@@ -252,45 +251,6 @@ async fn storage_calls_per_request(b: Backend) {
         budget::of("details get").calls + 1,
         "the filters beside the detail and its count"
     );
-}
-
-/// A read route reads its item beside authentication (`shared/src/ahead.rs`): that read is
-/// part of its budget, and a 429 nobody foresaw has paid it too. Once this server has told a
-/// client 429, its requests read nothing ahead until the wait is over: over its limit a
-/// client costs the credential read and its counter's update, no more.
-async fn a_client_over_its_limit_reads_nothing_ahead(b: Backend) {
-    let api = Setup::new(b)
-        .env("API_RATE_LIMIT_PER_HOUR", "3")
-        .start()
-        .await;
-    let calls = || api.store().calls();
-    let (a, other) = (api.token("full-a").await, api.token("full-b").await);
-    let path = format!("/v1/workspaces/{A1}/details/d1");
-    for _ in 0..3 {
-        assert_eq!(api.get(&path, &a).await.status, 200);
-    }
-    let before = calls();
-    let r = api.get(&path, &a).await;
-    assert_eq!(r.status, 429, "{}", r.text);
-    assert_eq!(
-        calls() - before,
-        budget::of("details get").calls,
-        "the first refusal read ahead"
-    );
-    for _ in 0..2 {
-        let before = calls();
-        let r = api.get(&path, &a).await;
-        assert_eq!(r.status, 429, "{}", r.text);
-        assert!(r.body.get("data").is_none(), "{}", r.text);
-        assert_eq!(calls() - before, 2, "the credential and the counter only");
-    }
-    // Another client still reads ahead: its first request reads its previous window's
-    // count as well, the second costs the route's budget.
-    let other_path = format!("/v1/workspaces/{B1}/tags");
-    assert_eq!(api.get(&other_path, &other).await.status, 200);
-    let before = calls();
-    assert_eq!(api.get(&other_path, &other).await.status, 200);
-    assert_eq!(calls() - before, budget::of("tags").calls);
 }
 
 fn from_ip(last_octet: u8) -> reqwest::Client {
