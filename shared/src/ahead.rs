@@ -8,7 +8,10 @@
 //! A route declares its read with `ahead(read_fn)` in `declare_routes!`, and its handler
 //! takes `Ahead<T>` (the read's output) and calls `Ahead::or` with the same read: when the
 //! pipeline did not read ahead (a container that last refused this client with 429 does
-//! not, so a client over its limit costs no reads), the handler reads as before.
+//! not, so a client over its limit costs no reads), the handler reads as before. A list
+//! reads its first page ahead from the query and cursor as `api::Asking` gives them (a
+//! cursor is bound to the token's client, known before the credential read), and its
+//! handler uses that page only if it is the one it would read.
 //!
 //! A refused request (a revoked credential, a kill switch, a limit this container had not
 //! seen reached) has paid one read it never used: that is the price of the round trip.
@@ -48,6 +51,11 @@ impl Slot {
 pub struct Ahead<T>(Option<T>);
 
 impl<T> Ahead<T> {
+    /// What was read ahead, if anything.
+    pub fn into_read(self) -> Option<T> {
+        self.0
+    }
+
     /// What was read ahead, or else `read` (the same read, made now).
     pub async fn or(self, read: impl Future<Output = T>) -> T {
         match self.0 {

@@ -51,6 +51,23 @@ pub struct V1Call {
     ahead: ahead::Slot,
 }
 
+/// A `/v1` request as known once its bearer token checks, before its credential is read:
+/// what a read ahead may use (`crate::ahead`), and what a list's cursor is bound to.
+#[derive(Clone, Copy)]
+pub struct Asking<'a> {
+    pub request: &'a Request,
+    /// The token's subject: whether its credential is still active is not known yet.
+    pub client: &'a ClientId,
+}
+
+impl Asking<'_> {
+    /// The query string as the operation's query struct, or `None` when it is not one (the
+    /// handler, which parses it again, answers why).
+    pub fn query<T: DeserializeOwned + IntoParams>(&self) -> Option<T> {
+        query::parse(self.request.uri().query()).ok()
+    }
+}
+
 /// Answers an error before a call was established (no credential yet).
 pub fn early_failure(
     err: ApiError,
@@ -217,8 +234,14 @@ impl V1Call {
         // The route's parameters are parsed now, for its read ahead; a malformed one is
         // still answered only once the call is authenticated.
         let route = matched.resolve(request.uri().path());
+        let asking = Asking {
+            request: &request,
+            client: &client,
+        };
         let reading = match &route {
-            Ok(r) if state.api_limiter.may_read_ahead(client.as_str()) => r.read_ahead(state),
+            Ok(r) if state.api_limiter.may_read_ahead(client.as_str()) => {
+                r.read_ahead(state, asking)
+            }
             _ => None,
         };
         // The credential check, the rate-limit update and the route's read ahead are
@@ -303,6 +326,14 @@ impl V1Call {
         );
         response::add_rate_headers(&mut resp, &self.rate);
         resp
+    }
+
+    /// The request as its read ahead saw it: what its cursors are bound to.
+    pub fn asking(&self) -> Asking<'_> {
+        Asking {
+            request: &self.request,
+            client: &self.credential.client_id,
+        }
     }
 
     /// What the route read beside authentication, for its handler's `Ahead`.

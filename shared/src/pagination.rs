@@ -16,7 +16,7 @@
 
 pub use pirros_auth::cursors::{BadCursor, Cursors, binding};
 
-use crate::api::V1Call;
+use crate::api::{Asking, V1Call};
 use crate::error::ApiError;
 use crate::payload::ListPage;
 use std::str::FromStr;
@@ -44,10 +44,15 @@ fn canonical_path(path: &str) -> String {
 impl<'a> Pager<'a> {
     /// The pager of the list `call` reads, its normalised query being `query`.
     pub fn new(cursors: &'a Cursors, call: &V1Call, query: &[&str]) -> Self {
-        let path = canonical_path(call.request.uri().path());
+        Self::asked(cursors, call.asking(), query)
+    }
+
+    /// `new`, for a list read ahead of its call (`crate::ahead`).
+    pub fn asked(cursors: &'a Cursors, asking: Asking<'_>, query: &[&str]) -> Self {
+        let path = canonical_path(asking.request.uri().path());
         let mut parts = Vec::with_capacity(query.len() + 2);
         parts.push(path.as_str());
-        parts.push(call.credential.client_id.as_str());
+        parts.push(asking.client.as_str());
         parts.extend_from_slice(query);
         Self {
             cursors,
@@ -90,7 +95,7 @@ impl<'a> Pager<'a> {
 /// snapshot and a replay.
 pub mod feed {
     use super::{BadCursor, Cursors, binding};
-    use crate::api::V1Call;
+    use crate::api::{Asking, V1Call};
     use crate::error::ApiError;
     use crate::ids::WorkspaceId;
     use crate::timestamp::Timestamp;
@@ -101,12 +106,8 @@ pub mod feed {
         pub issued: Timestamp,
     }
 
-    fn bound(call: &V1Call, ws: WorkspaceId) -> String {
-        binding(&[
-            "events",
-            &ws.to_string(),
-            call.credential.client_id.as_str(),
-        ])
+    fn bound(asking: Asking<'_>, ws: WorkspaceId) -> String {
+        binding(&["events", &ws.to_string(), asking.client.as_str()])
     }
 
     /// The cursor of the position after `sequence`, for `call`'s credential in `ws`.
@@ -124,7 +125,7 @@ pub mod feed {
         issued: Timestamp,
     ) -> String {
         let key = format!("{sequence}.{}", issued.millis());
-        cursors.encode(&key, &bound(call, ws))
+        cursors.encode(&key, &bound(call.asking(), ws))
     }
 
     /// The position of a cursor of `ws`'s feed made for `call`'s credential: anything else
@@ -135,6 +136,16 @@ pub mod feed {
         ws: WorkspaceId,
         cursor: &str,
     ) -> Result<Position, ApiError> {
+        decode_asked(cursors, call.asking(), ws, cursor)
+    }
+
+    /// `decode`, for a page read ahead of its call (`crate::ahead`).
+    pub fn decode_asked(
+        cursors: &Cursors,
+        asking: Asking<'_>,
+        ws: WorkspaceId,
+        cursor: &str,
+    ) -> Result<Position, ApiError> {
         let bad = || {
             ApiError::invalid_field(
                 "after",
@@ -142,7 +153,7 @@ pub mod feed {
             )
         };
         let key = cursors
-            .decode(cursor, &bound(call, ws))
+            .decode(cursor, &bound(asking, ws))
             .map_err(|BadCursor| bad())?;
         let (sequence, issued) = key.split_once('.').ok_or_else(bad)?;
         Ok(Position {

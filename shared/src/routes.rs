@@ -277,7 +277,11 @@ pub trait FunctionRoute: Sized + 'static {
     /// Each route's `document`, in the table's order.
     fn documented() -> Vec<fn(&mut OpenApi)>;
     /// The route's read ahead, started (`crate::ahead`), if it declares one.
-    fn read_ahead<'a>(&'a self, state: &'a crate::AppState) -> Option<crate::ahead::Started<'a>>;
+    fn read_ahead<'a>(
+        &'a self,
+        state: &'a crate::AppState,
+        asking: crate::api::Asking<'a>,
+    ) -> Option<crate::ahead::Started<'a>>;
 }
 
 /// Most segments any template has; a longer path matches nothing.
@@ -498,8 +502,9 @@ impl<R> Table<R> {
 /// extracted before the handler runs and refused with the one error type. `needs` names the
 /// grant a route checks first (`Grant`): `read(Type)`, `write(Type)` or `any_read("type")`.
 /// `ahead(read_fn)` names a read the route makes for any caller, which the pipeline starts
-/// beside authentication (`crate::ahead`): `read_fn` takes the state and the route's path
-/// parameters as the handler does, and the handler takes its output as `Ahead<T>`.
+/// beside authentication (`crate::ahead`): `read_fn` takes the state, the request as known
+/// then (`api::Asking`: its query, the token's client) and the route's path parameters as
+/// the handler does, and the handler takes its output as `Ahead<T>`.
 /// Without `v1`, only the enum and the table are made.
 #[macro_export]
 macro_rules! declare_routes {
@@ -589,10 +594,11 @@ macro_rules! declare_routes {
             fn read_ahead<'a>(
                 &'a self,
                 state: &'a $crate::AppState,
+                asking: $crate::api::Asking<'a>,
             ) -> Option<$crate::ahead::Started<'a>> {
                 match self {
                     $( $name::$variant($($param),*) => {
-                        $crate::__ahead!(state ($($param),*) $($ahead)?)
+                        $crate::__ahead!(state asking ($($param),*) $($ahead)?)
                     } )*
                 }
             }
@@ -645,17 +651,19 @@ macro_rules! __document_route {
     };
 }
 
-/// A route's read ahead (`crate::ahead`): its `ahead(read_fn)` called with the route's
+/// A route's read ahead (`crate::ahead`): its `ahead(read_fn)` called with the state, the
+/// request as known before its credential is read (`api::Asking`) and the route's
 /// parameters as its handler gets them, or none.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __ahead {
-    ($state:ident ($($param:ident),*)) => {
+    ($state:ident $asking:ident ($($param:ident),*)) => {
         None
     };
-    ($state:ident ($($param:ident),*) $ahead:path) => {
+    ($state:ident $asking:ident ($($param:ident),*) $ahead:path) => {
         Some($crate::ahead::start($ahead(
             $state,
+            $asking,
             $( $crate::routes::Pass::pass($param), )*
         )))
     };

@@ -12,7 +12,7 @@ use crate::flag_body::{CreateFlag, ResolveFlag};
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
@@ -33,7 +33,7 @@ use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Limit, NoQuery};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::budget;
-use pirros_shared::search::walk::walk_one_beside;
+use pirros_shared::search::walk::{FirstRead, first_read, walk_one_beside};
 use pirros_shared::store::{FlagWrite, OpenFlagIndex};
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::{Committed, commit, commit_new, versioned_update};
@@ -105,18 +105,24 @@ pub struct FlagPath {
 /// The detail for a flag write: a write grant on details, a detail the caller can read,
 /// and a write grant covering it (see the module's comment).
 /// The detail a flag is written on: read beside authentication.
-pub(crate) async fn read_detail(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> DetailRead {
+pub(crate) async fn read_detail(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> DetailRead {
     state.store.get_detail(ws, id).await
 }
 
 /// `read_detail`, for a route that names the flag too.
 pub(crate) async fn read_detail_of_flag(
     state: &AppState,
+    asking: Asking<'_>,
     ws: WorkspaceId,
     id: &ResourceId,
     _flag: &ResourceId,
 ) -> DetailRead {
-    read_detail(state, ws, id).await
+    read_detail(state, asking, ws, id).await
 }
 
 async fn writable_detail(
@@ -135,7 +141,7 @@ async fn writable_detail(
             Some(id.as_str()),
         )
         .await?;
-    let fetch = ahead.or(read_detail(state, ws, id));
+    let fetch = ahead.or(read_detail(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     if !write.allows(&record.detail) {
         // Names the detail and the caller's filters.
@@ -242,6 +248,47 @@ pub async fn create(
     .await
 }
 
+/// What a cursor of the flags list is bound to besides the list: the status asked for.
+fn status_part(status: Option<FlagStatus>) -> &'static str {
+    match status {
+        None => "",
+        Some(FlagStatus::Open) => "open",
+        Some(FlagStatus::Resolved) => "resolved",
+    }
+}
+
+/// The detail and the first read of its flags' page, made together ahead of the call.
+pub struct FlagsRead {
+    detail: DetailRead,
+    first: FirstRead<FlagRecord>,
+}
+
+/// The detail and the first read of the page the query and cursor ask for, beside
+/// authentication; nothing when either is wrong (the handler answers why).
+pub(crate) async fn read_flags(
+    state: &AppState,
+    asking: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Option<FlagsRead> {
+    let q: FlagsQuery = asking.query()?;
+    let pager = Pager::asked(&state.cursors, asking, &[status_part(q.status)]);
+    let after = pager.start(q.cursor.as_deref()).ok()?;
+    let limit = q.limit.get();
+    let max = first_read(limit, budget(limit));
+    let (detail, read) = tokio::join!(
+        state.store.get_detail(ws, id),
+        state.store.query_flags(ws, id, after.as_deref(), max),
+    );
+    Some(FlagsRead {
+        detail,
+        first: FirstRead {
+            at: (after, max),
+            read,
+        },
+    })
+}
+
 /// The query of `list`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -295,20 +342,24 @@ pub async fn list(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    q: FlagsQuery,
+    (q, ahead): (FlagsQuery, Ahead<Option<FlagsRead>>),
 ) -> Result<Reply, ApiError> {
     let limit = q.limit.get();
-    let status = match q.status {
-        None => "",
-        Some(FlagStatus::Open) => "open",
-        Some(FlagStatus::Resolved) => "resolved",
-    };
-    let pager = Pager::new(&state.cursors, call, &[status]);
+    let pager = Pager::new(&state.cursors, call, &[status_part(q.status)]);
     let after = pager.start(q.cursor.as_deref())?;
+    let (detail, early) = match ahead.into_read().flatten() {
+        Some(r) => (Some(r.detail), Some(r.first)),
+        None => (None, None),
+    };
     let readable = async {
         let (scope, record) = tokio::try_join!(
             call.require_scope(state, ws, EntityType::Detail, Action::Read, None),
-            async { Ok(state.store.get_detail(ws, id).await?) },
+            async {
+                Ok(match detail {
+                    Some(read) => read,
+                    None => state.store.get_detail(ws, id).await,
+                }?)
+            },
         )?;
         if !record.is_some_and(|r| scope.allows(&r.detail)) {
             return Err(ApiError::NotFound);
@@ -317,12 +368,14 @@ pub async fn list(
     };
     // Within the read budget of every list page: a detail whose newest flags are mostly of
     // the other status answers a short page and a cursor rather than reading them all. The
-    // first page is read beside the detail: one round trip.
+    // first page is read beside the detail (both ahead of the call when they could be):
+    // one round trip.
     let ((), walked) = walk_one_beside(
         readable,
         |after: Option<String>, max| async move {
             state.store.query_flags(ws, id, after.as_deref(), max).await
         },
+        early,
         after,
         limit,
         budget(limit),

@@ -6,7 +6,7 @@ pub mod flags;
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
@@ -29,7 +29,8 @@ pirros_shared::declare_routes! {
         Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_counted_detail),
         CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create} needs write(Detail)
             ahead(flags::read_detail),
-        ListFlags(ws: WorkspaceId, id: ResourceId) => flags::{list} needs read(Detail),
+        ListFlags(ws: WorkspaceId, id: ResourceId) => flags::{list} needs read(Detail)
+            ahead(flags::read_flags),
         /// The detail, then the flag.
         ResolveFlag(ws: WorkspaceId, id: ResourceId, flag: ResourceId) => flags::{resolve}
             needs write(Detail) ahead(flags::read_detail_of_flag),
@@ -60,7 +61,7 @@ pub async fn get(
     id: &ResourceId,
     (IncludeQuery { include }, ahead): (IncludeQuery, Ahead<DetailRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_counted_detail(state, ws, id));
+    let fetch = ahead.or(read_counted_detail(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     expand::reply(state, call, ws, include, &record.detail).await
 }
@@ -69,7 +70,12 @@ pub async fn get(
 pub(crate) type DetailRead = StoreResult<Option<DetailRecord>>;
 
 /// The detail and its open-flag count, in one call: read beside authentication.
-async fn read_counted_detail(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> DetailRead {
+async fn read_counted_detail(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> DetailRead {
     state.store.get_detail_counted(ws, id).await
 }
 

@@ -8,7 +8,8 @@
 //! change its selection mid-walk, and the same cursor serves snapshots and replays.
 
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::ahead::Ahead;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::error::ApiError;
 use pirros_shared::events::{Event, EventRecord, GrantReader, RETENTION_DAYS, TypeSelection};
 use pirros_shared::ids::WorkspaceId;
@@ -18,6 +19,7 @@ use pirros_shared::payload::NoExpansions;
 use pirros_shared::query::Cursor;
 use pirros_shared::query::Limit;
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::store::StoreResult;
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -46,6 +48,36 @@ pub struct EventsQuery {
 impl pirros_shared::extract::QueryParams for EventsQuery {}
 
 /// A page of the feed.
+/// A page of the feed read ahead of the call: where it starts, how many it asked for, and
+/// what it got.
+pub struct EventsRead {
+    at: (u64, usize),
+    read: StoreResult<Vec<EventRecord>>,
+}
+
+/// The page the query and cursor ask for, read beside authentication; nothing when either
+/// is wrong (the handler answers why, and whether the cursor has expired).
+pub(crate) async fn read_events(
+    state: &AppState,
+    asking: Asking<'_>,
+    ws: WorkspaceId,
+) -> Option<EventsRead> {
+    let q: EventsQuery = asking.query()?;
+    let after = match q.after.as_deref() {
+        Some(c) => {
+            feed::decode_asked(&state.cursors, asking, ws, c)
+                .ok()?
+                .sequence
+        }
+        None => 0,
+    };
+    let max = q.limit.get() + 1;
+    Some(EventsRead {
+        at: (after, max),
+        read: state.store.query_events(ws, after, max).await,
+    })
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct EventPage {
     pub data: Vec<Event>,
@@ -88,7 +120,7 @@ pub async fn list(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    q: EventsQuery,
+    (q, ahead): (EventsQuery, Ahead<Option<EventsRead>>),
 ) -> Result<Reply, ApiError> {
     let limit = q.limit.get();
     let types = match &q.types {
@@ -111,7 +143,10 @@ pub async fn list(
         Some(p) => p.sequence,
         None => 0,
     };
-    let mut read: Vec<EventRecord> = state.store.query_events(ws, after, limit + 1).await?;
+    let mut read: Vec<EventRecord> = match ahead.into_read().flatten() {
+        Some(r) if r.at == (after, limit + 1) => r.read?,
+        _ => state.store.query_events(ws, after, limit + 1).await?,
+    };
     // Sequences have no gaps: a first event past the next one means the events between
     // were dropped when their 30 days ran out.
     if start.is_some() && read.first().is_some_and(|e| e.event.sequence > after + 1) {

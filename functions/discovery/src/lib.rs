@@ -15,6 +15,7 @@ pirros_shared::declare_routes! {
         Me() => me::{me},
         Usage() => usage::{usage},
         Projects(ws: WorkspaceId) => projects::{list} needs any_read("project"),
-        Events(ws: WorkspaceId) => events::{list} needs any_read("event"),
+        Events(ws: WorkspaceId) => events::{list} needs any_read("event")
+            ahead(events::read_events),
     }
 }

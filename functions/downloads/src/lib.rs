@@ -3,7 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
@@ -38,12 +38,22 @@ type FamilyRead = StoreResult<(Option<FamilyRecord>, Option<Workspace>)>;
 
 /// The detail and its workspace (the file and the downloads switch), in one call: read
 /// beside authentication.
-async fn read_detail(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> DetailRead {
+async fn read_detail(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> DetailRead {
     state.store.get_detail_with_workspace(ws, id).await
 }
 
 /// The family and its workspace, in one call: read beside authentication.
-async fn read_family(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> FamilyRead {
+async fn read_family(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> FamilyRead {
     state.store.get_family_with_workspace(ws, id).await
 }
 
@@ -216,7 +226,7 @@ async fn download(
     let (file_key, name, visible, workspace) = match source {
         Source::Detail(ahead) => {
             let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
-                Ok(ahead.or(read_detail(state, ws, id)).await?)
+                Ok(ahead.or(read_detail(state, call.asking(), ws, id)).await?)
             })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);
@@ -234,7 +244,7 @@ async fn download(
         }
         Source::Family(ahead) => {
             let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
-                Ok(ahead.or(read_family(state, ws, id)).await?)
+                Ok(ahead.or(read_family(state, call.asking(), ws, id)).await?)
             })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);

@@ -3,7 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
@@ -34,16 +34,23 @@ pirros_shared::declare_routes! {
         Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_family),
         Similar(ws: WorkspaceId, id: ResourceId) => {similar} ahead(read_similar),
         Search(ws: WorkspaceId) => {search} needs read(Family),
-        References(ws: WorkspaceId, id: ResourceId) => references::{references} needs read(Family),
+        References(ws: WorkspaceId, id: ResourceId) => references::{references} needs read(Family)
+            ahead(references::read_references),
         Group(ws: WorkspaceId, id: ResourceId) => group::{group},
-        Versions(ws: WorkspaceId, id: ResourceId) => versions::{versions} needs read(Family),
+        Versions(ws: WorkspaceId, id: ResourceId) => versions::{versions} needs read(Family)
+            ahead(versions::read_versions),
     }
 }
 
-type FamilyRead = StoreResult<Option<FamilyRecord>>;
+pub(crate) type FamilyRead = StoreResult<Option<FamilyRecord>>;
 
 /// The family: read beside authentication.
-async fn read_family(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> FamilyRead {
+async fn read_family(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> FamilyRead {
     state.store.get_family(ws, id).await
 }
 
@@ -52,7 +59,12 @@ type SimilarRead = StoreResult<Option<(Family, u64)>>;
 
 /// The family beside the number of families in the workspace, which says where the
 /// candidates are read from (`candidates::WHOLE`): read beside authentication.
-async fn read_similar(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> SimilarRead {
+async fn read_similar(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> SimilarRead {
     let everything = [candidates::everything()];
     let (record, sizes) = tokio::try_join!(
         state.store.get_family(ws, id),
@@ -69,9 +81,13 @@ pub(crate) async fn listable(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    id: &ResourceId,
+    fetch: impl Future<Output = FamilyRead>,
 ) -> Result<(Family, Scope), ApiError> {
-    match readable(state, call, ws, id).await {
+    let readable = async {
+        let (record, scope) = call.readable(state, ws, fetch, |r| &r.family).await?;
+        Ok((record.family, scope))
+    };
+    match readable.await {
         Err(ApiError::NotFound) => {
             call.require_scope(state, ws, EntityType::Family, Action::Read, None)
                 .await?;
@@ -88,7 +104,7 @@ pub(crate) async fn readable(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<(Family, Scope), ApiError> {
-    let fetch = read_family(state, ws, id);
+    let fetch = read_family(state, call.asking(), ws, id);
     let (record, scope) = call.readable(state, ws, fetch, |r| &r.family).await?;
     Ok((record.family, scope))
 }
@@ -117,7 +133,7 @@ pub async fn get(
     id: &ResourceId,
     (IncludeQuery { include }, ahead): (IncludeQuery, Ahead<FamilyRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_family(state, ws, id));
+    let fetch = ahead.or(read_family(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.family).await?;
     expand::reply(state, call, ws, include, &record.family).await
 }
@@ -184,7 +200,7 @@ pub async fn similar(
     id: &ResourceId,
     (SimilarQuery { limit, include }, ahead): (SimilarQuery, Ahead<SimilarRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_similar(state, ws, id));
+    let fetch = ahead.or(read_similar(state, call.asking(), ws, id));
     let ((family, families), scope) = call.readable(state, ws, fetch, |(f, _)| f).await?;
     let others: Vec<Family> = candidates::candidates(state.store.as_ref(), ws, &family, families)
         .await?

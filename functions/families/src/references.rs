@@ -1,7 +1,9 @@
 //! `GET /v1/workspaces/{ws}/families/{id}/references`: where a family is used.
 
+use crate::FamilyRead;
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::ahead::Ahead;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType, Scope};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
@@ -12,7 +14,7 @@ use pirros_shared::query::PageQuery;
 use pirros_shared::references::{FamilyReference, ReferenceEntry};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::budget;
-use pirros_shared::search::walk::walk_one_beside;
+use pirros_shared::search::walk::{FirstRead, first_read, walk_one_beside};
 use pirros_shared::store::Slice;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -26,6 +28,41 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// read is 404. A page reads at most 4 × `limit` + 10 uses: when few of them are yours to
 /// see, it may hold fewer than `limit` (even none) while `next_cursor` is set; follow it
 /// until it is `null`.
+/// The family and the first read of its references' page, made together ahead of the call.
+pub struct ReferencesRead {
+    family: FamilyRead,
+    first: FirstRead<ReferenceEntry>,
+}
+
+/// The family and the first read of the page the query and cursor ask for, beside
+/// authentication; nothing when either is wrong (the handler answers why).
+pub(crate) async fn read_references(
+    state: &AppState,
+    asking: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> Option<ReferencesRead> {
+    let PageQuery { limit, cursor } = asking.query()?;
+    let after = Pager::asked(&state.cursors, asking, &[])
+        .start(cursor.as_deref())
+        .ok()?;
+    let limit = limit.get();
+    let max = first_read(limit, budget(limit));
+    let (family, read) = tokio::join!(
+        state.store.get_family(ws, id),
+        state
+            .store
+            .query_family_references(ws, id, after.as_deref(), max),
+    );
+    Some(ReferencesRead {
+        family,
+        first: FirstRead {
+            at: (after, max),
+            read,
+        },
+    })
+}
+
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/families/{id}/references",
@@ -42,18 +79,25 @@ pub async fn references(
     call: &V1Call,
     ws: WorkspaceId,
     id: &ResourceId,
-    PageQuery { limit, cursor }: PageQuery,
+    (PageQuery { limit, cursor }, ahead): (PageQuery, Ahead<Option<ReferencesRead>>),
 ) -> Result<Reply, ApiError> {
     let limit = limit.get();
     let pager = Pager::new(&state.cursors, call, &[]);
     let after = pager.start(cursor.as_deref())?;
+    let (family, early) = match ahead.into_read().flatten() {
+        Some(r) => (Some(r.family), Some(r.first)),
+        None => (None, None),
+    };
     // The caller's filters once, for the three scopes this needs, beside the family and
     // the first page of its uses: one round trip.
     // Set when no use could be visible: the walk then reads no further than its first page.
     let blind = AtomicBool::new(false);
     let visible = async {
         let (filters, record) = tokio::try_join!(call.granted_filters(state, ws), async {
-            Ok(state.store.get_family(ws, id).await?)
+            Ok(match family {
+                Some(read) => read,
+                None => state.store.get_family(ws, id).await,
+            }?)
         })?;
         let scope = |e| Scope::resolve(&call.credential, ws, e, Action::Read, &filters);
         let families = scope(EntityType::Family);
@@ -85,6 +129,7 @@ pub async fn references(
                     .await
             }
         },
+        early,
         after,
         limit,
         budget(limit),

@@ -3,7 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::error::ApiError;
 use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType};
@@ -32,7 +32,12 @@ pub struct ExportStarted {
 pub(crate) type StashRead = StoreResult<Option<StashRecord>>;
 
 /// The stash to export: read beside authentication.
-pub(crate) async fn read_stash(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> StashRead {
+pub(crate) async fn read_stash(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> StashRead {
     state.store.get_stash(ws, id).await
 }
 
@@ -97,7 +102,7 @@ pub async fn export(
         job: job.answer(None, None),
     };
     // The stash is read first: a request refused here writes nothing and holds no slot.
-    let fetch = ahead.or(read_stash(state, ws, id));
+    let fetch = ahead.or(read_stash(state, call.asking(), ws, id));
     call.readable(state, ws, fetch, |r| &r.stash).await?;
     crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
@@ -56,7 +56,12 @@ pub(crate) type JobRead = StoreResult<(Option<JobRecord>, Option<Workspace>)>;
 
 /// The job beside its workspace (one call; what an export's answer checks before it signs
 /// the link): read beside authentication.
-pub(crate) async fn read_job(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> JobRead {
+pub(crate) async fn read_job(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> JobRead {
     state.store.get_job_with_workspace(ws, id).await
 }
 
@@ -96,7 +101,7 @@ pub async fn get(
         ahead,
     ): (JobQuery, Ahead<JobRead>),
 ) -> Result<Reply, ApiError> {
-    let (job, workspace) = match ahead.or(read_job(state, ws, id)).await? {
+    let (job, workspace) = match ahead.or(read_job(state, call.asking(), ws, id)).await? {
         (Some(j), workspace) if j.client_id == call.credential.client_id => (j, workspace),
         _ => return Err(ApiError::NotFound),
     };

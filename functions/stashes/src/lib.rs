@@ -7,7 +7,7 @@ use body::{CreateStash, UpdateStash};
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
@@ -74,7 +74,7 @@ pub async fn get(
     id: &ResourceId,
     (NoQuery {}, ahead): (NoQuery, Ahead<StashRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_stash(state, ws, id));
+    let fetch = ahead.or(read_stash(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.stash).await?;
     call.reply_tagged(&payload(&record.stash), EntityTag::version(record.version))
 }
@@ -82,7 +82,12 @@ pub async fn get(
 type StashRead = StoreResult<Option<StashRecord>>;
 
 /// The stash: read beside authentication.
-async fn read_stash(state: &AppState, ws: WorkspaceId, id: &ResourceId) -> StashRead {
+async fn read_stash(
+    state: &AppState,
+    _: Asking<'_>,
+    ws: WorkspaceId,
+    id: &ResourceId,
+) -> StashRead {
     state.store.get_stash(ws, id).await
 }
 

@@ -2,7 +2,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::WorkspaceId;
@@ -25,7 +25,7 @@ pirros_shared::declare_routes! {
 type TagsRead = StoreResult<Vec<Tag>>;
 
 /// The workspace's tags: read beside authentication.
-async fn read_tags(state: &AppState, ws: WorkspaceId) -> TagsRead {
+async fn read_tags(state: &AppState, _: Asking<'_>, ws: WorkspaceId) -> TagsRead {
     state.store.list_tags(ws).await
 }
 
@@ -61,7 +61,7 @@ pub async fn list(
         .require_scope(state, ws, EntityType::Tag, Action::Read, None)
         .await?;
     let mut tags: Vec<Tag> = ahead
-        .or(read_tags(state, ws))
+        .or(read_tags(state, call.asking(), ws))
         .await?
         .into_iter()
         .filter(|t| scope.allows(t))

@@ -108,13 +108,28 @@ where
     .await
 }
 
+/// What a walk of `limit` within `budget` reads first: a page and one more, within the
+/// budget.
+pub fn first_read(limit: usize, budget: usize) -> usize {
+    (limit + 1).min(budget).max(1)
+}
+
+/// A list's first read, made before its walk (read ahead of the call): the position it
+/// starts after, how many it asked for, and what it got.
+pub struct FirstRead<T> {
+    pub at: (Option<String>, usize),
+    pub read: StoreResult<Slice<T>>,
+}
+
 /// `walk_one`, its first read made beside `check` (what decides whether the caller may see
-/// the list at all), so that the check and the list's first page take one round trip. The
-/// walk goes on once the check has answered, taking what `accept` (given the check's
-/// answer) takes; a check that fails is the answer, and what was read is dropped.
+/// the list at all), so that the check and the list's first page take one round trip; or
+/// taken from `early` when that is the read it would make. The walk goes on once the check
+/// has answered, taking what `accept` (given the check's answer) takes; a check that fails
+/// is the answer, and what was read is dropped.
 pub async fn walk_one_beside<X, T, E, F, Fut>(
     check: impl Future<Output = Result<X, E>>,
     read: F,
+    early: Option<FirstRead<T>>,
     start: Option<String>,
     limit: usize,
     budget: usize,
@@ -125,10 +140,13 @@ where
     F: Fn(Option<String>, usize) -> Fut,
     Fut: Future<Output = StoreResult<Slice<T>>>,
 {
-    // What `walk_lists` asks for first: a page and one more, within the budget.
-    let first_max = (limit + 1).min(budget).max(1);
+    let first_max = first_read(limit, budget);
     let (checked, first) = futures::try_join!(check, async {
-        read(start.clone(), first_max).await.map_err(E::from)
+        match early {
+            Some(e) if e.at.0 == start && e.at.1 == first_max => e.read,
+            _ => read(start.clone(), first_max).await,
+        }
+        .map_err(E::from)
     })?;
     let primed = std::sync::Mutex::new(Some((start.clone(), first)));
     let walked = walk_one(

@@ -1,14 +1,17 @@
 //! Reads started beside authentication (`shared/src/ahead.rs`): a read route whose item
 //! comes from its path reads it in the round trip of the credential read and the rate
-//! limit. What it read reaches nobody the pipeline refuses, and a client over its limit
-//! costs no reads.
+//! limit; a list reads its page ahead from the query and cursor. What it read reaches
+//! nobody the pipeline refuses, and a client over its limit costs no reads.
 
 use pirros_local::budget;
 use pirros_tests::*;
+use reqwest::Method;
+use serde_json::json;
 
 pirros_tests::on_both_stores!(
     a_client_over_its_limit_reads_nothing_ahead,
     a_refused_call_answers_nothing_its_route_read_ahead,
+    a_lists_later_pages_are_read_ahead_and_a_wrong_cursor_reads_nothing,
 );
 
 /// A read route reads its item beside authentication (`shared/src/ahead.rs`): that read is
@@ -93,5 +96,84 @@ async fn a_refused_call_answers_nothing_its_route_read_ahead(b: Backend) {
             3,
             "{p}: the credential, the counter and the read ahead"
         );
+    }
+}
+
+/// A list's page is read ahead from its query and cursor (a cursor is bound to the token's
+/// client, known before the credential read): a later page costs what the first does. A
+/// cursor or query that is wrong reads nothing: the answer is the same 400, at the
+/// credential read and the counter's update.
+async fn a_lists_later_pages_are_read_ahead_and_a_wrong_cursor_reads_nothing(b: Backend) {
+    let api = Setup::new(b)
+        .env("WEBHOOK_LOCAL_FOLLOW", "false")
+        .start()
+        .await;
+    let calls = || api.store().calls();
+    let (flagger, full) = (api.token("flagger-a").await, api.token("full-a").await);
+    // Each client's first request of the window also reads the previous window's count.
+    for t in [&flagger, &full] {
+        api.get(&format!("/v1/workspaces/{A1}/tags"), t).await;
+    }
+    let flags = format!("/v1/workspaces/{A1}/details/d1/flags");
+    for _ in 0..3 {
+        let r = api
+            .write(
+                Method::POST,
+                &flags,
+                &flagger,
+                &json!({"reason": "outdated"}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let events = format!("/v1/workspaces/{A1}/events");
+    let pages = [
+        (&flagger, format!("{flags}?limit=1"), "cursor", "flags list"),
+        (&full, format!("{events}?limit=1"), "after", "events page"),
+    ];
+    for (t, first, param, route) in pages {
+        let r = api.get(&first, t).await;
+        assert_eq!(r.status, 200, "{first}: {}", r.text);
+        let cursor = r.body["response"]["next_cursor"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{first}: a next page: {}", r.text))
+            .to_owned();
+        let next = format!("{first}&{param}={cursor}");
+        let before = calls();
+        let r = api.get(&next, t).await;
+        assert_eq!(r.status, 200, "{next}: {}", r.text);
+        assert_eq!(
+            r.body["response"]["data"].as_array().unwrap().len(),
+            1,
+            "{next}"
+        );
+        assert_eq!(calls() - before, budget::of(route).calls, "{next}");
+        // The cursor of another list, and a query that is not one: 400, nothing read.
+        let wrong = if route == "flags list" {
+            format!("{events}?limit=1&after={cursor}")
+        } else {
+            format!("{flags}?limit=1&cursor={cursor}")
+        };
+        for (path, who) in [
+            (
+                wrong,
+                if route == "flags list" {
+                    &full
+                } else {
+                    &flagger
+                },
+            ),
+            (format!("{first}&limit=0"), t),
+        ] {
+            let before = calls();
+            let r = api.get(&path, who).await;
+            r.assert_error(400, "invalid_request");
+            assert_eq!(
+                calls() - before,
+                2,
+                "{path}: the credential and the counter only"
+            );
+        }
     }
 }
