@@ -102,8 +102,6 @@ pub struct FlagPath {
     pub flag_id: String,
 }
 
-/// The detail for a flag write: a write grant on details, a detail the caller can read,
-/// and a write grant covering it (see the module's comment).
 /// The detail a flag is written on: read beside authentication.
 pub(crate) async fn read_detail(
     state: &AppState,
@@ -125,6 +123,8 @@ pub(crate) async fn read_detail_of_flag(
     read_detail(state, asking, ws, id).await
 }
 
+/// The detail for a flag write: a write grant on details, a detail the caller can read,
+/// and a write grant covering it (see the module's comment).
 async fn writable_detail(
     state: &AppState,
     call: &V1Call,

@@ -47,7 +47,6 @@ pub struct EventsQuery {
 
 impl pirros_shared::extract::QueryParams for EventsQuery {}
 
-/// A page of the feed.
 /// A page of the feed read ahead of the call: where it starts, how many it asked for, and
 /// what it got.
 pub struct EventsRead {
@@ -78,6 +77,7 @@ pub(crate) async fn read_events(
     })
 }
 
+/// A page of the feed.
 #[derive(Serialize, ToSchema)]
 pub struct EventPage {
     pub data: Vec<Event>,

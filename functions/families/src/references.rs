@@ -18,16 +18,6 @@ use pirros_shared::search::walk::{FirstRead, first_read, walk_one_beside};
 use pirros_shared::store::Slice;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Where a family is used
-///
-/// The details that place the family and the stashes that hold it, `detail`s first, each
-/// type by name (then id), paged with `limit` and `cursor`. Only what you may read is
-/// listed (details by your detail read grants, stashes by your stash read grants): a family
-/// you may read whose users you may not answers an empty `data`. Without a read grant on
-/// families in this workspace the answer is 403 `insufficient_scope`; a family you cannot
-/// read is 404. A page reads at most 4 × `limit` + 10 uses: when few of them are yours to
-/// see, it may hold fewer than `limit` (even none) while `next_cursor` is set; follow it
-/// until it is `null`.
 /// The family and the first read of its references' page, made together ahead of the call.
 pub struct ReferencesRead {
     family: FamilyRead,
@@ -63,6 +53,16 @@ pub(crate) async fn read_references(
     })
 }
 
+/// Where a family is used
+///
+/// The details that place the family and the stashes that hold it, `detail`s first, each
+/// type by name (then id), paged with `limit` and `cursor`. Only what you may read is
+/// listed (details by your detail read grants, stashes by your stash read grants): a family
+/// you may read whose users you may not answers an empty `data`. Without a read grant on
+/// families in this workspace the answer is 403 `insufficient_scope`; a family you cannot
+/// read is 404. A page reads at most 4 × `limit` + 10 uses: when few of them are yours to
+/// see, it may hold fewer than `limit` (even none) while `next_cursor` is set; follow it
+/// until it is `null`.
 #[utoipa::path(
     get,
     path = "/v1/workspaces/{ws}/families/{id}/references",
