@@ -16,6 +16,8 @@
 //! A refused request (a revoked credential, a kill switch, a limit this container had not
 //! seen reached) has paid one read it never used: that is the price of the round trip.
 
+pub mod reads;
+
 use crate::AppState;
 use crate::api::V1Call;
 use crate::error::ApiError;

@@ -7,11 +7,11 @@
 //! naming it). Reading flags needs a read grant on details (else 403, it is a list) and a
 //! readable detail (else 404).
 
-use crate::DetailRead;
 use crate::flag_body::{CreateFlag, ResolveFlag};
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
+use pirros_shared::ahead::reads::{self, DetailRead};
 use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
@@ -102,17 +102,7 @@ pub struct FlagPath {
     pub flag_id: String,
 }
 
-/// The detail a flag is written on: read beside authentication.
-pub(crate) async fn read_detail(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> DetailRead {
-    state.store.get_detail(ws, id).await
-}
-
-/// `read_detail`, for a route that names the flag too.
+/// `reads::detail`, for a route that names the flag too.
 pub(crate) async fn read_detail_of_flag(
     state: &AppState,
     asking: Asking<'_>,
@@ -120,7 +110,7 @@ pub(crate) async fn read_detail_of_flag(
     id: &ResourceId,
     _flag: &ResourceId,
 ) -> DetailRead {
-    read_detail(state, asking, ws, id).await
+    reads::detail(state, asking, ws, id).await
 }
 
 /// The detail for a flag write: a write grant on details, a detail the caller can read,
@@ -141,7 +131,7 @@ async fn writable_detail(
             Some(id.as_str()),
         )
         .await?;
-    let fetch = ahead.or(read_detail(state, call.asking(), ws, id));
+    let fetch = ahead.or(reads::detail(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     if !write.allows(&record.detail) {
         // Names the detail and the caller's filters.

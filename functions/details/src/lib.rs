@@ -6,12 +6,12 @@ pub mod flags;
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::{Asking, V1Call};
+use pirros_shared::ahead::reads::{self, DetailRead};
+use pirros_shared::api::V1Call;
 use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
-use pirros_shared::model::DetailRecord;
 use pirros_shared::model::{Detail, Library};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
@@ -19,16 +19,15 @@ use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::{Criteria, params, run};
-use pirros_shared::store::StoreResult;
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
 pirros_shared::declare_routes! {
     v1 DetailsRoute for Details {
         Search(ws: WorkspaceId) => {search} needs read(Detail),
-        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_counted_detail),
+        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(reads::counted_detail),
         CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create} needs write(Detail)
-            ahead(flags::read_detail),
+            ahead(reads::detail),
         ListFlags(ws: WorkspaceId, id: ResourceId) => flags::{list} needs read(Detail)
             ahead(flags::read_flags),
         /// The detail, then the flag.
@@ -61,22 +60,9 @@ pub async fn get(
     id: &ResourceId,
     (IncludeQuery { include }, ahead): (IncludeQuery, Ahead<DetailRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_counted_detail(state, call.asking(), ws, id));
+    let fetch = ahead.or(reads::counted_detail(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     expand::reply(state, call, ws, include, &record.detail).await
-}
-
-/// A detail, as read ahead.
-pub(crate) type DetailRead = StoreResult<Option<DetailRecord>>;
-
-/// The detail and its open-flag count, in one call: read beside authentication.
-async fn read_counted_detail(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> DetailRead {
-    state.store.get_detail_counted(ws, id).await
 }
 
 /// The query of `search`: the filters, the page and what to expand.

@@ -3,18 +3,18 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::{Asking, V1Call};
+use pirros_shared::ahead::reads::{self, WithWorkspace};
+use pirros_shared::api::V1Call;
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::files::public_url;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
-use pirros_shared::model::{DetailRecord, FamilyRecord, Workspace};
+use pirros_shared::model::{DetailRecord, FamilyRecord};
 use pirros_shared::openapi::{DetailPath, ResourcePath};
 use pirros_shared::payload::NoExpansions;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::StoreResult;
 use pirros_shared::timestamp::Timestamp;
 use serde::Serialize;
 
@@ -27,35 +27,14 @@ enum Kind {
 
 pirros_shared::declare_routes! {
     v1 DownloadsRoute for Downloads {
-        Pdf(ws: WorkspaceId, id: ResourceId) => {download_pdf} ahead(read_detail),
-        Rvt(ws: WorkspaceId, id: ResourceId) => {download_rvt} ahead(read_detail),
-        Rfa(ws: WorkspaceId, id: ResourceId) => {download_rfa} ahead(read_family),
+        Pdf(ws: WorkspaceId, id: ResourceId) => {download_pdf} ahead(reads::detail_with_workspace),
+        Rvt(ws: WorkspaceId, id: ResourceId) => {download_rvt} ahead(reads::detail_with_workspace),
+        Rfa(ws: WorkspaceId, id: ResourceId) => {download_rfa} ahead(reads::family_with_workspace),
     }
 }
 
-type DetailRead = StoreResult<(Option<DetailRecord>, Option<Workspace>)>;
-type FamilyRead = StoreResult<(Option<FamilyRecord>, Option<Workspace>)>;
-
-/// The detail and its workspace (the file and the downloads switch), in one call: read
-/// beside authentication.
-async fn read_detail(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> DetailRead {
-    state.store.get_detail_with_workspace(ws, id).await
-}
-
-/// The family and its workspace, in one call: read beside authentication.
-async fn read_family(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> FamilyRead {
-    state.store.get_family_with_workspace(ws, id).await
-}
+type DetailRead = WithWorkspace<DetailRecord>;
+type FamilyRead = WithWorkspace<FamilyRecord>;
 
 /// What a download reads: the detail (of a PDF or RVT) or the family, as read ahead.
 enum Source {
@@ -226,7 +205,9 @@ async fn download(
     let (file_key, name, visible, workspace) = match source {
         Source::Detail(ahead) => {
             let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
-                Ok(ahead.or(read_detail(state, call.asking(), ws, id)).await?)
+                Ok(ahead
+                    .or(reads::detail_with_workspace(state, call.asking(), ws, id))
+                    .await?)
             })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);
@@ -244,7 +225,9 @@ async fn download(
         }
         Source::Family(ahead) => {
             let (scope, (rec, workspace)) = tokio::try_join!(scope, async {
-                Ok(ahead.or(read_family(state, call.asking(), ws, id)).await?)
+                Ok(ahead
+                    .or(reads::family_with_workspace(state, call.asking(), ws, id))
+                    .await?)
             })?;
             let Some(rec) = rec else {
                 return Err(ApiError::NotFound);

@@ -3,6 +3,7 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
+use pirros_shared::ahead::reads::{self, FamilyRead};
 use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::error::ApiError;
@@ -11,7 +12,6 @@ use pirros_shared::grants::Scope;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::model::Family;
-use pirros_shared::model::FamilyRecord;
 use pirros_shared::model::References;
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{ListPage, Resource};
@@ -31,7 +31,7 @@ pub mod versions;
 
 pirros_shared::declare_routes! {
     v1 FamiliesRoute for Families {
-        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_family),
+        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(reads::family),
         Similar(ws: WorkspaceId, id: ResourceId) => {similar} ahead(read_similar),
         Search(ws: WorkspaceId) => {search} needs read(Family),
         References(ws: WorkspaceId, id: ResourceId) => references::{references} needs read(Family)
@@ -41,19 +41,6 @@ pirros_shared::declare_routes! {
             ahead(versions::read_versions),
     }
 }
-
-pub(crate) type FamilyRead = StoreResult<Option<FamilyRecord>>;
-
-/// The family: read beside authentication.
-async fn read_family(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> FamilyRead {
-    state.store.get_family(ws, id).await
-}
-
 /// The family, and the number of families in its workspace.
 type SimilarRead = StoreResult<Option<(Family, u64)>>;
 
@@ -104,7 +91,7 @@ pub(crate) async fn readable(
     ws: WorkspaceId,
     id: &ResourceId,
 ) -> Result<(Family, Scope), ApiError> {
-    let fetch = read_family(state, call.asking(), ws, id);
+    let fetch = reads::family(state, call.asking(), ws, id);
     let (record, scope) = call.readable(state, ws, fetch, |r| &r.family).await?;
     Ok((record.family, scope))
 }
@@ -133,7 +120,7 @@ pub async fn get(
     id: &ResourceId,
     (IncludeQuery { include }, ahead): (IncludeQuery, Ahead<FamilyRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_family(state, call.asking(), ws, id));
+    let fetch = ahead.or(reads::family(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.family).await?;
     expand::reply(state, call, ws, include, &record.family).await
 }

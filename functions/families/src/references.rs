@@ -1,8 +1,8 @@
 //! `GET /v1/workspaces/{ws}/families/{id}/references`: where a family is used.
 
-use crate::FamilyRead;
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
+use pirros_shared::ahead::reads::FamilyRead;
 use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType, Scope};

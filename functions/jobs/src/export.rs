@@ -3,18 +3,17 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::{Asking, V1Call};
+use pirros_shared::ahead::reads::{self, StashRead};
+use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
 use pirros_shared::jobs::{ExportSpec, Job, JobRecord, JobSpec, JobStatus};
-use pirros_shared::model::StashRecord;
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::StoreResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -28,19 +27,6 @@ pirros_shared::empty_body!(
 pub struct ExportStarted {
     pub job: Job,
 }
-
-pub(crate) type StashRead = StoreResult<Option<StashRecord>>;
-
-/// The stash to export: read beside authentication.
-pub(crate) async fn read_stash(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> StashRead {
-    state.store.get_stash(ws, id).await
-}
-
 /// Export a stash's files
 ///
 /// Starts a job that zips every file of the stash's items that you may download (details'
@@ -102,7 +88,7 @@ pub async fn export(
         job: job.answer(None, None),
     };
     // The stash is read first: a request refused here writes nothing and holds no slot.
-    let fetch = ahead.or(read_stash(state, call.asking(), ws, id));
+    let fetch = ahead.or(reads::stash(state, call.asking(), ws, id));
     call.readable(state, ws, fetch, |r| &r.stash).await?;
     crate::bulk::start(state, call, draft.as_ref(), &job, &started).await
 }

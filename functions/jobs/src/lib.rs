@@ -19,8 +19,8 @@ pirros_shared::declare_routes! {
     v1 JobsRoute for Jobs {
         Upload(ws: WorkspaceId) => upload::{upload} needs write(Family),
         Export(ws: WorkspaceId, id: ResourceId) => export::{export} needs read(Stash)
-            ahead(export::read_stash),
-        Get(ws: WorkspaceId, id: ResourceId) => read::{get} ahead(read::read_job),
+            ahead(pirros_shared::ahead::reads::stash),
+        Get(ws: WorkspaceId, id: ResourceId) => read::{get} ahead(pirros_shared::ahead::reads::job_with_workspace),
         Snapshot(ws: WorkspaceId) => snapshot::{create} needs any_read("snapshot"),
     }
 }

@@ -10,17 +10,17 @@ use std::time::{Duration, Instant};
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::{Asking, V1Call};
+use pirros_shared::ahead::reads::{self, WithWorkspace};
+use pirros_shared::api::V1Call;
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::jobs::{Job, JobRecord, JobStatus, upload_key};
-use pirros_shared::model::Workspace;
 use pirros_shared::openapi::ResourcePath;
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::{LeaseKind, LeaseSlot, SharedStore, StoreResult};
+use pirros_shared::store::{LeaseKind, LeaseSlot, SharedStore};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
@@ -51,20 +51,6 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         _ => Err("wait_for_completion must be true or false".into()),
     })
 }
-
-pub(crate) type JobRead = StoreResult<(Option<JobRecord>, Option<Workspace>)>;
-
-/// The job beside its workspace (one call; what an export's answer checks before it signs
-/// the link): read beside authentication.
-pub(crate) async fn read_job(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> JobRead {
-    state.store.get_job_with_workspace(ws, id).await
-}
-
 /// Get a job
 ///
 /// A family upload's or a stash export's job: `status` is `awaiting_upload`, `queued`,
@@ -99,9 +85,12 @@ pub async fn get(
             wait_for_completion,
         },
         ahead,
-    ): (JobQuery, Ahead<JobRead>),
+    ): (JobQuery, Ahead<WithWorkspace<JobRecord>>),
 ) -> Result<Reply, ApiError> {
-    let (job, workspace) = match ahead.or(read_job(state, call.asking(), ws, id)).await? {
+    let (job, workspace) = match ahead
+        .or(reads::job_with_workspace(state, call.asking(), ws, id))
+        .await?
+    {
         (Some(j), workspace) if j.client_id == call.credential.client_id => (j, workspace),
         _ => return Err(ApiError::NotFound),
     };

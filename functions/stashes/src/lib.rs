@@ -7,7 +7,8 @@ use body::{CreateStash, UpdateStash};
 use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::{Asking, V1Call};
+use pirros_shared::ahead::reads::{self, StashRead};
+use pirros_shared::api::V1Call;
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
@@ -22,7 +23,7 @@ use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::{SaveOutcome, StashWrite, StoreResult};
+use pirros_shared::store::{SaveOutcome, StashWrite};
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::{Committed, commit, versioned_update};
 
@@ -34,7 +35,7 @@ pub const STASH_PATH: &str = "/v1/workspaces/{ws}/stashes/{id}";
 
 pirros_shared::declare_routes! {
     v1 StashesRoute for Stashes {
-        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(read_stash),
+        Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(reads::stash),
         Create(ws: WorkspaceId) => {create} needs write(Stash),
         Update(ws: WorkspaceId, id: ResourceId) => {update} needs write(Stash),
         Delete(ws: WorkspaceId, id: ResourceId) => {delete} needs write(Stash),
@@ -74,23 +75,10 @@ pub async fn get(
     id: &ResourceId,
     (NoQuery {}, ahead): (NoQuery, Ahead<StashRead>),
 ) -> Result<Reply, ApiError> {
-    let fetch = ahead.or(read_stash(state, call.asking(), ws, id));
+    let fetch = ahead.or(reads::stash(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.stash).await?;
     call.reply_tagged(&payload(&record.stash), EntityTag::version(record.version))
 }
-
-type StashRead = StoreResult<Option<StashRecord>>;
-
-/// The stash: read beside authentication.
-async fn read_stash(
-    state: &AppState,
-    _: Asking<'_>,
-    ws: WorkspaceId,
-    id: &ResourceId,
-) -> StashRead {
-    state.store.get_stash(ws, id).await
-}
-
 /// Every referenced detail and family must exist in the workspace and be readable.
 async fn check_items(
     state: &AppState,

@@ -2,7 +2,8 @@
 
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
-use pirros_shared::api::{Asking, V1Call};
+use pirros_shared::ahead::reads::{self, TagsRead};
+use pirros_shared::api::V1Call;
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType};
 use pirros_shared::ids::WorkspaceId;
@@ -11,24 +12,15 @@ use pirros_shared::openapi::WorkspacePath;
 use pirros_shared::payload::{ListPage, NoExpansions};
 use pirros_shared::query::PageQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::StoreResult;
 
 /// Tag counts are capped, so the list is never paged.
 pub const MAX_TAGS: usize = pirros_shared::model::MAX_TAGS_PER_WORKSPACE;
 
 pirros_shared::declare_routes! {
     v1 TagsRoute for Tags {
-        List(ws: WorkspaceId) => {list} needs read(Tag) ahead(read_tags),
+        List(ws: WorkspaceId) => {list} needs read(Tag) ahead(reads::tags),
     }
 }
-
-type TagsRead = StoreResult<Vec<Tag>>;
-
-/// The workspace's tags: read beside authentication.
-async fn read_tags(state: &AppState, _: Asking<'_>, ws: WorkspaceId) -> TagsRead {
-    state.store.list_tags(ws).await
-}
-
 /// List tags
 ///
 /// Every tag the caller may read in the workspace, sorted by name, in one response of at
@@ -61,7 +53,7 @@ pub async fn list(
         .require_scope(state, ws, EntityType::Tag, Action::Read, None)
         .await?;
     let mut tags: Vec<Tag> = ahead
-        .or(read_tags(state, call.asking(), ws))
+        .or(reads::tags(state, call.asking(), ws))
         .await?
         .into_iter()
         .filter(|t| scope.allows(t))
