@@ -16,6 +16,7 @@
 //! A refused request (a revoked credential, a kill switch, a limit this container had not
 //! seen reached) has paid one read it never used: that is the price of the round trip.
 
+pub mod known;
 pub mod reads;
 
 use crate::AppState;

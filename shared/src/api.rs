@@ -58,6 +58,10 @@ pub struct Asking<'a> {
     pub request: &'a Request,
     /// The token's subject: whether its credential is still active is not known yet.
     pub client: &'a ClientId,
+    /// The credential this client last showed this container (`crate::ahead::known`): a
+    /// guess of its grants, for a read ahead to choose its keys with; never an access
+    /// decision. The credential read for the call itself, once it is known.
+    pub known: Option<&'a Credential>,
 }
 
 impl Asking<'_> {
@@ -234,9 +238,11 @@ impl V1Call {
         // The route's parameters are parsed now, for its read ahead; a malformed one is
         // still answered only once the call is authenticated.
         let route = matched.resolve(request.uri().path());
+        let known = state.known_credentials.get(&client);
         let asking = Asking {
             request: &request,
             client: &client,
+            known: known.as_deref(),
         };
         let reading = match &route {
             Ok(r) if state.api_limiter.may_read_ahead(client.as_str()) => {
@@ -271,6 +277,7 @@ impl V1Call {
             Ok(Some(c))
                 if c.is_active() && c.accepts_secret_version(claims.sv, Timestamp::now()) =>
             {
+                state.known_credentials.remember(&c);
                 c
             }
             Ok(_) => {
@@ -333,6 +340,7 @@ impl V1Call {
         Asking {
             request: &self.request,
             client: &self.credential.client_id,
+            known: Some(&self.credential),
         }
     }
 

@@ -1,5 +1,6 @@
 //! What a container builds once and every request shares.
 
+use crate::ahead::known::KnownCredentials;
 use crate::auth::keys::{KeyError, SigningKeys};
 use crate::auth::verifier::Verifier;
 use crate::config::Config;
@@ -27,6 +28,9 @@ pub struct AppState {
     pub files: FileSigner,
     pub kill_switch: KillSwitch,
     pub api_limiter: ApiLimiter,
+    /// The credential each client last showed: what a read ahead that depends on grants
+    /// guesses with (`crate::ahead::known`).
+    pub known_credentials: KnownCredentials,
     /// Where uploads land and exports are written (the jobs function and `pirros-local`).
     pub objects: SharedObjects,
     /// Hands jobs to the worker (the jobs function and `pirros-local`).
@@ -65,6 +69,7 @@ impl AppState {
             files,
             kill_switch: KillSwitch::default(),
             api_limiter: ApiLimiter::default(),
+            known_credentials: KnownCredentials::default(),
             objects: Arc::new(NoObjects),
             queue: Arc::new(NoQueue),
             webhooks: None,

@@ -7,7 +7,7 @@ pub mod flags;
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
 use pirros_shared::ahead::reads::{self, DetailRead};
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::catalogue::ErrorKind;
 use pirros_shared::error::ApiError;
 use pirros_shared::expand::{self, Expanded};
@@ -18,13 +18,15 @@ use pirros_shared::payload::{ListPage, Resource};
 use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
+use pirros_shared::search::run::SearchAhead;
 use pirros_shared::search::{Criteria, params, run};
+use pirros_shared::store::{OpenFlagIndex, StoreResult};
 use pirros_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer};
 
 pirros_shared::declare_routes! {
     v1 DetailsRoute for Details {
-        Search(ws: WorkspaceId) => {search} needs read(Detail),
+        Search(ws: WorkspaceId) => {search} needs read(Detail) ahead(read_search),
         Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(reads::counted_detail),
         CreateFlag(ws: WorkspaceId, id: ResourceId) => flags::{create} needs write(Detail)
             ahead(reads::detail),
@@ -63,6 +65,36 @@ pub async fn get(
     let fetch = ahead.or(reads::counted_detail(state, call.asking(), ws, id));
     let (record, _) = call.readable(state, ws, fetch, |r| &r.detail).await?;
     expand::reply(state, call, ws, include, &record.detail).await
+}
+
+/// A search page's first read and the workspace's open-flag counts, read beside
+/// authentication.
+pub struct SearchRead {
+    first: SearchAhead<Detail>,
+    open: StoreResult<OpenFlagIndex>,
+}
+
+/// The first read of the page the query and cursor ask for, with the open-flag counts,
+/// when `run::plan_ahead` can plan it before the credential is read; else nothing.
+pub(crate) async fn read_search(
+    state: &AppState,
+    asking: Asking<'_>,
+    ws: WorkspaceId,
+) -> Option<SearchRead> {
+    let q: SearchQuery = asking.query()?;
+    let planned = run::plan_ahead::<Detail>(
+        state,
+        asking,
+        ws,
+        &q.criteria(),
+        q.limit.get(),
+        q.cursor.as_deref(),
+    )?;
+    let (first, open) = tokio::join!(
+        planned.read(state, ws),
+        state.store.open_flags_in(ws, flags::OPEN_COUNTS_BESIDE),
+    );
+    Some(SearchRead { first, open })
 }
 
 /// The query of `search`: the filters, the page and what to expand.
@@ -163,11 +195,15 @@ pub async fn search(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    search: SearchQuery,
+    (search, ahead): (SearchQuery, Ahead<Option<SearchRead>>),
 ) -> Result<Reply, ApiError> {
+    let criteria = search.criteria();
+    let (early, open) = match ahead.into_read().flatten() {
+        Some(r) => (Some(r.first), Some(r.open)),
+        None => (None, None),
+    };
     // The workspace's open-flag counts are read beside the page, not after it: one round
     // trip, whatever the page holds (dropped when the page is refused).
-    let criteria = search.criteria();
     let (page, open) = tokio::join!(
         run::page::<Detail>(
             state,
@@ -176,8 +212,19 @@ pub async fn search(
             &criteria,
             search.limit.get(),
             search.cursor.as_deref(),
+            early,
         ),
-        state.store.open_flags_in(ws, flags::OPEN_COUNTS_BESIDE),
+        async {
+            match open {
+                Some(read) => read,
+                None => {
+                    state
+                        .store
+                        .open_flags_in(ws, flags::OPEN_COUNTS_BESIDE)
+                        .await
+                }
+            }
+        },
     );
     let mut page = page?;
     flags::count_open(state, ws, &open?, &mut page.items).await?;

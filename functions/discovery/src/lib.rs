@@ -12,7 +12,7 @@ use pirros_shared::ids::WorkspaceId;
 
 pirros_shared::declare_routes! {
     v1 DiscoveryRoute for Discovery {
-        Me() => me::{me},
+        Me() => me::{me} ahead(me::read_reach),
         Usage() => usage::{usage},
         Projects(ws: WorkspaceId) => projects::{list} needs any_read("project"),
         Events(ws: WorkspaceId) => events::{list} needs any_read("event")

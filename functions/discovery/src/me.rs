@@ -2,7 +2,8 @@
 //! filters' names) and its rate-limit state. Any valid token may ask; no grant is needed.
 
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::ahead::Ahead;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::grants::{Action, EntityType, Filter, FilterId};
@@ -11,7 +12,7 @@ use pirros_shared::model::{Credential, Workspace};
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::Reach;
+use pirros_shared::store::{Reach, StoreResult};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -163,6 +164,61 @@ fn workspaces(credential: &Credential, reach: &Reach) -> Vec<WorkspaceAccess> {
     out
 }
 
+/// What `/v1/me` reads: the firm, the workspaces the credential's grants name and the
+/// custom filters they name.
+#[derive(PartialEq)]
+pub struct ReachKeys {
+    firm: ResourceId,
+    workspaces: Vec<WorkspaceId>,
+    filters: Vec<(WorkspaceId, ResourceId)>,
+}
+
+impl ReachKeys {
+    fn of(credential: &Credential) -> Self {
+        let mut workspaces: Vec<WorkspaceId> =
+            credential.grants.iter().map(|g| g.workspace_id).collect();
+        workspaces.sort();
+        workspaces.dedup();
+        let mut filters: Vec<(WorkspaceId, ResourceId)> = credential
+            .grants
+            .iter()
+            .filter_map(|g| match &g.filter_id {
+                FilterId::Custom(id) => Some((g.workspace_id, id.clone())),
+                FilterId::System(_) => None,
+            })
+            .collect();
+        filters.sort();
+        filters.dedup();
+        Self {
+            firm: credential.firm_id.clone(),
+            workspaces,
+            filters,
+        }
+    }
+
+    async fn read(&self, state: &AppState) -> StoreResult<Reach> {
+        state
+            .store
+            .get_reach(&self.firm, &self.workspaces, &self.filters)
+            .await
+    }
+}
+
+/// What was read ahead, and by which keys.
+pub struct ReachRead {
+    keys: ReachKeys,
+    reach: StoreResult<Reach>,
+}
+
+/// The reach of the credential this client last showed this container, read beside
+/// authentication; used only when the credential read for the call names the same keys
+/// (a grant changed since: read again). Nothing for a client not seen yet.
+pub(crate) async fn read_reach(state: &AppState, asking: Asking<'_>) -> Option<ReachRead> {
+    let keys = ReachKeys::of(asking.known?);
+    let reach = keys.read(state).await;
+    Some(ReachRead { keys, reach })
+}
+
 /// Who am I
 ///
 /// The credential behind the token: its client id and name, its firm, every workspace
@@ -182,25 +238,17 @@ fn workspaces(credential: &Credential, reach: &Reach) -> Vec<WorkspaceAccess> {
             headers(("ETag" = String, description = "A digest of the answer without `rate_limit`."))),
     )
 )]
-pub async fn me(state: &AppState, call: &V1Call, NoQuery {}: NoQuery) -> Result<Reply, ApiError> {
+pub async fn me(
+    state: &AppState,
+    call: &V1Call,
+    (NoQuery {}, ahead): (NoQuery, Ahead<Option<ReachRead>>),
+) -> Result<Reply, ApiError> {
     let credential = &call.credential;
-    let mut granted: Vec<WorkspaceId> = credential.grants.iter().map(|g| g.workspace_id).collect();
-    granted.sort();
-    granted.dedup();
-    let mut filters: Vec<(WorkspaceId, ResourceId)> = credential
-        .grants
-        .iter()
-        .filter_map(|g| match &g.filter_id {
-            FilterId::Custom(id) => Some((g.workspace_id, id.clone())),
-            FilterId::System(_) => None,
-        })
-        .collect();
-    filters.sort();
-    filters.dedup();
-    let reach = state
-        .store
-        .get_reach(&credential.firm_id, &granted, &filters)
-        .await?;
+    let keys = ReachKeys::of(credential);
+    let reach = match ahead.into_read().flatten() {
+        Some(early) if early.keys == keys => early.reach,
+        _ => keys.read(state).await,
+    }?;
     let rate = call.rate();
     let me = Me {
         client_id: credential.client_id.to_string(),

@@ -19,6 +19,7 @@ use pirros_shared::query::Cursor;
 use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::lists::Listed;
+use pirros_shared::search::run::SearchAhead;
 use pirros_shared::search::{Criteria, params, run, similar as candidates};
 use pirros_shared::store::StoreResult;
 use pirros_shared::timestamp::Timestamp;
@@ -33,7 +34,7 @@ pirros_shared::declare_routes! {
     v1 FamiliesRoute for Families {
         Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(reads::family),
         Similar(ws: WorkspaceId, id: ResourceId) => {similar} ahead(read_similar),
-        Search(ws: WorkspaceId) => {search} needs read(Family),
+        Search(ws: WorkspaceId) => {search} needs read(Family) ahead(read_search),
         References(ws: WorkspaceId, id: ResourceId) => references::{references} needs read(Family)
             ahead(references::read_references),
         Group(ws: WorkspaceId, id: ResourceId) => group::{group},
@@ -41,6 +42,25 @@ pirros_shared::declare_routes! {
             ahead(versions::read_versions),
     }
 }
+/// The first read of the page the query and cursor ask for, when `run::plan_ahead` can
+/// plan it before the credential is read; else nothing.
+async fn read_search(
+    state: &AppState,
+    asking: Asking<'_>,
+    ws: WorkspaceId,
+) -> Option<SearchAhead<Family>> {
+    let q: SearchQuery = asking.query()?;
+    let planned = run::plan_ahead::<Family>(
+        state,
+        asking,
+        ws,
+        &q.criteria(),
+        q.limit.get(),
+        q.cursor.as_deref(),
+    )?;
+    Some(planned.read(state, ws).await)
+}
+
 /// The family, and the number of families in its workspace.
 type SimilarRead = StoreResult<Option<(Family, u64)>>;
 
@@ -294,7 +314,7 @@ pub async fn search(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    search: SearchQuery,
+    (search, ahead): (SearchQuery, Ahead<Option<SearchAhead<Family>>>),
 ) -> Result<Reply, ApiError> {
     let page = run::page::<Family>(
         state,
@@ -303,6 +323,7 @@ pub async fn search(
         &search.criteria(),
         search.limit.get(),
         search.cursor.as_deref(),
+        ahead.into_read().flatten(),
     )
     .await?;
     let expanded = expand::expanded(state, call, ws, search.include, &page.items).await?;

@@ -74,6 +74,46 @@ pub fn scope_lists(
     (lists.len() <= max).then_some(lists)
 }
 
+/// The plan of a page of `criteria` under `scope` when it needs no list's size: one list
+/// to take, or none (the caller's own lists, or else everything). `None` when there is a
+/// choice to make by size (`plan`).
+pub fn plan_unread(
+    listed: Listed,
+    criteria: &Criteria,
+    scope: &Scope,
+    budget: usize,
+) -> Option<Plan> {
+    let (own, union) = choices(listed, criteria, scope, budget);
+    (own.len() + usize::from(union.is_some()) <= 1).then(|| decided(criteria, own, union))
+}
+
+/// The query's own lists, and the lists that hold what the scope lets the caller see (when
+/// fewer than everything).
+fn choices(
+    listed: Listed,
+    criteria: &Criteria,
+    scope: &Scope,
+    budget: usize,
+) -> (Vec<SearchList>, Option<Vec<SearchList>>) {
+    // A union needs a couple of reads per list to get anywhere within the budget.
+    let max_union = MAX_UNION.min(budget.saturating_sub(MAX_SIZED) / 2).max(1);
+    let union = scope_lists(scope, criteria.order(), listed, max_union);
+    (criteria.lists(), union)
+}
+
+/// The plan when there is at most one choice.
+fn decided(criteria: &Criteria, mut own: Vec<SearchList>, union: Option<Vec<SearchList>>) -> Plan {
+    let lists = match (own.pop(), union) {
+        (Some(list), _) => vec![list],
+        (None, Some(union)) => union,
+        (None, None) => vec![SearchList {
+            order: criteria.order(),
+            key: ListKey::All,
+        }],
+    };
+    Plan { lists, read: 0 }
+}
+
 /// The plan of a page of `criteria` under `scope`, reading list sizes only when there is
 /// a choice to make.
 pub async fn plan(
@@ -85,21 +125,9 @@ pub async fn plan(
     budget: usize,
 ) -> StoreResult<Plan> {
     let order = criteria.order();
-    let mut own = criteria.lists();
-    // A union needs a couple of reads per list to get anywhere within the budget.
-    let max_union = MAX_UNION.min(budget.saturating_sub(MAX_SIZED) / 2).max(1);
-    let union = scope_lists(scope, order, listed, max_union);
-    let choices = own.len() + usize::from(union.is_some());
-    if choices <= 1 {
-        let lists = match (own.pop(), union) {
-            (Some(list), _) => vec![list],
-            (None, Some(union)) => union,
-            (None, None) => vec![SearchList {
-                order,
-                key: ListKey::All,
-            }],
-        };
-        return Ok(Plan { lists, read: 0 });
+    let (mut own, union) = choices(listed, criteria, scope, budget);
+    if own.len() + usize::from(union.is_some()) <= 1 {
+        return Ok(decided(criteria, own, union));
     }
     let union = union.unwrap_or_default();
     own.truncate(MAX_SIZED.saturating_sub(union.len()).max(1));

@@ -59,23 +59,40 @@ fn edge<L, T>(lanes: &[Lane<'_, L, T>]) -> Edge {
         .unwrap_or(Edge::End)
 }
 
-/// Walks `lists` from position `start` (exclusive; `None`: their head) for `limit`
-/// members that `accept` takes, reading at most `budget` members (at least one per list).
+/// Where a walk of several lists starts: after position `after` (exclusive; `None`: their
+/// head); `early`, when the walk has one list, is that list's first read made before the
+/// walk (read ahead of the call), taken when it is the read the walk makes first.
+pub struct Start<T> {
+    pub after: Option<String>,
+    pub early: Option<FirstRead<T>>,
+}
+
+/// Walks `lists` from `start` for `limit` members that `accept` takes, reading at most
+/// `budget` members (at least one per list).
 pub async fn walk<T: Searchable>(
     store: &dyn ContentStore,
     ws: WorkspaceId,
     lists: &[SearchList],
-    start: Option<String>,
+    start: Start<T>,
     limit: usize,
     budget: usize,
     accept: impl Fn(&T) -> bool,
 ) -> StoreResult<Walked<T>> {
+    let primed = std::sync::Mutex::new(start.early.filter(|_| lists.len() == 1));
     walk_lists(
         lists,
-        |list, after: Option<String>, max| async move {
-            T::query(store, ws, list, after.as_deref(), max).await
+        |list, after: Option<String>, max| {
+            let mut slot = primed.lock().unwrap_or_else(|p| p.into_inner());
+            match slot.take() {
+                Some(e) if e.at == (after.clone(), max) => Either::Left(std::future::ready(e.read)),
+                _ => {
+                    Either::Right(
+                        async move { T::query(store, ws, list, after.as_deref(), max).await },
+                    )
+                }
+            }
         },
-        start,
+        start.after,
         limit,
         budget,
         accept,

@@ -1,7 +1,9 @@
 //! Reads started beside authentication (`shared/src/ahead.rs`): a read route whose item
 //! comes from its path reads it in the round trip of the credential read and the rate
-//! limit; a list reads its page ahead from the query and cursor. What it read reaches
-//! nobody the pipeline refuses, and a client over its limit costs no reads.
+//! limit; a list reads its page ahead from the query and cursor. A search and `/v1/me`,
+//! whose keys depend on the caller's grants, read ahead with the grants the server last saw
+//! for the client, and use it only when today's grants name the same keys. What was read
+//! reaches nobody the pipeline refuses, and a client over its limit costs no reads.
 
 use pirros_local::budget;
 use pirros_tests::*;
@@ -12,6 +14,8 @@ pirros_tests::on_both_stores!(
     a_client_over_its_limit_reads_nothing_ahead,
     a_refused_call_answers_nothing_its_route_read_ahead,
     a_lists_later_pages_are_read_ahead_and_a_wrong_cursor_reads_nothing,
+    a_search_reads_ahead_with_the_grants_last_seen_and_answers_by_the_current_ones,
+    me_reads_ahead_the_workspaces_last_seen_and_answers_the_current_grants,
 );
 
 /// A read route reads its item beside authentication (`shared/src/ahead.rs`): that read is
@@ -176,4 +180,184 @@ async fn a_lists_later_pages_are_read_ahead_and_a_wrong_cursor_reads_nothing(b: 
             );
         }
     }
+}
+
+fn ids(r: &pirros_tests::Reply) -> Vec<String> {
+    let mut ids: Vec<String> = r.body["response"]["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page: {}", r.text))
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A search page's list is chosen from the caller's grants, which are read beside it: the
+/// server reads ahead with the grants it last saw for the client (only when they let it see
+/// every detail), and the page is walked with the grants read for the request. A grant
+/// narrowed in between answers by the new grant; a client whose grants do not let it see
+/// everything reads nothing ahead, and neither does a client the server has not seen.
+async fn a_search_reads_ahead_with_the_grants_last_seen_and_answers_by_the_current_ones(
+    b: Backend,
+) {
+    let api = api(b).await;
+    let calls = || api.store().calls();
+    let search = format!("/v1/workspaces/{A1}/details?limit=100");
+    let (reader, concrete, full) = (
+        api.token("readonly-a").await,
+        api.token("concrete-a").await,
+        api.token("full-a").await,
+    );
+    // The first request of a client in a window reads the window before's count too.
+    let first = api.get(&search, &reader).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let everything = ids(&first);
+    let r = api.get(&search, &concrete).await;
+    let concrete_ids = ids(&r);
+    assert!(
+        !concrete_ids.is_empty() && concrete_ids.len() < everything.len(),
+        "the filter keeps some: {concrete_ids:?} of {everything:?}"
+    );
+    let before = calls();
+    let r = api.get(&search, &reader).await;
+    assert_eq!(ids(&r), everything);
+    assert_eq!(calls() - before, budget::of("details search").calls);
+    // Narrowed to the concrete details: the page read ahead (everything's list) is not the
+    // one the new grant reads, and the answer is the new grant's.
+    crate::access_at_work::operator(
+        &api,
+        &[
+            "grants",
+            "remove",
+            "readonly-a",
+            "--workspace",
+            A1,
+            "--filter",
+            "default:details",
+            "--action",
+            "read",
+        ],
+    )
+    .await;
+    crate::access_at_work::operator(
+        &api,
+        &[
+            "grants",
+            "add",
+            "readonly-a",
+            "--workspace",
+            A1,
+            "--filter",
+            "flt-concrete",
+            "--action",
+            "read",
+        ],
+    )
+    .await;
+    let r = api.get(&search, &reader).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        ids(&r),
+        concrete_ids,
+        "answered by the grant read for the call"
+    );
+    // Now known as a filtered reader: it costs what another filtered reader's search does.
+    let before = calls();
+    let r = api.get(&search, &concrete).await;
+    assert_eq!(ids(&r), concrete_ids);
+    let filtered = calls() - before;
+    let before = calls();
+    assert_eq!(ids(&api.get(&search, &reader).await), concrete_ids);
+    assert_eq!(calls() - before, filtered, "no read ahead");
+    // Revoked, a client the server knew as seeing everything has paid the page's read ahead
+    // (its 401 carries nothing of it: a details page reads its list and the open-flag
+    // counts, a families page its list); one it knew as filtered has read nothing ahead.
+    let families = format!("/v1/workspaces/{A1}/families");
+    for path in [&search, &families] {
+        assert_eq!(api.get(path, &full).await.status, 200, "{path}");
+    }
+    let cases = [
+        ("full-a", &full, &search, 2),
+        ("full-a", &full, &families, 1),
+        ("readonly-a", &reader, &search, 0),
+    ];
+    for (client, token, path, read_ahead) in cases {
+        crate::access_at_work::operator(&api, &["credentials", "revoke", client]).await;
+        let before = calls();
+        let r = api.get(path, token).await;
+        r.assert_error(401, "invalid_token");
+        assert!(r.body.get("response").is_none(), "{}", r.text);
+        assert_eq!(calls() - before, 2 + read_ahead, "{client} {path}");
+    }
+}
+
+/// `/v1/me` reads the workspaces the credential's grants name: ahead, those of the grants
+/// the server last saw for the client, used only when the credential read for the request
+/// names the same ones. A grant added in between shows at once (read again).
+async fn me_reads_ahead_the_workspaces_last_seen_and_answers_the_current_grants(b: Backend) {
+    let api = api(b).await;
+    let calls = || api.store().calls();
+    let (none, full) = (api.token("nogrants-a").await, api.token("full-a").await);
+    for t in [&none, &full] {
+        let r = api.get("/v1/me", t).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let workspaces = |r: &pirros_tests::Reply| -> Vec<String> {
+        r.body["response"]["workspaces"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}", r.text))
+            .iter()
+            .map(|w| w["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = calls();
+    let r = api.get("/v1/me", &none).await;
+    assert!(workspaces(&r).is_empty(), "{}", r.text);
+    assert_eq!(calls() - before, budget::of("me").calls);
+    crate::access_at_work::operator(
+        &api,
+        &[
+            "grants",
+            "add",
+            "nogrants-a",
+            "--workspace",
+            A1,
+            "--filter",
+            "default:tags",
+            "--action",
+            "read",
+        ],
+    )
+    .await;
+    let before = calls();
+    let r = api.get("/v1/me", &none).await;
+    assert_eq!(
+        workspaces(&r),
+        [A1],
+        "the grant read for the call: {}",
+        r.text
+    );
+    assert_eq!(
+        r.body["response"]["workspaces"][0]["grants"][0]["filter_id"],
+        "default:tags"
+    );
+    assert_eq!(
+        calls() - before,
+        budget::of("me").calls + 1,
+        "what was read ahead named no workspace: read again"
+    );
+    let before = calls();
+    assert_eq!(workspaces(&api.get("/v1/me", &none).await), [A1]);
+    assert_eq!(calls() - before, budget::of("me").calls);
+    crate::access_at_work::operator(&api, &["credentials", "revoke", "full-a"]).await;
+    let before = calls();
+    let r = api.get("/v1/me", &full).await;
+    r.assert_error(401, "invalid_token");
+    assert!(r.body.get("response").is_none(), "{}", r.text);
+    assert_eq!(
+        calls() - before,
+        3,
+        "the credential, the counter and the read ahead"
+    );
 }
