@@ -8,14 +8,15 @@ use crate::{ENDPOINT_PATH, ENDPOINTS_PATH};
 use http::StatusCode;
 use pirros_domain::webhooks::{EndpointRecord, EndpointStatus, MAX_ENDPOINTS_PER_CREDENTIAL};
 use pirros_shared::AppState;
-use pirros_shared::api::V1Call;
+use pirros_shared::ahead::Ahead;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::ApiError;
 use pirros_shared::error_responses;
 use pirros_shared::etag::IfMatch;
 use pirros_shared::extract::Body;
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey};
-use pirros_shared::ids::{ResourceId, WorkspaceId};
+use pirros_shared::ids::{ClientId, ResourceId, WorkspaceId};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::pagination::Pager;
 use pirros_shared::payload::{ListPage, NoExpansions, Resource};
@@ -96,7 +97,12 @@ pub async fn create(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    (NoQuery {}, Body(input), key): (NoQuery, Body<CreateEndpoint>, Option<IdempotencyKey>),
+    (NoQuery {}, Body(input), key, ahead): (
+        NoQuery,
+        Body<CreateEndpoint>,
+        Option<IdempotencyKey>,
+        Ahead<CountRead>,
+    ),
 ) -> Result<Reply, ApiError> {
     // Checked before a replay too: a credential that lost its grants is told so.
     call.require_any_read(state, ws, ENTITY).await?;
@@ -107,18 +113,17 @@ pub async fn create(
     };
     reachable(kit, &input.url).await?;
     let client = &call.credential.client_id;
-    // The count under the cap with the creates the write is conditional on, beside where
-    // the feed stands: one round trip.
-    let read = || async move {
-        let ((mine, creates), from_sequence) = tokio::try_join!(
-            state.store.endpoints_for_create(ws, client),
-            state.store.last_event_sequence(ws),
-        )?;
-        Ok(Counted {
-            mine: mine.len(),
-            creates,
-            from_sequence,
-        })
+    // The first count was read ahead (beside authentication) when it could be; a create
+    // that another one overtook counts again.
+    let early = std::sync::Mutex::new(ahead.into_read());
+    let read = || {
+        let first = early.lock().unwrap_or_else(|p| p.into_inner()).take();
+        async move {
+            match first {
+                Some(counted) => counted,
+                None => count(state, ws, client).await,
+            }
+        }
     };
     let (input, draft) = (&input, draft.as_ref());
     let write = |counted: Counted| async move {
@@ -189,9 +194,30 @@ pub async fn create(
     versioned_update(None, busy, read, write).await
 }
 
+/// The count under the cap with the creates the write is conditional on, beside where the
+/// feed stands: one round trip.
+async fn count(state: &AppState, ws: WorkspaceId, client: &ClientId) -> Result<Counted, ApiError> {
+    let ((mine, creates), from_sequence) = tokio::try_join!(
+        state.store.endpoints_for_create(ws, client),
+        state.store.last_event_sequence(ws),
+    )?;
+    Ok(Counted {
+        mine: mine.len(),
+        creates,
+        from_sequence,
+    })
+}
+
+/// A create's first count, read beside authentication: the token's client is known then.
+pub(crate) async fn read_count(state: &AppState, asking: Asking<'_>, ws: WorkspaceId) -> CountRead {
+    count(state, ws, asking.client).await
+}
+
+type CountRead = Result<Counted, ApiError>;
+
 /// What a create counts under the cap: the caller's endpoints, and its creates so far (the
 /// version its write is conditional on).
-struct Counted {
+pub struct Counted {
     mine: usize,
     creates: u64,
     from_sequence: u64,

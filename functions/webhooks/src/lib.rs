@@ -20,7 +20,8 @@ pub const ENDPOINT_PATH: &str = "/v1/workspaces/{ws}/webhook-endpoints/{id}";
 
 pirros_shared::declare_routes! {
     v1 WebhooksRoute for Webhooks {
-        Create(ws: WorkspaceId) => endpoints::{create} needs any_read(ENTITY),
+        Create(ws: WorkspaceId) => endpoints::{create} needs any_read(ENTITY)
+            ahead(endpoints::read_count),
         List(ws: WorkspaceId) => endpoints::{list} needs any_read(ENTITY),
         Get(ws: WorkspaceId, id: ResourceId) => endpoints::{get},
         Update(ws: WorkspaceId, id: ResourceId) => endpoints::{update} needs any_read(ENTITY),

@@ -16,6 +16,7 @@ pirros_tests::on_both_stores!(
     a_lists_later_pages_are_read_ahead_and_a_wrong_cursor_reads_nothing,
     a_search_reads_ahead_with_the_grants_last_seen_and_answers_by_the_current_ones,
     me_reads_ahead_the_workspaces_last_seen_and_answers_the_current_grants,
+    a_webhook_endpoint_create_counts_ahead_and_a_refused_one_creates_nothing,
 );
 
 /// A read route reads its item beside authentication (`shared/src/ahead.rs`): that read is
@@ -360,4 +361,55 @@ async fn me_reads_ahead_the_workspaces_last_seen_and_answers_the_current_grants(
         3,
         "the credential, the counter and the read ahead"
     );
+}
+
+/// A webhook endpoint create counts the caller's endpoints in the workspace (and where the
+/// feed stands) beside authentication: the token's client is known then. A create the
+/// cap refuses and one whose credential was revoked meanwhile create nothing.
+async fn a_webhook_endpoint_create_counts_ahead_and_a_refused_one_creates_nothing(b: Backend) {
+    let api = Setup::new(b)
+        .env("WEBHOOK_LOCAL_FOLLOW", "false")
+        .start()
+        .await;
+    let calls = || api.store().calls();
+    let full = api.token("full-a").await;
+    let endpoints = format!("/v1/workspaces/{A1}/webhook-endpoints");
+    let listed = |r: &pirros_tests::Reply| r.body["response"]["data"].as_array().unwrap().len();
+    let create =
+        |n: usize| json!({"url": format!("https://1.1.1.1/hook-{n}"), "event_types": ["*"]});
+    assert_eq!(listed(&api.get(&endpoints, &full).await), 0);
+    let cap = pirros_shared::webhooks::MAX_ENDPOINTS_PER_CREDENTIAL;
+    for n in 0..cap {
+        let before = calls();
+        let r = api
+            .write(Method::POST, &endpoints, &full, &create(n), None)
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(
+            calls() - before,
+            budget::of("webhook endpoint create").calls,
+            "create {n}"
+        );
+    }
+    // The count read ahead is the one the cap is checked with.
+    let r = api
+        .write(Method::POST, &endpoints, &full, &create(cap), None)
+        .await;
+    r.assert_error(409, "limit_exceeded");
+    let r = api.get(&format!("{endpoints}?limit=100"), &full).await;
+    assert_eq!(listed(&r), cap, "{}", r.text);
+    crate::access_at_work::operator(&api, &["credentials", "revoke", "full-a"]).await;
+    let before = calls();
+    let r = api
+        .write(Method::POST, &endpoints, &full, &create(99), None)
+        .await;
+    r.assert_error(401, "invalid_token");
+    assert_eq!(
+        calls() - before,
+        4,
+        "the credential, the counter and the count read ahead (two reads)"
+    );
+    let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
+    let stored = api.store().list_endpoints(ws).await.unwrap();
+    assert_eq!(stored.len(), cap, "nothing more was created");
 }
