@@ -20,9 +20,11 @@ pub mod known;
 pub mod reads;
 
 use crate::AppState;
-use crate::api::V1Call;
+use crate::api::{Asking, V1Call};
 use crate::error::ApiError;
 use crate::extract::Extract;
+use crate::idempotency::IdempotencyKey;
+use crate::store::{IdemKey, IdemRecord, StoreResult};
 use std::any::Any;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -48,6 +50,39 @@ impl Slot {
         let taken = self.0.lock().unwrap_or_else(|p| p.into_inner()).take()?;
         taken.downcast::<T>().ok().map(|b| *b)
     }
+}
+
+/// What a key's record read gives: the record, if one is stored.
+pub type KeyRead = StoreResult<Option<IdemRecord>>;
+
+/// The record of the request's `Idempotency-Key`, read ahead (a key is the token's
+/// client's, known before the credential read), until `idempotency::lookup` takes it.
+#[derive(Default)]
+pub struct KeyRecord(Mutex<Option<(IdemKey, KeyRead)>>);
+
+impl KeyRecord {
+    pub fn new(read: Option<(IdemKey, KeyRead)>) -> Self {
+        Self(Mutex::new(read))
+    }
+
+    /// The read of `key`'s record, once, if it was read ahead.
+    pub fn take(&self, key: &IdemKey) -> Option<KeyRead> {
+        let (read_key, read) = self.0.lock().unwrap_or_else(|p| p.into_inner()).take()?;
+        (read_key == *key).then_some(read)
+    }
+}
+
+/// The key whose record a request's read ahead reads: that of a `POST` (every `/v1` POST
+/// takes a key) that carries a well-formed `Idempotency-Key`. A malformed one reads
+/// nothing; the handler answers why.
+pub fn key_to_read(asking: Asking<'_>) -> Option<IdemKey> {
+    if asking.request.method() != http::Method::POST {
+        return None;
+    }
+    IdempotencyKey::from_request(asking.request)
+        .ok()
+        .flatten()
+        .map(|k| k.of(asking.client))
 }
 
 /// The output of the route's read ahead, when the pipeline made it.
@@ -86,6 +121,20 @@ mod tests {
         assert_eq!(slot.take::<u32>(), Some(7));
         assert_eq!(slot.take::<u32>(), None, "taken once");
         assert_eq!(Slot::default().take::<u32>(), None);
+    }
+
+    #[test]
+    fn a_keys_record_is_taken_once_and_only_for_its_key() {
+        let client = crate::ids::ClientId::parse("client-a").unwrap();
+        let key = |k: &str| IdemKey {
+            client_id: client.clone(),
+            key: k.into(),
+        };
+        let record = KeyRecord::new(Some((key("one"), Ok(None))));
+        assert!(record.take(&key("two")).is_none(), "another key's");
+        let record = KeyRecord::new(Some((key("one"), Ok(None))));
+        assert!(matches!(record.take(&key("one")), Some(Ok(None))));
+        assert!(record.take(&key("one")).is_none(), "taken once");
     }
 
     #[tokio::test]

@@ -49,6 +49,8 @@ pub struct V1Call {
     route: RouteName,
     /// What the route read beside authentication, if it did (`ahead`).
     ahead: ahead::Slot,
+    /// The record of the request's `Idempotency-Key`, when it was read ahead.
+    key_record: ahead::KeyRecord,
 }
 
 /// A `/v1` request as known once its bearer token checks, before its credential is read:
@@ -244,16 +246,16 @@ impl V1Call {
             client: &client,
             known: known.as_deref(),
         };
+        let may_read_ahead = route.is_ok() && state.api_limiter.may_read_ahead(client.as_str());
         let reading = match &route {
-            Ok(r) if state.api_limiter.may_read_ahead(client.as_str()) => {
-                r.read_ahead(state, asking)
-            }
+            Ok(r) if may_read_ahead => r.read_ahead(state, asking),
             _ => None,
         };
+        let key = may_read_ahead.then(|| ahead::key_to_read(asking)).flatten();
         // The credential check, the rate-limit update and the route's read ahead are
         // independent: one round trip.
         let route_key = format!("{} {}", name.method, name.template);
-        let (on, cred, rate, read) = tokio::join!(
+        let (on, cred, rate, read, key_read) = tokio::join!(
             switch,
             state.store.get_credential(&client),
             state.api_limiter.hit(
@@ -266,6 +268,15 @@ impl V1Call {
             async {
                 match reading {
                     Some(r) => Some(r.await),
+                    None => None,
+                }
+            },
+            async {
+                match key {
+                    Some(k) => {
+                        let read = state.store.get_idempotency(&k).await;
+                        Some((k, read))
+                    }
                     None => None,
                 }
             }
@@ -314,6 +325,7 @@ impl V1Call {
             started,
             route: name,
             ahead: ahead::Slot::new(read),
+            key_record: ahead::KeyRecord::new(key_read),
         };
         Ok((route, call))
     }
@@ -342,6 +354,11 @@ impl V1Call {
             client: &self.credential.client_id,
             known: Some(&self.credential),
         }
+    }
+
+    /// The record of `key`, if it was read beside authentication (once).
+    pub(crate) fn key_read_ahead(&self, key: &crate::store::IdemKey) -> Option<ahead::KeyRead> {
+        self.key_record.take(key)
     }
 
     /// What the route read beside authentication, for its handler's `Ahead`.

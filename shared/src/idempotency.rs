@@ -175,7 +175,11 @@ pub async fn lookup(
     };
     let key = key.of(&call.credential.client_id);
     let fp = fingerprint(&call.request);
-    if let Some(rec) = state.store.get_idempotency(&key).await?
+    let stored = match call.key_read_ahead(&key) {
+        Some(read) => read?,
+        None => state.store.get_idempotency(&key).await?,
+    };
+    if let Some(rec) = stored
         && rec.is_live(crate::timestamp::Timestamp::now())
     {
         return replay(&rec, &fp).map(Begun::Replay);

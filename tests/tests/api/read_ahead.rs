@@ -17,6 +17,7 @@ pirros_tests::on_both_stores!(
     a_search_reads_ahead_with_the_grants_last_seen_and_answers_by_the_current_ones,
     me_reads_ahead_the_workspaces_last_seen_and_answers_the_current_grants,
     a_webhook_endpoint_create_counts_ahead_and_a_refused_one_creates_nothing,
+    a_keys_record_is_read_ahead_and_a_malformed_key_reads_nothing,
 );
 
 /// A read route reads its item beside authentication (`shared/src/ahead.rs`): that read is
@@ -412,4 +413,68 @@ async fn a_webhook_endpoint_create_counts_ahead_and_a_refused_one_creates_nothin
     let ws = pirros_shared::ids::WorkspaceId::parse(A1).unwrap();
     let stored = api.store().list_endpoints(ws).await.unwrap();
     assert_eq!(stored.len(), cap, "nothing more was created");
+}
+
+/// A POST's `Idempotency-Key` record is read beside authentication (a key is the token's
+/// client's): a fresh create pays that read in the first round trip, a replay costs the
+/// credential, the counter and the record, answered only once the grant is checked again.
+/// A malformed key reads nothing, and a revoked credential's request has paid the read
+/// and answers nothing of the record.
+async fn a_keys_record_is_read_ahead_and_a_malformed_key_reads_nothing(b: Backend) {
+    let api = Setup::new(b)
+        .env("WEBHOOK_LOCAL_FOLLOW", "false")
+        .env("LOCAL_JOB_HOLD_MS", "600000")
+        .start()
+        .await;
+    let calls = || api.store().calls();
+    let t = api.token("famwriter-a").await;
+    assert_eq!(
+        api.get(&format!("/v1/workspaces/{A1}/tags"), &t)
+            .await
+            .status,
+        200
+    );
+    let uploads = format!("/v1/workspaces/{A1}/families/uploads");
+    let body = json!({"name": "Keyed door", "category": "Doors", "file_name": "keyed.rfa", "size_bytes": 1024, "sha256": "0".repeat(64)});
+    let before = calls();
+    let first = api
+        .write(Method::POST, &uploads, &t, &body, Some("key-one"))
+        .await;
+    assert_eq!(first.status, 202, "{}", first.text);
+    assert_eq!(
+        calls() - before,
+        budget::of("upload start").calls + 1,
+        "the route's calls and the key's record"
+    );
+    let before = calls();
+    let again = api
+        .write(Method::POST, &uploads, &t, &body, Some("key-one"))
+        .await;
+    assert_eq!(again.status, 202, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body["response"], first.body["response"]);
+    assert_eq!(
+        calls() - before,
+        3,
+        "the credential, the counter and the record"
+    );
+    let before = calls();
+    let long = "k".repeat(256);
+    let r = api
+        .write(Method::POST, &uploads, &t, &body, Some(&long))
+        .await;
+    r.assert_error(400, "invalid_request");
+    assert_eq!(calls() - before, 2, "the credential and the counter only");
+    crate::access_at_work::operator(&api, &["credentials", "revoke", "famwriter-a"]).await;
+    let before = calls();
+    let r = api
+        .write(Method::POST, &uploads, &t, &body, Some("key-one"))
+        .await;
+    r.assert_error(401, "invalid_token");
+    assert!(r.body.get("response").is_none(), "{}", r.text);
+    assert_eq!(
+        calls() - before,
+        3,
+        "the credential, the counter and the record"
+    );
 }
