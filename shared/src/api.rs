@@ -72,6 +72,12 @@ impl Asking<'_> {
     pub fn query<T: DeserializeOwned + IntoParams>(&self) -> Option<T> {
         query::parse(self.request.uri().query()).ok()
     }
+
+    /// The body as the operation's body type, checked, or `None` when it is not one (the
+    /// handler, which parses it again, answers why).
+    pub fn body<B: crate::extract::RequestBody>(&self, state: &AppState) -> Option<B::Valid> {
+        crate::extract::body_of::<B>(state, self.request).ok()
+    }
 }
 
 /// Answers an error before a call was established (no credential yet).

@@ -27,6 +27,7 @@ use crate::etag::IfMatch;
 use crate::idempotency::IdempotencyKey;
 use crate::query::{IncludeQuery, NoQuery, PageQuery};
 use crate::request::{body_bytes, json_body};
+use lambda_http::Request;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 use utoipa::openapi::content::ContentBuilder;
@@ -102,14 +103,19 @@ pub trait RequestBody: DeserializeOwned + utoipa::ToSchema {
 /// `application/json` and the body one object, its fields as `B` declares them.
 pub struct Body<B: RequestBody>(pub B::Valid);
 
+/// `request`'s body as `B`, parsed and checked as `Body<B>` extracts it.
+pub fn body_of<B: RequestBody>(state: &AppState, request: &Request) -> Result<B::Valid, ApiError> {
+    let raw: B = if B::OPTIONAL && body_bytes(request).is_empty() {
+        json_from_empty::<B>()?
+    } else {
+        json_body(request)?
+    };
+    raw.validate(state)
+}
+
 impl<B: RequestBody> Extract for Body<B> {
     fn extract(state: &AppState, call: &V1Call) -> Result<Self, ApiError> {
-        let raw: B = if B::OPTIONAL && body_bytes(&call.request).is_empty() {
-            json_from_empty::<B>()?
-        } else {
-            json_body(&call.request)?
-        };
-        raw.validate(state).map(Body)
+        body_of::<B>(state, &call.request).map(Body)
     }
 
     fn describe(d: &mut Described) {

@@ -8,7 +8,7 @@ use http::StatusCode;
 use pirros_shared::AppState;
 use pirros_shared::ahead::Ahead;
 use pirros_shared::ahead::reads::{self, StashRead};
-use pirros_shared::api::V1Call;
+use pirros_shared::api::{Asking, V1Call};
 use pirros_shared::conditional::EntityTag;
 use pirros_shared::error::{ApiError, ItemReferenceDetails};
 use pirros_shared::error_responses;
@@ -18,12 +18,12 @@ use pirros_shared::extract::Body;
 use pirros_shared::grants::{Action, EntityType, Scope};
 use pirros_shared::idempotency::{self, Begun, IdempotencyKey, Needs};
 use pirros_shared::ids::{ResourceId, WorkspaceId};
-use pirros_shared::model::{ItemIds, Stash, StashRecord};
+use pirros_shared::model::{Detail, Family, ItemIds, Stash, StashRecord};
 use pirros_shared::openapi::{ResourcePath, WorkspacePath};
 use pirros_shared::payload::{NoExpansions, Resource};
 use pirros_shared::query::NoQuery;
 use pirros_shared::response::{Envelope, Reply};
-use pirros_shared::store::{SaveOutcome, StashWrite};
+use pirros_shared::store::{SaveOutcome, StashWrite, StoreResult};
 use pirros_shared::timestamp::Timestamp;
 use pirros_shared::write::{Committed, commit, versioned_update};
 
@@ -36,7 +36,7 @@ pub const STASH_PATH: &str = "/v1/workspaces/{ws}/stashes/{id}";
 pirros_shared::declare_routes! {
     v1 StashesRoute for Stashes {
         Get(ws: WorkspaceId, id: ResourceId) => {get} ahead(reads::stash),
-        Create(ws: WorkspaceId) => {create} needs write(Stash),
+        Create(ws: WorkspaceId) => {create} needs write(Stash) ahead(read_named),
         Update(ws: WorkspaceId, id: ResourceId) => {update} needs write(Stash),
         Delete(ws: WorkspaceId, id: ResourceId) => {delete} needs write(Stash),
         List(ws: WorkspaceId) => list::{list} needs read(Stash),
@@ -79,35 +79,89 @@ pub async fn get(
     let (record, _) = call.readable(state, ws, fetch, |r| &r.stash).await?;
     call.reply_tagged(&payload(&record.stash), EntityTag::version(record.version))
 }
+/// The details and families a stash names, as stored.
+type ItemsRead = StoreResult<(Vec<Detail>, Vec<Family>)>;
+/// Whether the project a stash names is one of the workspace's.
+type ProjectRead = StoreResult<bool>;
+
+async fn read_items(state: &AppState, ws: WorkspaceId, items: &ItemIds) -> ItemsRead {
+    tokio::try_join!(
+        state.store.get_details(ws, &items.detail_ids),
+        state.store.get_families(ws, &items.family_ids),
+    )
+}
+
+async fn project_exists(state: &AppState, ws: WorkspaceId, project: &ResourceId) -> ProjectRead {
+    let found = state
+        .store
+        .get_projects(ws, std::slice::from_ref(project))
+        .await?;
+    Ok(!found.is_empty())
+}
+
+/// What a create's body names (its project and items), read beside authentication.
+pub struct NamedRead {
+    project: ResourceId,
+    items: ItemIds,
+    exists: ProjectRead,
+    read: ItemsRead,
+}
+
+/// The project and items the body names, read ahead; nothing for a body that is not a
+/// stash create's (the handler answers why).
+pub(crate) async fn read_named(
+    state: &AppState,
+    asking: Asking<'_>,
+    ws: WorkspaceId,
+) -> Option<NamedRead> {
+    let input = asking.body::<CreateStash>(state)?;
+    let (exists, read) = tokio::join!(
+        project_exists(state, ws, &input.project_id),
+        read_items(state, ws, &input.item_ids),
+    );
+    Some(NamedRead {
+        project: input.project_id,
+        items: input.item_ids,
+        exists,
+        read,
+    })
+}
+
 /// Every referenced detail and family must exist in the workspace and be readable.
 async fn check_items(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
     items: &ItemIds,
+    early: Option<ItemsRead>,
 ) -> Result<(), ApiError> {
-    let (detail_scope, family_scope) = tokio::try_join!(
-        async {
-            if items.detail_ids.is_empty() {
-                Ok(Scope::None)
-            } else {
-                call.scope(state, ws, EntityType::Detail, Action::Read)
-                    .await
-            }
-        },
-        async {
-            if items.family_ids.is_empty() {
-                Ok(Scope::None)
-            } else {
-                call.scope(state, ws, EntityType::Family, Action::Read)
-                    .await
-            }
-        },
-    )?;
-    let (details, families) = tokio::try_join!(
-        async { Ok::<_, ApiError>(state.store.get_details(ws, &items.detail_ids).await?) },
-        async { Ok::<_, ApiError>(state.store.get_families(ws, &items.family_ids).await?) },
-    )?;
+    let scopes = async {
+        tokio::try_join!(
+            async {
+                if items.detail_ids.is_empty() {
+                    Ok(Scope::None)
+                } else {
+                    call.scope(state, ws, EntityType::Detail, Action::Read)
+                        .await
+                }
+            },
+            async {
+                if items.family_ids.is_empty() {
+                    Ok(Scope::None)
+                } else {
+                    call.scope(state, ws, EntityType::Family, Action::Read)
+                        .await
+                }
+            },
+        )
+    };
+    let read = async {
+        Ok::<_, ApiError>(match early {
+            Some(read) => read?,
+            None => read_items(state, ws, items).await?,
+        })
+    };
+    let ((detail_scope, family_scope), (details, families)) = tokio::try_join!(scopes, read)?;
     let bad_details: Vec<String> = items
         .detail_ids
         .iter()
@@ -143,13 +197,13 @@ async fn check_project(
     state: &AppState,
     ws: WorkspaceId,
     project: &ResourceId,
+    early: Option<ProjectRead>,
 ) -> Result<(), ApiError> {
-    if state
-        .store
-        .get_projects(ws, std::slice::from_ref(project))
-        .await?
-        .is_empty()
-    {
+    let exists = match early {
+        Some(read) => read?,
+        None => project_exists(state, ws, project).await?,
+    };
+    if !exists {
         return Err(ApiError::invalid_field(
             "project_id",
             format!(
@@ -243,13 +297,25 @@ pub async fn create(
     state: &AppState,
     call: &V1Call,
     ws: WorkspaceId,
-    (NoQuery {}, Body(input), key): (NoQuery, Body<CreateStash>, Option<IdempotencyKey>),
+    (NoQuery {}, Body(input), key, ahead): (
+        NoQuery,
+        Body<CreateStash>,
+        Option<IdempotencyKey>,
+        Ahead<Option<NamedRead>>,
+    ),
 ) -> Result<Reply, ApiError> {
     let needs = Needs {
         ws,
         entity: EntityType::Stash,
         action: Action::Write,
         entity_id: None,
+    };
+    // What was read ahead is what this body names (the same bytes, parsed again).
+    let (exists, read) = match ahead.into_read().flatten() {
+        Some(r) if r.project == input.project_id && r.items == input.item_ids => {
+            (Some(r.exists), Some(r.read))
+        }
+        _ => (None, None),
     };
     let now = Timestamp::now();
     let stash = Stash {
@@ -268,8 +334,8 @@ pub async fn create(
     let check = async move {
         write_scope(state, call, ws, &stash).await?;
         tokio::try_join!(
-            check_project(state, ws, &stash.project_id),
-            check_items(state, call, ws, &stash.item_ids),
+            check_project(state, ws, &stash.project_id, exists),
+            check_items(state, call, ws, &stash.item_ids, read),
         )?;
         Ok(stash)
     };
@@ -342,7 +408,7 @@ pub async fn update(
         .scope(state, ws, EntityType::Stash, Action::Read)
         .await?;
     if let Some(items) = &patch.item_ids {
-        check_items(state, call, ws, items).await?;
+        check_items(state, call, ws, items, None).await?;
     }
     // Without If-Match the last write wins; a concurrent writer only makes us re-read.
     let (read_scope, patch, draft) = (&read_scope, &patch, draft.as_ref());

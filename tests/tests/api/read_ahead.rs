@@ -18,6 +18,7 @@ pirros_tests::on_both_stores!(
     me_reads_ahead_the_workspaces_last_seen_and_answers_the_current_grants,
     a_webhook_endpoint_create_counts_ahead_and_a_refused_one_creates_nothing,
     a_keys_record_is_read_ahead_and_a_malformed_key_reads_nothing,
+    a_stash_creates_project_and_items_are_read_ahead_from_its_body,
 );
 
 /// A read route reads its item beside authentication (`shared/src/ahead.rs`): that read is
@@ -477,4 +478,73 @@ async fn a_keys_record_is_read_ahead_and_a_malformed_key_reads_nothing(b: Backen
         3,
         "the credential, the counter and the record"
     );
+}
+
+/// A stash create reads the project and items its body names beside authentication (the
+/// body is there before the credential is read), and checks them with the caller's grants
+/// once it is known. A body that is not a stash create's reads nothing; a revoked
+/// credential's create has paid the reads and created nothing.
+async fn a_stash_creates_project_and_items_are_read_ahead_from_its_body(b: Backend) {
+    let api = Setup::new(b)
+        .env("WEBHOOK_LOCAL_FOLLOW", "false")
+        .start()
+        .await;
+    let calls = || api.store().calls();
+    let (full, concrete) = (
+        api.token("full-a").await,
+        api.token("writer-concrete-a").await,
+    );
+    for t in [&full, &concrete] {
+        assert_eq!(api.get("/v1/me", t).await.status, 200);
+    }
+    let stashes = format!("/v1/workspaces/{A1}/stashes");
+    let body = json!({"name": "ahead", "project_id": PA, "item_ids": {"detail_ids": ["d1"], "family_ids": ["f1"]}});
+    // The workspace's first write in this server also reads where its feed stands.
+    for _ in 0..2 {
+        let before = calls();
+        let r = api.write(Method::POST, &stashes, &full, &body, None).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert!(calls() - before <= budget::of("stash create").calls + 1);
+    }
+    let before = calls();
+    let r = api.write(Method::POST, &stashes, &full, &body, None).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(calls() - before, budget::of("stash create").calls);
+    // The items were read ahead, and checked with the grants read for the call: a writer
+    // whose read grant covers concrete details only is told which it may not name.
+    let steel = json!({"name": "steel", "project_id": PA, "item_ids": {"detail_ids": ["d1", "d2"], "family_ids": []}});
+    let r = api
+        .write(Method::POST, &stashes, &concrete, &steel, None)
+        .await;
+    r.assert_error(400, "INVALID_ITEM_REFERENCE");
+    assert_eq!(
+        r.body["error"]["details"]["detail_ids"],
+        json!(["d2"]),
+        "{}",
+        r.text
+    );
+    let before = calls();
+    let wrong =
+        json!({"name": "ahead", "project_id": PA, "item_ids": {"detail_ids": ["d1"]}, "extra": 1});
+    let r = api.write(Method::POST, &stashes, &full, &wrong, None).await;
+    r.assert_error(400, "invalid_request");
+    assert_eq!(calls() - before, 2, "the credential and the counter only");
+    crate::access_at_work::operator(&api, &["credentials", "revoke", "full-a"]).await;
+    let before = calls();
+    let r = api.write(Method::POST, &stashes, &full, &body, None).await;
+    r.assert_error(401, "invalid_token");
+    assert_eq!(
+        calls() - before,
+        5,
+        "the credential, the counter, the project and the items (details, families)"
+    );
+    let reader = api.token("readonly-a").await;
+    let r = api.get(&format!("{stashes}?limit=100"), &reader).await;
+    let named = r.body["response"]["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", r.text))
+        .iter()
+        .filter(|s| s["name"] == "ahead")
+        .count();
+    assert_eq!(named, 3, "only the first three were created: {}", r.text);
 }
