@@ -19,6 +19,7 @@ use pirros_shared::query::Cursor;
 use pirros_shared::query::{self, Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::run::SearchAhead;
+use pirros_shared::search::run::SearchParams;
 use pirros_shared::search::{Criteria, params, run};
 use pirros_shared::store::{OpenFlagIndex, StoreResult};
 use pirros_shared::timestamp::Timestamp;
@@ -81,15 +82,7 @@ pub(crate) async fn read_search(
     asking: Asking<'_>,
     ws: WorkspaceId,
 ) -> Option<SearchRead> {
-    let q: SearchQuery = asking.query()?;
-    let planned = run::plan_ahead::<Detail>(
-        state,
-        asking,
-        ws,
-        &q.criteria(),
-        q.limit.get(),
-        q.cursor.as_deref(),
-    )?;
+    let planned = run::plan_ahead::<Detail, SearchQuery>(state, asking, ws)?;
     let (first, open) = tokio::join!(
         planned.read(state, ws),
         state.store.open_flags_in(ws, flags::OPEN_COUNTS_BESIDE),
@@ -159,7 +152,7 @@ fn library<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Library>, D::Error>
     })
 }
 
-impl SearchQuery {
+impl SearchParams for SearchQuery {
     fn criteria(&self) -> Criteria {
         Criteria {
             words: self.q.clone(),
@@ -169,6 +162,14 @@ impl SearchQuery {
             category: None,
             updated_since: self.updated_since,
         }
+    }
+
+    fn limit(&self) -> usize {
+        self.limit.get()
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
     }
 }
 

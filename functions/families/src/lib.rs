@@ -19,7 +19,7 @@ use pirros_shared::query::Cursor;
 use pirros_shared::query::{Include, IncludeQuery, IncludeValue, Limit};
 use pirros_shared::response::{Envelope, Reply};
 use pirros_shared::search::lists::Listed;
-use pirros_shared::search::run::SearchAhead;
+use pirros_shared::search::run::{SearchAhead, SearchParams};
 use pirros_shared::search::{Criteria, params, run, similar as candidates};
 use pirros_shared::store::StoreResult;
 use pirros_shared::timestamp::Timestamp;
@@ -49,15 +49,7 @@ async fn read_search(
     asking: Asking<'_>,
     ws: WorkspaceId,
 ) -> Option<SearchAhead<Family>> {
-    let q: SearchQuery = asking.query()?;
-    let planned = run::plan_ahead::<Family>(
-        state,
-        asking,
-        ws,
-        &q.criteria(),
-        q.limit.get(),
-        q.cursor.as_deref(),
-    )?;
+    let planned = run::plan_ahead::<Family, SearchQuery>(state, asking, ws)?;
     Some(planned.read(state, ws).await)
 }
 
@@ -279,7 +271,7 @@ impl pirros_shared::extract::QueryParams for SearchQuery {
     const RAISES: &'static [ErrorKind] = &[ErrorKind::InvalidIncludeParam];
 }
 
-impl SearchQuery {
+impl SearchParams for SearchQuery {
     fn criteria(&self) -> Criteria {
         Criteria {
             words: self.q.clone(),
@@ -289,6 +281,14 @@ impl SearchQuery {
             category: self.category.clone(),
             updated_since: self.updated_since,
         }
+    }
+
+    fn limit(&self) -> usize {
+        self.limit.get()
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
     }
 }
 

@@ -9,6 +9,8 @@ use crate::error::ApiError;
 use crate::grants::{Action, EntityType, Filterable, Scope};
 use crate::ids::WorkspaceId;
 use crate::pagination::Pager;
+use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
 
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -32,18 +34,22 @@ pub struct PlannedAhead {
     at: (Option<String>, usize),
 }
 
-/// Plans the first read of the page `criteria` and `cursor` ask for, as the caller's grants
-/// were when this container last saw its credential (`Asking::known`): only when those
-/// grants let it read every resource of `T`'s type in `ws` and the plan needs no list's
-/// size (one list). `None` otherwise, or when the cursor is not one for this query (the
-/// handler answers why).
-pub fn plan_ahead<T: Searchable>(
+/// A search operation's query: what its page is of, how long, and after which cursor.
+pub trait SearchParams: DeserializeOwned + IntoParams {
+    fn criteria(&self) -> Criteria;
+    fn limit(&self) -> usize;
+    fn cursor(&self) -> Option<&str>;
+}
+
+/// Plans the first read of the page the query (`Q`) and its cursor ask for, as the
+/// caller's grants were when this container last saw its credential (`Asking::known`):
+/// only when those grants let it read every resource of `T`'s type in `ws` and the plan
+/// needs no list's size (one list). `None` otherwise, or when the query or cursor is not
+/// one for this operation (the handler answers why).
+pub fn plan_ahead<T: Searchable, Q: SearchParams>(
     state: &AppState,
     asking: Asking<'_>,
     ws: WorkspaceId,
-    criteria: &Criteria,
-    limit: usize,
-    cursor: Option<&str>,
 ) -> Option<PlannedAhead> {
     let scope = Scope::resolve(
         asking.known?,
@@ -55,18 +61,20 @@ pub fn plan_ahead<T: Searchable>(
     if !matches!(scope, Scope::All) {
         return None;
     }
-    let query = binding(criteria);
+    let q: Q = asking.query()?;
+    let criteria = q.criteria();
+    let query = binding(&criteria);
     let query: Vec<&str> = query.iter().map(String::as_str).collect();
     let after = Pager::asked(&state.cursors, asking, &query)
-        .start(cursor)
+        .start(q.cursor())
         .ok()?
         .or_else(|| criteria.start());
-    let budget = budget(limit);
-    let plan = plan::plan_unread(T::LISTED, criteria, &scope, budget)?;
+    let budget = budget(q.limit());
+    let plan = plan::plan_unread(T::LISTED, &criteria, &scope, budget)?;
     let [list] = <[SearchList; 1]>::try_from(plan.lists).ok()?;
     Some(PlannedAhead {
         list,
-        at: (after, first_read(limit, budget)),
+        at: (after, first_read(q.limit(), budget)),
     })
 }
 
