@@ -20,11 +20,16 @@ use crate::api::{Asking, V1Call};
 use crate::error::ApiError;
 use crate::payload::ListPage;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 /// The cursors of one list for one caller and query.
 pub struct Pager<'a> {
     cursors: &'a Cursors,
-    bound: String,
+    /// What its cursors are bound to: the path, the client, the query.
+    parts: Vec<String>,
+    /// Their digest, made only once a cursor is read or written: a first page read ahead
+    /// and then by its handler would otherwise hash it twice.
+    bound: OnceLock<String>,
 }
 
 /// The path a cursor is bound to: a workspace's id as the API writes it (a UUID is the same
@@ -49,21 +54,28 @@ impl<'a> Pager<'a> {
 
     /// `new`, for a list read ahead of its call (`crate::ahead`).
     pub fn asked(cursors: &'a Cursors, asking: Asking<'_>, query: &[&str]) -> Self {
-        let path = canonical_path(asking.request.uri().path());
         let mut parts = Vec::with_capacity(query.len() + 2);
-        parts.push(path.as_str());
-        parts.push(asking.client.as_str());
-        parts.extend_from_slice(query);
+        parts.push(canonical_path(asking.request.uri().path()));
+        parts.push(asking.client.to_string());
+        parts.extend(query.iter().map(|q| (*q).to_owned()));
         Self {
             cursors,
-            bound: binding(&parts),
+            parts,
+            bound: OnceLock::new(),
         }
+    }
+
+    fn bound(&self) -> &str {
+        self.bound.get_or_init(|| {
+            let parts: Vec<&str> = self.parts.iter().map(String::as_str).collect();
+            binding(&parts)
+        })
     }
 
     /// The position the page starts after: `None` for the first page.
     pub fn start(&self, cursor: Option<&str>) -> Result<Option<String>, ApiError> {
         Ok(cursor
-            .map(|c| self.cursors.decode(c, &self.bound))
+            .map(|c| self.cursors.decode(c, self.bound()))
             .transpose()?)
     }
 
@@ -76,7 +88,7 @@ impl<'a> Pager<'a> {
 
     /// The cursor of the page after the one ending at `position` (none: the last page).
     pub fn next(&self, position: Option<&str>) -> Option<String> {
-        position.map(|k| self.cursors.encode(k, &self.bound))
+        position.map(|k| self.cursors.encode(k, self.bound()))
     }
 
     /// The page: `data`, and the cursor after `position`.
