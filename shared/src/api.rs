@@ -294,7 +294,7 @@ impl V1Call {
             Ok(Some(c))
                 if c.is_active() && c.accepts_secret_version(claims.sv, Timestamp::now()) =>
             {
-                state.known_credentials.remember(&c);
+                state.known_credentials.remember(&c, known.as_deref());
                 c
             }
             Ok(_) => {

@@ -7,39 +7,43 @@
 use crate::ids::ClientId;
 use crate::model::Credential;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
 
 /// Clients remembered per container; when full it starts afresh (a client that is
 /// forgotten reads nothing ahead on its next request, and is remembered again).
 const CAPACITY: usize = 4096;
 
+/// Read on every request and written only when a client's grants change, so a read lock
+/// per request and no write while they stay the same.
 #[derive(Default)]
-pub struct KnownCredentials(Mutex<HashMap<ClientId, Arc<Credential>>>);
+pub struct KnownCredentials(RwLock<HashMap<ClientId, Arc<Credential>>>);
 
 impl KnownCredentials {
     /// The credential `client` last showed, if this container has seen it.
     pub fn get(&self, client: &ClientId) -> Option<Arc<Credential>> {
-        self.lock().get(client).cloned()
+        self.0
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(client)
+            .cloned()
     }
 
-    /// Remembers `credential` as its client's, copying it only when what a guess uses (its
-    /// firm and grants) changed: a client's requests mostly show the same one.
-    pub fn remember(&self, credential: &Credential) {
-        let mut map = self.lock();
-        if let Some(known) = map.get(&credential.client_id)
-            && known.firm_id == credential.firm_id
-            && known.grants == credential.grants
-        {
+    /// Remembers `credential` as its client's, unless `known` (what `get` gave for the
+    /// request) already has its firm and grants, what a guess uses: a client's requests
+    /// mostly show the same ones.
+    pub fn remember(&self, credential: &Credential, known: Option<&Credential>) {
+        if known.is_some_and(|k| k.firm_id == credential.firm_id && k.grants == credential.grants) {
             return;
         }
+        let mut map = self.write();
         if map.len() >= CAPACITY && !map.contains_key(&credential.client_id) {
             map.clear();
         }
         map.insert(credential.client_id.clone(), Arc::new(credential.clone()));
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<ClientId, Arc<Credential>>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    fn write(&self) -> RwLockWriteGuard<'_, HashMap<ClientId, Arc<Credential>>> {
+        self.0.write().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -81,23 +85,22 @@ mod tests {
         let client = ClientId::parse("client-a").unwrap();
         assert!(known.get(&client).is_none(), "not seen yet");
         let one = read_grant("a1a1a1a1-0000-4000-8000-000000000001");
-        known.remember(&credential("client-a", vec![one.clone()]));
-        assert_eq!(
-            known.get(&client).unwrap().grants,
-            std::slice::from_ref(&one)
-        );
+        known.remember(&credential("client-a", vec![one.clone()]), None);
+        let seen = known.get(&client);
+        assert_eq!(seen.as_ref().unwrap().grants, std::slice::from_ref(&one));
         let two = read_grant("a1a1a1a1-0000-4000-8000-000000000002");
-        known.remember(&credential("client-a", vec![one.clone(), two.clone()]));
-        assert_eq!(
-            known.get(&client).unwrap().grants,
-            [one, two],
-            "a grant added"
-        );
-        known.remember(&credential("client-a", vec![]));
-        assert!(
-            known.get(&client).unwrap().grants.is_empty(),
-            "grants removed"
-        );
+        let both = credential("client-a", vec![one.clone(), two.clone()]);
+        known.remember(&both, seen.as_deref());
+        let seen = known.get(&client);
+        assert_eq!(seen.as_ref().unwrap().grants, [one, two], "a grant added");
+        known.remember(&credential("client-a", vec![]), seen.as_deref());
+        let seen = known.get(&client);
+        assert!(seen.as_ref().unwrap().grants.is_empty(), "grants removed");
+        // The same grants as the request's known ones: nothing is written.
+        let mut renamed = credential("client-a", vec![]);
+        renamed.name = "renamed".into();
+        known.remember(&renamed, seen.as_deref());
+        assert_eq!(known.get(&client).unwrap().name, "c");
         assert!(known.get(&ClientId::parse("client-b").unwrap()).is_none());
     }
 
@@ -105,16 +108,16 @@ mod tests {
     fn a_full_memory_starts_afresh() {
         let known = KnownCredentials::default();
         for i in 0..CAPACITY {
-            known.remember(&credential(&format!("client-{i}"), vec![]));
+            known.remember(&credential(&format!("client-{i}"), vec![]), None);
         }
-        known.remember(&credential("client-0", vec![]));
+        known.remember(&credential("client-0", vec![]), None);
         assert_eq!(
-            known.lock().len(),
+            known.write().len(),
             CAPACITY,
             "a known client takes no new place"
         );
-        known.remember(&credential("newcomer", vec![]));
-        assert_eq!(known.lock().len(), 1);
+        known.remember(&credential("newcomer", vec![]), None);
+        assert_eq!(known.write().len(), 1);
         assert!(known.get(&ClientId::parse("newcomer").unwrap()).is_some());
     }
 }
