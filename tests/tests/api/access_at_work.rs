@@ -72,7 +72,8 @@ pub(crate) async fn operator(api: &Api, args: &[&str]) {
     }
 }
 
-async fn grants(api: &Api, change: &str, client: &str, filter: &str, action: &str) {
+/// `operator`'s grant change in workspace A1.
+pub(crate) async fn grants(api: &Api, change: &str, client: &str, filter: &str, action: &str) {
     operator(
         api,
         &[

@@ -228,36 +228,8 @@ async fn a_search_reads_ahead_with_the_grants_last_seen_and_answers_by_the_curre
     assert_eq!(calls() - before, budget::of("details search").calls);
     // Narrowed to the concrete details: the page read ahead (everything's list) is not the
     // one the new grant reads, and the answer is the new grant's.
-    crate::access_at_work::operator(
-        &api,
-        &[
-            "grants",
-            "remove",
-            "readonly-a",
-            "--workspace",
-            A1,
-            "--filter",
-            "default:details",
-            "--action",
-            "read",
-        ],
-    )
-    .await;
-    crate::access_at_work::operator(
-        &api,
-        &[
-            "grants",
-            "add",
-            "readonly-a",
-            "--workspace",
-            A1,
-            "--filter",
-            "flt-concrete",
-            "--action",
-            "read",
-        ],
-    )
-    .await;
+    crate::access_at_work::grants(&api, "remove", "readonly-a", "default:details", "read").await;
+    crate::access_at_work::grants(&api, "add", "readonly-a", "flt-concrete", "read").await;
     let r = api.get(&search, &reader).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
@@ -318,21 +290,7 @@ async fn me_reads_ahead_the_workspaces_last_seen_and_answers_the_current_grants(
     let r = api.get("/v1/me", &none).await;
     assert!(workspaces(&r).is_empty(), "{}", r.text);
     assert_eq!(calls() - before, budget::of("me").calls);
-    crate::access_at_work::operator(
-        &api,
-        &[
-            "grants",
-            "add",
-            "nogrants-a",
-            "--workspace",
-            A1,
-            "--filter",
-            "default:tags",
-            "--action",
-            "read",
-        ],
-    )
-    .await;
+    crate::access_at_work::grants(&api, "add", "nogrants-a", "default:tags", "read").await;
     let before = calls();
     let r = api.get("/v1/me", &none).await;
     assert_eq!(
