@@ -14,6 +14,7 @@ use crate::response::{self, Reply};
 use crate::routes::{FunctionRoute, RouteName};
 use crate::store::{StoreError, StoreResult};
 use crate::timestamp::Timestamp;
+use futures::future::OptionFuture;
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -271,21 +272,11 @@ impl V1Call {
                 state.config.api_rate_limit_per_hour,
                 state.config.api_rate_limit_window_secs,
             ),
-            async {
-                match reading {
-                    Some(r) => Some(r.await),
-                    None => None,
-                }
-            },
-            async {
-                match key {
-                    Some(k) => {
-                        let read = state.store.get_idempotency(&k).await;
-                        Some((k, read))
-                    }
-                    None => None,
-                }
-            }
+            OptionFuture::from(reading),
+            OptionFuture::from(key.map(|k| async move {
+                let read = state.store.get_idempotency(&k).await;
+                (k, read)
+            })),
         );
         if on {
             return Err(fail(off(), &request));
