@@ -86,6 +86,11 @@ impl Cors {
         h.insert(ACCESS_CONTROL_ALLOW_HEADERS, allowed_headers());
         h.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from(MAX_AGE_SECS));
         h.insert(VARY, HeaderValue::from_static("Origin"));
+        // Every answer carries a request id, this one too (it is logged nowhere, but a
+        // client that reports every answer's id finds one).
+        if let Ok(id) = HeaderValue::from_str(&crate::request::new_request_id()) {
+            h.insert(headers::REQUEST_ID, id);
+        }
         Some(r)
     }
 

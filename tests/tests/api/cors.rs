@@ -68,6 +68,11 @@ async fn listed_origins_get_preflights_and_readable_answers() {
             assert!(allowed.contains(h), "{allowed}");
         }
         assert!(header(&r, "access-control-max-age").is_some());
+        let id = header(&r, "x-request-id").unwrap_or_default();
+        assert!(
+            uuid::Uuid::parse_str(id).is_ok(),
+            "{path}: request id {id:?}"
+        );
         assert!(r.text.is_empty());
     }
     // Every answer to a listed origin, errors included, says what its page may read.
