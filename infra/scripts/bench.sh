@@ -3,7 +3,7 @@
 # The bench command (README): builds release binaries, starts the emulators, and prints the
 # figures of docs/performance.md; JSON and plots go to docs/bench/.
 #   bash infra/scripts/bench.sh                 # everything
-#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, events, webhooks, routes, routes-rtt, init, cost,
+#   bash infra/scripts/bench.sh search-scale    # one part (search-scale, index-writes, events, webhooks, routes, routes-rtt, init, sizes, cost,
 #                                               # throughput, profile, uploads, export, rfa, plots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -66,6 +66,13 @@ if [[ "$what" == all || "$what" == routes-rtt ]]; then
 fi
 if [[ "$what" == all || "$what" == init ]]; then
 	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-10}" --json docs/bench/init.json
+	tables
+fi
+if [[ "$what" == all || "$what" == sizes ]]; then
+	# Each function's zip as Lambda deploys it (the test command's release build for arm64).
+	bash infra/scripts/lambda_build.sh
+	cp target/lambda-build/sizes.json docs/bench/sizes.json
+	"$bin" stamp docs/bench/sizes.json
 	tables
 fi
 if [[ "$what" == all || "$what" == cost ]]; then

@@ -34,10 +34,18 @@ cargo lambda build --release --arm64 --output-format zip "${args[@]}"
 # The 4 MiB goal is reported, not enforced: a bigger zip still deploys (the hard limit is
 # 50 MiB), and the figure belongs in the performance notes.
 goal=$((4 * 1024 * 1024))
+# The sizes also go to $CARGO_TARGET_DIR/sizes.json, which `bench.sh sizes` renders into
+# docs/performance.md.
 printf '%-18s %10s\n' function "zip bytes"
+rows=()
 for f in "${functions[@]}"; do
 	zip="$CARGO_TARGET_DIR/lambda/pirros-$f/bootstrap.zip"
 	size=$(stat -c %s "$zip")
 	printf '%-18s %10d  (%.2f MiB)\n' "pirros-$f" "$size" "$(awk -v s="$size" 'BEGIN { print s / 1048576 }')"
 	((size <= goal)) || echo "  over the 4 MiB goal" >&2
+	rows+=("{\"function\": \"$f\", \"zip_bytes\": $size}")
 done
+(
+	IFS=,
+	printf '{"goal_bytes": %d, "rows": [%s]}\n' "$goal" "${rows[*]}"
+) >"$CARGO_TARGET_DIR/sizes.json"

@@ -2,6 +2,7 @@
 //! Lambda Runtime API emulator (the two endpoints a function calls).
 
 use pirros_runtime_api::process::FunctionProcess;
+use pirros_runtime_api::runtime::Outcome;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -23,6 +24,29 @@ fn event(method: &str, path: &str, token: &str, body: Option<&str>) -> Value {
     })
 }
 
+/// An SQS event of one message.
+fn sqs(body: &str) -> Value {
+    json!({"Records": [{
+        "messageId": "bench-1", "receiptHandle": "bench", "body": body,
+        "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {},
+        "md5OfBody": "", "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:bench", "awsRegion": "us-east-1"
+    }]})
+}
+
+/// Whether a function's answer is a success: a 200 for an HTTP event, no failed message
+/// for a batch. A start that answers an error (a variable missing, a read refused) would be
+/// measured as fast as it fails.
+fn succeeded(answer: &Value) -> bool {
+    let status_ok = answer
+        .get("statusCode")
+        .is_none_or(|s| s.as_u64() == Some(200));
+    let batch_ok = answer
+        .get("batchItemFailures")
+        .is_none_or(|f| f.as_array().is_some_and(Vec::is_empty));
+    status_ok && batch_ok
+}
+
 /// Starts `bin` against a fresh Runtime API and returns the time to its first response.
 async fn once(
     bin: &std::path::Path,
@@ -31,10 +55,13 @@ async fn once(
 ) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let mut f = FunctionProcess::spawn(bin, "bench", env).await?;
-    f.invoke(ev, Duration::from_secs(20)).await?;
+    let answer = f.invoke(ev, Duration::from_secs(20)).await;
     let took = started.elapsed();
     f.stop().await;
-    Ok(took)
+    match answer?.outcome {
+        Outcome::Response(a) if succeeded(&a) => Ok(took),
+        other => anyhow::bail!("{}: not a success: {other:?}", bin.display()),
+    }
 }
 
 pub async fn run(
@@ -78,52 +105,88 @@ pub async fn run(
     )?;
     let ws = crate::routes::WS;
     let token_body = json!({"grant_type": "client_credentials", "client_id": crate::routes::CLIENT, "client_secret": crate::routes::SECRET}).to_string();
+    // A job of the demo client's for the jobs function to read: an export of the demo stash.
+    let export: Value = reqwest::Client::new()
+        .post(format!(
+            "http://{}/v1/workspaces/{ws}/stashes/stash-library-doors/exports",
+            seeded.addr
+        ))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let job = export["response"]["job"]["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no export job: {export}"))?
+        .to_owned();
+    let get = |path: String| event("GET", &path, &token, None);
+    // Each function and the first event a new container serves (the event functions' first
+    // batches: a job message whose job is gone reads the table once and is done; the
+    // fan-out's and the deliveries' batches are empty, so theirs is init alone).
     let cases = [
         (
             "oauth",
+            "POST /oauth/token",
             event("POST", "/oauth/token", "", Some(&token_body)),
         ),
         (
             "tags",
-            event("GET", &format!("/v1/workspaces/{ws}/tags"), &token, None),
+            "GET .../tags",
+            get(format!("/v1/workspaces/{ws}/tags")),
         ),
         (
             "details",
-            event(
-                "GET",
-                &format!("/v1/workspaces/{ws}/details/det-slab-edge"),
-                &token,
-                None,
-            ),
+            "GET .../details/{id}",
+            get(format!("/v1/workspaces/{ws}/details/det-slab-edge")),
         ),
         (
             "families",
-            event(
-                "GET",
-                &format!("/v1/workspaces/{ws}/families/fam-door-single"),
-                &token,
-                None,
-            ),
+            "GET .../families/{id}",
+            get(format!("/v1/workspaces/{ws}/families/fam-door-single")),
         ),
         (
             "stashes",
-            event(
-                "GET",
-                &format!("/v1/workspaces/{ws}/stashes/stash-library-doors"),
-                &token,
-                None,
-            ),
+            "GET .../stashes/{id}",
+            get(format!("/v1/workspaces/{ws}/stashes/stash-library-doors")),
         ),
         (
             "downloads",
-            event(
-                "GET",
-                &format!("/v1/workspaces/{ws}/downloads/pdf/det-slab-edge"),
-                &token,
-                None,
-            ),
+            "GET .../downloads/pdf/{id}",
+            get(format!("/v1/workspaces/{ws}/downloads/pdf/det-slab-edge")),
         ),
-        ("docs", event("GET", "/openapi.json", "", None)),
+        (
+            "docs",
+            "GET /openapi.json",
+            event("GET", "/openapi.json", "", None),
+        ),
+        ("discovery", "GET /v1/me", get("/v1/me".into())),
+        (
+            "jobs",
+            "GET .../jobs/{id}",
+            get(format!("/v1/workspaces/{ws}/jobs/{job}")),
+        ),
+        (
+            "webhooks",
+            "GET .../webhook-endpoints",
+            get(format!("/v1/workspaces/{ws}/webhook-endpoints")),
+        ),
+        (
+            "worker",
+            "SQS: one job message, the job gone",
+            sqs(&json!({"job": {"workspace_id": ws, "id": "gone-job"}}).to_string()),
+        ),
+        (
+            "webhook-fanout",
+            "stream: no records",
+            json!({"Records": []}),
+        ),
+        (
+            "webhook-delivery",
+            "SQS: no messages",
+            json!({"Records": []}),
+        ),
     ];
     env.insert("TOKEN_RATE_LIMIT_ATTEMPTS".into(), "1000000".into());
     // As on Lambda, the functions read the signing key from Secrets Manager (moto) at init.
@@ -139,12 +202,33 @@ pub async fn run(
         "JWT_SECRET_ARN".into(),
         secret.arn().unwrap_or_default().to_owned(),
     );
+    // The jobs and webhook functions need their queues named to start (no first event
+    // here sends to one), and the webhook functions read their key as the signing key is
+    // read.
+    env.insert(
+        "JOBS_QUEUE_URL".into(),
+        "http://127.0.0.1:9/000000000000/pirros-jobs".into(),
+    );
+    env.insert(
+        "WEBHOOK_QUEUE_URL".into(),
+        "http://127.0.0.1:9/000000000000/pirros-webhooks".into(),
+    );
+    let key = aws_sdk_secretsmanager::Client::new(&sdk)
+        .create_secret()
+        .name(format!("bench-webhook-{}", uuid::Uuid::new_v4().simple()))
+        .secret_string(crate::delivery_cost::WEBHOOK_KEY)
+        .send()
+        .await?;
+    env.insert(
+        "WEBHOOK_KEY_ARN".into(),
+        key.arn().unwrap_or_default().to_owned(),
+    );
     println!(
-        "{:<12} {:>10} {:>10}   (process start → first response, {runs} runs)",
+        "{:<17} {:>10} {:>10}   (process start → first response, {runs} runs)",
         "function", "p50 ms", "max ms"
     );
     let mut rows = Vec::new();
-    for (f, ev) in cases {
+    for (f, first, ev) in cases {
         let bin = bin_dir.join(format!("pirros-{f}"));
         let mut times = Vec::new();
         for _ in 0..runs {
@@ -152,8 +236,8 @@ pub async fn run(
         }
         let p50 = crate::routes::percentile(&mut times, 0.5);
         let max = times.iter().cloned().fold(0.0, f64::max);
-        println!("{f:<12} {p50:>10.1} {max:>10.1}");
-        rows.push(json!({"function": f, "p50_ms": p50, "max_ms": max}));
+        println!("{f:<17} {p50:>10.1} {max:>10.1}   {first}");
+        rows.push(json!({"function": f, "first_event": first, "p50_ms": p50, "max_ms": max}));
     }
     if let Some(p) = json_out {
         std::fs::write(

@@ -71,6 +71,11 @@ pub const SOURCES: &[Source] = &[
         render: init,
     },
     Source {
+        name: "sizes",
+        file: "sizes.json",
+        render: sizes,
+    },
+    Source {
         name: "throughput",
         file: "throughput.json",
         render: throughput,
@@ -847,14 +852,35 @@ fn init(v: &Value) -> Result<String> {
     for r in list(v, "rows")? {
         out.push(vec![
             text(r, "function")?.to_string(),
+            text(r, "first_event")?.to_string(),
             format!("{} ms", fixed(num(r, "p50_ms")?, 1)),
             format!("{} ms", fixed(num(r, "max_ms")?, 1)),
         ]);
     }
     use Align::*;
     Ok(table(
-        &strings(["function", "p50", "max"]),
-        &[Left, Right, Right],
+        &strings(["function", "first event", "p50", "max"]),
+        &[Left, Left, Right, Right],
+        &out,
+    ))
+}
+
+fn sizes(v: &Value) -> Result<String> {
+    let goal = num(v, "goal_bytes")?;
+    let mut out = Vec::new();
+    for r in rows(v)? {
+        let bytes = num(r, "zip_bytes")?;
+        out.push(vec![
+            text(r, "function")?.to_string(),
+            format!("{} MiB", fixed(bytes / 1_048_576.0, 2)),
+            fixed(bytes, 0),
+            if bytes <= goal { "yes" } else { "**no**" }.to_string(),
+        ]);
+    }
+    use Align::*;
+    Ok(table(
+        &strings(["function", "zipped", "bytes", "within 4 MiB"]),
+        &[Left, Right, Right, Left],
         &out,
     ))
 }
