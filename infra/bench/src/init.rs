@@ -121,6 +121,22 @@ pub async fn run(
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("no export job: {export}"))?
         .to_owned();
+    // The export runs in the seeding server meanwhile: wait for it to end, so that its zip
+    // does not share the cores with the first starts measured.
+    let ended: Value = reqwest::Client::new()
+        .get(format!(
+            "http://{}/v1/workspaces/{ws}/jobs/{job}?wait_for_completion=true",
+            seeded.addr
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    anyhow::ensure!(
+        ended["response"]["status"] == "succeeded",
+        "the export did not succeed: {ended}"
+    );
     let get = |path: String| event("GET", &path, &token, None);
     // Each function and the first event a new container serves (the event functions' first
     // batches: a job message whose job is gone reads the table once and is done; the
