@@ -8,7 +8,6 @@ use pirros_shared::openapi::{self as doc, COMPONENT_EXTENSION};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 use utoipa::openapi::ContactBuilder;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{
@@ -426,10 +425,11 @@ fn webhooks() -> Value {
     })
 }
 
-/// The document as JSON, rendered once per container.
+/// The document as `/openapi.json` serves it: `openapi.json` at the top of the repository,
+/// compacted by the build script. `the_checked_in_document_is_the_generated_one` keeps that
+/// file equal to `document()`.
 pub fn json() -> &'static str {
-    static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| document().to_string())
+    include_str!(concat!(env!("OUT_DIR"), "/openapi.json"))
 }
 
 #[cfg(test)]
@@ -449,21 +449,33 @@ mod tests {
         out
     }
 
-    /// `openapi.json` at the top of the repository is what `/openapi.json` serves, for
-    /// generators that read a file. `PIRROS_WRITE_OPENAPI=1 cargo test -p pirros-docs
-    /// the_checked_in_document` rewrites it after a change.
+    /// `openapi.json` at the top of the repository, which `/openapi.json` serves and the
+    /// SDKs are generated from, is the document the annotations generate.
+    /// `PIRROS_WRITE_OPENAPI=1 cargo test -p pirros-docs the_checked_in_document` rewrites it
+    /// after a change (the next build serves it).
     #[test]
-    fn the_checked_in_document_is_the_served_one() {
+    fn the_checked_in_document_is_the_generated_one() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi.json");
-        let served: Value = serde_json::from_str(json()).unwrap();
+        let generated = document();
         if std::env::var_os("PIRROS_WRITE_OPENAPI").is_some() {
-            let text = serde_json::to_string_pretty(&served).unwrap() + "\n";
+            let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
             std::fs::write(path, text).unwrap();
         }
         let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         assert!(
-            file == served,
-            "openapi.json differs from /openapi.json: PIRROS_WRITE_OPENAPI=1 cargo test -p pirros-docs the_checked_in_document"
+            file == generated,
+            "openapi.json differs from the generated document: PIRROS_WRITE_OPENAPI=1 cargo test -p pirros-docs the_checked_in_document"
+        );
+    }
+
+    /// What is served is the generated document, key order included (generators and diffs
+    /// read it in that order).
+    #[test]
+    fn the_served_document_is_the_generated_one_in_its_order() {
+        let generated = document().to_string();
+        assert!(
+            json() == generated,
+            "/openapi.json is not the generated document: PIRROS_WRITE_OPENAPI=1 cargo test -p pirros-docs the_checked_in_document"
         );
     }
 
