@@ -254,36 +254,8 @@ pub async fn run(
         1,
         3600,
     )?;
-    // As on Lambda, the functions read the signing key from Secrets Manager at init.
-    let sdk = pirros_shared::config::aws::sdk_config().await;
-    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
-    let secret = secrets
-        .create_secret()
-        .name(format!("bench-jwt-{}", uuid::Uuid::new_v4().simple()))
-        .secret_string(env["JWT_SECRET"].clone())
-        .send()
-        .await?;
-    env.remove("JWT_SECRET");
-    env.insert(
-        "JWT_SECRET_ARN".into(),
-        secret.arn().unwrap_or_default().to_owned(),
-    );
-    // The webhooks function needs its delivery queue to start (listing endpoints queues
-    // nothing), and reads its key (sealing endpoint secrets) as the signing key is read.
-    env.insert(
-        "WEBHOOK_QUEUE_URL".into(),
-        "http://127.0.0.1:9/000000000000/pirros-webhooks".into(),
-    );
-    let key = secrets
-        .create_secret()
-        .name(format!("bench-webhook-{}", uuid::Uuid::new_v4().simple()))
-        .secret_string(crate::delivery_cost::WEBHOOK_KEY)
-        .send()
-        .await?;
-    env.insert(
-        "WEBHOOK_KEY_ARN".into(),
-        key.arn().unwrap_or_default().to_owned(),
-    );
+    // As on Lambda, the functions read their keys from Secrets Manager at init.
+    crate::lambda_env::function_env(&mut env).await?;
     let upstream: std::net::SocketAddr = endpoint
         .trim_start_matches("http://")
         .trim_end_matches('/')

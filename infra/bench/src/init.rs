@@ -105,38 +105,14 @@ pub async fn run(
     )?;
     let ws = crate::routes::WS;
     let token_body = json!({"grant_type": "client_credentials", "client_id": crate::routes::CLIENT, "client_secret": crate::routes::SECRET}).to_string();
-    // A job of the demo client's for the jobs function to read: an export of the demo stash.
-    let export: Value = reqwest::Client::new()
-        .post(format!(
-            "http://{}/v1/workspaces/{ws}/stashes/stash-library-doors/exports",
-            seeded.addr
-        ))
-        .bearer_auth(&token)
-        .json(&json!({}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let job = export["response"]["job"]["id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("no export job: {export}"))?
-        .to_owned();
-    // The export runs in the seeding server meanwhile: wait for it to end, so that its zip
-    // does not share the cores with the first starts measured.
-    let ended: Value = reqwest::Client::new()
-        .get(format!(
-            "http://{}/v1/workspaces/{ws}/jobs/{job}?wait_for_completion=true",
-            seeded.addr
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await?
-        .json()
-        .await?;
-    anyhow::ensure!(
-        ended["response"]["status"] == "succeeded",
-        "the export did not succeed: {ended}"
-    );
+    // A job of the demo client's for the jobs function to read.
+    let job = crate::lambda_env::ended_export(
+        &reqwest::Client::new(),
+        &format!("http://{}", seeded.addr),
+        ws,
+        &token,
+    )
+    .await?;
     let get = |path: String| event("GET", &path, &token, None);
     // Each function and the first event a new container serves (the event functions' first
     // batches: a job message whose job is gone reads the table once and is done; the
@@ -205,40 +181,8 @@ pub async fn run(
         ),
     ];
     env.insert("TOKEN_RATE_LIMIT_ATTEMPTS".into(), "1000000".into());
-    // As on Lambda, the functions read the signing key from Secrets Manager (moto) at init.
-    let sdk = pirros_shared::config::aws::sdk_config().await;
-    let secret = aws_sdk_secretsmanager::Client::new(&sdk)
-        .create_secret()
-        .name(format!("bench-jwt-{}", uuid::Uuid::new_v4().simple()))
-        .secret_string(env["JWT_SECRET"].clone())
-        .send()
-        .await?;
-    env.remove("JWT_SECRET");
-    env.insert(
-        "JWT_SECRET_ARN".into(),
-        secret.arn().unwrap_or_default().to_owned(),
-    );
-    // The jobs and webhook functions need their queues named to start (no first event
-    // here sends to one), and the webhook functions read their key as the signing key is
-    // read.
-    env.insert(
-        "JOBS_QUEUE_URL".into(),
-        "http://127.0.0.1:9/000000000000/pirros-jobs".into(),
-    );
-    env.insert(
-        "WEBHOOK_QUEUE_URL".into(),
-        "http://127.0.0.1:9/000000000000/pirros-webhooks".into(),
-    );
-    let key = aws_sdk_secretsmanager::Client::new(&sdk)
-        .create_secret()
-        .name(format!("bench-webhook-{}", uuid::Uuid::new_v4().simple()))
-        .secret_string(crate::delivery_cost::WEBHOOK_KEY)
-        .send()
-        .await?;
-    env.insert(
-        "WEBHOOK_KEY_ARN".into(),
-        key.arn().unwrap_or_default().to_owned(),
-    );
+    // As on Lambda, the functions read their keys from Secrets Manager (moto) at init.
+    crate::lambda_env::function_env(&mut env).await?;
     println!(
         "{:<17} {:>10} {:>10}   (process start → first response, {runs} runs)",
         "function", "p50 ms", "max ms"

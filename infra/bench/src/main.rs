@@ -6,6 +6,7 @@ mod delay;
 mod delivery_cost;
 mod events;
 mod init;
+mod lambda_env;
 mod routes;
 mod scale;
 mod shapes;

@@ -251,21 +251,8 @@ pub async fn run(
     let t = table.as_str();
     let stash_body = json!({"name": "bench", "project_id": "8d2e6f10-4a3b-4c1d-9e8f-0a1b2c3d4e51", "item_ids": {"detail_ids": ["det-slab-edge"], "family_ids": ["fam-door-single"]}});
 
-    // A job to read: an export of the demo stash (its work runs in the server meanwhile).
-    let export: Value = http
-        .post(format!(
-            "{base}/v1/workspaces/{WS}/stashes/stash-library-doors/exports"
-        ))
-        .bearer_auth(&token)
-        .json(&json!({}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let job_id = export["response"]["job"]["id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("no export job: {export}"))?
-        .to_owned();
+    // A job to read: an export of the demo stash, ended before any route is measured.
+    let job_id = crate::lambda_env::ended_export(&http, &base, WS, &token).await?;
 
     type Req = Box<dyn Fn(usize) -> reqwest::RequestBuilder>;
     let get = |path: String| -> Req {
