@@ -65,7 +65,7 @@ if [[ "$what" == all || "$what" == routes-rtt ]]; then
 	tables
 fi
 if [[ "$what" == all || "$what" == init ]]; then
-	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-10}" --json docs/bench/init.json
+	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-30}" --json docs/bench/init.json
 	tables
 fi
 if [[ "$what" == all || "$what" == sizes ]]; then
