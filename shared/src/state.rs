@@ -4,7 +4,7 @@ use crate::ahead::known::KnownCredentials;
 use crate::auth::keys::{KeyError, SigningKeys};
 use crate::auth::verifier::Verifier;
 use crate::config::Config;
-use crate::config::aws::sdk_config;
+use crate::config::aws::function_sdk_config;
 use crate::files::FileSigner;
 use crate::jobs::{NoQueue, SharedQueue};
 use crate::killswitch::KillSwitch;
@@ -120,7 +120,7 @@ impl AppState {
             -> Result<Option<(SharedObjects, SharedQueue)>, crate::config::ConfigError>,
     ) -> Result<Arc<Self>, InitError> {
         let config = Config::from_env()?;
-        let sdk = sdk_config().await;
+        let sdk = function_sdk_config();
         let store = dynamo_store(&sdk, &config);
         let files = files(&sdk, &config);
         let jobs = jobs(&sdk, &config)?;
@@ -139,7 +139,7 @@ impl AppState {
         KFut: std::future::Future<Output = Result<crate::webhooks::SharedWebhookKit, InitError>>,
     {
         let config = Config::from_env()?;
-        let sdk = sdk_config().await;
+        let sdk = function_sdk_config();
         let store = dynamo_store(&sdk, &config);
         let kit = kit(sdk, config.clone()).await?;
         let state = Self::new(config, store, None, FileSigner::None).with_webhooks(kit);
@@ -166,7 +166,7 @@ impl AppState {
     /// its public keys published for the `/v1` functions before the first token is issued.
     pub async fn token_issuer_from_env() -> Result<Arc<Self>, InitError> {
         let config = Config::from_env()?;
-        let sdk = sdk_config().await;
+        let sdk = function_sdk_config();
         let signer = SigningKeys::load(config.jwt_key()?, &sdk).await?;
         let store = dynamo_store(&sdk, &config);
         Self::start_token_issuer(config, store, signer).await

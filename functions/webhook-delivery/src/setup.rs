@@ -26,7 +26,7 @@ pub async fn parts() -> Result<Parts, Box<dyn std::error::Error + Send + Sync>> 
         .ok()
         .filter(|u| !u.trim().is_empty())
         .ok_or(ConfigError::Missing(QUEUE_VAR))?;
-    let sdk = pirros_config::aws::sdk_config().await;
+    let sdk = pirros_config::aws::function_sdk_config();
     let store: SharedStore = Arc::new(DynamoStore::new(
         aws_sdk_dynamodb::Client::new(&sdk),
         config.table_name.clone(),

@@ -15,13 +15,13 @@ use pirros_worker::worker::Worker;
 
 /// The shared clients' timeouts (2 s per attempt, 5 s per call) suit request paths; an
 /// 8 MiB part or a 200 MiB copy needs far longer.
-async fn worker_sdk_config() -> aws_config::SdkConfig {
+fn worker_sdk_config() -> aws_config::SdkConfig {
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(3))
         .operation_attempt_timeout(Duration::from_secs(60))
         .operation_timeout(Duration::from_secs(180))
         .build();
-    pirros_config::aws::sdk_config_with(4, timeouts).await
+    pirros_config::aws::function_sdk_config_with(4, timeouts)
 }
 
 async fn from_env() -> Result<SqsWorker, ConfigError> {
@@ -37,7 +37,7 @@ async fn from_env() -> Result<SqsWorker, ConfigError> {
             why: format!("expected a whole number, got {v:?}"),
         })?,
     };
-    let sdk = worker_sdk_config().await;
+    let sdk = worker_sdk_config();
     Ok(SqsWorker {
         worker: Worker {
             store: Arc::new(DynamoStore::new(
