@@ -221,8 +221,8 @@ _emu_spawn_dynamodb() {
 	# -disableTelemetry: it would otherwise try to reach AWS, which this box cannot.
 	# -XX:+UseSerialGC: the JVM picks G1 on a machine this size, whose concurrent threads
 	#   compete with the tests for two cores. Over the integration tests (`--test api`) the
-	#   JVM used 104-109 s of CPU in four runs with G1, 97 and 102 s in two with this (94 and
-	#   98 with a larger young generation as well: no clear gain, not kept).
+	#   JVM used 104-109 s of CPU in four runs with G1 (median 107.5), 95-113 s in five with
+	#   this (median 98); a larger young generation as well gave 94 and 98: not kept.
 	_emu_spawn "DynamoDB Local" "$_EMU_LOGS/dynamodb.log" java -XX:+UseSerialGC "-Djava.library.path=$lib/DynamoDBLocal_lib" \
 		-jar "$lib/DynamoDBLocal.jar" -inMemory -sharedDb -disableTelemetry -port "$port" || return
 	printf '%s\n' "$_EMU_PID" >"$run_dir/dynamodb.pid"
