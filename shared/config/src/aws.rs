@@ -22,8 +22,8 @@ const REQUEST_PATH_ATTEMPTS: u32 = 3;
 
 /// The SDK configuration of the tools (`pirros-admin`, `pirros-local`, the bench and the
 /// tests): the SDK's whole default chain (environment variables including
-/// `AWS_ENDPOINT_URL_*` for emulators, profiles and `AWS_PROFILE`, SSO, instance roles), with
-/// the request path's attempts and timeouts.
+/// `AWS_ENDPOINT_URL_*` for emulators, profiles and `AWS_PROFILE`, web identity, instance
+/// and container roles), with the request path's attempts and timeouts.
 pub async fn sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(REQUEST_PATH_ATTEMPTS))
@@ -36,7 +36,7 @@ pub async fn sdk_config() -> SdkConfig {
 /// with region, credentials and endpoints from the environment alone. Lambda always sets
 /// `AWS_REGION` and the execution role's keys there (the test command and the bench set
 /// them for the emulators, with `AWS_ENDPOINT_URL_*`). The default chain's other sources
-/// (profile files, SSO, STS web identity, instance and container roles) are never consulted
+/// (profile files, STS web identity, instance and container roles) are never consulted
 /// on Lambda, yet `aws_config::defaults(..).load()` links all of them into every function,
 /// where fat LTO optimises them again for each of the twelve functions that use the SDK.
 pub fn function_sdk_config() -> SdkConfig {
