@@ -9,8 +9,11 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use std::time::Duration;
 
-/// Three attempts, and per-call timeouts so no request hangs on a slow dependency: what
-/// every client on a request path uses.
+/// Attempts per call of every client on a request path.
+const REQUEST_PATH_ATTEMPTS: u32 = 3;
+
+/// Per-call timeouts of every client on a request path, so no request hangs on a slow
+/// dependency.
 fn request_path_timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(1))
@@ -18,7 +21,6 @@ fn request_path_timeouts() -> TimeoutConfig {
         .operation_timeout(Duration::from_secs(5))
         .build()
 }
-const REQUEST_PATH_ATTEMPTS: u32 = 3;
 
 /// The SDK configuration of the tools (`pirros-admin`, `pirros-local`, the bench and the
 /// tests): the SDK's whole default chain (environment variables including
