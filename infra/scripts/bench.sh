@@ -127,9 +127,19 @@ if [[ "$what" == all || "$what" == throughput ]]; then
 fi
 if [[ "$what" == all || "$what" == profile ]]; then
 	command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
-	# BENCH_PROFILE_BASE=path/to/an/older/pirros-local adds a before/after from the same run.
-	python3 infra/scripts/profile.py ${BENCH_PROFILE_BASE:+"$BENCH_PROFILE_BASE"} "$(dirname "$bin")/pirros-local" \
-		--json docs/bench/profile.json
+	# BENCH_PROFILE_BASE=path/to/an/older/pirros-local adds a before/after from the same run
+	# (BENCH_PROFILE_BASE_LABEL names it), with BENCH_WRK_ROUNDS rounds of wrk (default 3)
+	# taking turns between the two.
+	compare=()
+	if [[ -n "${BENCH_PROFILE_BASE:-}" ]]; then
+		command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+		compare=("$BENCH_PROFILE_BASE" "$(dirname "$bin")/pirros-local"
+			--labels "before (${BENCH_PROFILE_BASE_LABEL:-$BENCH_PROFILE_BASE})" "after (this tree)"
+			--wrk-rounds "${BENCH_WRK_ROUNDS:-3}" --wrk-secs "${BENCH_WRK_SECS:-10}")
+	else
+		compare=("$(dirname "$bin")/pirros-local")
+	fi
+	python3 infra/scripts/profile.py "${compare[@]}" --json docs/bench/profile.json
 	"$bin" stamp docs/bench/profile.json
 	tables
 fi

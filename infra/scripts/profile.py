@@ -8,7 +8,8 @@ start-up and the token request cancel out, what is left is the cost of one reque
     python3 infra/scripts/profile.py target/release/pirros-local [OTHER_BINARY ...]
 
 Part `profile` of infra/scripts/bench.sh runs it; pass an older build as a second binary to
-get a before/after from one run.
+get a before/after from one run (`--labels` names them in the JSON, `--wrk-rounds N` adds N
+rounds of `wrk` on the same path, the two binaries taking turns).
 """
 import argparse
 import http.client
@@ -81,6 +82,30 @@ def run(binary, requests, path):
     return int(m.group(1))
 
 
+def wrk(binary, path, seconds):
+    """Requests/s of `wrk -t2 -c64` on `path`, against `binary` run natively."""
+    port = free_port()
+    env = dict(os.environ, API_RATE_LIMIT_PER_HOUR="1000000000", RUST_LOG="warn")
+    proc = subprocess.Popen([binary, "--addr", f"127.0.0.1:{port}"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_up(port, proc)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        c.request("POST", "/oauth/token", json.dumps(CLIENT), {"Content-Type": "application/json"})
+        token = json.loads(c.getresponse().read())["access_token"]
+        out = subprocess.run(
+            ["wrk", "-t2", "-c64", f"-d{seconds}s", "-H", f"Authorization: Bearer {token}",
+             f"http://127.0.0.1:{port}{path}"],
+            check=True, capture_output=True, text=True).stdout
+    finally:
+        proc.terminate()
+        proc.wait(timeout=120)
+    m = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
+    if not m:
+        raise SystemExit(f"no Requests/sec in wrk's output:\n{out}")
+    return float(m.group(1))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("binaries", nargs="+")
@@ -88,20 +113,36 @@ def main():
     p.add_argument("--large", type=int, default=1100)
     p.add_argument("--path", default=f"/v1/workspaces/{WS}/tags")
     p.add_argument("--json")
+    p.add_argument("--labels", nargs="+", help="the JSON's name for each binary, in order")
+    p.add_argument("--wrk-rounds", type=int, default=0,
+                   help="with two binaries: rounds of wrk on the path, the binaries taking turns")
+    p.add_argument("--wrk-secs", type=int, default=10)
     a = p.parse_args()
+    labels = a.labels or a.binaries
+    if len(labels) != len(a.binaries):
+        raise SystemExit("--labels needs one name per binary")
     results = {}
-    for b in a.binaries:
+    for b, label in zip(a.binaries, labels):
         small = run(b, a.small, a.path)
         large = run(b, a.large, a.path)
         per = (large - small) / (a.large - a.small)
-        results[b] = round(per)
+        results[label] = round(per)
         print(f"{b}: {per:,.0f} instructions per GET {a.path}", flush=True)
+    rounds = {"before": [], "after": []}
+    if len(a.binaries) == 2:
+        for _ in range(a.wrk_rounds):
+            for key, b in zip(("before", "after"), a.binaries):
+                rounds[key].append(wrk(b, a.path, a.wrk_secs))
+                print(f"{b}: {rounds[key][-1]:,.0f} requests/s (wrk)", flush=True)
     if len(a.binaries) == 2:
         before, after = (results[b] for b in a.binaries)
         print(f"change: {100.0 * (after - before) / before:+.1f} %")
     if a.json:
+        doc = {"path": a.path, "instructions_per_request": results}
+        if rounds["before"]:
+            doc["wrk_requests_per_second_rounds"] = rounds
         with open(a.json, "w") as f:
-            json.dump({"path": a.path, "instructions_per_request": results}, f, indent=2)
+            json.dump(doc, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -261,7 +261,7 @@ impl V1Call {
         let key = may_read_ahead.then(|| ahead::key_to_read(asking)).flatten();
         // The credential check, the rate-limit update and the route's read ahead are
         // independent: one round trip.
-        let route_key = format!("{} {}", name.method, name.template);
+        let route_key = [name.method, " ", name.template].concat();
         let (on, cred, rate, read, key_read) = tokio::join!(
             switch,
             state.store.get_credential(&client),

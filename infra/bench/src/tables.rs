@@ -85,6 +85,11 @@ pub const SOURCES: &[Source] = &[
         file: "profile_crates.json",
         render: profile_compare,
     },
+    Source {
+        name: "profile",
+        file: "profile.json",
+        render: profile_compare,
+    },
 ];
 
 const OPEN: &str = "<!-- table:";
@@ -952,14 +957,17 @@ fn profile_compare(v: &Value) -> Result<String> {
         .values()
         .map(|n| n.as_f64().ok_or_else(|| anyhow!("not a number: {n}")))
         .collect::<Result<_>>()?;
-    let [before, after] = instructions[..] else {
-        bail!("`instructions_per_request` should hold two binaries, before then after");
+    // One binary (a run without `BENCH_PROFILE_BASE`) has no before.
+    let (before, after) = match instructions[..] {
+        [before, after] => (Some(before), after),
+        [only] => (None, only),
+        _ => bail!("`instructions_per_request` should hold one binary, or two: before then after"),
     };
     let mut out = vec![vec![
         "instructions per request (callgrind)".to_string(),
-        fixed(before, 0),
+        before.map_or("–".into(), |b| fixed(b, 0)),
         fixed(after, 0),
-        percent_change(before, after),
+        before.map_or("–".into(), |b| percent_change(b, after)),
     ]];
     if let Some(wrk) = v.get("wrk_requests_per_second_rounds") {
         let rounds = |key: &str| -> Result<Vec<f64>> {

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::DecodingKey;
 use pirros_store::AccessStore;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Tokens naming unknown keys cost a storage read at most this often per container, so a
@@ -129,7 +129,11 @@ impl Verifier {
         st.keys.get(kid).map(|k| (st.generation, k.clone()))
     }
 
-    pub async fn verify(&self, store: &dyn AccessStore, token: &str) -> Result<Claims, Rejection> {
+    pub async fn verify(
+        &self,
+        store: &dyn AccessStore,
+        token: &str,
+    ) -> Result<Arc<Claims>, Rejection> {
         self.refresh_if_stale(store).await;
         let generation = self.lock().generation;
         if let Some(claims) = self.tokens.get(token, generation) {
@@ -154,7 +158,7 @@ impl Verifier {
                 self.key(&kid).ok_or(Rejection::UnknownKey)?
             }
         };
-        let claims = token::verify_with(&key, token)?;
+        let claims = Arc::new(token::verify_with(&key, token)?);
         self.tokens.insert(token, generation, &claims);
         Ok(claims)
     }

@@ -29,7 +29,9 @@ pub const USAGE_DAYS: i64 = 31;
 pub const USAGE_WINDOWS: usize = 720;
 
 fn counter(client: &str, start: i64) -> String {
-    format!("API#{client}#{start}")
+    // On every request: joined, not `format!`ted (the formatting machinery cost more than
+    // the handful of bytes it wrote).
+    ["API#", client, "#", &start.to_string()].concat()
 }
 
 /// The windows of `client`'s usage from `from_secs` to `to_secs`, newest first, at most
