@@ -135,7 +135,7 @@ def main():
                 rounds[key].append(wrk(b, a.path, a.wrk_secs))
                 print(f"{b}: {rounds[key][-1]:,.0f} requests/s (wrk)", flush=True)
     if len(a.binaries) == 2:
-        before, after = (results[b] for b in a.binaries)
+        before, after = (results[label] for label in labels)
         print(f"change: {100.0 * (after - before) / before:+.1f} %")
     if a.json:
         doc = {"path": a.path, "instructions_per_request": results}
