@@ -47,9 +47,7 @@ impl Timestamp {
         let millis = nanos.div_euclid(1_000_000) + i128::from(nanos.rem_euclid(1_000_000) != 0);
         Some(Self(millis as i64))
     }
-}
 
-impl Timestamp {
     /// The printed form, for years 0 to 9999 (every time a store holds). Every answer
     /// prints several timestamps and the layout is fixed, so the digits go straight into
     /// a buffer (a format description costs ~10 times as much).
