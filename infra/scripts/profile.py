@@ -50,6 +50,12 @@ def wait_up(port, proc, seconds=120):
     raise SystemExit("pirros-local did not answer")
 
 
+def demo_token(c):
+    """A bearer token for the demo client, asked over the connection `c`."""
+    c.request("POST", "/oauth/token", json.dumps(CLIENT), {"Content-Type": "application/json"})
+    return json.loads(c.getresponse().read())["access_token"]
+
+
 def run(binary, requests, path):
     port = free_port()
     out = tempfile.mktemp(prefix="callgrind.", suffix=".out")
@@ -61,8 +67,7 @@ def run(binary, requests, path):
     try:
         wait_up(port, proc)
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        c.request("POST", "/oauth/token", json.dumps(CLIENT), {"Content-Type": "application/json"})
-        token = json.loads(c.getresponse().read())["access_token"]
+        token = demo_token(c)
         headers = {"Authorization": f"Bearer {token}"}
         for _ in range(requests):
             c.request("GET", path, headers=headers)
@@ -91,8 +96,7 @@ def wrk(binary, path, seconds):
     try:
         wait_up(port, proc)
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        c.request("POST", "/oauth/token", json.dumps(CLIENT), {"Content-Type": "application/json"})
-        token = json.loads(c.getresponse().read())["access_token"]
+        token = demo_token(c)
         out = subprocess.run(
             ["wrk", "-t2", "-c64", f"-d{seconds}s", "-H", f"Authorization: Bearer {token}",
              f"http://127.0.0.1:{port}{path}"],

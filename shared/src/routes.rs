@@ -373,13 +373,14 @@ fn match_compiled(template: &Compiled, path: &str, spans: &[Span]) -> Option<[Sp
     let mut params = [(0, 0); MAX_PARAMS];
     let mut n = 0;
     for (want, &(start, end)) in template.segments.iter().zip(spans) {
+        // Literals matched above; a parameter must not be empty.
         match want {
-            Segment::Literal(w) if *w == &path[start..end] => {}
+            Segment::Literal(_) => {}
             Segment::Param if end > start && n < MAX_PARAMS => {
                 params[n] = (start, end);
                 n += 1;
             }
-            _ => return None,
+            Segment::Param => return None,
         }
     }
     Some(params)
