@@ -24,6 +24,10 @@ use utoipa::openapi::path::HttpMethod;
 /// and the surface the error catalogue names.
 pub const TOKEN_PATH: &str = "/oauth/token";
 
+/// The token function's public keys: its route, and where `pirros-local` answers CORS
+/// preflights for the token function.
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+
 /// The OpenAPI document: its route, and what the console loads.
 pub const OPENAPI_PATH: &str = "/openapi.json";
 

@@ -277,7 +277,7 @@ pirros_shared::declare_routes! {
 /// names a `kid` the cached set lacks.
 #[utoipa::path(
     get,
-    path = "/.well-known/jwks.json",
+    path = pirros_shared::routes::JWKS_PATH,
     operation_id = "getJwks",
     tag = "oauth",
     security(()),

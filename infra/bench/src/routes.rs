@@ -395,7 +395,7 @@ pub async fn run(
     );
     // The HTTP hop with no storage behind it (the token keys, served from memory): the part
     // of every route's p50 that its floor, a DynamoDB client alone, does not have.
-    let hop_url = format!("{base}/.well-known/jwks.json");
+    let hop_url = format!("{base}{}", pirros_shared::routes::JWKS_PATH);
     let mut hop = Vec::with_capacity(samples);
     for i in 0..samples + 20 {
         let t0 = Instant::now();

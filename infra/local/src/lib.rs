@@ -43,8 +43,9 @@ pub async fn with_cors(app: &App, req: Request) -> Response<Body> {
         && pirros_docs::routes::all()
             .find(&http::Method::GET, path)
             .map_or_else(|e| matches!(e, ApiError::MethodNotAllowed { .. }), |_| true);
-    let has_routes =
-        routed || path == pirros_shared::routes::TOKEN_PATH || path == "/.well-known/jwks.json";
+    let has_routes = routed
+        || path == pirros_shared::routes::TOKEN_PATH
+        || path == pirros_shared::routes::JWKS_PATH;
     if let Some(resp) = app.cors.preflight(req.method(), req.headers(), has_routes) {
         return resp;
     }
