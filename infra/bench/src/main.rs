@@ -4,6 +4,7 @@
 mod cost;
 mod delay;
 mod delivery_cost;
+mod emulator_cpu;
 mod events;
 mod init;
 mod lambda_env;

@@ -1,6 +1,7 @@
 //! Latency per route against DynamoDB Local, next to the floor: the raw DynamoDB round trips
 //! that route needs, made with the same SDK in the same run.
 
+use crate::emulator_cpu::{EmulatorCpu, Tally};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
@@ -390,8 +391,17 @@ pub async fn run(
         auth_floor(&c, t).await;
     }
     println!(
-        "{:<24} {:>8} {:>8} {:>10} {:>7} {:>6} {:>9} {:>10}",
-        "route", "p50 ms", "p99 ms", "floor p50", "ratio", "calls", "declared", "items read"
+        "{:<24} {:>8} {:>8} {:>10} {:>7} {:>6} {:>9} {:>10} {:>9} {:>9}",
+        "route",
+        "p50 ms",
+        "p99 ms",
+        "floor p50",
+        "ratio",
+        "calls",
+        "declared",
+        "items read",
+        "ddb cpu",
+        "floor cpu"
     );
     // The HTTP hop with no storage behind it (the token keys, served from memory): the part
     // of every route's p50 that its floor, a DynamoDB client alone, does not have.
@@ -410,7 +420,9 @@ pub async fn run(
     let hop = json!({"p50_ms": percentile(&mut hop, 0.5), "p99_ms": percentile(&mut hop, 0.99)});
     println!(
         "{:<24} {:>8.2} {:>8.2}",
-        "hop (no storage)", hop["p50_ms"], hop["p99_ms"]
+        "hop (no storage)",
+        hop["p50_ms"].as_f64().unwrap_or_default(),
+        hop["p99_ms"].as_f64().unwrap_or_default()
     );
     // Behind the relay every shape costs its round trip and the differences vanish in it:
     // the shapes are measured on DynamoDB Local alone.
@@ -433,6 +445,8 @@ pub async fn run(
     // 3,000 more saw 1.2. Behind the relay's round trip the JIT's part is small, and a warm-up
     // of this length would take minutes.
     let warm = if rtt_ms > 0.0 { WARM / 10 } else { WARM };
+    let emulator = EmulatorCpu::dynamodb_local();
+    let emulator_now = || emulator.as_ref().and_then(EmulatorCpu::used_ns);
     for (name, req) in routes {
         for i in 0..warm {
             let body = req(i).send().await?.bytes().await?;
@@ -441,6 +455,9 @@ pub async fn run(
         floor_samples(&floors, name, samples..samples + warm).await;
         let (mut calls, mut read) = (0, 0);
         let (mut lat, mut floor) = (Vec::with_capacity(samples), Vec::with_capacity(samples));
+        // The emulator's CPU over each request alone (not the undoing after it) and over
+        // each block of floor samples.
+        let (mut route_cpu, mut floor_cpu) = (Tally::default(), Tally::default());
         // The route and its floor take turns, a block each, so that both meet the same
         // machine: on shared cores the load drifts within a run, and a route measured
         // wholly before its floor compared with another minute of it.
@@ -448,17 +465,25 @@ pub async fn run(
             let block = from..(from + BLOCK).min(samples);
             for i in block.clone() {
                 let (c0, r0) = (store.calls(), store.items_read());
+                let cpu0 = emulator_now();
                 let t0 = Instant::now();
                 let resp = req(i).send().await?;
                 let status = resp.status();
                 let body = resp.bytes().await?;
                 lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+                if let (Some(cpu), Some(cpu0)) = (&emulator, cpu0) {
+                    route_cpu.add(cpu, cpu0, 1);
+                }
                 calls += store.calls() - c0;
                 read += store.items_read() - r0;
                 anyhow::ensure!(status.is_success(), "{name}: {status}");
                 cleanup.after(name, &body).await?;
             }
+            let (n, cpu0) = (block.len(), emulator_now());
             floor.extend(floor_samples(&floors, name, block).await);
+            if let (Some(cpu), Some(cpu0)) = (&emulator, cpu0) {
+                floor_cpu.add(cpu, cpu0, n);
+            }
         }
         let calls = calls as f64 / samples as f64;
         let read = read as f64 / samples as f64;
@@ -467,11 +492,14 @@ pub async fn run(
         // The calls infra/local/src/budget.rs declares for the route (the budget test holds
         // every route to them); a token request also pays for the first of its window.
         let declared = pirros_local::budget::of(name).calls;
+        let (cpu, floor_cpu) = (route_cpu.per_sample_ms(), floor_cpu.per_sample_ms());
         println!(
-            "{name:<24} {p50:>8.2} {p99:>8.2} {f50:>10.2} {:>7.2} {calls:>6.1} {declared:>9} {read:>10.1}",
-            p50 / f50
+            "{name:<24} {p50:>8.2} {p99:>8.2} {f50:>10.2} {:>7.2} {calls:>6.1} {declared:>9} {read:>10.1} {:>9.2} {:>9.2}",
+            p50 / f50,
+            cpu.unwrap_or(f64::NAN),
+            floor_cpu.unwrap_or(f64::NAN)
         );
-        rows.push(json!({"route": name, "p50_ms": p50, "p99_ms": p99, "floor_p50_ms": f50, "ratio": p50 / f50, "calls": calls, "declared_calls": declared, "items_read": read}));
+        rows.push(json!({"route": name, "p50_ms": p50, "p99_ms": p99, "floor_p50_ms": f50, "ratio": p50 / f50, "calls": calls, "declared_calls": declared, "items_read": read, "dynamodb_cpu_ms": cpu, "floor_dynamodb_cpu_ms": floor_cpu}));
     }
     if let Some(path) = json_out {
         keep_before(&path, &mut rows);

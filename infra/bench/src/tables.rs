@@ -61,6 +61,11 @@ pub const SOURCES: &[Source] = &[
         render: call_shapes,
     },
     Source {
+        name: "routes-cpu",
+        file: "routes.json",
+        render: routes_cpu,
+    },
+    Source {
         name: "routes-rtt",
         file: "routes_rtt.json",
         render: routes,
@@ -809,6 +814,35 @@ fn routes(v: &Value) -> Result<String> {
     ))
 }
 
+/// DynamoDB Local's CPU per request of each route and of its floor, beside the latency
+/// ratio: on two cores shared with the emulator's JVM, the first explains most of the second.
+fn routes_cpu(v: &Value) -> Result<String> {
+    let mut out = Vec::new();
+    for r in list(v, "rows")? {
+        let cpu = num(r, "dynamodb_cpu_ms")?;
+        let floor = num(r, "floor_dynamodb_cpu_ms")?;
+        out.push(vec![
+            route_label(text(r, "route")?).to_string(),
+            fixed(cpu, 2),
+            fixed(floor, 2),
+            fixed(cpu / floor, 2),
+            fixed(num(r, "ratio")?, 2),
+        ]);
+    }
+    use Align::*;
+    Ok(table(
+        &strings([
+            "route",
+            "DynamoDB Local CPU ms per request",
+            "its floor's",
+            "CPU / floor",
+            "p50 / floor",
+        ]),
+        &[Left, Right, Right, Right, Right],
+        &out,
+    ))
+}
+
 /// A difference to two decimals with its sign; one that rounds to nothing is `+0.00`,
 /// never `-0.00`.
 fn signed(d: f64) -> String {
@@ -1087,6 +1121,24 @@ mod tests {
              | `POST /oauth/token` | 1.91 | 8.76 | 1.47 | 1.30 | 3 | 1 |\n\
              | details get | 1.54 | 5.74 | 1.34 | **1.15** | 7 | 2 |"
         );
+    }
+
+    #[test]
+    fn routes_cpu_sets_the_emulators_work_beside_the_latency() {
+        let v = serde_json::json!({"rows": [
+            {"route": "details search", "ratio": 1.2513, "dynamodb_cpu_ms": 4.4012, "floor_dynamodb_cpu_ms": 3.3009},
+        ]});
+        assert_eq!(
+            routes_cpu(&v).unwrap(),
+            "| route | DynamoDB Local CPU ms per request | its floor's | CPU / floor | p50 / floor |\n\
+             |---|---:|---:|---:|---:|\n\
+             | details search | 4.40 | 3.30 | 1.33 | 1.25 |"
+        );
+        // A run that did not read the emulator's CPU cannot fill the table.
+        let v = serde_json::json!({"rows": [
+            {"route": "tags", "ratio": 1.0, "dynamodb_cpu_ms": null, "floor_dynamodb_cpu_ms": null},
+        ]});
+        assert!(routes_cpu(&v).is_err());
     }
 
     #[test]
