@@ -429,7 +429,9 @@ pub async fn run(
     let shapes = match rtt_ms > 0.0 {
         true => Value::Null,
         false => {
-            println!("\nrequest shapes, p50 / p90 ms and p50 over the bare call:");
+            println!(
+                "\nrequest shapes, p50 / p90 ms, p50 over the bare call, DynamoDB Local CPU ms:"
+            );
             let shapes =
                 crate::shapes::measure(&c, t, &running.app.state, samples * SHAPE_SAMPLES).await?;
             println!();

@@ -4,6 +4,7 @@
 //! detail beside its open-flag count, decoding). A route's p50 above its floor is the sum
 //! of these along its steps plus the HTTP hop; this part says which is which.
 
+use crate::emulator_cpu::{EmulatorCpu, Tally};
 use crate::routes::{CLIENT, WS, counter_update, credential_read, key, percentile};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
@@ -170,15 +171,23 @@ pub async fn measure(
         detail: ResourceId::parse("det-slab-edge").expect("a demo detail id"),
     };
     let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(samples); Shape::ALL.len()];
+    // DynamoDB Local's CPU over each measured block of a shape (read between blocks, out of
+    // the timed requests).
+    let emulator = EmulatorCpu::dynamodb_local();
+    let mut cpu: Vec<Tally> = Shape::ALL.iter().map(|_| Tally::default()).collect();
     for from in (0..2 * samples).step_by(BLOCK) {
         let warm = from < samples;
-        for (shape, t) in Shape::ALL.into_iter().zip(times.iter_mut()) {
+        for ((shape, t), cpu) in Shape::ALL.into_iter().zip(times.iter_mut()).zip(&mut cpu) {
+            let cpu0 = emulator.as_ref().and_then(EmulatorCpu::used_ns);
             for _ in 0..BLOCK {
                 let t0 = Instant::now();
                 at.send(shape).await?;
                 if !warm {
                     t.push(t0.elapsed().as_secs_f64() * 1000.0);
                 }
+            }
+            if let (false, Some(emulator), Some(cpu0)) = (warm, &emulator, cpu0) {
+                cpu.add(emulator, cpu0, BLOCK);
             }
         }
     }
@@ -187,19 +196,22 @@ pub async fn measure(
     // its place in it.
     let p50_of = |shape: Shape| p50s[shape as usize];
     let mut rows = Vec::new();
-    for (shape, mut t) in Shape::ALL.into_iter().zip(times) {
+    for ((shape, mut t), cpu) in Shape::ALL.into_iter().zip(times).zip(cpu) {
         let (p50, p90) = (p50_of(shape), percentile(&mut t, 0.9));
         let over = shape.bare().map(|b| format!("{:+.3}", p50 - p50_of(b)));
+        let cpu = cpu.per_sample_ms();
         println!(
-            "{:<66} {p50:>8.3} {p90:>8.3} {:>8}",
+            "{:<66} {p50:>8.3} {p90:>8.3} {:>8} {:>8.3}",
             shape.name(),
-            over.unwrap_or_default()
+            over.unwrap_or_default(),
+            cpu.unwrap_or(f64::NAN)
         );
         rows.push(json!({
             "shape": shape.name(),
             "bare": shape.bare().map(Shape::name),
             "p50_ms": p50,
             "p90_ms": p90,
+            "dynamodb_cpu_ms": cpu,
         }));
     }
     Ok(Value::Array(rows))

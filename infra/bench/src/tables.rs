@@ -866,11 +866,17 @@ fn call_shapes(v: &Value) -> Result<String> {
             Some(bare) => signed(num(r, "p50_ms")? - p50_of(bare)?),
             None => "–".into(),
         };
+        // The emulator's CPU, where the run could read it.
+        let cpu = r
+            .get("dynamodb_cpu_ms")
+            .and_then(Value::as_f64)
+            .map_or_else(|| "–".into(), |c| fixed(c, 2));
         out.push(vec![
             text(r, "shape")?.to_string(),
             fixed(num(r, "p50_ms")?, 2),
             fixed(num(r, "p90_ms")?, 2),
             over,
+            cpu,
         ]);
     }
     use Align::*;
@@ -880,8 +886,9 @@ fn call_shapes(v: &Value) -> Result<String> {
             "p50 ms",
             "p90 ms",
             "p50 over the floor's form, ms",
+            "DynamoDB Local CPU ms",
         ]),
-        &[Left, Right, Right, Right],
+        &[Left, Right, Right, Right, Right],
         &out,
     ))
 }
@@ -1144,17 +1151,17 @@ mod tests {
     #[test]
     fn call_shapes_show_each_over_its_bare_form() {
         let v = serde_json::json!({"shapes": [
-            {"shape": "GetItem (floor)", "bare": null, "p50_ms": 0.4812, "p90_ms": 0.6},
-            {"shape": "GetItem, capacity", "bare": "GetItem (floor)", "p50_ms": 0.5634, "p90_ms": 0.71},
-            {"shape": "GetItem, faster", "bare": "GetItem (floor)", "p50_ms": 0.4791, "p90_ms": 0.6},
+            {"shape": "GetItem (floor)", "bare": null, "p50_ms": 0.4812, "p90_ms": 0.6, "dynamodb_cpu_ms": 0.912},
+            {"shape": "GetItem, capacity", "bare": "GetItem (floor)", "p50_ms": 0.5634, "p90_ms": 0.71, "dynamodb_cpu_ms": 1.0349},
+            {"shape": "GetItem, faster", "bare": "GetItem (floor)", "p50_ms": 0.4791, "p90_ms": 0.6, "dynamodb_cpu_ms": null},
         ]});
         assert_eq!(
             call_shapes(&v).unwrap(),
-            "| DynamoDB request | p50 ms | p90 ms | p50 over the floor's form, ms |\n\
-             |---|---:|---:|---:|\n\
-             | GetItem (floor) | 0.48 | 0.60 | – |\n\
-             | GetItem, capacity | 0.56 | 0.71 | +0.08 |\n\
-             | GetItem, faster | 0.48 | 0.60 | +0.00 |"
+            "| DynamoDB request | p50 ms | p90 ms | p50 over the floor's form, ms | DynamoDB Local CPU ms |\n\
+             |---|---:|---:|---:|---:|\n\
+             | GetItem (floor) | 0.48 | 0.60 | – | 0.91 |\n\
+             | GetItem, capacity | 0.56 | 0.71 | +0.08 | 1.03 |\n\
+             | GetItem, faster | 0.48 | 0.60 | +0.00 | – |"
         );
         // A shape compared with one the run did not measure is an error, not a blank.
         let v = serde_json::json!({"shapes": [
