@@ -36,6 +36,16 @@ impl EmulatorCpu {
     }
 }
 
+/// A reading of an emulator's CPU to count from; empty where there is no emulator to read.
+pub struct Mark<'a>(Option<(&'a EmulatorCpu, u64)>);
+
+impl EmulatorCpu {
+    /// Where `emulator` stands now.
+    pub fn mark(emulator: Option<&Self>) -> Mark<'_> {
+        Mark(emulator.and_then(|e| e.used_ns().map(|ns| (e, ns))))
+    }
+}
+
 /// The time run on a CPU, the first of `schedstat`'s three numbers.
 fn parse_schedstat(line: &str) -> Option<u64> {
     line.split_whitespace().next()?.parse().ok()
@@ -49,9 +59,11 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Counts what `cpu` ran between `before` and now over `samples` samples.
-    pub fn add(&mut self, cpu: &EmulatorCpu, before: u64, samples: usize) {
-        if let Some(now) = cpu.used_ns() {
+    /// Counts what the emulator ran since `mark` over `samples` samples.
+    pub fn add(&mut self, mark: Mark<'_>, samples: usize) {
+        if let Some((cpu, before)) = mark.0
+            && let Some(now) = cpu.used_ns()
+        {
             self.ns += now.saturating_sub(before);
             self.samples += samples;
         }
@@ -80,7 +92,8 @@ mod tests {
         let cpu = EmulatorCpu {
             tasks: PathBuf::from(format!("/proc/{}/task", std::process::id())),
         };
-        let before = cpu.used_ns().expect("this process's threads");
+        assert!(cpu.used_ns().is_some(), "this process's threads");
+        let mark = EmulatorCpu::mark(Some(&cpu));
         let mut spin = 0_u64;
         for i in 0..5_000_000_u64 {
             spin = spin.wrapping_add(i * i);
@@ -88,8 +101,13 @@ mod tests {
         std::hint::black_box(spin);
         let mut tally = Tally::default();
         assert_eq!(tally.per_sample_ms(), None, "nothing counted yet");
-        tally.add(&cpu, before, 4);
+        tally.add(mark, 4);
+        tally.add(EmulatorCpu::mark(None), 4);
         let ms = tally.per_sample_ms().expect("counted");
         assert!(ms > 0.0, "the loop ran on a CPU: {ms} ms per sample");
+        assert_eq!(
+            tally.samples, 4,
+            "a mark without an emulator counts nothing"
+        );
     }
 }

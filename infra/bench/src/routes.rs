@@ -448,7 +448,6 @@ pub async fn run(
     // of this length would take minutes.
     let warm = if rtt_ms > 0.0 { WARM / 10 } else { WARM };
     let emulator = EmulatorCpu::dynamodb_local();
-    let emulator_now = || emulator.as_ref().and_then(EmulatorCpu::used_ns);
     for (name, req) in routes {
         for i in 0..warm {
             let body = req(i).send().await?.bytes().await?;
@@ -467,25 +466,21 @@ pub async fn run(
             let block = from..(from + BLOCK).min(samples);
             for i in block.clone() {
                 let (c0, r0) = (store.calls(), store.items_read());
-                let cpu0 = emulator_now();
+                let mark = EmulatorCpu::mark(emulator.as_ref());
                 let t0 = Instant::now();
                 let resp = req(i).send().await?;
                 let status = resp.status();
                 let body = resp.bytes().await?;
                 lat.push(t0.elapsed().as_secs_f64() * 1000.0);
-                if let (Some(cpu), Some(cpu0)) = (&emulator, cpu0) {
-                    route_cpu.add(cpu, cpu0, 1);
-                }
+                route_cpu.add(mark, 1);
                 calls += store.calls() - c0;
                 read += store.items_read() - r0;
                 anyhow::ensure!(status.is_success(), "{name}: {status}");
                 cleanup.after(name, &body).await?;
             }
-            let (n, cpu0) = (block.len(), emulator_now());
+            let (n, mark) = (block.len(), EmulatorCpu::mark(emulator.as_ref()));
             floor.extend(floor_samples(&floors, name, block).await);
-            if let (Some(cpu), Some(cpu0)) = (&emulator, cpu0) {
-                floor_cpu.add(cpu, cpu0, n);
-            }
+            floor_cpu.add(mark, n);
         }
         let calls = calls as f64 / samples as f64;
         let read = read as f64 / samples as f64;

@@ -178,7 +178,7 @@ pub async fn measure(
     for from in (0..2 * samples).step_by(BLOCK) {
         let warm = from < samples;
         for ((shape, t), cpu) in Shape::ALL.into_iter().zip(times.iter_mut()).zip(&mut cpu) {
-            let cpu0 = emulator.as_ref().and_then(EmulatorCpu::used_ns);
+            let mark = EmulatorCpu::mark(emulator.as_ref());
             for _ in 0..BLOCK {
                 let t0 = Instant::now();
                 at.send(shape).await?;
@@ -186,8 +186,8 @@ pub async fn measure(
                     t.push(t0.elapsed().as_secs_f64() * 1000.0);
                 }
             }
-            if let (false, Some(emulator), Some(cpu0)) = (warm, &emulator, cpu0) {
-                cpu.add(emulator, cpu0, BLOCK);
+            if !warm {
+                cpu.add(mark, BLOCK);
             }
         }
     }
