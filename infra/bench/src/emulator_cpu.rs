@@ -1,8 +1,9 @@
 //! The CPU DynamoDB Local spends on a route's requests and on its floor's. On two cores
-//! shared by the server, the bench's client and the emulator's JVM, the JVM's CPU for a call
-//! is more than the call's wall time, so calls sent side by side barely overlap: there, a
-//! route's latency follows the emulator's work for its calls and items more than its round
-//! trips. This module puts that work beside the latency (`bench.sh routes`).
+//! shared by the server, the bench's client and the emulator's JVM, a route's calls sent
+//! side by side cost the JVM about as much CPU as the request lasts, so they barely
+//! overlap: there, a route's latency follows the emulator's work for its calls and items
+//! more than its round trips. This module puts that work beside the latency
+//! (`bench.sh routes`).
 
 use std::path::PathBuf;
 
@@ -34,17 +35,15 @@ impl EmulatorCpu {
         }
         Some(total)
     }
-}
 
-/// A reading of an emulator's CPU to count from; empty where there is no emulator to read.
-pub struct Mark<'a>(Option<(&'a EmulatorCpu, u64)>);
-
-impl EmulatorCpu {
     /// Where `emulator` stands now.
     pub fn mark(emulator: Option<&Self>) -> Mark<'_> {
         Mark(emulator.and_then(|e| e.used_ns().map(|ns| (e, ns))))
     }
 }
+
+/// A reading of an emulator's CPU to count from; empty where there is no emulator to read.
+pub struct Mark<'a>(Option<(&'a EmulatorCpu, u64)>);
 
 /// The time run on a CPU, the first of `schedstat`'s three numbers.
 fn parse_schedstat(line: &str) -> Option<u64> {
