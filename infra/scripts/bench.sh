@@ -54,15 +54,27 @@ if [[ "$what" == all || "$what" == webhooks ]]; then
 		--events "${BENCH_WEBHOOK_EVENTS:-1000}" --json docs/bench/webhooks.json
 	tables
 fi
+# BENCH_ROUTES="token,flag create" measures only those routes (to look into one without a
+# whole run): printed, and no JSON or table written, since a part of a run is not the run.
+routes_out() { # routes_out JSON: where the routes parts write, or which routes they measure
+	out=(--json "$1")
+	[[ -n "${BENCH_ROUTES:-}" ]] || return 0
+	local picked r
+	IFS=, read -ra picked <<<"$BENCH_ROUTES"
+	out=()
+	for r in "${picked[@]}"; do out+=(--only "$r"); done
+}
 if [[ "$what" == all || "$what" == routes ]]; then
-	"$bin" routes --samples "${BENCH_SAMPLES:-300}" --json docs/bench/routes.json
-	tables
+	routes_out docs/bench/routes.json
+	"$bin" routes --samples "${BENCH_SAMPLES:-300}" "${out[@]}"
+	[[ -n "${BENCH_ROUTES:-}" ]] || tables
 fi
 if [[ "$what" == all || "$what" == routes-rtt ]]; then
 	# The same routes and floors with each DynamoDB round trip held back as in a region.
+	routes_out docs/bench/routes_rtt.json
 	"$bin" routes --samples "${BENCH_SAMPLES:-300}" \
-		--dynamodb-rtt-ms "${BENCH_DYNAMODB_RTT_MS:-3}" --json docs/bench/routes_rtt.json
-	tables
+		--dynamodb-rtt-ms "${BENCH_DYNAMODB_RTT_MS:-3}" "${out[@]}"
+	[[ -n "${BENCH_ROUTES:-}" ]] || tables
 fi
 if [[ "$what" == all || "$what" == init ]]; then
 	"$bin" init --bin-dir "$(dirname "$bin")" --runs "${BENCH_RUNS:-30}" --json docs/bench/init.json

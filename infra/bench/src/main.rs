@@ -125,6 +125,10 @@ enum Command {
         /// Milliseconds a relay adds to each DynamoDB round trip (0: none).
         #[arg(long, default_value_t = 0.0)]
         dynamodb_rtt_ms: f64,
+        /// Measures only the routes named (repeatable, as the table names them): to look
+        /// into one route without a whole run. A partial run writes no JSON.
+        #[arg(long, conflicts_with = "json")]
+        only: Vec<String>,
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
@@ -173,8 +177,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Routes {
             samples,
             dynamodb_rtt_ms,
+            only,
             json,
-        } => routes::run(samples, dynamodb_rtt_ms, json).await,
+        } => routes::run(samples, dynamodb_rtt_ms, &only, json).await,
         Command::Events {
             writes,
             writers,
@@ -217,4 +222,27 @@ async fn main() -> anyhow::Result<()> {
         stamp.apply_to_file(&path)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_of_some_routes_writes_no_json() {
+        let parse =
+            |args: &[&str]| Cli::try_parse_from([&["pirros-bench", "routes"], args].concat());
+        let only = ["--only", "token", "--only", "flag create"];
+        match parse(&only).expect("--only alone").command {
+            Command::Routes { only, json, .. } => {
+                assert_eq!(only, ["token", "flag create"]);
+                assert!(json.is_none());
+            }
+            _ => panic!("not the routes part"),
+        }
+        let err = parse(&["--only", "token", "--json", "x.json"])
+            .err()
+            .expect("--only with --json is refused");
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
 }

@@ -182,6 +182,7 @@ async fn auth_reads(c: &Client, table: &str, reads: &[Read]) {
 pub async fn run(
     samples: usize,
     rtt_ms: f64,
+    only: &[String],
     json_out: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     let mut env: HashMap<String, String> = std::env::vars().collect();
@@ -374,6 +375,13 @@ pub async fn run(
             ),
         ),
     ]);
+    if let Some(unknown) = only.iter().find(|o| !routes.iter().any(|(n, _)| n == o)) {
+        let names: Vec<&str> = routes.iter().map(|(n, _)| *n).collect();
+        anyhow::bail!("--only {unknown:?}: no such route; the routes are {names:?}");
+    }
+    if !only.is_empty() {
+        routes.retain(|(n, _)| only.iter().any(|o| o == n));
+    }
     let floors = Floor {
         c: &c,
         t,
@@ -425,8 +433,8 @@ pub async fn run(
         hop["p99_ms"].as_f64().unwrap_or_default()
     );
     // Behind the relay every shape costs its round trip and the differences vanish in it:
-    // the shapes are measured on DynamoDB Local alone.
-    let shapes = match rtt_ms > 0.0 {
+    // the shapes are measured on DynamoDB Local alone, and by a whole run only.
+    let shapes = match rtt_ms > 0.0 || !only.is_empty() {
         true => Value::Null,
         false => {
             println!(
